@@ -1,0 +1,98 @@
+/**
+ * The operations' implementations, behind one dispatch that every transport calls.
+ *
+ * dispatch() checks the name against the contract and parses the input with its zod schema before
+ * any handler runs; handlers only ever see parsed input.
+ */
+
+import { ResolverUnreachableError, runAudit } from '../core/audit/run';
+import { parseResolverSpec } from '../core/dns/servers';
+import { HistoryError, HistoryStore } from '../core/history/store';
+import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
+import { ApiError } from './errors';
+import { OPERATION_NAMES, type EventName, type OperationName } from './names';
+import { operations, type EventPayload, type OpParsed, type OpResult } from './operations';
+
+export interface ApiContext {
+  /** The history database file; ':memory:' for a throwaway one; null writes nothing. */
+  dbPath: string | null;
+  /** The resolver used while the user has not saved one (serve's and the CLI's --resolver). */
+  resolverDefault?: string;
+  transport: 'ipc' | 'http' | 'cli';
+  version: string;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+}
+
+type Handlers = { [N in OperationName]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
+
+export interface Api {
+  dispatch(name: string, input: unknown): Promise<unknown>;
+  close(): void;
+}
+
+const isOperation = (name: string): name is OperationName => (OPERATION_NAMES as readonly string[]).includes(name);
+
+export function createApi(ctx: ApiContext): Api {
+  const store = ctx.dbPath === null ? null : HistoryStore.open(ctx.dbPath);
+  const settings = new SettingsService(store, {
+    ...DEFAULT_SETTINGS,
+    ...(ctx.resolverDefault ? { resolver: ctx.resolverDefault } : {}),
+  });
+
+  const notFound = (id: number) => new ApiError('not-found', `There is no audit #${id} in history.`);
+
+  const handlers: Handlers = {
+    'audit.run': async ({ domain, resolver, runId }) => {
+      const current = settings.get();
+      try {
+        const result = await runAudit(domain, {
+          dns: { servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs },
+          onProgress: (p) => ctx.emit('audit.progress', { ...p, ...(runId ? { runId } : {}) }),
+        });
+        result.id = store ? store.saveAudit(result) : null;
+        return result;
+      } catch (err) {
+        if (err instanceof ResolverUnreachableError) throw new ApiError('dns-unreachable', err.message);
+        throw err;
+      }
+    },
+    'history.list': (query) => (store ? store.listAudits(query) : { items: [], total: 0 }),
+    'history.get': ({ id }) => {
+      const audit = store?.getAudit(id);
+      if (!audit) throw notFound(id);
+      return audit;
+    },
+    'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
+    'settings.get': () => settings.get(),
+    'settings.set': (patch) => settings.set(patch),
+    'app.info': () => ({
+      name: 'Deliverlab',
+      version: ctx.version,
+      node: process.versions.node,
+      platform: process.platform,
+      dataPath: ctx.dbPath ?? '(history off)',
+      transport: ctx.transport,
+    }),
+  };
+
+  return {
+    async dispatch(name, input) {
+      if (!isOperation(name)) throw new ApiError('unknown-operation', `There is no operation "${name}".`);
+      const parsed = operations[name].input.safeParse(input ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        throw new ApiError('invalid-input', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues);
+      }
+      try {
+        return await (handlers[name] as (input: unknown) => unknown)(parsed.data);
+      } catch (err) {
+        if (err instanceof HistoryError) throw new ApiError('internal', err.message);
+        throw err;
+      }
+    },
+    close() {
+      store?.close();
+    },
+  };
+}
+

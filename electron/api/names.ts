@@ -1,0 +1,24 @@
+/**
+ * The operation and event names, without their schemas.
+ *
+ * The preload bundles only this list (no zod), and builds window.deliverlab from it.
+ */
+export const OPERATION_NAMES = [
+  'audit.run',
+  'history.list',
+  'history.get',
+  'history.delete',
+  'settings.get',
+  'settings.set',
+  'app.info',
+] as const;
+
+export const EVENT_NAMES = ['audit.progress'] as const;
+
+export type OperationName = (typeof OPERATION_NAMES)[number];
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** The IPC channel an operation is invoked on. */
+export const ipcChannel = (name: OperationName): string => `deliverlab:${name}`;
+/** The one IPC channel events travel on, as `{ event, payload }`. */
+export const IPC_EVENT_CHANNEL = 'deliverlab:event';

@@ -1,0 +1,213 @@
+/**
+ * Serve mode: the renderer and the operations over HTTP on 127.0.0.1, progress as Server-Sent Events.
+ *
+ *   POST /api/<operation>   JSON body = input; header X-Deliverlab-Token
+ *                           → 200 { ok: true, result } | 4xx/5xx { ok: false, error: { code, message } }
+ *   GET  /api/events?token= text/event-stream of `event: <name>` / `data: <json>`
+ *   GET  /…                 the built renderer (open /?token=… in a browser)
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../api/csp';
+import { ApiError, toErrorBody } from '../api/errors';
+import { createApi, type Api } from '../api/handlers';
+import type { EventName } from '../api/names';
+import { isAllowedHost, isAllowedOrigin, tokenMatches } from './guard';
+
+export interface ServeOptions {
+  port?: number;
+  dbPath: string | null;
+  resolverDefault?: string;
+  rendererDir: string;
+  version: string;
+  /** Fixed token for tests; random otherwise. */
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  token: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const BASE_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  // The token travels in the page URL: never leak it through Referer.
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) {
+  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown) {
+  send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', { 'Cache-Control': 'no-store' });
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  sendJson(res, status, { ok: false, error: { code, message } });
+}
+
+const STATUS: Record<string, number> = {
+  'invalid-input': 400,
+  'unknown-operation': 404,
+  'not-found': 404,
+  'dns-unreachable': 502,
+  internal: 500,
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new ApiError('invalid-input', 'The request body is larger than 1 MB.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const streams = new Set<ServerResponse>();
+  const emit = (event: EventName, payload: unknown) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+  const api: Api = createApi({
+    dbPath: options.dbPath,
+    ...(options.resolverDefault ? { resolverDefault: options.resolverDefault } : {}),
+    transport: 'http',
+    version: options.version,
+    emit,
+  });
+  const rendererRoot = normalize(options.rendererDir + sep);
+  let port = options.port ?? 0;
+
+  const serveStatic = async (pathname: string, res: ServerResponse) => {
+    const rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    const file = normalize(join(rendererRoot, rel));
+    if (!file.startsWith(rendererRoot) || rel.includes('\0')) return sendError(res, 404, 'not-found', 'Not found.');
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return sendError(res, 404, 'not-found', 'Not found.');
+      const body = await readFile(file);
+      const cache = rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+      send(res, 200, body, MIME[extname(file)] ?? 'application/octet-stream', { 'Cache-Control': cache });
+    } catch {
+      if (rel === '/index.html') {
+        return sendError(res, 500, 'internal', `The renderer is not built (${rendererRoot} has no index.html): run npm run build.`);
+      }
+      sendError(res, 404, 'not-found', 'Not found.');
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!isAllowedHost(req.headers.host, port)) {
+      return sendError(res, 421, 'forbidden', 'Wrong Host header: serve answers only to 127.0.0.1 and localhost.');
+    }
+    if (!isAllowedOrigin(req.headers.origin, port)) {
+      return sendError(res, 403, 'forbidden', 'Cross-origin requests are refused.');
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!url.pathname.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method-not-allowed', 'Use GET.');
+      return serveStatic(url.pathname, res);
+    }
+
+    const given = (req.headers['x-deliverlab-token'] as string | undefined) ?? url.searchParams.get('token');
+    if (!tokenMatches(given, token)) {
+      return sendError(res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
+    }
+
+    if (url.pathname === '/api/events') {
+      if (req.method !== 'GET') return sendError(res, 405, 'method-not-allowed', 'Use GET.');
+      res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+      req.on('close', () => {
+        clearInterval(heartbeat);
+        streams.delete(res);
+      });
+      return;
+    }
+
+    if (req.method !== 'POST') return sendError(res, 405, 'method-not-allowed', 'Operations are called with POST.');
+    // A JSON content type cannot be sent by a plain HTML form, which closes off cross-site form posts.
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendError(res, 415, 'invalid-input', 'Send the input as application/json.');
+    }
+    const name = url.pathname.slice('/api/'.length);
+    try {
+      const text = await readBody(req);
+      let input: unknown = {};
+      if (text.trim() !== '') {
+        try {
+          input = JSON.parse(text);
+        } catch {
+          throw new ApiError('invalid-input', 'The request body is not valid JSON.');
+        }
+      }
+      const result = await api.dispatch(name, input);
+      sendJson(res, 200, { ok: true, result });
+    } catch (err) {
+      const body = toErrorBody(err);
+      sendJson(res, STATUS[body.code] ?? 500, { ok: false, error: body });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, 'internal', (err as Error).message);
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 10_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    server,
+    close: async () => {
+      for (const res of streams) res.end();
+      streams.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      api.close();
+    },
+  };
+}

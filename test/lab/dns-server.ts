@@ -1,0 +1,213 @@
+/**
+ * An authoritative DNS server for tests, on 127.0.0.1, UDP and TCP on one port.
+ *
+ * Zones are text files in test/fixtures/zones, one record a line, BIND-like:
+ *   good.test.          MX    10 mail.good.test.
+ *   good.test.          TXT   "v=spf1 -all"            (several quoted strings make one multi-string record)
+ *   slow.test.          DELAY 1500                     (answers for this name come after 1.5 s)
+ *   dead.test.          TIMEOUT                        (queries for this name get no answer)
+ *   broken.test.        SERVFAIL
+ * Names that have no record but exist below a served name answer NODATA; names that do not exist, NXDOMAIN.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { join } from 'node:path';
+import * as packet from 'dns-packet';
+
+export type Behaviour = { delayMs?: number; timeout?: boolean; servfail?: boolean };
+
+export interface Zone {
+  /** Lower-case name without trailing dot → records. */
+  records: Map<string, packet.Answer[]>;
+  behaviour: Map<string, Behaviour>;
+}
+
+export interface DnsServerOptions {
+  zone: Zone;
+  /** Delay before every answer, in milliseconds. */
+  delayMs?: number;
+}
+
+export interface DnsServer {
+  port: number;
+  address: string;
+  /** Every question received, as "TYPE name". */
+  queries: string[];
+  close(): Promise<void>;
+}
+
+const NXDOMAIN = 3;
+const SERVFAIL = 2;
+
+function tokenize(line: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) out.push(m[1] !== undefined ? `"${m[1].replace(/\\(.)/g, '$1')}` : (m[2] as string));
+  return out;
+}
+
+const bare = (name: string) => name.replace(/\.$/, '').toLowerCase();
+
+/** Parses zone text (see the module comment) into a Zone, adding to `into` if given. */
+export function parseZone(text: string, into: Zone = { records: new Map(), behaviour: new Map() }): Zone {
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^\s*;.*$/, '').trim();
+    if (!line) continue;
+    const [nameTok, typeTok, ...rest] = tokenize(line);
+    if (!nameTok || !typeTok) throw new Error(`zone line needs a name and a type: ${raw}`);
+    const name = bare(nameTok);
+    const type = typeTok.toUpperCase();
+    const behaviour = into.behaviour.get(name) ?? {};
+    if (type === 'DELAY') {
+      into.behaviour.set(name, { ...behaviour, delayMs: Number(rest[0]) });
+      continue;
+    }
+    if (type === 'TIMEOUT' || type === 'SERVFAIL') {
+      into.behaviour.set(name, { ...behaviour, [type === 'TIMEOUT' ? 'timeout' : 'servfail']: true });
+      continue;
+    }
+    let data: unknown;
+    switch (type) {
+      case 'A':
+      case 'AAAA':
+        data = rest[0];
+        break;
+      case 'CNAME':
+      case 'NS':
+      case 'PTR':
+        data = bare(rest[0] ?? '');
+        break;
+      case 'MX':
+        data = { preference: Number(rest[0]), exchange: bare(rest[1] ?? '') };
+        break;
+      case 'TXT':
+        data = rest.map((t) => Buffer.from(t.startsWith('"') ? t.slice(1) : t, 'utf8'));
+        break;
+      default:
+        throw new Error(`unsupported record type ${type} in: ${raw}`);
+    }
+    const list = into.records.get(name) ?? [];
+    list.push({ name, type, ttl: 60, class: 'IN', data } as packet.Answer);
+    into.records.set(name, list);
+  }
+  return into;
+}
+
+export const ZONE_DIR = join(import.meta.dirname, '..', 'fixtures', 'zones');
+
+/** Every *.zone file in test/fixtures/zones as one Zone. */
+export function loadZoneFixtures(dir: string = ZONE_DIR): Zone {
+  const zone: Zone = { records: new Map(), behaviour: new Map() };
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.zone')).sort()) {
+    parseZone(readFileSync(join(dir, file), 'utf8'), zone);
+  }
+  return zone;
+}
+
+function nameExists(zone: Zone, name: string): boolean {
+  if (zone.records.has(name) || zone.behaviour.has(name)) return true;
+  // An empty non-terminal (a name with records below it) exists too.
+  for (const key of zone.records.keys()) if (key.endsWith(`.${name}`)) return true;
+  return false;
+}
+
+function answer(zone: Zone, query: packet.Packet): { response: packet.Packet; behaviour: Behaviour } {
+  const question = query.questions?.[0];
+  const base = { id: query.id, type: 'response' as const, questions: query.questions ?? [] };
+  const aa = 1 << 10;
+  if (!question) return { response: { ...base, flags: aa | 1 }, behaviour: {} };
+  const name = bare(question.name);
+  const behaviour = zone.behaviour.get(name) ?? {};
+  if (behaviour.servfail) return { response: { ...base, flags: SERVFAIL }, behaviour };
+  const records = zone.records.get(name) ?? [];
+  const cname = records.find((r) => r.type === 'CNAME');
+  let answers = records.filter((r) => r.type === question.type);
+  if (answers.length === 0 && cname && question.type !== 'CNAME') {
+    const target = zone.records.get(String((cname as { data: unknown }).data)) ?? [];
+    answers = [cname, ...target.filter((r) => r.type === question.type)];
+  }
+  if (answers.length === 0 && !nameExists(zone, name)) {
+    // dns-packet ignores `rcode` when encoding: the code goes in the low bits of flags.
+    return { response: { ...base, flags: aa | NXDOMAIN }, behaviour };
+  }
+  return { response: { ...base, flags: aa, answers: answers.map((a) => ({ ...a, name: question.name })) }, behaviour };
+}
+
+export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
+  const queries: string[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const respond = (msg: Buffer, send: (buf: Buffer) => void, udp: boolean) => {
+    let query: packet.Packet;
+    try {
+      query = packet.decode(msg);
+    } catch {
+      return;
+    }
+    const q = query.questions?.[0];
+    if (q) queries.push(`${q.type} ${bare(q.name)}`);
+    const { response, behaviour } = answer(options.zone, query);
+    if (behaviour.timeout) return;
+    let buf = packet.encode(response);
+    const opt = query.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
+    const limit = opt?.udpPayloadSize ?? 512;
+    if (udp && buf.length > limit) buf = packet.encode({ ...response, answers: [], flags: (response.flags ?? 0) | (1 << 9) });
+    const delay = (options.delayMs ?? 0) + (behaviour.delayMs ?? 0);
+    if (delay <= 0) return send(buf);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      send(buf);
+    }, delay);
+    timers.add(timer);
+  };
+
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const udp: Socket = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(0, '127.0.0.1', () => resolve());
+    });
+    const port = udp.address().port;
+    const tcp: Server = createServer((socket: TcpSocket) => {
+      let pending = Buffer.alloc(0);
+      socket.on('error', () => socket.destroy());
+      socket.on('data', (chunk) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 2) {
+          const len = pending.readUInt16BE(0);
+          if (pending.length < 2 + len) break;
+          const msg = pending.subarray(2, 2 + len);
+          pending = pending.subarray(2 + len);
+          respond(msg, (buf) => {
+            if (socket.writable) {
+              const head = Buffer.alloc(2);
+              head.writeUInt16BE(buf.length);
+              socket.write(Buffer.concat([head, buf]));
+            }
+          }, false);
+        }
+      });
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!listening) {
+      udp.close();
+      continue;
+    }
+    udp.on('message', (msg, rinfo) => respond(msg, (buf) => udp.send(buf, rinfo.port, rinfo.address), true));
+    return {
+      port,
+      address: '127.0.0.1',
+      queries,
+      close: async () => {
+        for (const t of timers) clearTimeout(t);
+        udp.close();
+        await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      },
+    };
+  }
+  throw new Error('could not bind a UDP and TCP port pair on 127.0.0.1');
+}

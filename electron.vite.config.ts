@@ -28,7 +28,14 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
-      rolldownOptions: { input: resolve(root, 'renderer/index.html') },
+      rolldownOptions: {
+        input: resolve(root, 'renderer/index.html'),
+        // React Query and Mantine mark modules "use client" for server components; meaningless here.
+        onLog(level, log, handler) {
+          if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+          handler(level, log);
+        },
+      },
     },
   },
 });

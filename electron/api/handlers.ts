@@ -16,6 +16,8 @@ import { operations, type EventPayload, type OpParsed, type OpResult } from './o
 export interface ApiContext {
   /** The history database file; ':memory:' for a throwaway one; null writes nothing. */
   dbPath: string | null;
+  /** An already open store to use instead of opening dbPath (the caller keeps ownership). */
+  store?: HistoryStore;
   /** The resolver used while the user has not saved one (serve's and the CLI's --resolver). */
   resolverDefault?: string;
   transport: 'ipc' | 'http' | 'cli';
@@ -33,7 +35,8 @@ export interface Api {
 const isOperation = (name: string): name is OperationName => (OPERATION_NAMES as readonly string[]).includes(name);
 
 export function createApi(ctx: ApiContext): Api {
-  const store = ctx.dbPath === null ? null : HistoryStore.open(ctx.dbPath);
+  const ownsStore = !ctx.store;
+  const store = ctx.store ?? (ctx.dbPath === null ? null : HistoryStore.open(ctx.dbPath));
   const settings = new SettingsService(store, {
     ...DEFAULT_SETTINGS,
     ...(ctx.resolverDefault ? { resolver: ctx.resolverDefault } : {}),
@@ -49,7 +52,16 @@ export function createApi(ctx: ApiContext): Api {
           dns: { servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs },
           onProgress: (p) => ctx.emit('audit.progress', { ...p, ...(runId ? { runId } : {}) }),
         });
-        result.id = store ? store.saveAudit(result) : null;
+        result.id = null;
+        if (store) {
+          try {
+            result.id = store.saveAudit(result);
+          } catch (err) {
+            // The audit is done and worth having: return it, and say why it is not in history.
+            if (!(err instanceof HistoryError)) throw err;
+            result.historyError = err.message;
+          }
+        }
         return result;
       } catch (err) {
         if (err instanceof ResolverUnreachableError) throw new ApiError('dns-unreachable', err.message);
@@ -91,7 +103,7 @@ export function createApi(ctx: ApiContext): Api {
       }
     },
     close() {
-      store?.close();
+      if (ownsStore) store?.close();
     },
   };
 }

@@ -112,6 +112,10 @@ async function auditCommand(args: string[], io: CliIo): Promise<number> {
         if (values.json) write(io.stdout, JSON.stringify(result));
         else write(io.stdout, `${formatAudit(result, paint)}\n`);
         if (exit === 0 && result.findings.some((f) => f.severity === 'critical')) exit = 1;
+        if (result.historyError) {
+          write(io.stderr, `deliverlab: ${domain}: not saved to history: ${result.historyError}`);
+          exit = 2;
+        }
       } catch (err) {
         if (!(err instanceof ApiError) || err.code === 'internal') throw err;
         write(io.stderr, `deliverlab: ${domain}: ${err.message}`);

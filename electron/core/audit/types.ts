@@ -109,8 +109,10 @@ export interface AuditResult {
   dns: DnsQueryRecord[];
   /** The resolver the audit used: `system`, or the servers. */
   resolver: string;
-  /** The history row this audit was stored as; null when history was off. */
+  /** The history row this audit was stored as; null when history was off or could not be written. */
   id?: number | null;
+  /** Why the audit could not be stored (a full disk, say); the result itself is complete. */
+  historyError?: string;
 }
 
 export interface AuditProgress {

@@ -1,0 +1,129 @@
+/**
+ * The Electron main process: one instance, one window, the API over IPC.
+ *
+ * Glue only. What the window may load or open is decided in security.ts; what the API does, in
+ * electron/api and electron/core, which run the same way under `deliverlab serve` and the CLI.
+ */
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { createApi, type Api } from '../api/handlers';
+import type { EventName } from '../api/names';
+import { registerIpc, sendEvent } from './ipc';
+import { menuTemplate } from './menu';
+import { openExternal } from './open-external';
+import { registerSecurity } from './register-security';
+import { parseDevServerUrl, type TrustedRenderer } from './security';
+
+// out/main/index.js -> out/preload/index.cjs, out/renderer/index.html (electron.vite.config.ts).
+const here = import.meta.dirname;
+const preloadFile = join(here, '../preload/index.cjs');
+const rendererFile = join(here, '../renderer/index.html');
+
+// electron-vite sets ELECTRON_RENDERER_URL in development; a packaged app never loads a server.
+const devServer = app.isPackaged ? null : parseDevServerUrl(process.env.ELECTRON_RENDERER_URL);
+if (!app.isPackaged && process.env.ELECTRON_RENDERER_URL && !devServer) {
+  console.warn('[deliverlab] ignoring ELECTRON_RENDERER_URL: not a loopback http(s) URL');
+}
+const renderer: TrustedRenderer = { rendererFile, devServerUrl: devServer?.href };
+
+let mainWindow: BrowserWindow | null = null;
+let api: Api | null = null;
+
+function openApi(): Api {
+  const dbPath = join(app.getPath('userData'), 'history.sqlite');
+  const base = {
+    transport: 'ipc' as const,
+    version: app.getVersion(),
+    emit: (event: EventName, payload: unknown) => sendEvent(mainWindow, event, payload),
+  };
+  try {
+    return createApi({ ...base, dbPath });
+  } catch (err) {
+    // The app is still useful without history; say so rather than refuse to start.
+    dialog.showErrorBox(
+      'History is unavailable',
+      `Deliverlab could not open its history database at\n${dbPath}\n\n${(err as Error).message}\n\n` +
+        'Audits will run, but nothing will be saved until this is fixed.',
+    );
+    return createApi({ ...base, dbPath: null });
+  }
+}
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 880,
+    minHeight: 600,
+    show: false,
+    title: 'Deliverlab',
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  const loaded = devServer ? window.loadURL(devServer.href) : window.loadFile(rendererFile);
+  loaded.catch((err: unknown) => {
+    console.error(`[deliverlab] could not load the interface: ${(err as Error).message}`);
+  });
+  return window;
+}
+
+function showMainWindow(): void {
+  // macOS can send 'activate' before 'ready'; the ready handler opens the window then.
+  if (!app.isReady() || !api) return;
+  if (!mainWindow) {
+    mainWindow = createMainWindow();
+    return;
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+// Every renderer sandboxed, whatever a later BrowserWindow's options say.
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Deliverlab is running; it gets focus through 'second-instance'.
+  app.quit();
+} else {
+  registerSecurity(app, renderer);
+  if (process.platform === 'win32') app.setAppUserModelId('dev.deliverlab.app');
+
+  app.on('second-instance', showMainWindow);
+  app.on('activate', showMainWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    api?.close();
+    api = null;
+  });
+
+  app
+    .whenReady()
+    .then(() => {
+      api = openApi();
+      registerIpc(api, () => mainWindow, renderer);
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          menuTemplate({ appName: app.name, platform: process.platform, isDev: !app.isPackaged, openExternal }),
+        ),
+      );
+      showMainWindow();
+    })
+    .catch((err: unknown) => {
+      dialog.showErrorBox('Deliverlab could not start', (err as Error).stack ?? String(err));
+      app.exit(1);
+    });
+}

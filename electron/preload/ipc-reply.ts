@@ -1,0 +1,52 @@
+/**
+ * The envelope an IPC operation replies with, and its unwrapping in the preload.
+ *
+ * Electron keeps only the message of an Error thrown in an `ipcMain.handle` handler, so main replies
+ * `{ ok: false, error }` instead of throwing. The same loss happens again on the contextBridge: an
+ * Error crossing it is rebuilt as `new Error(message)`, dropping `code` and `issues`. So the preload
+ * rejects with a plain, frozen object shaped like an Error (`name`, `message`, `code`, `issues`),
+ * which the bridge copies with all its fields. Pure and zod-free: bundled into the sandboxed preload.
+ */
+import type { ApiErrorBody } from '../api/errors';
+
+export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+
+/**
+ * The rejection value the renderer sees for a failed operation over IPC.
+ *
+ * Not `instanceof Error` in the page; `toString()` gives the message, so `String(err)` reads well.
+ */
+export interface IpcError extends ApiErrorBody {
+  name: 'ApiError';
+  toString(): string;
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const body = value as Record<string, unknown>;
+  return typeof body.code === 'string' && typeof body.message === 'string';
+}
+
+export function toIpcError(body: ApiErrorBody): IpcError {
+  const issues = Array.isArray(body.issues)
+    ? body.issues.map((issue) => Object.freeze({ path: String(issue.path), message: String(issue.message) }))
+    : undefined;
+  return Object.freeze({
+    name: 'ApiError' as const,
+    code: body.code,
+    message: body.message,
+    ...(issues ? { issues } : {}),
+    toString: () => body.message,
+  });
+}
+
+/** The result of a reply, or throws (rejects) with an IpcError. */
+export function unwrapReply(reply: unknown): unknown {
+  if (typeof reply === 'object' && reply !== null && 'ok' in reply) {
+    if (reply.ok === true) return (reply as { result?: unknown }).result;
+    if (reply.ok === false && 'error' in reply && isErrorBody(reply.error)) {
+      throw toIpcError(reply.error);
+    }
+  }
+  throw toIpcError({ code: 'internal', message: 'Malformed reply from the main process' });
+}

@@ -28,6 +28,7 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
+      minify: true,
       rolldownOptions: {
         input: resolve(root, 'renderer/index.html'),
         // React Query and Mantine mark modules "use client" for server components; meaningless here.

@@ -32,3 +32,12 @@ export function toErrorBody(err: unknown): ApiErrorBody {
 export function fromErrorBody(body: ApiErrorBody): ApiError {
   return new ApiError(body.code, body.message, body.issues);
 }
+
+export function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const body = value as Record<string, unknown>;
+  return typeof body.code === 'string' && typeof body.message === 'string';
+}
+
+/** What an IPC operation replies: Electron keeps only an Error's message, so failures travel as data. */
+export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };

@@ -8,7 +8,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { toErrorBody } from '../api/errors';
 import { IPC_EVENT_CHANNEL, OPERATION_NAMES, ipcChannel, type EventName } from '../api/names';
-import type { IpcReply } from '../preload/ipc-reply';
+import type { IpcReply } from '../api/errors';
 import { isTrustedIpcSender, type TrustedRenderer } from './security';
 
 export interface Dispatcher {

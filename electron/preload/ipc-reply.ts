@@ -7,9 +7,9 @@
  * rejects with a plain, frozen object shaped like an Error (`name`, `message`, `code`, `issues`),
  * which the bridge copies with all its fields. Pure and zod-free: bundled into the sandboxed preload.
  */
-import type { ApiErrorBody } from '../api/errors';
+import { isErrorBody, type ApiErrorBody, type IpcReply } from '../api/errors';
 
-export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+export type { IpcReply };
 
 /**
  * The rejection value the renderer sees for a failed operation over IPC.
@@ -19,12 +19,6 @@ export type IpcReply = { ok: true; result: unknown } | { ok: false; error: ApiEr
 export interface IpcError extends ApiErrorBody {
   name: 'ApiError';
   toString(): string;
-}
-
-function isErrorBody(value: unknown): value is ApiErrorBody {
-  if (typeof value !== 'object' || value === null) return false;
-  const body = value as Record<string, unknown>;
-  return typeof body.code === 'string' && typeof body.message === 'string';
 }
 
 export function toIpcError(body: ApiErrorBody): IpcError {

@@ -1,0 +1,58 @@
+import { AppShell, Burger, Group, NavLink, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { AuditPage } from './pages/AuditPage';
+import { HistoryItemPage } from './pages/HistoryItemPage';
+import { HistoryPage } from './pages/HistoryPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { routeHref, useRoute, type Route } from './router';
+import { useAuditRun } from './use-audit-run';
+
+const NAV: { label: string; route: Route; matches: Route['page'][] }[] = [
+  { label: 'Audit', route: { page: 'audit' }, matches: ['audit'] },
+  { label: 'History', route: { page: 'history' }, matches: ['history', 'history-item'] },
+  { label: 'Settings', route: { page: 'settings' }, matches: ['settings'] },
+];
+
+export function App() {
+  const route = useRoute();
+  const audit = useAuditRun();
+  const [navOpened, nav] = useDisclosure(false);
+
+  return (
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !navOpened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" gap="sm">
+          <Burger opened={navOpened} onClick={nav.toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+          <Text fw={700} size="lg">
+            Deliverlab
+          </Text>
+          <Text size="sm" c="dimmed" visibleFrom="xs">
+            email deliverability workbench
+          </Text>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        {NAV.map((item) => (
+          <NavLink
+            key={item.label}
+            href={routeHref(item.route)}
+            label={item.label}
+            active={item.matches.includes(route.page)}
+            aria-current={item.matches.includes(route.page) ? 'page' : undefined}
+            onClick={nav.close}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {route.page === 'audit' && <AuditPage state={audit.state} onRun={(domain) => void audit.run(domain)} />}
+        {route.page === 'history' && <HistoryPage />}
+        {route.page === 'history-item' && <HistoryItemPage key={route.id} id={route.id} />}
+        {route.page === 'settings' && <SettingsPage />}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,81 @@
+import { Alert, Button, Group, Paper, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { CHECKS } from '../checks/registry';
+import { AuditResultView } from '../result/AuditResultView';
+import type { AuditProgressView, AuditRunState } from '../use-audit-run';
+
+function progressText(progress: AuditProgressView): string {
+  const titles = progress.running.map((id) => CHECKS[id].title);
+  if (titles.length > 0) {
+    const last = titles.pop();
+    return `Checking ${titles.length > 0 ? `${titles.join(', ')} and ${last}` : last}…`;
+  }
+  if (progress.done >= progress.total) return 'Scoring…';
+  return 'Starting…';
+}
+
+function RunProgress({ domain, progress }: { domain: string; progress: AuditProgressView }) {
+  const value = progress.total > 0 ? (progress.done / progress.total) * 100 : 0;
+  return (
+    <Paper withBorder p="md" role="status" aria-live="polite" data-testid="audit-progress">
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Text fw={600}>Auditing {domain}</Text>
+          <Text size="sm" c="dimmed">
+            {progress.done} of {progress.total} checks done
+          </Text>
+        </Group>
+        <Progress value={Math.max(value, 4)} animated striped aria-label="Audit progress" />
+        <Text size="sm">{progressText(progress)}</Text>
+      </Stack>
+    </Paper>
+  );
+}
+
+export function AuditPage({ state, onRun }: { state: AuditRunState; onRun: (domain: string) => void }) {
+  const [domain, setDomain] = useState(state.status === 'idle' ? '' : state.domain);
+  const running = state.status === 'running';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!running) onRun(domain);
+  };
+
+  return (
+    <Stack gap="md">
+      <Title order={1} size="h2">
+        Audit a domain
+      </Title>
+      <form onSubmit={submit} noValidate>
+        <Group align="flex-end" gap="sm" wrap="nowrap">
+          <TextInput
+            label="Domain"
+            placeholder="example.com"
+            value={domain}
+            onChange={(event) => setDomain(event.currentTarget.value)}
+            autoFocus
+            spellCheck={false}
+            autoCapitalize="off"
+            autoComplete="off"
+            style={{ flex: 1, maxWidth: 480 }}
+          />
+          <Button type="submit" disabled={running}>
+            Run audit
+          </Button>
+        </Group>
+      </form>
+      {state.status === 'idle' && (
+        <Text c="dimmed" size="sm">
+          Checks the domain&apos;s MX, SPF and DMARC records and explains what to fix.
+        </Text>
+      )}
+      {state.status === 'running' && <RunProgress domain={state.domain} progress={state.progress} />}
+      {state.status === 'error' && (
+        <Alert color="red" title="The audit could not run" role="alert">
+          {state.message}
+        </Alert>
+      )}
+      {state.status === 'done' && <AuditResultView result={state.result} />}
+    </Stack>
+  );
+}

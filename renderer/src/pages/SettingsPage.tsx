@@ -1,0 +1,147 @@
+import { Alert, Button, Code, DataList, Group, Loader, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import type { Settings } from '../../../electron/core/settings';
+import { useClient } from '../client/client-context';
+import { errorIssues, errorMessage } from '../format';
+
+type FieldErrors = Partial<Record<keyof Settings, string>>;
+
+/** Issues the api attached to a field show under that field; the rest in the alert. */
+function fieldErrors(err: unknown): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of errorIssues(err)) {
+    const field = issue.path.split('.')[0];
+    if (field === 'resolver' || field === 'dnsTimeoutMs') out[field] ??= issue.message;
+  }
+  return out;
+}
+
+function SettingsForm({ initial }: { initial: Settings }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const [resolver, setResolver] = useState(initial.resolver);
+  const [timeout, setTimeoutMs] = useState<number | string>(initial.dnsTimeoutMs);
+  const save = useMutation({
+    mutationFn: (patch: Partial<Settings>) => client.settings.set(patch),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(['settings'], saved);
+      setResolver(saved.resolver);
+      setTimeoutMs(saved.dnsTimeoutMs);
+    },
+  });
+  const errors = save.isError ? fieldErrors(save.error) : {};
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // NumberInput gives '' when empty: send it as NaN would be, and let the api explain.
+    save.mutate({ resolver, dnsTimeoutMs: typeof timeout === 'number' ? timeout : Number(timeout) });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="sm" maw={480}>
+        <TextInput
+          label="DNS resolver"
+          description="Where audits send their DNS queries: the system resolver, or servers as IP[:PORT], separated by commas."
+          placeholder="system, or 1.1.1.1, 9.9.9.9:53"
+          value={resolver}
+          onChange={(event) => {
+            setResolver(event.currentTarget.value);
+            save.reset();
+          }}
+          error={errors.resolver}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <NumberInput
+          label="DNS timeout (ms)"
+          description="How long one DNS query may take before it is retried, then reported as a timeout."
+          value={timeout}
+          onChange={(value) => {
+            setTimeoutMs(value);
+            save.reset();
+          }}
+          min={200}
+          max={30000}
+          step={100}
+          allowDecimal={false}
+          allowNegative={false}
+          error={errors.dnsTimeoutMs}
+        />
+        <Group>
+          <Button type="submit" loading={save.isPending}>
+            Save
+          </Button>
+          {save.isSuccess && (
+            <Text size="sm" c="green" role="status">
+              Settings saved.
+            </Text>
+          )}
+        </Group>
+        {save.isError && Object.keys(errors).length === 0 && (
+          <Alert color="red" title="Settings not saved">
+            {errorMessage(save.error)}
+          </Alert>
+        )}
+      </Stack>
+    </form>
+  );
+}
+
+function AboutPanel() {
+  const client = useClient();
+  const info = useQuery({ queryKey: ['app', 'info'], queryFn: () => client.app.info(), staleTime: Infinity });
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="about-heading">
+      <Title order={2} size="h4" id="about-heading" mb="sm">
+        About
+      </Title>
+      {info.isPending && <Loader size="sm" />}
+      {info.isError && <Text c="red">{errorMessage(info.error)}</Text>}
+      {info.data && (
+        <DataList size="sm" labelWidth="8rem">
+          <DataList.Item>
+            <DataList.ItemLabel>Version</DataList.ItemLabel>
+            <DataList.ItemValue>
+              {info.data.name} {info.data.version}
+            </DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Data</DataList.ItemLabel>
+            <DataList.ItemValue>
+              <Code style={{ wordBreak: 'break-all' }}>{info.data.dataPath}</Code>
+            </DataList.ItemValue>
+          </DataList.Item>
+          <DataList.Item>
+            <DataList.ItemLabel>Running on</DataList.ItemLabel>
+            <DataList.ItemValue>
+              Node {info.data.node}, {info.data.platform},{' '}
+              {info.data.transport === 'ipc' ? 'desktop app' : 'deliverlab serve'}
+            </DataList.ItemValue>
+          </DataList.Item>
+        </DataList>
+      )}
+    </Paper>
+  );
+}
+
+export function SettingsPage() {
+  const client = useClient();
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.settings.get() });
+  return (
+    <Stack gap="lg">
+      <Title order={1} size="h2">
+        Settings
+      </Title>
+      {settings.isPending && <Loader size="sm" aria-label="Loading settings" />}
+      {settings.isError && (
+        <Alert color="red" title="Settings could not be read">
+          {errorMessage(settings.error)}
+        </Alert>
+      )}
+      {settings.data && <SettingsForm initial={settings.data} />}
+      <AboutPanel />
+    </Stack>
+  );
+}

@@ -1,0 +1,82 @@
+import { Badge, Group, Paper, RingProgress, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { AuditResult } from '../../../electron/core/audit/types';
+import { CHECK_ORDER, isCheckId } from '../checks/registry';
+import { formatDate, formatDuration, gradeColor } from '../format';
+import { CheckSection } from './CheckSection';
+import { DnsTranscript } from './DnsTranscript';
+import { FindingList } from './FindingList';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm">{children}</Text>
+    </div>
+  );
+}
+
+/** A whole audit: score, then one panel per check, then the DNS transcript. */
+export function AuditResultView({ result, actions }: { result: AuditResult; actions?: ReactNode }) {
+  const critical = result.findings.filter((f) => f.severity === 'critical').length;
+  const warning = result.findings.filter((f) => f.severity === 'warning').length;
+  const color = gradeColor(result.grade);
+  // Findings from a check this version has no panel for (a newer history row) still show.
+  const orphans = result.findings.filter((f) => !isCheckId(f.check));
+  return (
+    <Stack gap="md" data-testid="audit-result">
+      <Paper withBorder p="md">
+        <Group justify="space-between" align="center" wrap="wrap" gap="md">
+          <Group gap="md" wrap="nowrap">
+            <RingProgress
+              size={88}
+              thickness={8}
+              roundCaps
+              sections={[{ value: Math.max(0, Math.min(100, result.score)), color }]}
+              label={
+                <Text ta="center" fw={700} size="xl" aria-label={`Grade ${result.grade}`}>
+                  {result.grade}
+                </Text>
+              }
+            />
+            <div>
+              <Title order={2} style={{ wordBreak: 'break-all' }}>
+                {result.domain}
+              </Title>
+              <Group gap="xs" mt={4}>
+                <Text fw={600} data-testid="score">
+                  Score {result.score}/100
+                </Text>
+                <Badge color={color} variant="light">
+                  Grade {result.grade}
+                </Badge>
+                {critical > 0 && <Badge color="red">{critical} critical</Badge>}
+                {warning > 0 && <Badge color="orange">{warning} {warning === 1 ? 'warning' : 'warnings'}</Badge>}
+              </Group>
+            </div>
+          </Group>
+          <Group gap="xl" wrap="wrap">
+            <Fact label="Audited">{formatDate(result.startedAt)}</Fact>
+            <Fact label="Duration">{formatDuration(result.durationMs)}</Fact>
+            <Fact label="Resolver">{result.resolver}</Fact>
+          </Group>
+          {actions}
+        </Group>
+      </Paper>
+      {CHECK_ORDER.filter((id) => result.checks[id] !== undefined).map((id) => (
+        <CheckSection key={id} id={id} result={result} />
+      ))}
+      {orphans.length > 0 && (
+        <Paper withBorder p="md" component="section" aria-label="Other findings">
+          <Title order={3} mb="sm">
+            Other findings
+          </Title>
+          <FindingList findings={orphans} />
+        </Paper>
+      )}
+      <DnsTranscript queries={result.dns ?? []} />
+    </Stack>
+  );
+}

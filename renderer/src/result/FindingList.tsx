@@ -1,0 +1,84 @@
+import { Anchor, Code, Group, Paper, Stack, Text } from '@mantine/core';
+import type { Finding } from '../../../electron/core/audit/types';
+import { SEVERITY_COLOR } from '../format';
+import { SeverityBadge } from './SeverityBadge';
+
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+function Reference({ text }: { text: string }) {
+  if (/^https?:\/\//i.test(text)) {
+    return (
+      <Anchor href={text} target="_blank" rel="noreferrer noopener" size="sm">
+        {text}
+      </Anchor>
+    );
+  }
+  return <Text size="sm">{text}</Text>;
+}
+
+function FindingItem({ finding }: { finding: Finding }) {
+  return (
+    <Paper
+      component="li"
+      withBorder
+      p="sm"
+      data-testid="finding"
+      data-code={finding.code}
+      style={{ borderLeft: `4px solid var(--mantine-color-${SEVERITY_COLOR[finding.severity]}-filled)` }}
+    >
+      <Stack gap={6}>
+        <Group gap="sm" wrap="wrap">
+          <SeverityBadge severity={finding.severity} />
+          <Text fw={600}>{finding.title}</Text>
+          <Code>{finding.code}</Code>
+        </Group>
+        <Text size="sm">{finding.detail}</Text>
+        {finding.fix && (
+          <Text size="sm">
+            <Text span fw={600}>
+              How to fix:{' '}
+            </Text>
+            {finding.fix}
+          </Text>
+        )}
+        {finding.evidence && (
+          <div>
+            <Text size="xs" c="dimmed">
+              Evidence
+            </Text>
+            <Code block>{finding.evidence}</Code>
+          </div>
+        )}
+        {finding.refs && finding.refs.length > 0 && (
+          <Group gap="xs">
+            <Text size="sm" c="dimmed">
+              References:
+            </Text>
+            {finding.refs.map((ref) => (
+              <Reference key={ref} text={ref} />
+            ))}
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** Findings, worst first. */
+export function FindingList({ findings }: { findings: Finding[] }) {
+  if (findings.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No findings.
+      </Text>
+    );
+  }
+  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return (
+    <Stack component="ul" gap="xs" p={0} m={0} style={{ listStyle: 'none' }} aria-label="Findings">
+      {sorted.map((finding, index) => (
+        <FindingItem key={`${finding.code}-${index}`} finding={finding} />
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Hash routes (#/audit, #/history, #/history/12, #/settings).
+ *
+ * The hash, not the path: serve's ?token= query and Electron's file URL both stay untouched, and a
+ * reload lands on the same page.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { page: 'audit' }
+  | { page: 'history' }
+  | { page: 'history-item'; id: number }
+  | { page: 'settings' };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '');
+  if (path === '/history') return { page: 'history' };
+  const item = /^\/history\/([1-9][0-9]{0,15})$/.exec(path);
+  if (item) return { page: 'history-item', id: Number(item[1]) };
+  if (path === '/settings') return { page: 'settings' };
+  return { page: 'audit' };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.page) {
+    case 'audit':
+      return '#/audit';
+    case 'history':
+      return '#/history';
+    case 'history-item':
+      return `#/history/${route.id}`;
+    case 'settings':
+      return '#/settings';
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = routeHref(route);
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}

@@ -1,0 +1,70 @@
+/**
+ * Runs one audit at a time and follows its audit.progress events.
+ *
+ * Lives above the pages so that a running or finished audit survives a visit to another page.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useRef, useState } from 'react';
+import type { AuditResult } from '../../electron/core/audit/types';
+import { CHECK_ORDER, type CheckId } from './checks/registry';
+import { useClient } from './client/client-context';
+import { errorIssues, errorMessage } from './format';
+
+export interface AuditProgressView {
+  done: number;
+  total: number;
+  /** The checks started and not yet finished, in start order. */
+  running: CheckId[];
+}
+
+export type AuditRunState =
+  | { status: 'idle' }
+  | { status: 'running'; domain: string; runId: string; progress: AuditProgressView }
+  | { status: 'done'; domain: string; result: AuditResult }
+  | { status: 'error'; domain: string; message: string };
+
+function newRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // randomUUID needs a secure context; getRandomValues does not.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function useAuditRun() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<AuditRunState>({ status: 'idle' });
+  const current = useRef<string | null>(null);
+
+  const run = useCallback(
+    async (domain: string) => {
+      const runId = newRunId();
+      current.current = runId;
+      setState({ status: 'running', domain, runId, progress: { done: 0, total: CHECK_ORDER.length, running: [] } });
+
+      const unsubscribe = client.on('audit.progress', (event) => {
+        if (event.runId !== runId) return;
+        setState((prev) => {
+          if (prev.status !== 'running' || prev.runId !== runId) return prev;
+          const running = prev.progress.running.filter((id) => id !== event.check);
+          if (event.state === 'running') running.push(event.check);
+          return { ...prev, progress: { done: Math.max(prev.progress.done, event.done), total: event.total, running } };
+        });
+      });
+      try {
+        const result = await client.audit.run({ domain, runId });
+        if (current.current === runId) setState({ status: 'done', domain, result });
+        await queryClient.invalidateQueries({ queryKey: ['history'] });
+      } catch (err) {
+        // "Not a valid domain name" reads better than "domain: Not a valid domain name" under the box.
+        const issues = errorIssues(err);
+        const message = issues.length > 0 ? issues.map((issue) => issue.message).join('; ') : errorMessage(err);
+        if (current.current === runId) setState({ status: 'error', domain, message });
+      } finally {
+        unsubscribe();
+      }
+    },
+    [client, queryClient],
+  );
+
+  return { state, run };
+}

@@ -1,0 +1,226 @@
+/**
+ * The end-to-end lab: the DNS fixture server, `deliverlab serve` on a fresh data dir, and Chromium.
+ *
+ * Every wait is bounded, and a missing Chromium or an unbuilt CLI fails loudly: these tests never skip.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const SERVE_START_MS = 15_000;
+/** The longest any single UI wait may take. */
+export const UI_TIMEOUT_MS = 10_000;
+
+export interface LabPage extends Page {
+  /** Page errors and console errors (CSP violations, React errors) seen so far. */
+  problems: string[];
+}
+
+export interface Lab {
+  /** The address serve printed, with its token. */
+  url: string;
+  origin: string;
+  dns: DnsServer;
+  dataDir: string;
+  openPage(options?: { colorScheme?: 'light' | 'dark' }): Promise<LabPage>;
+  close(): Promise<void>;
+}
+
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: the e2e tests drive it. Install it with ` +
+        '"apt-get install chromium fonts-liberation", or point CHROMIUM_PATH at a Chromium binary.',
+    );
+  }
+}
+
+function requireBuild(): void {
+  for (const file of ['out/cli/index.js', 'out/renderer/index.html']) {
+    if (!existsSync(join(ROOT, file))) {
+      throw new Error(`${file} is missing: run "npm run build" before the e2e tests.`);
+    }
+  }
+}
+
+/** Starts serve and resolves with the URL from its first stdout line. */
+function startServe(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'deliverlab.js'), 'serve', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`deliverlab serve ${why}\nstdout: ${stdout}\nstderr: ${stderr}`));
+    };
+    const timer = setTimeout(() => fail(`printed no URL within ${SERVE_START_MS} ms`), SERVE_START_MS);
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const newline = stdout.indexOf('\n');
+      if (settled || newline < 0) return;
+      const first = stdout.slice(0, newline).trim();
+      const match = /^Deliverlab is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/.exec(first);
+      if (!match) return fail(`printed an unexpected first line: ${JSON.stringify(first)}`);
+      settled = true;
+      clearTimeout(timer);
+      resolve({ child, url: match[1]! });
+    });
+    child.on('error', (err) => fail(`could not start: ${err.message}`));
+    child.on('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Everything one test file needs; call close() in afterAll. */
+export async function startLab(options: { dnsDelayMs?: number } = {}): Promise<Lab> {
+  requireChromium();
+  requireBuild();
+  const dataDir = mkdtempSync(join(tmpdir(), 'deliverlab-e2e-'));
+  const dns = await startDnsServer({ zone: loadZoneFixtures(), ...(options.dnsDelayMs ? { delayMs: options.dnsDelayMs } : {}) });
+  let served: { child: ChildProcess; url: string } | undefined;
+  let browser: Browser | undefined;
+  try {
+    served = await startServe([
+      '--port',
+      '0',
+      '--resolver',
+      `127.0.0.1:${dns.port}`,
+      '--db',
+      join(dataDir, 'history.sqlite'),
+    ]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 });
+  } catch (err) {
+    if (served) await stopChild(served.child);
+    await dns.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const { child, url } = served;
+  const chrome = browser;
+  return {
+    url,
+    origin: new URL(url).origin,
+    dns,
+    dataDir,
+    async openPage({ colorScheme = 'light' } = {}) {
+      const context = await chrome.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });
+      const page = (await context.newPage()) as LabPage;
+      page.setDefaultTimeout(UI_TIMEOUT_MS);
+      page.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
+      page.problems = [];
+      page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+      page.on('console', (message) => {
+        // A refused API call (an invalid domain is a 400) is logged by Chromium; the UI shows it.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+          page.problems.push(`console error: ${message.text()}`);
+        }
+      });
+      return page;
+    },
+    async close() {
+      await chrome.close().catch(() => {});
+      await stopChild(child);
+      await dns.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits for a locator to be visible, failing with what the user should have seen. */
+export async function expectVisible(locator: Locator, what: string, timeout = UI_TIMEOUT_MS): Promise<void> {
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout });
+  } catch {
+    throw new Error(`Expected to see ${what} within ${timeout} ms (${locator.toString()})`);
+  }
+}
+
+/** Waits until a locator matches nothing visible. */
+export async function expectGone(locator: Locator, what: string, timeout = UI_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while ((await locator.count()) > 0) {
+    if (Date.now() > deadline) throw new Error(`Expected ${what} to disappear within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Types a domain into the Domain box and runs the audit, by button or by Enter. */
+export async function auditDomain(page: Page, domain: string, how: 'click' | 'enter' = 'click'): Promise<void> {
+  const box = page.getByLabel('Domain', { exact: true });
+  await box.fill(domain);
+  if (how === 'enter') await box.press('Enter');
+  else await page.getByRole('button', { name: 'Run audit' }).click();
+}
+
+/** The audit result shown for a domain (its header is a level-2 heading with the domain). */
+export async function waitForResult(page: Page, domain: string, timeout = UI_TIMEOUT_MS): Promise<Locator> {
+  const result = page.getByTestId('audit-result').filter({ has: page.getByRole('heading', { level: 2, name: domain, exact: true }) });
+  await expectVisible(result, `the audit result for ${domain}`, timeout);
+  return result;
+}
+
+/** One check's panel, found as a user would: the region named after the check. */
+export function checkPanel(scope: Page | Locator, title: 'MX' | 'SPF' | 'DMARC'): Locator {
+  return scope.getByRole('region', { name: title, exact: true });
+}
+
+/** The finding item with this code inside a panel. */
+export function finding(panel: Locator, code: string): Locator {
+  return panel.getByRole('listitem').filter({ has: panel.page().getByText(code, { exact: true }) });
+}
+
+/** Writes a PNG of the whole page to test-results/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+  // Grow the viewport to the content instead of fullPage: the app shell's header and navbar are
+  // fixed, and a fullPage capture would paint them halfway down.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  // Wait out expand/collapse transitions: the height must stop changing (bounded).
+  let height = -1;
+  for (let i = 0; i < 20; i++) {
+    const now = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (now === height) break;
+    height = now;
+    await page.waitForTimeout(100);
+  }
+  await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 6000) });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, animations: 'disabled', timeout: UI_TIMEOUT_MS });
+  await page.setViewportSize(viewport);
+  return path;
+}

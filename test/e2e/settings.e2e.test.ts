@@ -1,0 +1,72 @@
+/**
+ * The Settings page against `deliverlab serve`: what it shows, what it refuses, what it keeps.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectVisible, startLab, type Lab, type LabPage } from './harness';
+
+let lab: Lab;
+let page: LabPage | undefined;
+
+beforeAll(async () => {
+  lab = await startLab();
+}, 45_000);
+
+afterAll(async () => {
+  await lab?.close();
+}, 20_000);
+
+afterEach(async () => {
+  const problems = page?.problems ?? [];
+  await page?.context().close();
+  page = undefined;
+  expect(problems).toEqual([]);
+});
+
+async function openSettings(): Promise<LabPage> {
+  page = await lab.openPage();
+  await page.goto(lab.url);
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box');
+  return page;
+}
+
+describe('settings page', () => {
+  it('shows the resolver serve was started with, and where the data lives', async () => {
+    const page = await openSettings();
+    expect(await page.getByLabel('DNS resolver').inputValue()).toBe(`127.0.0.1:${lab.dns.port}`);
+    expect(await page.getByLabel('DNS timeout (ms)').inputValue()).toMatch(/^\d+$/);
+    const about = page.getByRole('region', { name: 'About' });
+    await expectVisible(about.getByText(lab.dataDir, { exact: false }), 'the history database path');
+    await expectVisible(about.getByText(/^Deliverlab \d+\.\d+\.\d+/), 'the version');
+  });
+
+  it('refuses a resolver that is not an address, and says why', async () => {
+    const page = await openSettings();
+    await page.getByLabel('DNS resolver').fill('nonsense');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectVisible(page.getByText(/"nonsense" is not a DNS server/), 'the validation message');
+    expect(await page.getByLabel('DNS resolver').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByText('Settings saved.').count()).toBe(0);
+
+    // Nothing was stored.
+    await page.reload();
+    await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box after reload');
+    expect(await page.getByLabel('DNS resolver').inputValue()).toBe(`127.0.0.1:${lab.dns.port}`);
+  });
+
+  it('keeps a saved resolver and timeout across a reload', async () => {
+    const page = await openSettings();
+    const resolver = `127.0.0.1:${lab.dns.port}, 192.0.2.53:5353`;
+    await page.getByLabel('DNS resolver').fill(resolver);
+    await page.getByLabel('DNS timeout (ms)').fill('1800');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
+
+    await page.reload();
+    await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box after reload');
+    expect(await page.getByLabel('DNS resolver').inputValue()).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${lab.dns.port},\\s*192\\.0\\.2\\.53:5353$`),
+    );
+    expect(await page.getByLabel('DNS timeout (ms)').inputValue()).toBe('1800');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { readToken } from '../../renderer/src/client/http';
+import { parseRoute, routeHref } from '../../renderer/src/router';
+
+describe('renderer routes', () => {
+  it.each([
+    ['', { page: 'audit' }],
+    ['#/audit', { page: 'audit' }],
+    ['#/history', { page: 'history' }],
+    ['#/history/42', { page: 'history-item', id: 42 }],
+    ['#/settings', { page: 'settings' }],
+    ['#/history/0', { page: 'audit' }],
+    ['#/history/abc', { page: 'audit' }],
+    ['#/history/1/../../etc', { page: 'audit' }],
+    ['#javascript:alert(1)', { page: 'audit' }],
+  ])('%j is %j', (hash, route) => {
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it('round-trips every route through its href', () => {
+    for (const route of [{ page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }] as const) {
+      expect(parseRoute(routeHref(route))).toEqual(route);
+    }
+  });
+});
+
+describe('serve token in the page', () => {
+  const memory = () => {
+    const map = new Map<string, string>();
+    return { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+  };
+
+  it('takes the token from the address and remembers it for the tab', () => {
+    const storage = memory();
+    expect(readToken('?token=abc123', storage)).toBe('abc123');
+    expect(readToken('', storage)).toBe('abc123');
+    expect(readToken('?token=newer', storage)).toBe('newer');
+  });
+
+  it('has no token without one in the address or storage, and survives storage that throws', () => {
+    expect(readToken('', memory())).toBeNull();
+    expect(readToken('', null)).toBeNull();
+    const broken = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); } };
+    expect(readToken('?token=t', broken)).toBe('t');
+    expect(readToken('', broken)).toBeNull();
+  });
+});

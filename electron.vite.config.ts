@@ -29,6 +29,8 @@ export default defineConfig({
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,
       minify: true,
+      // One desktop bundle loaded from disk: splitting it buys nothing.
+      chunkSizeWarningLimit: 1000,
       rolldownOptions: {
         input: resolve(root, 'renderer/index.html'),
         // React Query and Mantine mark modules "use client" for server components; meaningless here.

@@ -1,43 +1,21 @@
 /**
  * Auditing domains in the browser against `deliverlab serve` and the fixture zones, as a user does.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auditDomain,
   checkPanel,
   expectGone,
   expectVisible,
   finding,
-  startLab,
+  useLab,
   waitForResult,
-  type Lab,
   type LabPage,
 } from './harness';
 
-let lab: Lab;
-let page: LabPage | undefined;
+const t = useLab();
 
-beforeAll(async () => {
-  lab = await startLab();
-}, 45_000);
-
-afterAll(async () => {
-  await lab?.close();
-}, 20_000);
-
-afterEach(async () => {
-  const problems = page?.problems ?? [];
-  await page?.context().close();
-  page = undefined;
-  // CSP violations and React errors surface here, whatever the test looked at.
-  expect(problems).toEqual([]);
-});
-
-async function open(hash = ''): Promise<LabPage> {
-  page = await lab.openPage();
-  await page.goto(`${lab.url}${hash}`);
-  return page;
-}
+const open = (hash = ''): Promise<LabPage> => t.open(hash);
 
 describe('audit page', () => {
   it('shows the critical SPF and DMARC findings of a domain that has neither', async () => {
@@ -153,7 +131,7 @@ describe('history page', () => {
     const page = await open();
     await expectVisible(page.getByLabel('Domain', { exact: true }), 'the audit page');
     // Same tab, no query: the token comes from sessionStorage.
-    await page.goto(`${lab.origin}/#/history`);
+    await page.goto(`${t.lab.origin}/#/history`);
     await expectVisible(page.getByRole('heading', { name: 'History' }), 'the history page');
     expect(await page.getByText(/could not be read/).count()).toBe(0);
   });

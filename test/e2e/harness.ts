@@ -3,11 +3,12 @@
  *
  * Every wait is bounded, and a missing Chromium or an unbuilt CLI fails loudly: these tests never skip.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startServe, type ServeProcess } from '../lab/cli';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -59,76 +60,25 @@ function requireBuild(): void {
   }
 }
 
-/** Starts serve and resolves with the URL from its first stdout line. */
-function startServe(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'deliverlab.js'), 'serve', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    let settled = false;
-    const fail = (why: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new Error(`deliverlab serve ${why}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    };
-    const timer = setTimeout(() => fail(`printed no URL within ${SERVE_START_MS} ms`), SERVE_START_MS);
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const newline = stdout.indexOf('\n');
-      if (settled || newline < 0) return;
-      const first = stdout.slice(0, newline).trim();
-      const match = /^Deliverlab is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/.exec(first);
-      if (!match) return fail(`printed an unexpected first line: ${JSON.stringify(first)}`);
-      settled = true;
-      clearTimeout(timer);
-      resolve({ child, url: match[1]! });
-    });
-    child.on('error', (err) => fail(`could not start: ${err.message}`));
-    child.on('exit', (code, signal) => fail(`exited early (code ${code}, signal ${signal})`));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** Everything one test file needs; call close() in afterAll. */
 export async function startLab(options: { dnsDelayMs?: number } = {}): Promise<Lab> {
   requireChromium();
   requireBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'deliverlab-e2e-'));
   const dns = await startDnsServer({ zone: loadZoneFixtures(), ...(options.dnsDelayMs ? { delayMs: options.dnsDelayMs } : {}) });
-  let served: { child: ChildProcess; url: string } | undefined;
+  let served: ServeProcess | undefined;
   let browser: Browser | undefined;
   try {
-    served = await startServe([
-      '--port',
-      '0',
-      '--resolver',
-      `127.0.0.1:${dns.port}`,
-      '--db',
-      join(dataDir, 'history.sqlite'),
-    ]);
+    served = await startServe(['--port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--db', join(dataDir, 'history.sqlite')], {}, SERVE_START_MS);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 });
   } catch (err) {
-    if (served) await stopChild(served.child);
+    if (served) await served.stop();
     await dns.close();
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
-  const { child, url } = served;
+  const { url } = served;
+  const serve = served;
   const chrome = browser;
   return {
     url,
@@ -152,7 +102,7 @@ export async function startLab(options: { dnsDelayMs?: number } = {}): Promise<L
     },
     async close() {
       await chrome.close().catch(() => {});
-      await stopChild(child);
+      await serve.stop();
       await dns.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -223,4 +173,41 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, animations: 'disabled', timeout: UI_TIMEOUT_MS });
   await page.setViewportSize(viewport);
   return path;
+}
+
+/**
+ * One lab per test file, with its hooks: serve and Chromium start before the first test and stop
+ * after the last; after each test, the page it opened must have logged no error (a CSP violation,
+ * a React error), whatever the test itself looked at.
+ */
+export function useLab(options: { dnsDelayMs?: number } = {}) {
+  let lab: Lab | undefined;
+  let current: LabPage | undefined;
+  beforeAll(async () => {
+    lab = await startLab(options);
+  }, 45_000);
+  afterAll(async () => {
+    await lab?.close();
+  }, 20_000);
+  afterEach(async () => {
+    const problems = current?.problems ?? [];
+    await current?.context().close();
+    current = undefined;
+    expect(problems).toEqual([]);
+  });
+  const started = (): Lab => {
+    if (!lab) throw new Error('the e2e lab did not start (see the beforeAll error)');
+    return lab;
+  };
+  return {
+    get lab(): Lab {
+      return started();
+    },
+    /** Opens a new page at serve's URL (plus `hash`); it is checked and closed after the test. */
+    async open(hash = '', pageOptions: { colorScheme?: 'light' | 'dark' } = {}): Promise<LabPage> {
+      current = await started().openPage(pageOptions);
+      await current.goto(`${started().url}${hash}`);
+      return current;
+    },
+  };
 }

@@ -1,30 +1,13 @@
 /**
  * The Settings page against `deliverlab serve`: what it shows, what it refuses, what it keeps.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectVisible, startLab, type Lab, type LabPage } from './harness';
+import { describe, expect, it } from 'vitest';
+import { expectVisible, useLab, type LabPage } from './harness';
 
-let lab: Lab;
-let page: LabPage | undefined;
-
-beforeAll(async () => {
-  lab = await startLab();
-}, 45_000);
-
-afterAll(async () => {
-  await lab?.close();
-}, 20_000);
-
-afterEach(async () => {
-  const problems = page?.problems ?? [];
-  await page?.context().close();
-  page = undefined;
-  expect(problems).toEqual([]);
-});
+const t = useLab();
 
 async function openSettings(): Promise<LabPage> {
-  page = await lab.openPage();
-  await page.goto(lab.url);
+  const page = await t.open();
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box');
   return page;
@@ -33,10 +16,10 @@ async function openSettings(): Promise<LabPage> {
 describe('settings page', () => {
   it('shows the resolver serve was started with, and where the data lives', async () => {
     const page = await openSettings();
-    expect(await page.getByLabel('DNS resolver').inputValue()).toBe(`127.0.0.1:${lab.dns.port}`);
+    expect(await page.getByLabel('DNS resolver').inputValue()).toBe(`127.0.0.1:${t.lab.dns.port}`);
     expect(await page.getByLabel('DNS timeout (ms)').inputValue()).toMatch(/^\d+$/);
     const about = page.getByRole('region', { name: 'About' });
-    await expectVisible(about.getByText(lab.dataDir, { exact: false }), 'the history database path');
+    await expectVisible(about.getByText(t.lab.dataDir, { exact: false }), 'the history database path');
     await expectVisible(about.getByText(/^Deliverlab \d+\.\d+\.\d+/), 'the version');
   });
 
@@ -51,12 +34,12 @@ describe('settings page', () => {
     // Nothing was stored.
     await page.reload();
     await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box after reload');
-    expect(await page.getByLabel('DNS resolver').inputValue()).toBe(`127.0.0.1:${lab.dns.port}`);
+    expect(await page.getByLabel('DNS resolver').inputValue()).toBe(`127.0.0.1:${t.lab.dns.port}`);
   });
 
   it('keeps a saved resolver and timeout across a reload', async () => {
     const page = await openSettings();
-    const resolver = `127.0.0.1:${lab.dns.port}, 192.0.2.53:5353`;
+    const resolver = `127.0.0.1:${t.lab.dns.port}, 192.0.2.53:5353`;
     await page.getByLabel('DNS resolver').fill(resolver);
     await page.getByLabel('DNS timeout (ms)').fill('1800');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -65,7 +48,7 @@ describe('settings page', () => {
     await page.reload();
     await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box after reload');
     expect(await page.getByLabel('DNS resolver').inputValue()).toMatch(
-      new RegExp(`^127\\.0\\.0\\.1:${lab.dns.port},\\s*192\\.0\\.2\\.53:5353$`),
+      new RegExp(`^127\\.0\\.0\\.1:${t.lab.dns.port},\\s*192\\.0\\.2\\.53:5353$`),
     );
     expect(await page.getByLabel('DNS timeout (ms)').inputValue()).toBe('1800');
   });

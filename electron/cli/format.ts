@@ -20,24 +20,48 @@ const STATUS_MARK: Record<CheckStatus, [string, Style]> = {
   fail: ['✗', 'red'],
   info: ['i', 'cyan'],
   error: ['?', 'magenta'],
+  skipped: ['-', 'dim'],
 };
 
-function checkLine(result: AuditResult, id: keyof AuditResult['checks']): string {
-  const c = result.checks;
-  switch (id) {
-    case 'mx':
-      if (c.mx.nullMx) return 'null MX (accepts no mail)';
-      if (c.mx.error && c.mx.hosts.length === 0) return c.mx.error === 'ENODATA' ? 'no MX records' : `lookup failed: ${c.mx.error}`;
-      return c.mx.hosts.map((h) => `${h.priority} ${h.exchange}`).join(', ') || 'no MX records';
-    case 'spf':
-      if (c.spf.error) return `lookup failed: ${c.spf.error}`;
-      if (c.spf.record) return `${c.spf.record}  (${c.spf.lookups} DNS lookup${c.spf.lookups === 1 ? '' : 's'})`;
-      return c.spf.records.length > 1 ? `${c.spf.records.length} records` : 'no record';
-    case 'dmarc':
-      if (c.dmarc.error) return `lookup failed: ${c.dmarc.error}`;
-      if (!c.dmarc.record) return 'no record';
-      return `policy ${c.dmarc.policy}${c.dmarc.inherited ? ` (inherited from ${c.dmarc.recordDomain} via ${c.dmarc.policySource})` : ''}: ${c.dmarc.record}`;
-  }
+type Checks = AuditResult['checks'];
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One line per check for the terminal; the JSON and the app carry the details. */
+const SUMMARIES: { [K in keyof Checks]-?: (c: NonNullable<Checks[K]>) => string } = {
+  mx: (c) => {
+    if (c.nullMx) return 'null MX (accepts no mail)';
+    if (c.hosts.length === 0) return c.error && c.error !== 'ENODATA' ? `lookup failed: ${c.error}` : 'no MX records';
+    return c.hosts.map((h) => `${h.priority} ${h.exchange}`).join(', ');
+  },
+  spf: (c) => {
+    if (c.record) return `${c.record}  (${plural(c.lookups, 'DNS lookup')}${c.voidLookups ? `, ${plural(c.voidLookups, 'void lookup')}` : ''})`;
+    return c.records.length > 1 ? `${c.records.length} records` : 'no record';
+  },
+  dmarc: (c) => {
+    if (!c.record) return 'no record';
+    return `policy ${c.policy}${c.inherited ? ` (inherited from ${c.recordDomain} via ${c.policySource})` : ''}: ${c.record}`;
+  },
+  dkim: (c) =>
+    c.selectors.length > 0
+      ? c.selectors.map((s) => `${s.selector} (${s.keyType}${s.keyBits ? ` ${s.keyBits}` : ''}${s.revoked ? ', revoked' : ''})`).join(', ')
+      : `no key at ${plural(c.tried.length, 'selector')} tried`,
+  mtasts: (c) => (c.policy ? `mode ${c.policy.mode}, mx ${c.policy.mx.join(' ')}` : c.record ? c.record : 'no record'),
+  tlsrpt: (c) => c.record ?? 'no record',
+  bimi: (c) => c.record ?? 'no record',
+  dnssec: (c) => (c.signed === null ? 'unknown' : c.signed ? 'signed' : 'unsigned'),
+  ptr: (c) => c.addresses.map((a) => `${a.ip} → ${a.ptr[0] ?? 'none'}`).join(', ') || 'no addresses',
+  dnsbl: (c) => {
+    const listed = c.results.filter((r) => r.listed);
+    return listed.length > 0 ? `listed: ${listed.map((r) => `${r.target} on ${r.list}`).join(', ')}` : `${plural(c.results.length, 'lookup')}, not listed`;
+  },
+  smtp: (c) => c.hosts.map((h) => `${h.host}: ${h.error ? h.error : h.tls ? `${h.tls.version}` : h.starttls ? 'STARTTLS' : 'no STARTTLS'}`).join(', ') || 'no hosts',
+  providers: (c) => c.scorecards.map((s) => `${s.title}: ${s.items.filter((i) => i.result === 'fail').length} failing`).join(', '),
+};
+
+function checkLine<K extends keyof Checks>(id: K, check: NonNullable<Checks[K]>): string {
+  if (check.skipped) return `skipped: ${check.skipped}`;
+  if (check.status === 'error') return `could not check: ${check.error ?? 'unknown error'}`;
+  return (SUMMARIES[id] as unknown as (c: NonNullable<Checks[K]>) => string)(check);
 }
 
 function findingLines(f: Finding, paint: Paint): string[] {
@@ -53,10 +77,11 @@ export function formatAudit(result: AuditResult, paint: Paint): string {
   const out = [
     `${paint('bold', result.domain)}  score ${paint(scoreStyle, `${result.score}/100 (${result.grade})`)}  ${paint('dim', `${result.durationMs} ms, resolver ${result.resolver}`)}`,
   ];
-  for (const id of Object.keys(result.checks) as (keyof AuditResult['checks'])[]) {
+  for (const id of Object.keys(result.checks) as (keyof Checks)[]) {
     const check = result.checks[id];
+    if (!check) continue;
     const [mark, style] = STATUS_MARK[check.status];
-    out.push(`  ${paint(style, mark)} ${id.toUpperCase().padEnd(6)} ${checkLine(result, id)}`);
+    out.push(`  ${paint(style, mark)} ${id.toUpperCase().padEnd(9)} ${checkLine(id, check)}`);
     for (const f of result.findings.filter((x) => x.check === id)) out.push(...findingLines(f, paint));
   }
   if (result.findings.length === 0) out.push(`  ${paint('green', 'No findings.')}`);

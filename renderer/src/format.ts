@@ -21,6 +21,7 @@ export const STATUS_COLOR: Record<CheckStatus, string> = {
   fail: 'red',
   info: 'blue',
   error: 'gray',
+  skipped: 'gray',
 };
 
 export const STATUS_LABEL: Record<CheckStatus, string> = {
@@ -29,6 +30,7 @@ export const STATUS_LABEL: Record<CheckStatus, string> = {
   fail: 'Fail',
   info: 'Info',
   error: 'Error',
+  skipped: 'Skipped',
 };
 
 export function gradeColor(grade: string): string {

@@ -10,20 +10,65 @@ describe('finding codes', () => {
     expect(Object.fromEntries(Object.entries(FINDING_CODES).map(([code, info]) => [code, info.severity]))).toEqual({
       'mx.missing': 'warning',
       'mx.null': 'info',
+      'mx.cname': 'warning',
+      'mx.no-address': 'critical',
+      'mx.no-ipv6': 'info',
       'spf.missing': 'critical',
       'spf.multiple': 'critical',
       'spf.syntax': 'critical',
+      'spf.lookup-limit': 'critical',
+      'spf.void-limit': 'critical',
+      'spf.all-pass': 'critical',
+      'spf.all-neutral': 'warning',
+      'spf.ptr': 'warning',
+      'spf.include-missing': 'critical',
+      'spf.loop': 'critical',
+      'spf.macro': 'info',
       'dmarc.missing': 'critical',
       'dmarc.multiple': 'critical',
       'dmarc.syntax': 'critical',
       'dmarc.policy-none': 'warning',
+      'dmarc.subdomain-weaker': 'warning',
+      'dmarc.pct': 'warning',
+      'dmarc.no-rua': 'warning',
+      'dmarc.rua-unauthorized': 'warning',
+      'dmarc.rua-no-mx': 'warning',
+      'dmarc.inherited': 'info',
+      'dkim.not-found': 'warning',
+      'dkim.weak-key': 'critical',
+      'dkim.testing': 'warning',
+      'dkim.revoked': 'info',
+      'dkim.syntax': 'warning',
+      'mtasts.missing': 'info',
+      'mtasts.syntax': 'warning',
+      'mtasts.policy-unreachable': 'critical',
+      'mtasts.mx-mismatch': 'critical',
+      'mtasts.testing': 'info',
+      'tlsrpt.missing': 'info',
+      'tlsrpt.syntax': 'warning',
+      'bimi.missing': 'info',
+      'bimi.dmarc-not-enforced': 'warning',
+      'bimi.svg-invalid': 'warning',
+      'bimi.no-certificate': 'info',
+      'dnssec.unsigned': 'info',
+      'dane.mismatch': 'critical',
+      'ptr.missing': 'warning',
+      'ptr.mismatch': 'warning',
+      'dnsbl.listed': 'critical',
+      'dnsbl.refused': 'info',
+      'smtp.unreachable': 'warning',
+      'smtp.no-starttls': 'critical',
+      'smtp.cert-invalid': 'warning',
+      'smtp.tls-old': 'warning',
     });
   });
 
   it('are dotted, lower-case check.problem names whose prefix is their check', () => {
     for (const [code, info] of Object.entries(FINDING_CODES)) {
       expect(code).toMatch(/^[a-z]+\.[a-z0-9-]+$/);
-      expect(code.split('.')[0]).toBe(info.check);
+      // DANE findings belong to the DNSSEC check, which covers both.
+      const prefix = code.split('.')[0] === 'dane' ? 'dnssec' : code.split('.')[0];
+      expect(prefix).toBe(info.check);
     }
   });
 

@@ -2,63 +2,89 @@
  * Every finding code the audit can raise, with its default severity and meaning.
  *
  * Codes are a public contract (scripts match on them, the README lists them, a test pins them):
- * never rename one; add new ones.
+ * never rename one; add new ones. Each check has its own block below.
  */
-import type { Severity } from './types';
+import type { CheckId, Severity } from './types';
 
 export interface CodeInfo {
   severity: Severity;
-  check: 'mx' | 'spf' | 'dmarc';
+  check: CheckId;
   /** One line for the README and the UI's legend. */
   meaning: string;
 }
 
 export const FINDING_CODES = {
-  'mx.missing': {
-    severity: 'warning',
-    check: 'mx',
-    meaning: 'The domain publishes no MX record, so mail to it falls back to its address record or bounces.',
-  },
-  'mx.null': {
-    severity: 'info',
-    check: 'mx',
-    meaning: 'The domain publishes a null MX (RFC 7505): it declares that it accepts no mail.',
-  },
-  'spf.missing': {
-    severity: 'critical',
-    check: 'spf',
-    meaning: 'No SPF record: receivers cannot tell which servers may send for the domain.',
-  },
-  'spf.multiple': {
-    severity: 'critical',
-    check: 'spf',
-    meaning: 'More than one SPF record: RFC 7208 §4.5 makes that a permanent error, so SPF fails.',
-  },
-  'spf.syntax': {
-    severity: 'critical',
-    check: 'spf',
-    meaning: 'The SPF record does not parse (RFC 7208 §4.6): receivers treat it as a permanent error.',
-  },
-  'dmarc.missing': {
-    severity: 'critical',
-    check: 'dmarc',
-    meaning: 'No DMARC record applies to the domain, not even one inherited from a parent.',
-  },
-  'dmarc.multiple': {
-    severity: 'critical',
-    check: 'dmarc',
-    meaning: 'More than one DMARC record at one name: receivers discard them all.',
-  },
-  'dmarc.syntax': {
-    severity: 'critical',
-    check: 'dmarc',
-    meaning: 'The DMARC record has an invalid or unknown tag or value.',
-  },
-  'dmarc.policy-none': {
-    severity: 'warning',
-    check: 'dmarc',
-    meaning: 'The effective DMARC policy is none: spoofed mail is reported but not stopped.',
-  },
+  // MX
+  'mx.missing': { severity: 'warning', check: 'mx', meaning: 'The domain publishes no MX record, so mail to it falls back to its address record or bounces.' },
+  'mx.null': { severity: 'info', check: 'mx', meaning: 'The domain publishes a null MX (RFC 7505): it declares that it accepts no mail.' },
+  'mx.cname': { severity: 'warning', check: 'mx', meaning: 'An MX target is a CNAME, which RFC 2181 §10.3 forbids; some senders refuse it.' },
+  'mx.no-address': { severity: 'critical', check: 'mx', meaning: 'An MX target has no A or AAAA record, so no mail can be delivered to it.' },
+  'mx.no-ipv6': { severity: 'info', check: 'mx', meaning: 'No MX host has an IPv6 address.' },
+
+  // SPF
+  'spf.missing': { severity: 'critical', check: 'spf', meaning: 'No SPF record: receivers cannot tell which servers may send for the domain.' },
+  'spf.multiple': { severity: 'critical', check: 'spf', meaning: 'More than one SPF record: RFC 7208 §4.5 makes that a permanent error, so SPF fails.' },
+  'spf.syntax': { severity: 'critical', check: 'spf', meaning: 'The SPF record does not parse (RFC 7208 §4.6): receivers treat it as a permanent error.' },
+  'spf.lookup-limit': { severity: 'critical', check: 'spf', meaning: 'More than 10 DNS-querying terms over the include tree (RFC 7208 §4.6.4): SPF returns permerror.' },
+  'spf.void-limit': { severity: 'critical', check: 'spf', meaning: 'More than 2 lookups that return nothing (RFC 7208 §4.6.4): SPF returns permerror.' },
+  'spf.all-pass': { severity: 'critical', check: 'spf', meaning: 'The record ends in +all: every server on the internet passes SPF for the domain.' },
+  'spf.all-neutral': { severity: 'warning', check: 'spf', meaning: 'The record ends in ?all, or has neither all nor redirect: unlisted servers are neutral, not failed.' },
+  'spf.ptr': { severity: 'warning', check: 'spf', meaning: 'The record uses the ptr mechanism, which RFC 7208 §5.5 says not to use: slow, unreliable, ignored by some receivers.' },
+  'spf.include-missing': { severity: 'critical', check: 'spf', meaning: 'An include or redirect target publishes no SPF record: permerror for redirect, permerror for include (RFC 7208 §5.2).' },
+  'spf.loop': { severity: 'critical', check: 'spf', meaning: 'The include/redirect chain comes back to a domain already on it: receivers give permerror.' },
+  'spf.macro': { severity: 'info', check: 'spf', meaning: 'Terms with macros depend on each message and cannot be resolved statically; their cost is counted as one lookup.' },
+
+  // DMARC
+  'dmarc.missing': { severity: 'critical', check: 'dmarc', meaning: 'No DMARC record applies to the domain, not even one inherited from a parent.' },
+  'dmarc.multiple': { severity: 'critical', check: 'dmarc', meaning: 'More than one DMARC record at one name: receivers discard them all.' },
+  'dmarc.syntax': { severity: 'critical', check: 'dmarc', meaning: 'The DMARC record has an invalid or unknown tag or value.' },
+  'dmarc.policy-none': { severity: 'warning', check: 'dmarc', meaning: 'The effective DMARC policy is none: spoofed mail is reported but not stopped.' },
+  'dmarc.subdomain-weaker': { severity: 'warning', check: 'dmarc', meaning: 'sp= or np= is weaker than p=: subdomains are easier to spoof than the domain itself.' },
+  'dmarc.pct': { severity: 'warning', check: 'dmarc', meaning: 'pct= below 100: under RFC 7489 only part of failing mail gets the policy (RFC 9989 drops pct).' },
+  'dmarc.no-rua': { severity: 'warning', check: 'dmarc', meaning: 'No rua= address: nobody receives the aggregate reports that show who sends as the domain.' },
+  'dmarc.rua-unauthorized': { severity: 'warning', check: 'dmarc', meaning: 'A report address in another domain has not authorized the reports (no _report._dmarc record, RFC 9990 §3.2.3).' },
+  'dmarc.rua-no-mx': { severity: 'warning', check: 'dmarc', meaning: 'A report address is in a domain that cannot receive mail (no MX and no address).' },
+  'dmarc.inherited': { severity: 'info', check: 'dmarc', meaning: 'The policy comes from a parent domain by the RFC 9989 tree walk.' },
+
+  // DKIM
+  'dkim.not-found': { severity: 'warning', check: 'dkim', meaning: 'No DKIM key was found at any selector tried; discovery can only guess names, so name your selectors.' },
+  'dkim.weak-key': { severity: 'critical', check: 'dkim', meaning: 'An RSA key under 1024 bits (critical) or of exactly 1024 bits (warning): use 2048.' },
+  'dkim.testing': { severity: 'warning', check: 'dkim', meaning: 'The key has t=y: receivers treat its signatures as a test.' },
+  'dkim.revoked': { severity: 'info', check: 'dkim', meaning: 'The selector publishes an empty p=: the key is revoked.' },
+  'dkim.syntax': { severity: 'warning', check: 'dkim', meaning: 'The DKIM key record does not parse.' },
+
+  // MTA-STS and TLS-RPT
+  'mtasts.missing': { severity: 'info', check: 'mtasts', meaning: 'No MTA-STS record: senders cannot require TLS to deliver to the domain (RFC 8461).' },
+  'mtasts.syntax': { severity: 'warning', check: 'mtasts', meaning: 'The _mta-sts record or the policy file does not parse.' },
+  'mtasts.policy-unreachable': { severity: 'critical', check: 'mtasts', meaning: 'The policy at https://mta-sts.<domain>/.well-known/mta-sts.txt cannot be fetched.' },
+  'mtasts.mx-mismatch': { severity: 'critical', check: 'mtasts', meaning: 'An MX host is not covered by the policy: in enforce mode senders refuse to deliver to it.' },
+  'mtasts.testing': { severity: 'info', check: 'mtasts', meaning: 'The policy is in testing mode: failures are reported, not enforced.' },
+  'tlsrpt.missing': { severity: 'info', check: 'tlsrpt', meaning: 'No TLS-RPT record: nobody is told when TLS delivery to the domain fails (RFC 8460).' },
+  'tlsrpt.syntax': { severity: 'warning', check: 'tlsrpt', meaning: 'The _smtp._tls record does not parse.' },
+
+  // BIMI
+  'bimi.missing': { severity: 'info', check: 'bimi', meaning: 'No BIMI record at default._bimi.' },
+  'bimi.dmarc-not-enforced': { severity: 'warning', check: 'bimi', meaning: 'BIMI needs DMARC at quarantine or reject (pct=100); the logo will not show.' },
+  'bimi.svg-invalid': { severity: 'warning', check: 'bimi', meaning: 'The logo is not SVG Tiny PS, or is over 32 KB.' },
+  'bimi.no-certificate': { severity: 'info', check: 'bimi', meaning: 'No VMC or CMC certificate (a=): Gmail and Apple Mail show no logo without one.' },
+
+  // DNSSEC and DANE
+  'dnssec.unsigned': { severity: 'info', check: 'dnssec', meaning: 'The zone is not signed with DNSSEC, so DANE cannot protect its mail.' },
+  'dane.mismatch': { severity: 'critical', check: 'dnssec', meaning: 'No TLSA record matches the certificate the MX presents: DANE senders will not deliver.' },
+
+  // PTR
+  'ptr.missing': { severity: 'warning', check: 'ptr', meaning: 'An address has no reverse DNS (PTR): many receivers refuse mail from it.' },
+  'ptr.mismatch': { severity: 'warning', check: 'ptr', meaning: 'The PTR name does not resolve back to the address (no forward-confirmed reverse DNS).' },
+
+  // Blocklists
+  'dnsbl.listed': { severity: 'critical', check: 'dnsbl', meaning: 'An address or the domain is listed on a blocklist.' },
+  'dnsbl.refused': { severity: 'info', check: 'dnsbl', meaning: 'A blocklist refused the query (public resolver, over quota): the result is unknown, not clean.' },
+
+  // SMTP
+  'smtp.unreachable': { severity: 'warning', check: 'smtp', meaning: 'An MX host did not answer on port 25 (outbound port 25 is often blocked on home and office networks).' },
+  'smtp.no-starttls': { severity: 'critical', check: 'smtp', meaning: 'An MX host does not offer STARTTLS: mail to it travels in clear text.' },
+  'smtp.cert-invalid': { severity: 'warning', check: 'smtp', meaning: 'The MX certificate is expired, self-signed, untrusted or for another name.' },
+  'smtp.tls-old': { severity: 'warning', check: 'smtp', meaning: 'The MX negotiates TLS older than 1.2.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -3,6 +3,7 @@
  */
 import { DnsError, type DnsSession } from '../dns/session';
 import { isDmarcRecord, isPolicy, parseDmarcRecord } from './dmarc-parse';
+import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
 import type { DmarcCheck, DmarcPolicy, DmarcWalkStep, Finding } from './types';
 
@@ -64,7 +65,8 @@ async function domainExists(domain: string, dns: DnsSession): Promise<boolean> {
   return !answers.every((a) => a.status === 'rejected' && (a.reason as DnsError).code === 'ENOTFOUND');
 }
 
-export async function checkDmarc(domain: string, dns: DnsSession): Promise<{ check: DmarcCheck; findings: Finding[] }> {
+export async function checkDmarc(ctx: AuditContext): Promise<CheckOutput<'dmarc'>> {
+  const { domain, dns } = ctx;
   const findings: Finding[] = [];
   const targets = treeWalkTargets(domain);
   // Every level is looked up (the organizational domain needs the whole walk); queries run together.

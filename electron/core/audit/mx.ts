@@ -1,12 +1,13 @@
 /**
  * MX check: the domain's mail exchangers, and RFC 7505 null MX.
  */
-import type { DnsSession } from '../dns/session';
 import { DnsError } from '../dns/session';
+import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
-import type { Finding, MxCheck } from './types';
+import type { Finding } from './types';
 
-export async function checkMx(domain: string, dns: DnsSession): Promise<{ check: MxCheck; findings: Finding[] }> {
+export async function checkMx(ctx: AuditContext): Promise<CheckOutput<'mx'>> {
+  const { domain, dns } = ctx;
   const findings: Finding[] = [];
   let hosts: { exchange: string; priority: number }[] = [];
   let error: string | undefined;

@@ -2,22 +2,21 @@
  * Runs every registered check for one domain and assembles the audit result.
  */
 import { DnsSession, type DnsSessionOptions } from '../dns/session';
+import type { AuditContext, CheckOptions, CheckOutput, CheckRunner } from './context';
 import { checkDmarc } from './dmarc';
 import { checkMx } from './mx';
 import { scoreFindings } from './score';
 import { checkSpf } from './spf';
-import type { AuditChecks, AuditProgress, AuditResult, Finding } from './types';
-
-type CheckFn<K extends keyof AuditChecks> = (domain: string, dns: DnsSession) => Promise<{ check: AuditChecks[K]; findings: Finding[] }>;
+import type { AuditChecks, AuditProgress, AuditResult, CheckId } from './types';
 
 /** The registry of checks, in the order their panels appear. Adding a check starts here. */
-export const CHECKS: { [K in keyof AuditChecks]: CheckFn<K> } = {
+export const CHECKS: { [K in CheckId]?: CheckRunner<K> } = {
   mx: checkMx,
   spf: checkSpf,
   dmarc: checkDmarc,
 };
 
-export const CHECK_IDS = Object.keys(CHECKS) as (keyof AuditChecks)[];
+export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
 
 /** No DNS server answered a single query: the audit says nothing about the domain. */
 export class ResolverUnreachableError extends Error {
@@ -31,32 +30,50 @@ export class ResolverUnreachableError extends Error {
   }
 }
 
-export interface AuditOptions {
-  dns: DnsSessionOptions;
+export interface AuditOptions extends CheckOptions {
+  /** DNS settings for a new session, or a session to share (a batch shares nothing; tests may). */
+  dns: DnsSessionOptions | DnsSession;
   onProgress?: (progress: AuditProgress) => void;
   clock?: () => Date;
 }
 
 export async function runAudit(domain: string, options: AuditOptions): Promise<AuditResult> {
   const clock = options.clock ?? (() => new Date());
-  const dns = new DnsSession(options.dns);
+  const dns = options.dns instanceof DnsSession ? options.dns : new DnsSession(options.dns);
   const started = clock();
   const t0 = performance.now();
   const total = CHECK_IDS.length;
   let done = 0;
-  const entries = await Promise.all(
-    CHECK_IDS.map(async (id) => {
-      options.onProgress?.({ domain, check: id, state: 'running', done, total });
-      const out = await (CHECKS[id] as CheckFn<typeof id>)(domain, dns);
+  const running = new Map<CheckId, Promise<CheckOutput<CheckId>>>();
+
+  const ctx: AuditContext = {
+    domain,
+    dns,
+    options,
+    skipped: (area) => options.skip?.includes(area) ?? false,
+    need: <K extends CheckId>(id: K) => start(id).then((out) => out.check as NonNullable<AuditChecks[K]>),
+  };
+
+  function start(id: CheckId): Promise<CheckOutput<CheckId>> {
+    const existing = running.get(id);
+    if (existing) return existing;
+    const runner = CHECKS[id] as CheckRunner<CheckId> | undefined;
+    if (!runner) throw new Error(`no check "${id}" is registered`);
+    options.onProgress?.({ domain, check: id, state: 'running', done, total });
+    const promise = runner(ctx).then((out) => {
       done++;
       options.onProgress?.({ domain, check: id, state: 'done', done, total });
-      return [id, out] as const;
-    }),
-  );
+      return out;
+    });
+    running.set(id, promise);
+    return promise;
+  }
+
+  const outputs = await Promise.all(CHECK_IDS.map((id) => start(id).then((out) => [id, out] as const)));
   if (dns.unreachable()) throw new ResolverUnreachableError(dns.resolverLabel);
 
-  const checks = Object.fromEntries(entries.map(([id, out]) => [id, out.check])) as unknown as AuditChecks;
-  const findings = entries.flatMap(([, out]) => out.findings);
+  const checks = Object.fromEntries(outputs.map(([id, out]) => [id, out.check])) as unknown as AuditChecks;
+  const findings = outputs.flatMap(([, out]) => out.findings);
   const { score, grade } = scoreFindings(findings);
   return {
     domain,

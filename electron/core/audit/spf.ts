@@ -1,12 +1,14 @@
 /**
  * SPF check: the domain's record, found, single and well-formed (RFC 7208 §4.5, §4.6).
  */
-import { DnsError, type DnsSession } from '../dns/session';
+import { DnsError } from '../dns/session';
+import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
 import { isSpfRecord, parseSpfRecord } from './spf-parse';
 import type { Finding, SpfCheck } from './types';
 
-export async function checkSpf(domain: string, dns: DnsSession): Promise<{ check: SpfCheck; findings: Finding[] }> {
+export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
+  const { domain, dns } = ctx;
   const findings: Finding[] = [];
   let txt: string[] = [];
   let error: string | undefined;

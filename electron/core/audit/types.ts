@@ -20,20 +20,35 @@ export interface Finding {
   refs?: string[];
 }
 
-/** pass: nothing to fix; warn: warnings only; fail: a critical finding; info: informational only; error: the check could not run. */
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'error';
+/**
+ * pass: nothing to fix; warn: warnings only; fail: a critical finding; info: informational only;
+ * error: the check could not run; skipped: turned off (`--skip`) or not applicable.
+ */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'info' | 'error' | 'skipped';
+
+/** What every check's result carries. */
+export interface CheckBase {
+  status: CheckStatus;
+  /** Why the check did not run (`--skip smtp`, no MX to probe, ...). */
+  skipped?: string;
+  /** The DNS or network error code when the check could not run. */
+  error?: string;
+}
 
 export interface MxHost {
   exchange: string;
   priority: number;
+  /** A and AAAA addresses of the exchange (empty when it has none). */
+  addresses?: string[];
+  /** The exchange name is a CNAME (RFC 2181 §10.3 forbids it), pointing here. */
+  cname?: string;
 }
 
-export interface MxCheck {
-  status: CheckStatus;
+export interface MxCheck extends CheckBase {
   hosts: MxHost[];
   nullMx: boolean;
-  /** The DNS error code when the lookup failed (ENODATA, ENOTFOUND, ...). */
-  error?: string;
+  /** At least one exchange has an AAAA record. */
+  ipv6?: boolean;
 }
 
 export interface SpfTerm {
@@ -50,18 +65,38 @@ export interface SpfTerm {
   error?: string;
 }
 
-export interface SpfCheck {
-  status: CheckStatus;
+/** A term in the evaluated SPF tree, with what it costs. */
+export interface SpfTreeTerm extends SpfTerm {
+  /** DNS-querying terms this term accounts for, itself and everything below it (RFC 7208 §4.6.4). */
+  cost: number;
+  /** Lookups this term made that returned no records (RFC 7208 §4.6.4 void lookups). */
+  voids: number;
+  /** The include or redirect target's own record, followed. */
+  child?: SpfNode;
+}
+
+export interface SpfNode {
+  domain: string;
+  record: string | null;
+  terms: SpfTreeTerm[];
+  /** Why this branch stopped: no record, several records, a loop, a DNS error. */
+  error?: string;
+}
+
+export interface SpfCheck extends CheckBase {
   /** The one SPF record, when exactly one was found. */
   record: string | null;
   /** Every TXT record that starts with v=spf1. */
   records: string[];
   terms: SpfTerm[];
-  /** DNS-querying terms in this record itself (the include tree is followed in a later version). */
+  /** DNS-querying terms over the whole include/redirect tree (RFC 7208 §4.6.4: at most 10). */
   lookups: number;
+  /** Lookups returning no records over the whole tree (RFC 7208 §4.6.4: at most 2). */
+  voidLookups?: number;
   /** The `all` mechanism's qualifier, or null when there is none. */
   all: '+' | '-' | '~' | '?' | null;
-  error?: string;
+  /** The record and every include/redirect below it. */
+  tree?: SpfNode;
 }
 
 export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
@@ -73,8 +108,18 @@ export interface DmarcWalkStep {
   error?: string;
 }
 
-export interface DmarcCheck {
-  status: CheckStatus;
+export interface DmarcReportDestination {
+  uri: string;
+  /** The domain of the mailto: address. */
+  domain: string;
+  /** Outside the policy domain's organizational domain, so it must authorize (RFC 9990 §3.2.3). */
+  external: boolean;
+  /** The `<policy domain>._report._dmarc.<destination>` record (or its wildcard) exists. */
+  authorized: boolean | null;
+  hasMx: boolean | null;
+}
+
+export interface DmarcCheck extends CheckBase {
   /** The DMARC record that applies, if any. */
   record: string | null;
   /** Where that record was found (the policy domain). */
@@ -89,14 +134,174 @@ export interface DmarcCheck {
   policySource: 'p' | 'sp' | 'np' | 'default' | null;
   tags: Record<string, string>;
   walk: DmarcWalkStep[];
+  /** The RFC 7489 reading, where it differs (pct, the PSL-based organizational domain). */
+  rfc7489?: { policy: DmarcPolicy | null; pct: number; organizationalDomain: string; note: string };
+  reports?: { rua: DmarcReportDestination[]; ruf: DmarcReportDestination[] };
+}
+
+export interface DkimSelector {
+  selector: string;
+  keyType: string;
+  /** RSA modulus size, or 256 for Ed25519; null when the key does not parse. */
+  keyBits: number | null;
+  testing: boolean;
+  revoked: boolean;
+  record?: string;
+  /** Where the selector name came from. */
+  source?: 'builtin' | 'provider' | 'user' | 'message';
+}
+
+export interface DkimCheck extends CheckBase {
+  selectors: DkimSelector[];
+  /** Every selector name that was tried. */
+  tried: string[];
+}
+
+export interface MtaStsPolicy {
+  version: string;
+  mode: 'enforce' | 'testing' | 'none';
+  mx: string[];
+  maxAge: number;
+}
+
+export interface MtaStsCheck extends CheckBase {
+  /** The `_mta-sts` TXT record. */
+  record: string | null;
+  id: string | null;
+  policyUrl: string | null;
+  policy: MtaStsPolicy | null;
+  /** Each MX host and whether the policy's mx patterns cover it. */
+  mxMatch: { host: string; matched: boolean }[];
+}
+
+export interface TlsRptCheck extends CheckBase {
+  record: string | null;
+  rua: string[];
+}
+
+export interface BimiCheck extends CheckBase {
+  record: string | null;
+  /** l= : where the SVG logo lives. */
+  logoUrl: string | null;
+  /** a= : where the VMC/CMC certificate lives. */
+  authorityUrl: string | null;
+  svg?: { bytes: number; valid: boolean; errors: string[] };
+  certificate?: { valid: boolean; type?: string; subject?: string; errors: string[] };
+  dmarcEnforced: boolean;
+}
+
+export interface TlsaRecord {
+  usage: number;
+  selector: number;
+  matchingType: number;
+  data: string;
+}
+
+export interface DnssecCheck extends CheckBase {
+  /** The zone has a DS at its parent and DNSKEYs. */
+  signed: boolean | null;
+  /** The resolver validated the answer (AD flag), when it says. */
+  validated: boolean | null;
+  mx: { host: string; signed: boolean | null; tlsa: TlsaRecord[]; daneMatch: boolean | null; error?: string }[];
+}
+
+export interface PtrAddress {
+  ip: string;
+  source: 'mx' | 'sending';
+  /** The MX host the address belongs to. */
+  host?: string;
+  ptr: string[];
+  /** A PTR name resolves back to this address (FCrDNS). */
+  forwardConfirmed: boolean;
+}
+
+export interface PtrCheck extends CheckBase {
+  addresses: PtrAddress[];
+}
+
+export interface DnsblResult {
+  /** The IP address or domain looked up. */
+  target: string;
+  list: string;
+  zone: string;
+  listed: boolean;
+  /** The list answered "query refused / over quota" rather than listed or not. */
+  refused: boolean;
+  codes: string[];
+  meanings: string[];
+  /** A note on the address range (private, loopback, documentation, ...). */
+  range?: string;
+}
+
+export interface DnsblCheck extends CheckBase {
+  results: DnsblResult[];
+}
+
+export interface SmtpCertificate {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  names: string[];
+  nameMatch: boolean;
+  chainValid: boolean;
   error?: string;
 }
 
+export interface SmtpHostProbe {
+  host: string;
+  address: string;
+  port: number;
+  banner?: string;
+  ehlo?: string[];
+  starttls: boolean;
+  tls?: { version: string; cipher: string; certificate: SmtpCertificate };
+  timings: { connectMs?: number; bannerMs?: number; ehloMs?: number; tlsMs?: number };
+  error?: string;
+}
+
+export interface SmtpCheck extends CheckBase {
+  hosts: SmtpHostProbe[];
+}
+
+export interface ProviderRequirement {
+  id: string;
+  requirement: string;
+  result: 'pass' | 'fail' | 'not-observable';
+  why: string;
+}
+
+export interface ProviderScorecard {
+  provider: 'google' | 'yahoo' | 'microsoft';
+  audience: 'all' | 'bulk';
+  title: string;
+  items: ProviderRequirement[];
+}
+
+export interface ProvidersCheck extends CheckBase {
+  scorecards: ProviderScorecard[];
+}
+
+/**
+ * Every check's result, by id. The optional ones arrived after the first release: results stored
+ * in history before them lack them, so readers must not assume they are there.
+ */
 export interface AuditChecks {
   mx: MxCheck;
   spf: SpfCheck;
   dmarc: DmarcCheck;
+  dkim?: DkimCheck;
+  mtasts?: MtaStsCheck;
+  tlsrpt?: TlsRptCheck;
+  bimi?: BimiCheck;
+  dnssec?: DnssecCheck;
+  ptr?: PtrCheck;
+  dnsbl?: DnsblCheck;
+  smtp?: SmtpCheck;
+  providers?: ProvidersCheck;
 }
+
+export type CheckId = keyof AuditChecks;
 
 export interface AuditResult {
   domain: string;
@@ -117,7 +322,7 @@ export interface AuditResult {
 
 export interface AuditProgress {
   domain: string;
-  check: keyof AuditChecks;
+  check: CheckId;
   state: 'running' | 'done';
   done: number;
   total: number;

@@ -20,7 +20,8 @@ export interface CheckDefinition<K extends CheckId> {
   Panel: ComponentType<CheckPanelProps<K>>;
 }
 
-export const CHECKS: { [K in CheckId]: CheckDefinition<K> } = {
+/** Checks without a panel yet are left out of the page (their findings still count in the score). */
+export const CHECKS: { [K in CheckId]?: CheckDefinition<K> } = {
   mx: { id: 'mx', title: 'MX', question: 'Where is mail for this domain delivered?', Panel: MxPanel },
   spf: { id: 'spf', title: 'SPF', question: 'Which servers may send mail for this domain?', Panel: SpfPanel },
   dmarc: {
@@ -38,5 +39,5 @@ export function isCheckId(id: string): id is CheckId {
 }
 
 export function checkTitle(id: string): string {
-  return isCheckId(id) ? CHECKS[id].title : id.toUpperCase();
+  return (isCheckId(id) ? CHECKS[id]?.title : undefined) ?? id.toUpperCase();
 }

@@ -6,7 +6,7 @@ import type { AuditChecks, AuditResult, Finding } from '../../../electron/core/a
 export type CheckId = keyof AuditChecks;
 
 export interface CheckPanelProps<K extends CheckId> {
-  data: AuditChecks[K];
+  data: NonNullable<AuditChecks[K]>;
   /** The findings this check raised. */
   findings: Finding[];
   result: AuditResult;

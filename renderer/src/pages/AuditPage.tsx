@@ -1,11 +1,11 @@
 import { Alert, Button, Group, Paper, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { CHECKS } from '../checks/registry';
+import { checkTitle } from '../checks/registry';
 import { AuditResultView } from '../result/AuditResultView';
 import type { AuditProgressView, AuditRunState } from '../use-audit-run';
 
 function progressText(progress: AuditProgressView): string {
-  const titles = progress.running.map((id) => CHECKS[id].title);
+  const titles = progress.running.map((id) => checkTitle(id));
   if (titles.length > 0) {
     const last = titles.pop();
     return `Checking ${titles.length > 0 ? `${titles.join(', ')} and ${last}` : last}…`;

@@ -10,6 +10,7 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
   const headingId = useId();
   const definition = CHECKS[id];
   const data = result.checks[id];
+  if (!definition || !data) return null;
   const findings = result.findings.filter((finding) => finding.check === id);
   const { Panel } = definition;
   return (

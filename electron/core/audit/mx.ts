@@ -4,12 +4,13 @@
 import { DnsError } from '../dns/session';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
-import type { Finding } from './types';
+import type { Finding, MxHost } from './types';
+import type { DnsSession } from '../dns/session';
 
 export async function checkMx(ctx: AuditContext): Promise<CheckOutput<'mx'>> {
   const { domain, dns } = ctx;
   const findings: Finding[] = [];
-  let hosts: { exchange: string; priority: number }[] = [];
+  let hosts: MxHost[] = [];
   let error: string | undefined;
   try {
     hosts = (await dns.resolveMx(domain)).map((h) => ({ exchange: h.exchange.replace(/\.$/, '').toLowerCase(), priority: h.priority }));
@@ -45,14 +46,70 @@ export async function checkMx(ctx: AuditContext): Promise<CheckOutput<'mx'>> {
       }),
     );
   }
+  if (!nullMx && hosts.length > 0) {
+    await Promise.all(hosts.map((h) => describeHost(h, dns)));
+    findings.push(...hostFindings(domain, hosts));
+  }
   const failed = hosts.length === 0 && error !== undefined && error !== 'ENODATA' && error !== 'ENOTFOUND';
   return {
     check: {
       status: failed ? 'error' : statusOf(findings),
       hosts,
       nullMx,
+      ...(hosts.length > 0 && !nullMx ? { ipv6: hosts.some((h) => h.addresses?.some((a) => a.includes(':'))) } : {}),
       ...(error ? { error } : {}),
     },
     findings,
   };
+}
+
+/** Fills in the host's addresses and whether its name is an alias (all queries at once). */
+async function describeHost(host: MxHost, dns: DnsSession): Promise<void> {
+  const [cname, a, aaaa] = await Promise.allSettled([
+    dns.resolve(host.exchange, 'CNAME') as Promise<string[]>,
+    dns.resolve(host.exchange, 'A') as Promise<string[]>,
+    dns.resolve(host.exchange, 'AAAA') as Promise<string[]>,
+  ]);
+  host.addresses = [a, aaaa].flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  if (cname.status === 'fulfilled' && cname.value[0]) host.cname = cname.value[0].replace(/\.$/, '').toLowerCase();
+}
+
+function hostFindings(domain: string, hosts: MxHost[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const host of hosts.filter((h) => h.cname)) {
+    findings.push(
+      finding('mx.cname', {
+        title: `MX host ${host.exchange} is an alias (CNAME)`,
+        detail: `${host.exchange} is a CNAME for ${host.cname}. An MX must name a host with its own address records (RFC 2181 §10.3, RFC 5321 §5.1); most senders follow the alias anyway, some refuse or warn.`,
+        fix: `Point the MX at the real name: "${domain}. MX ${host.priority} ${host.cname}."`,
+        evidence: `${host.exchange} CNAME ${host.cname}`,
+        refs: ['RFC 2181 §10.3', 'RFC 5321 §5.1'],
+      }),
+    );
+  }
+  const dead = hosts.filter((h) => h.addresses?.length === 0);
+  for (const host of dead) {
+    findings.push(
+      finding('mx.no-address', {
+        title: `MX host ${host.exchange} has no address`,
+        detail: `${host.exchange} has no A or AAAA record, so senders cannot deliver to it${dead.length === hosts.length ? `: no MX host of ${domain} can receive mail` : ' and fall back to the other MX hosts'}.`,
+        fix: `Publish the host's address ("${host.exchange}. A <IPv4 address>") or remove the MX record that names it.`,
+        evidence: `${domain}. MX ${host.priority} ${host.exchange}.`,
+        refs: ['RFC 5321 §5.1'],
+        ...(dead.length < hosts.length ? { severity: 'warning' as const } : {}),
+      }),
+    );
+  }
+  const reachable = hosts.filter((h) => (h.addresses?.length ?? 0) > 0);
+  if (reachable.length > 0 && !reachable.some((h) => h.addresses?.some((a) => a.includes(':')))) {
+    findings.push(
+      finding('mx.no-ipv6', {
+        title: 'No MX host has an IPv6 address',
+        detail: `Senders on IPv6-only networks cannot reach ${domain}'s mail servers. Most mail still travels over IPv4, so this is information, not a fault.`,
+        fix: 'If your mail provider offers IPv6, publish AAAA records for the MX hosts.',
+        refs: ['RFC 3974'],
+      }),
+    );
+  }
+  return findings;
 }

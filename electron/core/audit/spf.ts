@@ -1,30 +1,35 @@
 /**
- * SPF check: the domain's record, found, single and well-formed (RFC 7208 §4.5, §4.6).
+ * SPF check: the domain's record and its whole include/redirect tree (RFC 7208).
  */
-import { DnsError } from '../dns/session';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
-import { isSpfRecord, parseSpfRecord } from './spf-parse';
-import type { Finding, SpfCheck } from './types';
+import { parseSpfRecord } from './spf-parse';
+import { buildSpfNode, fetchSpf, nodeCost, nodeVoids, walkTerms, type TreeState } from './spf-tree';
+import type { Finding, SpfCheck, SpfNode, SpfTreeTerm } from './types';
+
+// RFC 7208 §4.6.4: at most 10 terms that cause DNS queries, and at most 2 void lookups.
+export const LOOKUP_LIMIT = 10;
+export const VOID_LIMIT = 2;
+
+/** The `all` that decides for unlisted senders: the record's own, else the redirect target's (RFC 7208 §6.1). */
+function effectiveAll(node: SpfNode): { qualifier: SpfTreeTerm['qualifier'] | null; domain: string } {
+  const all = node.terms.find((t) => t.kind === 'mechanism' && t.name === 'all');
+  if (all) return { qualifier: all.qualifier ?? '+', domain: node.domain };
+  const redirect = node.terms.find((t) => t.kind === 'modifier' && t.name === 'redirect');
+  if (redirect?.child?.record) return effectiveAll(redirect.child);
+  return { qualifier: null, domain: node.domain };
+}
 
 export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
   const { domain, dns } = ctx;
   const findings: Finding[] = [];
-  let txt: string[] = [];
-  let error: string | undefined;
-  try {
-    // RFC 7208 §3.3: a record split into several strings is joined without spaces.
-    txt = (await dns.resolveTxt(domain)).map((chunks) => chunks.join(''));
-  } catch (err) {
-    if (!(err instanceof DnsError)) throw err;
-    error = err.code;
-  }
-  const empty: SpfCheck = { status: 'pass', record: null, records: [], terms: [], lookups: 0, all: null };
+  const fetched = await fetchSpf(domain, dns);
+  const empty: SpfCheck = { status: 'pass', record: null, records: [], terms: [], lookups: 0, voidLookups: 0, all: null };
 
-  if (error && error !== 'ENODATA' && error !== 'ENOTFOUND') {
-    return { check: { ...empty, status: 'error', error }, findings };
+  if (fetched.error && fetched.error !== 'ENODATA' && fetched.error !== 'ENOTFOUND') {
+    return { check: { ...empty, status: 'error', error: fetched.error }, findings };
   }
-  const records = txt.filter(isSpfRecord);
+  const records = fetched.records;
   if (records.length === 0) {
     findings.push(
       finding('spf.missing', {
@@ -62,15 +67,124 @@ export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
       }),
     );
   }
+
+  const state: TreeState = { lookups: 0, truncated: false };
+  const tree = await buildSpfNode(domain, record, dns, [], state);
+  const lookups = nodeCost(tree);
+  const voidLookups = nodeVoids(tree);
+  findings.push(...treeFindings(domain, tree, lookups, voidLookups, state.truncated));
+
+  const all = effectiveAll(tree);
+  if (all.qualifier === '+') {
+    findings.push(
+      finding('spf.all-pass', {
+        title: 'SPF allows every server on the internet (+all)',
+        detail: `The record${all.domain === domain ? '' : ` reached through redirect at ${all.domain}`} ends in "+all" (or a bare "all"), so any server passes SPF for ${domain}: SPF protects nothing, and some receivers treat it as a spam sign.`,
+        fix: `End the record with "-all" (or "~all" while you check your senders): ${record.replace(/\s[+]?all\b/i, ' -all')}`,
+        evidence: record,
+        refs: ['RFC 7208 §5.1'],
+      }),
+    );
+  } else if (all.qualifier === '?' || all.qualifier === null) {
+    findings.push(
+      finding('spf.all-neutral', {
+        title: all.qualifier === '?' ? 'SPF ends in ?all (neutral)' : 'SPF has no all mechanism and no redirect',
+        detail: `Servers not listed get "neutral" (RFC 7208 §2.6.2): receivers treat them like having no SPF at all, so the record does not stop anyone from sending as ${domain}.`,
+        fix: `End the record with "-all" (or "~all" while you check your senders): ${all.qualifier === '?' ? record.replace(/\s\?all\b/i, ' -all') : `${record} -all`}`,
+        evidence: record,
+        refs: ['RFC 7208 §4.7', 'RFC 7208 §5.1'],
+      }),
+    );
+  }
+
   return {
     check: {
       status: statusOf(findings),
       record,
       records,
       terms: parsed.terms,
-      lookups: parsed.lookups,
+      lookups,
+      voidLookups,
       all: parsed.all,
+      tree,
     },
     findings,
   };
+}
+
+function treeFindings(domain: string, tree: SpfNode, lookups: number, voidLookups: number, truncated: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const terms = [...walkTerms(tree)];
+
+  if (lookups > LOOKUP_LIMIT) {
+    const costly = tree.terms
+      .filter((t) => t.cost > 0)
+      .sort((a, b) => b.cost - a.cost)
+      .map((t) => `${t.text} (${t.cost})`);
+    findings.push(
+      finding('spf.lookup-limit', {
+        title: `${lookups}${truncated ? '+' : ''} DNS lookups: over the limit of ${LOOKUP_LIMIT}`,
+        detail: `Evaluating ${domain}'s SPF record can take ${lookups}${truncated ? ' or more' : ''} DNS-querying terms (include, a, mx, ptr, exists, redirect, counted through every include). RFC 7208 §4.6.4 allows ${LOOKUP_LIMIT}; past that, receivers return permerror and SPF fails for the mail they are checking. The costliest terms: ${costly.join(', ')}.`,
+        fix: `Bring the count to ${LOOKUP_LIMIT} or fewer: remove includes of services you no longer use, replace "a" and "mx" with the ip4:/ip6: ranges they stand for, and ask providers with costly includes (${costly.slice(0, 3).join(', ')}) for a leaner one. Flattening includes into IP ranges works but must be kept up to date when providers change addresses.`,
+        evidence: tree.record ?? undefined,
+        refs: ['RFC 7208 §4.6.4'],
+      }),
+    );
+  }
+  if (voidLookups > VOID_LIMIT) {
+    const voids = terms.filter(({ term }) => term.voids > 0 && !term.child?.record).map(({ domain: d, term }) => `${term.text} (in ${d})`);
+    findings.push(
+      finding('spf.void-limit', {
+        title: `${voidLookups} void lookups: over the limit of ${VOID_LIMIT}`,
+        detail: `${voidLookups} lookups in the SPF tree return no records at all (NXDOMAIN or no data). RFC 7208 §4.6.4 lets receivers return permerror after ${VOID_LIMIT}. Void terms: ${voids.join(', ')}.`,
+        fix: `Remove the terms that point at names without records: ${voids.join(', ')}.`,
+        refs: ['RFC 7208 §4.6.4'],
+      }),
+    );
+  }
+  const missing = terms.filter(({ term }) => term.child && !term.child.record && /no SPF record|SPF records \(permerror\)/.test(term.child.error ?? ''));
+  for (const { domain: d, term } of missing) {
+    findings.push(
+      finding('spf.include-missing', {
+        title: `${term.name === 'redirect' ? 'Redirect' : 'Include'} target ${term.child?.domain} has ${term.child?.error === 'no SPF record' ? 'no SPF record' : 'several SPF records'}`,
+        detail: `"${term.text}" in ${d}'s record points at ${term.child?.domain}, which has ${term.child?.error}. Receivers return permerror when they reach it (RFC 7208 §5.2${term.name === 'redirect' ? ', §6.1' : ''}), so SPF fails for the mail being checked.`,
+        fix: `Remove "${term.text}" from ${d}'s record, or correct the name (check the provider's documentation for its current include).`,
+        evidence: term.text,
+        refs: ['RFC 7208 §5.2', 'RFC 7208 §6.1'],
+      }),
+    );
+  }
+  for (const { domain: d, term } of terms.filter(({ term }) => term.child?.error?.startsWith('loop:'))) {
+    findings.push(
+      finding('spf.loop', {
+        title: `SPF include loop through ${term.child?.domain}`,
+        detail: `The chain ${term.child?.error?.slice('loop: '.length)} comes back to a domain already on it. Receivers stop with permerror (RFC 7208 §4.6.4 bounds the evaluation), so SPF fails.`,
+        fix: `Remove "${term.text}" from ${d}'s record.`,
+        evidence: term.text,
+        refs: ['RFC 7208 §4.6.4', 'RFC 7208 §5.2'],
+      }),
+    );
+  }
+  const ptrs = terms.filter(({ term }) => term.kind === 'mechanism' && term.name === 'ptr');
+  if (ptrs.length > 0) {
+    findings.push(
+      finding('spf.ptr', {
+        title: 'SPF uses the ptr mechanism',
+        detail: `${ptrs.map(({ domain: d, term }) => `"${term.text}" in ${d}`).join(', ')}: RFC 7208 §5.5 says ptr SHOULD NOT be used. It is slow, depends on the sender's reverse DNS, costs a lookup, and some receivers skip it, failing mail it was meant to pass.`,
+        fix: 'Replace ptr with the ip4:/ip6: ranges of the servers it was meant to cover.',
+        refs: ['RFC 7208 §5.5'],
+      }),
+    );
+  }
+  const macros = terms.filter(({ term }) => term.macro);
+  if (macros.length > 0) {
+    findings.push(
+      finding('spf.macro', {
+        title: 'Terms with macros cannot be resolved statically',
+        detail: `${macros.map(({ domain: d, term }) => `"${term.text}" in ${d}`).join(', ')} expand per message (RFC 7208 §7): the audit counts each as one lookup and follows nothing behind it. This is not an error.`,
+        refs: ['RFC 7208 §7'],
+      }),
+    );
+  }
+  return findings;
 }

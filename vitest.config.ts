@@ -2,18 +2,23 @@ import { defineConfig } from 'vitest/config';
 
 // Three suites: unit (pure core), integration (real peers on 127.0.0.1), e2e (Chromium against serve).
 // Suites that run the built app share one global setup that rebuilds out/ when sources are newer.
+// No suite may reach beyond loopback, even by accident: core refuses other addresses (net/guard.ts).
+const env = { DELIVERLAB_LOOPBACK_ONLY: '1' };
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          env,
           include: ['test/unit/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          env,
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/lab/ensure-build.ts'],
           testTimeout: 60_000,
@@ -23,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          env,
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/lab/ensure-build.ts'],
           fileParallelism: false,

@@ -7,6 +7,8 @@
 
 import { ResolverUnreachableError, runAudit } from '../core/audit/run';
 import { parseResolverSpec } from '../core/dns/servers';
+import { DnsSession } from '../core/dns/session';
+import { spfCheckHost } from '../core/spf/check-host';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError } from './errors';
@@ -45,11 +47,17 @@ export function createApi(ctx: ApiContext): Api {
   const notFound = (id: number) => new ApiError('not-found', `There is no audit #${id} in history.`);
 
   const handlers: Handlers = {
-    'audit.run': async ({ domain, resolver, runId }) => {
+    'audit.run': async ({ domain, resolver, runId, skip, selectors, sendingIps, network }) => {
       const current = settings.get();
+      const savedSelectors = current.dkimSelectors.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
       try {
         const result = await runAudit(domain, {
           dns: { servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs },
+          skip: skip ?? [],
+          selectors: [...new Set([...(selectors ?? []), ...savedSelectors])],
+          sendingIps: sendingIps ?? [],
+          ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}),
+          ...(network ? { network } : {}),
           onProgress: (p) => ctx.emit('audit.progress', { ...p, ...(runId ? { runId } : {}) }),
         });
         result.id = null;
@@ -67,6 +75,18 @@ export function createApi(ctx: ApiContext): Api {
         if (err instanceof ResolverUnreachableError) throw new ApiError('dns-unreachable', err.message);
         throw err;
       }
+    },
+    'audit.spf-check': async ({ domain, ip, helo, mailFrom, resolver }) => {
+      const current = settings.get();
+      let sender = mailFrom ?? 'postmaster';
+      if (!sender.includes('@')) sender = `${sender}@${domain}`;
+      else if (sender.slice(sender.lastIndexOf('@') + 1).toLowerCase() !== domain) {
+        throw new ApiError('invalid-input', `mailFrom: ${sender} is not an address at ${domain}`);
+      }
+      const dns = new DnsSession({ servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs });
+      const out = await spfCheckHost({ ip, mailFrom: sender, helo: helo ?? domain }, dns);
+      if (dns.unreachable()) throw new ApiError('dns-unreachable', new ResolverUnreachableError(dns.resolverLabel).message);
+      return out;
     },
     'history.list': (query) => (store ? store.listAudits(query) : { items: [], total: 0 }),
     'history.get': ({ id }) => {

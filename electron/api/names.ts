@@ -5,6 +5,7 @@
  */
 export const OPERATION_NAMES = [
   'audit.run',
+  'audit.spf-check',
   'history.list',
   'history.get',
   'history.delete',

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { AuditProgress, AuditResult } from '../core/audit/types';
 import type { AuditSummary } from '../core/history/store';
 import type { Settings } from '../core/settings';
+import type { SpfCheckOutput } from '../core/spf/check-host';
+import { isIP } from 'node:net';
 import { isValidDomain, normalizeDomain } from '../core/domain';
 import { parseResolverSpec } from '../core/dns/servers';
 import type { EventName, OperationName } from './names';
@@ -33,10 +35,28 @@ export const ResolverSchema = z
     }
   });
 
+/** DKIM selector names: DNS labels, as a list or comma-separated text. */
+const SelectorName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9_]([a-z0-9_.-]{0,61}[a-z0-9_])?$/, 'A DKIM selector is a DNS label like "s1" or "google"');
+
 export const SettingsSchema = z.object({
   resolver: ResolverSchema,
   dnsTimeoutMs: z.number().int().min(200).max(30_000),
+  /** Selectors every audit tries besides the built-in list, comma-separated. */
+  dkimSelectors: z
+    .string()
+    .max(2000)
+    .refine((v) => v.split(',').map((x) => x.trim()).filter(Boolean).every((x) => SelectorName.safeParse(x).success), {
+      message: 'List DKIM selectors separated by commas, like "s1, google"',
+    }),
+  /** Spamhaus Data Query Service key: blocklist queries go to <key>.zen.dq.spamhaus.net. */
+  spamhausDqsKey: z.string().trim().regex(/^[a-z0-9]{0,64}$/i, 'A DQS key is letters and digits'),
 });
+
+const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
 
 const HistoryIdSchema = z.object({ id: z.number().int().positive() }).strict();
 
@@ -71,6 +91,35 @@ export const operations = {
         resolver: ResolverSchema.optional(),
         /** Chosen by the caller so that it can match audit.progress events to this run. */
         runId: z.string().max(100).optional(),
+        /** Parts to leave out: smtp (the MX probe), http (MTA-STS and BIMI fetches), dnsbl (blocklists). */
+        skip: z.array(z.enum(['smtp', 'http', 'dnsbl'])).max(3).optional(),
+        /** DKIM selectors to try besides the built-in list and the setting. */
+        selectors: z.array(SelectorName).max(50).optional(),
+        /** The IPs this domain sends from, for reverse DNS and blocklists. */
+        sendingIps: z.array(IpSchema).max(50).optional(),
+        /** For labs: where the SMTP probe and HTTPS fetches connect, and extra trusted CAs (PEM). */
+        network: z
+          .object({
+            smtpPort: z.number().int().min(1).max(65535).optional(),
+            httpsPort: z.number().int().min(1).max(65535).optional(),
+            ca: z.array(z.string().max(100_000)).max(10).optional(),
+            timeoutMs: z.number().int().min(100).max(60_000).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  }),
+  'audit.spf-check': op<SpfCheckOutput>()({
+    summary: 'SPF check_host() for one connecting IP, as a receiver would evaluate it (RFC 7208 §4).',
+    input: z
+      .object({
+        domain: DomainSchema,
+        ip: IpSchema,
+        helo: z.string().trim().max(253).optional(),
+        /** MAIL FROM: a full address, or a local part to put before @domain; postmaster@domain when absent. */
+        mailFrom: z.string().trim().max(320).optional(),
+        resolver: ResolverSchema.optional(),
       })
       .strict(),
   }),

@@ -6,9 +6,13 @@ export interface Settings {
   resolver: string;
   /** Deadline for one DNS query, in milliseconds (each try; a query makes at most two tries). */
   dnsTimeoutMs: number;
+  /** DKIM selectors every audit tries besides the built-in list, comma-separated. */
+  dkimSelectors: string;
+  /** Spamhaus Data Query Service key; empty for the public mirrors. */
+  spamhausDqsKey: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { resolver: 'system', dnsTimeoutMs: 2500 };
+export const DEFAULT_SETTINGS: Settings = { resolver: 'system', dnsTimeoutMs: 2500, dkimSelectors: '', spamhausDqsKey: '' };
 
 export interface SettingsBackend {
   getSetting(key: string): unknown;

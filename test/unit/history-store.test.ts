@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { AuditResult } from '../../electron/core/audit/types';
 import { HistoryError, HistoryStore } from '../../electron/core/history/store';
 import { MIGRATIONS } from '../../electron/core/history/migrations';
-import { SettingsService } from '../../electron/core/settings';
+import { DEFAULT_SETTINGS, SettingsService } from '../../electron/core/settings';
 
 const dirs: string[] = [];
 const tmp = () => {
@@ -116,9 +116,9 @@ describe('history store', () => {
 
   it('backs settings, with defaults for what was never saved', () => {
     const store = HistoryStore.open(':memory:');
-    const settings = new SettingsService(store, { resolver: 'system', dnsTimeoutMs: 2500 });
-    expect(settings.get()).toEqual({ resolver: 'system', dnsTimeoutMs: 2500 });
-    expect(settings.set({ resolver: '9.9.9.9' })).toEqual({ resolver: '9.9.9.9', dnsTimeoutMs: 2500 });
+    const settings = new SettingsService(store, { ...DEFAULT_SETTINGS, resolver: 'system', dnsTimeoutMs: 2500 });
+    expect(settings.get()).toMatchObject({ resolver: 'system', dnsTimeoutMs: 2500, dkimSelectors: '' });
+    expect(settings.set({ resolver: '9.9.9.9' })).toMatchObject({ resolver: '9.9.9.9', dnsTimeoutMs: 2500 });
     expect(new SettingsService(store).get().resolver).toBe('9.9.9.9');
     store.close();
   });

@@ -1,0 +1,61 @@
+/**
+ * SPF check_host() for one connecting IP (RFC 7208 §4), evaluated by mailauth through the audit's DNS session.
+ */
+import { spf } from 'mailauth';
+import type { DnsSession } from '../dns/session';
+import type { DnsQueryRecord } from '../dns/types';
+
+export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
+
+export interface SpfCheckInput {
+  /** The connecting client's IP address. */
+  ip: string;
+  /** MAIL FROM; when empty, the HELO identity is checked (RFC 7208 §2.4). */
+  mailFrom?: string;
+  helo?: string;
+  /** The receiving host's name, for the Received-SPF header. */
+  receiver?: string;
+}
+
+export interface SpfCheckOutput {
+  result: SpfResult;
+  /** Why, in mailauth's words (the matched mechanism, or the error). */
+  comment: string;
+  /** The domain whose policy was evaluated. */
+  domain: string;
+  mailFrom: string;
+  helo: string;
+  ip: string;
+  /** The Received-SPF header a receiver would add (RFC 7208 §9.1). */
+  header: string;
+  dns: DnsQueryRecord[];
+}
+
+type MailauthResolver = NonNullable<Parameters<typeof spf>[0]['resolver']>;
+
+export async function spfCheckHost(input: SpfCheckInput, dns: DnsSession): Promise<SpfCheckOutput> {
+  const helo = input.helo ?? '';
+  const out = await spf({
+    ip: input.ip,
+    sender: input.mailFrom ?? '',
+    helo,
+    mta: input.receiver ?? 'deliverlab.invalid',
+    resolver: dns.resolve as MailauthResolver,
+    // RFC 7208 as written, not mailauth's lenient reading: this is a conformance tool.
+    strict: true,
+    maxElapsedTime: 20_000,
+  } as Parameters<typeof spf>[0]);
+  const status = (out as { status: { result: string; comment?: string | false } }).status;
+  // RFC 7208 §2.4: with no MAIL FROM, the HELO identity stands in as postmaster@<helo>.
+  const mailFrom = input.mailFrom || `postmaster@${helo}`;
+  return {
+    result: status.result as SpfResult,
+    comment: status.comment || '',
+    domain: mailFrom.slice(mailFrom.lastIndexOf('@') + 1).toLowerCase(),
+    mailFrom,
+    helo,
+    ip: input.ip,
+    header: ((out as { header?: string }).header ?? '').trim(),
+    dns: dns.transcript,
+  };
+}

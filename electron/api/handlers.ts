@@ -5,6 +5,7 @@
  * any handler runs; handlers only ever see parsed input.
  */
 
+import { diffAudits } from '../core/audit/diff';
 import { ResolverUnreachableError, runAudit } from '../core/audit/run';
 import { parseResolverSpec } from '../core/dns/servers';
 import { DnsSession } from '../core/dns/session';
@@ -62,6 +63,8 @@ export function createApi(ctx: ApiContext): Api {
         });
         result.id = null;
         if (store) {
+          const previous = store.latestAudit(domain);
+          if (previous) result.diff = diffAudits(previous, result);
           try {
             result.id = store.saveAudit(result);
           } catch (err) {

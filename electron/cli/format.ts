@@ -105,3 +105,15 @@ export function formatHistory(items: AuditSummary[], total: number, paint: Paint
   if (total > items.length) out.push(paint('dim', `${items.length} of ${total} shown; use --limit to see more.`));
   return out.join('\n');
 }
+
+/** What changed since the previous audit of the domain (`deliverlab audit --diff`). */
+export function formatDiff(result: AuditResult, paint: Paint): string {
+  const diff = result.diff;
+  if (!diff) return `  ${paint('dim', 'No previous audit of this domain in history to compare with.')}`;
+  const out = [`  ${paint('bold', 'Since')} ${diff.previousAt.replace('T', ' ').slice(0, 19)} UTC: score ${diff.scoreBefore} → ${diff.scoreAfter}`];
+  for (const r of diff.records) out.push(`    ${paint('yellow', '~')} ${r.what}: ${r.before ?? '(none)'} → ${r.after ?? '(none)'}`);
+  for (const f of diff.added) out.push(`    ${paint('red', '+')} ${f.code}  ${f.title}`);
+  for (const f of diff.resolved) out.push(`    ${paint('green', '-')} ${f.code}  ${f.title} (resolved)`);
+  if (diff.records.length + diff.added.length + diff.resolved.length === 0) out.push(`    ${paint('dim', 'No change.')}`);
+  return out.join('\n');
+}

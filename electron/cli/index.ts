@@ -16,7 +16,7 @@ import type { HistoryList } from '../api/operations';
 import type { SpfCheckOutput } from '../core/spf/check-host';
 import { defaultDbPath } from '../core/paths';
 import { startServer } from '../serve/server';
-import { formatAudit, formatHistory, painter } from './format';
+import { formatAudit, formatDiff, formatHistory, painter } from './format';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -43,6 +43,7 @@ const HELP = `Deliverlab: email deliverability workbench
 
 Usage:
   deliverlab audit <domain...> [--resolver IP[:PORT],...] [--json] [--db PATH | --no-history]
+                   [--file domains.txt|-] [--concurrency N] [--diff]
                    [--skip smtp,http,dnsbl] [--selectors s1,s2] [--sending-ip IP]...
                    [--smtp-port N] [--https-port N] [--ca-file PEM]...
   deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
@@ -52,6 +53,8 @@ Usage:
 
 audit     Every check of each domain; --json prints one JSON object per domain per line.
           --skip leaves out the SMTP probe, the HTTPS fetches (MTA-STS, BIMI) or the blocklists.
+          --file reads a list (one a line, or CSV with the domain first); --diff shows what
+          changed since the previous audit of each domain.
           --smtp-port, --https-port and --ca-file point the probes at a test lab.
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
 history   Past audits from the local history.
@@ -145,39 +148,102 @@ const AUDIT_FLAGS = {
   'smtp-port': { type: 'string' },
   'https-port': { type: 'string' },
   'ca-file': { type: 'string', multiple: true },
+  diff: { type: 'boolean' },
+  file: { type: 'string' },
+  concurrency: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
+
+/**
+ * Reads a batch list: one domain a line, or CSV whose first column is the domain. Blank lines,
+ * # comments and a header row are passed over; other lines that are not domains are returned as
+ * problems, so the rest can still be audited.
+ */
+export function readDomainList(text: string): { domains: string[]; problems: string[] } {
+  const domains: string[] = [];
+  const problems: string[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  lines.forEach((line, index) => {
+    const content = line.replace(/#.*$/, '').trim();
+    if (!content) return;
+    const first = (content.split(/[,;\t]/)[0] ?? '').trim().replace(/^"(.*)"$/, '$1').trim();
+    const parsed = DomainSchema.safeParse(first);
+    if (parsed.success) domains.push(parsed.data);
+    else if (!(index === 0 && /^[a-z _-]+$/i.test(first))) problems.push(`line ${index + 1}: "${first}" is not a domain name`);
+  });
+  return { domains: [...new Set(domains)], problems };
+}
 
 async function auditCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, AUDIT_FLAGS);
   if (values.help) return write(io.stdout, HELP), 0;
-  if (positionals.length === 0) throw new UsageError('Name at least one domain: deliverlab audit example.com');
   const domains = positionals.map((raw) => {
     const parsed = DomainSchema.safeParse(raw);
     if (!parsed.success) throw new UsageError(`"${raw}" is not a valid domain name.`);
     return parsed.data;
   });
+  let problems: string[] = [];
+  if (values.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values.file === '-' ? 0 : values.file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--file: cannot read ${values.file}: ${(err as Error).message}`);
+    }
+    const list = readDomainList(text);
+    domains.push(...list.domains.filter((d) => !domains.includes(d)));
+    problems = list.problems;
+  }
+  if (domains.length === 0) {
+    throw new UsageError(problems.length ? `No domain to audit: ${problems.join('; ')}` : 'Name at least one domain: deliverlab audit example.com, or --file domains.txt');
+  }
+  const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new UsageError('--concurrency takes a number from 1 to 50.');
   const resolver = checkResolver(values.resolver);
   const options = auditOptions(values);
+  for (const problem of problems) write(io.stderr, `deliverlab: --file ${problem}`);
   const api = openApi(dbPathFrom(values));
   const paint = painter(io.stdout);
-  let exit = 0;
-  try {
-    for (const domain of domains) {
-      try {
-        const result = (await api.dispatch('audit.run', { domain, ...options, ...(resolver ? { resolver } : {}) })) as AuditResult;
+  let exit = problems.length > 0 ? 2 : 0;
+  const showProgress = domains.length > 1 && (io.stderr as NodeJS.WriteStream).isTTY === true;
+
+  const auditOne = async (domain: string): Promise<() => void> => {
+    try {
+      const result = (await api.dispatch('audit.run', { domain, ...options, ...(resolver ? { resolver } : {}) })) as AuditResult;
+      return () => {
         if (values.json) write(io.stdout, JSON.stringify(result));
-        else write(io.stdout, `${formatAudit(result, paint)}\n`);
+        else write(io.stdout, `${formatAudit(result, paint)}${values.diff ? `\n${formatDiff(result, paint)}` : ''}\n`);
         if (exit === 0 && result.findings.some((f) => f.severity === 'critical')) exit = 1;
         if (result.historyError) {
           write(io.stderr, `deliverlab: ${domain}: not saved to history: ${result.historyError}`);
           exit = 2;
         }
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.code === 'internal') throw err;
+      };
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code === 'internal') throw err;
+      return () => {
         write(io.stderr, `deliverlab: ${domain}: ${err.message}`);
         exit = 2;
-      }
+      };
     }
+  };
+
+  try {
+    // A bounded pool; results are printed in the order the domains were given, as soon as they can be.
+    const slots = domains.map(() => Promise.withResolvers<() => void>());
+    let next = 0;
+    const worker = async () => {
+      while (next < domains.length) {
+        const index = next++;
+        const slot = slots[index] as PromiseWithResolvers<() => void>;
+        await auditOne(domains[index] as string).then(slot.resolve, slot.reject);
+      }
+    };
+    const pool = Promise.all(Array.from({ length: Math.min(concurrency, domains.length) }, worker));
+    for (const [index, slot] of slots.entries()) {
+      (await slot.promise)();
+      if (showProgress) io.stderr.write(`\r[${index + 1}/${domains.length}] ${domains[index]}\u001b[K${index + 1 === domains.length ? '\n' : ''}`);
+    }
+    await pool;
   } finally {
     api.close();
   }

@@ -9,8 +9,13 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
+// The SMTP probe and HTTPS fetches have their own suites; here they would only dial fixture addresses.
 const audit = (domain: string, onProgress?: (p: AuditProgress) => void) =>
-  runAudit(domain, { dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 }, ...(onProgress ? { onProgress } : {}) });
+  runAudit(domain, {
+    dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 },
+    skip: ['smtp', 'http'],
+    ...(onProgress ? { onProgress } : {}),
+  });
 /** The codes of the MX, SPF and DMARC checks: other checks have their own suites. */
 const codes = (r: AuditResult) =>
   r.findings

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,28 @@ describe('deliverlab audit', () => {
     const list = await runCli(['history', 'list', '--json'], { env });
     expect(list.code).toBe(0);
     expect(list.stdout.trim().split('\n').map((l) => JSON.parse(l).domain)).toEqual(['good.test']);
+  });
+});
+
+describe('batches and change tracking', () => {
+  it('audits a list from --file in the given order, with bounded concurrency, and reports bad lines', async () => {
+    const list = join(dir, 'domains.csv');
+    writeFileSync(list, 'domain,client\nbad.test,a\nGOOD.test,b\nmonitor.test\nnot a domain\n');
+    const run = await runCli(['audit', '--file', list, '--resolver', resolver, '--json', '--no-history', '--concurrency', '2', '--skip', 'smtp,http']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--file line 5: "not a domain" is not a domain name/);
+    expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).domain)).toEqual(['bad.test', 'good.test', 'monitor.test']);
+  });
+
+  it('shows what changed since the previous audit with --diff', async () => {
+    const db = join(dir, 'diff.sqlite');
+    const first = await runCli(['audit', 'good.test', '--resolver', resolver, '--db', db, '--diff', '--skip', 'smtp,http']);
+    expect(first.stdout).toMatch(/No previous audit of this domain/);
+    const second = await runCli(['audit', 'good.test', '--resolver', resolver, '--db', db, '--diff', '--skip', 'smtp,http']);
+    expect(second.stdout).toMatch(/Since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: score (\d+) → \1/);
+    expect(second.stdout).toMatch(/No change\./);
+    const json = JSON.parse((await runCli(['audit', 'good.test', '--resolver', resolver, '--db', db, '--json', '--skip', 'smtp,http'])).stdout);
+    expect(json.diff).toMatchObject({ records: [], added: [], resolved: [] });
   });
 });
 

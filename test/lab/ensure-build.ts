@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 const OUTPUTS = ['out/cli/index.js', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
-const SOURCES = ['electron', 'renderer', 'electron.vite.config.ts', 'scripts/build-cli.mjs', 'package.json'];
+const SOURCES = ['electron', 'renderer', 'resources', 'electron.vite.config.ts', 'scripts/build-cli.mjs', 'package.json'];
 
 function newest(path: string): number {
   const info = statSync(path);

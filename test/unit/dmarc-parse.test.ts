@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDmarcRecord, parseDmarcRecord } from '../../electron/core/audit/dmarc-parse';
+import { isDmarcRecord, nextWeaker, parseDmarcRecord, reportUris, rewriteDmarcRecord, weakerPolicy } from '../../electron/core/audit/dmarc-parse';
 import { treeWalkTargets } from '../../electron/core/audit/dmarc';
 
 describe('DMARC record selection', () => {
@@ -53,5 +53,32 @@ describe('RFC 9989 §4.10 tree walk targets', () => {
 
   it('queries no more than eight names, whatever the depth', () => {
     expect(treeWalkTargets(Array.from({ length: 30 }, (_, i) => `l${i}`).join('.') + '.test')).toHaveLength(8);
+  });
+});
+
+describe('DMARC helpers for fixes and report destinations', () => {
+  it('rewrites a record keeping the order and spelling of untouched tags', () => {
+    const record = 'v=DMARC1;p=reject; sp=none ;np=quarantine; rua=mailto:a@example.com';
+    expect(rewriteDmarcRecord(record, { sp: 'reject', np: 'reject' })).toBe('v=DMARC1; p=reject; sp=reject; np=reject; rua=mailto:a@example.com');
+    expect(rewriteDmarcRecord('v=DMARC1; p=none; pct=50;', { pct: null, t: 'y' })).toBe('v=DMARC1; p=none; t=y');
+    expect(rewriteDmarcRecord('v=DMARC1; p=reject', { rua: 'mailto:r@example.com' })).toBe('v=DMARC1; p=reject; rua=mailto:r@example.com');
+  });
+
+  it('reads mailto destinations, dropping size limits and other schemes', () => {
+    expect(reportUris('mailto:a@Example.COM!10m, https://x.example/r ,mailto:b%2Bdmarc@reports.example.net?subject=x,mailto:c@bad%')).toEqual([
+      { uri: 'mailto:a@Example.COM!10m', address: 'a@Example.COM', domain: 'example.com' },
+      { uri: 'mailto:b%2Bdmarc@reports.example.net?subject=x', address: 'b+dmarc@reports.example.net', domain: 'reports.example.net' },
+    ]);
+    expect(reportUris(undefined)).toEqual([]);
+    expect(reportUris(Array.from({ length: 50 }, (_, i) => `mailto:r${i}@example.com`).join(','))).toHaveLength(20);
+  });
+
+  it('orders policies by strength', () => {
+    expect(weakerPolicy('none', 'quarantine')).toBe(true);
+    expect(weakerPolicy('quarantine', 'reject')).toBe(true);
+    expect(weakerPolicy('reject', 'reject')).toBe(false);
+    expect(weakerPolicy('reject', 'none')).toBe(false);
+    expect(nextWeaker('reject')).toBe('quarantine');
+    expect(nextWeaker('quarantine')).toBe('none');
   });
 });

@@ -67,6 +67,9 @@ export const FINDING_CODES = {
   'bimi.dmarc-not-enforced': { severity: 'warning', check: 'bimi', meaning: 'BIMI needs DMARC at quarantine or reject (pct=100); the logo will not show.' },
   'bimi.svg-invalid': { severity: 'warning', check: 'bimi', meaning: 'The logo is not SVG Tiny PS, or is over 32 KB.' },
   'bimi.no-certificate': { severity: 'info', check: 'bimi', meaning: 'No VMC or CMC certificate (a=): Gmail and Apple Mail show no logo without one.' },
+  'bimi.syntax': { severity: 'warning', check: 'bimi', meaning: 'The default._bimi record does not parse (no https l=, several records): receivers ignore it.' },
+  'bimi.logo-unreachable': { severity: 'warning', check: 'bimi', meaning: 'The logo at l= cannot be fetched (timeout, certificate error, 404, redirect).' },
+  'bimi.certificate-invalid': { severity: 'warning', check: 'bimi', meaning: 'The VMC/CMC at a= cannot be fetched or does not validate (chain, domain, embedded logo).' },
 
   // DNSSEC and DANE
   'dnssec.unsigned': { severity: 'info', check: 'dnssec', meaning: 'The zone is not signed with DNSSEC, so DANE cannot protect its mail.' },

@@ -100,3 +100,70 @@ export function parseDmarcRecord(record: string): ParsedDmarc {
   if (!('p' in tags)) add('p', 'the record has no p= tag, so it sets no policy', true);
   return { tags, problems };
 }
+
+const STRENGTH: Record<DmarcPolicy, number> = { none: 0, quarantine: 1, reject: 2 };
+
+/** True when `a` protects less than `b` (none < quarantine < reject). */
+export function weakerPolicy(a: DmarcPolicy, b: DmarcPolicy): boolean {
+  return STRENGTH[a] < STRENGTH[b];
+}
+
+/** RFC 7489 §6.3: with pct below 100, the mail outside the sample gets the next weaker policy. */
+export function nextWeaker(policy: DmarcPolicy): DmarcPolicy {
+  return policy === 'reject' ? 'quarantine' : 'none';
+}
+
+export interface ReportUri {
+  /** The URI as written, size limit included. */
+  uri: string;
+  address: string;
+  /** The mailbox's domain, lower-case. */
+  domain: string;
+}
+
+/** The mailto: destinations of a rua= or ruf= value (RFC 9990 §3.2.3, RFC 7489 §6.2); others are left out. */
+export function reportUris(value: string | undefined, limit = 20): ReportUri[] {
+  if (!value) return [];
+  const out: ReportUri[] = [];
+  for (const raw of value.split(',')) {
+    const uri = raw.trim();
+    if (!REPORT_URI.test(uri)) continue;
+    // "!10m" is a size limit, "?subject=..." a header: neither is part of the address.
+    const written = uri.slice('mailto:'.length).replace(/![0-9]+[kmgt]?$/i, '').split('?')[0] as string;
+    let address = written;
+    try {
+      address = decodeURIComponent(written);
+    } catch {
+      // A stray "%" is kept as written rather than failing the whole check.
+    }
+    const domain = address.slice(address.lastIndexOf('@') + 1).replace(/\.$/, '').toLowerCase();
+    out.push({ uri, address, domain });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/**
+ * The record with some tags set (a string) or removed (null), others kept as written, in order.
+ *
+ * Used to write fixes: the user gets their own record back with only the change made.
+ */
+export function rewriteDmarcRecord(record: string, changes: Record<string, string | null>): string {
+  const pending = new Map(Object.entries(changes));
+  const parts: string[] = [];
+  for (const raw of record.split(';')) {
+    const part = raw.trim();
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const tag = eq > 0 ? part.slice(0, eq).trim().toLowerCase() : '';
+    if (pending.has(tag)) {
+      const value = pending.get(tag);
+      pending.delete(tag);
+      if (value !== null && value !== undefined) parts.push(`${tag}=${value}`);
+      continue;
+    }
+    parts.push(part);
+  }
+  for (const [tag, value] of pending) if (value !== null) parts.push(`${tag}=${value}`);
+  return parts.join('; ');
+}

@@ -3,10 +3,19 @@
  */
 import { DnsSession, type DnsSessionOptions } from '../dns/session';
 import type { AuditContext, CheckOptions, CheckOutput, CheckRunner } from './context';
+import { checkBimi } from './bimi';
+import { checkDkim } from './dkim';
 import { checkDmarc } from './dmarc';
+import { checkDnssec } from './dnssec';
+import { checkDnsbl } from './dnsbl';
+import { checkMtaSts } from './mtasts';
 import { checkMx } from './mx';
+import { checkProviders } from './providers';
+import { checkPtr } from './ptr';
 import { scoreFindings } from './score';
+import { checkSmtp } from './smtp';
 import { checkSpf } from './spf';
+import { checkTlsRpt } from './tlsrpt';
 import type { AuditChecks, AuditProgress, AuditResult, CheckId } from './types';
 
 /** The registry of checks, in the order their panels appear. Adding a check starts here. */
@@ -14,6 +23,15 @@ export const CHECKS: { [K in CheckId]?: CheckRunner<K> } = {
   mx: checkMx,
   spf: checkSpf,
   dmarc: checkDmarc,
+  dkim: checkDkim,
+  mtasts: checkMtaSts,
+  tlsrpt: checkTlsRpt,
+  bimi: checkBimi,
+  dnssec: checkDnssec,
+  ptr: checkPtr,
+  dnsbl: checkDnsbl,
+  smtp: checkSmtp,
+  providers: checkProviders,
 };
 
 export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];

@@ -114,9 +114,15 @@ export interface DmarcReportDestination {
   domain: string;
   /** Outside the policy domain's organizational domain, so it must authorize (RFC 9990 §3.2.3). */
   external: boolean;
-  /** The `<policy domain>._report._dmarc.<destination>` record (or its wildcard) exists. */
+  /**
+   * The `<policy domain>._report._dmarc.<destination>` record (or its wildcard) exists; null when
+   * no authorization is needed (the destination is not external) or the lookup failed.
+   */
   authorized: boolean | null;
+  /** The destination domain has an MX record (null: the lookup failed). */
   hasMx: boolean | null;
+  /** The destination domain has an A or AAAA record, where mail goes without MX (RFC 5321 §5.1). */
+  hasAddress?: boolean | null;
 }
 
 export interface DmarcCheck extends CheckBase {
@@ -149,12 +155,16 @@ export interface DkimSelector {
   record?: string;
   /** Where the selector name came from. */
   source?: 'builtin' | 'provider' | 'user' | 'message';
+  /** The mail provider known to use this selector name (from the selector catalog). */
+  provider?: string;
 }
 
 export interface DkimCheck extends CheckBase {
   selectors: DkimSelector[];
   /** Every selector name that was tried. */
   tried: string[];
+  /** Selectors whose lookup failed (timeout, SERVFAIL): a key may exist there. */
+  failed?: { selector: string; error: string }[];
 }
 
 export interface MtaStsPolicy {
@@ -172,6 +182,12 @@ export interface MtaStsCheck extends CheckBase {
   policy: MtaStsPolicy | null;
   /** Each MX host and whether the policy's mx patterns cover it. */
   mxMatch: { host: string; matched: boolean }[];
+  /** Why the policy was not fetched (`--skip http`); absent when it was tried. */
+  fetchSkipped?: string;
+  /** Why the policy could not be fetched, in words (timeout, certificate error, 404, redirect...). */
+  fetchError?: string;
+  /** The TLS the policy host negotiated, when the fetch succeeded. */
+  tls?: { version: string | null; cipher: string | null };
 }
 
 export interface TlsRptCheck extends CheckBase {
@@ -188,6 +204,10 @@ export interface BimiCheck extends CheckBase {
   svg?: { bytes: number; valid: boolean; errors: string[] };
   certificate?: { valid: boolean; type?: string; subject?: string; errors: string[] };
   dmarcEnforced: boolean;
+  /** Where the record was found: the domain, or its organizational domain (the BIMI draft's fallback). */
+  recordDomain?: string | null;
+  /** Why the logo and certificate were not fetched (`--skip http`); absent when they were tried. */
+  fetchSkipped?: string;
 }
 
 export interface TlsaRecord {
@@ -202,7 +222,15 @@ export interface DnssecCheck extends CheckBase {
   signed: boolean | null;
   /** The resolver validated the answer (AD flag), when it says. */
   validated: boolean | null;
-  mx: { host: string; signed: boolean | null; tlsa: TlsaRecord[]; daneMatch: boolean | null; error?: string }[];
+  mx: {
+    host: string;
+    signed: boolean | null;
+    tlsa: TlsaRecord[];
+    daneMatch: boolean | null;
+    error?: string;
+    /** Why daneMatch is null, or what the match rests on (which TLSA record matched). */
+    daneNote?: string;
+  }[];
 }
 
 export interface PtrAddress {
@@ -213,10 +241,16 @@ export interface PtrAddress {
   ptr: string[];
   /** A PTR name resolves back to this address (FCrDNS). */
   forwardConfirmed: boolean;
+  /** What each PTR name resolved to (A for IPv4, AAAA for IPv6), as far as the check looked. */
+  forward?: Record<string, string[]>;
+  /** The PTR lookup failed (ETIMEOUT, ESERVFAIL...): the address's reverse DNS is unknown. */
+  error?: string;
 }
 
 export interface PtrCheck extends CheckBase {
   addresses: PtrAddress[];
+  /** --sending-ip values that are not IP addresses, so were not checked. */
+  invalid?: string[];
 }
 
 export interface DnsblResult {
@@ -231,6 +265,12 @@ export interface DnsblResult {
   meanings: string[];
   /** A note on the address range (private, loopback, documentation, ...). */
   range?: string;
+  /** What the target is: an MX address, a sending IP, or the audited domain. */
+  source?: 'mx' | 'sending' | 'domain';
+  /** The list's delisting page. */
+  delisting?: string;
+  /** The query failed (ETIMEOUT, ESERVFAIL...): neither listed nor clean. */
+  error?: string;
 }
 
 export interface DnsblCheck extends CheckBase {
@@ -246,6 +286,10 @@ export interface SmtpCertificate {
   nameMatch: boolean;
   chainValid: boolean;
   error?: string;
+  /** The leaf certificate as presented (DER, base64), for DANE matching. */
+  der?: string;
+  /** The certificates above the leaf (DER, base64), leaf's issuer first, for DANE-TA matching. */
+  chainDer?: string[];
 }
 
 export interface SmtpHostProbe {
@@ -258,6 +302,8 @@ export interface SmtpHostProbe {
   tls?: { version: string; cipher: string; certificate: SmtpCertificate };
   timings: { connectMs?: number; bannerMs?: number; ehloMs?: number; tlsMs?: number };
   error?: string;
+  /** The step the probe stopped at when it failed. */
+  stage?: 'address' | 'connect' | 'banner' | 'ehlo' | 'starttls' | 'tls' | 'ehlo-tls';
 }
 
 export interface SmtpCheck extends CheckBase {
@@ -276,6 +322,8 @@ export interface ProviderScorecard {
   audience: 'all' | 'bulk';
   title: string;
   items: ProviderRequirement[];
+  /** The provider's page the rules come from, and when they took effect. */
+  source?: { url: string; title: string; effective: string };
 }
 
 export interface ProvidersCheck extends CheckBase {
@@ -303,6 +351,24 @@ export interface AuditChecks {
 
 export type CheckId = keyof AuditChecks;
 
+export interface RecordChange {
+  check: CheckId;
+  /** What changed, in words: "SPF record", "MX hosts", ... */
+  what: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface AuditDiff {
+  previousId: number | null;
+  previousAt: string;
+  scoreBefore: number;
+  scoreAfter: number;
+  records: RecordChange[];
+  added: Finding[];
+  resolved: Finding[];
+}
+
 export interface AuditResult {
   domain: string;
   startedAt: string;
@@ -318,6 +384,8 @@ export interface AuditResult {
   id?: number | null;
   /** Why the audit could not be stored (a full disk, say); the result itself is complete. */
   historyError?: string;
+  /** What changed since the previous audit of this domain in history, when there is one. */
+  diff?: AuditDiff;
 }
 
 export interface AuditProgress {

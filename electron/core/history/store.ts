@@ -193,6 +193,16 @@ export class HistoryStore {
     return { ...(JSON.parse(row.result_json) as AuditResult), id };
   }
 
+  /** The newest stored audit of `domain`, or null. */
+  latestAudit(domain: string): AuditResult | null {
+    const row = this.db
+      .prepare(
+        `SELECT a.id FROM audits a JOIN domains d ON d.id = a.domain_id WHERE d.name = ? ORDER BY a.started_at DESC, a.id DESC LIMIT 1`,
+      )
+      .get(domain.toLowerCase()) as { id: number } | undefined;
+    return row ? this.getAudit(row.id) : null;
+  }
+
   deleteAudit(id: number): boolean {
     return this.write(() => this.db.prepare('DELETE FROM audits WHERE id = ?').run(id).changes > 0);
   }

@@ -1,0 +1,245 @@
+/**
+ * DNSBL check: the MX addresses and sending IPs on IP blocklists, the domain on domain blocklists.
+ *
+ * The lists and the meaning of every return code are data (resources/dnsbl.json). A blocklist answers
+ * an A query with an address in 127.0.0.0/8 (RFC 5782 §2.1); some of those answers mean "I will not
+ * tell you" (public resolver, over quota), which is an unknown result and must never read as listed.
+ */
+import catalogJson from '../../../resources/dnsbl.json' with { type: 'json' };
+import { DnsError } from '../dns/session';
+import { classifyIp, parseIp, reversedLabels } from '../net/ip';
+import type { AuditContext, CheckOutput } from './context';
+import { finding, statusOf } from './finding';
+import { auditAddresses, type AuditAddress } from './ptr';
+import type { DnsblResult, Finding } from './types';
+
+export interface DnsblList {
+  id: string;
+  name: string;
+  type: 'ip' | 'domain';
+  zone: string;
+  /** The Spamhaus DQS zone, queried as `<key>.<dqsZone>` when a key is set. */
+  dqsZone?: string;
+  /** The list answers IPv6 queries (RFC 5782 §2.4 nibble format). */
+  ipv6: boolean;
+  match: 'exact' | 'bitmask';
+  /** Return address → meaning (exact lists). */
+  codes: Record<string, string>;
+  /** Bit value of the last octet → meaning (bitmask lists). */
+  bits?: Record<string, string>;
+  /** Return addresses that mean the list refused to answer, with why. */
+  refused: Record<string, string>;
+  refusedAdvice: string;
+  homepage: string;
+  delisting: string;
+  fixFirst: string;
+}
+
+export const DNSBL_LISTS: readonly DnsblList[] = (catalogJson as unknown as { lists: DnsblList[] }).lists;
+
+/** How many blocklist queries are in flight at once: enough to finish fast, few enough not to flood a resolver. */
+const CONCURRENCY = 16;
+/** Addresses looked up per audit, sending IPs first: six lists each, so at most 144 IP queries. */
+const MAX_ADDRESSES = 24;
+
+const FOREIGN_ANSWER = 'not a blocklist answer (outside 127.0.0.0/8): the resolver rewrites "no such name" answers';
+
+/** Orders 127.0.0.2 before 127.0.0.10. */
+function byOctets(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return a.localeCompare(b);
+}
+
+export interface Interpretation {
+  listed: boolean;
+  refused: boolean;
+  codes: string[];
+  meanings: string[];
+}
+
+/**
+ * What a list's answer means.
+ *
+ * Refusal codes win over listing codes: an answer carrying one says the list did not look the name
+ * up. An answer outside 127.0.0.0/8 is not a blocklist answer at all (RFC 5782 §2.1) but a resolver
+ * that rewrites NXDOMAIN into an advertising page: the result is unknown too.
+ */
+export function interpretAnswer(list: DnsblList, answers: readonly string[]): Interpretation {
+  const codes = [...new Set(answers)].sort(byOctets);
+  if (codes.length === 0) return { listed: false, refused: false, codes, meanings: [] };
+  const refusals = codes.filter((c) => list.refused[c] !== undefined);
+  const foreign = codes.filter((c) => !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(c));
+  if (refusals.length > 0 || foreign.length > 0) {
+    // One meaning per code, in the same order, so a reader can pair them.
+    const meanings = codes.map((c) =>
+      list.refused[c] ?? (foreign.includes(c) ? FOREIGN_ANSWER : (list.codes[c] ?? 'return code not documented by the list')),
+    );
+    return { listed: false, refused: true, codes, meanings };
+  }
+  const meanings: string[] = [];
+  for (const code of codes) {
+    if (list.match === 'bitmask') {
+      const value = Number(code.split('.')[3]);
+      const known = Object.entries(list.bits ?? {}).filter(([bit]) => (value & Number(bit)) !== 0);
+      const unknownBits = known.reduce((rest, [bit]) => rest & ~Number(bit), value);
+      meanings.push(...known.map(([, m]) => m));
+      if (unknownBits !== 0 || known.length === 0) meanings.push(`${code}: return code not documented by the list (bits ${unknownBits || value})`);
+    } else {
+      meanings.push(list.codes[code] ?? `${code}: return code not documented by the list`);
+    }
+  }
+  return { listed: true, refused: false, codes, meanings };
+}
+
+/** The zone to query for a list: the public zone, or `<key>.<dqsZone>` with a Spamhaus DQS key. */
+export function queryZone(list: DnsblList, dqsKey?: string): string {
+  return dqsKey && list.dqsZone ? `${dqsKey}.${list.dqsZone}` : list.zone;
+}
+
+/** The zone as shown to people: a DQS key is a credential, so it never appears in results. */
+function shownZone(list: DnsblList, dqsKey?: string): string {
+  return dqsKey && list.dqsZone ? `<DQS key>.${list.dqsZone}` : list.zone;
+}
+
+/** Runs tasks with at most `limit` in flight, keeping their order. */
+async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+interface Query {
+  list: DnsblList;
+  target: string;
+  source: 'mx' | 'sending' | 'domain';
+  name: string;
+  range?: string;
+}
+
+/** The DQS key when it is one: letters and digits only, so it can never add or hide a label in the query name. */
+function dqsKey(ctx: AuditContext): string | undefined {
+  const key = ctx.options.spamhausDqsKey?.trim();
+  return key && /^[a-z0-9]{1,64}$/i.test(key) ? key : undefined;
+}
+
+function queriesFor(ctx: AuditContext, addresses: readonly AuditAddress[]): Query[] {
+  const key = dqsKey(ctx);
+  const queries: Query[] = [];
+  for (const list of DNSBL_LISTS) {
+    const zone = queryZone(list, key);
+    if (list.type === 'domain') {
+      queries.push({ list, target: ctx.domain, source: 'domain', name: `${ctx.domain}.${zone}` });
+      continue;
+    }
+    for (const a of addresses) {
+      // RFC 5782 §2.4: IPv6 entries live in separate nibble-format zones; lists without them have no data.
+      if (parseIp(a.ip)?.family === 6 && !list.ipv6) continue;
+      const range = classifyIp(a.ip);
+      queries.push({
+        list,
+        target: a.ip,
+        source: a.source,
+        name: `${reversedLabels(a.ip) as string}.${zone}`,
+        ...(range && range.kind !== 'global' ? { range: range.note } : {}),
+      });
+    }
+  }
+  return queries;
+}
+
+async function runQuery(ctx: AuditContext, q: Query): Promise<DnsblResult> {
+  const key = dqsKey(ctx);
+  const base = {
+    target: q.target,
+    list: q.list.name,
+    zone: shownZone(q.list, key),
+    source: q.source,
+    delisting: q.list.delisting,
+    ...(q.range ? { range: q.range } : {}),
+  };
+  try {
+    const answer = (await ctx.dns.resolve(q.name, 'A')) as unknown;
+    const addresses = Array.isArray(answer) ? answer.filter((x): x is string => typeof x === 'string') : [];
+    return { ...base, ...interpretAnswer(q.list, addresses) };
+  } catch (err) {
+    if (!(err instanceof DnsError)) throw err;
+    // RFC 5782 §2.1: a name that is not listed does not exist (NXDOMAIN); no A record is not listed either.
+    if (err.code === 'ENOTFOUND' || err.code === 'ENODATA') return { ...base, listed: false, refused: false, codes: [], meanings: [] };
+    // A DNS REFUSED rcode is the list's servers declining the resolver (Barracuda does so for unregistered ones).
+    if (err.code === 'EREFUSED') {
+      return { ...base, listed: false, refused: true, codes: [], meanings: ['the list\'s servers answered REFUSED to this resolver'], error: err.code };
+    }
+    return { ...base, listed: false, refused: false, codes: [], meanings: [], error: err.code };
+  }
+}
+
+function listedFinding(r: DnsblResult, list: DnsblList): Finding {
+  const what = r.source === 'domain' ? `The domain ${r.target}` : r.source === 'sending' ? `Sending IP ${r.target}` : `MX address ${r.target}`;
+  const effect =
+    r.source === 'domain'
+      ? 'Receivers and filters that use this list reject or junk mail that carries the domain (in the From address, links or signatures).'
+      : r.source === 'sending'
+        ? 'Receivers that use this list reject or junk mail from this address.'
+        : 'Receivers that use this list reject or junk mail this server sends (replies, forwards, bounces); listings of an MX address usually mean the same machine sends mail.';
+  return finding('dnsbl.listed', {
+    title: `${r.target} is listed on ${list.name}`,
+    detail: `${what} is listed on ${list.name} (${r.zone}), return code ${r.codes.join(', ')}: ${r.meanings.join('; ')}. ${effect}${r.range ? ` Note: ${r.target} is in ${r.range}.` : ''}`,
+    fix: `${list.fixFirst} Delisting: ${list.delisting}`,
+    evidence: `${r.source === 'domain' ? r.target : reversedLabels(r.target)}.${r.zone} A ${r.codes.join(', ')}`,
+    refs: ['RFC 5782 §2.1', list.homepage],
+  });
+}
+
+function refusedFinding(list: DnsblList, results: DnsblResult[]): Finding {
+  const targets = results.map((r) => r.target);
+  const pairs = new Map<string, string>();
+  for (const r of results) {
+    if (r.codes.length === 0) pairs.set(r.error ?? 'REFUSED', r.meanings[0] ?? 'refused');
+    r.codes.forEach((c, i) => pairs.set(c, r.meanings[i] ?? ''));
+  }
+  const why = [...pairs].map(([c, m]) => `${c}: ${m}`).join('; ');
+  const rewritten = [...pairs.values()].includes(FOREIGN_ANSWER);
+  return finding('dnsbl.refused', {
+    title: `${list.name} did not answer: result unknown`,
+    detail: `${list.name} gave no answer about ${targets.join(', ')} (${why}). This says nothing about whether ${targets.length === 1 ? 'it is' : 'they are'} listed: the result is unknown, not clean.`,
+    fix: rewritten
+      ? 'Audit through a resolver that passes "no such name" (NXDOMAIN) answers through unchanged, such as your own recursive resolver (Settings, or --resolver), not one that redirects unknown names to a search page.'
+      : list.refusedAdvice,
+    evidence: [...pairs.keys()].join(', '),
+    refs: ['RFC 5782 §2.1', list.homepage],
+  });
+}
+
+export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'>> {
+  if (ctx.skipped('dnsbl')) return { check: { status: 'skipped', skipped: 'Blocklist lookups were turned off (--skip dnsbl).', results: [] }, findings: [] };
+  const { addresses } = await auditAddresses(ctx);
+  const ordered = [...addresses.filter((a) => a.source === 'sending'), ...addresses.filter((a) => a.source === 'mx')];
+  const queries = queriesFor(ctx, ordered.slice(0, MAX_ADDRESSES));
+  const results = await pool(queries, CONCURRENCY, (q) => runQuery(ctx, q));
+  const findings: Finding[] = [];
+  const byList = new Map(DNSBL_LISTS.map((l) => [l.name, l]));
+  for (const r of results) if (r.listed) findings.push(listedFinding(r, byList.get(r.list) as DnsblList));
+  for (const list of DNSBL_LISTS) {
+    const refused = results.filter((r) => r.list === list.name && r.refused);
+    if (refused.length > 0) findings.push(refusedFinding(list, refused));
+  }
+  const failed = results.filter((r) => r.error && !r.refused);
+  const allFailed = results.length > 0 && failed.length === results.length;
+  return {
+    check: {
+      status: allFailed ? 'error' : statusOf(findings),
+      results,
+      ...(allFailed ? { error: failed[0]?.error as string } : {}),
+    },
+    findings,
+  };
+}

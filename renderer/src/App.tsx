@@ -48,7 +48,7 @@ export function App() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        {route.page === 'audit' && <AuditPage state={audit.state} onRun={(domain) => void audit.run(domain)} />}
+        {route.page === 'audit' && <AuditPage state={audit.state} onRun={(domain, options) => void audit.run(domain, options)} />}
         {route.page === 'history' && <HistoryPage />}
         {route.page === 'history-item' && <HistoryItemPage key={route.id} id={route.id} />}
         {route.page === 'settings' && <SettingsPage />}

@@ -6,6 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import type { AuditResult } from '../../electron/core/audit/types';
+import { auditInput, type AuditOptions } from './audit-options';
 import { CHECK_ORDER, type CheckId } from './checks/registry';
 import { useClient } from './client/client-context';
 import { errorIssues, errorMessage } from './format';
@@ -36,7 +37,7 @@ export function useAuditRun() {
   const current = useRef<string | null>(null);
 
   const run = useCallback(
-    async (domain: string) => {
+    async (domain: string, options: AuditOptions) => {
       const runId = newRunId();
       current.current = runId;
       setState({ status: 'running', domain, runId, progress: { done: 0, total: CHECK_ORDER.length, running: [] } });
@@ -51,7 +52,7 @@ export function useAuditRun() {
         });
       });
       try {
-        const result = await client.audit.run({ domain, runId });
+        const result = await client.audit.run(auditInput(domain, runId, options));
         if (current.current === runId) setState({ status: 'done', domain, result });
         await queryClient.invalidateQueries({ queryKey: ['history'] });
       } catch (err) {

@@ -127,8 +127,19 @@ export async function expectGone(locator: Locator, what: string, timeout = UI_TI
   }
 }
 
-/** Types a domain into the Domain box and runs the audit, by button or by Enter. */
-export async function auditDomain(page: Page, domain: string, how: 'click' | 'enter' = 'click'): Promise<void> {
+/**
+ * Types a domain into the Domain box and runs the audit, by button or by Enter.
+ *
+ * The SMTP probe stays off unless asked for: tests talk to 127.0.0.0/8 only, and most fixture MX
+ * hosts have documentation addresses (192.0.2.0/24) that a probe would try to reach on port 25.
+ */
+export async function auditDomain(
+  page: Page,
+  domain: string,
+  how: 'click' | 'enter' = 'click',
+  { smtp = false }: { smtp?: boolean } = {},
+): Promise<void> {
+  await page.getByRole('checkbox', { name: 'SMTP probe' }).setChecked(smtp);
   const box = page.getByLabel('Domain', { exact: true });
   await box.fill(domain);
   if (how === 'enter') await box.press('Enter');
@@ -142,8 +153,26 @@ export async function waitForResult(page: Page, domain: string, timeout = UI_TIM
   return result;
 }
 
+/** Every check's panel title, in page order (renderer/src/checks/registry.ts). */
+export const CHECK_TITLES = [
+  'MX',
+  'SPF',
+  'DMARC',
+  'DKIM',
+  'MTA-STS',
+  'TLS-RPT',
+  'BIMI',
+  'DNSSEC & DANE',
+  'Reverse DNS',
+  'Blocklists',
+  'SMTP',
+  'Mailbox providers',
+] as const;
+
+export type CheckTitle = (typeof CHECK_TITLES)[number];
+
 /** One check's panel, found as a user would: the region named after the check. */
-export function checkPanel(scope: Page | Locator, title: 'MX' | 'SPF' | 'DMARC'): Locator {
+export function checkPanel(scope: Page | Locator, title: CheckTitle): Locator {
   return scope.getByRole('region', { name: title, exact: true });
 }
 
@@ -168,7 +197,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
     height = now;
     await page.waitForTimeout(100);
   }
-  await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 6000) });
+  await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 12_000) });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, animations: 'disabled', timeout: UI_TIMEOUT_MS });
   await page.setViewportSize(viewport);

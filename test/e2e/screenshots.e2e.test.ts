@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auditDomain, expectVisible, screenshot, useLab, waitForResult } from './harness';
+import { probedResult, storeResults } from './stored-results';
 
 const t = useLab();
 
@@ -29,6 +30,12 @@ describe('screenshots', () => {
       await page.getByRole('link', { name: 'monitor.test', exact: true }).first().click();
       await waitForResult(page, 'monitor.test');
       await screenshot(page, `history-item-${scheme}`);
+
+      // Every check's panel with data in it: a stored audit, as the fixture zones cannot show all of them.
+      const [probed] = storeResults(t.lab, [probedResult()]);
+      await page.goto(`${t.lab.url}#/history/${probed}`);
+      await waitForResult(page, 'probed.test');
+      await screenshot(page, `panels-${scheme}`);
 
       await page.getByRole('link', { name: 'Settings', exact: true }).click();
       await expectVisible(page.getByText(/^Deliverlab \d/), 'the app version');

@@ -2,7 +2,7 @@
  * The Settings page against `deliverlab serve`: what it shows, what it refuses, what it keeps.
  */
 import { describe, expect, it } from 'vitest';
-import { expectVisible, useLab, type LabPage } from './harness';
+import { auditDomain, checkPanel, expectVisible, useLab, waitForResult, type LabPage } from './harness';
 
 const t = useLab();
 
@@ -51,5 +51,24 @@ describe('settings page', () => {
       new RegExp(`^127\\.0\\.0\\.1:${t.lab.dns.port},\\s*192\\.0\\.2\\.53:5353$`),
     );
     expect(await page.getByLabel('DNS timeout (ms)').inputValue()).toBe('1800');
+  });
+
+  it('keeps DKIM selectors that every audit then tries, and refuses one that is not a DNS label', async () => {
+    const page = await openSettings();
+    await page.getByLabel('DKIM selectors').fill('ed2026, not a label!');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectVisible(page.getByText(/List DKIM selectors separated by commas/), 'the validation message');
+
+    await page.getByLabel('DKIM selectors').fill('ed2026');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
+    await page.reload();
+    await expectVisible(page.getByLabel('DKIM selectors'), 'the DKIM selectors box after reload');
+    expect(await page.getByLabel('DKIM selectors').inputValue()).toBe('ed2026');
+
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    await auditDomain(page, 'good.dkim.test');
+    const dkim = checkPanel(await waitForResult(page, 'good.dkim.test'), 'DKIM');
+    await expectVisible(dkim.getByRole('row').filter({ hasText: 'ed2026._domainkey' }), 'the key at the saved selector');
   });
 });

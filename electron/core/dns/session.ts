@@ -56,6 +56,7 @@ export class DnsSession {
   private readonly resolver: Resolver;
   private readonly cache = new Map<string, Promise<Answer>>();
   private readonly now: () => number;
+  private readonly startedAt: number;
   private readonly overallMs: number;
   private readonly servers: ResolverSpec;
   private readonly timeoutMs: number;
@@ -72,6 +73,7 @@ export class DnsSession {
     this.timeoutMs = timeoutMs;
     this.tries = tries;
     this.now = options.now ?? (() => performance.now());
+    this.startedAt = this.now();
     // Node's resolver backs off between tries; this bound is the hard stop behind it.
     this.overallMs = timeoutMs * (tries + 1) * Math.max(1, options.servers?.length ?? 1) + 500;
   }
@@ -217,7 +219,12 @@ export class DnsSession {
     started: number,
     outcome: { answer?: Answer; error?: string; cached?: boolean },
   ): void {
-    const entry: DnsQueryRecord = { name, type, ms: Math.round((this.now() - started) * 10) / 10 };
+    const entry: DnsQueryRecord = {
+      name,
+      type,
+      ms: Math.round((this.now() - started) * 10) / 10,
+      at: Math.round((started - this.startedAt) * 10) / 10,
+    };
     if (outcome.answer !== undefined) entry.answer = formatAnswer(type, outcome.answer);
     if (outcome.error !== undefined) entry.error = outcome.error;
     if (outcome.cached) entry.cached = true;

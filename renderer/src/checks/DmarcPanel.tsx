@@ -1,5 +1,6 @@
-import { Badge, Code, DataList, List, Stack, Table, Text } from '@mantine/core';
-import type { DmarcCheck, DmarcPolicy, DmarcWalkStep } from '../../../electron/core/audit/types';
+import { Alert, Badge, Code, DataList, List, Stack, Table, Text } from '@mantine/core';
+import type { DmarcCheck, DmarcPolicy, DmarcReportDestination, DmarcWalkStep } from '../../../electron/core/audit/types';
+import { YesNo } from './parts';
 import type { CheckPanelProps } from './types';
 
 const POLICY_COLOR: Record<DmarcPolicy, string> = { reject: 'green', quarantine: 'yellow', none: 'orange' };
@@ -24,6 +25,88 @@ function outcomeText(step: DmarcWalkStep): string {
     case 'error':
       return `lookup failed${step.error ? `: ${step.error}` : ''}`;
   }
+}
+
+function Destinations({ reports }: { reports: NonNullable<DmarcCheck['reports']> }) {
+  const rows: { kind: 'rua' | 'ruf'; dest: DmarcReportDestination }[] = [
+    ...reports.rua.map((dest) => ({ kind: 'rua' as const, dest })),
+    ...reports.ruf.map((dest) => ({ kind: 'ruf' as const, dest })),
+  ];
+  if (rows.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No report destinations: the record asks for no aggregate (rua) or failure (ruf) reports.
+      </Text>
+    );
+  }
+  return (
+    <div>
+      <Text size="sm" fw={600}>
+        Report destinations
+      </Text>
+      <Table.ScrollContainer minWidth={560}>
+        <Table aria-label="DMARC report destinations" withTableBorder verticalSpacing={4}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={60}>Tag</Table.Th>
+              <Table.Th>Address</Table.Th>
+              <Table.Th>External</Table.Th>
+              <Table.Th>Authorized</Table.Th>
+              <Table.Th>Has MX</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map(({ kind, dest }, index) => (
+              <Table.Tr key={index}>
+                <Table.Td>
+                  <Code>{kind}</Code>
+                </Table.Td>
+                <Table.Td style={{ wordBreak: 'break-all' }}>{dest.uri}</Table.Td>
+                <Table.Td>{dest.external ? `Yes (${dest.domain})` : 'No'}</Table.Td>
+                <Table.Td>
+                  {/* RFC 9990 §3.2.3: only a destination outside the organizational domain must authorize. */}
+                  {dest.external ? (
+                    <YesNo value={dest.authorized} unknown="Not checked" />
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      Not needed
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {/* RFC 5321 §5.1: without MX, mail goes to the domain's address record. */}
+                  {dest.hasMx === false && dest.hasAddress ? (
+                    <YesNo value={false} good={null} no="No (has an address)" />
+                  ) : (
+                    <YesNo value={dest.hasMx} unknown="Not checked" />
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </div>
+  );
+}
+
+function Rfc7489Reading({ reading }: { reading: NonNullable<DmarcCheck['rfc7489']> }) {
+  return (
+    <Alert color="gray" variant="light" title="Receivers still on RFC 7489" data-testid="dmarc-rfc7489">
+      <Text size="sm">{reading.note}</Text>
+      <Text size="sm" mt={4}>
+        Policy{' '}
+        {reading.policy ? (
+          <Badge color={POLICY_COLOR[reading.policy]} variant="light" size="sm">
+            {reading.policy}
+          </Badge>
+        ) : (
+          'none'
+        )}{' '}
+        applied to {reading.pct}% of failing mail; organizational domain {reading.organizationalDomain}.
+      </Text>
+    </Alert>
+  );
 }
 
 export function DmarcPanel({ data, result }: CheckPanelProps<'dmarc'>) {
@@ -111,6 +194,8 @@ export function DmarcPanel({ data, result }: CheckPanelProps<'dmarc'>) {
           </List>
         </div>
       )}
+      {data.record && data.reports && <Destinations reports={data.reports} />}
+      {data.rfc7489 && <Rfc7489Reading reading={data.rfc7489} />}
       {data.error && (
         <Text size="sm" c="red">
           The check could not finish: {data.error}

@@ -1,16 +1,11 @@
 import { Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
 import type { SpfTerm } from '../../../electron/core/audit/types';
+import { QUALIFIER_RESULT, SpfTree } from './SpfTree';
 import type { CheckPanelProps } from './types';
 
-// RFC 7208 §4.6.4: at most 10 terms that cause DNS queries.
+// RFC 7208 §4.6.4: at most 10 terms that cause DNS queries, and at most 2 of them void.
 const LOOKUP_LIMIT = 10;
-
-const QUALIFIER_RESULT: Record<NonNullable<SpfTerm['qualifier']>, string> = {
-  '+': 'pass',
-  '-': 'fail',
-  '~': 'softfail',
-  '?': 'neutral',
-};
+const VOID_LIMIT = 2;
 
 const ALL_MEANING: Record<NonNullable<SpfTerm['qualifier']>, string> = {
   '-': 'Mail from any other server fails SPF (-all).',
@@ -100,10 +95,26 @@ export function SpfPanel({ data }: CheckPanelProps<'spf'>) {
           </Table.Tbody>
         </Table>
       )}
+      {data.tree && (
+        <div>
+          <Text size="sm" fw={600}>
+            SPF tree
+          </Text>
+          <Text size="xs" c="dimmed" mb={4}>
+            Every include and redirect followed; each term&apos;s cost counts itself and everything below it.
+          </Text>
+          <SpfTree tree={data.tree} />
+        </div>
+      )}
       <Group gap="lg">
-        <Text size="sm" c={data.lookups > LOOKUP_LIMIT ? 'red' : undefined}>
-          DNS lookups: {data.lookups} of {LOOKUP_LIMIT}
+        <Text size="sm" fw={600} c={data.lookups > LOOKUP_LIMIT ? 'red' : undefined} data-testid="spf-lookups">
+          {data.lookups} of {LOOKUP_LIMIT} DNS lookups
         </Text>
+        {data.voidLookups !== undefined && (
+          <Text size="sm" fw={600} c={data.voidLookups > VOID_LIMIT ? 'red' : undefined} data-testid="spf-void-lookups">
+            {data.voidLookups} of {VOID_LIMIT} void lookups
+          </Text>
+        )}
         <Text size="sm">{data.all ? ALL_MEANING[data.all] : 'No "all" mechanism: other servers get a neutral result.'}</Text>
       </Group>
     </Stack>

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, DataList, Group, Loader, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Code, DataList, Group, Loader, NumberInput, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Settings } from '../../../electron/core/settings';
@@ -12,7 +12,9 @@ function fieldErrors(err: unknown): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of errorIssues(err)) {
     const field = issue.path.split('.')[0];
-    if (field === 'resolver' || field === 'dnsTimeoutMs') out[field] ??= issue.message;
+    if (field === 'resolver' || field === 'dnsTimeoutMs' || field === 'dkimSelectors' || field === 'spamhausDqsKey') {
+      out[field] ??= issue.message;
+    }
   }
   return out;
 }
@@ -22,12 +24,16 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const queryClient = useQueryClient();
   const [resolver, setResolver] = useState(initial.resolver);
   const [timeout, setTimeoutMs] = useState<number | string>(initial.dnsTimeoutMs);
+  const [selectors, setSelectors] = useState(initial.dkimSelectors ?? '');
+  const [dqsKey, setDqsKey] = useState(initial.spamhausDqsKey ?? '');
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.settings.set(patch),
     onSuccess: (saved) => {
       queryClient.setQueryData(['settings'], saved);
       setResolver(saved.resolver);
       setTimeoutMs(saved.dnsTimeoutMs);
+      setSelectors(saved.dkimSelectors ?? '');
+      setDqsKey(saved.spamhausDqsKey ?? '');
     },
   });
   const errors = save.isError ? fieldErrors(save.error) : {};
@@ -35,7 +41,12 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // NumberInput gives '' when empty: send it as NaN would be, and let the api explain.
-    save.mutate({ resolver, dnsTimeoutMs: typeof timeout === 'number' ? timeout : Number(timeout) });
+    save.mutate({
+      resolver,
+      dnsTimeoutMs: typeof timeout === 'number' ? timeout : Number(timeout),
+      dkimSelectors: selectors,
+      spamhausDqsKey: dqsKey,
+    });
   };
 
   return (
@@ -68,6 +79,31 @@ function SettingsForm({ initial }: { initial: Settings }) {
           allowDecimal={false}
           allowNegative={false}
           error={errors.dnsTimeoutMs}
+        />
+        <TextInput
+          label="DKIM selectors"
+          description="Tried by every audit besides the common names, separated by commas: the selectors your senders use."
+          placeholder="s1, mail2026"
+          value={selectors}
+          onChange={(event) => {
+            setSelectors(event.currentTarget.value);
+            save.reset();
+          }}
+          error={errors.dkimSelectors}
+          spellCheck={false}
+          autoComplete="off"
+        />
+        <PasswordInput
+          label="Spamhaus DQS key"
+          description="With a Data Query Service key, blocklist queries go to Spamhaus directly and work through public resolvers. Empty: the public mirrors."
+          value={dqsKey}
+          onChange={(event) => {
+            setDqsKey(event.currentTarget.value);
+            save.reset();
+          }}
+          error={errors.spamhausDqsKey}
+          spellCheck={false}
+          autoComplete="off"
         />
         <Group>
           <Button type="submit" loading={save.isPending}>

@@ -4,6 +4,7 @@ import type { AuditResult } from '../../../electron/core/audit/types';
 import { CHECK_ORDER, isCheckId } from '../checks/registry';
 import { formatDate, formatDuration, gradeColor } from '../format';
 import { CheckSection } from './CheckSection';
+import { CheckSummary } from './CheckSummary';
 import { DnsTranscript } from './DnsTranscript';
 import { FindingList } from './FindingList';
 
@@ -64,6 +65,7 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
           </Group>
           {actions}
         </Group>
+        <CheckSummary result={result} />
       </Paper>
       {CHECK_ORDER.filter((id) => result.checks[id] !== undefined).map((id) => (
         <CheckSection key={id} id={id} result={result} />

@@ -1,20 +1,40 @@
-import { Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
 import type { AuditResult } from '../../../electron/core/audit/types';
 import { CHECKS, type CheckId } from '../checks/registry';
 import { FindingList } from './FindingList';
 import { StatusBadge } from './StatusBadge';
 
-/** One check's panel: heading and status, the check's own details, then its findings. */
+/** The DOM id of a check's section, for the summary strip to scroll to. */
+export function checkSectionId(id: CheckId): string {
+  return `check-section-${id}`;
+}
+
+/**
+ * One check's panel: heading and status, the check's own details, then its findings.
+ *
+ * A skipped check shows why instead of its (empty) details, and a check that could not run shows
+ * its error: an empty table would read as "nothing found", which is not what happened.
+ */
 export function CheckSection<K extends CheckId>({ id, result }: { id: K; result: AuditResult }) {
   const headingId = useId();
   const definition = CHECKS[id];
   const data = result.checks[id];
-  if (!definition || !data) return null;
+  if (!data) return null;
   const findings = result.findings.filter((finding) => finding.check === id);
   const { Panel } = definition;
   return (
-    <Paper component="section" withBorder p="md" aria-labelledby={headingId} data-testid={`check-${id}`}>
+    <Paper
+      component="section"
+      withBorder
+      p="md"
+      aria-labelledby={headingId}
+      data-testid={`check-${id}`}
+      id={checkSectionId(id)}
+      tabIndex={-1}
+      // The app shell's header is fixed: keep the heading below it when scrolled to.
+      style={{ scrollMarginTop: 'calc(var(--app-shell-header-height, 52px) + 12px)' }}
+    >
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
           <div>
@@ -27,11 +47,25 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
           </div>
           <StatusBadge status={data.status} />
         </Group>
-        <Panel data={data} findings={findings} result={result} />
-        <Title order={4} size="h5">
-          Findings
-        </Title>
-        <FindingList findings={findings} />
+        {data.status === 'skipped' ? (
+          <Text size="sm" c="dimmed" data-testid="check-skipped">
+            Not checked{data.skipped ? `: ${data.skipped}` : '.'}
+          </Text>
+        ) : data.status === 'error' ? (
+          <Alert color="red" variant="light" title="This check could not run" data-testid="check-error">
+            {data.error ?? 'No reason was recorded.'}
+          </Alert>
+        ) : (
+          <Panel data={data} findings={findings} result={result} />
+        )}
+        {(data.status !== 'skipped' || findings.length > 0) && (
+          <>
+            <Title order={4} size="h5">
+              Findings
+            </Title>
+            <FindingList findings={findings} />
+          </>
+        )}
       </Stack>
     </Paper>
   );

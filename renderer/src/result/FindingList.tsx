@@ -1,4 +1,4 @@
-import { Anchor, Code, Group, Paper, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Code, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Finding } from '../../../electron/core/audit/types';
 import { SEVERITY_COLOR } from '../format';
 import { SeverityBadge } from './SeverityBadge';
@@ -34,12 +34,30 @@ function FindingItem({ finding }: { finding: Finding }) {
         </Group>
         <Text size="sm">{finding.detail}</Text>
         {finding.fix && (
-          <Text size="sm">
-            <Text span fw={600}>
-              How to fix:{' '}
+          <Group gap="sm" align="flex-start" wrap="nowrap">
+            {/* pre-line: some fixes are a file to publish, line by line (an MTA-STS policy). */}
+            <Text size="sm" style={{ flex: 1, whiteSpace: 'pre-line' }} data-testid="finding-fix">
+              <Text span fw={600}>
+                How to fix:{' '}
+              </Text>
+              {finding.fix}
             </Text>
-            {finding.fix}
-          </Text>
+            {/* The fix is often the exact record to publish: copying beats retyping it. */}
+            <CopyButton value={finding.fix} timeout={2000}>
+              {({ copied, copy }) => (
+                <Button
+                  size="compact-xs"
+                  variant={copied ? 'filled' : 'light'}
+                  color={copied ? 'teal' : 'gray'}
+                  onClick={copy}
+                  aria-label={copied ? 'Fix copied' : 'Copy fix'}
+                  data-copied={copied || undefined}
+                >
+                  {copied ? 'Copied' : 'Copy fix'}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
         )}
         {finding.evidence && (
           <div>

@@ -1,0 +1,96 @@
+import { Anchor, Badge, Card, SimpleGrid, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import type { ProviderRequirement, ProviderScorecard } from '../../../electron/core/audit/types';
+import { count } from './parts';
+import type { CheckPanelProps } from './types';
+
+const RESULT: Record<ProviderRequirement['result'], { label: string; color: string }> = {
+  pass: { label: 'pass', color: 'green' },
+  fail: { label: 'fail', color: 'red' },
+  'not-observable': { label: 'not observable', color: 'gray' },
+};
+
+const ORDER: Record<ProviderRequirement['result'], number> = { fail: 0, pass: 1, 'not-observable': 2 };
+
+function Item({ item }: { item: ProviderRequirement }) {
+  return (
+    <li data-result={item.result}>
+      <Text size="sm">
+        <Badge color={RESULT[item.result].color} variant="light" size="sm" mr={6}>
+          {RESULT[item.result].label}
+        </Badge>
+        {item.requirement}
+      </Text>
+      <Text size="xs" c="dimmed" pl={4}>
+        {item.why}
+      </Text>
+    </li>
+  );
+}
+
+const listStyle = { listStyle: 'none' } as const;
+
+function Scorecard({ card }: { card: ProviderScorecard }) {
+  const [showHidden, setShowHidden] = useState(false);
+  const failed = card.items.filter((item) => item.result === 'fail').length;
+  const items = [...card.items].sort((a, b) => ORDER[a.result] - ORDER[b.result]);
+  // What DNS cannot show (spam rate, message format) is the same on every audit: folded away.
+  const seen = items.filter((item) => item.result !== 'not-observable');
+  const unseen = items.filter((item) => item.result === 'not-observable');
+  return (
+    <Card withBorder padding="sm" component="section" aria-label={card.title} data-testid="provider-scorecard">
+      <Stack gap="xs">
+        <div>
+          <Text fw={600}>{card.title}</Text>
+          {card.source && (
+            <Anchor href={card.source.url} target="_blank" rel="noreferrer noopener" size="xs" display="block">
+              {card.source.title} (since {card.source.effective})
+            </Anchor>
+          )}
+          <Text size="xs" c={failed > 0 ? 'red' : 'dimmed'}>
+            {card.audience === 'bulk' ? 'Bulk senders' : 'All senders'} ·{' '}
+            {failed > 0 ? `${failed} of ${count(card.items.length, 'requirement')} failed` : count(card.items.length, 'requirement')}
+          </Text>
+        </div>
+        {seen.length > 0 && (
+          <Stack component="ul" gap={6} p={0} m={0} style={listStyle}>
+            {seen.map((item) => (
+              <Item key={item.id} item={item} />
+            ))}
+          </Stack>
+        )}
+        {unseen.length > 0 && (
+          <div>
+            <Anchor component="button" type="button" size="xs" onClick={() => setShowHidden((v) => !v)} aria-expanded={showHidden}>
+              {showHidden ? 'Hide' : 'Show'} {unseen.length} not observable from DNS
+            </Anchor>
+            {showHidden && (
+              <Stack component="ul" gap={6} p={0} m={0} mt={6} style={listStyle}>
+                {unseen.map((item) => (
+                  <Item key={item.id} item={item} />
+                ))}
+              </Stack>
+            )}
+          </div>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
+export function ProvidersPanel({ data }: CheckPanelProps<'providers'>) {
+  if (data.scorecards.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No provider scorecards.
+      </Text>
+    );
+  }
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="sm">
+      {data.scorecards.map((card) => (
+        <Scorecard key={`${card.provider}-${card.audience}`} card={card} />
+      ))}
+    </SimpleGrid>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Small pieces the check panels share: labelled facts, yes/no marks, records shown as text.
+ */
+import { Badge, Code, DataList, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+/** A label and its value, in the panels' fact lists. */
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <DataList.Item>
+      <DataList.ItemLabel>{label}</DataList.ItemLabel>
+      <DataList.ItemValue>{children}</DataList.ItemValue>
+    </DataList.Item>
+  );
+}
+
+export function Facts({ children }: { children: ReactNode }) {
+  return (
+    <DataList labelWidth="11rem" size="sm">
+      {children}
+    </DataList>
+  );
+}
+
+/** A dimmed "nothing here" line. */
+export function None({ children }: { children: ReactNode }) {
+  return (
+    <Text size="sm" c="dimmed" span>
+      {children}
+    </Text>
+  );
+}
+
+/** A DNS record or URL, as text that wraps instead of overflowing the panel. */
+export function RecordText({ children }: { children: string }) {
+  return <Code style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{children}</Code>;
+}
+
+/**
+ * A yes/no mark. `good` says which answer is the healthy one, so the colour reads at a glance;
+ * null is "not known" (the check could not tell).
+ */
+export function YesNo({
+  value,
+  good = true,
+  yes = 'Yes',
+  no = 'No',
+  unknown = 'Unknown',
+}: {
+  value: boolean | null | undefined;
+  good?: boolean | null;
+  yes?: string;
+  no?: string;
+  unknown?: string;
+}) {
+  if (value === null || value === undefined) {
+    return (
+      <Badge color="gray" variant="light" size="sm" tt="none">
+        {unknown}
+      </Badge>
+    );
+  }
+  const color = good === null ? 'blue' : value === good ? 'green' : 'red';
+  return (
+    <Badge color={color} variant="light" size="sm" tt="none">
+      {value ? yes : no}
+    </Badge>
+  );
+}
+
+/** Plural-aware count: `count(2, 'lookup')` is "2 lookups". */
+export function count(n: number, word: string, plural = `${word}s`): string {
+  return `${n} ${n === 1 ? word : plural}`;
+}

@@ -10,6 +10,7 @@ import { ResolverUnreachableError, runAudit } from '../core/audit/run';
 import { parseResolverSpec } from '../core/dns/servers';
 import { DnsSession } from '../core/dns/session';
 import { spfCheckHost } from '../core/spf/check-host';
+import { generateDkimKey } from '../core/dkim/keygen';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError } from './errors';
@@ -91,6 +92,7 @@ export function createApi(ctx: ApiContext): Api {
       if (dns.unreachable()) throw new ApiError('dns-unreachable', new ResolverUnreachableError(dns.resolverLabel).message);
       return out;
     },
+    'dkim.generate': ({ domain, selector, type, bits }) => generateDkimKey({ domain, selector, type, ...(bits ? { bits } : {}) }),
     'history.list': (query) => (store ? store.listAudits(query) : { items: [], total: 0 }),
     'history.get': ({ id }) => {
       const audit = store?.getAudit(id);

@@ -9,6 +9,7 @@ import type { AuditProgress, AuditResult } from '../core/audit/types';
 import type { AuditSummary } from '../core/history/store';
 import type { Settings } from '../core/settings';
 import type { SpfCheckOutput } from '../core/spf/check-host';
+import type { DkimKey } from '../core/dkim/keygen';
 import { isIP } from 'node:net';
 import { isValidDomain, normalizeDomain } from '../core/domain';
 import { parseResolverSpec } from '../core/dns/servers';
@@ -120,6 +121,17 @@ export const operations = {
         /** MAIL FROM: a full address, or a local part to put before @domain; postmaster@domain when absent. */
         mailFrom: z.string().trim().max(320).optional(),
         resolver: ResolverSchema.optional(),
+      })
+      .strict(),
+  }),
+  'dkim.generate': op<DkimKey>()({
+    summary: 'A new DKIM key pair: the private key (PEM) and the TXT record to publish, split into 255-byte strings.',
+    input: z
+      .object({
+        domain: DomainSchema,
+        selector: SelectorName,
+        type: z.enum(['rsa', 'ed25519']).default('rsa'),
+        bits: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
       })
       .strict(),
   }),

@@ -3,7 +3,7 @@
  *
  * Exit codes: 0 no critical finding, 1 at least one, 2 a usage or operational error.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { createApi, type Api } from '../api/handlers';
 import type { AuditResult } from '../core/audit/types';
 import type { HistoryList } from '../api/operations';
 import type { SpfCheckOutput } from '../core/spf/check-host';
+import type { DkimKey } from '../core/dkim/keygen';
 import { defaultDbPath } from '../core/paths';
 import { startServer } from '../serve/server';
 import { formatAudit, formatDiff, formatHistory, painter } from './format';
@@ -47,6 +48,7 @@ Usage:
                    [--skip smtp,http,dnsbl] [--selectors s1,s2] [--sending-ip IP]...
                    [--smtp-port N] [--https-port N] [--ca-file PEM]...
   deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
+  deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
   deliverlab serve [--port N] [--resolver IP[:PORT],...] [--db PATH | --no-history]
   deliverlab --version
@@ -57,6 +59,7 @@ audit     Every check of each domain; --json prints one JSON object per domain p
           changed since the previous audit of each domain.
           --smtp-port, --https-port and --ca-file point the probes at a test lab.
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
+dkim-keygen  A new DKIM key: the TXT record to publish, and the private key (to --out, mode 600).
 history   Past audits from the local history.
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints.
 
@@ -250,6 +253,48 @@ async function auditCommand(args: string[], io: CliIo): Promise<number> {
   return exit;
 }
 
+async function dkimKeygenCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    selector: { type: 'string' },
+    type: { type: 'string' },
+    bits: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (values.help) return write(io.stdout, HELP), 0;
+  if (positionals.length !== 1) throw new UsageError('Name one domain: deliverlab dkim-keygen example.com --selector s1');
+  if (!values.selector) throw new UsageError('--selector is required: the name the key is published under, like s1 or 2026a.');
+  const bits = values.bits === undefined ? undefined : Number(values.bits);
+  const api = openApi(null);
+  try {
+    const key = (await api.dispatch('dkim.generate', {
+      domain: positionals[0],
+      selector: values.selector,
+      ...(values.type ? { type: values.type } : {}),
+      ...(bits !== undefined ? { bits } : {}),
+    })) as DkimKey;
+    if (values.out) {
+      // The private key is a secret: written for the owner only, never printed when a file is given.
+      writeFileSync(values.out, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    }
+    if (values.json) {
+      write(io.stdout, JSON.stringify(values.out ? { ...key, privateKeyPem: undefined, privateKeyFile: values.out } : key));
+    } else {
+      const paint = painter(io.stdout);
+      write(io.stdout, paint('bold', `Publish this TXT record at ${key.recordName}:`));
+      write(io.stdout, key.zoneLine);
+      if (key.note) write(io.stdout, paint('yellow', key.note));
+      write(io.stdout, values.out ? `\nPrivate key written to ${values.out} (mode 600).` : `\n${paint('bold', 'Private key (keep it secret, give it only to the signing server):')}\n${key.privateKeyPem.trimEnd()}`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(err.message);
+    if ((err as { code?: string }).code === 'EEXIST') throw new UsageError(`--out: ${values.out} exists already; not overwriting a key.`);
+    throw err;
+  } finally {
+    api.close();
+  }
+}
+
 const SPF_EXIT: Record<string, number> = { pass: 0, fail: 1, softfail: 1, neutral: 1, none: 1, permerror: 1, temperror: 2 };
 
 async function spfCommand(args: string[], io: CliIo): Promise<number> {
@@ -349,6 +394,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await historyCommand(args, io);
       case 'spf':
         return await spfCommand(args, io);
+      case 'dkim-keygen':
+        return await dkimKeygenCommand(args, io);
       case 'serve':
         return await serveCommand(args, io);
       case '--version':

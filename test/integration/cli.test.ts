@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,35 @@ describe('batches and change tracking', () => {
     expect(second.stdout).toMatch(/No change\./);
     const json = JSON.parse((await runCli(['audit', 'good.test', '--resolver', resolver, '--db', db, '--json', '--skip', 'smtp,http'])).stdout);
     expect(json.diff).toMatchObject({ records: [], added: [], resolved: [] });
+  });
+});
+
+describe('deliverlab dkim-keygen', () => {
+  it('writes the private key for the owner only and prints the record to publish', async () => {
+    const out = join(dir, 'dkim.pem');
+    const run = await runCli(['dkim-keygen', 'example.test', '--selector', 's2026', '--out', out, '--json']);
+    expect(run.code).toBe(0);
+    const key = JSON.parse(run.stdout);
+    expect(key).toMatchObject({ type: 'rsa', bits: 2048, recordName: 's2026._domainkey.example.test', privateKeyFile: out });
+    expect(key.privateKeyPem).toBeUndefined();
+    expect(key.record).toMatch(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]+$/);
+    expect(key.txtStrings.every((t: string) => Buffer.byteLength(t) <= 255)).toBe(true);
+    expect(key.txtStrings.join('')).toBe(key.record);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    const again = await runCli(['dkim-keygen', 'example.test', '--selector', 's2026', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists already; not overwriting a key/);
+  });
+
+  it('makes Ed25519 keys and refuses bad input', async () => {
+    const ed = await runCli(['dkim-keygen', 'example.test', '--selector', 'ed1', '--type', 'ed25519']);
+    expect(ed.code).toBe(0);
+    expect(ed.stdout).toMatch(/ed1\._domainkey\.example\.test/);
+    expect(ed.stdout).toMatch(/k=ed25519/);
+    const bad = await runCli(['dkim-keygen', 'example.test', '--selector', 's1', '--bits', '1024']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bits/);
   });
 });
 

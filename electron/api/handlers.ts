@@ -54,7 +54,11 @@ export function createApi(ctx: ApiContext): Api {
       const savedSelectors = current.dkimSelectors.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
       try {
         const result = await runAudit(domain, {
-          dns: { servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs },
+          dns: {
+            servers: parseResolverSpec(resolver ?? current.resolver),
+            timeoutMs: current.dnsTimeoutMs,
+            ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}),
+          },
           skip: skip ?? [],
           selectors: [...new Set([...(selectors ?? []), ...savedSelectors])],
           sendingIps: sendingIps ?? [],

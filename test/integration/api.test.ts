@@ -66,6 +66,16 @@ describe('operations through dispatch', () => {
     store.close();
   });
 
+  it('keeps the Spamhaus DQS key out of the result and the history', async () => {
+    const api = createApi({ dbPath: ':memory:', resolverDefault: `127.0.0.1:${dns.port}`, transport: 'http', version: '0', emit: () => {} });
+    await api.dispatch('settings.set', { spamhausDqsKey: 'k3y5ecret0dqs' });
+    const result = (await api.dispatch('audit.run', { domain: 'good.test', skip: ['smtp', 'http'] })) as AuditResult;
+    expect(result.dns.some((q) => q.name.includes('dq.spamhaus.net'))).toBe(true);
+    expect(JSON.stringify(result)).not.toContain('k3y5ecret0dqs');
+    expect(JSON.stringify(await api.dispatch('history.get', { id: result.id }))).not.toContain('k3y5ecret0dqs');
+    api.close();
+  });
+
   it('says the resolver is unreachable as an error code the transports keep', async () => {
     const api = createApi({ dbPath: null, transport: 'http', version: '0', emit: () => {} });
     await api.dispatch('settings.set', { resolver: '127.0.0.1:9', dnsTimeoutMs: 200 });

@@ -20,6 +20,8 @@ export interface DnsSessionOptions {
   /** How many tries a query gets (Node's resolver retries on timeout). */
   tries?: number;
   now?: () => number;
+  /** Secrets that appear in query names (a Spamhaus DQS key), kept out of the transcript. */
+  redact?: readonly string[];
 }
 
 /** A DNS failure, shaped like Node's: `code` is ENOTFOUND, ENODATA, ETIMEOUT, ... */
@@ -57,6 +59,7 @@ export class DnsSession {
   private readonly cache = new Map<string, Promise<Answer>>();
   private readonly now: () => number;
   private readonly startedAt: number;
+  private readonly redact: readonly string[];
   private readonly overallMs: number;
   private readonly servers: ResolverSpec;
   private readonly timeoutMs: number;
@@ -74,6 +77,7 @@ export class DnsSession {
     this.tries = tries;
     this.now = options.now ?? (() => performance.now());
     this.startedAt = this.now();
+    this.redact = (options.redact ?? []).filter((secret) => secret.length > 0);
     // Node's resolver backs off between tries; this bound is the hard stop behind it.
     this.overallMs = timeoutMs * (tries + 1) * Math.max(1, options.servers?.length ?? 1) + 500;
   }
@@ -220,7 +224,7 @@ export class DnsSession {
     outcome: { answer?: Answer; error?: string; cached?: boolean },
   ): void {
     const entry: DnsQueryRecord = {
-      name,
+      name: this.redact.reduce((text, secret) => text.split(secret).join('<redacted>'), name),
       type,
       ms: Math.round((this.now() - started) * 10) / 10,
       at: Math.round((started - this.startedAt) * 10) / 10,

@@ -46,7 +46,7 @@ Usage:
   deliverlab audit <domain...> [--resolver IP[:PORT],...] [--json] [--db PATH | --no-history]
                    [--file domains.txt|-] [--concurrency N] [--diff]
                    [--skip smtp,http,dnsbl] [--selectors s1,s2] [--sending-ip IP]...
-                   [--smtp-port N] [--https-port N] [--ca-file PEM]...
+                   [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
   deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
@@ -133,8 +133,13 @@ function auditOptions(values: Record<string, string | boolean | string[] | undef
     }
   });
   const smtpPort = portOf('smtp-port', values['smtp-port'] as string | undefined);
+  const timeoutText = values['network-timeout'] as string | undefined;
+  const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 60_000)) {
+    throw new UsageError('--network-timeout takes milliseconds from 100 to 60000.');
+  }
   const httpsPort = portOf('https-port', values['https-port'] as string | undefined);
-  const network = { ...(smtpPort ? { smtpPort } : {}), ...(httpsPort ? { httpsPort } : {}), ...(ca.length ? { ca } : {}) };
+  const network = { ...(smtpPort ? { smtpPort } : {}), ...(httpsPort ? { httpsPort } : {}), ...(ca.length ? { ca } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
   return {
     ...(skip.length ? { skip } : {}),
     ...(selectors.length ? { selectors } : {}),
@@ -151,6 +156,7 @@ const AUDIT_FLAGS = {
   'smtp-port': { type: 'string' },
   'https-port': { type: 'string' },
   'ca-file': { type: 'string', multiple: true },
+  'network-timeout': { type: 'string' },
   diff: { type: 'boolean' },
   file: { type: 'string' },
   concurrency: { type: 'string' },

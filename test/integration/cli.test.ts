@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../lab/cli';
+import { makeSmtpCerts } from '../lab/smtp-certs';
+import { startSmtpServer } from '../lab/smtp-server';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -106,6 +108,31 @@ describe('batches and change tracking', () => {
     expect(second.stdout).toMatch(/No change\./);
     const json = JSON.parse((await runCli(['audit', 'good.test', '--resolver', resolver, '--db', db, '--json', '--skip', 'smtp,http'])).stdout);
     expect(json.diff).toMatchObject({ records: [], added: [], resolved: [] });
+  });
+});
+
+describe('lab flags', () => {
+  it('points the SMTP probe at a loopback peer with --smtp-port and trusts its CA with --ca-file', async () => {
+    const certs = makeSmtpCerts(['mx.smtp.test']);
+    const smtp = await startSmtpServer({ mode: 'good', cert: certs.good });
+    const ca = join(dir, 'lab-ca.pem');
+    writeFileSync(ca, certs.caPem);
+    try {
+      const run = await runCli(['audit', 'probe.smtp.test', '--resolver', resolver, '--no-history', '--json', '--skip', 'http,dnsbl', '--smtp-port', String(smtp.port), '--ca-file', ca, '--network-timeout', '3000']);
+      const result = JSON.parse(run.stdout);
+      expect(result.checks.smtp.hosts[0]).toMatchObject({ host: 'mx.smtp.test', address: '127.0.0.1', port: smtp.port, starttls: true });
+      expect(result.checks.smtp.hosts[0].tls.certificate).toMatchObject({ chainValid: true, nameMatch: true });
+      expect(result.findings.filter((f: { check: string }) => f.check === 'smtp')).toEqual([]);
+      expect(smtp.commands.filter((c) => /^(MAIL|RCPT|DATA)/i.test(c))).toEqual([]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('refuses a bad --network-timeout', async () => {
+    const run = await runCli(['audit', 'good.test', '--network-timeout', '5', '--no-history']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--network-timeout takes milliseconds/);
   });
 });
 

@@ -55,7 +55,10 @@ const SUMMARIES: { [K in keyof Checks]-?: (c: NonNullable<Checks[K]>) => string 
     return listed.length > 0 ? `listed: ${listed.map((r) => `${r.target} on ${r.list}`).join(', ')}` : `${plural(c.results.length, 'lookup')}, not listed`;
   },
   smtp: (c) => c.hosts.map((h) => `${h.host}: ${h.error ? h.error : h.tls ? `${h.tls.version}` : h.starttls ? 'STARTTLS' : 'no STARTTLS'}`).join(', ') || 'no hosts',
-  providers: (c) => c.scorecards.map((s) => `${s.title}: ${s.items.filter((i) => i.result === 'fail').length} failing`).join(', '),
+  providers: (c) =>
+    c.scorecards
+      .map((s) => `${s.provider} ${s.audience}: ${s.items.filter((i) => i.result === 'fail').length || 'none'} failing`)
+      .join(', '),
 };
 
 function checkLine<K extends keyof Checks>(id: K, check: NonNullable<Checks[K]>): string {
@@ -64,10 +67,14 @@ function checkLine<K extends keyof Checks>(id: K, check: NonNullable<Checks[K]>)
   return (SUMMARIES[id] as unknown as (c: NonNullable<Checks[K]>) => string)(check);
 }
 
+const INDENT = ' '.repeat(13);
+/** Multi-line text (an MTA-STS policy file in a fix) keeps its lines, indented under the finding. */
+const indented = (text: string) => text.split('\n').join(`\n${INDENT}`);
+
 function findingLines(f: Finding, paint: Paint): string[] {
   const lines = [`    ${paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(8))} ${paint('bold', f.code)}  ${f.title}`];
-  lines.push(`             ${f.detail}`);
-  if (f.fix) lines.push(`             ${paint('green', 'Fix:')} ${f.fix}`);
+  lines.push(`${INDENT}${indented(f.detail)}`);
+  if (f.fix) lines.push(`${INDENT}${paint('green', 'Fix:')} ${indented(f.fix)}`);
   return lines;
 }
 

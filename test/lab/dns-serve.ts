@@ -1,7 +1,7 @@
 /**
  * The DNS fixture server as a process of its own: `npx tsx test/lab/dns-serve.ts [--delay MS] [--zone FILE]... [--port N]`.
  *
- * Prints `port N` once listening, and serves until stdin closes or it is signalled. Developers use it
+ * Prints `port N` once listening, and serves until it is signalled (Ctrl+C, SIGTERM). Developers use it
  * to audit the fixture zones by hand (`deliverlab audit good.test --resolver 127.0.0.1:N`); the
  * benchmarks use it so the server's work does not count against Deliverlab's own.
  */
@@ -19,5 +19,3 @@ process.stdout.write(`port ${server.port}\n`);
 const stop = () => void server.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();

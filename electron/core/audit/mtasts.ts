@@ -8,6 +8,7 @@
 import { DnsError } from '../dns/session';
 import { HttpsGetError, httpsGet } from '../net/https-get';
 import type { AuditContext, CheckOutput } from './context';
+import { splitFieldRecord } from './field-record';
 import { finding, statusOf } from './finding';
 import type { Finding, MtaStsCheck, MtaStsPolicy } from './types';
 
@@ -43,26 +44,10 @@ export function isStsRecord(txt: string): boolean {
  * id= 1 to 32 letters and digits, other fields extensions that receivers ignore.
  */
 export function parseStsRecord(record: string): StsRecordParse {
-  const errors: string[] = [];
-  const parts = record.split(';').map((p) => p.replace(/^[ \t]+|[ \t]+$/g, ''));
-  if (parts[0] !== 'v=STSv1') {
-    errors.push(/^v=STSv1$/i.test(parts[0]?.trim() ?? '') ? `the version must be written exactly "v=STSv1" (found "${parts[0]}")` : 'the record must start with "v=STSv1;"');
-  }
+  const { fields, errors } = splitFieldRecord(record, 'v=STSv1');
   let id: string | null = null;
   let sawId = false;
-  for (const [i, field] of parts.slice(1).entries()) {
-    if (field === '') {
-      // RFC 8461 §3.1: one trailing ";" is allowed, an empty field in the middle is not.
-      if (i !== parts.length - 2) errors.push('an empty field between two ";"');
-      continue;
-    }
-    const eq = field.indexOf('=');
-    if (eq < 1) {
-      errors.push(`"${field}" is not a name=value field`);
-      continue;
-    }
-    const name = field.slice(0, eq);
-    const value = field.slice(eq + 1);
+  for (const { text: field, name, value } of fields) {
     if (name === 'id') {
       if (sawId) {
         errors.push('id= appears more than once');

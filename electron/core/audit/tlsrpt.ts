@@ -4,6 +4,7 @@
  */
 import { DnsError } from '../dns/session';
 import type { AuditContext, CheckOutput } from './context';
+import { splitFieldRecord } from './field-record';
 import { finding, statusOf } from './finding';
 import type { Finding } from './types';
 
@@ -50,25 +51,12 @@ function uriProblem(uri: string): string | null {
  * separated by ";", exactly one rua= holding comma-separated mailto: or https: URIs.
  */
 export function parseTlsRptRecord(record: string): TlsRptParse {
-  const errors: string[] = [];
+  const { fields, errors } = splitFieldRecord(record, 'v=TLSRPTv1');
   const rua: string[] = [];
-  const parts = record.split(';').map((p) => p.replace(/^[ \t]+|[ \t]+$/g, ''));
-  if (parts[0] !== 'v=TLSRPTv1') {
-    errors.push(/^v=TLSRPTv1$/i.test(parts[0] ?? '') ? `the version must be written exactly "v=TLSRPTv1" (found "${parts[0]}")` : 'the record must start with "v=TLSRPTv1;"');
-  }
   let sawRua = false;
-  for (const [i, field] of parts.slice(1).entries()) {
-    if (field === '') {
-      if (i !== parts.length - 2) errors.push('an empty field between two ";"');
-      continue;
-    }
-    const eq = field.indexOf('=');
-    if (eq < 1) {
-      errors.push(`"${field}" is not a name=value field`);
-      continue;
-    }
-    const name = field.slice(0, eq).trim();
-    const value = field.slice(eq + 1).trim();
+  for (const { text: field, name: rawName, value: rawValue } of fields) {
+    const name = rawName.trim();
+    const value = rawValue.trim();
     if (name === 'rua') {
       if (sawRua) {
         errors.push('rua= appears more than once');

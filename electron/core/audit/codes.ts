@@ -6,9 +6,12 @@
  */
 import type { CheckId, Severity } from './types';
 
+/** Message analysis raises findings in these areas besides the audit's checks. */
+export type MessageArea = 'auth' | 'header' | 'content';
+
 export interface CodeInfo {
   severity: Severity;
-  check: CheckId;
+  check: CheckId | MessageArea;
   /** One line for the README and the UI's legend. */
   meaning: string;
 }
@@ -88,6 +91,38 @@ export const FINDING_CODES = {
   'smtp.no-starttls': { severity: 'critical', check: 'smtp', meaning: 'An MX host does not offer STARTTLS: mail to it travels in clear text.' },
   'smtp.cert-invalid': { severity: 'warning', check: 'smtp', meaning: 'The MX certificate is expired, self-signed, untrusted or for another name.' },
   'smtp.tls-old': { severity: 'warning', check: 'smtp', meaning: 'The MX negotiates TLS older than 1.2.' },
+
+  // Message analysis: authentication as the receiver evaluated it
+  'auth.spf-fail': { severity: 'critical', check: 'auth', meaning: 'SPF did not pass for the envelope sender and the connecting IP.' },
+  'auth.dkim-fail': { severity: 'critical', check: 'auth', meaning: 'A DKIM signature does not verify (body hash or header signature), or no signature verifies.' },
+  'auth.dmarc-fail': { severity: 'critical', check: 'auth', meaning: 'DMARC failed: neither SPF nor DKIM passed in alignment with the From domain.' },
+  'auth.not-aligned': { severity: 'warning', check: 'auth', meaning: 'SPF or DKIM passed, but for a domain that does not align with the From domain.' },
+  'auth.arc-fail': { severity: 'warning', check: 'auth', meaning: 'The ARC chain is broken: forwarders\' authentication results cannot be trusted.' },
+  'auth.receiver-differs': { severity: 'info', check: 'auth', meaning: 'The receiver\'s Authentication-Results say something else than our evaluation.' },
+
+  // Message analysis: headers
+  'header.no-message-id': { severity: 'warning', check: 'header', meaning: 'No Message-ID header (RFC 5322 §3.6.4): some receivers score that as spam.' },
+  'header.no-date': { severity: 'warning', check: 'header', meaning: 'No Date header, which RFC 5322 §3.6 requires.' },
+  'header.date-skew': { severity: 'warning', check: 'header', meaning: 'The Date header is far from the time the message was received: a wrong clock on the sender.' },
+  'header.multiple-from': { severity: 'critical', check: 'header', meaning: 'More than one From header or address: DMARC cannot evaluate it, and receivers reject it.' },
+  'header.no-list-unsubscribe': { severity: 'warning', check: 'header', meaning: 'Bulk or marketing mail without a List-Unsubscribe header (required by Gmail and Yahoo for bulk senders).' },
+  'header.no-one-click': { severity: 'warning', check: 'header', meaning: 'No RFC 8058 one-click unsubscribe (List-Unsubscribe-Post: List-Unsubscribe=One-Click with an https URI).' },
+  'header.one-click-unsigned': { severity: 'warning', check: 'header', meaning: 'List-Unsubscribe and List-Unsubscribe-Post are not covered by a valid aligned DKIM signature (RFC 8058 §4).' },
+  'header.reply-to-mismatch': { severity: 'info', check: 'header', meaning: 'Reply-To is in another domain than From.' },
+  'header.display-name-spoof': { severity: 'warning', check: 'header', meaning: 'The From display name carries another address or domain than the real sender.' },
+
+  // Message analysis: content
+  'content.no-text-part': { severity: 'warning', check: 'content', meaning: 'HTML without a plain-text alternative.' },
+  'content.gmail-clipping': { severity: 'warning', check: 'content', meaning: 'The HTML part is over ~102 KB as transferred: Gmail clips it (and hides the unsubscribe link at the end).' },
+  'content.img-no-alt': { severity: 'info', check: 'content', meaning: 'Images without alt text: blank when images are off, and unreadable to screen readers.' },
+  'content.image-heavy': { severity: 'warning', check: 'content', meaning: 'Mostly images and little text: a classic spam-filter signal.' },
+  'content.link-mismatch': { severity: 'critical', check: 'content', meaning: 'A link whose text shows a URL on another domain than where it goes: a phishing pattern.' },
+  'content.url-shortener': { severity: 'warning', check: 'content', meaning: 'Links through public URL shorteners, which spammers use to hide destinations.' },
+  'content.http-link': { severity: 'info', check: 'content', meaning: 'Links over plain http:.' },
+  'content.no-unsubscribe-link': { severity: 'warning', check: 'content', meaning: 'Bulk mail without a visible unsubscribe link in the body.' },
+  'content.no-postal-address': { severity: 'warning', check: 'content', meaning: 'Commercial mail without a physical postal address (CAN-SPAM, 15 U.S.C. §7704(a)(5)).' },
+  'content.tracking-pixel': { severity: 'info', check: 'content', meaning: 'A 1x1 or hidden image that reports opens.' },
+  'content.listed-domain': { severity: 'critical', check: 'content', meaning: 'A link points at a domain listed on a domain blocklist.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

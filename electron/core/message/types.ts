@@ -1,0 +1,146 @@
+/**
+ * The message analysis result: what a receiving server saw in one message, and what is wrong with it.
+ *
+ * A contract like the audit's: `deliverlab check --json`, history rows and the Messages screen all
+ * carry it unchanged. Result words are mailauth's: pass, fail, softfail, neutral, none, temperror,
+ * permerror (and policy for DMARC when the policy decided).
+ */
+import type { Finding, ProviderScorecard } from '../audit/types';
+import type { DnsQueryRecord } from '../dns/types';
+
+export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
+
+/** One Received header, parsed (RFC 5321 §4.4), newest first as in the message. */
+export interface Hop {
+  /** 0 is the top (newest) Received header. */
+  index: number;
+  raw: string;
+  from?: string;
+  /** The IP in the from clause's parenthesised TCP-info, when there is one. */
+  fromIp?: string;
+  by?: string;
+  with?: string;
+  /** TLS was used on this hop (ESMTPS, a "using TLS" comment, ...). */
+  tls?: boolean;
+  tlsVersion?: string;
+  /** The date after the last ";", as ISO 8601. */
+  time?: string;
+  /** Seconds between the previous (older) hop and this one; negative when the clocks disagree. */
+  delaySeconds?: number;
+  /** This hop's time is before the previous hop's: a clock is wrong somewhere. */
+  outOfOrder?: boolean;
+}
+
+/** The SMTP envelope the receiving server had: given by the user, or read from the trusted hop. */
+export interface Envelope {
+  ip: string | null;
+  helo: string | null;
+  mailFrom: string | null;
+  /** given: --ip/--helo/--mail-from; received: read from the receiving hop's Received and Return-Path. */
+  source: 'given' | 'received' | 'none';
+  /** Index into `hops` of the hop whose sender IP and HELO were trusted. */
+  trustedHop: number | null;
+  /** In words: "the Received header added by mx.example.net (hop 1)". */
+  explanation: string;
+}
+
+export interface DkimSignatureResult {
+  domain: string;
+  selector: string;
+  result: AuthResult;
+  /** d= aligns with the From domain under the DMARC policy's adkim mode. */
+  aligned: boolean;
+  algorithm?: string;
+  keyBits?: number | null;
+  /** c= as header/body, e.g. relaxed/relaxed. */
+  canonicalization?: string;
+  signedHeaders?: string[];
+  /** l= : the body length the signature covers, when limited. */
+  bodyLength?: number | null;
+  bodyHash?: { expected: string; computed: string; match: boolean; canonicalLength?: number };
+  /** mailauth's reason, and ours when the signature failed: what probably broke it. */
+  comment?: string;
+  explanation?: string;
+  /** For a header-signature failure: which of the signed headers are present in the message now. */
+  signedHeadersPresent?: { name: string; present: boolean }[];
+}
+
+export interface MessageAuth {
+  spf: { result: AuthResult; domain: string | null; comment?: string };
+  dkim: DkimSignatureResult[];
+  dmarc: {
+    result: AuthResult;
+    /** The effective policy for the From domain (none, quarantine, reject), null without a record. */
+    policy: string | null;
+    domain: string | null;
+    /** Which identifier aligned. */
+    alignment: { spf: boolean; dkim: boolean };
+    comment?: string;
+  };
+  arc: { result: AuthResult; instances: number; comment?: string };
+  bimi?: { result: AuthResult; location?: string | null; comment?: string };
+}
+
+/** The receiver's own Authentication-Results, parsed, and where it disagrees with ours. */
+export interface ReceiverView {
+  authServId: string | null;
+  /** method → result as the receiver wrote it (spf, dkim, dmarc, arc, ...). */
+  results: { method: string; result: string; properties: Record<string, string> }[];
+  arcAuthenticationResults: string[];
+  differences: { method: string; receiver: string; ours: string; note: string }[];
+}
+
+export interface LinkInfo {
+  href: string;
+  /** The visible text, trimmed. */
+  text: string;
+  domain: string | null;
+}
+
+export interface ContentSummary {
+  textPart: boolean;
+  htmlPart: boolean;
+  /** The HTML part's size as transferred (encoded), in bytes: what Gmail's ~102 KB clip counts. */
+  htmlTransferBytes: number;
+  /** The decoded HTML, for the sandboxed preview (absent when headers only). */
+  html?: string;
+  text?: string;
+  links: LinkInfo[];
+  images: { src: string; alt: string | null; width?: string; height?: string }[];
+  attachments: { filename: string | null; contentType: string; size: number }[];
+}
+
+export interface MessageSummary {
+  subject: string | null;
+  from: string | null;
+  fromDomain: string | null;
+  to: string[];
+  date: string | null;
+  messageId: string | null;
+  /** The message looks like bulk or marketing mail (List-Id, List-Unsubscribe, Precedence: bulk, ...). */
+  bulk: boolean;
+}
+
+export interface MessageAnalysis {
+  /** SHA-256 of the raw message, hex: the same message analysed twice has the same digest. */
+  sha256: string;
+  size: number;
+  /** Only headers were given: body checks (DKIM body hash, content lint, preview) are not possible. */
+  headersOnly: boolean;
+  analysedAt: string;
+  durationMs: number;
+  summary: MessageSummary;
+  envelope: Envelope;
+  auth: MessageAuth;
+  receiver: ReceiverView;
+  hops: Hop[];
+  /** Seconds from the oldest to the newest hop, when both have times. */
+  transitSeconds: number | null;
+  content: ContentSummary | null;
+  findings: Finding[];
+  providers: ProviderScorecard[];
+  dns: DnsQueryRecord[];
+  /** The history row this analysis was stored as. */
+  id?: number | null;
+  historyError?: string;
+}

@@ -58,6 +58,8 @@ export function createApi(ctx: ApiContext): Api {
             servers: parseResolverSpec(resolver ?? current.resolver),
             timeoutMs: current.dnsTimeoutMs,
             ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}),
+            // A DoH resolver in a lab presents a certificate from the lab's CA, like its HTTPS hosts.
+            ...(network?.ca ? { ca: network.ca } : {}),
           },
           skip: skip ?? [],
           selectors: [...new Set([...(selectors ?? []), ...savedSelectors])],

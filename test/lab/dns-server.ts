@@ -142,7 +142,8 @@ function wildcardRecords(zone: Zone, name: string): packet.Answer[] {
   return [];
 }
 
-function answer(zone: Zone, query: packet.Packet): { response: packet.Packet; behaviour: Behaviour } {
+/** The fixture's reply to one decoded query, and how to deliver it (also used by the DoH lab). */
+export function answer(zone: Zone, query: packet.Packet): { response: packet.Packet; behaviour: Behaviour } {
   const question = query.questions?.[0];
   const base = { id: query.id, type: 'response' as const, questions: query.questions ?? [] };
   const aa = 1 << 10;

@@ -22,6 +22,8 @@ export interface RawQueryOptions {
   timeoutMs?: number;
   /** Tries over UDP (a lost datagram gets one retry by default). */
   tries?: number;
+  /** Set RD (the default): false asks a server for what it holds itself (authoritative mode). */
+  recursion?: boolean;
 }
 
 export interface RawResponse {
@@ -55,13 +57,14 @@ export function validName(name: string): boolean {
   return Buffer.byteLength(bare) <= 253 && bare.split('.').every((l) => l.length > 0 && Buffer.byteLength(l) <= 63);
 }
 
-export function buildQuery(id: number, name: string, type: string, dnssec: boolean): Buffer {
+export function buildQuery(id: number, name: string, type: string, dnssec: boolean, recursion = true): Buffer {
   if (!validName(name)) throw new RawDnsError('EBADNAME', `"${name.slice(0, 80)}" is not a valid DNS name`);
   return packet.encode({
     type: 'query',
     id,
-    // RD: we ask a recursive resolver. AD in a query asks for the AD bit in the answer (RFC 6840 §5.7).
-    flags: packet.RECURSION_DESIRED | (dnssec ? packet.AUTHENTIC_DATA : 0),
+    // RD: we ask a recursive resolver (RFC 1035 §4.1.1), unless we ask a zone's own server.
+    // AD in a query asks for the AD bit in the answer (RFC 6840 §5.7).
+    flags: (recursion ? packet.RECURSION_DESIRED : 0) | (dnssec ? packet.AUTHENTIC_DATA : 0),
     questions: [{ type: type as packet.RecordType, name, class: 'IN' }],
     additionals: [{ type: 'OPT', name: '.', udpPayloadSize: UDP_PAYLOAD, flags: dnssec ? packet.DNSSEC_OK : 0 } as packet.Answer],
   });
@@ -104,7 +107,7 @@ export async function rawQuery(server: RawServer, name: string, type: string, op
     const id = randomInt(0, 65536);
     let query: Buffer;
     try {
-      query = buildQuery(id, name, type, dnssec);
+      query = buildQuery(id, name, type, dnssec, options.recursion ?? true);
     } catch (err) {
       // A name or type we cannot encode: Node's resolver says EBADNAME too.
       if (err instanceof RawDnsError) throw err;

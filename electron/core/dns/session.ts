@@ -8,8 +8,11 @@
 import { getServers } from 'node:dns';
 import { Resolver } from 'node:dns/promises';
 import type { DnsQueryRecord } from './types';
-import { formatRecord, RawDnsError, rawQuery, type RawResponse, type RawServer } from './raw';
-import { describeResolver, parseResolverSpec, serverToString, type ResolverSpec } from './servers';
+import { AuthoritativeTransport } from './authoritative';
+import { DohTransport } from './doh';
+import { formatRecord, type RawResponse, type RawServer } from './raw';
+import { describeResolver, isServerList, parseResolverSpec, serverToString, type ResolverServer, type ResolverSpec } from './servers';
+import { ServersTransport, TransportError, type DnsTransport, type TransportReply } from './transport';
 
 export type RecordType = 'A' | 'AAAA' | 'MX' | 'TXT' | 'CNAME' | 'NS' | 'PTR' | 'SOA';
 
@@ -22,6 +25,15 @@ export interface DnsSessionOptions {
   now?: () => number;
   /** Secrets that appear in query names (a Spamhaus DQS key), kept out of the transcript. */
   redact?: readonly string[];
+  /** Extra trusted CA certificates (PEM) for DNS-over-HTTPS, like the audit's network `ca`. */
+  ca?: string[];
+  /** For labs only: stand-ins for what real DNS has fixed (ports, addresses). */
+  lab?: {
+    /** Authoritative mode: NS host name or address → port (real name servers listen on 53). */
+    nsPorts?: Record<string, number>;
+    /** DoH: host name → IP address, instead of the system resolver. */
+    hosts?: Record<string, string>;
+  };
 }
 
 /** A DNS failure, shaped like Node's: `code` is ENOTFOUND, ENODATA, ETIMEOUT, ... */
@@ -30,8 +42,14 @@ export class DnsError extends Error {
     readonly code: string,
     readonly hostname: string,
     readonly rrtype: string,
+    /** Why, when the transport knows more than the code says (an HTTP status, a certificate error). */
+    readonly detail?: string,
+    /** The server or URL the answer or failure came from. */
+    readonly server?: string,
+    /** The resolver itself failed (not a DNS answer), even if the code could be a DNS answer's. */
+    readonly resolverFailed = false,
   ) {
-    super(`${rrtype} ${hostname}: ${code}`);
+    super(`${rrtype} ${hostname}: ${code}${detail ? ` (${detail})` : ''}`);
     this.name = 'DnsError';
   }
 }
@@ -52,34 +70,72 @@ const NODE_SHAPES: Record<string, (data: unknown) => unknown> = {
   MX: (d) => ({ exchange: String((d as { exchange: string }).exchange), priority: Number((d as { preference: number }).preference) }),
 };
 
+interface Outcome {
+  answer: Answer;
+  server?: string;
+}
+
 export class DnsSession {
   readonly transcript: DnsQueryRecord[] = [];
   readonly resolverLabel: string;
   private readonly resolver: Resolver;
-  private readonly cache = new Map<string, Promise<Answer>>();
+  private readonly cache = new Map<string, Promise<Outcome>>();
   private readonly now: () => number;
   private readonly startedAt: number;
   private readonly redact: readonly string[];
   private readonly overallMs: number;
-  private readonly servers: ResolverSpec;
-  private readonly timeoutMs: number;
-  private readonly tries: number;
-  private readonly rawCache = new Map<string, Promise<RawResponse>>();
+  private readonly servers: ResolverServer[] | null;
+  /** DoH or authoritative mode: every query goes through it. Null: c-ares answers resolve(). */
+  private readonly transport: DnsTransport | null;
+  /** What queryRaw() and the c-ares fallback ask: the transport, or the servers over UDP/TCP. */
+  private readonly rawTransport: DnsTransport;
+  private readonly rawCache = new Map<string, Promise<TransportReply>>();
+  /** Transcript entries whose failure was the resolver's own, under a code a DNS answer could have. */
+  private readonly resolverFailures = new WeakSet<DnsQueryRecord>();
 
   constructor(options: DnsSessionOptions) {
     const timeoutMs = options.timeoutMs ?? 2500;
     const tries = options.tries ?? 2;
+    const spec: ResolverSpec = options.servers;
     this.resolver = new Resolver({ timeout: timeoutMs, tries });
-    if (options.servers) this.resolver.setServers(options.servers.map(serverToString));
-    this.resolverLabel = describeResolver(options.servers);
-    this.servers = options.servers;
-    this.timeoutMs = timeoutMs;
-    this.tries = tries;
+    this.servers = isServerList(spec) ? spec : null;
+    if (this.servers) this.resolver.setServers(this.servers.map(serverToString));
+    this.resolverLabel = describeResolver(spec);
     this.now = options.now ?? (() => performance.now());
     this.startedAt = this.now();
     this.redact = (options.redact ?? []).filter((secret) => secret.length > 0);
-    // Node's resolver backs off between tries; this bound is the hard stop behind it.
-    this.overallMs = timeoutMs * (tries + 1) * Math.max(1, options.servers?.length ?? 1) + 500;
+    const systemServers = (): RawServer[] => {
+      try {
+        const parsed = parseResolverSpec(getServers().join(','));
+        return (Array.isArray(parsed) ? parsed : []).slice(0, 3);
+      } catch {
+        return [];
+      }
+    };
+    if (isServerList(spec)) {
+      this.transport = null;
+      // Raw queries go to the session's servers, or the system resolver's (bounded to three).
+      this.rawTransport = new ServersTransport(() => (this.servers ? this.servers.slice(0, 3) : systemServers()), { timeoutMs, tries });
+      // Node's resolver backs off between tries; this bound is the hard stop behind it.
+      this.overallMs = timeoutMs * (tries + 1) * Math.max(1, this.servers?.length ?? 1) + 500;
+    } else if (spec.kind === 'doh') {
+      this.transport = new DohTransport({
+        url: spec.url,
+        timeoutMs,
+        tries,
+        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.lab?.hosts ? { hosts: options.lab.hosts } : {}),
+      });
+      this.rawTransport = this.transport;
+      this.overallMs = timeoutMs * (tries + 1) + 500;
+    } else {
+      const discoveryServers = spec.discovery;
+      const discovery = new ServersTransport(() => (discoveryServers ? discoveryServers.slice(0, 3) : systemServers()), { timeoutMs, tries });
+      this.transport = new AuthoritativeTransport({ discovery, timeoutMs, tries, ...(options.lab?.nsPorts ? { nsPorts: options.lab.nsPorts } : {}) });
+      this.rawTransport = this.transport;
+      // A zone walk, the name servers' addresses and the question itself, one after another.
+      this.overallMs = timeoutMs * (tries + 1) * 4 + 500;
+    }
   }
 
   /**
@@ -90,33 +146,20 @@ export class DnsSession {
   resolve = (name: string, type: string = 'A'): Promise<Answer> => {
     const rrtype = type.toUpperCase();
     const key = `${rrtype} ${name.toLowerCase()}`;
-    const shared = this.cache.get(key);
-    if (shared) {
-      const started = this.now();
-      return shared.then(
-        (answer) => {
-          this.record(name, rrtype, started, { answer, cached: true });
-          return answer;
-        },
-        (err: DnsError) => {
-          this.record(name, rrtype, started, { error: err.code, cached: true });
-          throw err;
-        },
-      );
-    }
     const started = this.now();
-    const query = this.query(name, rrtype).then(
-      (answer) => {
-        this.record(name, rrtype, started, { answer });
-        return answer;
+    const shared = this.cache.get(key);
+    const query = shared ?? this.query(name, rrtype);
+    if (!shared) this.cache.set(key, query);
+    return query.then(
+      (outcome) => {
+        this.record(name, rrtype, started, { answer: outcome.answer, server: outcome.server, cached: shared !== undefined });
+        return outcome.answer;
       },
       (err: DnsError) => {
-        this.record(name, rrtype, started, { error: err.code });
+        this.recordError(name, rrtype, started, err, shared !== undefined);
         throw err;
       },
     );
-    this.cache.set(key, query);
-    return query;
   };
 
   resolveTxt = (name: string) => this.resolve(name, 'TXT') as Promise<string[][]>;
@@ -135,110 +178,143 @@ export class DnsSession {
     const key = `${rrtype} ${name.toLowerCase()} ${dnssec ? 'do' : ''}`;
     const started = this.now();
     const shared = this.rawCache.get(key);
-    const query = shared ?? this.raw(name, rrtype, dnssec);
+    const query = shared ?? this.withDeadline(name, rrtype, this.raw(name, rrtype, dnssec));
     if (!shared) this.rawCache.set(key, query);
     return query.then(
       (reply) => {
         const lines = reply.answers.filter((a) => a.type === rrtype || a.type === 'RRSIG' || a.type === 'CNAME').map(formatRecord);
-        this.record(name, rrtype, started, { answer: reply.flags.ad ? [...lines, '; AD (validated by the resolver)'] : lines, ...(shared ? { cached: true } : {}) });
-        return reply;
+        this.record(name, rrtype, started, {
+          answer: reply.flags.ad ? [...lines, '; AD (validated by the resolver)'] : lines,
+          server: reply.server,
+          cached: shared !== undefined,
+          lines: true,
+        });
+        const { server: _server, ...raw } = reply;
+        return raw;
       },
       (err: DnsError) => {
-        this.record(name, rrtype, started, { error: err.code, ...(shared ? { cached: true } : {}) });
+        this.recordError(name, rrtype, started, err, shared !== undefined);
         throw err;
       },
     );
   };
 
-  private async raw(name: string, rrtype: string, dnssec: boolean): Promise<RawResponse> {
-    const servers = this.rawServers();
-    if (servers.length === 0) throw new DnsError('ECONNREFUSED', name, rrtype);
-    let error = new DnsError('ETIMEOUT', name, rrtype);
-    for (const server of servers) {
-      let reply: RawResponse;
-      try {
-        reply = await rawQuery(server, name, rrtype, { dnssec, timeoutMs: this.timeoutMs, tries: this.tries });
-      } catch (err) {
-        if (!(err instanceof RawDnsError)) throw err;
-        error = new DnsError(err.code, name, rrtype);
-        continue;
-      }
-      const code = RCODE_ERRORS[reply.rcode];
-      if (code === undefined && reply.rcode !== 'NOERROR') {
-        error = new DnsError('EBADRESP', name, rrtype);
-        continue;
-      }
-      // Like Node's resolver: a failing server hands over to the next; an answer is final.
-      if (code === 'ESERVFAIL' || code === 'EREFUSED') {
-        error = new DnsError(code, name, rrtype);
-        continue;
-      }
-      if (code !== undefined) throw new DnsError(code, name, rrtype);
-      if (!reply.answers.some((a) => a.type === rrtype)) throw new DnsError('ENODATA', name, rrtype);
-      return reply;
-    }
-    throw error;
-  }
-
-  /** The servers raw queries go to: the session's, or the system resolver's (bounded to three). */
-  private rawServers(): RawServer[] {
-    if (this.servers) return this.servers.slice(0, 3);
+  /** One question through the raw transport, its rcode turned into Node's error codes. */
+  private async raw(name: string, rrtype: string, dnssec: boolean): Promise<TransportReply> {
+    let reply: TransportReply;
     try {
-      return (parseResolverSpec(getServers().join(',')) ?? []).slice(0, 3);
-    } catch {
-      return [];
+      reply = await this.rawTransport.query(name, rrtype, { dnssec });
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      throw new DnsError(err.code, name, rrtype, err.message, err.server, err.resolverFailed);
     }
+    const code = RCODE_ERRORS[reply.rcode];
+    if (code === undefined && reply.rcode !== 'NOERROR') throw new DnsError('EBADRESP', name, rrtype, `rcode ${reply.rcode}`, reply.server);
+    if (code !== undefined) throw new DnsError(code, name, rrtype, undefined, reply.server);
+    if (!reply.answers.some((a) => a.type === rrtype)) throw new DnsError('ENODATA', name, rrtype, undefined, reply.server);
+    return reply;
   }
 
   /** True when every query so far failed because no resolver answered. */
   unreachable(): boolean {
-    return this.transcript.length > 0 && this.transcript.every((q) => q.error !== undefined && TRANSPORT_ERRORS.has(q.error));
+    return (
+      this.transcript.length > 0 &&
+      this.transcript.every((q) => q.error !== undefined && (TRANSPORT_ERRORS.has(q.error) || this.resolverFailures.has(q)))
+    );
   }
 
-  private async query(name: string, rrtype: string): Promise<Answer> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DnsError('ETIMEOUT', name, rrtype)), this.overallMs);
-    });
+  /** Why the resolver failed, in words, when a transport said more than a code (for an unreachable resolver's message). */
+  failureDetail(): string | undefined {
+    for (let i = this.transcript.length - 1; i >= 0; i--) {
+      const detail = this.transcript[i]?.detail;
+      if (detail) return detail;
+    }
+    return undefined;
+  }
+
+  private async query(name: string, rrtype: string): Promise<Outcome> {
+    if (this.transport) {
+      const reply = await this.withDeadline(name, rrtype, this.raw(name, rrtype, false));
+      return { answer: toNodeShape(rrtype, reply), server: reply.server };
+    }
+    return this.withDeadline(name, rrtype, this.cares(name, rrtype));
+  }
+
+  private async cares(name: string, rrtype: string): Promise<Outcome> {
     try {
-      return await Promise.race([this.resolver.resolve(name, rrtype as 'A'), deadline]);
+      return { answer: await this.resolver.resolve(name, rrtype as 'A') };
     } catch (err) {
-      if (err instanceof DnsError) throw err;
       const code = (err as { code?: string }).code ?? 'EUNKNOWN';
       // c-ares refuses names with characters a domain-spec may hold (RFC 7208 §7.1: "foo:bar/baz")
       // and answers it cannot parse (a TXT record with no strings); DNS itself carries both.
       if ((code === 'EBADNAME' || code === 'EBADRESP') && NODE_SHAPES[rrtype]) {
-        const reply = await Promise.race([this.raw(name, rrtype, false), deadline]);
-        return reply.answers.filter((a) => a.type === rrtype).map((a) => (NODE_SHAPES[rrtype] as (d: unknown) => unknown)((a as { data: unknown }).data));
+        const reply = await this.raw(name, rrtype, false);
+        return { answer: toNodeShape(rrtype, reply), server: reply.server };
       }
       throw new DnsError(code, name, rrtype);
+    }
+  }
+
+  /** The hard stop behind every transport's own per-try deadlines. */
+  private async withDeadline<T>(name: string, rrtype: string, work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DnsError('ETIMEOUT', name, rrtype, `no answer within ${this.overallMs} ms`)), this.overallMs);
+    });
+    try {
+      return await Promise.race([work, deadline]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private recordError(name: string, type: string, started: number, err: DnsError, cached: boolean): void {
+    const entry = this.record(name, type, started, { error: err.code, server: err.server, detail: err.detail, cached });
+    if (err.resolverFailed) this.resolverFailures.add(entry);
   }
 
   private record(
     name: string,
     type: string,
     started: number,
-    outcome: { answer?: Answer; error?: string; cached?: boolean },
-  ): void {
+    outcome: { answer?: Answer; error?: string; cached?: boolean; server?: string | undefined; detail?: string | undefined; lines?: boolean },
+  ): DnsQueryRecord {
     const entry: DnsQueryRecord = {
-      name: this.redact.reduce((text, secret) => text.split(secret).join('<redacted>'), name),
+      name: this.redacted(name),
       type,
       ms: Math.round((this.now() - started) * 10) / 10,
       at: Math.round((started - this.startedAt) * 10) / 10,
     };
-    if (outcome.answer !== undefined) entry.answer = formatAnswer(type, outcome.answer);
+    if (outcome.answer !== undefined) entry.answer = outcome.lines ? (outcome.answer as string[]) : formatAnswer(type, outcome.answer);
     if (outcome.error !== undefined) entry.error = outcome.error;
+    if (outcome.detail) entry.detail = this.redacted(outcome.detail);
+    if (outcome.server && this.transport) entry.server = outcome.server;
     if (outcome.cached) entry.cached = true;
     this.transcript.push(entry);
+    return entry;
   }
 
-  /** Cancels queries in flight (used when an audit is abandoned). */
+  private redacted(text: string): string {
+    return this.redact.reduce((out, secret) => out.split(secret).join('<redacted>'), text);
+  }
+
+  /** Cancels queries in flight (used when an audit is abandoned) and closes kept-alive connections. */
   cancel(): void {
     this.resolver.cancel();
+    this.rawTransport.close();
   }
+}
+
+/** A reply's records of the type asked for, in the shapes Node's resolver returns. */
+function toNodeShape(rrtype: string, reply: RawResponse): Answer {
+  const records = reply.answers.filter((a) => a.type === rrtype).map((a) => (a as { data: unknown }).data);
+  if (rrtype === 'SOA') {
+    // Node gives one object for SOA, with its own field names.
+    const d = records[0] as { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number };
+    return { nsname: d.mname, hostmaster: d.rname, serial: d.serial, refresh: d.refresh, retry: d.retry, expire: d.expire, minttl: d.minimum };
+  }
+  const shape = NODE_SHAPES[rrtype];
+  return shape ? records.map(shape) : records;
 }
 
 /** DNS response codes (RFC 1035 §4.1.1, RFC 6895 §2.3) as the error codes Node's resolver uses. */

@@ -38,11 +38,15 @@ export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
 
 /** No DNS server answered a single query: the audit says nothing about the domain. */
 export class ResolverUnreachableError extends Error {
-  constructor(readonly resolver: string) {
+  /** `detail`: what the transport said beyond a code (a DoH certificate error, say). */
+  constructor(
+    readonly resolver: string,
+    detail?: string,
+  ) {
     super(
       resolver === 'system'
-        ? 'The system DNS resolver did not answer: check the network connection, or pick a resolver with --resolver.'
-        : `The DNS resolver ${resolver} did not answer: check the address and port, or pick another with --resolver.`,
+        ? `The system DNS resolver did not answer${detail ? ` (${detail})` : ''}: check the network connection, or pick a resolver with --resolver.`
+        : `The DNS resolver ${resolver} did not answer${detail ? ` (${detail})` : ''}: check the address and port, or pick another with --resolver.`,
     );
     this.name = 'ResolverUnreachableError';
   }
@@ -57,6 +61,7 @@ export interface AuditOptions extends CheckOptions {
 
 export async function runAudit(domain: string, options: AuditOptions): Promise<AuditResult> {
   const clock = options.clock ?? (() => new Date());
+  const ownsSession = !(options.dns instanceof DnsSession);
   const dns = options.dns instanceof DnsSession ? options.dns : new DnsSession(options.dns);
   const started = clock();
   const t0 = performance.now();
@@ -87,8 +92,14 @@ export async function runAudit(domain: string, options: AuditOptions): Promise<A
     return promise;
   }
 
-  const outputs = await Promise.all(CHECK_IDS.map((id) => start(id).then((out) => [id, out] as const)));
-  if (dns.unreachable()) throw new ResolverUnreachableError(dns.resolverLabel);
+  let outputs: (readonly [CheckId, CheckOutput<CheckId>])[];
+  try {
+    outputs = await Promise.all(CHECK_IDS.map((id) => start(id).then((out) => [id, out] as const)));
+  } finally {
+    // A DoH session keeps a connection alive; the audit is over, so let it go now.
+    if (ownsSession) dns.cancel();
+  }
+  if (dns.unreachable()) throw new ResolverUnreachableError(dns.resolverLabel, dns.failureDetail());
 
   const checks = Object.fromEntries(outputs.map(([id, out]) => [id, out.check])) as unknown as AuditChecks;
   const findings = outputs.flatMap(([, out]) => out.findings);

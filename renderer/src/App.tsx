@@ -1,6 +1,9 @@
 import { AppShell, Burger, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useBatchRun } from './batch/use-batch-run';
 import { AuditPage } from './pages/AuditPage';
+import { BatchPage } from './pages/BatchPage';
+import { DkimPage } from './pages/DkimPage';
 import { HistoryItemPage } from './pages/HistoryItemPage';
 import { HistoryPage } from './pages/HistoryPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -9,13 +12,16 @@ import { useAuditRun } from './use-audit-run';
 
 const NAV: { label: string; route: Route; matches: Route['page'][] }[] = [
   { label: 'Audit', route: { page: 'audit' }, matches: ['audit'] },
+  { label: 'Batch', route: { page: 'batch' }, matches: ['batch'] },
   { label: 'History', route: { page: 'history' }, matches: ['history', 'history-item'] },
+  { label: 'DKIM keys', route: { page: 'dkim' }, matches: ['dkim'] },
   { label: 'Settings', route: { page: 'settings' }, matches: ['settings'] },
 ];
 
 export function App() {
   const route = useRoute();
   const audit = useAuditRun();
+  const batch = useBatchRun();
   const [navOpened, nav] = useDisclosure(false);
 
   return (
@@ -49,8 +55,16 @@ export function App() {
       </AppShell.Navbar>
       <AppShell.Main>
         {route.page === 'audit' && <AuditPage state={audit.state} onRun={(domain, options) => void audit.run(domain, options)} />}
+        {route.page === 'batch' && (
+          <BatchPage
+            state={batch.state}
+            onRun={(domains, options, parallel) => void batch.run(domains, options, parallel)}
+            onCancel={batch.cancel}
+          />
+        )}
         {route.page === 'history' && <HistoryPage />}
         {route.page === 'history-item' && <HistoryItemPage key={route.id} id={route.id} />}
+        {route.page === 'dkim' && <DkimPage />}
         {route.page === 'settings' && <SettingsPage />}
       </AppShell.Main>
     </AppShell>

@@ -1,5 +1,5 @@
 /**
- * Hash routes (#/audit, #/history, #/history/12, #/settings).
+ * Hash routes (#/audit, #/batch, #/history, #/history/12, #/dkim, #/settings).
  *
  * The hash, not the path: serve's ?token= query and Electron's file URL both stay untouched, and a
  * reload lands on the same page.
@@ -8,15 +8,19 @@ import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { page: 'audit' }
+  | { page: 'batch' }
   | { page: 'history' }
   | { page: 'history-item'; id: number }
+  | { page: 'dkim' }
   | { page: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
+  if (path === '/batch') return { page: 'batch' };
   if (path === '/history') return { page: 'history' };
   const item = /^\/history\/([1-9][0-9]{0,15})$/.exec(path);
   if (item) return { page: 'history-item', id: Number(item[1]) };
+  if (path === '/dkim') return { page: 'dkim' };
   if (path === '/settings') return { page: 'settings' };
   return { page: 'audit' };
 }
@@ -25,10 +29,14 @@ export function routeHref(route: Route): string {
   switch (route.page) {
     case 'audit':
       return '#/audit';
+    case 'batch':
+      return '#/batch';
     case 'history':
       return '#/history';
     case 'history-item':
       return `#/history/${route.id}`;
+    case 'dkim':
+      return '#/dkim';
     case 'settings':
       return '#/settings';
   }

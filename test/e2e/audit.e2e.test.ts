@@ -1,7 +1,10 @@
 /**
  * Auditing domains in the browser against `deliverlab serve` and the fixture zones, as a user does.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../electron/core/audit/types';
+import { HistoryStore } from '../../electron/core/history/store';
 import {
   CHECK_TITLES,
   auditDomain,
@@ -231,5 +234,71 @@ describe('history page', () => {
     await page.goto(`${t.lab.origin}/#/history`);
     await expectVisible(page.getByRole('heading', { name: 'History' }), 'the history page');
     expect(await page.getByText(/could not be read/).count()).toBe(0);
+  });
+});
+
+describe('changes since the previous audit', () => {
+  it('says nothing changed when good.test is audited twice, and links to the audit before', async () => {
+    const page = await open();
+    await auditDomain(page, 'good.test');
+    await waitForResult(page, 'good.test');
+    await auditDomain(page, 'good.test');
+    const result = await waitForResult(page, 'good.test');
+    const changes = result.getByRole('region', { name: /^No change since / });
+    await expectVisible(changes, 'the no-change line');
+    expect(await result.getByTestId('audit-changes').count()).toBe(1);
+    const link = changes.getByRole('link', { name: 'Open the previous audit' });
+    expect(await link.getAttribute('href')).toMatch(/^#\/history\/\d+$/);
+    await link.click();
+    await waitForResult(page, 'good.test');
+    expect(page.url()).toMatch(/#\/history\/\d+$/);
+  });
+
+  it('shows the score, the changed record and the findings added and resolved', async () => {
+    const page = await open();
+    await auditDomain(page, 'bad.test');
+    await waitForResult(page, 'bad.test');
+    // The audit before, as if bad.test had had an SPF record and a DMARC warning then.
+    const store = HistoryStore.open(join(t.lab.dataDir, 'history.sqlite'));
+    try {
+      const last = store.latestAudit('bad.test');
+      if (!last?.checks.spf) throw new Error('no stored audit of bad.test');
+      const dmarcWarning: Finding = {
+        code: 'dmarc.policy-none',
+        severity: 'warning',
+        check: 'dmarc',
+        title: 'DMARC only monitors',
+        detail: 'p=none asks receivers to report, not to act.',
+      };
+      store.saveAudit({
+        ...last,
+        startedAt: new Date().toISOString(),
+        score: last.score + 30,
+        checks: { ...last.checks, spf: { ...last.checks.spf, record: 'v=spf1 mx -all', records: ['v=spf1 mx -all'] } },
+        findings: [...last.findings.filter((f) => f.code !== 'spf.missing'), dmarcWarning],
+      });
+    } finally {
+      store.close();
+    }
+
+    await auditDomain(page, 'bad.test', 'enter');
+    const result = await waitForResult(page, 'bad.test');
+    const changes = result.getByRole('region', { name: /^Changes since / });
+    await expectVisible(changes, 'the changes section');
+    expect(await changes.getByTestId('audit-changes-score').textContent()).toMatch(/^Score (\d+) → (\d+)-30$/);
+    const spfRow = changes.getByRole('table', { name: 'Changed records' }).getByRole('row').filter({ hasText: 'SPF record' });
+    expect(await spfRow.getByRole('cell').nth(1).textContent()).toBe('v=spf1 mx -all');
+    expect(await spfRow.getByRole('cell').nth(2).textContent()).toBe('none');
+    const added = changes.getByRole('list', { name: 'New findings' });
+    expect(await added.locator('li[data-code="spf.missing"]').textContent()).toMatch(/Critical/);
+    const resolved = changes.getByRole('list', { name: 'Resolved findings' });
+    await expectVisible(resolved.locator('li[data-code="dmarc.policy-none"]'), 'the resolved DMARC warning');
+  });
+
+  it('shows no changes section for a domain audited for the first time', async () => {
+    const page = await open();
+    await auditDomain(page, 'split.test');
+    const result = await waitForResult(page, 'split.test');
+    expect(await result.getByTestId('audit-changes').count()).toBe(0);
   });
 });

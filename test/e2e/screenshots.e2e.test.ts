@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auditDomain, expectVisible, screenshot, useLab, waitForResult } from './harness';
-import { probedResult, storeResults } from './stored-results';
+import { fullResult, probedResult, storeResults } from './stored-results';
 
 const t = useLab();
 
@@ -42,5 +42,37 @@ describe('screenshots', () => {
       await screenshot(page, `settings-${scheme}`);
       expect(page.problems).toEqual([]);
     }, 60_000);
+  }
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`captures batch, changes since the last audit and DKIM keys in the ${scheme} scheme`, async () => {
+      const page = await t.open('#/batch', { colorScheme: scheme });
+      await page.getByRole('checkbox', { name: 'SMTP probe' }).setChecked(false);
+      await page.getByLabel('Domains').fill('Domain,Client\ngood.test,ACME\nbad.test,Other\nnot a domain\nmonitor.test\nnomx.test\n');
+      await page.getByRole('button', { name: 'Run batch' }).click();
+      await expectVisible(page.getByText(/^Batch finished/), 'the finished batch', 30_000);
+      await page.getByRole('table', { name: 'Batch results' }).getByRole('button', { name: /^Score/ }).click();
+      await screenshot(page, `batch-${scheme}`);
+
+      // bad.test again, after a stored audit in which it had SPF: a real "Changes since" section.
+      await page.getByRole('link', { name: 'Audit', exact: true }).click();
+      await auditDomain(page, 'monitor.test');
+      await waitForResult(page, 'monitor.test');
+      await screenshot(page, `changes-none-${scheme}`);
+      const [id] = storeResults(t.lab, [{ ...fullResult(), domain: 'bad.test', startedAt: new Date().toISOString() }]);
+      expect(id).toBeGreaterThan(0);
+      await auditDomain(page, 'bad.test');
+      await waitForResult(page, 'bad.test');
+      await expectVisible(page.getByTestId('audit-changes'), 'the changes section');
+      await screenshot(page, `changes-${scheme}`);
+
+      await page.getByRole('link', { name: 'DKIM keys', exact: true }).click();
+      await page.getByLabel('Domain', { exact: true }).fill('example.test');
+      await page.getByLabel('Selector', { exact: true }).fill('s202611');
+      await page.getByRole('button', { name: 'Generate key' }).click();
+      await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 20_000);
+      await screenshot(page, `dkim-${scheme}`);
+      expect(page.problems).toEqual([]);
+    }, 90_000);
   }
 });

@@ -9,6 +9,9 @@ describe('renderer routes', () => {
     ['#/history', { page: 'history' }],
     ['#/history/42', { page: 'history-item', id: 42 }],
     ['#/settings', { page: 'settings' }],
+    ['#/batch', { page: 'batch' }],
+    ['#/dkim', { page: 'dkim' }],
+    ['#/batch/1', { page: 'audit' }],
     ['#/history/0', { page: 'audit' }],
     ['#/history/abc', { page: 'audit' }],
     ['#/history/1/../../etc', { page: 'audit' }],
@@ -18,7 +21,7 @@ describe('renderer routes', () => {
   });
 
   it('round-trips every route through its href', () => {
-    for (const route of [{ page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }] as const) {
+    for (const route of [{ page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }, { page: 'batch' }, { page: 'dkim' }] as const) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }
   });

@@ -1,6 +1,7 @@
-import { Alert, Anchor, Button, Checkbox, Collapse, Group, Paper, Progress, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { loadAuditOptions, saveAuditOptions, type AuditOptions, type SkipArea } from '../audit-options';
+import { AuditOptionsForm } from '../AuditOptionsForm';
+import { loadAuditOptions, saveAuditOptions, type AuditOptions } from '../audit-options';
 import { checkTitle } from '../checks/registry';
 import { AuditResultView } from '../result/AuditResultView';
 import type { AuditProgressView, AuditRunState } from '../use-audit-run';
@@ -30,61 +31,6 @@ function RunProgress({ domain, progress }: { domain: string; progress: AuditProg
         <Text size="sm">{progressText(progress)}</Text>
       </Stack>
     </Paper>
-  );
-}
-
-const AREAS: { area: SkipArea; label: string; description: string }[] = [
-  { area: 'smtp', label: 'SMTP probe', description: 'Connects to each MX on port 25 (often blocked on home and office networks)' },
-  { area: 'http', label: 'HTTPS fetches', description: 'Fetches the MTA-STS policy and the BIMI logo and certificate' },
-  { area: 'dnsbl', label: 'Blocklists', description: 'Looks the MX addresses and the domain up on DNS blocklists' },
-];
-
-/** What the audit includes, and what it adds: extra DKIM selectors and the IPs the domain sends from. */
-function OptionsForm({ options, onChange }: { options: AuditOptions; onChange: (options: AuditOptions) => void }) {
-  const extras = options.selectors.trim() !== '' || options.sendingIps.trim() !== '';
-  const [more, setMore] = useState(extras);
-  const toggle = (area: SkipArea, included: boolean) =>
-    onChange({ ...options, skip: included ? options.skip.filter((a) => a !== area) : [...options.skip, area] });
-  return (
-    <Stack gap="xs">
-      <Group gap="lg" aria-label="Parts of the audit" role="group">
-        {AREAS.map(({ area, label, description }) => (
-          <Checkbox
-            key={area}
-            size="sm"
-            label={label}
-            title={description}
-            checked={!options.skip.includes(area)}
-            onChange={(event) => toggle(area, event.currentTarget.checked)}
-          />
-        ))}
-        <Anchor component="button" type="button" size="sm" onClick={() => setMore((m) => !m)} aria-expanded={more}>
-          {more ? 'Fewer options' : 'DKIM selectors and sending IPs'}
-        </Anchor>
-      </Group>
-      <Collapse expanded={more}>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} maw={720}>
-          <TextInput
-            label="DKIM selectors"
-            description="Tried besides the common names, separated by commas"
-            placeholder="s1, mail2026"
-            value={options.selectors}
-            onChange={(event) => onChange({ ...options, selectors: event.currentTarget.value })}
-            spellCheck={false}
-            autoComplete="off"
-          />
-          <TextInput
-            label="Sending IPs"
-            description="Checked for reverse DNS and blocklists"
-            placeholder="192.0.2.10, 2001:db8::10"
-            value={options.sendingIps}
-            onChange={(event) => onChange({ ...options, sendingIps: event.currentTarget.value })}
-            spellCheck={false}
-            autoComplete="off"
-          />
-        </SimpleGrid>
-      </Collapse>
-    </Stack>
   );
 }
 
@@ -126,7 +72,7 @@ export function AuditPage({ state, onRun }: { state: AuditRunState; onRun: (doma
               Run audit
             </Button>
           </Group>
-          <OptionsForm options={options} onChange={changeOptions} />
+          <AuditOptionsForm options={options} onChange={changeOptions} />
         </Stack>
       </form>
       {state.status === 'idle' && (

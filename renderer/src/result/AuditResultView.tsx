@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { AuditResult } from '../../../electron/core/audit/types';
 import { CHECK_ORDER, isCheckId } from '../checks/registry';
 import { formatDate, formatDuration, gradeColor } from '../format';
+import { ChangesSection } from './ChangesSection';
 import { CheckSection } from './CheckSection';
 import { CheckSummary } from './CheckSummary';
 import { DnsTranscript } from './DnsTranscript';
@@ -19,7 +20,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** A whole audit: score, then one panel per check, then the DNS transcript. */
+/** A whole audit: score, what changed since the last audit, one panel per check, then the DNS transcript. */
 export function AuditResultView({ result, actions }: { result: AuditResult; actions?: ReactNode }) {
   const critical = result.findings.filter((f) => f.severity === 'critical').length;
   const warning = result.findings.filter((f) => f.severity === 'warning').length;
@@ -67,6 +68,7 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
         </Group>
         <CheckSummary result={result} />
       </Paper>
+      {result.diff && <ChangesSection diff={result.diff} />}
       {CHECK_ORDER.filter((id) => result.checks[id] !== undefined).map((id) => (
         <CheckSection key={id} id={id} result={result} />
       ))}

@@ -9,6 +9,7 @@ import { CONTENT_SECURITY_POLICY } from '../api/csp';
 import { openExternal } from './open-external';
 import {
   isSafeExternalUrl,
+  shouldAllowFrameNavigation,
   shouldAllowNavigation,
   shouldAllowPermission,
   withContentSecurityPolicy,
@@ -40,7 +41,7 @@ function hardenWebContents(contents: WebContents, renderer: TrustedRenderer): vo
 
   // Any frame, any navigation: only the app's own page may be loaded.
   contents.on('will-frame-navigate', (event) => {
-    if (!shouldAllowNavigation(event.url, renderer)) event.preventDefault();
+    if (!shouldAllowFrameNavigation(event.url, event.isMainFrame, renderer)) event.preventDefault();
   });
   // A plain link click in the top frame: keep the app, show the page in the browser instead.
   contents.on('will-navigate', (event) => {

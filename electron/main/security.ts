@@ -79,6 +79,18 @@ export function shouldAllowNavigation(url: string, renderer: TrustedRenderer): b
 }
 
 /**
+ * Whether a frame inside the app may navigate to `url`.
+ *
+ * The message preview is a sandboxed iframe whose document is its srcdoc (about:srcdoc); an empty
+ * frame starts at about:blank. Both are allowed for subframes only, exactly those two URLs: the top
+ * frame never leaves the app's own renderer.
+ */
+export function shouldAllowFrameNavigation(url: string, isMainFrame: boolean, renderer: TrustedRenderer): boolean {
+  if (!isMainFrame && (url === 'about:srcdoc' || url === 'about:blank')) return true;
+  return shouldAllowNavigation(url, renderer);
+}
+
+/**
  * The normalised URL to hand to the OS browser, or null when it must not be opened.
  *
  * Only http(s) with a host and without credentials: `file:`, `javascript:`, `data:`, custom schemes

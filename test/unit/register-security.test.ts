@@ -80,6 +80,20 @@ describe('registerSecurity', () => {
     }
   });
 
+  it('lets the message preview frame load its srcdoc, and only a subframe, and only that', async () => {
+    const preview = navigation('about:srcdoc', false);
+    contents.emit('will-frame-navigate', preview);
+    expect(preview.defaultPrevented).toBe(false);
+    const top = navigation('about:srcdoc', true);
+    contents.emit('will-frame-navigate', top);
+    expect(top.defaultPrevented).toBe(true);
+    for (const url of ['about:srcdoc?x', 'about:config', 'https://evil.example/', 'data:text/html,<script>1</script>']) {
+      const sub = navigation(url, false);
+      contents.emit('will-frame-navigate', sub);
+      expect(sub.defaultPrevented, url).toBe(true);
+    }
+  });
+
   it('shows a clicked web link in the browser, and runs nothing else', async () => {
     contents.emit('will-navigate', navigation('https://www.rfc-editor.org/rfc/rfc7208'));
     contents.emit('will-navigate', navigation('file:///etc/passwd'));

@@ -6,6 +6,7 @@ import {
   isTrustedRendererUrl,
   parseDevServerUrl,
   safeExternalUrl,
+  shouldAllowFrameNavigation,
   shouldAllowNavigation,
   shouldAllowPermission,
   withContentSecurityPolicy,
@@ -127,6 +128,17 @@ describe('parseDevServerUrl', () => {
     'ftp://localhost/',
   ])('refuses %s', (value) => {
     expect(parseDevServerUrl(value)).toBeNull();
+  });
+});
+
+describe('shouldAllowFrameNavigation', () => {
+  it('allows about:srcdoc and about:blank in subframes only', () => {
+    expect(shouldAllowFrameNavigation('about:srcdoc', false, packaged)).toBe(true);
+    expect(shouldAllowFrameNavigation('about:blank', false, packaged)).toBe(true);
+    expect(shouldAllowFrameNavigation('about:srcdoc', true, packaged)).toBe(false);
+    expect(shouldAllowFrameNavigation('about:blank#x', false, packaged)).toBe(false);
+    expect(shouldAllowFrameNavigation('ABOUT:SRCDOC', false, packaged)).toBe(false);
+    expect(shouldAllowFrameNavigation('https://evil.example/', false, packaged)).toBe(false);
   });
 });
 

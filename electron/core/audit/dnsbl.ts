@@ -104,7 +104,7 @@ function shownZone(list: DnsblList, dqsKey?: string): string {
 }
 
 /** Runs tasks with at most `limit` in flight, keeping their order. */
-async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

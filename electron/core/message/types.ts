@@ -66,7 +66,8 @@ export interface DkimSignatureResult {
 }
 
 export interface MessageAuth {
-  spf: { result: AuthResult; domain: string | null; comment?: string };
+  /** record: the SPF record mailauth evaluated, when one was found. */
+  spf: { result: AuthResult; domain: string | null; comment?: string; record?: string };
   dkim: DkimSignatureResult[];
   dmarc: {
     result: AuthResult;
@@ -127,6 +128,8 @@ export interface MessageAnalysis {
   size: number;
   /** Only headers were given: body checks (DKIM body hash, content lint, preview) are not possible. */
   headersOnly: boolean;
+  /** What the input itself limits, in words: what cannot be checked without a body, a file cut short. */
+  inputNotes?: string[];
   analysedAt: string;
   durationMs: number;
   summary: MessageSummary;

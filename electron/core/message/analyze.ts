@@ -1,0 +1,257 @@
+/**
+ * Message analysis: why did this email land where it did.
+ *
+ * One raw message in, one MessageAnalysis out: input checks, the Received path and the envelope it
+ * implies, authentication as a receiver evaluates it, the receiver's own verdict beside ours, header
+ * and content lint and the providers' rules. I/O is a parameter (the DnsSession); nothing else here
+ * touches the network.
+ */
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { finding } from '../audit/finding';
+import type { Finding, ProviderScorecard } from '../audit/types';
+import { DnsSession, type DnsSessionOptions } from '../dns/session';
+import { evaluateAuth } from './auth';
+import { lintContent } from './content-lint';
+import { lintHeaders } from './header-lint';
+import { findEnvelope, parseHops } from './hops';
+import { classifyInput, type HeaderField } from './input';
+import type { LintInput } from './lint-types';
+import { messageScorecards } from './message-providers';
+import { receiverView } from './receiver';
+import type { ContentSummary, MessageAnalysis, MessageAuth, MessageSummary } from './types';
+
+export { MessageInputError, MAX_MESSAGE_BYTES, type MessageInputErrorCode } from './input';
+
+/** The lint modules, replaceable in tests. */
+export interface LintHooks {
+  lintHeaders: (input: LintInput) => Finding[];
+  lintContent: (input: LintInput, dns?: DnsSession) => Promise<{ findings: Finding[]; content: ContentSummary }>;
+  messageScorecards: (analysis: Omit<MessageAnalysis, 'providers'>) => ProviderScorecard[];
+}
+
+export interface AnalyzeOptions {
+  dns: DnsSessionOptions | DnsSession;
+  /** The connecting IP, HELO name and envelope sender, when known (else read from the Received hop). */
+  ip?: string;
+  helo?: string;
+  mailFrom?: string;
+  /** Look link domains up on domain blocklists (the network part). */
+  checkLinkDomains?: boolean;
+  now?: () => Date;
+  /** The authserv-id our Authentication-Results evaluation uses; defaults to "deliverlab". */
+  mta?: string;
+  /** Replaces the lint modules (tests). */
+  lint?: Partial<LintHooks>;
+  /** Deadline for MIME parsing, in milliseconds (default 20 s). */
+  parseTimeoutMs?: number;
+}
+
+/** mailparser's options that keep hostile MIME bounded: no inlined images, no text conversions we do not use. */
+const PARSER_OPTIONS = {
+  skipImageLinks: true,
+  keepCidLinks: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  maxHtmlLengthToParse: 2 * 1024 * 1024,
+  checksumAlgo: false as const,
+  maxChildNodes: 1000,
+  maxHeadSize: 1024 * 1024,
+};
+
+/** A stand-in when mailparser gives up (too many parts, a giant header): lint then sees no body. */
+function emptyParse(): ParsedMail {
+  return { headers: new Map(), headerLines: [], attachments: [], html: false } as unknown as ParsedMail;
+}
+
+async function parseMime(raw: Buffer, timeoutMs: number, notes: string[]): Promise<ParsedMail> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`MIME parsing took longer than ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([simpleParser(raw, PARSER_OPTIONS), deadline]);
+  } catch (err) {
+    notes.push(`The MIME structure could not be parsed (${(err as Error).message}): content checks were skipped.`);
+    return emptyParse();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Headers that only bulk and marketing senders (and their ESPs) add. */
+const BULK_HEADERS = [
+  'list-id',
+  'list-unsubscribe',
+  'feedback-id',
+  'x-campaign',
+  'x-campaign-id',
+  'x-mailgun-tag',
+  'x-mailgun-sid',
+  'x-ses-outgoing',
+  'x-sg-eid',
+  'x-mc-user',
+  'x-mandrill-user',
+  'x-mailchimp-campaign',
+  'x-csa-complaints',
+  'x-pm-message-id',
+  'x-marketoid',
+  'x-mailin-campaign',
+  'x-sib-id',
+  'x-klaviyo-id',
+  'x-hubspot-mail-id',
+];
+
+/** The addr-spec in "Name <a@b>" or a bare "a@b", for when mailparser could not parse the message. */
+function firstAddress(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const m = /<([^<>\s]+@[^<>\s]+)>/.exec(value) ?? /([^\s<>",;:]+@[^\s<>",;:]+)/.exec(value);
+  return m ? (m[1] as string) : null;
+}
+
+function summarize(parsed: ParsedMail, headers: readonly HeaderField[]): MessageSummary {
+  const names = new Set(headers.map((h) => h.name.toLowerCase()));
+  const first = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
+  const precedence = first('precedence')?.toLowerCase() ?? '';
+  // When mailparser gave up on the MIME structure, the header fields themselves still say who and where.
+  const fromAddress = parsed.from?.value.find((a) => a.address)?.address ?? firstAddress(first('from'));
+  const parsedTo = [parsed.to ?? []].flat().flatMap((t) => t.value.map((a) => a.address ?? a.name));
+  const toList = parsed.to ? parsedTo : (first('to') ?? '').split(',').map(firstAddress);
+  const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null;
+  return {
+    subject: parsed.subject ?? first('subject'),
+    from: parsed.from?.text ?? first('from'),
+    fromDomain: fromAddress && fromAddress.includes('@') ? (fromAddress.split('@').pop() as string).toLowerCase() : null,
+    to: toList.filter((t): t is string => Boolean(t)),
+    date,
+    messageId: parsed.messageId ?? first('message-id'),
+    bulk: BULK_HEADERS.some((h) => names.has(h)) || /^(bulk|list|junk)\b/.test(precedence),
+  };
+}
+
+/** Authentication when it could not be evaluated at all. */
+function unevaluated(comment: string): MessageAuth {
+  return {
+    spf: { result: 'temperror', domain: null, comment },
+    dkim: [],
+    dmarc: { result: 'temperror', policy: null, domain: null, alignment: { spf: false, dkim: false }, comment },
+    arc: { result: 'temperror', instances: 0, comment },
+  };
+}
+
+const HEADERS_ONLY_NOTE =
+  'Only headers were given: the DKIM body hashes (and so the signatures), the content checks and the preview need the body. SPF, DMARC alignment, the path and the header checks are complete.';
+
+/**
+ * Analyses one raw message.
+ *
+ * Throws MessageInputError for input that is not a message (too large, binary, empty, cut off in
+ * its headers); everything else ends in an analysis, with what could not be checked said in words.
+ */
+export async function analyzeMessage(raw: Buffer, options: AnalyzeOptions): Promise<MessageAnalysis> {
+  const started = performance.now();
+  const input = classifyInput(raw);
+  const notes: string[] = [];
+  if (input.headersOnly) notes.push(HEADERS_ONLY_NOTE);
+  if (input.unclosedBoundary) {
+    notes.push(
+      `The message is cut short: its multipart boundary "${input.unclosedBoundary}" is never closed (RFC 2046 §5.1.1), so the last part is incomplete. DKIM body hashes and the content checks see a partial body; analyse the complete file for a true verdict.`,
+    );
+  }
+  const ownSession = !(options.dns instanceof DnsSession);
+  const dns = options.dns instanceof DnsSession ? options.dns : new DnsSession(options.dns);
+  try {
+    return await analyzeWith(input, notes, dns, options, started);
+  } finally {
+    // A session we opened ourselves: close its kept-alive connections (the transcript stays readable).
+    if (ownSession) dns.cancel();
+  }
+}
+
+async function analyzeWith(
+  input: ReturnType<typeof classifyInput>,
+  notes: string[],
+  dns: DnsSession,
+  options: AnalyzeOptions,
+  started: number,
+): Promise<MessageAnalysis> {
+  const raw = input.message;
+  const now = options.now ?? (() => new Date());
+  const lint: LintHooks = { lintHeaders, lintContent, messageScorecards, ...options.lint };
+
+  const values = (name: string) => input.headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
+  const { hops, transitSeconds } = parseHops(values('received'));
+  const returnPath = values('return-path')[0]?.replace(/[<>\s]/g, '') || null;
+  const envelope = findEnvelope(hops, returnPath, { ip: options.ip, helo: options.helo, mailFrom: options.mailFrom });
+
+  const [parsed, authRun] = await Promise.all([
+    parseMime(raw, options.parseTimeoutMs ?? 20_000, notes),
+    evaluateAuth({
+      raw,
+      headers: input.headers,
+      envelope,
+      resolver: dns.resolve,
+      headersOnly: input.headersOnly,
+      bodyOffset: input.bodyOffset,
+      unclosedBoundary: input.unclosedBoundary,
+      ...(options.mta ? { mta: options.mta } : {}),
+    }).catch((err: unknown) => {
+      // mailauth gave up on this input (it parses hostile headers itself): the rest still stands.
+      notes.push(`Authentication could not be evaluated: mailauth failed (${(err as Error).message}).`);
+      return { auth: unevaluated(`mailauth failed: ${(err as Error).message}`), findings: [] };
+    }),
+  ]);
+  const { auth } = authRun;
+  if (dns.unreachable()) {
+    notes.push(
+      `The DNS resolver ${dns.resolverLabel} did not answer${dns.failureDetail() ? ` (${dns.failureDetail()})` : ''}: SPF, DKIM and DMARC are temperror. Check the network or pick another resolver; the path, header and content checks are complete.`,
+    );
+  }
+  const summary = summarize(parsed, input.headers);
+  const receiver = receiverView(input.headers, auth);
+  const receiverFindings = receiver.differences.length
+    ? [
+        finding('auth.receiver-differs', {
+          title: `The receiver${receiver.authServId ? ` (${receiver.authServId})` : ''} saw ${receiver.differences.map((d) => `${d.method}=${d.receiver}`).join(', ')}; we see ${receiver.differences.map((d) => `${d.method}=${d.ours}`).join(', ')}`,
+          detail: receiver.differences.map((d) => `${d.method}: ${d.note}`).join(' '),
+          evidence: receiver.differences.map((d) => `${d.method}: receiver ${d.receiver}, ours ${d.ours}`).join('; '),
+          refs: ['RFC 8601 §2.7'],
+        }),
+      ]
+    : [];
+
+  const receivedHop = envelope.trustedHop !== null ? hops[envelope.trustedHop] : hops[0];
+  const receivedAt = receivedHop?.time ? new Date(receivedHop.time) : null;
+  const lintInput: LintInput = {
+    parsed,
+    headers: input.headers,
+    raw,
+    auth,
+    summary,
+    receivedAt,
+    headersOnly: input.headersOnly,
+    checkLinkDomains: options.checkLinkDomains ?? false,
+    now,
+  };
+  const headerFindings = lint.lintHeaders(lintInput);
+  const contentRun = input.headersOnly ? null : await lint.lintContent(lintInput, dns);
+
+  const analysis: Omit<MessageAnalysis, 'providers'> = {
+    sha256: input.sha256,
+    size: input.size,
+    headersOnly: input.headersOnly,
+    ...(notes.length ? { inputNotes: notes } : {}),
+    analysedAt: now().toISOString(),
+    durationMs: 0,
+    summary,
+    envelope,
+    auth,
+    receiver,
+    hops,
+    transitSeconds,
+    content: contentRun ? contentRun.content : null,
+    findings: [...authRun.findings, ...receiverFindings, ...headerFindings, ...(contentRun?.findings ?? [])],
+    dns: dns.transcript,
+  };
+  const providers = lint.messageScorecards(analysis);
+  return { ...analysis, providers, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+}

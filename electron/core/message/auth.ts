@@ -1,0 +1,458 @@
+/**
+ * Authentication as a receiver evaluates it: SPF, every DKIM signature, DMARC, ARC and BIMI.
+ *
+ * mailauth does the evaluation, through the DnsSession's resolver so that every lookup lands in the
+ * transcript. What we add is the explanation: why a signature failed, in words a sender can act on,
+ * and the DNS record that fixes it.
+ *
+ * Network: authenticate() itself only resolves DNS. BIMI's VMC and logo downloads live in mailauth's
+ * validateBimiVmc(), which we never call, so nothing here dials anything but the DnsSession.
+ */
+import { createHash } from 'node:crypto';
+import { authenticate, type AuthenticateResult, type DKIMResult } from 'mailauth';
+import { finding } from '../audit/finding';
+import type { Finding } from '../audit/types';
+import type { HeaderField } from './input';
+import type { AuthResult, DkimSignatureResult, Envelope, MessageAuth } from './types';
+
+export type Resolver = (name: string, type: string) => Promise<unknown>;
+
+export interface AuthInput {
+  raw: Buffer;
+  headers: readonly HeaderField[];
+  envelope: Envelope;
+  resolver: Resolver;
+  headersOnly: boolean;
+  bodyOffset: number | null;
+  /** The top-level multipart boundary that is never closed: the file was cut short. */
+  unclosedBoundary: string | null;
+  /** The authserv-id mailauth writes; fixed so results do not depend on the machine's host name. */
+  mta?: string;
+}
+
+const RESULT_WORDS = new Set<AuthResult>(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy']);
+
+/** mailauth's result words as ours: its "temperr", "skipped" and "declined" have no AuthResult. */
+function word(result: string | undefined): AuthResult {
+  if (result === 'temperr') return 'temperror';
+  return RESULT_WORDS.has(result as AuthResult) ? (result as AuthResult) : 'none';
+}
+
+/** The tag=value pairs of a DKIM-Signature (RFC 6376 §3.2), whitespace removed where it may be. */
+export function parseTags(value: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const part of value.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    tags.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+  }
+  return tags;
+}
+
+const compact = (v: string | undefined) => (v ?? '').replace(/\s+/g, '');
+
+/** Lines of a body in DKIM canonical form (RFC 6376 §3.4.3 simple, §3.4.4 relaxed), without CRLFs. */
+function canonicalLines(body: Buffer, relaxed: boolean): Buffer[] {
+  const text = body.toString('latin1');
+  const lines = text.split(/\r?\n/);
+  // The final line without a line end is still a line; a trailing CRLF leaves an empty last element.
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => Buffer.from(relaxed ? l.replace(/[ \t]+/g, ' ').replace(/ $/, '') : l, 'latin1'));
+}
+
+/**
+ * Body hash of every prefix of the canonical body that ends on a line, looking for bh=.
+ *
+ * Returns the canonical length of the matching prefix: the body as it was signed, before a footer
+ * was added. RFC 6376 §3.4.3/§3.4.4: empty lines at the end are ignored, so a prefix's hash is the
+ * hash of its lines up to its last non-empty one.
+ */
+function findSignedPrefix(lines: Buffer[], relaxed: boolean, algo: string, expected: string): { bytes: number; lines: number } | null {
+  const crlf = Buffer.from('\r\n');
+  const hash = createHash(algo);
+  let pending: Buffer[] = [];
+  let bytes = 0;
+  const maxLines = Math.min(lines.length, 200_000);
+  for (let i = 0; i < maxLines; i++) {
+    const line = lines[i] as Buffer;
+    if (line.length === 0) {
+      pending.push(line);
+      continue;
+    }
+    for (const p of pending) {
+      hash.update(crlf);
+      bytes += 2 + p.length;
+    }
+    pending = [];
+    hash.update(line);
+    hash.update(crlf);
+    bytes += line.length + 2;
+    if (i < lines.length - 1 && hash.copy().digest('base64') === expected) return { bytes, lines: i + 1 };
+  }
+  // The empty body: simple canonicalization makes it one CRLF, relaxed makes it nothing.
+  if (lines.length > 0 && createHash(algo).update(relaxed ? '' : '\r\n').digest('base64') === expected) return { bytes: relaxed ? 0 : 2, lines: 0 };
+  return null;
+}
+
+function hashLines(lines: Buffer[], relaxed: boolean, algo: string): string {
+  const hash = createHash(algo);
+  let end = lines.length;
+  while (end > 0 && (lines[end - 1] as Buffer).length === 0) end--;
+  if (end === 0) return hash.update(relaxed ? '' : '\r\n').digest('base64');
+  for (let i = 0; i < end; i++) hash.update(lines[i] as Buffer).update('\r\n');
+  return hash.digest('base64');
+}
+
+/** Size of the canonical body: its lines up to the last non-empty one, each with CRLF. */
+function canonicalSize(lines: Buffer[]): number {
+  let end = lines.length;
+  while (end > 0 && (lines[end - 1] as Buffer).length === 0) end--;
+  return lines.slice(0, end).reduce((n, l) => n + l.length + 2, 0);
+}
+
+function decodeQuotedPrintable(body: Buffer): Buffer {
+  const text = body.toString('latin1').replace(/=\r?\n/g, '');
+  return Buffer.from(
+    text.replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
+}
+
+const MAX_EXPLAIN_BODY = 10 * 1024 * 1024;
+
+/** Why the body hash does not match, tried in order of how often each happens. */
+export function explainBodyHash(input: {
+  body: Buffer;
+  headers: readonly HeaderField[];
+  canonicalization: string;
+  algorithm: string;
+  expected: string;
+  computed: string;
+  canonicalLength: number | undefined;
+  bodyLength: number | null;
+  unclosedBoundary: string | null;
+}): string {
+  const relaxed = (input.canonicalization.split('/')[1] ?? 'simple').toLowerCase() === 'relaxed';
+  const algo = /sha1$/i.test(input.algorithm) ? 'sha1' : 'sha256';
+  const now = input.canonicalLength !== undefined ? `${input.canonicalLength} bytes` : 'unknown length';
+  const head = `The body hash does not match: the signature expects bh=${input.expected}, the body now hashes to ${input.computed} (canonical body ${now}${input.bodyLength !== null ? `, l=${input.bodyLength}` : ', no l= limit'}).`;
+  if (input.unclosedBoundary) {
+    return `${head} The message is cut short (its multipart boundary "${input.unclosedBoundary}" is never closed): the copy analysed is incomplete, which breaks the hash by itself. Analyse the complete message.`;
+  }
+  if (input.bodyLength !== null && input.canonicalLength !== undefined && input.canonicalLength < input.bodyLength) {
+    return `${head} The body is shorter than the ${input.bodyLength} bytes l= covers: content was removed or the body was rewritten after signing.`;
+  }
+  if (input.body.length <= MAX_EXPLAIN_BODY) {
+    const lines = canonicalLines(input.body, relaxed);
+    if (input.bodyLength === null) {
+      const prefix = findSignedPrefix(lines, relaxed, algo, input.expected);
+      if (prefix) {
+        const total = input.canonicalLength ?? canonicalSize(lines);
+        const footer = lines
+          .slice(prefix.lines)
+          .map((l) => l.toString('latin1').trim())
+          .find((l) => l !== '');
+        return `${head} A footer was appended after signing: the first ${prefix.bytes} canonical bytes (${prefix.lines} lines) still match the signature, and ${total - prefix.bytes} bytes follow${footer ? `, starting "${footer.slice(0, 80)}"` : ''}. A mailing list or outbound gateway adds it: have it sign after adding the footer, or sign with DKIM after that system.`;
+      }
+    }
+    const cte = input.headers.find((h) => h.name.toLowerCase() === 'content-transfer-encoding')?.value.trim().toLowerCase();
+    if (cte === 'quoted-printable' || cte === 'base64') {
+      const decoded = cte === 'base64' ? Buffer.from(input.body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64') : decodeQuotedPrintable(input.body);
+      if (hashLines(canonicalLines(decoded, relaxed), relaxed, algo) === input.expected) {
+        return `${head} The body was re-encoded after signing: it is ${cte} now and was signed as 8-bit text. A relay that does not support 8BITMIME converted it; sign 7-bit content (encode the body as quoted-printable before signing) or have that relay pass 8-bit.`;
+      }
+    }
+    const raw = input.body.toString('latin1');
+    const bareLf = /(^|[^\r])\n/.test(raw);
+    if (bareLf) {
+      const crlf = Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'latin1');
+      if (hashLines(canonicalLines(crlf, relaxed), relaxed, algo) !== input.expected) {
+        return `${head} The body has bare LF line endings, which a copy saved or converted on Unix gets; the content also differs otherwise. Line-ending changes alone are usually normalised; look for a changed footer, rewritten links or a re-encoding.`;
+      }
+      return `${head} The line endings were changed (bare LF instead of CRLF) after signing.`;
+    }
+  }
+  return `${head} The body was changed after signing: typically a footer or disclaimer added by a mailing list or gateway, links rewritten by a security gateway, or a re-encoding by a relay. Sign after the last system that modifies the body.`;
+}
+
+/** The DKIM-Signature header a mailauth result belongs to, matched by its b= value. */
+function signatureTags(headers: readonly HeaderField[], result: DKIMResult): Map<string, string> | null {
+  const b = compact(result.signature);
+  for (const h of headers) {
+    if (h.name.toLowerCase() !== 'dkim-signature') continue;
+    const tags = parseTags(h.value);
+    if (b && compact(tags.get('b')) === b) return tags;
+  }
+  return null;
+}
+
+function keyBits(result: DKIMResult, algorithm: string | undefined): number | null {
+  if (typeof result.modulusLength === 'number') return result.modulusLength;
+  // Ed25519 keys are always 256 bits (RFC 8463 §3).
+  if (algorithm?.startsWith('ed25519')) return 256;
+  return null;
+}
+
+function mapSignature(result: DKIMResult, input: AuthInput): DkimSignatureResult {
+  const tags = signatureTags(input.headers, result);
+  const algorithm = result.algo ?? tags?.get('a');
+  const canonicalization = result.format ?? tags?.get('c') ?? 'simple/simple';
+  const signedHeaders = (tags?.get('h') ?? result.signingHeaders?.keys ?? '')
+    .split(':')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const l = tags?.get('l');
+  const bodyLength = l !== undefined && /^\d+$/.test(l) ? Number(l) : null;
+  const sig: DkimSignatureResult = {
+    domain: result.signingDomain ?? tags?.get('d') ?? '',
+    selector: result.selector ?? tags?.get('s') ?? '',
+    result: word(result.status.result),
+    aligned: Boolean(result.status.aligned),
+    ...(algorithm ? { algorithm } : {}),
+    keyBits: keyBits(result, algorithm),
+    canonicalization,
+    signedHeaders,
+    bodyLength,
+  };
+  if (result.bodyHashExpecting !== undefined || result.bodyHash !== undefined) {
+    sig.bodyHash = {
+      expected: result.bodyHashExpecting ?? '',
+      computed: result.bodyHash ?? '',
+      match: result.bodyHashExpecting === result.bodyHash,
+      ...(typeof result.canonBodyLength === 'number' ? { canonicalLength: result.canonBodyLength } : {}),
+    };
+  }
+  if (result.status.comment) sig.comment = result.status.comment;
+  if (sig.result === 'pass') return sig;
+
+  if (sig.bodyHash && !sig.bodyHash.match) {
+    if (input.headersOnly) {
+      sig.explanation = 'Only the headers were given: the body hash, and so the signature, cannot be checked without the body.';
+    } else {
+      sig.explanation = explainBodyHash({
+        body: input.raw.subarray(input.bodyOffset ?? input.raw.length),
+        headers: input.headers,
+        canonicalization,
+        algorithm: algorithm ?? 'rsa-sha256',
+        expected: sig.bodyHash.expected,
+        computed: sig.bodyHash.computed,
+        canonicalLength: sig.bodyHash.canonicalLength,
+        bodyLength,
+        unclosedBoundary: input.unclosedBoundary,
+      });
+    }
+  } else if (result.status.comment === 'bad signature') {
+    const present = new Set(input.headers.map((h) => h.name.toLowerCase()));
+    sig.signedHeadersPresent = [...new Set(signedHeaders)].map((name) => ({ name, present: present.has(name) }));
+    const missing = sig.signedHeadersPresent.filter((h) => !h.present).map((h) => h.name);
+    sig.explanation = `The body is intact but the header signature does not verify: a signed header was changed after signing (a Subject tag added by a list, a rewritten From or To), or the public key at ${sig.selector}._domainkey.${sig.domain} does not belong to the signing key.${missing.length ? ` Signed headers not in the message now: ${missing.join(', ')} (fine only if they were absent when signed).` : ''}`;
+  } else if (sig.result === 'policy') {
+    const rule = result.status.policy?.['dkim-rules'];
+    sig.explanation =
+      rule === 'weak-algorithm'
+        ? 'The signature uses rsa-sha1, which RFC 8301 §3.1 forbids: receivers ignore it. Sign with rsa-sha256 (or ed25519-sha256).'
+        : `The key at ${sig.selector}._domainkey.${sig.domain} is too short (RFC 8301 §3.2: at least 1024 bits, 2048 recommended): receivers ignore the signature. Publish a 2048-bit key under a new selector and sign with it.`;
+  } else if (result.status.comment) {
+    sig.explanation = `The signature could not be verified: ${result.status.comment}. The key is looked up at ${sig.selector}._domainkey.${sig.domain} (TXT).`;
+  }
+  return sig;
+}
+
+const domainOf = (address: string | null | undefined) => (address && address.includes('@') ? (address.split('@').pop() as string).replace(/>$/, '').toLowerCase() : null);
+
+/** The SPF record with the IP added before its "all", the copy-pasteable fix. */
+function spfWithIp(record: string | undefined, ip: string): string {
+  const mech = ip.includes(':') ? `ip6:${ip}` : `ip4:${ip}`;
+  if (!record) return `v=spf1 ${mech} -all`;
+  return /\s[-~?+]?all\b/i.test(record) ? record.replace(/\s([-~?+]?all)\b/i, ` ${mech} $1`) : `${record} ${mech}`;
+}
+
+/** Runs mailauth and turns its result into MessageAuth and auth.* findings. */
+export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAuth; findings: Finding[]; mailauth: AuthenticateResult }> {
+  const { envelope } = input;
+  const result = await authenticate(input.raw, {
+    ...(envelope.ip ? { ip: envelope.ip } : {}),
+    ...(envelope.helo ? { helo: envelope.helo } : {}),
+    ...(envelope.mailFrom ? { sender: envelope.mailFrom } : {}),
+    mta: input.mta ?? 'deliverlab',
+    resolver: input.resolver as (name: string, type: string) => Promise<string[][] | string[]>,
+  });
+
+  const spfDomain = result.spf ? result.spf.domain : domainOf(envelope.mailFrom) ?? envelope.helo;
+  const spf: MessageAuth['spf'] = envelope.ip
+    ? {
+        result: result.spf ? word(result.spf.status.result) : 'none',
+        domain: spfDomain ?? null,
+        ...(result.spf && result.spf.status.comment ? { comment: result.spf.status.comment } : {}),
+        ...(result.spf && result.spf.rr ? { record: result.spf.rr } : {}),
+      }
+    : {
+        result: 'none',
+        domain: spfDomain ?? null,
+        comment: 'Not evaluable: no connecting IP was given and no Received header names one. Give the IP (--ip) to check SPF.',
+      };
+
+  // An unsigned message still gets one placeholder result from mailauth ("message not signed").
+  const dkim = (result.dkim.results ?? []).filter((r) => r.signingDomain || r.status.result !== 'none').map((r) => mapSignature(r, input));
+
+  const d = result.dmarc;
+  const dmarc: MessageAuth['dmarc'] = d
+    ? {
+        result: word(d.status.result),
+        // Without a record mailauth still fills policy in; only a found record has one.
+        policy: d.rr && d.policy ? d.policy : null,
+        domain: d.domain ?? d.status.header?.from ?? null,
+        alignment: { spf: Boolean(d.alignment?.spf?.result), dkim: Boolean(d.alignment?.dkim?.result) },
+        ...(d.status.comment ? { comment: d.status.comment } : {}),
+      }
+    : {
+        result: 'none',
+        policy: null,
+        domain: domainOf(result.dkim.headerFrom?.[0]),
+        alignment: { spf: false, dkim: false },
+        comment: (result as { dmarcSkipReason?: string }).dmarcSkipReason ?? 'DMARC was not evaluated (no From domain).',
+      };
+
+  const a = result.arc;
+  const arc: MessageAuth['arc'] = a
+    ? { result: word(a.status.result), instances: typeof a.i === 'number' ? a.i : 0, ...(a.status.comment ? { comment: a.status.comment } : {}) }
+    : { result: 'none', instances: 0 };
+
+  const auth: MessageAuth = { spf, dkim, dmarc, arc };
+  const b = result.bimi;
+  if (b) {
+    auth.bimi = {
+      result: word(b.status.result),
+      location: b.location ?? null,
+      ...(b.status.comment ? { comment: b.status.comment } : b.status.result === 'skipped' ? { comment: 'skipped' } : {}),
+    };
+  }
+  return { auth, findings: authFindings(auth, input), mailauth: result };
+}
+
+/** The auth.* findings, each with what a sender does about it. */
+export function authFindings(auth: MessageAuth, input: Pick<AuthInput, 'envelope' | 'headersOnly' | 'headers'>): Finding[] {
+  const out: Finding[] = [];
+  const { spf, dmarc } = auth;
+  const { envelope } = input;
+  const fromDomain = dmarc.domain;
+
+  if (envelope.ip && ['fail', 'softfail', 'neutral', 'permerror', 'temperror'].includes(spf.result)) {
+    const domain = spf.domain ?? '(the envelope sender domain)';
+    const severity = spf.result === 'fail' || spf.result === 'permerror' ? undefined : 'warning';
+    out.push(
+      finding('auth.spf-fail', {
+        title: `SPF ${spf.result} for ${domain} from ${envelope.ip}`,
+        detail:
+          spf.result === 'permerror'
+            ? `The SPF record of ${domain} is broken (${spf.comment ?? 'permanent error'}): receivers treat that as a failure.`
+            : spf.result === 'temperror'
+              ? `SPF for ${domain} could not be checked: DNS failed (${spf.comment ?? 'temporary error'}).`
+              : `The connecting IP ${envelope.ip} is not allowed to send for ${domain}. ${envelope.source === 'received' ? `The IP comes from the trusted Received hop: ${envelope.explanation}` : ''}`.trim(),
+        fix:
+          spf.result === 'temperror'
+            ? `Check that the name servers of ${domain} answer for TXT ${domain}.`
+            : `If ${envelope.ip} is your own sending server or your email provider's, add it to the SPF record: ${domain}. TXT "${spfWithIp(spf.record, envelope.ip)}" (or use your provider's include: instead of the IP). If the message was forwarded, SPF cannot pass: rely on an aligned DKIM signature.`,
+        evidence: spf.comment,
+        refs: ['RFC 7208 §2.6', 'RFC 7208 §5'],
+        ...(severity ? { severity } : {}),
+      }),
+    );
+  }
+
+  if (envelope.ip && spf.result === 'none' && spf.domain && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(spf.domain)) {
+    out.push(
+      finding('auth.spf-fail', {
+        title: `${spf.domain} has no SPF record`,
+        detail: `The envelope sender's domain ${spf.domain} publishes no SPF record, so receivers cannot tell whether ${envelope.ip} may send for it; many score that as spam.`,
+        fix: `Publish an SPF record listing your sending servers: ${spf.domain}. TXT "${spfWithIp(undefined, envelope.ip)}" (add your email provider's include: if it sends for you).`,
+        refs: ['RFC 7208 §4.5'],
+        severity: 'warning',
+      }),
+    );
+  }
+
+  const notBodyCheckable = (s: DkimSignatureResult) => input.headersOnly && s.bodyHash !== undefined && !s.bodyHash.match;
+  const failing = auth.dkim.filter((s) => s.result !== 'pass' && !notBodyCheckable(s));
+  for (const s of failing) {
+    const keyName = `${s.selector}._domainkey.${s.domain}`;
+    const bodyBroken = s.bodyHash !== undefined && !s.bodyHash.match;
+    out.push(
+      finding('auth.dkim-fail', {
+        title: `DKIM signature by ${s.domain} (selector ${s.selector}) ${bodyBroken ? 'body hash does not match' : s.result}`,
+        detail: s.explanation ?? `The signature did not verify: ${s.comment ?? s.result}.`,
+        fix: bodyBroken
+          ? 'Find the system that changes the body after signing (footer, link rewriting, re-encoding) and sign after it, or stop it from modifying signed mail.'
+          : /no key|key not found|ENOTFOUND|ENODATA/i.test(s.comment ?? '')
+            ? `Publish the public key: ${keyName}. TXT "v=DKIM1; k=${s.algorithm?.startsWith('ed25519') ? 'ed25519' : 'rsa'}; p=<base64 public key>".`
+            : `Check that ${keyName} TXT holds the public key of the key that signs, and that no system rewrites signed headers (${(s.signedHeaders ?? []).join(', ')}).`,
+        evidence: s.comment,
+        refs: ['RFC 6376 §6.1.3', 'RFC 6376 §3.7'],
+        // A DNS failure may clear up on a retry; a signature that does not verify will not.
+        ...(s.result === 'temperror' ? { severity: 'warning' as const } : {}),
+      }),
+    );
+  }
+  if (auth.dkim.length === 0) {
+    out.push(
+      finding('auth.dkim-fail', {
+        title: 'The message is not DKIM-signed',
+        detail: 'No DKIM-Signature header: nothing proves the message comes from its domain unchanged, and DMARC can only pass through SPF, which forwarding breaks.',
+        fix: `Sign outgoing mail with DKIM for ${fromDomain ?? 'your From domain'}: generate a key pair, publish selector._domainkey.${fromDomain ?? 'example.com'}. TXT "v=DKIM1; k=rsa; p=<base64 public key>", and turn on signing in your mail server or email provider.`,
+        refs: ['RFC 6376 §3.5'],
+        // Without DKIM, DMARC rests on SPF alone: still passing here, but forwarding breaks it.
+        ...(dmarc.result === 'pass' ? { severity: 'warning' as const } : {}),
+      }),
+    );
+  }
+
+  const dmarcEvaluable = !(input.headersOnly && auth.dkim.some(notBodyCheckable) && !dmarc.alignment.spf);
+  if (dmarc.result === 'fail' && dmarcEvaluable) {
+    out.push(
+      finding('auth.dmarc-fail', {
+        title: `DMARC fails for ${fromDomain ?? 'the From domain'}${dmarc.policy ? ` (policy ${dmarc.policy})` : ''}`,
+        detail: `Neither SPF nor DKIM passed for a domain aligned with ${fromDomain}: SPF ${spf.result}${spf.domain ? ` for ${spf.domain}` : ''}${dmarc.alignment.spf ? ' (aligned)' : ''}; DKIM ${auth.dkim.length ? auth.dkim.map((s) => `${s.result} for ${s.domain}${s.aligned ? ' (aligned)' : ''}`).join(', ') : 'absent'}. Receivers apply the policy${dmarc.policy ? ` "${dmarc.policy}"` : ''} to such mail.`,
+        fix: `Sign with DKIM as d=${fromDomain} (or a subdomain of it), and/or send with an envelope sender (Return-Path) in ${fromDomain} whose SPF record lists the sending IPs.`,
+        refs: ['RFC 7489 §3.1', 'RFC 7489 §4.2'],
+      }),
+    );
+  }
+
+  const dmarcPassed = dmarc.result === 'pass';
+  const dkimPassUnaligned = auth.dkim.filter((s) => s.result === 'pass' && !s.aligned);
+  if (dkimPassUnaligned.length > 0 && !auth.dkim.some((s) => s.result === 'pass' && s.aligned) && fromDomain) {
+    out.push(
+      finding('auth.not-aligned', {
+        title: `DKIM passes only for ${dkimPassUnaligned.map((s) => s.domain).join(', ')}, not for ${fromDomain}`,
+        detail: `The valid signature${dkimPassUnaligned.length > 1 ? 's are' : ' is'} by ${dkimPassUnaligned.map((s) => s.domain).join(', ')}, which does not align with the From domain ${fromDomain}, so it does not count for DMARC.${dmarcPassed ? ' DMARC passes through SPF here, but SPF breaks when mail is forwarded.' : ''}`,
+        fix: `Have your email provider sign with your own domain: d=${fromDomain}, publishing the key it gives you (usually a CNAME or TXT at <selector>._domainkey.${fromDomain}).`,
+        refs: ['RFC 7489 §3.1.1'],
+        ...(dmarcPassed ? { severity: 'info' as const } : {}),
+      }),
+    );
+  }
+  if (spf.result === 'pass' && !dmarc.alignment.spf && fromDomain && spf.domain && dmarc.result !== 'none') {
+    out.push(
+      finding('auth.not-aligned', {
+        title: `SPF passes for ${spf.domain}, not for ${fromDomain}`,
+        detail: `The envelope sender's domain ${spf.domain} does not align with the From domain ${fromDomain}, so SPF does not count for DMARC.${dmarcPassed ? ' DMARC passes through DKIM here.' : ''}`,
+        fix: `Use a bounce (Return-Path) domain under ${fromDomain}, e.g. bounces.${fromDomain}, with an SPF record for the provider's servers (most providers call this a custom return-path or custom MAIL FROM domain).`,
+        refs: ['RFC 7489 §3.1.2'],
+        ...(dmarcPassed ? { severity: 'info' as const } : {}),
+      }),
+    );
+  }
+
+  if (auth.arc.result === 'fail') {
+    out.push(
+      finding('auth.arc-fail', {
+        title: `The ARC chain (${auth.arc.instances} instance${auth.arc.instances === 1 ? '' : 's'}) is broken`,
+        detail: `An ARC seal or message signature does not verify${auth.arc.comment ? ` (${auth.arc.comment})` : ''}: the authentication results the forwarders recorded cannot be trusted, so a receiver will not rescue the message from a DMARC failure caused by forwarding.`,
+        fix: 'The forwarder that modified the message after the last seal should seal it again (ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results for the next instance), or stop modifying it.',
+        evidence: auth.arc.comment,
+        refs: ['RFC 8617 §5.2'],
+      }),
+    );
+  }
+  return out;
+}

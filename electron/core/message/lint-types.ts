@@ -1,0 +1,27 @@
+/**
+ * What header lint, content lint and the provider rules read from one message.
+ *
+ * analyze.ts builds it once (parsing, authentication and the summary happen there); the lint modules
+ * are pure over it, apart from the optional blocklist lookups for link domains.
+ */
+import type { ParsedMail } from 'mailparser';
+import type { MessageAuth, MessageSummary } from './types';
+
+export interface LintInput {
+  /** mailparser's simpleParser result for the raw message. */
+  parsed: ParsedMail;
+  /** Raw header fields, unfolded (RFC 5322 §2.2.3), in message order; names as written. */
+  headers: { name: string; value: string }[];
+  /** The message as received: content lint measures the HTML part as transferred from it. */
+  raw: Buffer;
+  auth: MessageAuth;
+  summary: MessageSummary;
+  /** The time the receiving hop stamped (its Received header), or null when unknown. */
+  receivedAt: Date | null;
+  /** Only headers were given: no body checks. */
+  headersOnly: boolean;
+  /** Look link domains up on domain blocklists (the network part is on). */
+  checkLinkDomains: boolean;
+  /** The clock, for date skew when receivedAt is null; defaults to the system clock. */
+  now?: () => Date;
+}

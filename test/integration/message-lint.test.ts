@@ -1,0 +1,140 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DnsSession } from '../../electron/core/dns/session';
+import { lintContent } from '../../electron/core/message/content-lint';
+import { lintHeaders } from '../../electron/core/message/header-lint';
+import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
+import { lintInput, msg } from '../unit/message-lint-input';
+
+// The blocklist zones (dbl.spamhaus.org, multi.surbl.org, multi.uribl.com) are served by the loopback
+// fixture server from this zone text: every query goes to 127.0.0.1, none to the real lists.
+const ZONE = `
+evil.example.dbl.spamhaus.org.      A 127.0.1.2
+phish.example.multi.surbl.org.      A 127.0.0.8
+public.example.dbl.spamhaus.org.    A 127.255.255.254
+public.example.multi.uribl.com.     A 127.0.0.1
+slow.example.multi.uribl.com.       TIMEOUT
+`;
+
+let server: DnsServer;
+beforeAll(async () => {
+  server = await startDnsServer({ zone: parseZone(ZONE) });
+});
+afterAll(() => server?.close());
+
+const session = () => new DnsSession({ servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 300, tries: 1 });
+const page = (hrefs: string[]) =>
+  msg(
+    'From: Shop <news@shop.example>',
+    'Date: Thu, 26 Nov 2026 09:58:00 +0000',
+    'Message-ID: <l.1@shop.example>',
+    'Content-Type: multipart/alternative; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'Offer.',
+    '--b',
+    'Content-Type: text/html',
+    '',
+    `<p>${'Our offer for you, with plenty of words to read. '.repeat(12)}</p>${hrefs.map((h, i) => `<a href="${h}">link ${i}</a>`).join(' ')}`,
+    '--b--',
+    '',
+  );
+
+const listed = async (hrefs: string[], checkLinkDomains = true) => {
+  const dns = session();
+  const r = await lintContent(await lintInput(page(hrefs), { checkLinkDomains }), dns);
+  return { findings: r.findings.filter((f) => f.code === 'content.listed-domain'), dns };
+};
+
+describe('content.listed-domain against the loopback DNS fixture', () => {
+  it('reports a link domain on Spamhaus DBL with its code, meaning and delisting page', async () => {
+    const { findings } = await listed(['https://www.evil.example/login?x=1', 'https://cdn.evil.example/a']);
+    expect(findings).toHaveLength(1);
+    const f = findings[0];
+    expect(f).toMatchObject({ severity: 'critical', check: 'content', title: 'Link domain evil.example is listed on Spamhaus Domain Blocklist (DBL)', evidence: 'evil.example.dbl.spamhaus.org A 127.0.1.2' });
+    expect(f?.detail).toContain('(127.0.1.2: spam domain)');
+    expect(f?.detail).toContain('https://www.evil.example/login?x=1');
+    expect(f?.fix).toContain('https://check.spamhaus.org/');
+    expect(f?.refs).toContain('RFC 5782 §2.3');
+  });
+
+  it('reads SURBL bitmask codes', async () => {
+    const { findings } = await listed(['https://phish.example/']);
+    expect(findings.map((f) => f.detail)).toEqual([expect.stringContaining('SURBL multi (127.0.0.8: PH: phishing sites)')]);
+  });
+
+  it('never counts a refusal, a timeout or a clean domain as listed, and asks every domain list', async () => {
+    const started = performance.now();
+    const { findings, dns } = await listed(['https://public.example/', 'https://slow.example/', 'https://clean.example/']);
+    expect(findings).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(3000);
+    const asked = dns.transcript.map((q) => q.name);
+    expect(asked).toEqual(expect.arrayContaining(['clean.example.dbl.spamhaus.org', 'clean.example.multi.surbl.org', 'clean.example.multi.uribl.com', 'public.example.dbl.spamhaus.org']));
+  });
+
+  it('asks nothing when the network part is off, and never asks about IP literals or non-web links', async () => {
+    const before = server.queries.length;
+    const off = await listed(['https://www.evil.example/'], false);
+    expect(off.findings).toEqual([]);
+    expect(off.dns.transcript).toEqual([]);
+    const odd = await listed(['https://192.0.2.7/x', 'mailto:a@evil.example', 'javascript:location="https://evil.example"', 'https://[2001:db8::1]/']);
+    expect(odd.dns.transcript).toEqual([]);
+    expect(server.queries.length).toBe(before);
+  });
+
+  it('bounds the lookups to 40 distinct domains', async () => {
+    const hrefs = Array.from({ length: 100 }, (_, i) => `https://d${i}.example/`);
+    const { dns } = await listed(hrefs);
+    expect(new Set(dns.transcript.map((q) => q.name)).size).toBe(40 * 3);
+  });
+});
+
+describe('a bad bulk message from a fixture file, end to end through both lints', () => {
+  it('raises the header and content codes a consultant would expect', async () => {
+    const raw = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'messages', 'lint-bulk-bad.eml'));
+    const input = await lintInput(raw, { bulk: true, checkLinkDomains: true });
+    const headerCodes = lintHeaders(input).map((f) => f.code);
+    expect(headerCodes.sort()).toEqual(['header.date-skew', 'header.display-name-spoof', 'header.no-message-id', 'header.no-one-click', 'header.reply-to-mismatch']);
+    const { findings, content } = await lintContent(input, session());
+    expect(findings.map((f) => f.code).sort()).toEqual([
+      'content.http-link',
+      'content.image-heavy',
+      'content.img-no-alt',
+      'content.link-mismatch',
+      'content.listed-domain',
+      'content.listed-domain',
+      'content.no-postal-address',
+      'content.no-text-part',
+      'content.no-unsubscribe-link',
+      'content.tracking-pixel',
+      'content.url-shortener',
+    ]);
+    expect(content.links.map((l) => l.domain)).toEqual(['www.evil.example', 'bit.ly', 'phish.example']);
+    expect(findings.filter((f) => f.code === 'content.listed-domain').map((f) => f.title)).toEqual([
+      'Link domain evil.example is listed on Spamhaus Domain Blocklist (DBL)',
+      'Link domain phish.example is listed on SURBL multi',
+    ]);
+  });
+});
+
+describe('conformance messages', () => {
+  it('lints every MIME conformance message and DMARC report .eml without a throw, quickly', async () => {
+    const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
+    const files = [join(root, 'mime'), join(root, 'dmarc-reports')].flatMap((dir) =>
+      (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.eml')).map((f) => join(dir, f)),
+    );
+    expect(files.length).toBeGreaterThan(60);
+    for (const file of files) {
+      const input = await lintInput(readFileSync(file), { bulk: true });
+      const started = performance.now();
+      const headers = lintHeaders(input);
+      const { content } = await lintContent(input);
+      expect(performance.now() - started, file).toBeLessThan(500);
+      expect(headers.every((f) => f.code.startsWith('header.')), file).toBe(true);
+      expect(content.htmlTransferBytes, file).toBeGreaterThanOrEqual(0);
+    }
+  });
+});

@@ -12,6 +12,9 @@ import { DnsSession } from '../core/dns/session';
 import { spfCheckHost } from '../core/spf/check-host';
 import { generateDkimKey } from '../core/dkim/keygen';
 import { HistoryError, HistoryStore } from '../core/history/store';
+import { analyzeMessage } from '../core/message/analyze';
+import { MessageInputError } from '../core/message/input';
+import type { MessageAnalysis } from '../core/message/types';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError } from './errors';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
@@ -47,6 +50,7 @@ export function createApi(ctx: ApiContext): Api {
   });
 
   const notFound = (id: number) => new ApiError('not-found', `There is no audit #${id} in history.`);
+  const messageNotFound = (id: number) => new ApiError('not-found', `There is no message #${id} in history.`);
 
   const handlers: Handlers = {
     'audit.run': async ({ domain, resolver, runId, skip, selectors, sendingIps, network }) => {
@@ -63,6 +67,8 @@ export function createApi(ctx: ApiContext): Api {
           },
           skip: skip ?? [],
           selectors: [...new Set([...(selectors ?? []), ...savedSelectors])],
+          // Selectors that signed messages analysed here: DNS cannot list them, mail shows them.
+          seenSelectors: store?.selectorsSeen(domain) ?? [],
           sendingIps: sendingIps ?? [],
           ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}),
           ...(network ? { network } : {}),
@@ -106,6 +112,62 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
+    'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains }) => {
+      const current = settings.get();
+      // Buffer's decoder skips characters outside the alphabet: refuse them, or garbage would pass as a message.
+      if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) {
+        throw new ApiError('invalid-input', 'raw: the message is not valid base64.');
+      }
+      const bytes = Buffer.from(raw, encoding);
+      const dns = new DnsSession({
+        servers: parseResolverSpec(resolver ?? current.resolver),
+        timeoutMs: current.dnsTimeoutMs,
+        ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}),
+      });
+      let analysis: MessageAnalysis;
+      try {
+        analysis = await analyzeMessage(bytes, {
+          dns,
+          ...(ip ? { ip } : {}),
+          ...(helo ? { helo } : {}),
+          ...(mailFrom ? { mailFrom } : {}),
+          checkLinkDomains,
+        });
+      } catch (err) {
+        if (err instanceof MessageInputError) throw new ApiError('invalid-input', err.message);
+        throw err;
+      } finally {
+        dns.cancel();
+      }
+      // As for audits: with no DNS answer at all every result would be a temperror, which says nothing.
+      if (dns.unreachable()) throw new ApiError('dns-unreachable', new ResolverUnreachableError(dns.resolverLabel, dns.failureDetail()).message);
+      analysis.id = null;
+      if (store) {
+        try {
+          analysis.id = await store.saveMessage(analysis, (storeRaw ?? current.storeRawMessages) ? bytes : null);
+        } catch (err) {
+          // As for audits: the analysis is done and worth having, so return it and say why it is not kept.
+          if (!(err instanceof HistoryError)) throw err;
+          analysis.historyError = err.message;
+        }
+      }
+      return analysis;
+    },
+    'message.list': (query) => (store ? store.listMessages(query) : { items: [], total: 0 }),
+    'message.get': ({ id }) => {
+      const analysis = store?.getMessage(id);
+      if (!analysis) throw messageNotFound(id);
+      return analysis;
+    },
+    'message.raw': ({ id }) => {
+      const raw = store?.getRawMessage(id);
+      if (!raw) {
+        if (store?.getMessage(id)) throw new ApiError('not-found', `Message #${id} was analysed without keeping a copy of it.`);
+        throw messageNotFound(id);
+      }
+      return { raw: raw.toString('base64') };
+    },
+    'message.delete': ({ id }) => ({ deleted: store ? store.deleteMessage(id) : false }),
     'settings.get': () => settings.get(),
     'settings.set': (patch) => settings.set(patch),
     'app.info': () => ({

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { AuditProgress, AuditResult } from '../core/audit/types';
-import type { AuditSummary } from '../core/history/store';
+import type { AuditSummary, MessageSummaryRow } from '../core/history/store';
+import type { MessageAnalysis } from '../core/message/types';
 import type { Settings } from '../core/settings';
 import type { SpfCheckOutput } from '../core/spf/check-host';
 import type { DkimKey } from '../core/dkim/keygen';
@@ -23,7 +24,7 @@ export const DomainSchema = z
   .transform(normalizeDomain)
   .refine(isValidDomain, { message: 'Not a valid domain name' });
 
-/** `system`, empty, or `IP[:PORT]` servers separated by commas or spaces. */
+/** `system` (or empty), `IP[:PORT]` servers separated by commas or spaces, a DoH URL, or `authoritative[@servers]`. */
 export const ResolverSchema = z
   .string()
   .trim()
@@ -55,6 +56,8 @@ export const SettingsSchema = z.object({
     }),
   /** Spamhaus Data Query Service key: blocklist queries go to <key>.zen.dq.spamhaus.net. */
   spamhausDqsKey: z.string().trim().regex(/^[a-z0-9]{0,64}$/i, 'A DQS key is letters and digits'),
+  /** Keep a compressed copy of every analysed message in history (message.check's storeRaw default). */
+  storeRawMessages: z.boolean(),
 });
 
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
@@ -70,6 +73,19 @@ export interface AppInfo {
   dataPath: string;
   transport: 'ipc' | 'http' | 'cli';
 }
+
+export interface MessageList {
+  items: MessageSummaryRow[];
+  total: number;
+}
+
+/**
+ * The longest message text accepted: a 50 MB message in base64 (4/3 of it, plus line breaks).
+ *
+ * The analysis itself refuses anything over 50 MB once decoded, with a clear message; this bound
+ * only keeps a runaway string out of the decoder.
+ */
+export const MAX_MESSAGE_TEXT = 72 * 1024 * 1024;
 
 export interface HistoryList {
   items: AuditSummary[];
@@ -152,6 +168,51 @@ export const operations = {
   }),
   'history.delete': op<{ deleted: boolean }>()({
     summary: 'Delete one stored audit.',
+    input: HistoryIdSchema,
+  }),
+  'message.check': op<MessageAnalysis>()({
+    summary: 'Analyse one received message (authentication, hops, headers, content, provider rules) and store it in history.',
+    input: z
+      .object({
+        /** The message as received (RFC 5322), or only its header block. */
+        raw: z.string().min(1, 'The message is empty').max(MAX_MESSAGE_TEXT, 'The message is larger than 50 MB'),
+        /** base64 carries any bytes (the UI sends files so); utf8 is for pasted text. */
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        /** The connecting IP as the receiver saw it; read from the receiving hop's Received header when absent. */
+        ip: IpSchema.optional(),
+        helo: z.string().trim().min(1).max(253).optional(),
+        /** The envelope sender (MAIL FROM); read from Return-Path when absent. */
+        mailFrom: z.string().trim().max(320).optional(),
+        resolver: ResolverSchema.optional(),
+        /** Keep a compressed copy of the message in history; the storeRawMessages setting when absent. */
+        storeRaw: z.boolean().optional(),
+        /** Look link domains up on domain blocklists (DNS queries only; no link is ever requested). */
+        checkLinkDomains: z.boolean().default(true),
+      })
+      .strict(),
+  }),
+  'message.list': op<MessageList>()({
+    summary: 'Past message analyses, newest first.',
+    input: z
+      .object({
+        /** The From domain. */
+        domain: z.string().max(253).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ limit: 100, offset: 0 }),
+  }),
+  'message.get': op<MessageAnalysis>()({
+    summary: 'One stored message analysis, whole.',
+    input: HistoryIdSchema,
+  }),
+  'message.raw': op<{ raw: string }>()({
+    summary: 'The stored copy of an analysed message, base64; not-found when it was not kept.',
+    input: HistoryIdSchema,
+  }),
+  'message.delete': op<{ deleted: boolean }>()({
+    summary: 'Delete one stored message analysis and its raw copy.',
     input: HistoryIdSchema,
   }),
   'settings.get': op<Settings>()({

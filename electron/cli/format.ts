@@ -3,7 +3,8 @@
  */
 import { styleText } from 'node:util';
 import type { AuditResult, CheckStatus, Finding, Severity } from '../core/audit/types';
-import type { AuditSummary } from '../core/history/store';
+import { dkimOverall, type AuditSummary } from '../core/history/store';
+import type { AuthResult, MessageAnalysis } from '../core/message/types';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -122,5 +123,110 @@ export function formatDiff(result: AuditResult, paint: Paint): string {
   for (const f of diff.added) out.push(`    ${paint('red', '+')} ${f.code}  ${f.title}`);
   for (const f of diff.resolved) out.push(`    ${paint('green', '-')} ${f.code}  ${f.title} (resolved)`);
   if (diff.records.length + diff.added.length + diff.resolved.length === 0) out.push(`    ${paint('dim', 'No change.')}`);
+  return out.join('\n');
+}
+
+const RESULT_STYLE: Record<AuthResult, Style> = {
+  pass: 'green',
+  fail: ['red', 'bold'],
+  softfail: 'yellow',
+  neutral: 'yellow',
+  none: 'dim',
+  temperror: 'magenta',
+  permerror: 'red',
+  policy: 'yellow',
+};
+
+const styleOf = (result: string): Style => RESULT_STYLE[result as AuthResult] ?? 'yellow';
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function seconds(s: number): string {
+  const sign = s < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(s));
+  if (abs < 120) return `${sign}${abs} s`;
+  if (abs < 7200) return `${sign}${Math.round(abs / 60)} min`;
+  return `${sign}${(abs / 3600).toFixed(1)} h`;
+}
+
+/** The verdict strip of `deliverlab check`: one word per mechanism, as the app's strip shows them. */
+function verdictLine(a: MessageAnalysis, paint: Paint): string {
+  const { auth } = a;
+  const dkimWord = dkimOverall(auth.dkim);
+  const parts = [
+    `SPF ${paint(styleOf(auth.spf.result), auth.spf.result)}`,
+    `DKIM ${paint(styleOf(dkimWord), dkimWord)}${auth.dkim.length > 1 ? paint('dim', ` (${auth.dkim.length} signatures)`) : ''}`,
+    `DMARC ${paint(styleOf(auth.dmarc.result), auth.dmarc.result)}${auth.dmarc.policy ? paint('dim', ` (p=${auth.dmarc.policy})`) : ''}`,
+    `ARC ${paint(styleOf(auth.arc.result), auth.arc.result)}`,
+    `BIMI ${auth.bimi ? paint(styleOf(auth.bimi.result), auth.bimi.result) : paint('dim', 'n/a')}`,
+  ];
+  return parts.join('  ');
+}
+
+/** The readable report of one analysed message (`deliverlab check` without --json). */
+export function formatMessage(a: MessageAnalysis, paint: Paint): string {
+  const critical = a.findings.filter((f) => f.severity === 'critical').length;
+  const subject = a.summary.subject ?? '(no subject)';
+  const out = [
+    `${paint('bold', subject)}  ${paint('dim', `from ${a.summary.from ?? '(no From)'}, ${bytes(a.size)}, ${Math.round(a.durationMs)} ms`)}`,
+    `  ${verdictLine(a, paint)}  ${critical > 0 ? paint(['red', 'bold'], `${plural(critical, 'critical finding')}`) : paint('green', 'no critical finding')}`,
+  ];
+  // What the input itself limits (only headers, a file cut short), said before any result.
+  const notes = a.inputNotes ?? (a.headersOnly ? ['Only headers were given: the DKIM body hashes, the content checks and the preview need the whole message.'] : []);
+  for (const note of notes) out.push(`  ${paint('yellow', '!')} ${indented(note)}`);
+
+  const env = a.envelope;
+  const envParts = [env.ip ? `IP ${env.ip}` : 'no IP', env.helo ? `HELO ${env.helo}` : null, env.mailFrom ? `MAIL FROM ${env.mailFrom}` : null].filter(Boolean);
+  out.push(`  ${paint('bold', 'Envelope'.padEnd(9))} ${envParts.join(', ')}${env.source === 'given' ? paint('dim', ' (given)') : ''}`);
+  if (env.source !== 'given' && env.explanation) out.push(`${' '.repeat(12)}${paint('dim', env.explanation)}`);
+
+  if (a.hops.length > 0) {
+    const transit = a.transitSeconds === null ? '' : `, ${seconds(a.transitSeconds)} in transit`;
+    out.push(`  ${paint('bold', 'Hops'.padEnd(9))} ${plural(a.hops.length, 'Received header')}${transit}, oldest first`);
+    for (const hop of [...a.hops].reverse()) {
+      const trusted = env.trustedHop === hop.index ? paint('cyan', ' ← trusted') : '';
+      const route = `${hop.from ?? '?'}${hop.fromIp ? ` [${hop.fromIp}]` : ''} → ${hop.by ?? '?'}`;
+      const how = [hop.with, hop.tls ? (hop.tlsVersion ?? 'TLS') : null].filter(Boolean).join(' ');
+      const delay = hop.delaySeconds === undefined ? '' : hop.outOfOrder ? paint('yellow', ` ${seconds(hop.delaySeconds)} (clocks disagree)`) : ` +${seconds(hop.delaySeconds)}`;
+      out.push(`    ${String(hop.index).padStart(2)}  ${route}${how ? paint('dim', `  ${how}`) : ''}${delay}${trusted}`);
+    }
+  }
+
+  // One line per signature; why one failed is in its auth finding below.
+  const signatures = a.auth.dkim.filter((d) => d.domain);
+  if (signatures.length === 0) out.push(`  ${paint('dim', '-')} ${'DKIM'.padEnd(9)} no signature`);
+  for (const d of signatures) {
+    const mark = d.result === 'pass' ? paint('green', '✓') : paint('red', '✗');
+    const key = [d.algorithm, d.keyBits ? `${d.keyBits} bits` : null, d.canonicalization].filter(Boolean).join(', ');
+    out.push(`  ${mark} ${'DKIM'.padEnd(9)} d=${d.domain} s=${d.selector}: ${paint(styleOf(d.result), d.result)}${d.aligned ? ', aligned' : ', not aligned'}${key ? paint('dim', `  (${key})`) : ''}`);
+  }
+
+  for (const diff of a.receiver.differences) {
+    out.push(`  ${paint('yellow', '!')} ${'RECEIVER'.padEnd(9)} ${diff.method}: the receiver said ${diff.receiver}, we find ${diff.ours}. ${diff.note}`);
+  }
+
+  const checks = [...new Set(a.findings.map((f) => f.check))];
+  for (const check of checks) {
+    const findings = a.findings.filter((f) => f.check === check);
+    const worst = findings.some((f) => f.severity === 'critical') ? 'fail' : findings.some((f) => f.severity === 'warning') ? 'warn' : 'info';
+    const [mark, style] = STATUS_MARK[worst];
+    out.push(`  ${paint(style, mark)} ${check.toUpperCase().padEnd(9)} ${plural(findings.length, 'finding')}`);
+    for (const f of findings) out.push(...findingLines(f, paint));
+  }
+  if (a.findings.length === 0) out.push(`  ${paint('green', 'No findings.')}`);
+
+  if (a.providers.length > 0) {
+    const line = a.providers
+      .map((s) => {
+        const failing = s.items.filter((i) => i.result === 'fail').length;
+        return `${s.provider} ${s.audience}: ${failing ? paint('red', `${failing} failing`) : paint('green', 'none failing')}`;
+      })
+      .join(', ');
+    out.push(`  ${paint('bold', 'Providers'.padEnd(9))} ${line}`);
+  }
   return out.join('\n');
 }

@@ -4,6 +4,7 @@
  * Exit codes: 0 no critical finding, 1 at least one, 2 a usage or operational error.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +16,17 @@ import type { AuditResult } from '../core/audit/types';
 import type { HistoryList } from '../api/operations';
 import type { SpfCheckOutput } from '../core/spf/check-host';
 import type { DkimKey } from '../core/dkim/keygen';
+import { MAX_MESSAGE_BYTES } from '../core/message/input';
+import type { MessageAnalysis } from '../core/message/types';
 import { defaultDbPath } from '../core/paths';
 import { startServer } from '../serve/server';
-import { formatAudit, formatDiff, formatHistory, painter } from './format';
+import { formatAudit, formatDiff, formatHistory, formatMessage, painter } from './format';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Where `check -` reads the message; process.stdin when absent. */
+  stdin?: NodeJS.ReadableStream;
   /** Resolves when the process is asked to stop (serve waits on it). */
   stopSignal?: Promise<void>;
 }
@@ -43,14 +48,16 @@ export function version(): string {
 const HELP = `Deliverlab: email deliverability workbench
 
 Usage:
-  deliverlab audit <domain...> [--resolver IP[:PORT],...] [--json] [--db PATH | --no-history]
+  deliverlab audit <domain...> [--resolver RESOLVER] [--json] [--db PATH | --no-history]
                    [--file domains.txt|-] [--concurrency N] [--diff]
                    [--skip smtp,http,dnsbl] [--selectors s1,s2] [--sending-ip IP]...
                    [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
+  deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
+                   [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
   deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
-  deliverlab serve [--port N] [--resolver IP[:PORT],...] [--db PATH | --no-history]
+  deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history]
   deliverlab --version
 
 audit     Every check of each domain; --json prints one JSON object per domain per line.
@@ -58,10 +65,17 @@ audit     Every check of each domain; --json prints one JSON object per domain p
           --file reads a list (one a line, or CSV with the domain first); --diff shows what
           changed since the previous audit of each domain.
           --smtp-port, --https-port and --ca-file point the probes at a test lab.
+check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, DKIM, DMARC, ARC,
+          BIMI, the Received hops, header and content lint, the providers' rules. Without --ip the
+          connecting IP, HELO and envelope sender come from the receiving hop's Received and
+          Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
+          leaves out the blocklist lookups of link domains.
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
 dkim-keygen  A new DKIM key: the TXT record to publish, and the private key (to --out, mode 600).
 history   Past audits from the local history.
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints.
+
+RESOLVER: system | IP[:PORT],... | https://host/dns-query (DNS-over-HTTPS) | authoritative[@IP[:PORT],...]
 
 Exit codes: 0 no critical finding, 1 a critical finding, 2 a usage or operational error.
 History lives in ${defaultDbPath()} unless --db is given.`;
@@ -301,6 +315,123 @@ async function dkimKeygenCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** A file or stream too large to analyse; said while reading, before it is all in memory. */
+const tooLarge = (what: string) =>
+  new UsageError(`${what} is larger than ${MAX_MESSAGE_BYTES / (1024 * 1024)} MB, the largest message deliverlab check analyses.`);
+
+/** Reads a message file, refusing it as soon as it passes the size limit. */
+async function readMessageFile(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file.` : `Cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new UsageError(`${path} is a folder: name a message file (.eml).`);
+    if (info.isFile() && info.size > MAX_MESSAGE_BYTES) throw tooLarge(path);
+    // A FIFO or device has no size up front: read in pieces and stop at the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.allocUnsafe(1024 * 1024) });
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > MAX_MESSAGE_BYTES) throw tooLarge(path);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`Cannot read ${path}: ${(err as Error).message}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a message from a stream (stdin), refusing it as soon as it passes the size limit. */
+function readMessageStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer | string) => {
+      const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      total += piece.length;
+      if (total > MAX_MESSAGE_BYTES) {
+        done();
+        stream.pause();
+        reject(tooLarge('The message on standard input'));
+        return;
+      }
+      chunks.push(piece);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks, total));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(new UsageError(`Cannot read standard input: ${err.message}`));
+    };
+    const done = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.resume();
+  });
+}
+
+async function checkCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    resolver: { type: 'string' },
+    ip: { type: 'string' },
+    helo: { type: 'string' },
+    'mail-from': { type: 'string' },
+    'no-store-raw': { type: 'boolean' },
+    'no-link-check': { type: 'boolean' },
+  });
+  if (values.help) return write(io.stdout, HELP), 0;
+  if (positionals.length !== 1) throw new UsageError('Name one message file, or - to read it from standard input: deliverlab check message.eml');
+  if (values.ip !== undefined && isIP(values.ip) === 0) throw new UsageError(`--ip: "${values.ip}" is not an IPv4 or IPv6 address.`);
+  const resolver = checkResolver(values.resolver);
+  const dbPath = dbPathFrom(values);
+  const source = positionals[0] as string;
+  const raw = source === '-' ? await readMessageStream(io.stdin ?? process.stdin) : await readMessageFile(source);
+  const api = openApi(dbPath);
+  try {
+    const analysis = (await api.dispatch('message.check', {
+      // base64 carries the bytes unchanged, whatever charset or 8-bit content the message has.
+      raw: raw.toString('base64'),
+      encoding: 'base64',
+      ...(values.ip ? { ip: values.ip } : {}),
+      ...(values.helo ? { helo: values.helo } : {}),
+      ...(values['mail-from'] !== undefined ? { mailFrom: values['mail-from'] } : {}),
+      ...(resolver ? { resolver } : {}),
+      ...(values['no-store-raw'] ? { storeRaw: false } : {}),
+      checkLinkDomains: !values['no-link-check'],
+    })) as MessageAnalysis;
+    if (values.json) write(io.stdout, JSON.stringify(analysis));
+    else write(io.stdout, `${formatMessage(analysis, painter(io.stdout))}
+`);
+    if (analysis.historyError) {
+      write(io.stderr, `deliverlab: not saved to history: ${analysis.historyError}`);
+      return 2;
+    }
+    return analysis.findings.some((f) => f.severity === 'critical') ? 1 : 0;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(source === '-' ? err.message : `${source}: ${err.message}`);
+    throw err;
+  } finally {
+    api.close();
+  }
+}
+
 const SPF_EXIT: Record<string, number> = { pass: 0, fail: 1, softfail: 1, neutral: 1, none: 1, permerror: 1, temperror: 2 };
 
 async function spfCommand(args: string[], io: CliIo): Promise<number> {
@@ -398,6 +529,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await auditCommand(args, io);
       case 'history':
         return await historyCommand(args, io);
+      case 'check':
+        return await checkCommand(args, io);
       case 'spf':
         return await spfCommand(args, io);
       case 'dkim-keygen':

@@ -10,9 +10,17 @@ export interface Settings {
   dkimSelectors: string;
   /** Spamhaus Data Query Service key; empty for the public mirrors. */
   spamhausDqsKey: string;
+  /** Keep a compressed copy of each analysed message in history, so it can be downloaded again. */
+  storeRawMessages: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { resolver: 'system', dnsTimeoutMs: 2500, dkimSelectors: '', spamhausDqsKey: '' };
+export const DEFAULT_SETTINGS: Settings = {
+  resolver: 'system',
+  dnsTimeoutMs: 2500,
+  dkimSelectors: '',
+  spamhausDqsKey: '',
+  storeRawMessages: true,
+};
 
 export interface SettingsBackend {
   getSetting(key: string): unknown;

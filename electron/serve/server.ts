@@ -34,7 +34,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The largest request body an operation takes, unless BODY_LIMITS says otherwise. */
 const MAX_BODY = 1024 * 1024;
+/**
+ * Operations with larger inputs: a 50 MB message travels as base64 (about 67 MB) inside JSON.
+ *
+ * Limits are per operation so that every other call still refuses a large body after 1 MB.
+ */
+export const BODY_LIMITS: Readonly<Record<string, number>> = { 'message.check': 70 * 1024 * 1024 };
+
+const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+
+/** The body is over the operation's limit: answered with 413 before (or instead of) reading the rest. */
+class BodyTooLargeError extends Error {
+  constructor(name: string, limit: number) {
+    super(`The request body is larger than ${megabytes(limit)}, the most ${name} accepts${name === 'message.check' ? ' (messages up to 50 MB)' : ''}.`);
+  }
+}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -79,15 +95,73 @@ const STATUS: Record<string, number> = {
   internal: 500,
 };
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new ApiError('invalid-input', 'The request body is larger than 1 MB.');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a request body up to `limit` bytes.
+ *
+ * A declared Content-Length over the limit is refused before any byte is read; a chunked body as
+ * soon as it passes the limit. Reading stops there: the rest is never buffered.
+ */
+function readBody(req: IncomingMessage, name: string, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(name, limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        chunks.length = 0;
+        reject(new BodyTooLargeError(name, limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => {
+      if (!req.complete) onError(new Error('The client closed the connection before sending the whole request.'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/**
+ * Answers 413 and closes the connection without reading the rest of the body.
+ *
+ * The rest stays unread (the client's upload stalls on TCP flow control), and the socket is closed a
+ * second after the answer rather than at once: closing a socket with unread incoming data sends a
+ * TCP reset, which can make the client drop the answer before it has read it.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, message: string) {
+  // A listener marks the body as consumed, so that Node does not drain it after the answer; paused, nothing more is read.
+  req.on('data', () => {});
+  req.pause();
+  const socket = req.socket;
+  // Node calls destroySoon() once a Connection: close answer is written: linger instead of resetting.
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  };
+  res.shouldKeepAlive = false;
+  // invalid-input, as for a wrong content type: the typed client knows that code; the status says why.
+  sendJson(res, 413, { ok: false, error: { code: 'invalid-input', message } });
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -162,8 +236,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return sendError(res, 415, 'invalid-input', 'Send the input as application/json.');
     }
     const name = url.pathname.slice('/api/'.length);
+    const limit = BODY_LIMITS[name] ?? MAX_BODY;
     try {
-      const text = await readBody(req);
+      const declared = Number(req.headers['content-length']);
+      // A client that waits for 100 Continue is told about an oversized body before it sends it.
+      if (/100-continue/i.test(String(req.headers.expect ?? '')) && !(declared > limit)) res.writeContinue();
+      const text = await readBody(req, name, limit);
       let input: unknown = {};
       if (text.trim() !== '') {
         try {
@@ -175,6 +253,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const result = await api.dispatch(name, input);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
+      if (err instanceof BodyTooLargeError) return refuseTooLarge(req, res, err.message);
       const body = toErrorBody(err);
       sendJson(res, STATUS[body.code] ?? 500, { ok: false, error: body });
     }
@@ -186,6 +265,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       else res.destroy();
     });
   });
+  // Answered in handle(): 100 Continue only for a body within the operation's limit.
+  server.on('checkContinue', (req, res) => server.emit('request', req, res));
   server.requestTimeout = 120_000;
   server.headersTimeout = 10_000;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startServe, type ServeProcess } from '../lab/cli';
-import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
+import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
@@ -60,17 +60,27 @@ function requireBuild(): void {
   }
 }
 
+export interface LabOptions {
+  dnsDelayMs?: number;
+  /** Extra Chromium switches for this file's browser. */
+  chromiumArgs?: string[];
+  /** Zone-file lines served besides the fixture zones (records made at run time, such as a DKIM key). */
+  extraRecords?: string;
+}
+
 /** Everything one test file needs; call close() in afterAll. */
-export async function startLab(options: { dnsDelayMs?: number } = {}): Promise<Lab> {
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
   requireChromium();
   requireBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'deliverlab-e2e-'));
-  const dns = await startDnsServer({ zone: loadZoneFixtures(), ...(options.dnsDelayMs ? { delayMs: options.dnsDelayMs } : {}) });
+  const zone = loadZoneFixtures();
+  if (options.extraRecords) parseZone(options.extraRecords, zone);
+  const dns = await startDnsServer({ zone, ...(options.dnsDelayMs ? { delayMs: options.dnsDelayMs } : {}) });
   let served: ServeProcess | undefined;
   let browser: Browser | undefined;
   try {
     served = await startServe(['--port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--db', join(dataDir, 'history.sqlite')], {}, SERVE_START_MS);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 20_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])], timeout: 20_000 });
   } catch (err) {
     if (served) await served.stop();
     await dns.close();
@@ -209,7 +219,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * after the last; after each test, the page it opened must have logged no error (a CSP violation,
  * a React error), whatever the test itself looked at.
  */
-export function useLab(options: { dnsDelayMs?: number } = {}) {
+export function useLab(options: LabOptions = {}) {
   let lab: Lab | undefined;
   let current: LabPage | undefined;
   beforeAll(async () => {

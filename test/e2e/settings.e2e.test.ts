@@ -71,4 +71,16 @@ describe('settings page', () => {
     const dkim = checkPanel(await waitForResult(page, 'good.dkim.test'), 'DKIM');
     await expectVisible(dkim.getByRole('row').filter({ hasText: 'ed2026._domainkey' }), 'the key at the saved selector');
   });
+
+  it('keeps the choice of storing analysed messages', async () => {
+    const page = await openSettings();
+    const toggle = page.getByRole('switch', { name: 'Keep a copy of analysed messages' });
+    expect(await toggle.isChecked()).toBe(true);
+    await toggle.click({ force: true });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
+    await page.reload();
+    await expectVisible(page.getByRole('switch', { name: 'Keep a copy of analysed messages' }), 'the switch after reload');
+    expect(await page.getByRole('switch', { name: 'Keep a copy of analysed messages' }).isChecked()).toBe(false);
+  });
 });

@@ -1,11 +1,15 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dkimSign } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../lab/cli';
+import { HistoryStore } from '../../electron/core/history/store';
+import { BIN, ROOT, runCli } from '../lab/cli';
 import { makeSmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer } from '../lab/smtp-server';
-import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
+import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
 let dir: string;
@@ -228,5 +232,161 @@ describe('deliverlab history list', () => {
   it('says so when history is empty', async () => {
     const run = await runCli(['history', 'list', '--db', join(dir, 'empty.sqlite')]);
     expect(run.stdout).toMatch(/No audits in history yet/);
+  });
+});
+
+describe('deliverlab check', () => {
+  const DOMAIN = 'signed.msgapi.test';
+  let signedDns: DnsServer;
+  let signedResolver: string;
+  let privateKey: string;
+
+  beforeAll(async () => {
+    // The key is made per run and published at seen1._domainkey (see msgapi.zone).
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const record = `v=DKIM1; k=rsa; p=${pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+    const zone = loadZoneFixtures();
+    parseZone(`seen1._domainkey.${DOMAIN}. TXT ${(record.match(/.{1,255}/g) ?? []).map((x) => `"${x}"`).join(' ')}`, zone);
+    signedDns = await startDnsServer({ zone });
+    signedResolver = `127.0.0.1:${signedDns.port}`;
+  });
+  afterAll(() => signedDns?.close());
+
+  /** A message received by mx.receiver.example from `ip`; DKIM-signed by signed.msgapi.test unless told otherwise. */
+  async function message(options: { ip?: string; sign?: boolean } = {}): Promise<Buffer> {
+    const ip = options.ip ?? '192.0.2.50';
+    const body = Buffer.from(
+      [
+        `Return-Path: <bounce@${DOMAIN}>`,
+        `Received: from mx.${DOMAIN} (mx.${DOMAIN} [${ip}]) by mx.receiver.example with ESMTPS id 2; Thu, 26 Nov 2026 10:00:04 +0000`,
+        `Received: from app.${DOMAIN} (app.${DOMAIN} [10.0.0.5]) by mx.${DOMAIN} with ESMTP id 1; Thu, 26 Nov 2026 10:00:01 +0000`,
+        `From: Billing <billing@${DOMAIN}>`,
+        'To: customer@receiver.example',
+        'Subject: Your invoice',
+        'Date: Thu, 26 Nov 2026 10:00:00 +0000',
+        `Message-ID: <cli-${Math.random().toString(36).slice(2)}@${DOMAIN}>`,
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Thank you for your order.',
+        '',
+      ].join('\r\n'),
+    );
+    if (options.sign === false) return body;
+    const signature = { signingDomain: DOMAIN, selector: 'seen1', privateKey };
+    const { signatures } = await dkimSign(body, { ...signature, signatureData: [signature] });
+    return Buffer.concat([Buffer.from(signatures), body]);
+  }
+
+  it('prints a readable report of a message file, exit 0, and keeps it in history with its raw copy', async () => {
+    const file = join(dir, 'good.eml');
+    writeFileSync(file, await message());
+    const db = join(dir, 'check.sqlite');
+    const run = await runCli(['check', file, '--resolver', signedResolver, '--db', db, '--no-link-check']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Your invoice {2}from .*billing@signed\.msgapi\.test/);
+    expect(run.stdout).toMatch(/SPF pass {2}DKIM pass {2}DMARC pass \(p=reject\) {2}ARC none {2}BIMI \S+ {2}no critical finding/);
+    expect(run.stdout).toMatch(/Envelope +IP 192\.0\.2\.50, HELO mx\.signed\.msgapi\.test, MAIL FROM bounce@signed\.msgapi\.test/);
+    expect(run.stdout).toMatch(/Hops +2 Received headers, 3 s in transit, oldest first/);
+    expect(run.stdout).toMatch(/mx\.signed\.msgapi\.test \[192\.0\.2\.50\] → mx\.receiver\.example {2}ESMTPS.* \+3 s ← trusted/);
+    expect(run.stdout).toMatch(/✓ DKIM +d=signed\.msgapi\.test s=seen1: pass, aligned/);
+    const store = HistoryStore.open(db);
+    expect(store.listMessages().items).toEqual([expect.objectContaining({ subject: 'Your invoice', spf: 'pass', dkim: 'pass', dmarc: 'pass', rawStored: true })]);
+    expect(store.selectorsSeen(DOMAIN)).toEqual(['seen1']);
+    store.close();
+    const bare = await runCli(['check', file, '--resolver', signedResolver, '--db', db, '--no-store-raw', '--no-link-check']);
+    expect(bare.code).toBe(0);
+    const again = HistoryStore.open(db);
+    expect(again.listMessages().items.map((i) => i.rawStored)).toEqual([false, true]);
+    again.close();
+  });
+
+  it('reads the message from standard input with -, and prints one JSON object with --json', async () => {
+    const raw = await message();
+    const run = await runCli(['check', '-', '--resolver', signedResolver, '--json', '--no-history'], { input: raw.toString('latin1') });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const json = JSON.parse(lines[0] as string);
+    expect(json).toMatchObject({
+      size: raw.length,
+      id: null,
+      auth: { spf: { result: 'pass' }, dmarc: { result: 'pass', policy: 'reject' }, arc: { result: 'none' } },
+      envelope: { ip: '192.0.2.50', source: 'received', trustedHop: 0 },
+    });
+    expect(json.auth.dkim).toEqual([expect.objectContaining({ domain: DOMAIN, selector: 'seen1', result: 'pass', aligned: true })]);
+    expect(json.hops).toHaveLength(2);
+  });
+
+  it('exits 1 on a critical finding: unsigned mail from an IP outside SPF fails DMARC', async () => {
+    const file = join(dir, 'spoofed.eml');
+    writeFileSync(file, await message({ ip: '203.0.113.9', sign: false }));
+    const run = await runCli(['check', file, '--resolver', signedResolver, '--json', '--no-history', '--no-link-check']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.auth.spf.result).toBe('fail');
+    expect(json.auth.dmarc.result).toBe('fail');
+    expect(json.findings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'auth.dmarc-fail', severity: 'critical' })]));
+    const text = await runCli(['check', file, '--resolver', signedResolver, '--no-history', '--no-link-check']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/SPF fail {2}DKIM none {2}DMARC fail \(p=reject\)/);
+    expect(text.stdout).toMatch(/critical\s+auth\.dmarc-fail/);
+  });
+
+  it('takes the envelope from --ip, --helo and --mail-from over the Received headers', async () => {
+    const file = join(dir, 'given.eml');
+    writeFileSync(file, await message({ ip: '203.0.113.9' }));
+    const run = await runCli(['check', file, '--resolver', signedResolver, '--json', '--no-history', '--ip', '192.0.2.51', '--helo', 'out.signed.msgapi.test', '--mail-from', `b@${DOMAIN}`]);
+    const json = JSON.parse(run.stdout);
+    expect(json.envelope).toMatchObject({ ip: '192.0.2.51', helo: 'out.signed.msgapi.test', mailFrom: `b@${DOMAIN}`, source: 'given' });
+    expect(json.auth.spf.result).toBe('pass');
+    expect(run.code).toBe(0);
+  });
+
+  it('exits 2 with a clear message for a missing file, a folder, garbage, or a message over 50 MB', async () => {
+    const zip = join(dir, 'archive.eml');
+    writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(4000, 9)]));
+    const good = join(dir, 'unreachable.eml');
+    writeFileSync(good, await message());
+    const huge = join(dir, 'huge.eml');
+    writeFileSync(huge, Buffer.alloc(50 * 1024 * 1024 + 1, 0x61));
+    const cases: [string[], RegExp][] = [
+      [['check', join(dir, 'nope.eml'), '--no-history'], /nope\.eml: no such file/],
+      [['check', dir, '--no-history'], /is a folder: name a message file/],
+      [['check', zip, '--no-history', '--resolver', signedResolver], /archive\.eml: .*ZIP/],
+      [['check', huge, '--no-history'], /huge\.eml is larger than 50 MB/],
+      [['check', '--no-history'], /Name one message file, or -/],
+      [['check', zip, '--ip', 'nope', '--no-history'], /--ip: "nope" is not an IPv4 or IPv6 address/],
+      [['check', zip, '--db', 'x.sqlite', '--no-history'], /cannot be used together/],
+      [['check', good, '--resolver', '127.0.0.1:9', '--no-history'], /The DNS resolver 127\.0\.0\.1:9 did not answer/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stdout).toBe('');
+    }
+  });
+
+  it('refuses more than 50 MB on standard input while reading it', async () => {
+    // runCli cannot be used: the CLI stops reading and exits, and writing the rest then fails (EPIPE).
+    const child = spawn(process.execPath, [BIN, 'check', '-', '--no-history'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.on('error', () => {});
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    let sent = 0;
+    for (let i = 0; i < 60 && child.exitCode === null && !child.stdin.destroyed; i++) {
+      if (!child.stdin.write(chunk)) await new Promise((resolve) => child.stdin.once('drain', resolve).once('close', resolve));
+      sent += chunk.length;
+    }
+    child.stdin.end();
+    expect(await exited).toBe(2);
+    expect(stderr).toMatch(/The message on standard input is larger than 50 MB/);
+    expect(sent).toBeGreaterThan(50 * 1024 * 1024);
   });
 });

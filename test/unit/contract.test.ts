@@ -10,7 +10,20 @@ describe('operations contract', () => {
   it('has one schema for every operation name and nothing else', () => {
     expect(Object.keys(operations).sort()).toEqual([...OPERATION_NAMES].sort());
     expect(OPERATION_NAMES).toEqual(
-      expect.arrayContaining(['audit.run', 'history.list', 'history.get', 'history.delete', 'settings.get', 'settings.set', 'app.info']),
+      expect.arrayContaining([
+        'audit.run',
+        'history.list',
+        'history.get',
+        'history.delete',
+        'message.check',
+        'message.list',
+        'message.get',
+        'message.raw',
+        'message.delete',
+        'settings.get',
+        'settings.set',
+        'app.info',
+      ]),
     );
     expect(EVENT_NAMES).toContain('audit.progress');
   });
@@ -37,6 +50,17 @@ describe('operations contract', () => {
     expect(operations['history.get'].input.safeParse({ id: -1 }).success).toBe(false);
     expect(operations['settings.set'].input.safeParse({ dnsTimeoutMs: 10 }).success).toBe(false);
     expect(operations['settings.set'].input.safeParse({ resolver: '9.9.9.9' }).success).toBe(true);
+    expect(operations['settings.set'].input.safeParse({ storeRawMessages: 'yes' }).success).toBe(false);
+  });
+
+  it('takes a message as text or base64, with the network part on unless turned off', () => {
+    const check = operations['message.check'].input;
+    expect(check.safeParse({ raw: 'Subject: x\r\n\r\nhi' })).toMatchObject({ success: true, data: { encoding: 'utf8', checkLinkDomains: true } });
+    expect(check.safeParse({ raw: 'U3ViamVjdDogeA==', encoding: 'base64', storeRaw: false, checkLinkDomains: false }).success).toBe(true);
+    expect(check.safeParse({ raw: 'x', encoding: 'latin1' }).success).toBe(false);
+    expect(check.safeParse({ raw: 'x', ip: 'mx.example.com' }).success).toBe(false);
+    expect(check.safeParse({ raw: '' }).success).toBe(false);
+    expect(operations['message.raw'].input.safeParse({ id: 0 }).success).toBe(false);
   });
 });
 

@@ -8,12 +8,16 @@ describe('renderer routes', () => {
     ['#/audit', { page: 'audit' }],
     ['#/history', { page: 'history' }],
     ['#/history/42', { page: 'history-item', id: 42 }],
+    ['#/messages', { page: 'messages' }],
+    ['#/messages/3', { page: 'message-item', id: 3 }],
     ['#/settings', { page: 'settings' }],
     ['#/batch', { page: 'batch' }],
     ['#/dkim', { page: 'dkim' }],
     ['#/batch/1', { page: 'audit' }],
     ['#/history/0', { page: 'audit' }],
     ['#/history/abc', { page: 'audit' }],
+    ['#/messages/0', { page: 'audit' }],
+    ['#/messages/x', { page: 'audit' }],
     ['#/history/1/../../etc', { page: 'audit' }],
     ['#javascript:alert(1)', { page: 'audit' }],
   ])('%j is %j', (hash, route) => {
@@ -21,7 +25,7 @@ describe('renderer routes', () => {
   });
 
   it('round-trips every route through its href', () => {
-    for (const route of [{ page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }, { page: 'batch' }, { page: 'dkim' }] as const) {
+    for (const route of [{ page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }, { page: 'batch' }, { page: 'dkim' }, { page: 'messages' }, { page: 'message-item', id: 9 }] as const) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }
   });

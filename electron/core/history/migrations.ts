@@ -41,4 +41,44 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'messages, raw messages, DKIM selectors seen',
+    // The raw message lives in its own table so that listing and reading analyses never pages in
+    // megabytes of blobs, and turning raw storage off leaves no empty column behind.
+    sql: `
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        analysed_at TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        subject TEXT,
+        from_address TEXT,
+        from_domain TEXT,
+        spf TEXT NOT NULL,
+        dkim TEXT NOT NULL,
+        dmarc TEXT NOT NULL,
+        critical_count INTEGER NOT NULL,
+        warning_count INTEGER NOT NULL,
+        result_json TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX messages_by_time ON messages(analysed_at DESC);
+      CREATE INDEX messages_by_domain ON messages(from_domain, analysed_at DESC);
+      CREATE INDEX messages_by_digest ON messages(sha256);
+
+      CREATE TABLE message_raw (
+        message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        compression TEXT NOT NULL CHECK (compression IN ('br', 'gzip')),
+        raw BLOB NOT NULL,
+        original_size INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE dkim_selectors_seen (
+        domain TEXT NOT NULL,
+        selector TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (domain, selector)
+      ) STRICT;
+    `,
+  },
 ];

@@ -6,6 +6,8 @@ import { BatchPage } from './pages/BatchPage';
 import { DkimPage } from './pages/DkimPage';
 import { HistoryItemPage } from './pages/HistoryItemPage';
 import { HistoryPage } from './pages/HistoryPage';
+import { MessageItemPage } from './pages/MessageItemPage';
+import { MessagesPage } from './pages/MessagesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { routeHref, useRoute, type Route } from './router';
 import { useAuditRun } from './use-audit-run';
@@ -13,6 +15,7 @@ import { useAuditRun } from './use-audit-run';
 const NAV: { label: string; route: Route; matches: Route['page'][] }[] = [
   { label: 'Audit', route: { page: 'audit' }, matches: ['audit'] },
   { label: 'Batch', route: { page: 'batch' }, matches: ['batch'] },
+  { label: 'Messages', route: { page: 'messages' }, matches: ['messages', 'message-item'] },
   { label: 'History', route: { page: 'history' }, matches: ['history', 'history-item'] },
   { label: 'DKIM keys', route: { page: 'dkim' }, matches: ['dkim'] },
   { label: 'Settings', route: { page: 'settings' }, matches: ['settings'] },
@@ -62,6 +65,8 @@ export function App() {
             onCancel={batch.cancel}
           />
         )}
+        {route.page === 'messages' && <MessagesPage />}
+        {route.page === 'message-item' && <MessageItemPage key={route.id} id={route.id} />}
         {route.page === 'history' && <HistoryPage />}
         {route.page === 'history-item' && <HistoryItemPage key={route.id} id={route.id} />}
         {route.page === 'dkim' && <DkimPage />}

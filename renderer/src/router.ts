@@ -1,5 +1,5 @@
 /**
- * Hash routes (#/audit, #/batch, #/history, #/history/12, #/dkim, #/settings).
+ * Hash routes (#/audit, #/batch, #/messages, #/messages/7, #/history, #/history/12, #/dkim, #/settings).
  *
  * The hash, not the path: serve's ?token= query and Electron's file URL both stay untouched, and a
  * reload lands on the same page.
@@ -9,6 +9,8 @@ import { useSyncExternalStore } from 'react';
 export type Route =
   | { page: 'audit' }
   | { page: 'batch' }
+  | { page: 'messages' }
+  | { page: 'message-item'; id: number }
   | { page: 'history' }
   | { page: 'history-item'; id: number }
   | { page: 'dkim' }
@@ -17,6 +19,9 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/batch') return { page: 'batch' };
+  if (path === '/messages') return { page: 'messages' };
+  const message = /^\/messages\/([1-9][0-9]{0,15})$/.exec(path);
+  if (message) return { page: 'message-item', id: Number(message[1]) };
   if (path === '/history') return { page: 'history' };
   const item = /^\/history\/([1-9][0-9]{0,15})$/.exec(path);
   if (item) return { page: 'history-item', id: Number(item[1]) };
@@ -31,6 +36,10 @@ export function routeHref(route: Route): string {
       return '#/audit';
     case 'batch':
       return '#/batch';
+    case 'messages':
+      return '#/messages';
+    case 'message-item':
+      return `#/messages/${route.id}`;
     case 'history':
       return '#/history';
     case 'history-item':

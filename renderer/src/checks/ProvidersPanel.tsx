@@ -30,7 +30,7 @@ function Item({ item }: { item: ProviderRequirement }) {
 
 const listStyle = { listStyle: 'none' } as const;
 
-function Scorecard({ card }: { card: ProviderScorecard }) {
+function Scorecard({ card, unseenFrom }: { card: ProviderScorecard; unseenFrom: string }) {
   const [showHidden, setShowHidden] = useState(false);
   const failed = card.items.filter((item) => item.result === 'fail').length;
   const items = [...card.items].sort((a, b) => ORDER[a.result] - ORDER[b.result]);
@@ -62,7 +62,7 @@ function Scorecard({ card }: { card: ProviderScorecard }) {
         {unseen.length > 0 && (
           <div>
             <Anchor component="button" type="button" size="xs" onClick={() => setShowHidden((v) => !v)} aria-expanded={showHidden}>
-              {showHidden ? 'Hide' : 'Show'} {unseen.length} not observable from DNS
+              {showHidden ? 'Hide' : 'Show'} {unseen.length} not observable from {unseenFrom}
             </Anchor>
             {showHidden && (
               <Stack component="ul" gap={6} p={0} m={0} mt={6} style={listStyle}>
@@ -78,8 +78,13 @@ function Scorecard({ card }: { card: ProviderScorecard }) {
   );
 }
 
-export function ProvidersPanel({ data }: CheckPanelProps<'providers'>) {
-  if (data.scorecards.length === 0) {
+/**
+ * The providers' scorecards in a grid; shared by the audit and the message analysis.
+ *
+ * `unseenFrom` names what the evidence was (DNS, the message), for the folded "not observable" items.
+ */
+export function ScorecardGrid({ scorecards, unseenFrom }: { scorecards: ProviderScorecard[]; unseenFrom: string }) {
+  if (scorecards.length === 0) {
     return (
       <Text size="sm" c="dimmed">
         No provider scorecards.
@@ -88,9 +93,13 @@ export function ProvidersPanel({ data }: CheckPanelProps<'providers'>) {
   }
   return (
     <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="sm">
-      {data.scorecards.map((card) => (
-        <Scorecard key={`${card.provider}-${card.audience}`} card={card} />
+      {scorecards.map((card) => (
+        <Scorecard key={`${card.provider}-${card.audience}`} card={card} unseenFrom={unseenFrom} />
       ))}
     </SimpleGrid>
   );
+}
+
+export function ProvidersPanel({ data }: CheckPanelProps<'providers'>) {
+  return <ScorecardGrid scorecards={data.scorecards} unseenFrom="DNS" />;
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, DataList, Group, Loader, NumberInput, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Code, DataList, Group, Loader, NumberInput, Paper, PasswordInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Settings } from '../../../electron/core/settings';
@@ -26,6 +26,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const [timeout, setTimeoutMs] = useState<number | string>(initial.dnsTimeoutMs);
   const [selectors, setSelectors] = useState(initial.dkimSelectors ?? '');
   const [dqsKey, setDqsKey] = useState(initial.spamhausDqsKey ?? '');
+  const [storeRaw, setStoreRaw] = useState(initial.storeRawMessages ?? true);
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.settings.set(patch),
     onSuccess: (saved) => {
@@ -34,6 +35,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
       setTimeoutMs(saved.dnsTimeoutMs);
       setSelectors(saved.dkimSelectors ?? '');
       setDqsKey(saved.spamhausDqsKey ?? '');
+      setStoreRaw(saved.storeRawMessages ?? true);
     },
   });
   const errors = save.isError ? fieldErrors(save.error) : {};
@@ -46,6 +48,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
       dnsTimeoutMs: typeof timeout === 'number' ? timeout : Number(timeout),
       dkimSelectors: selectors,
       spamhausDqsKey: dqsKey,
+      storeRawMessages: storeRaw,
     });
   };
 
@@ -104,6 +107,15 @@ function SettingsForm({ initial }: { initial: Settings }) {
           error={errors.spamhausDqsKey}
           spellCheck={false}
           autoComplete="off"
+        />
+        <Switch
+          label="Keep a copy of analysed messages"
+          description="Stored compressed in the local history with each analysis, so it can be shown or analysed again. Off: only the results are kept."
+          checked={storeRaw}
+          onChange={(event) => {
+            setStoreRaw(event.currentTarget.checked);
+            save.reset();
+          }}
         />
         <Group>
           <Button type="submit" loading={save.isPending}>

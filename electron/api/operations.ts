@@ -64,6 +64,16 @@ const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not 
 
 const HistoryIdSchema = z.object({ id: z.number().int().positive() }).strict();
 
+/** A page of a history list, optionally for one domain. */
+const ListQuerySchema = z
+  .object({
+    domain: z.string().max(253).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict()
+  .default({ limit: 100, offset: 0 });
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -153,14 +163,7 @@ export const operations = {
   }),
   'history.list': op<HistoryList>()({
     summary: 'Past audits, newest first.',
-    input: z
-      .object({
-        domain: z.string().max(253).optional(),
-        limit: z.number().int().min(1).max(500).default(100),
-        offset: z.number().int().min(0).default(0),
-      })
-      .strict()
-      .default({ limit: 100, offset: 0 }),
+    input: ListQuerySchema,
   }),
   'history.get': op<AuditResult>()({
     summary: 'One stored audit, whole.',
@@ -193,15 +196,8 @@ export const operations = {
   }),
   'message.list': op<MessageList>()({
     summary: 'Past message analyses, newest first.',
-    input: z
-      .object({
-        /** The From domain. */
-        domain: z.string().max(253).optional(),
-        limit: z.number().int().min(1).max(500).default(100),
-        offset: z.number().int().min(0).default(0),
-      })
-      .strict()
-      .default({ limit: 100, offset: 0 }),
+    /** `domain` is the From domain. */
+    input: ListQuerySchema,
   }),
   'message.get': op<MessageAnalysis>()({
     summary: 'One stored message analysis, whole.',

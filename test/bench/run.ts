@@ -2,7 +2,8 @@
  * npm run bench: the audit's speed on this machine, printed as a table.
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
- * work plus loopback round trips, not the internet.
+ * work plus loopback round trips, not the internet. `npm run bench -- messages` (or `audit`) runs one
+ * part alone.
  */
 import { cpus, totalmem } from 'node:os';
 import { runAudit } from '../../electron/core/audit/run';
@@ -11,6 +12,7 @@ import { parseDmarcRecord } from '../../electron/core/audit/dmarc-parse';
 import { HistoryStore } from '../../electron/core/history/store';
 import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
 import { criticalPath } from './critical-path';
+import { benchMessages, runMessageBench, writeZone } from './message-bench';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +62,8 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
   return out;
 }
 
+const only = process.argv[2];
+if (only !== undefined && only !== 'audit' && only !== 'messages') throw new Error(`unknown part "${only}": audit or messages`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
 const rows: Row[] = [];
@@ -67,6 +71,13 @@ const verdicts: string[] = [];
 // The SMTP probe and HTTPS fetches need peers of their own; these figures are the DNS audit.
 const skip = ['smtp', 'http'] as ('smtp' | 'http')[];
 try {
+  if (only !== 'messages') await auditBench();
+  if (only !== 'audit') await messageBench();
+} finally {
+  await server.close();
+}
+
+async function auditBench(): Promise<void> {
   for (let i = 0; i < 20; i++) await runAudit('good.test', { dns }); // warm up the JIT
   const queries: number[] = [];
   rows.push(
@@ -146,8 +157,20 @@ try {
   rows.push(stats('history: save one audit', await time(2000, () => store.saveAudit(result)), 'SQLite, WAL, one transaction'));
   rows.push(stats('history: list 100 newest', await time(500, () => store.listAudits({ limit: 100 })), 'of 2,000 rows'));
   store.close();
-} finally {
-  await server.close();
+}
+
+/** Issue 4: check against mailauth's authenticate alone (see message-bench.ts for how it is kept fair). */
+async function messageBench(): Promise<void> {
+  const { zone, messages } = await benchMessages(join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance'));
+  // The DNS server in a process of its own: its work must not count against either side.
+  const child = await serveInChild(['--zone', writeZone(zone)]);
+  try {
+    const result = await runMessageBench(messages, child.port);
+    rows.push(...result.rows);
+    verdicts.push(...result.verdicts);
+  } finally {
+    child.close();
+  }
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -1,8 +1,9 @@
 /**
  * Builds lint inputs from raw message text for the message-lint tests, as analyze.ts does.
  */
-import { simpleParser } from 'mailparser';
+import { parseHeaderBlock } from '../../electron/core/message/input';
 import type { LintInput } from '../../electron/core/message/lint-types';
+import { parseMessage } from '../../electron/core/message/mime';
 import type { MessageAuth } from '../../electron/core/message/types';
 
 export const RECEIVED_AT = new Date('2026-11-26T10:00:00Z');
@@ -17,11 +18,14 @@ export function authOk(over: Partial<MessageAuth> = {}): MessageAuth {
   };
 }
 
+const headerBlock = (raw: string) => {
+  const end = raw.search(/\r?\n\r?\n/);
+  return end < 0 ? raw : raw.slice(0, end);
+};
+
 /** The header block unfolded into fields, in order (RFC 5322 §2.2.3). */
 export function headerFields(raw: string): { name: string; value: string }[] {
-  const end = raw.search(/\r?\n\r?\n/);
-  const block = end < 0 ? raw : raw.slice(0, end);
-  return block
+  return headerBlock(raw)
     .replace(/\r?\n[ \t]+/g, ' ')
     .split(/\r?\n/)
     .filter((l) => l.includes(':'))
@@ -33,7 +37,7 @@ export const msg = (...lines: string[]) => lines.join('\r\n');
 
 export async function lintInput(raw: string | Buffer, over: Partial<LintInput> & { bulk?: boolean } = {}): Promise<LintInput> {
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'utf8');
-  const parsed = await simpleParser(buf);
+  const parsed = parseMessage(buf, parseHeaderBlock(headerBlock(buf.toString('utf8'))));
   const from = parsed.from?.value[0]?.address ?? null;
   const { bulk, ...rest } = over;
   return {

@@ -6,7 +6,6 @@
  * and content lint and the providers' rules. I/O is a parameter (the DnsSession); nothing else here
  * touches the network.
  */
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { finding } from '../audit/finding';
 import type { Finding, ProviderScorecard } from '../audit/types';
 import { DnsSession, type DnsSessionOptions } from '../dns/session';
@@ -17,6 +16,7 @@ import { findEnvelope, parseHops } from './hops';
 import { classifyInput, type HeaderField } from './input';
 import type { LintInput } from './lint-types';
 import { messageScorecards } from './message-providers';
+import { parseMessage, type ParsedMessage } from './mime';
 import { receiverView } from './receiver';
 import type { ContentSummary, MessageAnalysis, MessageAuth, MessageSummary } from './types';
 
@@ -42,40 +42,27 @@ export interface AnalyzeOptions {
   mta?: string;
   /** Replaces the lint modules (tests). */
   lint?: Partial<LintHooks>;
-  /** Deadline for MIME parsing, in milliseconds (default 20 s). */
+  /** Unused since MIME parsing is a bounded synchronous pass (mime.ts); kept for callers that set it. */
   parseTimeoutMs?: number;
 }
 
-/** mailparser's options that keep hostile MIME bounded: no inlined images, no text conversions we do not use. */
-const PARSER_OPTIONS = {
-  skipImageLinks: true,
-  keepCidLinks: true,
-  skipTextToHtml: true,
-  skipTextLinks: true,
-  maxHtmlLengthToParse: 2 * 1024 * 1024,
-  checksumAlgo: false as const,
-  maxChildNodes: 1000,
-  maxHeadSize: 1024 * 1024,
-};
-
-/** A stand-in when mailparser gives up (too many parts, a giant header): lint then sees no body. */
-function emptyParse(): ParsedMail {
-  return { headers: new Map(), headerLines: [], attachments: [], html: false } as unknown as ParsedMail;
-}
-
-async function parseMime(raw: Buffer, timeoutMs: number, notes: string[]): Promise<ParsedMail> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`MIME parsing took longer than ${timeoutMs / 1000} s`)), timeoutMs);
-  });
+/**
+ * The MIME structure in one bounded pass (mime.ts): no attachment is decoded, only the inline text
+ * and HTML parts. A structure past the bounds is analysed as far as it goes, and the notes say so.
+ */
+function parseMime(raw: Buffer, input: ReturnType<typeof classifyInput>, notes: string[]): ParsedMessage {
+  let parsed: ParsedMessage;
   try {
-    return await Promise.race([simpleParser(raw, PARSER_OPTIONS), deadline]);
+    parsed = parseMessage(raw, input.headers, { headersOnly: input.headersOnly });
   } catch (err) {
+    // Never expected; but a parser slip on hostile input must cost the content checks, not the analysis.
     notes.push(`The MIME structure could not be parsed (${(err as Error).message}): content checks were skipped.`);
-    return emptyParse();
-  } finally {
-    clearTimeout(timer);
+    return parseMessage(raw, input.headers, { headersOnly: true });
   }
+  if (parsed.limited) {
+    notes.push(`The MIME structure could not be parsed completely (${parsed.limited}): the content checks see only the parts before that point.`);
+  }
+  return parsed;
 }
 
 /** Headers that only bulk and marketing senders (and their ESPs) add. */
@@ -101,20 +88,20 @@ const BULK_HEADERS = [
   'x-hubspot-mail-id',
 ];
 
-/** The addr-spec in "Name <a@b>" or a bare "a@b", for when mailparser could not parse the message. */
+/** The addr-spec in "Name <a@b>" or a bare "a@b", for when the From field holds no parsable mailbox. */
 function firstAddress(value: string | null | undefined): string | null {
   if (!value) return null;
   const m = /<([^<>\s]+@[^<>\s]+)>/.exec(value) ?? /([^\s<>",;:]+@[^\s<>",;:]+)/.exec(value);
   return m ? (m[1] as string) : null;
 }
 
-function summarize(parsed: ParsedMail, headers: readonly HeaderField[]): MessageSummary {
+function summarize(parsed: ParsedMessage, headers: readonly HeaderField[]): MessageSummary {
   const names = new Set(headers.map((h) => h.name.toLowerCase()));
   const first = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
   const precedence = first('precedence')?.toLowerCase() ?? '';
-  // When mailparser gave up on the MIME structure, the header fields themselves still say who and where.
+  // When the address fields do not parse, the header fields themselves still say who and where.
   const fromAddress = parsed.from?.value.find((a) => a.address)?.address ?? firstAddress(first('from'));
-  const parsedTo = [parsed.to ?? []].flat().flatMap((t) => t.value.map((a) => a.address ?? a.name));
+  const parsedTo = (parsed.to?.value ?? []).map((a) => a.address ?? a.name);
   const toList = parsed.to ? parsedTo : (first('to') ?? '').split(',').map(firstAddress);
   const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null;
   return {
@@ -183,23 +170,21 @@ async function analyzeWith(
   const returnPath = values('return-path')[0]?.replace(/[<>\s]/g, '') || null;
   const envelope = findEnvelope(hops, returnPath, { ip: options.ip, helo: options.helo, mailFrom: options.mailFrom });
 
-  const [parsed, authRun] = await Promise.all([
-    parseMime(raw, options.parseTimeoutMs ?? 20_000, notes),
-    evaluateAuth({
-      raw,
-      headers: input.headers,
-      envelope,
-      resolver: dns.resolve,
-      headersOnly: input.headersOnly,
-      bodyOffset: input.bodyOffset,
-      unclosedBoundary: input.unclosedBoundary,
-      ...(options.mta ? { mta: options.mta } : {}),
-    }).catch((err: unknown) => {
-      // mailauth gave up on this input (it parses hostile headers itself): the rest still stands.
-      notes.push(`Authentication could not be evaluated: mailauth failed (${(err as Error).message}).`);
-      return { auth: unevaluated(`mailauth failed: ${(err as Error).message}`), findings: [] };
-    }),
-  ]);
+  const parsed = parseMime(raw, input, notes);
+  const authRun = await evaluateAuth({
+    raw,
+    headers: input.headers,
+    envelope,
+    resolver: dns.resolve,
+    headersOnly: input.headersOnly,
+    bodyOffset: input.bodyOffset,
+    unclosedBoundary: input.unclosedBoundary,
+    ...(options.mta ? { mta: options.mta } : {}),
+  }).catch((err: unknown) => {
+    // mailauth gave up on this input (it parses hostile headers itself): the rest still stands.
+    notes.push(`Authentication could not be evaluated: mailauth failed (${(err as Error).message}).`);
+    return { auth: unevaluated(`mailauth failed: ${(err as Error).message}`), findings: [] };
+  });
   const { auth } = authRun;
   if (dns.unreachable()) {
     notes.push(

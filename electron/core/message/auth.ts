@@ -267,10 +267,25 @@ function spfWithIp(record: string | undefined, ip: string): string {
   return /\s[-~?+]?all\b/i.test(record) ? record.replace(/\s([-~?+]?all)\b/i, ` ${mech} $1`) : `${record} ${mech}`;
 }
 
+/**
+ * The message with every bare LF made CRLF, the line end mailauth computes DKIM and ARC over.
+ *
+ * mailauth does the same rewrite itself (RFC 6376 §5.3: verifiers see CRLF), but one awaited
+ * chunk per line: on a file saved with Unix line ends (most .eml on disk) that costs more than
+ * everything else it does. Handing it CRLF up front gives the same bytes to the same hashes in one
+ * chunk. Messages whose first line already ends in CRLF are passed as they are.
+ */
+export function withCrlf(raw: Buffer): Buffer {
+  const first = raw.indexOf(0x0a);
+  if (first < 0 || (first > 0 && raw[first - 1] === 0x0d)) return raw;
+  // latin1 maps bytes to characters one to one, so the round trip is byte-exact.
+  return Buffer.from(raw.toString('latin1').replace(/(?<!\r)\n/g, '\r\n'), 'latin1');
+}
+
 /** Runs mailauth and turns its result into MessageAuth and auth.* findings. */
 export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAuth; findings: Finding[]; mailauth: AuthenticateResult }> {
   const { envelope } = input;
-  const result = await authenticate(input.raw, {
+  const result = await authenticate(withCrlf(input.raw), {
     ...(envelope.ip ? { ip: envelope.ip } : {}),
     ...(envelope.helo ? { helo: envelope.helo } : {}),
     ...(envelope.mailFrom ? { sender: envelope.mailFrom } : {}),

@@ -15,6 +15,7 @@ import type { Finding } from '../audit/types';
 import { DnsError, type DnsSession } from '../dns/session';
 import { orgDomain } from './header-lint';
 import type { LintInput } from './lint-types';
+import { decodeLeaf, walkMime, type MimeLeaf } from './mime';
 import type { ContentSummary, LinkInfo } from './types';
 
 /**
@@ -30,145 +31,17 @@ export const MAX_IMAGES = 2000;
 /** Distinct link domains looked up on blocklists, and queries in flight at once. */
 export const MAX_LISTED_DOMAINS = 40;
 const DNS_CONCURRENCY = 8;
-/** MIME nesting and part count bounds: deeper or longer structures are not walked further. */
-const MAX_MIME_DEPTH = 20;
-const MAX_MIME_PARTS = 1000;
 /** Visible text searched for unsubscribe words and addresses: the start and the end (footers live there). */
 const TEXT_WINDOW = 256 * 1024;
 
 const SHORTENERS: ReadonlySet<string> = new Set((shortenersJson as { domains: string[] }).domains.map((d) => d.toLowerCase()));
 
 // ---------------------------------------------------------------------------------------------
-// MIME: find the parts in the raw message, to measure the HTML as transferred.
+// MIME: the parts come from the message's single MIME walk (mime.ts), shared with analyze.ts.
 
-interface MimeLeaf {
-  type: string;
-  charset: string | null;
-  encoding: string;
-  disposition: string | null;
-  /** Byte offsets of the part body in the raw message (the encoded bytes). */
-  start: number;
-  end: number;
-}
-
-function headerParam(value: string, name: string): string | null {
-  const re = new RegExp(`;\\s*${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, 'i');
-  const m = re.exec(value);
-  if (!m) return null;
-  return (m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1');
-}
-
-function parseHeaderBlock(block: string): Map<string, string> {
-  const out = new Map<string, string>();
-  // RFC 5322 §2.2.3: a line starting with white space continues the previous field.
-  for (const line of block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!out.has(name)) out.set(name, line.slice(colon + 1).trim());
-  }
-  return out;
-}
-
-/** Where the header block of the entity starting at `start` ends, and its body starts. */
-function splitEntity(s: string, start: number, end: number): { headersEnd: number; bodyStart: number } {
-  if (s.startsWith('\r\n', start)) return { headersEnd: start, bodyStart: start + 2 };
-  if (s.startsWith('\n', start)) return { headersEnd: start, bodyStart: start + 1 };
-  const crlf = s.indexOf('\r\n\r\n', start);
-  const lf = s.indexOf('\n\n', start);
-  const candidates = [crlf >= 0 && crlf < end ? { headersEnd: crlf, bodyStart: crlf + 4 } : null, lf >= 0 && lf < end ? { headersEnd: lf, bodyStart: lf + 2 } : null].filter(
-    (x): x is { headersEnd: number; bodyStart: number } => x !== null,
-  );
-  if (candidates.length === 0) return { headersEnd: end, bodyStart: end };
-  return candidates.reduce((a, b) => (a.headersEnd <= b.headersEnd ? a : b));
-}
-
-/**
- * The leaf parts of a MIME message, with the byte range of each one's encoded body (RFC 2046 §5.1.1).
- *
- * Works on the latin1 view of the bytes so string offsets are byte offsets. Malformed structure
- * (a missing closing delimiter, a boundary that never appears) ends the walk where it breaks.
- */
+/** The leaf parts of a MIME message with the byte range of each encoded body (see walkMime). */
 export function mimeLeaves(raw: Buffer): MimeLeaf[] {
-  const s = raw.toString('latin1');
-  const leaves: MimeLeaf[] = [];
-  let budget = MAX_MIME_PARTS;
-  const walk = (start: number, end: number, depth: number): void => {
-    if (budget-- <= 0) return;
-    const { headersEnd, bodyStart } = splitEntity(s, start, end);
-    const headers = parseHeaderBlock(s.slice(start, Math.min(headersEnd, start + 64 * 1024)));
-    const contentType = headers.get('content-type') ?? 'text/plain';
-    const type = (contentType.split(';')[0] ?? '').trim().toLowerCase() || 'text/plain';
-    const boundary = headerParam(contentType, 'boundary');
-    if (type.startsWith('multipart/') && boundary && depth < MAX_MIME_DEPTH) {
-      const delimiter = `--${boundary}`;
-      const bounds: { lineStart: number; after: number; close: boolean }[] = [];
-      let pos = bodyStart;
-      while (pos < end) {
-        const idx = s.indexOf(delimiter, pos);
-        if (idx < 0 || idx >= end) break;
-        pos = idx + delimiter.length;
-        if (idx !== bodyStart && s[idx - 1] !== '\n') continue;
-        const close = s.startsWith('--', pos);
-        const next = s[close ? pos + 2 : pos];
-        if (next !== undefined && next !== '\r' && next !== '\n' && next !== ' ' && next !== '\t') continue;
-        const eol = s.indexOf('\n', pos);
-        // The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1).
-        const lineStart = idx > bodyStart ? (s[idx - 2] === '\r' ? idx - 2 : idx - 1) : idx;
-        bounds.push({ lineStart, after: eol < 0 || eol >= end ? end : eol + 1, close });
-        if (close) break;
-      }
-      for (let i = 0; i < bounds.length; i++) {
-        const b = bounds[i] as (typeof bounds)[number];
-        if (b.close) break;
-        const partEnd = bounds[i + 1]?.lineStart ?? end;
-        if (partEnd > b.after) walk(b.after, partEnd, depth + 1);
-      }
-      return;
-    }
-    const disposition = headers.get('content-disposition');
-    leaves.push({
-      type,
-      charset: headerParam(contentType, 'charset'),
-      encoding: (headers.get('content-transfer-encoding') ?? '7bit').trim().toLowerCase(),
-      disposition: disposition ? ((disposition.split(';')[0] ?? '').trim().toLowerCase() || null) : null,
-      start: bodyStart,
-      end: Math.max(bodyStart, end),
-    });
-  };
-  walk(0, s.length, 0);
-  return leaves;
-}
-
-function decodeQuotedPrintable(latin1: string): Buffer {
-  // RFC 2045 §6.7: "=" at a line end is a soft break; "=XX" is one octet.
-  const soft = latin1.replace(/=\r?\n/g, '');
-  const out = Buffer.allocUnsafe(soft.length);
-  let n = 0;
-  for (let i = 0; i < soft.length; i++) {
-    const c = soft.charCodeAt(i);
-    if (c === 0x3d && i + 2 < soft.length && /^[0-9a-fA-F]{2}$/.test(soft.slice(i + 1, i + 3))) {
-      out[n++] = parseInt(soft.slice(i + 1, i + 3), 16);
-      i += 2;
-    } else {
-      out[n++] = c & 0xff;
-    }
-  }
-  return out.subarray(0, n);
-}
-
-function decodeLeaf(raw: Buffer, leaf: MimeLeaf): string {
-  const body = raw.subarray(leaf.start, leaf.end);
-  let bytes: Buffer;
-  if (leaf.encoding === 'base64') bytes = Buffer.from(body.toString('latin1'), 'base64');
-  else if (leaf.encoding === 'quoted-printable') bytes = decodeQuotedPrintable(body.toString('latin1'));
-  else bytes = body;
-  try {
-    return new TextDecoder(leaf.charset ?? 'utf-8').decode(bytes);
-  } catch {
-    // An unknown charset label: UTF-8 shows ASCII markup correctly, which is what lint reads.
-    return new TextDecoder('utf-8').decode(bytes);
-  }
+  return walkMime(raw).leaves;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -519,14 +392,17 @@ export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{
   if (input.headersOnly) return { findings: [], content: empty() };
   const findings: Finding[] = [];
   const parsed = input.parsed;
-  const leaves = mimeLeaves(input.raw);
-  const bodyLeaves = leaves.filter((l) => l.disposition !== 'attachment');
+  // The leaves index into the bytes they were found in; other bytes (a caller's stand-in) get a walk of their own.
+  const shared = parsed.source === input.raw;
+  const leaves = shared ? parsed.leaves : mimeLeaves(input.raw);
+  // The message's own body: not attachments, not the parts of a forwarded message inside it.
+  const bodyLeaves = leaves.filter((l) => l.disposition !== 'attachment' && !l.embedded);
   const textLeaf = bodyLeaves.find((l) => l.type === 'text/plain');
   // The largest inline HTML part is the one a reader gets (alternatives carry one HTML part as a rule).
   const htmlLeaf = bodyLeaves.filter((l) => l.type === 'text/html').reduce<MimeLeaf | null>((a, b) => (a && a.end - a.start >= b.end - b.start ? a : b), null);
   const parsedHtml = typeof parsed.html === 'string' ? parsed.html : null;
-  // Without a locatable part (uuencode, TNEF, broken structure) fall back to mailparser's decoded HTML.
-  const html = htmlLeaf ? decodeLeaf(input.raw, htmlLeaf) : parsedHtml;
+  // Without an HTML part of its own (only a forwarded message's, or a broken structure) fall back to the parsed HTML.
+  const html = htmlLeaf ? ((shared ? parsed.decoded.get(htmlLeaf) : undefined) ?? decodeLeaf(input.raw, htmlLeaf)) : parsedHtml;
   const htmlTransferBytes = htmlLeaf ? htmlLeaf.end - htmlLeaf.start : html ? Buffer.byteLength(html) : 0;
   const textPart = textLeaf !== undefined;
   const scan = html ? scanHtml(html) : { links: [], images: [], visibleChars: 0, visibleText: '' };

@@ -17,32 +17,42 @@ interface Token {
   text: string;
 }
 
-/** Splits into words and (nested) comments; a domain literal "[...]" stays one word. */
+/**
+ * Splits into words and (nested) comments; a domain literal "[...]" stays one word.
+ *
+ * The caller has collapsed every run of white space into one space, so a space is the only
+ * separator left; character codes rather than a regular expression per character keep this cheap.
+ */
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (/\s/.test(c)) {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
       i++;
-    } else if (c === '(') {
+    } else if (c === 0x28) {
       let depth = 0;
       let j = i;
-      for (; j < text.length; j++) {
-        if (text[j] === '\\') j++;
-        else if (text[j] === '(') depth++;
-        else if (text[j] === ')' && --depth === 0) break;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) j++;
+        else if (d === 0x28) depth++;
+        else if (d === 0x29 && --depth === 0) break;
       }
       out.push({ kind: 'comment', text: text.slice(i + 1, j) });
       i = j + 1;
-    } else if (c === '[') {
+    } else if (c === 0x5b) {
       const j = text.indexOf(']', i);
-      const end = j < 0 ? text.length : j + 1;
+      const end = j < 0 ? n : j + 1;
       out.push({ kind: 'word', text: text.slice(i, end) });
       i = end;
     } else {
       let j = i;
-      while (j < text.length && !/[\s(]/.test(text[j] as string)) j++;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x20 || d === 0x09 || d === 0x0a || d === 0x0d || d === 0x28) break;
+      }
       out.push({ kind: 'word', text: text.slice(i, j) });
       i = j;
     }

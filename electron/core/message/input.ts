@@ -4,7 +4,7 @@
  * Everything here runs before any parser sees the bytes, so that a 2 GB video, a ZIP or a file cut
  * in half gets a clear answer in milliseconds instead of a parser's stack trace or a hang.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The largest message we analyse: far above what any provider accepts (Gmail: 25 MB, Microsoft: 35-150 MB). */
 export const MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
@@ -190,7 +190,7 @@ export function classifyInput(original: Buffer): ClassifiedInput {
   }
 
   return {
-    sha256: createHash('sha256').update(original).digest('hex'),
+    sha256: hash('sha256', original, 'hex'),
     size,
     message: raw,
     headers,

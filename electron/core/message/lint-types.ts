@@ -4,12 +4,12 @@
  * analyze.ts builds it once (parsing, authentication and the summary happen there); the lint modules
  * are pure over it, apart from the optional blocklist lookups for link domains.
  */
-import type { ParsedMail } from 'mailparser';
+import type { ParsedMessage } from './mime';
 import type { MessageAuth, MessageSummary } from './types';
 
 export interface LintInput {
-  /** mailparser's simpleParser result for the raw message. */
-  parsed: ParsedMail;
+  /** The message's decoded header fields, MIME leaves, text and HTML (mime.ts parseMessage). */
+  parsed: ParsedMessage;
   /** Raw header fields, unfolded (RFC 5322 §2.2.3), in message order; names as written. */
   headers: { name: string; value: string }[];
   /** The message as received: content lint measures the HTML part as transferred from it. */

@@ -20,7 +20,7 @@ export default defineConfig({
           name: 'integration',
           env,
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/lab/ensure-build.ts'],
+          globalSetup: ['test/lab/ensure-build.ts', 'test/lab/mail-lab/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -21,6 +21,7 @@ import type { MessageAnalysis } from '../core/message/types';
 import { defaultDbPath } from '../core/paths';
 import { startServer } from '../serve/server';
 import { formatAudit, formatDiff, formatHistory, formatMessage, painter } from './format';
+import { sendCommand } from './send';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -55,6 +56,8 @@ Usage:
   deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
                    [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
   deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
+  deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
+                  [--text FILE] [--header 'Name: value']... [--ca-file PEM]... [--timeout MS] [--transcript] [--json] [--test-connection]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history]
@@ -71,6 +74,8 @@ check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, D
           Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
           leaves out the blocklist lookups of link domains.
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
+send      A test message through your SMTP server (profile JSON; password from $DELIVERLAB_SMTP_PASSWORD
+          or the variable auth.passwordEnv names). Exit 0 all accepted, 1 a recipient refused, 2 error.
 dkim-keygen  A new DKIM key: the TXT record to publish, and the private key (to --out, mode 600).
 history   Past audits from the local history.
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints.
@@ -533,6 +538,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await checkCommand(args, io);
       case 'spf':
         return await spfCommand(args, io);
+      case 'send':
+        return await sendCommand(args, io);
       case 'dkim-keygen':
         return await dkimKeygenCommand(args, io);
       case 'serve':

@@ -1,0 +1,146 @@
+/**
+ * SMTP profiles: where and how a test message is submitted.
+ *
+ * A profile file holds no secret: the password or OAuth2 access token is read from the environment
+ * variable the profile names (DELIVERLAB_SMTP_PASSWORD by default), so a profile can be shared or
+ * committed without leaking credentials.
+ */
+
+export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+
+export type SmtpAuth = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string };
+
+export interface SmtpProfile {
+  name: string;
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  auth?: SmtpAuth;
+  /** The header From (RFC 5322 §3.6.2). */
+  from: string;
+  /** The envelope sender (RFC 5321 MAIL FROM); the address in `from` when absent. */
+  envelopeFrom?: string;
+}
+
+/** Credentials for one send, taken from the environment and never written anywhere. */
+export interface SmtpSecrets {
+  password?: string;
+  oauth2Token?: string;
+}
+
+export const DEFAULT_PASSWORD_ENV = 'DELIVERLAB_SMTP_PASSWORD';
+
+export class ProfileError extends Error {
+  override name = 'ProfileError';
+}
+
+export interface ProfileCheck {
+  profile: SmtpProfile;
+  warnings: string[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Secrets must not sit in the file: refuse the keys people would naturally use for them.
+const SECRET_KEYS = ['password', 'pass', 'token', 'accessToken', 'oauth2Token', 'secret'];
+
+function text(obj: Record<string, unknown>, key: string, where: string, required: true): string;
+function text(obj: Record<string, unknown>, key: string, where: string, required: false): string | undefined;
+function text(obj: Record<string, unknown>, key: string, where: string, required: boolean): string | undefined {
+  const v = obj[key];
+  if (v === undefined && !required) return undefined;
+  if (typeof v !== 'string' || v.trim() === '') throw new ProfileError(`${where}: "${key}" must be a non-empty string`);
+  return v.trim();
+}
+
+function envName(obj: Record<string, unknown>, key: string, where: string): string | undefined {
+  const v = text(obj, key, where, false);
+  if (v !== undefined && !ENV_NAME.test(v)) throw new ProfileError(`${where}: "${key}" must name an environment variable (letters, digits, _), not "${v}"`);
+  return v;
+}
+
+/** Checks one profile object; throws ProfileError saying which field is wrong. */
+export function validateProfile(input: unknown, where = 'profile'): ProfileCheck {
+  if (!isObject(input)) throw new ProfileError(`${where}: expected an object`);
+  const name = text(input, 'name', where, true);
+  where = `profile "${name}"`;
+  const host = text(input, 'host', where, true);
+  if (/\s|[/@]/.test(host)) throw new ProfileError(`${where}: "host" must be a host name or IP address, not "${host}"`);
+  const port = input.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ProfileError(`${where}: "port" must be a whole number from 1 to 65535 (587 for STARTTLS, 465 for implicit TLS), got ${JSON.stringify(port)}`);
+  }
+  const security = input.security;
+  if (security !== 'starttls' && security !== 'tls' && security !== 'none') {
+    throw new ProfileError(`${where}: "security" must be "starttls", "tls" or "none", got ${JSON.stringify(security)}`);
+  }
+  const from = text(input, 'from', where, true);
+  if (!/@[^@\s>]+>?\s*$/.test(from)) throw new ProfileError(`${where}: "from" must hold an address (name@domain or "Name <name@domain>"), got "${from}"`);
+  const envelopeFrom = text(input, 'envelopeFrom', where, false);
+  if (envelopeFrom !== undefined && !/^[^@\s<>]+@[^@\s<>]+$/.test(envelopeFrom)) {
+    throw new ProfileError(`${where}: "envelopeFrom" must be a bare address (name@domain), got "${envelopeFrom}"`);
+  }
+  for (const key of SECRET_KEYS) {
+    if (key in input) throw new ProfileError(`${where}: "${key}" is not allowed in a profile file; put the secret in an environment variable and name it in auth.passwordEnv or auth.oauth2TokenEnv`);
+  }
+  let auth: SmtpAuth | undefined;
+  if (input.auth !== undefined) {
+    if (!isObject(input.auth)) throw new ProfileError(`${where}: "auth" must be an object { user, passwordEnv? } or { user, oauth2TokenEnv }`);
+    for (const key of SECRET_KEYS) {
+      if (key in input.auth) throw new ProfileError(`${where}: auth."${key}" is not allowed in a profile file; put the secret in an environment variable and name it in auth.passwordEnv or auth.oauth2TokenEnv`);
+    }
+    const user = text(input.auth, 'user', `${where} auth`, true);
+    const passwordEnv = envName(input.auth, 'passwordEnv', `${where} auth`);
+    const oauth2TokenEnv = envName(input.auth, 'oauth2TokenEnv', `${where} auth`);
+    if (passwordEnv && oauth2TokenEnv) throw new ProfileError(`${where}: auth takes either passwordEnv or oauth2TokenEnv, not both`);
+    auth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : { user };
+  }
+  const warnings: string[] = [];
+  if (security === 'none') {
+    warnings.push(
+      auth
+        ? `profile "${name}" uses no encryption: the password and the message cross the network in clear text. Use "starttls" (port 587) or "tls" (port 465).`
+        : `profile "${name}" uses no encryption: the message crosses the network in clear text. Use "starttls" or "tls" unless this is a local test server.`,
+    );
+  }
+  if ((security === 'tls' && port === 587) || (security === 'starttls' && port === 465)) {
+    warnings.push(`profile "${name}": port ${port} usually speaks ${port === 465 ? 'implicit TLS ("tls")' : 'STARTTLS ("starttls")'}, not "${security}"; the connection may hang or fail.`);
+  }
+  const profile: SmtpProfile = { name, host, port, security, from, ...(auth ? { auth } : {}), ...(envelopeFrom ? { envelopeFrom } : {}) };
+  return { profile, warnings };
+}
+
+/** Parses a profile file's JSON: one profile or a list; picks `name` when given (or the only one). */
+export function parseProfileFile(json: string, name?: string): ProfileCheck {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (err) {
+    throw new ProfileError(`the profile file is not valid JSON: ${(err as Error).message}`);
+  }
+  const list = Array.isArray(data) ? data : [data];
+  if (list.length === 0) throw new ProfileError('the profile file holds an empty list');
+  const checked = list.map((p, i) => validateProfile(p, `profile #${i + 1}`));
+  if (name !== undefined) {
+    const hit = checked.find((c) => c.profile.name === name);
+    if (!hit) throw new ProfileError(`no profile named "${name}"; the file has: ${checked.map((c) => c.profile.name).join(', ')}`);
+    return hit;
+  }
+  if (checked.length > 1) throw new ProfileError(`the file has ${checked.length} profiles (${checked.map((c) => c.profile.name).join(', ')}); choose one with --profile-name`);
+  return checked[0] as ProfileCheck;
+}
+
+/** Reads the profile's secret from the environment; throws naming the variable when it is unset. */
+export function secretsFromEnv(profile: SmtpProfile, env: NodeJS.ProcessEnv = process.env): SmtpSecrets {
+  const auth = profile.auth;
+  if (!auth) return {};
+  if ('oauth2TokenEnv' in auth) {
+    const token = env[auth.oauth2TokenEnv];
+    if (!token) throw new ProfileError(`profile "${profile.name}": the OAuth2 access token for ${auth.user} is read from $${auth.oauth2TokenEnv}, which is not set`);
+    return { oauth2Token: token };
+  }
+  const variable = auth.passwordEnv ?? DEFAULT_PASSWORD_ENV;
+  const password = env[variable];
+  if (!password) throw new ProfileError(`profile "${profile.name}": the password for ${auth.user} is read from $${variable}, which is not set`);
+  return { password };
+}

@@ -19,6 +19,7 @@ import type { DkimKey } from '../core/dkim/keygen';
 import { MAX_MESSAGE_BYTES } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { defaultDbPath } from '../core/paths';
+import { readLimited } from '../core/read-limited';
 import { startServer } from '../serve/server';
 import { formatAudit, formatDiff, formatHistory, formatMessage, painter } from './format';
 import { sendCommand } from './send';
@@ -357,39 +358,13 @@ async function readMessageFile(path: string): Promise<Buffer> {
 }
 
 /** Reads a message from a stream (stdin), refusing it as soon as it passes the size limit. */
-function readMessageStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer | string) => {
-      const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      total += piece.length;
-      if (total > MAX_MESSAGE_BYTES) {
-        done();
-        stream.pause();
-        reject(tooLarge('The message on standard input'));
-        return;
-      }
-      chunks.push(piece);
-    };
-    const onEnd = () => {
-      done();
-      resolve(Buffer.concat(chunks, total));
-    };
-    const onError = (err: Error) => {
-      done();
-      reject(new UsageError(`Cannot read standard input: ${err.message}`));
-    };
-    const done = () => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-    };
-    stream.on('data', onData);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-    stream.resume();
-  });
+async function readMessageStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  try {
+    return await readLimited(stream, MAX_MESSAGE_BYTES, { tooLarge: () => tooLarge('The message on standard input') });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`Cannot read standard input: ${(err as Error).message}`);
+  }
 }
 
 async function checkCommand(args: string[], io: CliIo): Promise<number> {

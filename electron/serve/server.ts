@@ -14,6 +14,7 @@ import { CONTENT_SECURITY_POLICY } from '../api/csp';
 import { ApiError, toErrorBody } from '../api/errors';
 import { createApi, type Api } from '../api/handlers';
 import type { EventName } from '../api/names';
+import { readLimited } from '../core/read-limited';
 import { isAllowedHost, isAllowedOrigin, tokenMatches } from './guard';
 
 export interface ServeOptions {
@@ -101,45 +102,14 @@ const STATUS: Record<string, number> = {
  * A declared Content-Length over the limit is refused before any byte is read; a chunked body as
  * soon as it passes the limit. Reading stops there: the rest is never buffered.
  */
-function readBody(req: IncomingMessage, name: string, limit: number): Promise<string> {
+async function readBody(req: IncomingMessage, name: string, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(name, limit));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.pause();
-        chunks.length = 0;
-        reject(new BodyTooLargeError(name, limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onClose = () => {
-      if (!req.complete) onError(new Error('The client closed the connection before sending the whole request.'));
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(name, limit);
+  const body = await readLimited(req, limit, {
+    tooLarge: () => new BodyTooLargeError(name, limit),
+    closedEarly: () => new Error('The client closed the connection before sending the whole request.'),
   });
+  return body.toString('utf8');
 }
 
 /**

@@ -17,6 +17,8 @@ import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError } from './errors';
+import { createMailHandlers, type MailOperation } from './handlers-mail';
+import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
 import { operations, type EventPayload, type OpParsed, type OpResult } from './operations';
 
@@ -29,10 +31,27 @@ export interface ApiContext {
   resolverDefault?: string;
   transport: 'ipc' | 'http' | 'cli';
   version: string;
+  /** The OS keychain (Electron safeStorage, in the app); without it no secret can be stored, and the store says why. */
+  cipher?: SecretCipher;
+  /** A ready secret store instead of one built from `cipher` (tests). */
+  secrets?: SecretStore;
+  /** Where profiles' and seeds' passwordEnv variables are read; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra trusted CA certificates (PEM) for SMTP and IMAP connections, e.g. a test lab's. */
+  ca?: string[];
+  /** Deadline of each SMTP/IMAP network step; 15 s when absent. */
+  networkTimeoutMs?: number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 }
 
 type Handlers = { [N in OperationName]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
+type CoreHandlers = Omit<Handlers, MailOperation>;
+
+const NO_KEYCHAIN = {
+  http: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.',
+  cli: 'the command line stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv), or type the secret when asked.',
+  ipc: 'the operating-system keychain is not available to Deliverlab.',
+} as const;
 
 export interface Api {
   dispatch(name: string, input: unknown): Promise<unknown>;
@@ -52,7 +71,16 @@ export function createApi(ctx: ApiContext): Api {
   const notFound = (id: number) => new ApiError('not-found', `There is no audit #${id} in history.`);
   const messageNotFound = (id: number) => new ApiError('not-found', `There is no message #${id} in history.`);
 
-  const handlers: Handlers = {
+  const mail = createMailHandlers({
+    store,
+    secrets: ctx.secrets ?? createSecretStore(ctx.cipher ?? null, store, NO_KEYCHAIN[ctx.transport]),
+    env: ctx.env ?? process.env,
+    ...(ctx.ca ? { ca: ctx.ca } : {}),
+    timeoutMs: ctx.networkTimeoutMs ?? 15_000,
+    emit: ctx.emit,
+  });
+
+  const core: CoreHandlers = {
     'audit.run': async ({ domain, resolver, runId, skip, selectors, sendingIps, network }) => {
       const current = settings.get();
       const savedSelectors = current.dkimSelectors.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -179,6 +207,7 @@ export function createApi(ctx: ApiContext): Api {
       transport: ctx.transport,
     }),
   };
+  const handlers: Handlers = { ...core, ...mail };
 
   return {
     async dispatch(name, input) {
@@ -196,6 +225,7 @@ export function createApi(ctx: ApiContext): Api {
       }
     },
     close() {
+      mail.cancelAll();
       if (ownsStore) store?.close();
     },
   };

@@ -15,12 +15,31 @@ export const OPERATION_NAMES = [
   'message.get',
   'message.raw',
   'message.delete',
+  'smtp.list',
+  'smtp.save',
+  'smtp.delete',
+  'smtp.test',
+  'seeds.list',
+  'seeds.save',
+  'seeds.delete',
+  'seeds.test',
+  'secrets.status',
+  'dkim.save-key',
+  'send.run',
+  'send.list',
+  'send.get',
+  'placement.run',
+  'placement.cancel',
+  'placement.list',
+  'placement.get',
+  'placement.delete',
+  'placement.trend',
   'settings.get',
   'settings.set',
   'app.info',
 ] as const;
 
-export const EVENT_NAMES = ['audit.progress'] as const;
+export const EVENT_NAMES = ['audit.progress', 'placement.progress'] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -11,6 +11,9 @@ import type { MessageAnalysis } from '../core/message/types';
 import type { Settings } from '../core/settings';
 import type { SpfCheckOutput } from '../core/spf/check-host';
 import type { DkimKey } from '../core/dkim/keygen';
+import type { SmtpProfile } from '../core/send/profile';
+import type { ConnectionResult, SendResult } from '../core/send/send';
+import type { PlacementEvent, PlacementRun, Seed, SeedTestResult } from '../core/placement/types';
 import { isIP } from 'node:net';
 import { isValidDomain, normalizeDomain } from '../core/domain';
 import { parseResolverSpec } from '../core/dns/servers';
@@ -97,6 +100,75 @@ export interface MessageList {
  */
 export const MAX_MESSAGE_TEXT = 72 * 1024 * 1024;
 
+/** Where a stored profile's or seed's secret comes from: the secret store, an environment variable, none needed, or nowhere yet. */
+export type SecretSource = 'stored' | 'env' | 'none' | 'missing';
+
+export interface StoredProfile {
+  profile: SmtpProfile;
+  secret: SecretSource;
+  warnings: string[];
+}
+
+export interface StoredSeed {
+  seed: Seed;
+  secret: SecretSource;
+  warnings: string[];
+}
+
+export interface SecretStoreStatus {
+  available: boolean;
+  backend?: string;
+  /** Why secrets cannot be stored here, and what to do instead. */
+  reason?: string;
+}
+
+export interface SendRecord extends SendResult {
+  id: number | null;
+  subject: string;
+  historyError?: string;
+}
+
+export interface SendSummary {
+  id: number;
+  sentAt: string;
+  profile: string;
+  subject: string;
+  ok: boolean;
+  messageId: string | null;
+  queueId: string | null;
+  recipientCount: number;
+}
+
+export interface PlacementSummaryRow {
+  id: number;
+  token: string;
+  startedAt: string;
+  finishedAt: string | null;
+  profile: string;
+  subject: string;
+  status: string;
+  total: number;
+  counts: Record<string, number>;
+  medianLatencyMs: number | null;
+}
+
+export interface PlacementTrendPoint {
+  placementId: number;
+  startedAt: string;
+  placement: string;
+  latencyMs: number | null;
+}
+
+export interface PlacementTrendSeries {
+  /** The seed name, or the provider. */
+  key: string;
+  provider?: string;
+  points: PlacementTrendPoint[];
+  total: number;
+  /** Share of runs that reached the inbox (inbox or a Gmail category), 0..1. */
+  inboxShare: number;
+}
+
 export interface HistoryList {
   items: AuditSummary[];
   total: number;
@@ -107,6 +179,32 @@ function op<Result>() {
   return <Input extends z.ZodType>(def: { input: Input; summary: string }) =>
     def as { input: Input; summary: string; readonly __result?: Result };
 }
+
+/** A secret typed by the user: stored in the OS secret store, never returned. */
+const SecretInput = z.string().min(1, 'Enter the password or token').max(8192);
+const ProfileName = z.string().trim().min(1, 'Choose a profile').max(100);
+const SeedName = z.string().trim().min(1).max(100);
+const Address = z.string().trim().max(320).regex(/^[^@\s<>]+@[^@\s<>]+$/, 'An address looks like name@example.com');
+const HeaderName = z.string().regex(/^[\x21-\x39\x3b-\x7e]{1,76}$/, 'A header name is printable ASCII without a colon');
+const HeaderValue = z.string().max(2000).refine((v) => !/[\r\n]/.test(v), 'A header value may not contain line breaks');
+const PageSchema = z
+  .object({ limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) })
+  .strict()
+  .default({ limit: 100, offset: 0 });
+
+/** What to send: shared by send.run and placement.run. */
+const ComposeFields = {
+  /** A stored SMTP profile's name. */
+  profile: ProfileName,
+  subject: z.string().trim().min(1, 'Enter a subject').max(998).refine((v) => !/[\r\n]/.test(v), 'The subject may not contain line breaks'),
+  html: z.string().min(1, 'Paste or open the HTML to send').max(20 * 1024 * 1024, 'The HTML is larger than 20 MB'),
+  /** The plain-text part; generated from the HTML when absent. */
+  text: z.string().max(20 * 1024 * 1024).optional(),
+  /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: z.record(HeaderName, HeaderValue).optional(),
+  /** Sign with the key stored for this domain and selector (dkim.save-key). */
+  dkim: z.object({ domain: DomainSchema, selector: SelectorName }).strict().optional(),
+};
 
 export const operations = {
   'audit.run': op<AuditResult>()({
@@ -211,6 +309,99 @@ export const operations = {
     summary: 'Delete one stored message analysis and its raw copy.',
     input: HistoryIdSchema,
   }),
+  'smtp.list': op<{ profiles: StoredProfile[] }>()({
+    summary: 'The saved SMTP profiles, with where each one\'s secret comes from (never the secret).',
+    input: z.object({}).strict().default({}),
+  }),
+  'smtp.save': op<StoredProfile>()({
+    summary: 'Create or replace an SMTP profile; a password or token given here goes to the secret store.',
+    input: z.object({ profile: z.unknown(), secret: SecretInput.optional() }).strict(),
+  }),
+  'smtp.delete': op<{ deleted: boolean }>()({
+    summary: 'Delete an SMTP profile and its stored secret.',
+    input: z.object({ name: ProfileName }).strict(),
+  }),
+  'smtp.test': op<ConnectionResult>()({
+    summary: 'Test connection: EHLO, STARTTLS and AUTH with a saved profile, with the transcript.',
+    input: z.object({ name: ProfileName }).strict(),
+  }),
+  'seeds.list': op<{ seeds: StoredSeed[] }>()({
+    summary: 'The saved seed mailboxes.',
+    input: z.object({}).strict().default({}),
+  }),
+  'seeds.save': op<StoredSeed>()({
+    summary: 'Create or replace a seed mailbox; a password or token given here goes to the secret store.',
+    input: z.object({ seed: z.unknown(), secret: SecretInput.optional() }).strict(),
+  }),
+  'seeds.delete': op<{ deleted: boolean }>()({
+    summary: 'Delete a seed mailbox and its stored secret.',
+    input: z.object({ name: SeedName }).strict(),
+  }),
+  'seeds.test': op<SeedTestResult>()({
+    summary: 'Test connection for a seed: login, capabilities, folders and their detected roles.',
+    input: z.object({ name: SeedName }).strict(),
+  }),
+  'secrets.status': op<SecretStoreStatus>()({
+    summary: 'Whether secrets can be stored here (the OS keychain through Electron safeStorage), and why not.',
+    input: z.object({}).strict().default({}),
+  }),
+  'dkim.save-key': op<{ saved: true; key: string }>()({
+    summary: 'Keep a DKIM private key in the secret store, for signing test sends.',
+    input: z
+      .object({
+        domain: DomainSchema,
+        selector: SelectorName,
+        privateKey: z.string().max(20_000).regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, 'Paste a PEM private key (-----BEGIN PRIVATE KEY-----)'),
+      })
+      .strict(),
+  }),
+  'send.run': op<SendRecord>()({
+    summary: 'Send a test message through a saved SMTP profile and store the result.',
+    input: z.object({ ...ComposeFields, to: z.array(Address).min(1, 'Add a recipient').max(100) }).strict(),
+  }),
+  'send.list': op<{ items: SendSummary[]; total: number }>()({
+    summary: 'Past test sends, newest first.',
+    input: PageSchema,
+  }),
+  'send.get': op<SendRecord>()({
+    summary: 'One stored test send, with its transcript.',
+    input: HistoryIdSchema,
+  }),
+  'placement.run': op<PlacementRun>()({
+    summary: 'Inbox placement: send to the seeds and watch where each copy lands; emits placement.progress.',
+    input: z
+      .object({
+        ...ComposeFields,
+        /** Seed names; every saved seed when absent. */
+        seeds: z.array(SeedName).min(1).max(200).optional(),
+        /** How long to wait for each copy after the send (ms); ten minutes when absent. */
+        deadlineMs: z.number().int().min(1_000).max(3_600_000).optional(),
+        /** Delete the probe copies from the seeds afterwards. */
+        cleanup: z.boolean().default(false),
+        runId: z.string().max(100).optional(),
+      })
+      .strict(),
+  }),
+  'placement.cancel': op<{ cancelled: boolean }>()({
+    summary: 'Stop a running placement test; seeds not yet found end as errors (cancelled).',
+    input: z.object({ token: z.string().max(100) }).strict(),
+  }),
+  'placement.list': op<{ items: PlacementSummaryRow[]; total: number }>()({
+    summary: 'Past placement runs, newest first.',
+    input: PageSchema,
+  }),
+  'placement.get': op<PlacementRun>()({
+    summary: 'One placement run, whole (as far as it got, for a run that was interrupted).',
+    input: HistoryIdSchema,
+  }),
+  'placement.delete': op<{ deleted: boolean }>()({
+    summary: 'Delete one placement run.',
+    input: HistoryIdSchema,
+  }),
+  'placement.trend': op<{ series: PlacementTrendSeries[] }>()({
+    summary: 'Placement over time per seed or per provider.',
+    input: z.object({ by: z.enum(['seed', 'provider']).default('seed'), limit: z.number().int().min(1).max(1000).default(50) }).strict().default({ by: 'seed', limit: 50 }),
+  }),
   'settings.get': op<Settings>()({
     summary: 'The current settings.',
     input: z.object({}).strict().default({}),
@@ -227,6 +418,7 @@ export const operations = {
 
 export interface EventPayloads {
   'audit.progress': AuditProgress & { runId?: string };
+  'placement.progress': PlacementEvent & { runId?: string };
 }
 
 export type Operations = typeof operations;

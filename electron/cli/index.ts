@@ -23,6 +23,7 @@ import { readLimited } from '../core/read-limited';
 import { startServer } from '../serve/server';
 import { formatAudit, formatDiff, formatHistory, formatMessage, painter } from './format';
 import { sendCommand } from './send';
+import { placementCommand } from './placement';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -59,9 +60,11 @@ Usage:
   deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
                   [--text FILE] [--header 'Name: value']... [--ca-file PEM]... [--timeout MS] [--transcript] [--json] [--test-connection]
+  deliverlab placement --profile smtp.json --seeds seeds.json [--seed NAME]... --subject S --html FILE
+                  [--text FILE] [--header 'Name: value']... [--deadline 10m] [--cleanup] [--ca-file PEM]... [--json]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
-  deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history]
+  deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
   deliverlab --version
 
 audit     Every check of each domain; --json prints one JSON object per domain per line.
@@ -77,9 +80,14 @@ check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, D
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
 send      A test message through your SMTP server (profile JSON; password from $DELIVERLAB_SMTP_PASSWORD
           or the variable auth.passwordEnv names). Exit 0 all accepted, 1 a recipient refused, 2 error.
+placement Inbox placement: the test to every seed mailbox, each watched over IMAP until its copy is
+          found (inbox, category:<tab>, spam, folder:<name>) or the deadline passes (missing).
+          Exit 0 every copy outside spam, 1 a copy in spam or missing, 2 an error.
 dkim-keygen  A new DKIM key: the TXT record to publish, and the private key (to --out, mode 600).
 history   Past audits from the local history.
-serve     The app in your browser, on 127.0.0.1 only; open the URL it prints.
+serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
+          profiles and seeds name an environment variable for their secret. --ca-file trusts a
+          private CA for SMTP and IMAP (a test lab).
 
 RESOLVER: system | IP[:PORT],... | https://host/dns-query (DNS-over-HTTPS) | authoritative[@IP[:PORT],...]
 
@@ -137,6 +145,17 @@ function portOf(flag: string, value: string | undefined): number | undefined {
 }
 
 /** The audit.run options the flags ask for, checked by the same schema as every other caller's. */
+/** --ca-file PEM... as the certificates' text. */
+function readCaFiles(files: string[] | undefined): string[] {
+  return listOf(files).map((file) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--ca-file: cannot read ${file}: ${(err as Error).message}`);
+    }
+  });
+}
+
 function auditOptions(values: Record<string, string | boolean | string[] | undefined>): Record<string, unknown> {
   const skip = listOf(values.skip as string[] | undefined);
   for (const area of skip) {
@@ -145,13 +164,7 @@ function auditOptions(values: Record<string, string | boolean | string[] | undef
   const selectors = listOf(values.selectors as string[] | undefined);
   const sendingIps = listOf(values['sending-ip'] as string[] | undefined);
   for (const ip of sendingIps) if (isIP(ip) === 0) throw new UsageError(`--sending-ip: "${ip}" is not an IPv4 or IPv6 address.`);
-  const ca = listOf(values['ca-file'] as string[] | undefined).map((file) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--ca-file: cannot read ${file}: ${(err as Error).message}`);
-    }
-  });
+  const ca = readCaFiles(values['ca-file'] as string[] | undefined);
   const smtpPort = portOf('smtp-port', values['smtp-port'] as string | undefined);
   const timeoutText = values['network-timeout'] as string | undefined;
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
@@ -474,8 +487,9 @@ async function historyCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function serveCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { port: { type: 'string' }, resolver: { type: 'string' } });
+  const { values, positionals } = parse(args, { port: { type: 'string' }, resolver: { type: 'string' }, 'ca-file': { type: 'string', multiple: true } });
   if (values.help) return write(io.stdout, HELP), 0;
+  const ca = readCaFiles(values['ca-file'] as string[] | undefined);
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535 (0 picks a free one).');
@@ -488,6 +502,7 @@ async function serveCommand(args: string[], io: CliIo): Promise<number> {
       ...(resolver ? { resolverDefault: resolver } : {}),
       rendererDir: join(packageRoot, 'out', 'renderer'),
       version: version(),
+      ...(ca.length ? { ca } : {}),
     });
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -515,6 +530,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await spfCommand(args, io);
       case 'send':
         return await sendCommand(args, io);
+      case 'placement':
+        return await placementCommand(args, io);
       case 'dkim-keygen':
         return await dkimKeygenCommand(args, io);
       case 'serve':

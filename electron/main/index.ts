@@ -12,6 +12,7 @@ import { registerIpc, sendEvent } from './ipc';
 import { menuTemplate } from './menu';
 import { openExternal } from './open-external';
 import { registerSecurity } from './register-security';
+import { safeStorageCipher } from './secret-store';
 import { parseDevServerUrl, type TrustedRenderer } from './security';
 
 // out/main/index.js -> out/preload/index.cjs, out/renderer/index.html (electron.vite.config.ts).
@@ -37,7 +38,7 @@ function openApi(): Api {
     emit: (event: EventName, payload: unknown) => sendEvent(mainWindow, event, payload),
   };
   try {
-    return createApi({ ...base, dbPath });
+    return createApi({ ...base, dbPath, cipher: safeStorageCipher() });
   } catch (err) {
     // The app is still useful without history; say so rather than refuse to start.
     dialog.showErrorBox(

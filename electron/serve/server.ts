@@ -25,6 +25,8 @@ export interface ServeOptions {
   version: string;
   /** Fixed token for tests; random otherwise. */
   token?: string;
+  /** Extra trusted CA certificates (PEM) for SMTP and IMAP, e.g. a test lab's (--ca-file). */
+  ca?: string[];
 }
 
 export interface RunningServer {
@@ -42,7 +44,12 @@ const MAX_BODY = 1024 * 1024;
  *
  * Limits are per operation so that every other call still refuses a large body after 1 MB.
  */
-export const BODY_LIMITS: Readonly<Record<string, number>> = { 'message.check': 70 * 1024 * 1024 };
+export const BODY_LIMITS: Readonly<Record<string, number>> = {
+  'message.check': 70 * 1024 * 1024,
+  // HTML and text parts of up to 20 MB each, JSON-escaped.
+  'send.run': 50 * 1024 * 1024,
+  'placement.run': 50 * 1024 * 1024,
+};
 
 const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
@@ -146,6 +153,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.resolverDefault ? { resolverDefault: options.resolverDefault } : {}),
     transport: 'http',
     version: options.version,
+    ...(options.ca ? { ca: options.ca } : {}),
     emit,
   });
   const rendererRoot = normalize(options.rendererDir + sep);

@@ -6,6 +6,10 @@ import { BatchPage } from './pages/BatchPage';
 import { DkimPage } from './pages/DkimPage';
 import { HistoryItemPage } from './pages/HistoryItemPage';
 import { HistoryPage } from './pages/HistoryPage';
+import { ComposePage } from './mail/ComposePage';
+import { PlacementItemPage, PlacementPage } from './mail/PlacementPage';
+import { ProfilesPage } from './mail/ProfilesPage';
+import { SeedsPage } from './mail/SeedsPage';
 import { MessageItemPage } from './pages/MessageItemPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -16,6 +20,10 @@ const NAV: { label: string; route: Route; matches: Route['page'][] }[] = [
   { label: 'Audit', route: { page: 'audit' }, matches: ['audit'] },
   { label: 'Batch', route: { page: 'batch' }, matches: ['batch'] },
   { label: 'Messages', route: { page: 'messages' }, matches: ['messages', 'message-item'] },
+  { label: 'Test send', route: { page: 'send' }, matches: ['send'] },
+  { label: 'Placement', route: { page: 'placement' }, matches: ['placement', 'placement-item'] },
+  { label: 'SMTP profiles', route: { page: 'profiles' }, matches: ['profiles'] },
+  { label: 'Seeds', route: { page: 'seeds' }, matches: ['seeds'] },
   { label: 'History', route: { page: 'history' }, matches: ['history', 'history-item'] },
   { label: 'DKIM keys', route: { page: 'dkim' }, matches: ['dkim'] },
   { label: 'Settings', route: { page: 'settings' }, matches: ['settings'] },
@@ -69,6 +77,11 @@ export function App() {
         {route.page === 'message-item' && <MessageItemPage key={route.id} id={route.id} />}
         {route.page === 'history' && <HistoryPage />}
         {route.page === 'history-item' && <HistoryItemPage key={route.id} id={route.id} />}
+        {route.page === 'send' && <ComposePage />}
+        {route.page === 'placement' && <PlacementPage />}
+        {route.page === 'placement-item' && <PlacementItemPage key={route.id} id={route.id} />}
+        {route.page === 'profiles' && <ProfilesPage />}
+        {route.page === 'seeds' && <SeedsPage />}
         {route.page === 'dkim' && <DkimPage />}
         {route.page === 'settings' && <SettingsPage />}
       </AppShell.Main>

@@ -1,5 +1,6 @@
 /**
- * Hash routes (#/audit, #/batch, #/messages, #/messages/7, #/history, #/history/12, #/dkim, #/settings).
+ * Hash routes (#/audit, #/batch, #/messages, #/messages/7, #/history, #/history/12, #/send, #/placement,
+ * #/placement/3, #/profiles, #/seeds, #/dkim, #/settings).
  *
  * The hash, not the path: serve's ?token= query and Electron's file URL both stay untouched, and a
  * reload lands on the same page.
@@ -13,6 +14,11 @@ export type Route =
   | { page: 'message-item'; id: number }
   | { page: 'history' }
   | { page: 'history-item'; id: number }
+  | { page: 'send' }
+  | { page: 'placement' }
+  | { page: 'placement-item'; id: number }
+  | { page: 'profiles' }
+  | { page: 'seeds' }
   | { page: 'dkim' }
   | { page: 'settings' };
 
@@ -25,6 +31,12 @@ export function parseRoute(hash: string): Route {
   if (path === '/history') return { page: 'history' };
   const item = /^\/history\/([1-9][0-9]{0,15})$/.exec(path);
   if (item) return { page: 'history-item', id: Number(item[1]) };
+  if (path === '/send') return { page: 'send' };
+  if (path === '/placement') return { page: 'placement' };
+  const placement = /^\/placement\/([1-9][0-9]{0,15})$/.exec(path);
+  if (placement) return { page: 'placement-item', id: Number(placement[1]) };
+  if (path === '/profiles') return { page: 'profiles' };
+  if (path === '/seeds') return { page: 'seeds' };
   if (path === '/dkim') return { page: 'dkim' };
   if (path === '/settings') return { page: 'settings' };
   return { page: 'audit' };
@@ -44,6 +56,16 @@ export function routeHref(route: Route): string {
       return '#/history';
     case 'history-item':
       return `#/history/${route.id}`;
+    case 'send':
+      return '#/send';
+    case 'placement':
+      return '#/placement';
+    case 'placement-item':
+      return `#/placement/${route.id}`;
+    case 'profiles':
+      return '#/profiles';
+    case 'seeds':
+      return '#/seeds';
     case 'dkim':
       return '#/dkim';
     case 'settings':

@@ -2,8 +2,8 @@
  * npm run bench: the audit's speed on this machine, printed as a table.
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
- * work plus loopback round trips, not the internet. `npm run bench -- messages` (or `audit`) runs one
- * part alone.
+ * work plus loopback round trips, not the internet; the placement part uses the mail lab (Postfix and
+ * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `placement`) runs one part alone.
  */
 import { cpus, totalmem } from 'node:os';
 import { runAudit } from '../../electron/core/audit/run';
@@ -13,6 +13,7 @@ import { HistoryStore } from '../../electron/core/history/store';
 import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
 import { criticalPath } from './critical-path';
 import { benchMessages, runMessageBench, writeZone } from './message-bench';
+import { runPlacementBench } from './placement-bench';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,8 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
 }
 
 const only = process.argv[2];
-if (only !== undefined && only !== 'audit' && only !== 'messages') throw new Error(`unknown part "${only}": audit or messages`);
+const PARTS = ['audit', 'messages', 'placement'];
+if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
 const rows: Row[] = [];
@@ -71,8 +73,14 @@ const verdicts: string[] = [];
 // The SMTP probe and HTTPS fetches need peers of their own; these figures are the DNS audit.
 const skip = ['smtp', 'http'] as ('smtp' | 'http')[];
 try {
-  if (only !== 'messages') await auditBench();
-  if (only !== 'audit') await messageBench();
+  if (only === undefined || only === 'audit') await auditBench();
+  if (only === undefined || only === 'messages') await messageBench();
+  // Needs the mail lab: `sudo bash test/lab/mail-lab/lab.sh start`.
+  if (only === undefined || only === 'placement') {
+    const result = await runPlacementBench();
+    rows.push(...result.rows);
+    verdicts.push(...result.verdicts);
+  }
 } finally {
   await server.close();
 }
@@ -177,7 +185,7 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Deliverlab benchmarks — ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${new Date().toISOString()}`);
 console.log('');
 const head = ['benchmark', 'runs', 'median ms', 'p95 ms', 'per second', 'note'];
-const body = rows.map((r) => [r.name, String(r.runs), r.median.toFixed(3), Number.isNaN(r.p95) ? '-' : r.p95.toFixed(3), r.perSecond.toFixed(0), r.note]);
+const body = rows.map((r) => [r.name, String(r.runs), r.median.toFixed(3), Number.isNaN(r.p95) ? '-' : r.p95.toFixed(3), Number.isNaN(r.perSecond) ? '-' : r.perSecond.toFixed(0), r.note]);
 const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
 console.log(line(head));

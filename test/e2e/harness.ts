@@ -66,6 +66,10 @@ export interface LabOptions {
   chromiumArgs?: string[];
   /** Zone-file lines served besides the fixture zones (records made at run time, such as a DKIM key). */
   extraRecords?: string;
+  /** More `deliverlab serve` flags, e.g. ['--ca-file', labCa]. */
+  serveArgs?: string[];
+  /** Environment variables for serve (the passwords profiles and seeds name). */
+  serveEnv?: NodeJS.ProcessEnv;
 }
 
 /** Everything one test file needs; call close() in afterAll. */
@@ -79,7 +83,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   let served: ServeProcess | undefined;
   let browser: Browser | undefined;
   try {
-    served = await startServe(['--port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--db', join(dataDir, 'history.sqlite')], {}, SERVE_START_MS);
+    served = await startServe(['--port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--db', join(dataDir, 'history.sqlite'), ...(options.serveArgs ?? [])], options.serveEnv ?? {}, SERVE_START_MS);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])], timeout: 20_000 });
   } catch (err) {
     if (served) await served.stop();

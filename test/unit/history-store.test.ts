@@ -53,6 +53,7 @@ describe('history store', () => {
     expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'domains, audits, settings' },
       { version: 2, name: 'messages, raw messages, DKIM selectors seen' },
+      { version: 3, name: 'SMTP profiles, seeds, secrets, sends, placement runs' },
     ]);
     db.close();
   });
@@ -166,7 +167,7 @@ describe('message history (migration 2)', () => {
       expect(tables.find((t) => t.name === name)?.sql, name).toMatch(/\)\s*STRICT$/);
     }
     expect(tables.find((t) => t.name === 'message_raw')?.sql).toMatch(/REFERENCES messages\(id\) ON DELETE CASCADE/);
-    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 2 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
     // STRICT refuses a value of the wrong type instead of storing it.
     expect(() => db.prepare("INSERT INTO messages (analysed_at, sha256, spf, dkim, dmarc, critical_count, warning_count, result_json) VALUES ('t', 'x', 'p', 'p', 'p', 'many', 0, '{}')").run()).toThrow(/cannot store TEXT value in INTEGER column/);
     db.close();
@@ -179,7 +180,7 @@ describe('message history (migration 2)', () => {
     expect(v1.schemaVersion()).toBe(1);
     v1.close();
     const v2 = HistoryStore.open(path);
-    expect(v2.schemaVersion()).toBe(2);
+    expect(v2.schemaVersion()).toBe(3);
     expect(v2.listAudits().items.map((i) => i.domain)).toEqual(['old.example']);
     expect(v2.listMessages()).toEqual({ items: [], total: 0 });
     v2.close();

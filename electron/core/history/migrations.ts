@@ -81,4 +81,92 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'SMTP profiles, seeds, secrets, sends, placement runs',
+    // Profiles and seeds are stored as validated JSON keyed by name: they are read whole and never
+    // queried by field. Secrets hold only what the secret store's cipher returned (the OS keychain's
+    // ciphertext) and the backend that made it, so a change of keyring can be told apart from damage.
+    //
+    // A placement run is written as it happens: its row at the start, each seed's row at each detection
+    // (one committed write each), the summary at the end. The per-seed columns exist for the trends
+    // ("over time per seed", "per provider"); outcome_json keeps the whole outcome. owner_pid and
+    // owner_token tell a run still going on elsewhere from one whose process died mid-way.
+    // No CHECK on status or placement words: a new word must not need a table rebuild; the code
+    // validates them.
+    sql: `
+      CREATE TABLE smtp_profiles (
+        name TEXT PRIMARY KEY,
+        profile_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE seeds (
+        name TEXT PRIMARY KEY,
+        seed_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE secrets (
+        key TEXT PRIMARY KEY,
+        ciphertext BLOB NOT NULL,
+        backend TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE sends (
+        id INTEGER PRIMARY KEY,
+        sent_at TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        message_id TEXT,
+        queue_id TEXT,
+        recipient_count INTEGER NOT NULL,
+        accepted_count INTEGER NOT NULL,
+        error_code TEXT,
+        result_json TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX sends_by_time ON sends(sent_at DESC);
+      CREATE INDEX sends_by_profile ON sends(profile, sent_at DESC);
+
+      CREATE TABLE placements (
+        id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        profile TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        status TEXT NOT NULL,
+        deadline_ms INTEGER NOT NULL,
+        owner_pid INTEGER NOT NULL,
+        owner_token TEXT NOT NULL,
+        send_json TEXT,
+        summary_json TEXT,
+        warnings_json TEXT NOT NULL,
+        cleanup_json TEXT
+      ) STRICT;
+      CREATE INDEX placements_by_time ON placements(started_at DESC);
+
+      CREATE TABLE placement_seeds (
+        placement_id INTEGER NOT NULL REFERENCES placements(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        seed TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        address TEXT NOT NULL,
+        placement TEXT NOT NULL,
+        state TEXT NOT NULL,
+        folder TEXT,
+        latency_ms INTEGER,
+        detected_at TEXT,
+        reconnects INTEGER NOT NULL,
+        error_code TEXT,
+        updated_at TEXT NOT NULL,
+        outcome_json TEXT NOT NULL,
+        PRIMARY KEY (placement_id, seed)
+      ) STRICT;
+      CREATE INDEX placement_seeds_by_seed ON placement_seeds(seed, placement_id);
+      CREATE INDEX placement_seeds_by_provider ON placement_seeds(provider, placement_id);
+    `,
+  },
 ];

@@ -14,6 +14,11 @@ import type { AuditResult } from '../audit/types';
 import { isValidDomain, normalizeDomain } from '../domain';
 import type { AuthResult, DkimSignatureResult, MessageAnalysis } from '../message/types';
 import { MIGRATIONS, type Migration } from './migrations';
+import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
+import type { SmtpProfile } from '../send/profile';
+import type { SendResult } from '../send/send';
+import { HistoryError } from './errors';
+import * as runs from './placements';
 
 export interface AuditSummary {
   id: number;
@@ -77,13 +82,7 @@ export function dkimOverall(signatures: readonly DkimSignatureResult[]): DkimOve
   return (signatures.find((s) => s.result !== 'none') ?? signatures[0])?.result ?? 'none';
 }
 
-/** A problem with the history file itself: unreadable, from a newer version, or the disk is full. */
-export class HistoryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'HistoryError';
-  }
-}
+export { HistoryError };
 
 interface MessageRow {
   id: number;
@@ -408,6 +407,67 @@ export class HistoryStore {
         .prepare('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json')
         .run(key, JSON.stringify(value)),
     );
+  }
+
+  // Test sends, placement runs, SMTP profiles and seeds: the work is in placements.ts; writes go
+  // through write() so a full disk says so.
+
+  saveSend(result: SendResult, subject: string): number {
+    return this.write(() => runs.saveSend(this.db, result, subject));
+  }
+  listSends(query?: runs.Page & { profile?: string }): { items: runs.SendSummary[]; total: number } {
+    return runs.listSends(this.db, query);
+  }
+  getSend(id: number): runs.StoredSend | null {
+    return runs.getSend(this.db, id);
+  }
+  deleteSend(id: number): boolean {
+    return this.write(() => runs.deleteSend(this.db, id));
+  }
+  startPlacement(run: PlacementRun): number {
+    return this.write(() => runs.startPlacement(this.db, run));
+  }
+  markSent(id: number, send: SendResult): void {
+    this.write(() => runs.markSent(this.db, id, send));
+  }
+  /** One seed's outcome, committed at once: called at each detection or error. */
+  recordSeedOutcome(id: number, outcome: SeedOutcome): void {
+    this.write(() => runs.recordSeedOutcome(this.db, id, outcome));
+  }
+  finishPlacement(id: number, run: PlacementRun): void {
+    this.write(() => runs.finishPlacement(this.db, id, run));
+  }
+  listPlacements(query?: runs.Page): { items: runs.PlacementListItem[]; total: number } {
+    return runs.listPlacements(this.db, query);
+  }
+  getPlacement(id: number): runs.StoredPlacementRun | null {
+    return runs.getPlacement(this.db, id);
+  }
+  deletePlacement(id: number): boolean {
+    return this.write(() => runs.deletePlacement(this.db, id));
+  }
+  placementTrend(query: runs.TrendQuery): runs.TrendSeries[] {
+    return runs.placementTrend(this.db, query);
+  }
+  /** Validates (refusing anything that looks like a secret) and stores a profile: pass the user's object as it came. */
+  saveProfile(profile: unknown): { profile: SmtpProfile; warnings: string[] } {
+    return this.write(() => runs.saveProfile(this.db, profile));
+  }
+  listProfiles(): SmtpProfile[] {
+    return runs.listProfiles(this.db);
+  }
+  deleteProfile(name: string): boolean {
+    return this.write(() => runs.deleteProfile(this.db, name));
+  }
+  /** Validates (refusing anything that looks like a secret) and stores a seed: pass the user's object as it came. */
+  saveSeed(seed: unknown): { seed: Seed; warnings: string[] } {
+    return this.write(() => runs.saveSeed(this.db, seed));
+  }
+  listSeeds(): Seed[] {
+    return runs.listSeeds(this.db);
+  }
+  deleteSeed(name: string): boolean {
+    return this.write(() => runs.deleteSeed(this.db, name));
   }
 
   /** The escape hatch for bulk work: runs `fn` in one transaction. */

@@ -10,6 +10,16 @@ export type SmtpSecurity = 'starttls' | 'tls' | 'none';
 
 export type SmtpAuth = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string };
 
+/** DKIM signing for a profile's sends: the key is read from the environment variable named here, never from the file. */
+export interface DkimProfile {
+  /** The signing domain (d=, RFC 6376 §3.5). */
+  domain: string;
+  /** The selector (s=): the key is published at <selector>._domainkey.<domain>. */
+  selector: string;
+  /** The environment variable holding the private key's PEM text. */
+  privateKeyEnv: string;
+}
+
 export interface SmtpProfile {
   name: string;
   host: string;
@@ -20,6 +30,7 @@ export interface SmtpProfile {
   from: string;
   /** The envelope sender (RFC 5321 MAIL FROM); the address in `from` when absent. */
   envelopeFrom?: string;
+  dkim?: DkimProfile;
 }
 
 /** Credentials for one send, taken from the environment and never written anywhere. */
@@ -43,6 +54,23 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Secrets must not sit in the file: refuse the keys people would naturally use for them.
 const SECRET_KEYS = ['password', 'pass', 'token', 'accessToken', 'oauth2Token', 'secret'];
+const KEY_KEYS = ['privateKey', 'key', 'pem', 'privateKeyPem', ...SECRET_KEYS];
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+// RFC 6376 §3.1: a selector is one or more sub-domain labels (letters, digits, hyphens, dots between).
+const SELECTOR = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** A host name as the DNS takes it (RFC 1035 §2.3.1, letters-digits-hyphens labels); lower-cased, trailing dot dropped; undefined when it is not one. */
+export function normalizeDomain(input: string): string | undefined {
+  const d = input.trim().replace(/\.$/, '').toLowerCase();
+  if (d.length === 0 || d.length > 253 || !d.includes('.') || !d.split('.').every((l) => LABEL.test(l))) return undefined;
+  return d;
+}
+
+/** A DKIM selector (RFC 6376 §3.1), lower-cased; undefined when it is not one. */
+export function normalizeSelector(input: string): string | undefined {
+  const s = input.trim().toLowerCase();
+  return s.length > 0 && s.length <= 253 && SELECTOR.test(s) ? s : undefined;
+}
 
 function text(obj: Record<string, unknown>, key: string, where: string, required: true): string;
 function text(obj: Record<string, unknown>, key: string, where: string, required: false): string | undefined;
@@ -95,6 +123,23 @@ export function validateProfile(input: unknown, where = 'profile'): ProfileCheck
     if (passwordEnv && oauth2TokenEnv) throw new ProfileError(`${where}: auth takes either passwordEnv or oauth2TokenEnv, not both`);
     auth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : { user };
   }
+  let dkim: DkimProfile | undefined;
+  if (input.dkim !== undefined) {
+    const dw = `${where} dkim`;
+    if (!isObject(input.dkim)) throw new ProfileError(`${where}: "dkim" must be an object { domain, selector, privateKeyEnv }`);
+    for (const key of KEY_KEYS) {
+      if (key in input.dkim) throw new ProfileError(`${where}: dkim."${key}" is not allowed in a profile file; put the private key in an environment variable and name it in dkim.privateKeyEnv`);
+    }
+    const rawDomain = text(input.dkim, 'domain', dw, true);
+    const domain = normalizeDomain(rawDomain);
+    if (!domain) throw new ProfileError(`${dw}: "domain" must be a domain name (the d= of the signature), not "${rawDomain}"`);
+    const rawSelector = text(input.dkim, 'selector', dw, true);
+    const selector = normalizeSelector(rawSelector);
+    if (!selector) throw new ProfileError(`${dw}: "selector" must be letters, digits and hyphens, with dots between labels, not "${rawSelector}"`);
+    const privateKeyEnv = envName(input.dkim, 'privateKeyEnv', dw);
+    if (!privateKeyEnv) throw new ProfileError(`${dw}: "privateKeyEnv" must name the environment variable that holds the private key (PEM)`);
+    dkim = { domain, selector, privateKeyEnv };
+  }
   const warnings: string[] = [];
   if (security === 'none') {
     warnings.push(
@@ -106,7 +151,7 @@ export function validateProfile(input: unknown, where = 'profile'): ProfileCheck
   if ((security === 'tls' && port === 587) || (security === 'starttls' && port === 465)) {
     warnings.push(`profile "${name}": port ${port} usually speaks ${port === 465 ? 'implicit TLS ("tls")' : 'STARTTLS ("starttls")'}, not "${security}"; the connection may hang or fail.`);
   }
-  const profile: SmtpProfile = { name, host, port, security, from, ...(auth ? { auth } : {}), ...(envelopeFrom ? { envelopeFrom } : {}) };
+  const profile: SmtpProfile = { name, host, port, security, from, ...(auth ? { auth } : {}), ...(envelopeFrom ? { envelopeFrom } : {}), ...(dkim ? { dkim } : {}) };
   return { profile, warnings };
 }
 
@@ -143,4 +188,18 @@ export function secretsFromEnv(profile: SmtpProfile, env: NodeJS.ProcessEnv = pr
   const password = env[variable];
   if (!password) throw new ProfileError(`profile "${profile.name}": the password for ${auth.user} is read from $${variable}, which is not set`);
   return { password };
+}
+
+/**
+ * Reads a DKIM private key (PEM) from an environment variable; throws naming the variable when it is unset.
+ *
+ * .env files and CI secret stores often hold a PEM on one line with literal "\n" escapes: those are
+ * turned back into line breaks so the key parses.
+ */
+export function dkimKeyFromEnv(variable: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[variable];
+  if (!value || value.trim() === '') {
+    throw new ProfileError(`the DKIM private key is read from $${variable}, which is not set; set it to the key's PEM text (export ${variable}="$(cat key.pem)")`);
+  }
+  return !value.includes('\n') && value.includes('\\n') ? value.replace(/(?:\\r)?\\n/g, '\n') : value;
 }

@@ -4,15 +4,24 @@
  * Every send returns a result (never throws for a network or server problem): per recipient the
  * server's RCPT reply, the Message-ID, the queue id, timings and the SMTP transcript with
  * credentials redacted, and on failure a code and an explanation a consultant can act on.
+ *
+ * DKIM signing is done here with mailauth, not with nodemailer's `dkim` option: nodemailer 10 signs
+ * only rsa-sha256 and, given an Ed25519 key, sends the message unsigned without an error. The
+ * message is composed by nodemailer, signed, checked, and only then submitted byte for byte.
  */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { format } from 'node:util';
+import { dkimSign } from 'mailauth';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { getDomain } from 'tldts';
 import { assertConnectAllowed } from '../net/guard';
 import { htmlToText } from './html-text';
-import type { SmtpProfile, SmtpSecrets } from './profile';
+import { normalizeDomain, normalizeSelector, type SmtpProfile, type SmtpSecrets } from './profile';
 
 export interface TranscriptLine {
   /** C: client command, S: server reply, *: a note from the client library. */
@@ -44,6 +53,18 @@ export interface RecipientResult {
   explanation?: string;
 }
 
+/** What a DKIM signature on a sent message covers, read back from the DKIM-Signature header that was added. */
+export interface DkimSummary {
+  /** d= */
+  domain: string;
+  /** s= */
+  selector: string;
+  /** a=: rsa-sha256 or ed25519-sha256. */
+  algorithm: string;
+  /** h=: the header fields the signature covers, in signing order. */
+  headers: string[];
+}
+
 export interface SendResult {
   ok: boolean;
   profile: string;
@@ -57,6 +78,8 @@ export interface SendResult {
   transcript: TranscriptLine[];
   warnings: string[];
   error?: SendError;
+  /** Present when the message was DKIM-signed. */
+  dkim?: DkimSummary;
 }
 
 export interface ConnectionOptions {
@@ -75,6 +98,182 @@ export interface SendRequest extends ConnectionOptions {
   html: string;
   text?: string;
   headers?: Record<string, string>;
+  /** Sign the message with DKIM before it is submitted. */
+  dkim?: DkimRequest;
+}
+
+export interface DkimRequest {
+  /** The signing domain (d=). */
+  domain: string;
+  selector: string;
+  /** The private key as PEM (PKCS#8 or PKCS#1): RSA of at least 1024 bits, or Ed25519. */
+  privateKey: string;
+  /**
+   * The header fields to sign, as names or one colon-separated string; DEFAULT_DKIM_HEADERS when
+   * absent. From, and List-Unsubscribe and List-Unsubscribe-Post when the message has them, are
+   * always added.
+   */
+  headerFieldNames?: string[] | string;
+}
+
+/**
+ * The header fields signed unless the caller lists others.
+ *
+ * RFC 6376 §5.4.1's recommended set, plus List-Unsubscribe-Post: RFC 8058 §4 makes one-click
+ * unsubscribe count only when a DKIM signature covers both List-Unsubscribe and List-Unsubscribe-Post.
+ * Fields the message does not have are left out of h=.
+ */
+export const DEFAULT_DKIM_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
+  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help',
+  'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive',
+] as const;
+
+/** A PEM key is a few kilobytes; anything far larger is the wrong file. */
+const MAX_KEY_PEM = 64 * 1024;
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+
+/** A checked DKIM request, ready to sign with. */
+export interface DkimPlan {
+  domain: string;
+  selector: string;
+  algorithm: 'rsa-sha256' | 'ed25519-sha256';
+  /** RSA modulus bits, or 256 for Ed25519. */
+  keyBits: number;
+  headerList: string[];
+  privateKey: KeyObject;
+  warnings: string[];
+}
+
+const dkimError = (explanation: string): SendError => ({ code: 'EDKIM', kind: 'message', explanation });
+
+/** The domain of the header From address ("Name <a@b.example>" or "a@b.example"), lower-cased. */
+function fromDomainOf(from: string): string | undefined {
+  const m = /@([^@\s<>]+)>?\s*$/.exec(from);
+  return m?.[1] ? m[1].toLowerCase().replace(/\.$/, '') : undefined;
+}
+
+/** Reads the private key, saying in words what is wrong with one that will not do. */
+function readDkimKey(pem: string): { key: KeyObject; algorithm: DkimPlan['algorithm']; bits: number; warnings: string[] } | { error: SendError } {
+  const text = pem.trim();
+  if (text === '') return { error: dkimError('The DKIM private key is empty.') };
+  if (text.length > MAX_KEY_PEM) return { error: dkimError(`The DKIM private key is ${text.length} characters long; a PEM key is a few kilobytes. Check that the right file or variable was given.`) };
+  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text) || /-----BEGIN CERTIFICATE-----/.test(text)) {
+    return { error: dkimError('This is a public key or certificate, not a private key: signing needs the private half (-----BEGIN PRIVATE KEY-----); the public half is what goes in the DNS record.') };
+  }
+  if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
+    return { error: dkimError('The DKIM private key is not PEM text: it should start with -----BEGIN PRIVATE KEY----- (or -----BEGIN RSA PRIVATE KEY-----). deliverlab dkim-keygen makes one.') };
+  }
+  if (/ENCRYPTED/.test(text)) {
+    return { error: dkimError('The DKIM private key is encrypted with a passphrase, which is not supported: give the unencrypted key (keep it in the secret store or an environment variable, not in a plain file).') };
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: text, format: 'pem' });
+  } catch (err) {
+    return { error: dkimError(`The DKIM private key could not be read (${(err as Error).message}): the PEM text is damaged or incomplete. Copy the whole key, BEGIN and END lines included.`) };
+  }
+  if (key.asymmetricKeyType === 'ed25519') return { key, algorithm: 'ed25519-sha256', bits: 256, warnings: [] };
+  if (key.asymmetricKeyType === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    // RFC 8301 §3.2: verifiers MUST NOT accept RSA keys under 1024 bits; signers SHOULD use at least 2048.
+    if (bits < 1024) return { error: dkimError(`The DKIM key is RSA with ${bits} bits: receivers reject signatures made with keys under 1024 bits (RFC 8301 §3.2). Generate a 2048-bit key (deliverlab dkim-keygen) and publish its record.`) };
+    const warnings = bits < 2048 ? [`the DKIM key is RSA with ${bits} bits: RFC 8301 §3.2 asks for at least 2048, and some receivers treat shorter keys as weak. Move to a 2048-bit key.`] : [];
+    return { key, algorithm: 'rsa-sha256', bits, warnings };
+  }
+  const type = key.asymmetricKeyType ?? 'unknown';
+  const why =
+    type === 'ec'
+      ? 'DKIM has no ECDSA algorithm; RFC 8463 adds only Ed25519'
+      : type === 'rsa-pss'
+        ? 'DKIM signs with RSASSA-PKCS1-v1_5 (RFC 6376 §3.3.1), which an RSA-PSS key cannot do'
+        : 'DKIM signs with RSA (RFC 6376 §3.3) or Ed25519 (RFC 8463)';
+  return { error: dkimError(`The DKIM key is of type ${type}: ${why}. Use an RSA (2048 bits) or Ed25519 key.`) };
+}
+
+/**
+ * Checks a DKIM request before anything is sent: the key, d=, s=, the header list, and alignment with From.
+ *
+ * Returns the plan to sign with, or a SendError (code EDKIM, kind 'message') in words.
+ */
+export function checkDkim(dkim: DkimRequest, from: string, headers: Record<string, string> = {}): { plan: DkimPlan } | { error: SendError } {
+  const domain = normalizeDomain(dkim.domain);
+  if (!domain) return { error: dkimError(`The DKIM signing domain "${dkim.domain}" is not a domain name (d= must be a domain you publish the key under, e.g. example.com).`) };
+  const selector = normalizeSelector(dkim.selector);
+  if (!selector) return { error: dkimError(`The DKIM selector "${dkim.selector}" is not valid: use letters, digits and hyphens, with dots between labels (RFC 6376 §3.1).`) };
+  const key = readDkimKey(dkim.privateKey);
+  if ('error' in key) return key;
+
+  const requested = typeof dkim.headerFieldNames === 'string' ? dkim.headerFieldNames.split(':') : (dkim.headerFieldNames ?? [...DEFAULT_DKIM_HEADERS]);
+  const headerList: string[] = [];
+  const has = (name: string) => headerList.some((h) => h.toLowerCase() === name.toLowerCase());
+  for (const raw of requested) {
+    const name = raw.trim();
+    if (name === '') continue;
+    if (!FIELD_NAME.test(name)) return { error: dkimError(`"${name}" is not a header field name, so it cannot be signed.`) };
+    if (/^dkim-signature$/i.test(name)) return { error: dkimError('A DKIM signature cannot cover its own DKIM-Signature field (RFC 6376 §3.5, h=).') };
+    if (!has(name)) headerList.push(name);
+  }
+  // RFC 6376 §5.4: From MUST be signed.
+  if (!has('From')) headerList.unshift('From');
+  // RFC 8058 §4: one-click unsubscribe requires both fields under a valid DKIM signature.
+  for (const name of ['List-Unsubscribe', 'List-Unsubscribe-Post']) {
+    if (Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase()) && !has(name)) headerList.push(name);
+  }
+
+  const warnings = [...key.warnings];
+  const fromDomain = fromDomainOf(from);
+  if (fromDomain && fromDomain !== domain) {
+    const orgFrom = getDomain(fromDomain);
+    const orgD = getDomain(domain);
+    // RFC 7489 §3.1.1: relaxed alignment (the default) needs the same organizational domain.
+    if (!orgFrom || !orgD || orgFrom !== orgD) {
+      warnings.push(
+        `the DKIM signing domain d=${domain} does not align with the From domain ${fromDomain}: DMARC passes on DKIM only when d= is the From domain or shares its organizational domain (RFC 7489 §3.1.1), so this signature cannot make DMARC pass. Sign with d=${orgFrom ?? fromDomain}, or send From an address at ${domain}.`,
+      );
+    }
+  }
+  return { plan: { domain, selector, algorithm: key.algorithm, keyBits: key.bits, headerList, privateKey: key.key, warnings } };
+}
+
+/** Reads d=, s=, a= and h= back from a DKIM-Signature header (RFC 6376 §3.5). */
+export function summarizeSignature(header: string): DkimSummary {
+  const value = header.replace(/\r?\n[ \t]+/g, ' ').replace(/^DKIM-Signature:\s*/i, '');
+  const tags = new Map<string, string>();
+  for (const part of value.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) tags.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  return {
+    domain: tags.get('d') ?? '',
+    selector: tags.get('s') ?? '',
+    algorithm: tags.get('a') ?? '',
+    headers: (tags.get('h') ?? '').split(':').map((h) => h.trim()).filter(Boolean),
+  };
+}
+
+/** Composes the message as nodemailer would send it, then signs it; the raw bytes and what the signature covers. */
+async function composeSigned(mail: Mail.Options, plan: DkimPlan): Promise<{ raw: Buffer; messageId: string; summary: DkimSummary } | { error: SendError }> {
+  const node = new MailComposer(mail).compile();
+  const raw = await node.build();
+  const messageId = node.messageId();
+  const key = {
+    signingDomain: plan.domain,
+    selector: plan.selector,
+    privateKey: plan.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    algorithm: plan.algorithm,
+    // relaxed/relaxed survives the re-folding and whitespace changes relays make (RFC 6376 §3.4).
+    canonicalization: 'relaxed/relaxed',
+  };
+  // mailauth signs one signature per signatureData entry (the top-level key fields alone sign nothing).
+  // strict: refuse anything a verifier might not accept, rather than send a signature that fails.
+  const signed = await dkimSign(raw, { ...key, headerList: plan.headerList, strict: true, signatureData: [key] });
+  const failure = signed.errors[0];
+  if (failure || !signed.signatures) {
+    return { error: dkimError(`The message could not be DKIM-signed (${failure ? `${failure.err.code ?? 'error'}: ${failure.err.message}` : 'no signature was produced'}); nothing was sent.`) };
+  }
+  return { raw: Buffer.concat([Buffer.from(signed.signatures, 'latin1'), raw]), messageId, summary: summarizeSignature(signed.signatures) };
 }
 
 /** Extracts Postfix's (or a look-alike's) queue id from the final DATA reply. */
@@ -300,27 +499,43 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
     error,
   });
   if (req.to.length === 0) return fail({ code: 'EENVELOPE', kind: 'rejected', explanation: 'No recipients were given.' });
+  const envelopeFrom = req.profile.envelopeFrom ?? /<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(req.profile.from)?.[1] ?? req.profile.from;
+  const envelope = { from: envelopeFrom, to: req.to };
+  const mail: Mail.Options = {
+    from: req.profile.from,
+    to: req.to,
+    subject: req.subject,
+    html: req.html,
+    text: req.text ?? htmlToText(req.html),
+    headers: req.headers ?? {},
+  };
+  // DKIM is checked and applied before any connection: a bad key must not cost a half-made send.
+  let outgoing: Mail.Options = { ...mail, envelope };
+  let signedId: string | undefined;
+  let dkim: DkimSummary | undefined;
+  if (req.dkim) {
+    const checked = checkDkim(req.dkim, req.profile.from, req.headers ?? {});
+    if ('error' in checked) return fail(checked.error);
+    warnings.push(...checked.plan.warnings);
+    let signed: Awaited<ReturnType<typeof composeSigned>>;
+    try {
+      signed = await composeSigned(mail, checked.plan);
+    } catch (err) {
+      return fail(dkimError(`The message could not be composed and signed (${(err as Error).message}); nothing was sent.`));
+    }
+    if ('error' in signed) return fail(signed.error);
+    outgoing = { envelope, raw: signed.raw };
+    signedId = signed.messageId;
+    dkim = signed.summary;
+  }
   try {
     await guardHost(req.profile.host, req.timeoutMs);
   } catch (err) {
     return fail(explainError(err, req.profile));
   }
   const transport = nodemailer.createTransport(transportOptions(req.profile, req.secrets, req, logger));
-  const envelopeFrom = req.profile.envelopeFrom ?? /<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(req.profile.from)?.[1] ?? req.profile.from;
   try {
-    const info = await withDeadline(
-      transport,
-      req.timeoutMs,
-      transport.sendMail({
-        from: req.profile.from,
-        to: req.to,
-        envelope: { from: envelopeFrom, to: req.to },
-        subject: req.subject,
-        html: req.html,
-        text: req.text ?? htmlToText(req.html),
-        headers: req.headers ?? {},
-      }),
-    );
+    const info = await withDeadline(transport, req.timeoutMs, transport.sendMail(outgoing));
     const totalMs = Date.now() - t0;
     const replies = rcptReplies(logger.lines);
     const rejectedErrors = (info as { rejectedErrors?: { recipient?: string; response?: string; responseCode?: number }[] }).rejectedErrors ?? [];
@@ -336,15 +551,18 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
     return {
       ...base,
       ok: recipients.every((r) => r.status === 'accepted'),
-      messageId: info.messageId,
+      // For a raw (signed) message nodemailer reports an id of its own making, not the one in the message.
+      messageId: signedId ?? info.messageId,
       ...(queueId ? { queueId } : {}),
       response: info.response,
       recipients,
       timings: { startedAt, totalMs, acceptedMs: totalMs },
+      ...(dkim ? { dkim } : {}),
     };
   } catch (err) {
     const error = explainError(err, req.profile);
     const result = fail(error);
+    if (dkim) result.dkim = dkim;
     if (error.kind === 'rejected' || error.kind === 'message') {
       // Every recipient refused (nodemailer throws), or the message refused after DATA: say per recipient what the server said.
       const replies = rcptReplies(logger.lines);

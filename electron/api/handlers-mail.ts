@@ -1,0 +1,303 @@
+/**
+ * The operations for test sends and inbox placement: SMTP profiles, seeds, secrets, sends, runs.
+ *
+ * Secrets never cross the transport towards the renderer: they come in once (smtp.save,
+ * seeds.save, dkim.save-key), go to the secret store, and are read back only here, at the moment
+ * a connection needs them. A profile or seed may instead name an environment variable (the only
+ * way under `deliverlab serve`, which has no keychain).
+ */
+import { HistoryError, type HistoryStore } from '../core/history/store';
+import { validateProfile, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
+import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
+import { testSeed } from '../core/placement/imap';
+import { runPlacement } from '../core/placement/run';
+import { placementRecorder } from '../core/placement/record';
+import type { Seed, SeedSecrets } from '../core/placement/types';
+import { secretKey, SecretStoreError, type SecretStore } from '../core/secrets';
+import { ApiError } from './errors';
+import type { EventName } from './names';
+import type { EventPayload, OpParsed, OpResult, SecretSource, StoredProfile, StoredSeed } from './operations';
+
+export interface MailContext {
+  store: HistoryStore | null;
+  secrets: SecretStore;
+  /** Where passwordEnv / oauth2TokenEnv are read: the process environment. */
+  env: NodeJS.ProcessEnv;
+  /** Extra trusted CA certificates (PEM) for SMTP and IMAP, e.g. a test lab's (serve --ca-file). */
+  ca?: string[];
+  /** The deadline of each network step. */
+  timeoutMs: number;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+}
+
+export type MailOperation =
+  | 'smtp.list'
+  | 'smtp.save'
+  | 'smtp.delete'
+  | 'smtp.test'
+  | 'seeds.list'
+  | 'seeds.save'
+  | 'seeds.delete'
+  | 'seeds.test'
+  | 'secrets.status'
+  | 'dkim.save-key'
+  | 'send.run'
+  | 'send.list'
+  | 'send.get'
+  | 'placement.run'
+  | 'placement.cancel'
+  | 'placement.list'
+  | 'placement.get'
+  | 'placement.delete'
+  | 'placement.trend';
+
+type MailHandlers = { [N in MailOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
+
+type AuthLike = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string };
+
+/** Which secret an auth block needs and where it comes from. */
+function secretSource(auth: AuthLike | undefined, key: string, ctx: MailContext): SecretSource {
+  if (!auth) return 'none';
+  const variable = 'oauth2TokenEnv' in auth ? auth.oauth2TokenEnv : auth.passwordEnv;
+  if (variable) return ctx.env[variable] ? 'env' : 'missing';
+  return ctx.secrets.has(key) ? 'stored' : 'missing';
+}
+
+/** The secret for an auth block, from its environment variable or the secret store; explains what is missing. */
+function readSecret(auth: AuthLike | undefined, key: string, what: string, ctx: MailContext): { password?: string; oauth2Token?: string } {
+  if (!auth) return {};
+  const oauth = 'oauth2TokenEnv' in auth;
+  const variable = oauth ? auth.oauth2TokenEnv : auth.passwordEnv;
+  const kind = oauth ? 'OAuth2 access token' : 'password';
+  if (variable) {
+    const value = ctx.env[variable];
+    if (!value) throw new ApiError('invalid-input', `${what}: the ${kind} for ${auth.user} is read from the environment variable ${variable}, which is not set for this process.`);
+    return oauth ? { oauth2Token: value } : { password: value };
+  }
+  const value = ctx.secrets.get(key);
+  if (!value) {
+    const status = ctx.secrets.status();
+    throw new ApiError(
+      'invalid-input',
+      status.available
+        ? `${what}: no ${kind} is saved for ${auth.user}. Save the ${what.startsWith('seed') ? 'seed' : 'profile'} again with its ${kind}.`
+        : `${what}: no ${kind} is saved for ${auth.user}, and none can be: ${status.reason ?? 'the secret store is unavailable'}`,
+    );
+  }
+  return oauth ? { oauth2Token: value } : { password: value };
+}
+
+function storeSecret(ctx: MailContext, key: string, value: string): void {
+  try {
+    ctx.secrets.set(key, value);
+  } catch (err) {
+    if (err instanceof SecretStoreError) throw new ApiError('invalid-input', `The secret was not saved: ${err.message}`);
+    throw err;
+  }
+}
+
+export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll(): void } {
+  const running = new Map<string, AbortController>();
+
+  const needStore = (what: string): HistoryStore => {
+    if (!ctx.store) throw new ApiError('invalid-input', `History is off (--no-history), so ${what} cannot be kept.`);
+    return ctx.store;
+  };
+  const profileNamed = (name: string): SmtpProfile => {
+    const profile = ctx.store?.listProfiles().find((p) => p.name === name);
+    if (!profile) throw new ApiError('not-found', `There is no SMTP profile named "${name}".`);
+    return profile;
+  };
+  const seedNamed = (name: string): Seed => {
+    const seed = ctx.store?.listSeeds().find((s) => s.name === name);
+    if (!seed) throw new ApiError('not-found', `There is no seed mailbox named "${name}".`);
+    return seed;
+  };
+  const profileSecrets = (p: SmtpProfile): SmtpSecrets => readSecret(p.auth, secretKey.smtp(p.name), `profile "${p.name}"`, ctx);
+  const seedSecrets = (s: Seed): SeedSecrets => readSecret(s.auth, secretKey.seed(s.name), `seed "${s.name}"`, ctx);
+  const storedProfile = (profile: SmtpProfile, warnings: string[] = []): StoredProfile => ({ profile, secret: secretSource(profile.auth, secretKey.smtp(profile.name), ctx), warnings });
+  const storedSeed = (seed: Seed, warnings: string[] = []): StoredSeed => ({ seed, secret: secretSource(seed.auth, secretKey.seed(seed.name), ctx), warnings });
+  const conn = () => ({ timeoutMs: ctx.timeoutMs, ...(ctx.ca ? { ca: ctx.ca } : {}) });
+
+  const dkimFor = (dkim: { domain: string; selector: string } | undefined): SendRequest['dkim'] => {
+    if (!dkim) return undefined;
+    const privateKey = ctx.secrets.get(secretKey.dkim(dkim.domain, dkim.selector));
+    if (!privateKey) {
+      throw new ApiError('invalid-input', `No DKIM key is saved for ${dkim.selector}._domainkey.${dkim.domain}: generate one (DKIM keys) or paste yours, and save it for test sends.`);
+    }
+    return { domain: dkim.domain, selector: dkim.selector, privateKey };
+  };
+
+  const invalid = (err: unknown): never => {
+    throw new ApiError('invalid-input', (err as Error).message);
+  };
+
+  return {
+    'smtp.list': () => ({ profiles: (ctx.store?.listProfiles() ?? []).map((p) => storedProfile(p)) }),
+    'smtp.save': ({ profile: input, secret }) => {
+      const store = needStore('SMTP profiles');
+      let checked: ReturnType<typeof validateProfile>;
+      try {
+        // Validates first, without writing: a profile carrying a secret is refused here, with words.
+        checked = validateProfile(input);
+      } catch (err) {
+        return invalid(err);
+      }
+      const { profile } = checked;
+      const usesStore = profile.auth && !('oauth2TokenEnv' in profile.auth) && !profile.auth.passwordEnv;
+      if (secret !== undefined) {
+        if (!profile.auth) throw new ApiError('invalid-input', `profile "${profile.name}" has no login (auth), so it takes no password.`);
+        if (!usesStore) throw new ApiError('invalid-input', `profile "${profile.name}" reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
+      }
+      let saved: ReturnType<HistoryStore['saveProfile']>;
+      try {
+        saved = store.saveProfile(input);
+      } catch (err) {
+        return invalid(err);
+      }
+      // The secret after the profile: a refused secret must not leave a profile that looks complete.
+      if (secret !== undefined) storeSecret(ctx, secretKey.smtp(profile.name), secret);
+      return storedProfile(saved.profile, saved.warnings);
+    },
+    'smtp.delete': ({ name }) => {
+      // Deleting the profile deletes its stored secret in the same transaction.
+      return { deleted: ctx.store?.deleteProfile(name) ?? false };
+    },
+    'smtp.test': async ({ name }) => {
+      const profile = profileNamed(name);
+      const { warnings } = validateProfile(profile);
+      return testConnection(profile, profileSecrets(profile), { ...conn(), warnings });
+    },
+    'seeds.list': () => ({ seeds: (ctx.store?.listSeeds() ?? []).map((s) => storedSeed(s)) }),
+    'seeds.save': ({ seed: input, secret }) => {
+      const store = needStore('seed mailboxes');
+      let saved: ReturnType<HistoryStore['saveSeed']>;
+      const fits = (seed: Seed) => {
+        const usesStore = !('oauth2TokenEnv' in seed.auth) && !seed.auth.passwordEnv;
+        if (secret !== undefined && !usesStore) throw new ApiError('invalid-input', `seed "${seed.name}" reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
+      };
+      try {
+        saved = store.saveSeed(input);
+      } catch (err) {
+        return invalid(err);
+      }
+      try {
+        fits(saved.seed);
+        if (secret !== undefined) storeSecret(ctx, secretKey.seed(saved.seed.name), secret);
+      } catch (err) {
+        store.deleteSeed(saved.seed.name);
+        throw err;
+      }
+      return storedSeed(saved.seed, saved.warnings);
+    },
+    'seeds.delete': ({ name }) => {
+      return { deleted: ctx.store?.deleteSeed(name) ?? false };
+    },
+    'seeds.test': async ({ name }) => {
+      const seed = seedNamed(name);
+      return testSeed(seed, seedSecrets(seed), conn());
+    },
+    'secrets.status': () => ctx.secrets.status(),
+    'dkim.save-key': ({ domain, selector, privateKey }) => {
+      // Refuse a key the signer would refuse, now rather than at the first send.
+      const check = checkDkim({ domain, selector, privateKey }, `test@${domain}`);
+      if ('error' in check) throw new ApiError('invalid-input', check.error.explanation);
+      const key = secretKey.dkim(domain, selector);
+      storeSecret(ctx, key, privateKey);
+      return { saved: true, key: `${selector}._domainkey.${domain}` };
+    },
+    'send.run': async ({ profile: name, to, subject, html, text, headers, dkim }) => {
+      const profile = profileNamed(name);
+      const { warnings } = validateProfile(profile);
+      const result = await sendTest({
+        profile,
+        secrets: profileSecrets(profile),
+        to,
+        subject,
+        html,
+        ...(text !== undefined ? { text } : {}),
+        ...(headers ? { headers } : {}),
+        ...(dkim ? { dkim: dkimFor(dkim) } : {}),
+        ...conn(),
+        warnings,
+      });
+      const record = { ...result, id: null as number | null, subject };
+      if (ctx.store) {
+        try {
+          record.id = ctx.store.saveSend(result, subject);
+        } catch (err) {
+          if (!(err instanceof HistoryError)) throw err;
+          return { ...record, historyError: err.message };
+        }
+      }
+      return record;
+    },
+    'send.list': (page) => ctx.store?.listSends(page) ?? { items: [], total: 0 },
+    'send.get': ({ id }) => {
+      const found = ctx.store?.getSend(id);
+      if (!found) throw new ApiError('not-found', `There is no test send #${id} in history.`);
+      return found;
+    },
+    'placement.run': async ({ profile: name, subject, html, text, headers, dkim, seeds: names, deadlineMs, cleanup, runId }) => {
+      const profile = profileNamed(name);
+      const { warnings } = validateProfile(profile);
+      const all = ctx.store?.listSeeds() ?? [];
+      const chosen = names ? names.map(seedNamed) : all;
+      if (chosen.length === 0) throw new ApiError('invalid-input', 'There are no seed mailboxes yet: add at least one under Seeds.');
+      const seeds = chosen.map((seed) => ({ seed, secrets: seedSecrets(seed) }));
+      const smtpSecrets = profileSecrets(profile);
+      const signing = dkimFor(dkim);
+      const controller = new AbortController();
+      const record = ctx.store ? placementRecorder(ctx.store) : null;
+      let token: string | undefined;
+      const run = await runPlacement({
+        profile,
+        smtpSecrets,
+        seeds,
+        subject,
+        html,
+        ...(text !== undefined ? { text } : {}),
+        ...(headers ? { headers } : {}),
+        ...(signing ? { dkim: signing } : {}),
+        ...(deadlineMs ? { deadlineMs } : {}),
+        cleanup,
+        timeoutMs: ctx.timeoutMs,
+        ...(ctx.ca ? { ca: ctx.ca } : {}),
+        warnings,
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'started') {
+            token = event.token;
+            running.set(event.token, controller);
+          }
+          record?.(event);
+          ctx.emit('placement.progress', { ...event, ...(runId ? { runId } : {}) });
+        },
+      }).finally(() => {
+        if (token) running.delete(token);
+      });
+      if (record) {
+        run.id = record.id() ?? undefined;
+        const problem = record.error();
+        if (problem) run.warnings.push(`Not fully kept in history: ${problem}`);
+      }
+      return run;
+    },
+    'placement.cancel': ({ token }) => {
+      const controller = running.get(token);
+      controller?.abort();
+      return { cancelled: Boolean(controller) };
+    },
+    'placement.list': (page) => ctx.store?.listPlacements(page) ?? { items: [], total: 0 },
+    'placement.get': ({ id }) => {
+      const run = ctx.store?.getPlacement(id);
+      if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
+      return run;
+    },
+    'placement.delete': ({ id }) => ({ deleted: ctx.store?.deletePlacement(id) ?? false }),
+    'placement.trend': (query) => ({ series: ctx.store?.placementTrend(query) ?? [] }),
+    cancelAll() {
+      for (const controller of running.values()) controller.abort();
+    },
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * `deliverlab placement`: send a test to seed mailboxes and report where every copy landed.
+ *
+ * Reads an SMTP profile file and a seed file (JSON; no secrets in either: each names the environment
+ * variable its password or token comes from). Each seed's line is printed the moment it settles;
+ * the run is written to history as it goes, so an interrupted run keeps what it saw.
+ *
+ * Exit codes: 0 every seed reported a copy outside spam, 1 any copy went to spam or is missing,
+ * 2 a usage or operational error (the send failed, a seed could not be watched).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { HistoryError, HistoryStore } from '../core/history/store';
+import { defaultDbPath } from '../core/paths';
+import { parseProfileFile, ProfileError } from '../core/send/profile';
+import { checkDkim } from '../core/send/send';
+import { parseSeedFile, SeedError, seedSecretsFromEnv } from '../core/placement/seeds';
+import { DEFAULT_DEADLINE_MS, runPlacement } from '../core/placement/run';
+import { placementRecorder } from '../core/placement/record';
+import type { PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
+import { PromptAbortedError, secretOrPrompt, type PromptIo } from './prompt';
+import { dkimRequest, parseHeaderFlag, resolveSecrets, SendUsageError } from './send';
+
+export interface PlacementIo extends PromptIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Resolves when the user asks to stop (Ctrl+C): the run is cancelled and reported as far as it got. */
+  stopSignal?: Promise<void>;
+}
+
+export const PLACEMENT_HELP = `Usage:
+  deliverlab placement --profile smtp.json [--profile-name N] --seeds seeds.json [--seed NAME]...
+                       --subject S --html FILE [--text FILE] [--header 'Name: value']...
+                       [--dkim-domain D --dkim-selector S (--dkim-key-env VAR | --dkim-key-file PEM)]
+                       [--deadline 10m] [--poll MS] [--cleanup] [--ca-file PEM]... [--timeout MS]
+                       [--json] [--db PATH | --no-history]
+
+Sends one test message, carrying a fresh token in the X-Deliverlab-Token header and the subject, to
+every seed mailbox, then watches all seeds at once over IMAP (IDLE on INBOX, searches of Junk and the
+other folders; Gmail's tabs through X-GM-EXT-1). Each seed ends as inbox, category:<tab>, spam,
+folder:<name>, missing (nothing before the deadline) or error.
+
+The seed file (JSON, one seed or a list) holds name, address, provider (gmail | outlook | yahoo |
+icloud | other), host, port, security (tls | starttls | none), auth { user, passwordEnv } or
+{ user, oauth2TokenEnv }, and optionally folders { junk: "Spam", ... } to override detected roles.
+Passwords come from the environment variables the files name (never put them in the files); when one
+is not set and the terminal is interactive, it is asked for without echo. DKIM flags work as for send.
+
+--deadline  how long to wait for each copy after the send: 90s, 10m, or milliseconds (default 10m).
+--cleanup   delete the probe copies from the seeds afterwards.
+--json      print the whole run as one JSON object at the end.
+
+Exit codes: 0 every copy arrived outside spam, 1 a copy went to spam or is missing, 2 an error.`;
+
+class PlacementUsageError extends Error {}
+
+/** A seed's password or token: from its variable, else asked for on a terminal. */
+async function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo): Promise<SeedSecrets> {
+  const oauth = 'oauth2TokenEnv' in seed.auth;
+  const value = await secretOrPrompt(
+    () => {
+      const found = seedSecretsFromEnv(seed, env);
+      return (oauth ? found.oauth2Token : found.password) as string;
+    },
+    `${oauth ? 'OAuth2 access token' : 'Password'} for seed ${seed.name} (${seed.auth.user}): `,
+    io,
+  );
+  return oauth ? { oauth2Token: value } : { password: value };
+}
+
+const line = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);
+
+function readText(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new PlacementUsageError(`--${flag}: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** "90s", "10m", "1h" or plain milliseconds. */
+export function parseDuration(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
+  if (!m) throw new PlacementUsageError(`--${flag} takes a duration like 90s, 10m or 600000 (milliseconds), not "${text}".`);
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const ms = Math.round(Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[unit]!);
+  if (ms < 1000 || ms > 3_600_000) throw new PlacementUsageError(`--${flag} must be between 1 s and 1 h, got ${text}.`);
+  return ms;
+}
+
+const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`);
+
+function outcomeLine(o: SeedOutcome): string {
+  const where = o.detection ? `${seconds(o.detection.latencyMs).padStart(7)}  ${o.detection.folder}` : o.error ? `  ${o.error.kind}: ${o.error.explanation}` : '';
+  return `  ${o.placement.padEnd(20)} ${o.seed.padEnd(14)} ${o.address.padEnd(28)}${where}`;
+}
+
+/** The exit code a run earns: 2 when a seed or the send failed, 1 when a copy is in spam or missing, else 0. */
+export function placementExitCode(run: PlacementRun): number {
+  if (run.status !== 'done' || run.seeds.some((s) => s.placement === 'error')) return 2;
+  if (run.seeds.some((s) => s.placement === 'spam' || s.placement === 'missing')) return 1;
+  return 0;
+}
+
+function summaryLine(run: PlacementRun): string {
+  const parts = Object.entries(run.summary.counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([placement, n]) => `${placement} ${n} (${Math.round((run.summary.share[placement] ?? 0) * 100)} %)`);
+  const latency = run.summary.medianLatencyMs === null ? '' : ` · median ${seconds(run.summary.medianLatencyMs)} · worst ${seconds(run.summary.worstLatencyMs)}`;
+  return `Summary: ${parts.join(', ')}${latency}`;
+}
+
+export async function placementCommand(args: string[], io: PlacementIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let store: HistoryStore | null = null;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          profile: { type: 'string' },
+          'profile-name': { type: 'string' },
+          seeds: { type: 'string' },
+          seed: { type: 'string', multiple: true },
+          subject: { type: 'string' },
+          html: { type: 'string' },
+          text: { type: 'string' },
+          header: { type: 'string', multiple: true },
+          deadline: { type: 'string' },
+          poll: { type: 'string' },
+          cleanup: { type: 'boolean' },
+          'ca-file': { type: 'string', multiple: true },
+          timeout: { type: 'string' },
+          json: { type: 'boolean' },
+          'dkim-domain': { type: 'string' },
+          'dkim-selector': { type: 'string' },
+          'dkim-key-env': { type: 'string' },
+          'dkim-key-file': { type: 'string' },
+          'no-dkim': { type: 'boolean' },
+          db: { type: 'string' },
+          'no-history': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (err) {
+      throw new PlacementUsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+    }
+    const v = parsed.values;
+    if (v.help) {
+      line(io.stdout, PLACEMENT_HELP);
+      return 0;
+    }
+    if (!v.profile) throw new PlacementUsageError('--profile smtp.json is required.');
+    if (!v.seeds) throw new PlacementUsageError('--seeds seeds.json is required.');
+    if (!v.subject) throw new PlacementUsageError('--subject is required.');
+    if (/[\r\n]/.test(v.subject)) throw new PlacementUsageError('--subject may not contain line breaks.');
+    if (!v.html) throw new PlacementUsageError('--html file.html is required.');
+    if (v.db && v['no-history']) throw new PlacementUsageError('--db and --no-history cannot be used together.');
+    const { profile, warnings } = parseProfileFile(readText('profile', v.profile), v['profile-name']);
+    const seedFile = parseSeedFile(readText('seeds', v.seeds));
+    let seeds = seedFile.seeds;
+    if (v.seed?.length) {
+      const wanted = v.seed.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      for (const name of wanted) if (!seeds.some((s) => s.name === name)) throw new PlacementUsageError(`--seed: the seed file has no seed named "${name}"; it has ${seeds.map((s) => s.name).join(', ')}.`);
+      seeds = seeds.filter((s) => wanted.includes(s.name));
+    }
+    const deadlineMs = v.deadline === undefined ? DEFAULT_DEADLINE_MS : parseDuration('deadline', v.deadline);
+    const pollMs = v.poll === undefined ? undefined : Number(v.poll);
+    if (pollMs !== undefined && (!Number.isInteger(pollMs) || pollMs < 200 || pollMs > 60_000)) throw new PlacementUsageError('--poll takes milliseconds from 200 to 60000.');
+    const timeoutMs = v.timeout === undefined ? 15_000 : Number(v.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) throw new PlacementUsageError('--timeout takes milliseconds from 100 to 120000.');
+    const ca = (v['ca-file'] ?? []).map((f) => readText('ca-file', f));
+    const html = readText('html', v.html);
+    const text = v.text ? readText('text', v.text) : undefined;
+    const headers = Object.fromEntries((v.header ?? []).map(parseHeaderFlag));
+
+    // The DKIM key and every secret before anything connects: a missing variable is a usage error,
+    // not a failed seed, and a bad key is refused before a single seed logs in.
+    const dkim = dkimRequest(v, profile, env);
+    if (dkim) {
+      const check = checkDkim(dkim, profile.from, headers);
+      if ('error' in check) throw new PlacementUsageError(check.error.explanation);
+    }
+    const smtpSecrets = await resolveSecrets(profile, env, io);
+    const withSecrets: { seed: Seed; secrets: SeedSecrets }[] = [];
+    for (const seed of seeds) withSecrets.push({ seed, secrets: await seedSecrets(seed, env, io) });
+
+    if (!v['no-history']) store = HistoryStore.open(v.db ?? defaultDbPath());
+    const record = store ? placementRecorder(store) : null;
+    const controller = new AbortController();
+    void io.stopSignal?.then(() => controller.abort());
+
+    for (const w of [...warnings, ...seedFile.warnings]) line(io.stderr, `warning: ${w}`);
+    const onEvent = (event: PlacementEvent) => {
+      record?.(event);
+      if (v.json) return;
+      if (event.type === 'started') {
+        line(io.stdout, `Placement ${event.token} · ${event.seeds.length} seed${event.seeds.length === 1 ? '' : 's'} · deadline ${seconds(deadlineMs)}`);
+      } else if (event.type === 'sent') {
+        const s = event.send;
+        const accepted = s.recipients.filter((r) => r.status === 'accepted').length;
+        line(io.stdout, s.error && accepted === 0 ? `send FAILED: ${s.error.explanation}` : `sent via ${s.profile}: ${accepted} of ${s.recipients.length} accepted${s.queueId ? `, queue id ${s.queueId}` : ''} (${s.timings.totalMs} ms)`);
+      } else if (event.type === 'seed' && ['found', 'missing', 'error'].includes(event.outcome.state)) {
+        line(io.stdout, outcomeLine(event.outcome));
+      }
+    };
+    const run = await runPlacement({
+      profile,
+      smtpSecrets,
+      seeds: withSecrets,
+      subject: v.subject,
+      html,
+      ...(text !== undefined ? { text } : {}),
+      headers,
+      ...(dkim ? { dkim } : {}),
+      deadlineMs,
+      cleanup: Boolean(v.cleanup),
+      timeoutMs,
+      ...(pollMs ? { pollMs } : {}),
+      ...(ca.length ? { ca } : {}),
+      warnings: [...warnings, ...seedFile.warnings],
+      signal: controller.signal,
+      onEvent,
+    });
+    if (record) {
+      run.id = record.id() ?? undefined;
+      const problem = record.error();
+      if (problem) run.warnings.push(`Not fully kept in history: ${problem}`);
+    }
+    if (v.json) line(io.stdout, JSON.stringify(run));
+    else {
+      line(io.stdout, summaryLine(run));
+      if (run.cleanup) line(io.stdout, `Clean-up: ${Object.entries(run.cleanup).map(([seed, r]) => `${seed} ${r}`).join(', ')}`);
+      if (run.id) line(io.stdout, `Stored in history as placement #${run.id}.`);
+      for (const w of run.warnings.filter((w) => w.startsWith('Not fully kept'))) line(io.stderr, `warning: ${w}`);
+    }
+    return placementExitCode(run);
+  } catch (err) {
+    if (err instanceof PlacementUsageError || err instanceof SendUsageError || err instanceof ProfileError || err instanceof SeedError || err instanceof HistoryError || err instanceof PromptAbortedError) {
+      line(io.stderr, `deliverlab placement: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    store?.close();
+  }
+}

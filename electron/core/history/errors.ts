@@ -1,0 +1,14 @@
+/**
+ * The history's error, in a module of its own.
+ *
+ * store.ts and the modules it delegates to (placements.ts) both throw it; keeping it here spares
+ * them a circular import.
+ */
+
+/** A problem with the history file itself: unreadable, from a newer version, or the disk is full. */
+export class HistoryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HistoryError';
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * IMAP connections to seed mailboxes (imapflow), with deadlines, and "test connection".
+ *
+ * Every step has a deadline: imapflow's own connect/greeting/socket timeouts, and an overall one
+ * around connect + login, because a server that accepts TCP and then never answers LOGIN would
+ * otherwise hold a seed for minutes. Errors come back as an ImapErrorInfo in words, never thrown.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
+import { assertConnectAllowed } from '../net/guard';
+import { detectFolderRoles, otherFolders } from './folders';
+import type { ImapErrorInfo, Seed, SeedSecrets, SeedTestResult } from './types';
+
+export interface ImapConnectOptions {
+  /** Deadline for each step (connect, greeting, a command), in ms. */
+  timeoutMs: number;
+  /** Extra trusted CA certificates (PEM), e.g. a test lab's. */
+  ca?: string[];
+  /** The TLS server name, when `seed.host` is an IP address or differs from the certificate's name. */
+  servername?: string;
+}
+
+export interface ClientTuning {
+  /** Ms of quiet before imapflow enters IDLE by itself. */
+  autoIdleDelay?: number;
+  disableAutoIdle?: boolean;
+}
+
+/** Rejects with code ETIMEDOUT after `ms`; the timer never keeps the process alive. */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`${what} got no answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** The loopback-only guard (tests): resolve the host and refuse anything beyond 127.0.0.0/8 and ::1. */
+async function guardHost(host: string, timeoutMs: number): Promise<void> {
+  if (process.env.DELIVERLAB_LOOPBACK_ONLY !== '1') return;
+  if (isIP(host)) return assertConnectAllowed(host);
+  const addresses = await withTimeout(lookup(host, { all: true }), timeoutMs, `resolving ${host}`).catch((err: unknown) => {
+    throw Object.assign(new Error(`resolving ${host} failed: ${(err as Error).message}`), { code: 'EDNS' });
+  });
+  for (const a of addresses) assertConnectAllowed(a.address);
+}
+
+export function imapOptions(seed: Seed, secrets: SeedSecrets, opts: ImapConnectOptions, tuning: ClientTuning = {}): ImapFlowOptions {
+  const oauth = 'oauth2TokenEnv' in seed.auth;
+  return {
+    host: seed.host,
+    port: seed.port,
+    secure: seed.security === 'tls',
+    // 'starttls' must never fall back to clear text when the server does not offer STARTTLS.
+    doSTARTTLS: seed.security === 'starttls' ? true : seed.security === 'none' ? false : undefined,
+    ...(opts.servername ? { servername: opts.servername } : {}),
+    auth: oauth ? { user: seed.auth.user, accessToken: secrets.oauth2Token ?? '' } : { user: seed.auth.user, pass: secrets.password ?? '' },
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(opts.ca?.length ? { ca: opts.ca } : {}), ...(opts.servername ? { servername: opts.servername } : {}) },
+    logger: false,
+    connectionTimeout: opts.timeoutMs,
+    greetingTimeout: opts.timeoutMs,
+    // Longer than the greeting timeout, so a port that never greets (implicit TLS spoken to a
+    // STARTTLS client) is reported as such and not as a generic socket timeout.
+    socketTimeout: Math.round(opts.timeoutMs * 1.5),
+    // Probes are small; COMPRESS only costs CPU with forty connections open.
+    disableCompression: true,
+    ...(tuning.autoIdleDelay !== undefined ? { autoIdleDelay: tuning.autoIdleDelay } : {}),
+    ...(tuning.disableAutoIdle ? { disableAutoIdle: true } : {}),
+  };
+}
+
+/**
+ * Connects and logs in, within 2 × timeoutMs overall; closes the client on any failure.
+ *
+ * Throws the raw error (give it to explainImapError); `onClient` sees the client before connect so a
+ * caller that is stopped meanwhile can close it.
+ */
+export async function connectImap(seed: Seed, secrets: SeedSecrets, opts: ImapConnectOptions, tuning: ClientTuning = {}, onClient?: (c: ImapFlow) => void): Promise<ImapFlow> {
+  await guardHost(seed.host, opts.timeoutMs);
+  if (!secrets.password && !secrets.oauth2Token) throw Object.assign(new Error('no password or token was supplied'), { code: 'ENOAUTH' });
+  const client = new ImapFlow(imapOptions(seed, secrets, opts, tuning));
+  // imapflow emits 'error' for socket failures after connect; without a listener Node would throw.
+  client.on('error', () => undefined);
+  onClient?.(client);
+  try {
+    await withTimeout(client.connect(), opts.timeoutMs * 2, `connecting to ${seed.host}:${seed.port}`);
+    return client;
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+}
+
+const CERT_ERROR = /certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_|ERR_TLS|altnames|Hostname\/IP does not match|wrong version number|packet length too long|unknown protocol|handshake|SSL routines|STARTTLS/i;
+
+interface RawImapError {
+  code?: string;
+  message?: string;
+  authenticationFailed?: boolean;
+  serverResponseCode?: string;
+  responseText?: string;
+  response?: string;
+  errno?: string;
+  cause?: unknown;
+}
+
+/** Turns an error from imapflow (or the socket below it) into a kind, a code and words. */
+export function explainImapError(err: unknown, seed: Pick<Seed, 'host' | 'port' | 'security' | 'provider' | 'auth'>): ImapErrorInfo {
+  const e = (err ?? {}) as RawImapError;
+  const cause = (e.cause ?? {}) as RawImapError;
+  const message = e.message ?? String(err);
+  const code = e.code ?? cause.code ?? 'EUNKNOWN';
+  const where = `${seed.host}:${seed.port}`;
+  const said = e.responseText ?? e.response ?? '';
+  const oauth = 'oauth2TokenEnv' in seed.auth;
+  if (code === 'EBLOCKED') return { kind: 'blocked', code, explanation: message };
+  if (code === 'ENOAUTH') return { kind: 'auth', code, explanation: `No ${oauth ? 'OAuth2 token' : 'password'} was supplied for ${seed.auth.user}; set the environment variable the seed names (or store the secret in the app).` };
+  if (e.authenticationFailed || /AUTHENTICATIONFAILED|AUTHORIZATIONFAILED|LOGIN failed|Invalid credentials|authentication failed/i.test(`${e.serverResponseCode ?? ''} ${said} ${message}`)) {
+    const serverCode = e.serverResponseCode ?? 'AUTHENTICATIONFAILED';
+    const reply = said ? ` (the server said: ${said})` : '';
+    let explanation: string;
+    if (oauth) {
+      explanation = `The server refused the OAuth2 token for ${seed.auth.user}${reply}: access tokens expire after about an hour. Get a fresh token (and check it was issued for IMAP, e.g. the https://mail.google.com/ scope for Gmail).`;
+    } else if (seed.provider === 'gmail' || seed.provider === 'outlook' || seed.provider === 'yahoo' || seed.provider === 'icloud') {
+      explanation = `${seed.provider} refused the login for ${seed.auth.user}${reply}. ${seed.provider} accepts IMAP logins only with an app password (with two-step verification on) or an OAuth2 token, not the account password; also check that IMAP access is enabled in the mailbox settings.`;
+    } else {
+      explanation = `The server refused the login for ${seed.auth.user}${reply}: the user name or password is wrong, or IMAP access is disabled for this account.`;
+    }
+    return { kind: 'auth', code: serverCode, explanation };
+  }
+  if (code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(`${code} ${message}`)) {
+    return { kind: 'dns', code: 'EDNS', explanation: `The host name "${seed.host}" could not be resolved (${message}). Check the seed's host.` };
+  }
+  if (/ECONNREFUSED/.test(`${code} ${message} ${e.errno ?? ''}`)) {
+    return { kind: 'refused', code: 'ECONNREFUSED', explanation: `Nothing accepts connections on ${where}: the server is down, the port is wrong, or a firewall rejects it (${message}).` };
+  }
+  if (code === 'GREETING_TIMEOUT' && seed.security !== 'tls') {
+    return { kind: 'tls', code, explanation: `${where} accepted the connection but sent no IMAP greeting: the port probably speaks implicit TLS (use "tls", usually port 993) rather than "${seed.security}".` };
+  }
+  if (CERT_ERROR.test(message) || CERT_ERROR.test(code) || code === 'ClosedAfterConnectTLS') {
+    let why = `TLS with ${where} failed: ${message}.`;
+    if (/self[- ]signed|UNABLE_TO_VERIFY|unable to verify|unable to get (local )?issuer/i.test(message)) {
+      why = `The server's certificate is not signed by a certificate authority this machine trusts (${message}). If it is a private or test server, pass its CA certificate; otherwise the server needs a certificate from a public CA.`;
+    } else if (/altnames|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID/i.test(message)) {
+      why = `The server's certificate is for a different name than "${seed.host}" (${message}). Connect using the host name the certificate names.`;
+    } else if (/expired|CERT_HAS_EXPIRED/i.test(message)) {
+      why = `The server's certificate has expired (${message}).`;
+    } else if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
+      why = `The server did not answer with TLS: port ${seed.port} probably speaks ${seed.security === 'tls' ? 'plain IMAP with STARTTLS (use "starttls", usually port 143)' : 'implicit TLS (use "tls", usually port 993)'} (${message}).`;
+    } else if (/STARTTLS/i.test(message)) {
+      why = `The server does not offer STARTTLS on port ${seed.port}, and the seed requires encryption (${message}). Use "tls" on port 993, if the server offers it.`;
+    }
+    return { kind: 'tls', code: 'ETLS', explanation: why };
+  }
+  if (/TIMEOUT|ETIMEDOUT/.test(code) || /timed? ?out/i.test(message)) {
+    return { kind: 'timeout', code: code === 'EUNKNOWN' ? 'ETIMEDOUT' : code, explanation: `${where} stopped answering (${message}). The server may be overloaded or a firewall drops the connection; the watcher gives up on this seed after its retries.` };
+  }
+  if (code === 'NoConnection' || code === 'EConnectionClosed' || code === 'ClosedAfterConnectText' || /ECONNRESET|EPIPE|closed|socket hang up/i.test(`${code} ${message}`)) {
+    return { kind: 'dropped', code, explanation: `${where} closed the connection (${message}${said ? `; ${said}` : ''}). The server may be restarting, or it limits connections per user or per address.` };
+  }
+  if (code.startsWith('ParserError') || code === 'InvalidResponse' || code === 'UnexpectedTag' || code === 'MissingTag') {
+    return { kind: 'protocol', code, explanation: `${where} answered something that is not valid IMAP (${message}). Check that the port is an IMAP port.` };
+  }
+  return { kind: 'other', code, explanation: `${message}${said ? ` (the server said: ${said})` : ''}` };
+}
+
+/** LIST → the shape detectFolderRoles reads: SPECIAL-USE only when the server said so, never imapflow's own name guess. */
+export function listedFolders(list: readonly ListResponse[]) {
+  return list.map((f) => ({
+    path: f.path,
+    flags: [...f.flags],
+    delimiter: f.delimiter,
+    ...(f.specialUse && f.specialUseSource === 'extension' ? { specialUse: f.specialUse } : {}),
+  }));
+}
+
+/** "Test connection": login, CAPABILITY, LIST and the folder roles, then log out. Never throws. */
+export async function testSeed(seed: Seed, secrets: SeedSecrets, opts: ImapConnectOptions): Promise<SeedTestResult> {
+  const t0 = Date.now();
+  const base = { seed: seed.name, capabilities: [] as string[], idle: false, gmail: false, folders: [], roles: {}, warnings: [] as string[] };
+  let client: ImapFlow | undefined;
+  try {
+    client = await connectImap(seed, secrets, opts, { disableAutoIdle: true });
+    const capabilities = [...client.capabilities.keys()].sort();
+    const idle = client.capabilities.has('IDLE');
+    const gmail = client.capabilities.has('X-GM-EXT-1');
+    const list = await withTimeout(client.list(), opts.timeoutMs, 'LIST');
+    const { folders, roles, warnings } = detectFolderRoles(listedFolders(list), seed.folders);
+    if (!roles.junk) {
+      warnings.push(`no Junk folder was found (no \\Junk SPECIAL-USE flag and no usual name such as Junk, Spam or Bulk Mail): copies filed as spam would show as "folder:<name>" or "missing". Set the seed's junk folder by hand (folders.junk).`);
+    }
+    if (!idle) warnings.push(`the server does not offer IDLE (RFC 2177): the watcher polls INBOX every few seconds instead, so latencies are coarser.`);
+    if (seed.provider === 'gmail' && !gmail) warnings.push(`the seed says provider "gmail" but the server does not offer X-GM-EXT-1: Gmail tabs (Promotions, Social...) cannot be told apart.`);
+    if (seed.security === 'none') warnings.push('the connection is not encrypted: the password crossed the network in clear text.');
+    const watched = otherFolders(folders);
+    if (watched.length > 50) warnings.push(`${watched.length} other folders are searched every poll; a seed mailbox with fewer folders gives faster, lighter runs.`);
+    await withTimeout(client.logout(), opts.timeoutMs, 'LOGOUT').catch(() => undefined);
+    return { ...base, ok: true, ms: Date.now() - t0, capabilities, idle, gmail, folders, roles, warnings };
+  } catch (err) {
+    return { ...base, ok: false, ms: Date.now() - t0, error: explainImapError(err, seed) };
+  } finally {
+    client?.close();
+  }
+}

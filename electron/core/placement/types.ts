@@ -1,0 +1,161 @@
+/**
+ * Inbox placement probes: the shapes shared by seeds, watchers, the run, history, the API and the UI.
+ *
+ * A run sends one test message (carrying a fresh token in a header and the subject) to every seed
+ * mailbox, then watches all seeds at once over IMAP until each copy is found or its deadline passes.
+ */
+import type { SendResult } from '../send/send';
+
+export type SeedProvider = 'gmail' | 'outlook' | 'yahoo' | 'icloud' | 'other';
+export const SEED_PROVIDERS: readonly SeedProvider[] = ['gmail', 'outlook', 'yahoo', 'icloud', 'other'];
+
+export type ImapSecurity = 'tls' | 'starttls' | 'none';
+
+/**
+ * How a seed logs in. A seed file never holds the secret: it names the environment variable (CLI,
+ * serve) or, in the app, the secret lives in the secret store under the seed's name.
+ */
+export type SeedAuth = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string };
+
+/** SPECIAL-USE roles (RFC 6154) plus INBOX. */
+export type FolderRole = 'inbox' | 'junk' | 'trash' | 'sent' | 'archive' | 'drafts' | 'all';
+export const FOLDER_ROLES: readonly FolderRole[] = ['inbox', 'junk', 'trash', 'sent', 'archive', 'drafts', 'all'];
+
+export interface Seed {
+  /** Unique label for the seed, e.g. "gmail-1". */
+  name: string;
+  /** The address the test message is sent to. */
+  address: string;
+  provider: SeedProvider;
+  host: string;
+  port: number;
+  security: ImapSecurity;
+  auth: SeedAuth;
+  /** Manual override of detected folder roles: role → folder path. */
+  folders?: Partial<Record<FolderRole, string>>;
+}
+
+/** A seed's credentials for one run, never written anywhere. */
+export interface SeedSecrets {
+  password?: string;
+  oauth2Token?: string;
+}
+
+export interface FolderInfo {
+  path: string;
+  /** IMAP flags from LIST, e.g. ["\\HasNoChildren", "\\Junk"]. */
+  flags: string[];
+  role?: FolderRole;
+  /** Where the role came from: the server's SPECIAL-USE flag, a common folder name, or the user's override. */
+  roleSource?: 'special-use' | 'name' | 'override';
+}
+
+export interface ImapErrorInfo {
+  /** auth, tls, refused, timeout, dropped, dns, protocol, blocked, other. */
+  kind: 'auth' | 'tls' | 'refused' | 'timeout' | 'dropped' | 'dns' | 'protocol' | 'blocked' | 'other';
+  /** A short machine code, e.g. AUTHENTICATIONFAILED, ETIMEDOUT, ECONNREFUSED. */
+  code: string;
+  /** What happened and what to do, in words. */
+  explanation: string;
+}
+
+/** "Test connection" for a seed: login, capabilities, folders and the roles found. */
+export interface SeedTestResult {
+  ok: boolean;
+  seed: string;
+  ms: number;
+  capabilities: string[];
+  /** The server offers IDLE (RFC 2177); without it the watcher polls. */
+  idle: boolean;
+  /** The server offers Gmail's X-GM-EXT-1. */
+  gmail: boolean;
+  folders: FolderInfo[];
+  roles: Partial<Record<FolderRole, string>>;
+  warnings: string[];
+  error?: ImapErrorInfo;
+}
+
+export type GmailCategory = 'primary' | 'promotions' | 'social' | 'updates' | 'forums';
+export const GMAIL_CATEGORIES: readonly GmailCategory[] = ['primary', 'promotions', 'social', 'updates', 'forums'];
+
+/**
+ * Where a copy ended up: `inbox`, `category:<name>` (Gmail tabs), `spam`, `folder:<path>`, `missing`
+ * (not found before the deadline), or `error` (the seed itself failed: login refused, server gone...).
+ */
+export type Placement = 'inbox' | `category:${GmailCategory}` | 'spam' | `folder:${string}` | 'missing' | 'error';
+
+/** A copy found in a seed mailbox. */
+export interface Detection {
+  placement: Exclude<Placement, 'missing' | 'error'>;
+  /** The folder path it was found in. */
+  folder: string;
+  uid: number;
+  /** When the watcher saw it (ISO time). */
+  detectedAt: string;
+  /** Milliseconds from the SMTP server's acceptance of the message to detection. */
+  latencyMs: number;
+  /** How it was found: idle (push on INBOX), poll (periodic search), or initial (already there at connect). */
+  via: 'idle' | 'poll' | 'initial';
+  /** Gmail's X-GM-LABELS on the copy, when the server offers X-GM-EXT-1. */
+  labels?: string[];
+  /** The delivered copy's Authentication-Results header values, as the receiving server wrote them. */
+  authenticationResults: string[];
+  /** Spam verdict headers on the copy (X-Spam-*, X-MS-Exchange-Organization-SCL, X-Yahoo-...), name → values. */
+  spamHeaders: Record<string, string[]>;
+}
+
+export type SeedState = 'connecting' | 'watching' | 'reconnecting' | 'found' | 'missing' | 'error';
+
+export interface SeedOutcome {
+  seed: string;
+  address: string;
+  provider: SeedProvider;
+  placement: Placement | 'pending';
+  state: SeedState;
+  detection?: Detection;
+  error?: ImapErrorInfo;
+  /** How often a dropped IMAP connection was re-established. */
+  reconnects: number;
+}
+
+export interface PlacementSummary {
+  total: number;
+  /** Seeds per placement, e.g. { inbox: 3, spam: 1, missing: 0 }. */
+  counts: Record<string, number>;
+  /** Share of seeds per placement, 0..1. */
+  share: Record<string, number>;
+  medianLatencyMs: number | null;
+  worstLatencyMs: number | null;
+}
+
+/** `interrupted`: history holds a run whose process ended (a crash, a quit) before it finished. */
+export type PlacementStatus = 'running' | 'done' | 'cancelled' | 'send-failed' | 'interrupted';
+
+export interface PlacementRun {
+  /** History id, when stored. */
+  id?: number;
+  /** One per run: carried in the X-Deliverlab-Token header and in the subject. */
+  token: string;
+  status: PlacementStatus;
+  startedAt: string;
+  finishedAt?: string;
+  profile: string;
+  subject: string;
+  deadlineMs: number;
+  send?: SendResult;
+  seeds: SeedOutcome[];
+  summary: PlacementSummary;
+  /** Probe copies deleted afterwards (when asked), per seed name. */
+  cleanup?: Record<string, 'deleted' | 'failed' | 'not-found'>;
+  warnings: string[];
+}
+
+/** Progress of a run, for the live board and the CLI. */
+export type PlacementEvent =
+  | { type: 'started'; token: string; seeds: SeedOutcome[]; run: PlacementRun }
+  | { type: 'sent'; token: string; send: SendResult }
+  | { type: 'seed'; token: string; outcome: SeedOutcome }
+  | { type: 'done'; token: string; run: PlacementRun };
+
+/** The header that carries the run token on every probe copy. */
+export const TOKEN_HEADER = 'X-Deliverlab-Token';

@@ -1,0 +1,436 @@
+/**
+ * Inbox placement: the test message, the seeds, Start; the board filling in live; past runs and
+ * the trend per seed or provider. A past run opens at #/placement/<id>.
+ */
+import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Loader, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { PlacementSummaryRow, PlacementTrendSeries } from '../../../electron/api/operations';
+import type { PlacementRun } from '../../../electron/core/placement/types';
+import { useClient } from '../client/client-context';
+import { formatDate, formatDuration } from '../format';
+import { navigate, routeHref } from '../router';
+import { composeFields, headerProblems, useDraft } from './compose-draft';
+import { MessageEditor } from './MessageEditor';
+import { CallError, Warnings } from './parts';
+import { CleanupNote, SeedTable, SummaryStrip } from './PlacementBoard';
+import { cancelPlacement, clearPlacement, startPlacement, usePlacementRun } from './placement-run-store';
+import { formatShare, placementLook, reachedInbox, runDidNotFinish, runStatusLabel } from './placement-view';
+import { useSeeds } from './SeedsPage';
+import { SendResultView } from './SendResultView';
+
+const DEFAULT_DEADLINE_MIN = 10;
+
+function SeedChooser({ chosen, onChange }: { chosen: string[] | null; onChange: (chosen: string[] | null) => void }) {
+  const seeds = useSeeds();
+  if (seeds.isPending) return <Loader size="sm" aria-label="Loading seeds" />;
+  if (seeds.isError) return <CallError title="Seeds could not be read" error={seeds.error} />;
+  const names = seeds.data.seeds.map((s) => s.seed.name);
+  if (names.length === 0) {
+    return (
+      <Text size="sm">
+        No seed mailboxes yet. <Anchor href={routeHref({ page: 'seeds' })}>Add seeds</Anchor> at the providers you care about.
+      </Text>
+    );
+  }
+  const selected = chosen ?? names;
+  return (
+    <Checkbox.Group
+      label="Seeds"
+      description={chosen === null ? 'All seeds' : `${selected.length} of ${names.length} seeds`}
+      value={selected}
+      onChange={(value) => onChange(value.length === names.length ? null : value)}
+    >
+      <Group gap="md" mt={6}>
+        {seeds.data.seeds.map((s) => (
+          <Checkbox key={s.seed.name} value={s.seed.name} label={`${s.seed.name} (${s.seed.provider})`} />
+        ))}
+      </Group>
+    </Checkbox.Group>
+  );
+}
+
+function RunBoard() {
+  const client = useClient();
+  const state = usePlacementRun();
+  const [cancelError, setCancelError] = useState<string | null>(null);
+  if (state.status === 'idle') return null;
+  const live = state.live;
+  const run: PlacementRun | null = live.run;
+  return (
+    <Paper withBorder p="md" component="section" aria-label="Placement board" data-testid="placement-board" data-status={state.status}>
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Group gap="sm">
+            <Title order={2} size="h4">
+              {state.status === 'running' ? 'Placement running' : 'Placement run'}
+            </Title>
+            {state.status === 'running' && <Loader size="xs" aria-label="Running" />}
+            {run && (
+              <Badge color={run.status === 'done' ? 'green' : run.status === 'cancelled' ? 'gray' : 'red'} variant="light">
+                {runStatusLabel(run.status)}
+              </Badge>
+            )}
+            {live.token && (
+              <Text size="xs" c="dimmed">
+                token {live.token}
+              </Text>
+            )}
+          </Group>
+          <Group gap="xs">
+            {state.status === 'running' && (
+              <Button
+                color="red"
+                variant="light"
+                size="xs"
+                disabled={!live.token}
+                loading={state.cancelling}
+                onClick={() => {
+                  setCancelError(null);
+                  void cancelPlacement(client).then(setCancelError);
+                }}
+              >
+                Cancel
+              </Button>
+            )}
+            {run?.id !== undefined && (
+              <Button size="xs" variant="subtle" component="a" href={routeHref({ page: 'placement-item', id: run.id })}>
+                Open in history
+              </Button>
+            )}
+            {state.status !== 'running' && (
+              <Button size="xs" variant="subtle" color="gray" onClick={clearPlacement}>
+                New run
+              </Button>
+            )}
+          </Group>
+        </Group>
+        {cancelError && <Text size="sm" c="red">{cancelError}</Text>}
+        {state.status === 'error' && (
+          <Alert color="red" title="The placement run did not finish" role="alert">
+            {state.message}
+          </Alert>
+        )}
+        {live.seeds.length === 0 && state.status === 'running' && (
+          <Text size="sm" c="dimmed">
+            Connecting to the seeds…
+          </Text>
+        )}
+        {live.seeds.length > 0 && <SummaryStrip seeds={live.seeds} running={state.status === 'running'} />}
+        {live.send && !live.send.ok && live.send.error && (
+          <Alert color="red" title="The test message was not sent" role="alert">
+            {live.send.error.explanation}
+          </Alert>
+        )}
+        {live.send?.ok && (
+          <Text size="sm" c="dimmed">
+            Sent through {live.send.profile}
+            {live.send.queueId ? `, queue id ${live.send.queueId}` : ''}
+            {live.send.timings.acceptedMs !== undefined ? `, accepted after ${formatDuration(live.send.timings.acceptedMs)}` : ''}.
+          </Text>
+        )}
+        {live.seeds.length > 0 && <SeedTable seeds={live.seeds} />}
+        {run && <CleanupNote cleanup={run.cleanup} />}
+        {run && <Warnings warnings={run.warnings} />}
+      </Stack>
+    </Paper>
+  );
+}
+
+function NewRun() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const draft = useDraft();
+  const state = usePlacementRun();
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const [deadline, setDeadline] = useState<number | string>(DEFAULT_DEADLINE_MIN);
+  const [cleanup, setCleanup] = useState(false);
+  const minutes = typeof deadline === 'number' ? deadline : Number(deadline);
+  const deadlineOk = Number.isFinite(minutes) && minutes >= 1 / 60 && minutes <= 60;
+  const ready = draft.profile !== '' && draft.subject.trim() !== '' && draft.html.trim() !== '' && headerProblems(draft.headers).size === 0 && deadlineOk && (chosen === null || chosen.length > 0);
+
+  const start = () =>
+    void startPlacement(client, queryClient, {
+      ...composeFields(draft),
+      ...(chosen ? { seeds: chosen } : {}),
+      deadlineMs: Math.round(minutes * 60_000),
+      cleanup,
+    });
+
+  return (
+    <Paper withBorder p="md" component="section" aria-label="New placement run">
+      <Stack gap="sm">
+        <Title order={2} size="h4">
+          New run
+        </Title>
+        <MessageEditor />
+        <SeedChooser chosen={chosen} onChange={setChosen} />
+        <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640}>
+          <NumberInput
+            label="Deadline (minutes)"
+            description="How long to wait for each copy before calling it missing"
+            value={deadline}
+            onChange={setDeadline}
+            min={0.1}
+            max={60}
+            step={1}
+            decimalScale={1}
+            allowNegative={false}
+            error={deadlineOk ? undefined : 'From a second (0.1) to 60 minutes'}
+          />
+          <Checkbox
+            mt={28}
+            label="Delete the probe copies afterwards"
+            checked={cleanup}
+            onChange={(e) => setCleanup(e.currentTarget.checked)}
+          />
+        </SimpleGrid>
+        <Group>
+          <Button onClick={start} disabled={!ready || state.status === 'running'} loading={state.status === 'running'}>
+            Start placement test
+          </Button>
+          {!ready && (
+            <Text size="xs" c="dimmed">
+              Needs a profile, a subject, the HTML and at least one seed.
+            </Text>
+          )}
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
+
+function CountBadges({ counts }: { counts: Record<string, number> }) {
+  return (
+    <Group gap={4} wrap="wrap">
+      {Object.entries(counts).map(([placement, n]) => {
+        const look = placementLook(placement as PlacementRun['seeds'][number]['placement']);
+        return (
+          <Badge key={placement} color={look.color} variant={look.variant} tt="none" size="sm">
+            {placement} {n}
+          </Badge>
+        );
+      })}
+    </Group>
+  );
+}
+
+function PastRuns() {
+  const client = useClient();
+  const list = useQuery({ queryKey: ['placement', 'list'], queryFn: () => client.placement.list({ limit: 50, offset: 0 }), placeholderData: keepPreviousData });
+  if (list.isPending) return <Loader size="sm" aria-label="Loading past runs" />;
+  if (list.isError) return <CallError title="Past runs could not be read" error={list.error} />;
+  if (list.data.items.length === 0) return <Text size="sm" c="dimmed">No placement runs yet.</Text>;
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table aria-label="Past placement runs" verticalSpacing={4} highlightOnHover>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>Subject</Table.Th>
+            <Table.Th>Profile</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Placement</Table.Th>
+            <Table.Th ta="right">Median latency</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {list.data.items.map((row: PlacementSummaryRow) => (
+            <Table.Tr key={row.id} style={{ cursor: 'pointer' }} onClick={() => navigate({ page: 'placement-item', id: row.id })}>
+              <Table.Td>
+                <Anchor href={routeHref({ page: 'placement-item', id: row.id })} size="sm" onClick={(e) => e.stopPropagation()}>
+                  {formatDate(row.startedAt)}
+                </Anchor>
+              </Table.Td>
+              <Table.Td style={{ overflowWrap: 'anywhere' }}>{row.subject}</Table.Td>
+              <Table.Td>{row.profile}</Table.Td>
+              <Table.Td>{runStatusLabel(row.status)}</Table.Td>
+              <Table.Td>
+                <CountBadges counts={row.counts} />
+              </Table.Td>
+              <Table.Td ta="right">{row.medianLatencyMs === null ? '—' : formatDuration(row.medianLatencyMs)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function TrendRow({ series }: { series: PlacementTrendSeries }) {
+  // Oldest first, so the row reads left to right as time passes.
+  const points = [...series.points].sort((a, b) => a.startedAt.localeCompare(b.startedAt)).slice(-30);
+  return (
+    <Table.Tr>
+      <Table.Td fw={500}>{series.key}</Table.Td>
+      <Table.Td>{series.provider ?? '—'}</Table.Td>
+      <Table.Td ta="right">{series.total}</Table.Td>
+      <Table.Td>
+        <Group gap={6} wrap="nowrap">
+          <Box w={120} h={10} style={{ background: 'var(--mantine-color-default-border)', borderRadius: 4, overflow: 'hidden' }} aria-hidden>
+            <Box h="100%" w={`${Math.round(series.inboxShare * 100)}%`} style={{ background: 'var(--mantine-color-green-filled)' }} />
+          </Box>
+          <Text size="sm">{formatShare(series.inboxShare)}</Text>
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Group gap={2} wrap="nowrap" aria-label={`Recent placements for ${series.key}`}>
+          {points.map((p) => {
+            const look = placementLook(p.placement as PlacementRun['seeds'][number]['placement']);
+            const label = `${formatDate(p.startedAt)}: ${p.placement}${p.latencyMs !== null ? `, ${formatDuration(p.latencyMs)}` : ''}`;
+            return (
+              <Tooltip key={`${p.placementId}-${p.startedAt}`} label={label} withArrow>
+                <Anchor href={routeHref({ page: 'placement-item', id: p.placementId })} aria-label={label}>
+                  <Box
+                    w={12}
+                    h={16}
+                    style={{
+                      borderRadius: 2,
+                      background: look.variant === 'outline' ? 'transparent' : `var(--mantine-color-${look.color}-filled)`,
+                      border: `1px solid var(--mantine-color-${look.color}-filled)`,
+                      opacity: reachedInbox(p.placement) || p.placement === 'spam' ? 1 : 0.8,
+                    }}
+                  />
+                </Anchor>
+              </Tooltip>
+            );
+          })}
+        </Group>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function Trend() {
+  const client = useClient();
+  const [by, setBy] = useState<'seed' | 'provider'>('seed');
+  const trend = useQuery({ queryKey: ['placement', 'trend', by], queryFn: () => client.placement.trend({ by, limit: 50 }), placeholderData: keepPreviousData });
+  return (
+    <Stack gap="xs">
+      <SegmentedControl
+        size="xs"
+        w="fit-content"
+        value={by}
+        onChange={(v) => setBy(v === 'provider' ? 'provider' : 'seed')}
+        data={[
+          { value: 'seed', label: 'Per seed' },
+          { value: 'provider', label: 'Per provider' },
+        ]}
+        aria-label="Trend by"
+      />
+      {trend.isPending && <Loader size="sm" aria-label="Loading the trend" />}
+      {trend.isError && <CallError title="The trend could not be read" error={trend.error} />}
+      {trend.data && trend.data.series.length === 0 && <Text size="sm" c="dimmed">No runs yet.</Text>}
+      {trend.data && trend.data.series.length > 0 && (
+        <Table.ScrollContainer minWidth={640}>
+          <Table aria-label={by === 'seed' ? 'Placement over time per seed' : 'Placement over time per provider'} verticalSpacing={4}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{by === 'seed' ? 'Seed' : 'Provider'}</Table.Th>
+                <Table.Th>{by === 'seed' ? 'Provider' : ''}</Table.Th>
+                <Table.Th ta="right">Runs</Table.Th>
+                <Table.Th>Reached the inbox</Table.Th>
+                <Table.Th>Recent runs, oldest first</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {trend.data.series.map((s) => (
+                <TrendRow key={s.key} series={s} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}
+
+export function PlacementPage() {
+  const state = usePlacementRun();
+  return (
+    <Stack gap="md">
+      <Title order={1} size="h2">
+        Inbox placement
+      </Title>
+      <Text size="sm" c="dimmed" maw={760}>
+        Sends the test message to every seed mailbox and watches where each copy lands: inbox, a Gmail tab
+        (category:promotions…), spam, another folder, or missing when nothing arrives before the deadline.
+      </Text>
+      {state.status === 'idle' ? <NewRun /> : <RunBoard />}
+      <section aria-label="Past placement runs">
+        <Title order={2} size="h4" mb="xs">
+          Past runs
+        </Title>
+        <PastRuns />
+      </section>
+      <section aria-label="Placement over time">
+        <Title order={2} size="h4" mb="xs">
+          Placement over time
+        </Title>
+        <Trend />
+      </section>
+    </Stack>
+  );
+}
+
+/** One stored run: the same board, read from history. */
+export function PlacementItemPage({ id }: { id: number }) {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const run = useQuery({ queryKey: ['placement', 'get', id], queryFn: () => client.placement.get({ id }) });
+  const [confirm, setConfirm] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => client.placement.delete({ id }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['placement'] });
+      navigate({ page: 'placement' });
+    },
+  });
+  return (
+    <Stack gap="md">
+      <Anchor href={routeHref({ page: 'placement' })} size="sm">
+        ← Inbox placement
+      </Anchor>
+      {run.isPending && <Loader size="sm" aria-label="Loading the run" />}
+      {run.isError && <CallError title={`Placement run #${id} could not be read`} error={run.error} />}
+      {run.data && (
+        <Stack gap="sm" data-testid="placement-run">
+          <Group justify="space-between">
+            <Group gap="sm">
+              <Title order={1} size="h2">
+                Placement run #{id}
+              </Title>
+              <Badge color={run.data.status === 'done' ? 'green' : runDidNotFinish(run.data.status) ? 'yellow' : run.data.status === 'cancelled' ? 'gray' : 'red'} variant="light">
+                {runStatusLabel(run.data.status)}
+              </Badge>
+            </Group>
+            {confirm ? (
+              <Button color="red" size="xs" onClick={() => remove.mutate()} loading={remove.isPending}>
+                Confirm delete
+              </Button>
+            ) : (
+              <Button color="red" variant="subtle" size="xs" onClick={() => setConfirm(true)}>
+                Delete run
+              </Button>
+            )}
+          </Group>
+          {remove.isError && <CallError title="The run was not deleted" error={remove.error} />}
+          <Text size="sm" c="dimmed">
+            &ldquo;{run.data.subject}&rdquo; through {run.data.profile}, started {formatDate(run.data.startedAt)}
+            {run.data.finishedAt ? `, finished ${formatDate(run.data.finishedAt)}` : ''}; deadline {formatDuration(run.data.deadlineMs)}; token {run.data.token}
+          </Text>
+          {runDidNotFinish(run.data.status) && (
+            <Alert color="yellow" title="This run did not finish">
+              It was interrupted (the app closed or the backend stopped) and is shown as far as it got.
+            </Alert>
+          )}
+          <SummaryStrip seeds={run.data.seeds} running={false} />
+          <SeedTable seeds={run.data.seeds} />
+          <CleanupNote cleanup={run.data.cleanup} />
+          <Warnings warnings={run.data.warnings} />
+          {run.data.send && <SendResultView result={run.data.send} title="The test send" />}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

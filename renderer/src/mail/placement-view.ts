@@ -1,0 +1,165 @@
+/**
+ * How placements read on the board: labels, colours, the live summary, and the run's state as events arrive.
+ *
+ * Pure functions, so the board's behaviour is unit-tested without a browser. Type imports only:
+ * the core's run.ts pulls in node:crypto and cannot be bundled into the renderer.
+ */
+import type { PlacementEvent, PlacementRun, SeedOutcome, SeedState } from '../../../electron/core/placement/types';
+import type { SendResult } from '../../../electron/core/send/send';
+
+export type PlacementValue = SeedOutcome['placement'];
+
+/** The issue's own words: inbox, category:promotions, spam, folder:Name, missing; plus error and pending. */
+export function placementLabel(placement: PlacementValue): string {
+  return placement === 'pending' ? 'waiting' : placement;
+}
+
+export interface BadgeLook {
+  color: string;
+  variant: 'filled' | 'light' | 'outline';
+}
+
+/** inbox green, category:* teal, spam red, folder:* yellow, missing grey, error red outline. */
+export function placementLook(placement: PlacementValue): BadgeLook {
+  if (placement === 'inbox') return { color: 'green', variant: 'filled' };
+  if (placement.startsWith('category:')) return { color: 'teal', variant: 'filled' };
+  if (placement === 'spam') return { color: 'red', variant: 'filled' };
+  if (placement.startsWith('folder:')) return { color: 'yellow', variant: 'filled' };
+  if (placement === 'error') return { color: 'red', variant: 'outline' };
+  if (placement === 'missing') return { color: 'gray', variant: 'filled' };
+  return { color: 'gray', variant: 'light' };
+}
+
+export const STATE_LABEL: Record<SeedState, string> = {
+  connecting: 'connecting',
+  watching: 'watching',
+  reconnecting: 'reconnecting',
+  found: 'found',
+  missing: 'missing',
+  error: 'error',
+};
+
+export const STATE_COLOR: Record<SeedState, string> = {
+  connecting: 'blue',
+  watching: 'blue',
+  reconnecting: 'orange',
+  found: 'green',
+  missing: 'gray',
+  error: 'red',
+};
+
+/** Still waiting for this seed's verdict. */
+export const isOpenState = (state: SeedState): boolean => state === 'connecting' || state === 'watching' || state === 'reconnecting';
+
+/** Which placements count as reaching the inbox: the inbox itself or a Gmail tab. */
+export const reachedInbox = (placement: string): boolean => placement === 'inbox' || placement.startsWith('category:');
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
+}
+
+export interface ShareEntry {
+  placement: string;
+  count: number;
+  share: number;
+}
+
+export interface LiveSummary {
+  total: number;
+  /** Seeds with a verdict (found, missing or error). */
+  settled: number;
+  /** One entry per placement seen, in a fixed order (inbox first, waiting last). */
+  shares: ShareEntry[];
+  medianLatencyMs: number | null;
+}
+
+function placementRank(placement: string): number {
+  if (placement === 'inbox') return 0;
+  if (placement.startsWith('category:')) return 1;
+  if (placement.startsWith('folder:')) return 2;
+  if (placement === 'spam') return 3;
+  if (placement === 'missing') return 4;
+  if (placement === 'error') return 5;
+  return 6;
+}
+
+/** Share per placement and median latency, from the seed rows as they are now. */
+export function summarizeSeeds(seeds: readonly SeedOutcome[]): LiveSummary {
+  const counts = new Map<string, number>();
+  for (const seed of seeds) counts.set(seed.placement, (counts.get(seed.placement) ?? 0) + 1);
+  const total = seeds.length;
+  const shares = [...counts.entries()]
+    .map(([placement, count]) => ({ placement, count, share: total ? count / total : 0 }))
+    .sort((a, b) => placementRank(a.placement) - placementRank(b.placement) || a.placement.localeCompare(b.placement));
+  return {
+    total,
+    settled: seeds.filter((s) => !isOpenState(s.state)).length,
+    shares,
+    medianLatencyMs: median(seeds.flatMap((s) => (s.detection ? [s.detection.latencyMs] : []))),
+  };
+}
+
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/** A run followed live: the seed rows and the send as the events report them. */
+export interface LiveRun {
+  runId: string;
+  token: string | null;
+  seeds: SeedOutcome[];
+  send: SendResult | null;
+  /** The whole run, once done arrived (or the call returned). */
+  run: PlacementRun | null;
+}
+
+export function newLiveRun(runId: string): LiveRun {
+  return { runId, token: null, seeds: [], send: null, run: null };
+}
+
+/**
+ * The run after one event.
+ *
+ * A seed event replaces that seed's row (or adds it, should it come before started); the done
+ * event's run is the final word on every row.
+ */
+export function applyPlacementEvent(live: LiveRun, event: PlacementEvent): LiveRun {
+  if (live.token !== null && event.token !== live.token) return live;
+  switch (event.type) {
+    case 'started':
+      return { ...live, token: event.token, seeds: event.seeds.map((s) => live.seeds.find((l) => l.seed === s.seed) ?? s) };
+    case 'sent':
+      return { ...live, token: event.token, send: event.send };
+    case 'seed': {
+      const at = live.seeds.findIndex((s) => s.seed === event.outcome.seed);
+      const seeds = at === -1 ? [...live.seeds, event.outcome] : live.seeds.map((s, i) => (i === at ? event.outcome : s));
+      return { ...live, token: event.token, seeds };
+    }
+    case 'done':
+      return finishLiveRun({ ...live, token: event.token }, event.run);
+  }
+}
+
+/** The run as placement.run returned it (the same as done's, if that event was missed). */
+export function finishLiveRun(live: LiveRun, run: PlacementRun): LiveRun {
+  return { ...live, token: run.token, run, seeds: run.seeds, send: run.send ?? live.send };
+}
+
+const RUN_STATUS_WORDS: Record<string, string> = {
+  running: 'running',
+  done: 'finished',
+  cancelled: 'cancelled',
+  'send-failed': 'send failed',
+  interrupted: 'interrupted',
+};
+
+/** A run's status in words; history may hold statuses a live run never has (interrupted). */
+export function runStatusLabel(status: string): string {
+  return RUN_STATUS_WORDS[status] ?? status;
+}
+
+/** A run that ended without a verdict for every seed: it stopped while running (app closed, backend gone). */
+export const runDidNotFinish = (status: string): boolean => status === 'running' || status === 'interrupted';

@@ -1,0 +1,138 @@
+/**
+ * Issue 5's speed bound: 20 seeds watched at once in the mail lab; the median latency from delivery
+ * into the mailbox to detection must stay under 2 seconds.
+ *
+ * "Delivery into the mailbox" is measured exactly: each copy goes straight to Dovecot's LMTP, whose
+ * reply to the end of the data comes after the message is saved (RFC 2033 §4.2), so the time of that
+ * reply is the moment the copy exists in the mailbox. Each seed gets its own LMTP transaction, all at
+ * once, and its latency runs from its own reply to its watcher's detection.
+ *
+ * A second figure runs the whole placement path: submission with STARTTLS and AUTH through Postfix,
+ * then LMTP; there the latency runs from the SMTP server's acceptance, as a placement run reports it.
+ */
+import nodemailer from 'nodemailer';
+import { randomBytes } from 'node:crypto';
+import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { deleteProbes, watchSeed } from '../../electron/core/placement/watch';
+import { runPlacement } from '../../electron/core/placement/run';
+import type { Seed } from '../../electron/core/placement/types';
+import { TOKEN_HEADER } from '../../electron/core/placement/types';
+
+export interface PlacementBenchRow {
+  name: string;
+  runs: number;
+  median: number;
+  p95: number;
+  perSecond: number;
+  note: string;
+}
+
+/** Issue 5's bound on the median detection latency. */
+export const MEDIAN_LIMIT_MS = 2000;
+const ROUNDS = 5;
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+
+export async function runPlacementBench(): Promise<{ rows: PlacementBenchRow[]; verdicts: string[] }> {
+  const lab = readMailLab();
+  const ca = [lab.caPem];
+  const seedOf = (u: MailLabUser, i: number): Seed => ({
+    name: `bench-seed${i + 1}`,
+    address: u.user,
+    provider: 'other',
+    host: lab.host,
+    port: lab.ports.imap,
+    security: 'starttls',
+    auth: { user: u.user },
+  });
+  const seeds = lab.seeds.slice(0, 20).map(seedOf);
+  if (seeds.length < 20) throw new Error(`the mail lab has ${seeds.length} seed users; the bench needs 20 (MAIL_LAB_SEEDS=20)`);
+  const secretsOf = (s: Seed) => ({ password: (lab.seeds.find((u) => u.user === s.address) as MailLabUser).password });
+
+  const samples: number[] = [];
+  const via: Record<string, number> = {};
+  let missing = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const token = `dl-bench-${randomBytes(6).toString('hex')}`;
+    const deliveredAt = new Map<string, number>();
+    const watchers = seeds.map((seed) =>
+      watchSeed(seed, secretsOf(seed), {
+        token,
+        deadlineAt: Date.now() + 60_000,
+        acceptedAt: () => deliveredAt.get(seed.address),
+        timeoutMs: 10_000,
+        ca,
+        servername: lab.hostname,
+      }),
+    );
+    await Promise.all(watchers.map((w) => w.ready.catch(() => undefined)));
+    await Promise.all(
+      seeds.map(async (seed) => {
+        const lmtp = nodemailer.createTransport({ host: lab.host, port: lab.ports.lmtp, lmtp: true, ignoreTLS: true, connectionTimeout: 10_000, socketTimeout: 10_000 });
+        try {
+          await lmtp.sendMail({
+            from: lab.sender.user,
+            to: seed.address,
+            subject: `Bench ${token}`,
+            text: 'Placement bench copy.\n',
+            headers: { [TOKEN_HEADER]: token },
+          });
+          deliveredAt.set(seed.address, Date.now());
+        } finally {
+          lmtp.close();
+        }
+      }),
+    );
+    const results = await Promise.all(watchers.map((w) => w.done));
+    for (const [i, r] of results.entries()) {
+      const delivered = deliveredAt.get((seeds[i] as Seed).address);
+      if (!r.detection || delivered === undefined) {
+        missing++;
+        continue;
+      }
+      samples.push(Math.max(0, Date.parse(r.detection.detectedAt) - delivered));
+      via[r.detection.via] = (via[r.detection.via] ?? 0) + 1;
+    }
+    // Leave the seeds as they were.
+    await Promise.all(seeds.map((seed) => deleteProbes(seed, secretsOf(seed), token, { timeoutMs: 10_000, ca })));
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted.length ? quantile(sorted, 0.5) : NaN;
+  const worst = sorted.length ? (sorted[sorted.length - 1] as number) : NaN;
+  const rows: PlacementBenchRow[] = [
+    {
+      name: '20 seeds watched at once, delivery to detection',
+      runs: samples.length,
+      median,
+      p95: sorted.length ? quantile(sorted, 0.95) : NaN,
+      perSecond: NaN,
+      note: `${ROUNDS} rounds x 20 seeds, worst ${worst.toFixed(0)} ms, via ${Object.entries(via).map(([k, n]) => `${k} ${n}`).join(', ')}${missing ? `, ${missing} MISSING` : ''}`,
+    },
+  ];
+
+  // The whole path, as a user runs it: submission (STARTTLS + AUTH) through Postfix to all 20 seeds.
+  const run = await runPlacement({
+    profile: { name: 'bench', host: lab.host, port: lab.ports.submission, security: 'starttls', auth: { user: lab.sender.user }, from: lab.sender.user },
+    smtpSecrets: { password: lab.sender.password },
+    seeds: seeds.map((seed) => ({ seed, secrets: secretsOf(seed) })),
+    subject: 'Placement bench',
+    html: '<p>Placement bench, whole path.</p>',
+    deadlineMs: 60_000,
+    cleanup: true,
+    timeoutMs: 10_000,
+    ca,
+  });
+  const latencies = run.seeds.flatMap((s) => (s.detection ? [s.detection.latencyMs] : [])).sort((a, b) => a - b);
+  rows.push({
+    name: 'placement run, 20 seeds, SMTP accept to detection',
+    runs: latencies.length,
+    median: latencies.length ? quantile(latencies, 0.5) : NaN,
+    p95: latencies.length ? quantile(latencies, 0.95) : NaN,
+    perSecond: NaN,
+    note: `${run.summary.counts.inbox ?? 0} inbox of ${run.summary.total}, worst ${run.summary.worstLatencyMs ?? NaN} ms, send ${run.send?.timings.totalMs ?? NaN} ms`,
+  });
+  const verdicts = [
+    `placement: median ${median.toFixed(0)} ms, worst ${worst.toFixed(0)} ms from delivery to detection over ${samples.length} copies against ${MEDIAN_LIMIT_MS} ms: ${median < MEDIAN_LIMIT_MS && missing === 0 ? 'within' : 'OVER'}`,
+  ];
+  return { rows, verdicts };
+}

@@ -13,7 +13,8 @@ import { evaluateAuth } from './auth';
 import { lintContent } from './content-lint';
 import { lintHeaders } from './header-lint';
 import { findEnvelope, parseHops } from './hops';
-import { classifyInput, type HeaderField } from './input';
+import { headerValues, indexHeaders, type HeaderIndex } from './header-index';
+import { classifyInput } from './input';
 import type { LintInput } from './lint-types';
 import { messageScorecards } from './message-providers';
 import { parseMessage, type ParsedMessage } from './mime';
@@ -95,9 +96,8 @@ function firstAddress(value: string | null | undefined): string | null {
   return m ? (m[1] as string) : null;
 }
 
-function summarize(parsed: ParsedMessage, headers: readonly HeaderField[]): MessageSummary {
-  const names = new Set(headers.map((h) => h.name.toLowerCase()));
-  const first = (name: string) => headers.find((h) => h.name.toLowerCase() === name)?.value ?? null;
+function summarize(parsed: ParsedMessage, index: HeaderIndex): MessageSummary {
+  const first = (name: string) => index.get(name)?.[0] ?? null;
   const precedence = first('precedence')?.toLowerCase() ?? '';
   // When the address fields do not parse, the header fields themselves still say who and where.
   const fromAddress = parsed.from?.value.find((a) => a.address)?.address ?? firstAddress(first('from'));
@@ -111,7 +111,7 @@ function summarize(parsed: ParsedMessage, headers: readonly HeaderField[]): Mess
     to: toList.filter((t): t is string => Boolean(t)),
     date,
     messageId: parsed.messageId ?? first('message-id'),
-    bulk: BULK_HEADERS.some((h) => names.has(h)) || /^(bulk|list|junk)\b/.test(precedence),
+    bulk: BULK_HEADERS.some((h) => index.has(h)) || /^(bulk|list|junk)\b/.test(precedence),
   };
 }
 
@@ -165,9 +165,9 @@ async function analyzeWith(
   const now = options.now ?? (() => new Date());
   const lint: LintHooks = { lintHeaders, lintContent, messageScorecards, ...options.lint };
 
-  const values = (name: string) => input.headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
-  const { hops, transitSeconds } = parseHops(values('received'));
-  const returnPath = values('return-path')[0]?.replace(/[<>\s]/g, '') || null;
+  const index = indexHeaders(input.headers);
+  const { hops, transitSeconds } = parseHops(headerValues(index, 'received'));
+  const returnPath = headerValues(index, 'return-path')[0]?.replace(/[<>\s]/g, '') || null;
   const envelope = findEnvelope(hops, returnPath, { ip: options.ip, helo: options.helo, mailFrom: options.mailFrom });
 
   const parsed = parseMime(raw, input, notes);
@@ -191,7 +191,7 @@ async function analyzeWith(
       `The DNS resolver ${dns.resolverLabel} did not answer${dns.failureDetail() ? ` (${dns.failureDetail()})` : ''}: SPF, DKIM and DMARC are temperror. Check the network or pick another resolver; the path, header and content checks are complete.`,
     );
   }
-  const summary = summarize(parsed, input.headers);
+  const summary = summarize(parsed, index);
   const receiver = receiverView(input.headers, auth);
   const receiverFindings = receiver.differences.length
     ? [

@@ -51,13 +51,18 @@ export function parseTags(value: string): Map<string, string> {
 
 const compact = (v: string | undefined) => (v ?? '').replace(/\s+/g, '');
 
-/** Lines of a body in DKIM canonical form (RFC 6376 §3.4.3 simple, §3.4.4 relaxed), without CRLFs. */
-function canonicalLines(body: Buffer, relaxed: boolean): Buffer[] {
+/**
+ * Lines of a body in DKIM canonical form (RFC 6376 §3.4.3 simple, §3.4.4 relaxed), without CRLFs.
+ *
+ * As latin1 strings, one character per byte: hashed with update(line, 'latin1'), so no Buffer is
+ * made per line.
+ */
+function canonicalLines(body: Buffer, relaxed: boolean): string[] {
   const text = body.toString('latin1');
   const lines = text.split(/\r?\n/);
   // The final line without a line end is still a line; a trailing CRLF leaves an empty last element.
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => Buffer.from(relaxed ? l.replace(/[ \t]+/g, ' ').replace(/ $/, '') : l, 'latin1'));
+  return relaxed ? lines.map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, '')) : lines;
 }
 
 /**
@@ -67,46 +72,49 @@ function canonicalLines(body: Buffer, relaxed: boolean): Buffer[] {
  * was added. RFC 6376 §3.4.3/§3.4.4: empty lines at the end are ignored, so a prefix's hash is the
  * hash of its lines up to its last non-empty one.
  */
-function findSignedPrefix(lines: Buffer[], relaxed: boolean, algo: string, expected: string): { bytes: number; lines: number } | null {
-  const crlf = Buffer.from('\r\n');
+function findSignedPrefix(lines: string[], relaxed: boolean, algo: string, expected: string): { bytes: number; lines: number } | null {
+  // Digests are compared as bytes, not base64 text: a digest's base64 is always canonical, so a bh=
+  // that is not canonical base64 can never equal one, and a canonical one equals exactly its bytes.
+  const want = Buffer.from(expected, 'base64');
+  const comparable = want.toString('base64') === expected;
   const hash = createHash(algo);
-  let pending: Buffer[] = [];
+  let pending = 0;
   let bytes = 0;
   const maxLines = Math.min(lines.length, 200_000);
-  for (let i = 0; i < maxLines; i++) {
-    const line = lines[i] as Buffer;
+  for (let i = 0; comparable && i < maxLines; i++) {
+    const line = lines[i] as string;
     if (line.length === 0) {
-      pending.push(line);
+      pending++;
       continue;
     }
-    for (const p of pending) {
-      hash.update(crlf);
-      bytes += 2 + p.length;
+    // Empty lines (latin1: length is bytes) count only once a non-empty line follows them.
+    for (; pending > 0; pending--) {
+      hash.update('\r\n');
+      bytes += 2;
     }
-    pending = [];
-    hash.update(line);
-    hash.update(crlf);
+    hash.update(line, 'latin1');
+    hash.update('\r\n');
     bytes += line.length + 2;
-    if (i < lines.length - 1 && hash.copy().digest('base64') === expected) return { bytes, lines: i + 1 };
+    if (i < lines.length - 1 && hash.copy().digest().equals(want)) return { bytes, lines: i + 1 };
   }
   // The empty body: simple canonicalization makes it one CRLF, relaxed makes it nothing.
   if (lines.length > 0 && createHash(algo).update(relaxed ? '' : '\r\n').digest('base64') === expected) return { bytes: relaxed ? 0 : 2, lines: 0 };
   return null;
 }
 
-function hashLines(lines: Buffer[], relaxed: boolean, algo: string): string {
+function hashLines(lines: string[], relaxed: boolean, algo: string): string {
   const hash = createHash(algo);
   let end = lines.length;
-  while (end > 0 && (lines[end - 1] as Buffer).length === 0) end--;
+  while (end > 0 && (lines[end - 1] as string).length === 0) end--;
   if (end === 0) return hash.update(relaxed ? '' : '\r\n').digest('base64');
-  for (let i = 0; i < end; i++) hash.update(lines[i] as Buffer).update('\r\n');
+  for (let i = 0; i < end; i++) hash.update(lines[i] as string, 'latin1').update('\r\n');
   return hash.digest('base64');
 }
 
 /** Size of the canonical body: its lines up to the last non-empty one, each with CRLF. */
-function canonicalSize(lines: Buffer[]): number {
+function canonicalSize(lines: string[]): number {
   let end = lines.length;
-  while (end > 0 && (lines[end - 1] as Buffer).length === 0) end--;
+  while (end > 0 && (lines[end - 1] as string).length === 0) end--;
   return lines.slice(0, end).reduce((n, l) => n + l.length + 2, 0);
 }
 
@@ -150,7 +158,7 @@ export function explainBodyHash(input: {
         const total = input.canonicalLength ?? canonicalSize(lines);
         const footer = lines
           .slice(prefix.lines)
-          .map((l) => l.toString('latin1').trim())
+          .map((l) => l.trim())
           .find((l) => l !== '');
         return `${head} A footer was appended after signing: the first ${prefix.bytes} canonical bytes (${prefix.lines} lines) still match the signature, and ${total - prefix.bytes} bytes follow${footer ? `, starting "${footer.slice(0, 80)}"` : ''}. A mailing list or outbound gateway adds it: have it sign after adding the footer, or sign with DKIM after that system.`;
       }
@@ -278,8 +286,10 @@ function spfWithIp(record: string | undefined, ip: string): string {
 export function withCrlf(raw: Buffer): Buffer {
   const first = raw.indexOf(0x0a);
   if (first < 0 || (first > 0 && raw[first - 1] === 0x0d)) return raw;
-  // latin1 maps bytes to characters one to one, so the round trip is byte-exact.
-  return Buffer.from(raw.toString('latin1').replace(/(?<!\r)\n/g, '\r\n'), 'latin1');
+  // latin1 maps bytes to characters one to one, so the round trip is byte-exact. Without any CR
+  // (a file saved with Unix line ends) every LF is bare: a plain replaceAll, no look-behind.
+  const text = raw.toString('latin1');
+  return Buffer.from(raw.indexOf(0x0d) < 0 ? text.replaceAll('\n', '\r\n') : text.replace(/(?<!\r)\n/g, '\r\n'), 'latin1');
 }
 
 /** Runs mailauth and turns its result into MessageAuth and auth.* findings. */

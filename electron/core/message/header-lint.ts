@@ -7,6 +7,7 @@
 import { getDomain, parse as parseHost } from 'tldts';
 import type { Finding } from '../audit/types';
 import { finding } from '../audit/finding';
+import { headerValues, indexHeaders, type HeaderIndex } from './header-index';
 import type { LintInput } from './lint-types';
 
 /** A Date this far after the receiving hop's time is a sender clock running ahead. */
@@ -21,9 +22,9 @@ export const DATE_PAST_LIMIT_MS = 24 * 60 * 60 * 1000;
 
 const lower = (s: string) => s.toLowerCase();
 
-function values(input: LintInput, name: string): string[] {
-  const want = lower(name);
-  return input.headers.filter((h) => lower(h.name) === want).map((h) => h.value);
+/** The values of one field, from the index lintHeaders builds once per message. */
+function values(index: HeaderIndex, name: string): readonly string[] {
+  return headerValues(index, name);
 }
 
 /** The organizational domain (public-suffix rule, as DMARC's RFC 7489 §3.2), or the name itself. */
@@ -55,8 +56,8 @@ export function unsubscribeUris(value: string): string[] {
 }
 
 /** The h= list of each DKIM-Signature in the message, by d= and s=, lower-cased. */
-function rawSignedHeaders(input: LintInput): { domain: string; selector: string; headers: string[] }[] {
-  return values(input, 'dkim-signature').map((v) => {
+function rawSignedHeaders(index: HeaderIndex): { domain: string; selector: string; headers: string[] }[] {
+  return values(index, 'dkim-signature').map((v) => {
     const tags = new Map<string, string>();
     for (const part of v.split(';')) {
       const eq = part.indexOf('=');
@@ -88,8 +89,8 @@ function addressesIn(text: string): string[] {
   return (text.match(/[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,63}/gi) ?? []).slice(0, 10).map(lower);
 }
 
-function lintFormat(input: LintInput, out: Finding[], fromDomain: string): void {
-  if (values(input, 'message-id').length === 0) {
+function lintFormat(input: LintInput, index: HeaderIndex, out: Finding[], fromDomain: string): void {
+  if (values(index, 'message-id').length === 0) {
     out.push(
       finding('header.no-message-id', {
         title: 'No Message-ID header',
@@ -101,17 +102,18 @@ function lintFormat(input: LintInput, out: Finding[], fromDomain: string): void 
     );
   }
 
-  const dates = values(input, 'date');
+  const dates = values(index, 'date');
   const received = input.receivedAt && !Number.isNaN(input.receivedAt.getTime()) ? input.receivedAt : null;
   const reference = received ?? (input.now ? input.now() : new Date());
-  const fix = `Add the origination date in RFC 5322 §3.3 format, from a synchronised clock (NTP), e.g. Date: ${reference.toUTCString().replace('GMT', '+0000')}`;
+  // Built only when a finding needs it: most messages carry a good Date.
+  const fixText = () => `Add the origination date in RFC 5322 §3.3 format, from a synchronised clock (NTP), e.g. Date: ${reference.toUTCString().replace('GMT', '+0000')}`;
   if (dates.length === 0) {
     out.push(
       finding('header.no-date', {
         title: 'No Date header',
         detail:
           'RFC 5322 §3.6 requires exactly one Date header (the origination date). Without it some receivers reject the message, others add their own date or score it as spam.',
-        fix,
+        fix: fixText(),
         refs: ['RFC 5322 §3.6', 'RFC 5322 §3.6.1'],
       }),
     );
@@ -125,7 +127,7 @@ function lintFormat(input: LintInput, out: Finding[], fromDomain: string): void 
       finding('header.no-date', {
         title: 'The Date header is not a valid date',
         detail: `The Date header "${dateText.slice(0, 100)}" cannot be read as a date in RFC 5322 §3.3 format, so receivers treat the message as undated.`,
-        fix,
+        fix: fixText(),
         evidence: `Date: ${dateText.slice(0, 200)}`,
         refs: ['RFC 5322 §3.3', 'RFC 5322 §3.6.1'],
       }),
@@ -133,9 +135,9 @@ function lintFormat(input: LintInput, out: Finding[], fromDomain: string): void 
     return;
   }
   const ref = reference.getTime();
-  const against = received ? `the time the receiving server stamped (${reference.toISOString()})` : `the current time (${reference.toISOString()}), since no Received header gives the arrival time`;
   const skew = date - ref;
   if (skew > DATE_FUTURE_LIMIT_MS || -skew > DATE_PAST_LIMIT_MS) {
+    const against = received ? `the time the receiving server stamped (${reference.toISOString()})` : `the current time (${reference.toISOString()}), since no Received header gives the arrival time`;
     const future = skew > 0;
     out.push(
       finding('header.date-skew', {
@@ -153,11 +155,11 @@ function lintFormat(input: LintInput, out: Finding[], fromDomain: string): void 
   }
 }
 
-function lintFrom(input: LintInput, out: Finding[]): void {
-  const fromHeaders = values(input, 'from');
+function lintFrom(input: LintInput, index: HeaderIndex, out: Finding[]): void {
+  const fromHeaders = values(index, 'from');
   const addresses = (input.parsed.from?.value ?? []).flatMap((a) => (a.group ? a.group : [a])).filter((a) => a.address);
   if (fromHeaders.length > 1 || addresses.length > 1) {
-    const sender = values(input, 'sender')[0];
+    const sender = values(index, 'sender')[0];
     const what = fromHeaders.length > 1 ? `${fromHeaders.length} From headers` : `${addresses.length} addresses in From`;
     out.push(
       finding('header.multiple-from', {
@@ -207,16 +209,16 @@ function lintFrom(input: LintInput, out: Finding[]): void {
         title: `Reply-To is in ${domainOf(foreignReply[0]?.address ?? '') ?? 'another domain'}, From in ${realDomain ?? fromOrg}`,
         detail: `Replies go to ${foreignReply.map((a) => a.address).join(', ')}, outside the From domain ${fromOrg}. That is normal for help-desk and ESP setups, but it is also how business-email-compromise and phishing collect answers, so some filters weigh it. Listed for information.`,
         fix: `If intended, nothing to do. Otherwise use a Reply-To address in ${fromOrg}, e.g. Reply-To: <support@${fromOrg}>, or leave Reply-To out.`,
-        evidence: values(input, 'reply-to').map((v) => `Reply-To: ${v.trim()}`).join('\n').slice(0, 300),
+        evidence: values(index, 'reply-to').map((v) => `Reply-To: ${v.trim()}`).join('\n').slice(0, 300),
         refs: ['RFC 5322 §3.6.2'],
       }),
     );
   }
 }
 
-function lintUnsubscribe(input: LintInput, out: Finding[], fromDomain: string): void {
-  const listUnsub = values(input, 'list-unsubscribe');
-  const post = values(input, 'list-unsubscribe-post');
+function lintUnsubscribe(input: LintInput, index: HeaderIndex, out: Finding[], fromDomain: string): void {
+  const listUnsub = values(index, 'list-unsubscribe');
+  const post = values(index, 'list-unsubscribe-post');
   const exampleHeaders = `List-Unsubscribe: <https://${fromDomain}/unsubscribe?u=RECIPIENT_TOKEN>, <mailto:unsubscribe@${fromDomain}?subject=unsubscribe>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click`;
   const signFix = 'and include both header names in the h= tag of your DKIM signature (the d= domain aligned with From), e.g. h=from:to:subject:date:message-id:list-unsubscribe:list-unsubscribe-post';
 
@@ -256,7 +258,7 @@ function lintUnsubscribe(input: LintInput, out: Finding[], fromDomain: string): 
 
   if (post.length === 0) return;
   // RFC 8058 §4: the signature must cover both fields, or anyone could replay them on forged mail.
-  const raw = rawSignedHeaders(input);
+  const raw = rawSignedHeaders(index);
   const covers = (h: string[]) => h.includes('list-unsubscribe') && h.includes('list-unsubscribe-post');
   const signed = (s: LintInput['auth']['dkim'][number]) =>
     s.signedHeaders?.map(lower) ?? raw.find((r) => r.domain === lower(s.domain) && r.selector === lower(s.selector))?.headers ?? [];
@@ -271,7 +273,7 @@ function lintUnsubscribe(input: LintInput, out: Finding[], fromDomain: string): 
         sigs.length ? `Signatures here: ${sigs.join('; ')}.` : 'The message has no DKIM signature.'
       }${input.headersOnly ? ' Only headers were given, so signatures could not be verified; this judges their h= lists.' : ''}`,
       fix: `Sign with d=${input.summary.fromDomain ? orgDomain(input.summary.fromDomain) : fromDomain} (or a subdomain of it) and add both names to the signed headers: h=from:to:subject:date:message-id:list-unsubscribe:list-unsubscribe-post. Add the headers before signing, and make sure nothing after the signer rewrites them.`,
-      evidence: values(input, 'dkim-signature').map((v) => `DKIM-Signature: ${v.trim().slice(0, 200)}`).join('\n').slice(0, 800) || undefined,
+      evidence: values(index, 'dkim-signature').map((v) => `DKIM-Signature: ${v.trim().slice(0, 200)}`).join('\n').slice(0, 800) || undefined,
       refs: ['RFC 8058 §4', 'RFC 6376 §5.4'],
     }),
   );
@@ -281,8 +283,9 @@ function lintUnsubscribe(input: LintInput, out: Finding[], fromDomain: string): 
 export function lintHeaders(input: LintInput): Finding[] {
   const out: Finding[] = [];
   const fromDomain = input.summary.fromDomain ?? 'example.com';
-  lintFormat(input, out, fromDomain);
-  lintFrom(input, out);
-  lintUnsubscribe(input, out, fromDomain);
+  const index = indexHeaders(input.headers);
+  lintFormat(input, index, out, fromDomain);
+  lintFrom(input, index, out);
+  lintUnsubscribe(input, index, out, fromDomain);
   return out;
 }

@@ -83,7 +83,7 @@ function findTlsVersion(text: string): string | undefined {
 
 /** RFC 5322 §3.3 date, tolerating the variants Received headers carry (no weekday, comments, 2-digit years). */
 export function parseReceivedDate(text: string): Date | null {
-  const cleaned = text.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = collapseSpace(text.replace(/\([^)]*\)/g, ' ')).trim();
   if (!cleaned) return null;
   const m = /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Z]{1,5})?/.exec(cleaned);
   if (m) {
@@ -109,9 +109,20 @@ export function parseReceivedDate(text: string): Date | null {
 /** RFC 5322 §4.3 obsolete zone names. */
 const NAMED_ZONES: Record<string, number> = { UT: 0, GMT: 0, Z: 0, UTC: 0, EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7 };
 
+/**
+ * Every run of white space as one space: `replace(/\s+/g, ' ')` without rebuilding the text at
+ * every single space between two words (those are no match here).
+ */
+const collapseSpace = (text: string) => text.replace(/\s{2,}|[^\S ]/g, ' ');
+
 /** One Received header's value, parsed. */
 export function parseReceived(value: string, index: number): Hop {
-  const raw = value.replace(/\s+/g, ' ').trim();
+  return parseReceivedTimed(value, index).hop;
+}
+
+/** parseReceived, with the hop's time in milliseconds (NaN when none) for the delays. */
+function parseReceivedTimed(value: string, index: number): { hop: Hop; ms: number } {
+  const raw = collapseSpace(value).trim();
   const semi = raw.lastIndexOf(';');
   const clausePart = semi >= 0 ? raw.slice(0, semi) : raw;
   const datePart = semi >= 0 ? raw.slice(semi + 1) : '';
@@ -124,20 +135,25 @@ export function parseReceived(value: string, index: number): Hop {
   let current: Clause | null = null;
   let expectValue = false;
   for (const t of tokens) {
-    if (t.kind === 'word' && CLAUSES.has(t.text.toLowerCase()) && !(expectValue && current === 'for')) {
+    // Clause keywords are 2 to 4 letters: words past 8 (room for any case mapping) are never lower-cased to check.
+    if (t.kind === 'word' && t.text.length <= 8 && CLAUSES.has(t.text.toLowerCase()) && !(expectValue && current === 'for')) {
       current = t.text.toLowerCase() as Clause;
       expectValue = !values.has(current);
       continue;
     }
     if (!current) continue;
     if (t.kind === 'comment') {
-      comments.set(current, [...(comments.get(current) ?? []), t.text]);
+      const list = comments.get(current);
+      if (list) list.push(t.text);
+      else comments.set(current, [t.text]);
     } else if (expectValue) {
       values.set(current, t.text);
       expectValue = false;
     } else {
       // Words after the clause's value ("from host [192.0.2.1] by ..."): kept with its comments.
-      extras.set(current, [...(extras.get(current) ?? []), t.text]);
+      const list = extras.get(current);
+      if (list) list.push(t.text);
+      else extras.set(current, [t.text]);
     }
   }
 
@@ -163,24 +179,27 @@ export function parseReceived(value: string, index: number): Hop {
 
   const date = parseReceivedDate(datePart);
   if (date) hop.time = date.toISOString();
-  return hop;
+  return { hop, ms: date ? date.getTime() : Number.NaN };
 }
 
 /** Parses every Received header (newest first, as in the message) and fills in delays. */
 export function parseHops(values: readonly string[]): { hops: Hop[]; transitSeconds: number | null } {
-  const hops = values.map((v, i) => parseReceived(v, i));
+  const parsed = values.map((v, i) => parseReceivedTimed(v, i));
+  const hops = parsed.map((p) => p.hop);
+  // The times as parsed, not read back from their ISO text: the same milliseconds, without the parse.
+  const ms = parsed.map((p) => p.ms);
   for (let i = 0; i < hops.length - 1; i++) {
     const hop = hops[i] as Hop;
     const older = hops[i + 1] as Hop;
     if (!hop.time || !older.time) continue;
-    const delay = (Date.parse(hop.time) - Date.parse(older.time)) / 1000;
+    const delay = ((ms[i] as number) - (ms[i + 1] as number)) / 1000;
     hop.delaySeconds = delay;
     if (delay < 0) hop.outOfOrder = true;
   }
-  const timed = hops.filter((h) => h.time);
+  const timed = ms.filter((_, i) => hops[i]?.time);
   const newest = timed[0];
   const oldest = timed[timed.length - 1];
-  const transitSeconds = newest && oldest && timed.length > 1 ? (Date.parse(newest.time as string) - Date.parse(oldest.time as string)) / 1000 : null;
+  const transitSeconds = newest !== undefined && oldest !== undefined && timed.length > 1 ? (newest - oldest) / 1000 : null;
   return { hops, transitSeconds };
 }
 

@@ -187,13 +187,27 @@ function judge(test: RuleTest, provider: Provider, a: Analysis): Verdict {
   }
 }
 
+/** The tests whose verdict depends on the provider; every other test is judged once per message. */
+const PER_PROVIDER: ReadonlySet<RuleTest> = new Set<RuleTest>(['spam-rate', 'unsubscribe']);
+
 /** The Google, Yahoo and Microsoft scorecards judged on one analysed message: pure. */
 export function messageScorecards(analysis: Analysis, rules: ProviderRules = PROVIDER_RULES): ProviderScorecard[] {
+  // Five cards ask the same questions (SPF, DKIM, DMARC, format) over and over: answer each once.
+  const verdicts = new Map<string, Verdict>();
+  const verdict = (test: RuleTest, provider: Provider): Verdict => {
+    const key = PER_PROVIDER.has(test) ? `${test} ${provider}` : test;
+    let v = verdicts.get(key);
+    if (!v) verdicts.set(key, (v = judge(test, provider, analysis)));
+    return v;
+  };
   return rules.scorecards.map((card) => ({
     provider: card.provider,
     audience: card.audience,
     title: card.title,
     source: card.source,
-    items: card.items.map((item) => ({ id: item.id, requirement: item.requirement, ...judge(item.test, card.provider, analysis) })),
+    items: card.items.map((item) => {
+      const v = verdict(item.test, card.provider);
+      return { id: item.id, requirement: item.requirement, result: v.result, why: v.why };
+    }),
   }));
 }

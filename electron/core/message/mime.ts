@@ -102,7 +102,7 @@ function qDecode(text: string, underscoreIsSpace: boolean): Buffer {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x3d && i + 2 < text.length && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
-      out[n++] = parseInt(text.slice(i + 1, i + 3), 16);
+      out[n++] = hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2));
       i += 2;
     } else if (c === 0x5f && underscoreIsSpace) {
       out[n++] = 0x20;
@@ -157,7 +157,8 @@ export function decodeWords(value: string): string {
 export function parseParams(value: string): { value: string; params: Map<string, string> } {
   const params = new Map<string, string>();
   const semi = value.indexOf(';');
-  const main = (semi < 0 ? value : value.slice(0, semi)).replace(/\([^()]*\)/g, '').trim().toLowerCase();
+  const head = semi < 0 ? value : value.slice(0, semi);
+  const main = (head.includes('(') ? head.replace(/\([^()]*\)/g, '') : head).trim().toLowerCase();
   if (semi < 0) return { value: main, params };
   const continued = new Map<string, { parts: Map<number, { text: string; encoded: boolean }>; charset: string | null }>();
   const re = /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
@@ -166,9 +167,11 @@ export function parseParams(value: string): { value: string; params: Map<string,
   let count = 0;
   while ((m = re.exec(value)) && count++ < 100) {
     const key = (m[1] as string).toLowerCase();
-    const raw = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '').replace(/\s*\([^()]*\)\s*$/, '').trim();
+    const quoted = m[2];
+    const bare = m[3] ?? '';
+    const raw = quoted !== undefined ? (quoted.includes('\\') ? quoted.replace(/\\(.)/g, '$1') : quoted) : (bare.includes('(') ? bare.replace(/\s*\([^()]*\)\s*$/, '') : bare).trim();
     // RFC 2231 §3-4: name*0, name*1 ... continuations; a trailing * marks charset'lang'%XX encoding.
-    const ext = /^([^*]+)\*(?:(\d+)\*?)?$/.exec(key);
+    const ext = key.includes('*') ? /^([^*]+)\*(?:(\d+)\*?)?$/.exec(key) : null;
     if (!ext) {
       if (!params.has(key)) params.set(key, raw);
       continue;
@@ -212,8 +215,13 @@ function percentDecode(text: string): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Addresses (RFC 5322 §3.4): mailboxes, groups, quoted names, comments.
 
+/** A header value without its simple (unnested) comments. */
+const withoutComments = (text: string) => (text.includes('(') ? text.replace(/\([^()]*\)/g, '') : text);
+
 function unquote(text: string): string {
   const t = text.trim();
+  // Most names carry no quotes at all: no regular expression for them.
+  if (!t.includes('"')) return t;
   if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) return t.slice(1, -1).replace(/\\(.)/g, '$1');
   return t.replace(/"((?:[^"\\]|\\.)*)"/g, (_, q: string) => q.replace(/\\(.)/g, '$1'));
 }
@@ -222,10 +230,12 @@ function mailbox(text: string): MailAddress | null {
   let rest = text;
   let comment = '';
   // Comments are not part of the address; the first one serves as a name when there is no other.
-  rest = rest.replace(/\(((?:[^()\\]|\\.)*)\)/g, (_, c: string) => {
-    if (!comment) comment = c.trim();
-    return ' ';
-  });
+  if (rest.includes('(')) {
+    rest = rest.replace(/\(((?:[^()\\]|\\.)*)\)/g, (_, c: string) => {
+      if (!comment) comment = c.trim();
+      return ' ';
+    });
+  }
   const lt = rest.lastIndexOf('<');
   const gt = rest.indexOf('>', lt);
   let name: string;
@@ -247,7 +257,7 @@ function mailbox(text: string): MailAddress | null {
       return { name: decodeWords(unquote(bare)), address: '' };
     }
   }
-  const out: MailAddress = { name: decodeWords(name.replace(/\s+/g, ' ').trim()), address: address.replace(/^"|"$/g, '') };
+  const out: MailAddress = { name: decodeWords(name.replace(/\s{2,}|[^\S ]/g, ' ').trim()), address: address.includes('"') ? address.replace(/^"|"$/g, '') : address };
   return out;
 }
 
@@ -325,17 +335,44 @@ function addressList(value: string | undefined): AddressList | undefined {
 // ---------------------------------------------------------------------------------------------
 // The MIME walk (RFC 2046 §5.1.1).
 
+/** The part header fields walkMime reads; the others are not kept. */
+const PART_FIELDS: ReadonlySet<string> = new Set(['content-type', 'content-disposition', 'content-transfer-encoding']);
+
+/**
+ * A part's Content-Type, Content-Disposition and Content-Transfer-Encoding, the first of each.
+ *
+ * RFC 5322 §2.2.3: a line starting with white space continues the previous field; the line break
+ * and the white space after it become one space. Lines end in LF or CRLF.
+ */
 function partHeaders(raw: Buffer, start: number, end: number): Map<string, string> {
   const out = new Map<string, string>();
   if (end <= start) return out;
   const block = raw.toString('latin1', start, Math.min(end, start + MAX_PART_HEADER));
-  // RFC 5322 §2.2.3: a line starting with white space continues the previous field.
-  for (const line of block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+  const keep = (line: string) => {
     const colon = line.indexOf(':');
-    if (colon <= 0) continue;
+    if (colon <= 0) return;
     const name = line.slice(0, colon).trim().toLowerCase();
-    if (!out.has(name)) out.set(name, line.slice(colon + 1).trim());
+    if (PART_FIELDS.has(name) && !out.has(name)) out.set(name, line.slice(colon + 1).trim());
+  };
+  const n = block.length;
+  let field: string | null = null;
+  for (let pos = 0; ; ) {
+    const lf = block.indexOf('\n', pos);
+    let lineEnd = lf < 0 ? n : lf;
+    if (lf >= 0 && lineEnd > pos && block.charCodeAt(lineEnd - 1) === 0x0d) lineEnd--;
+    const c = block.charCodeAt(pos);
+    if (field !== null && pos < lineEnd && (c === 0x20 || c === 0x09)) {
+      let text = pos + 1;
+      while (text < lineEnd && (block.charCodeAt(text) === 0x20 || block.charCodeAt(text) === 0x09)) text++;
+      field += ` ${block.slice(text, lineEnd)}`;
+    } else {
+      if (field !== null) keep(field);
+      field = block.slice(pos, lineEnd);
+    }
+    if (lf < 0) break;
+    pos = lf + 1;
   }
+  if (field !== null) keep(field);
   return out;
 }
 
@@ -434,7 +471,7 @@ export function walkMime(raw: Buffer, topHeaders?: readonly HeaderField[]): { le
     leaves.push({
       type,
       charset: ct.params.get('charset') ?? null,
-      encoding: (headers.get('content-transfer-encoding') ?? '7bit').replace(/\([^()]*\)/g, '').trim().toLowerCase(),
+      encoding: withoutComments(headers.get('content-transfer-encoding') ?? '7bit').trim().toLowerCase(),
       disposition: disposition?.value || null,
       filename: filename !== null ? decodeWords(filename) : null,
       start: bodyStart,
@@ -446,9 +483,56 @@ export function walkMime(raw: Buffer, topHeaders?: readonly HeaderField[]): { le
   return { leaves, limited };
 }
 
-function decodeQuotedPrintable(latin1: string): Buffer {
-  // RFC 2045 §6.7: "=" at a line end is a soft break; "=XX" is one octet.
-  return qDecode(latin1.replace(/=[ \t]*\r?\n/g, ''), false);
+/** Where the soft line breaks ("=", optional blanks, a line end) starting at `k` end: `k` when none starts there. */
+function skipSoftBreaks(body: Uint8Array, k: number): number {
+  const len = body.length;
+  for (;;) {
+    if (body[k] !== 0x3d) return k;
+    let j = k + 1;
+    while (j < len && (body[j] === 0x20 || body[j] === 0x09)) j++;
+    if (body[j] === 0x0a) k = j + 1;
+    else if (body[j] === 0x0d && body[j + 1] === 0x0a) k = j + 2;
+    else return k;
+  }
+}
+
+const hexValue = (c: number) => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+
+/**
+ * Quoted-printable (RFC 2045 §6.7) straight from the bytes: "=" at a line end is a soft break,
+ * "=XX" is one octet, anything else stays as it is.
+ *
+ * One pass with no intermediate string. Soft breaks go first, as if removed from the whole body
+ * before decoding, so an "=XX" split by one ("=4=\n1") still decodes to one octet.
+ */
+function decodeQuotedPrintable(body: Uint8Array): Buffer {
+  const len = body.length;
+  const out = Buffer.allocUnsafe(len);
+  let n = 0;
+  let i = 0;
+  while (i < len) {
+    const c = body[i] as number;
+    if (c !== 0x3d) {
+      out[n++] = c;
+      i++;
+      continue;
+    }
+    const after = skipSoftBreaks(body, i);
+    if (after !== i) {
+      i = after;
+      continue;
+    }
+    const a = skipSoftBreaks(body, i + 1);
+    const b = a < len ? skipSoftBreaks(body, a + 1) : len;
+    if (b < len && isHex(body[a] as number) && isHex(body[b] as number)) {
+      out[n++] = hexValue(body[a] as number) * 16 + hexValue(body[b] as number);
+      i = b + 1;
+    } else {
+      out[n++] = c;
+      i++;
+    }
+  }
+  return out.subarray(0, n);
 }
 
 /** A leaf's body decoded to text (transfer encoding, then charset). */
@@ -456,7 +540,7 @@ export function decodeLeaf(raw: Buffer, leaf: MimeLeaf): string {
   const body = raw.subarray(leaf.start, leaf.end);
   let bytes: Uint8Array;
   if (leaf.encoding === 'base64') bytes = Buffer.from(body.toString('latin1'), 'base64');
-  else if (leaf.encoding === 'quoted-printable') bytes = decodeQuotedPrintable(body.toString('latin1'));
+  else if (leaf.encoding === 'quoted-printable') bytes = decodeQuotedPrintable(body);
   else bytes = body;
   return decodeCharset(bytes, leaf.charset);
 }

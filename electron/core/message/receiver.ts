@@ -45,34 +45,37 @@ function splitOutside(text: string, separator: string): string[] {
 /** Removes comments, returning the text and the comments' contents. */
 function stripComments(text: string): { text: string; comments: string[] } {
   const comments: string[] = [];
+  // Most results carry no comment: nothing to rebuild.
+  if (!text.includes('(')) return { text, comments };
+  // Runs of text are copied as slices, not character by character.
   let out = '';
   let depth = 0;
   let quoted = false;
   let current = '';
+  let run = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
+    const c = text.charCodeAt(i);
     if (depth === 0) {
-      if (c === '"') quoted = !quoted;
-      if (c === '(' && !quoted) {
+      if (c === 0x22) quoted = !quoted;
+      if (c === 0x28 && !quoted) {
+        out += text.slice(run, i);
         depth = 1;
         current = '';
-        continue;
+        run = i + 1;
       }
-      out += c;
-    } else {
-      if (c === '\\') {
-        current += text[i + 1] ?? '';
-        i++;
-      } else if (c === '(') {
-        depth++;
-        current += c;
-      } else if (c === ')') {
-        depth--;
-        if (depth === 0) comments.push(current.trim());
-        else current += c;
-      } else current += c;
-    }
+    } else if (c === 0x5c) {
+      current += text.slice(run, i) + (text[i + 1] ?? '');
+      i++;
+      run = i + 1;
+    } else if (c === 0x29 && depth === 1) {
+      current += text.slice(run, i);
+      depth = 0;
+      comments.push(current.trim());
+      run = i + 1;
+    } else if (c === 0x28) depth++;
+    else if (c === 0x29) depth--;
   }
+  if (depth === 0) out += text.slice(run);
   return { text: out, comments };
 }
 

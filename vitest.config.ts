@@ -1,9 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Three suites: unit (pure core), integration (real peers on 127.0.0.1), e2e (Chromium against serve).
 // Suites that run the built app share one global setup that rebuilds out/ when sources are newer.
 // No suite may reach beyond loopback, even by accident: core refuses other addresses (net/guard.ts).
-const env = { DELIVERLAB_LOOPBACK_ONLY: '1' };
+// A command run without --db (send, placement) writes to the default history: under the tests that is
+// a throwaway folder, never the developer's own.
+const env = { DELIVERLAB_LOOPBACK_ONLY: '1', XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'deliverlab-test-data-')) };
 
 export default defineConfig({
   test: {

@@ -13,6 +13,7 @@ import { testSeed } from '../core/placement/imap';
 import { runPlacement } from '../core/placement/run';
 import { placementRecorder } from '../core/placement/record';
 import type { Seed, SeedSecrets } from '../core/placement/types';
+import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
 import { secretKey, SecretStoreError, type SecretStore } from '../core/secrets';
 import { ApiError } from './errors';
 import type { EventName } from './names';
@@ -53,12 +54,12 @@ export type MailOperation =
 
 type MailHandlers = { [N in MailOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
-type AuthLike = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string };
+type AuthLike = MailAuth;
 
 /** Which secret an auth block needs and where it comes from. */
 function secretSource(auth: AuthLike | undefined, key: string, ctx: MailContext): SecretSource {
   if (!auth) return 'none';
-  const variable = 'oauth2TokenEnv' in auth ? auth.oauth2TokenEnv : auth.passwordEnv;
+  const variable = secretVariable(auth);
   if (variable) return ctx.env[variable] ? 'env' : 'missing';
   return ctx.secrets.has(key) ? 'stored' : 'missing';
 }
@@ -66,8 +67,8 @@ function secretSource(auth: AuthLike | undefined, key: string, ctx: MailContext)
 /** The secret for an auth block, from its environment variable or the secret store; explains what is missing. */
 function readSecret(auth: AuthLike | undefined, key: string, what: string, ctx: MailContext): { password?: string; oauth2Token?: string } {
   if (!auth) return {};
-  const oauth = 'oauth2TokenEnv' in auth;
-  const variable = oauth ? auth.oauth2TokenEnv : auth.passwordEnv;
+  const oauth = isOAuth2(auth);
+  const variable = secretVariable(auth);
   const kind = oauth ? 'OAuth2 access token' : 'password';
   if (variable) {
     const value = ctx.env[variable];
@@ -144,7 +145,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
         return invalid(err);
       }
       const { profile } = checked;
-      const usesStore = profile.auth && !('oauth2TokenEnv' in profile.auth) && !profile.auth.passwordEnv;
+      const usesStore = profile.auth && !secretVariable(profile.auth);
       if (secret !== undefined) {
         if (!profile.auth) throw new ApiError('invalid-input', `profile "${profile.name}" has no login (auth), so it takes no password.`);
         if (!usesStore) throw new ApiError('invalid-input', `profile "${profile.name}" reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
@@ -173,7 +174,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       const store = needStore('seed mailboxes');
       let saved: ReturnType<HistoryStore['saveSeed']>;
       const fits = (seed: Seed) => {
-        const usesStore = !('oauth2TokenEnv' in seed.auth) && !seed.auth.passwordEnv;
+        const usesStore = !secretVariable(seed.auth);
         if (secret !== undefined && !usesStore) throw new ApiError('invalid-input', `seed "${seed.name}" reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
       };
       try {

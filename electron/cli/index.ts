@@ -59,7 +59,8 @@ Usage:
                    [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
   deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
-                  [--text FILE] [--header 'Name: value']... [--ca-file PEM]... [--timeout MS] [--transcript] [--json] [--test-connection]
+                  [--text FILE] [--header 'Name: value']... [--dkim-domain D --dkim-selector S --dkim-key-env VAR|--dkim-key-file PEM]
+                  [--ca-file PEM]... [--timeout MS] [--transcript] [--json] [--test-connection] [--db PATH | --no-history]
   deliverlab placement --profile smtp.json --seeds seeds.json [--seed NAME]... --subject S --html FILE
                   [--text FILE] [--header 'Name: value']... [--deadline 10m] [--cleanup] [--ca-file PEM]... [--json]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]

@@ -14,6 +14,7 @@ import { HistoryError, HistoryStore } from '../core/history/store';
 import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
 import { checkDkim } from '../core/send/send';
+import { isOAuth2 } from '../core/mail-auth';
 import { parseSeedFile, SeedError, seedSecretsFromEnv } from '../core/placement/seeds';
 import { DEFAULT_DEADLINE_MS, runPlacement } from '../core/placement/run';
 import { placementRecorder } from '../core/placement/record';
@@ -56,7 +57,7 @@ class PlacementUsageError extends Error {}
 
 /** A seed's password or token: from its variable, else asked for on a terminal. */
 async function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo): Promise<SeedSecrets> {
-  const oauth = 'oauth2TokenEnv' in seed.auth;
+  const oauth = isOAuth2(seed.auth);
   const value = await secretOrPrompt(
     () => {
       const found = seedSecretsFromEnv(seed, env);

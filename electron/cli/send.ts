@@ -8,6 +8,9 @@
  * Exit codes: 0 every recipient accepted, 1 any refused, 2 a usage or operational error (auth
  * refused, TLS failure, connection refused, missing variable, bad DKIM key, prompt cancelled).
  */
+import { HistoryError, HistoryStore } from '../core/history/store';
+import { defaultDbPath } from '../core/paths';
+import { isOAuth2, secretVariable } from '../core/mail-auth';
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PASSWORD_ENV, dkimKeyFromEnv, parseProfileFile, ProfileError, secretsFromEnv, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
@@ -26,7 +29,7 @@ export const SEND_HELP = `Usage:
   deliverlab send --profile profile.json [--profile-name N] --to ADDRESS [--to ...] --subject S
                   --html file.html [--text file.txt] [--header 'Name: value']... [--ca-file PEM]...
                   [--dkim-domain D --dkim-selector S (--dkim-key-env VAR | --dkim-key-file PEM)]
-                  [--no-dkim] [--timeout MS] [--transcript] [--json]
+                  [--no-dkim] [--timeout MS] [--transcript] [--json] [--db PATH | --no-history]
   deliverlab send --profile profile.json [--profile-name N] --test-connection [--ca-file PEM] [--json]
 
 The profile file (JSON, one profile or a list) holds host, port, security (starttls | tls | none),
@@ -95,8 +98,8 @@ function printConnection(io: SendIo, r: ConnectionResult): void {
 export async function resolveSecrets(profile: SmtpProfile, env: NodeJS.ProcessEnv, io: SendIo): Promise<SmtpSecrets> {
   const auth = profile.auth;
   if (!auth) return {};
-  const oauth = 'oauth2TokenEnv' in auth;
-  const variable = oauth ? auth.oauth2TokenEnv : (auth.passwordEnv ?? DEFAULT_PASSWORD_ENV);
+  const oauth = isOAuth2(auth);
+  const variable = secretVariable(auth) ?? (oauth ? 'auth.oauth2TokenEnv' : DEFAULT_PASSWORD_ENV);
   const value = await secretOrPrompt(
     () => {
       const found = secretsFromEnv(profile, env);
@@ -174,6 +177,8 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
           'dkim-key-env': { type: 'string' },
           'dkim-key-file': { type: 'string' },
           'no-dkim': { type: 'boolean' },
+          db: { type: 'string' },
+          'no-history': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -211,9 +216,28 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
     // The key is read before the password is asked for: a missing key should not cost typing a password.
     const dkim = dkimRequest(v, profile, env);
     const secrets = await resolveSecrets(profile, env, io);
+    if (v.db && v['no-history']) throw new SendUsageError('--db and --no-history cannot be used together.');
     const r = await sendTest({ profile, secrets, to, subject: v.subject, html, ...(text !== undefined ? { text } : {}), headers, ...(dkim ? { dkim } : {}), ...conn });
-    if (v.json) line(io.stdout, JSON.stringify(r));
-    else printSend(io, r, Boolean(v.transcript));
+    // Kept in history like an audit or a check (the app lists it under Test send); --no-history writes nothing.
+    let stored: { id?: number; historyError?: string } = {};
+    if (!v['no-history'] && !(r.error?.code === 'EDKIM')) {
+      let store: HistoryStore | null = null;
+      try {
+        store = HistoryStore.open(v.db ?? defaultDbPath());
+        stored = { id: store.saveSend(r, v.subject) };
+      } catch (err) {
+        if (!(err instanceof HistoryError)) throw err;
+        stored = { historyError: err.message };
+      } finally {
+        store?.close();
+      }
+    }
+    if (v.json) line(io.stdout, JSON.stringify({ ...r, subject: v.subject, id: stored.id ?? null, ...(stored.historyError ? { historyError: stored.historyError } : {}) }));
+    else {
+      printSend(io, r, Boolean(v.transcript));
+      if (stored.id) line(io.stdout, `stored     test send #${stored.id} in history`);
+    }
+    if (stored.historyError) line(io.stderr, `warning: not kept in history: ${stored.historyError}`);
     // EDKIM: nothing was sent, because of our side (the key or the DKIM settings): an operational error, not a refusal.
     if (r.error && ((r.error.kind !== 'rejected' && r.error.kind !== 'message') || r.error.code === 'EDKIM')) return 2;
     return r.ok ? 0 : 1;

@@ -39,7 +39,7 @@ const seedOf = (u: MailLabUser, over: Partial<Seed> = {}): Seed => ({
   ...over,
 });
 const entry = (u: MailLabUser, over: Partial<Seed> = {}, password = u.password) => ({ seed: seedOf(u, over), secrets: { password } });
-const base = { profile, smtpSecrets, html: '<p>Hello from the placement test.</p>', timeoutMs: 5_000, pollMs: 500, ca, cleanup: true };
+const base = { profile, smtpSecrets, html: '<p>Hello from the placement test.</p>', timeoutMs: 10_000, pollMs: 500, ca, cleanup: true };
 
 describe('placement runs against the mail lab', () => {
   it('finds a clean copy in INBOX and a spam-flagged one in Junk, with latency, auth results and spam headers', async () => {

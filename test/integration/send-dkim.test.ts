@@ -20,7 +20,7 @@ const seed = lab.seeds[9] as MailLabUser;
 const run = randomUUID().slice(0, 8);
 const ca = [lab.caPem];
 const sent: string[] = [];
-const TIMEOUT = 5_000;
+const TIMEOUT = 15_000;
 const UNSUB = { 'List-Unsubscribe': '<https://example.test/u/9>, <mailto:unsub@lab.test?subject=u9>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 
 const profile = (over: Partial<SmtpProfile> = {}): SmtpProfile => ({

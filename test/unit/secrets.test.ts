@@ -2,7 +2,8 @@
  * The secret store, with a real cipher standing in for the OS keychain (Electron cannot run here):
  * AES-256-GCM from node:crypto with a random key, as safeStorage would hold in the keyring.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { aesCipher } from '../lab/test-cipher';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,28 +22,6 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** AES-256-GCM with a key that lives only in memory: what the keyring gives safeStorage. */
-function aesCipher(opts: { backend?: string; available?: boolean; key?: Buffer } = {}): SecretCipher & { encryptCalls: number } {
-  const key = opts.key ?? randomBytes(32);
-  const cipher = {
-    encryptCalls: 0,
-    isEncryptionAvailable: () => opts.available ?? true,
-    backend: () => opts.backend ?? 'gnome_libsecret',
-    encryptString(plain: string): Buffer {
-      cipher.encryptCalls++;
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(data: Buffer): string {
-      const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-      d.setAuthTag(data.subarray(12, 28));
-      return Buffer.concat([d.update(data.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-  return cipher;
-}
 
 const SECRET = 'hunter2-Ünïcödé-app-password-7c1f';
 

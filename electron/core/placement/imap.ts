@@ -5,6 +5,7 @@
  * around connect + login, because a server that accepts TCP and then never answers LOGIN would
  * otherwise hold a seed for minutes. Errors come back as an ImapErrorInfo in words, never thrown.
  */
+import { isOAuth2 } from '../mail-auth';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
@@ -50,7 +51,7 @@ async function guardHost(host: string, timeoutMs: number): Promise<void> {
 }
 
 export function imapOptions(seed: Seed, secrets: SeedSecrets, opts: ImapConnectOptions, tuning: ClientTuning = {}): ImapFlowOptions {
-  const oauth = 'oauth2TokenEnv' in seed.auth;
+  const oauth = isOAuth2(seed.auth);
   return {
     host: seed.host,
     port: seed.port,
@@ -116,7 +117,7 @@ export function explainImapError(err: unknown, seed: Pick<Seed, 'host' | 'port' 
   const code = e.code ?? cause.code ?? 'EUNKNOWN';
   const where = `${seed.host}:${seed.port}`;
   const said = e.responseText ?? e.response ?? '';
-  const oauth = 'oauth2TokenEnv' in seed.auth;
+  const oauth = isOAuth2(seed.auth);
   if (code === 'EBLOCKED') return { kind: 'blocked', code, explanation: message };
   if (code === 'ENOAUTH') return { kind: 'auth', code, explanation: `No ${oauth ? 'OAuth2 token' : 'password'} was supplied for ${seed.auth.user}; set the environment variable the seed names (or store the secret in the app).` };
   if (e.authenticationFailed || /AUTHENTICATIONFAILED|AUTHORIZATIONFAILED|LOGIN failed|Invalid credentials|authentication failed/i.test(`${e.serverResponseCode ?? ''} ${said} ${message}`)) {

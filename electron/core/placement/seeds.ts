@@ -82,7 +82,10 @@ export function validateSeed(input: unknown, where = 'seed'): SeedCheck {
   const passwordEnv = envName(input.auth, 'passwordEnv', `${where} auth`);
   const oauth2TokenEnv = envName(input.auth, 'oauth2TokenEnv', `${where} auth`);
   if (passwordEnv && oauth2TokenEnv) throw new SeedError(`${where}: auth takes either passwordEnv or oauth2TokenEnv, not both`);
-  const auth: SeedAuth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : { user };
+  const oauth2 = input.auth.oauth2;
+  if (oauth2 !== undefined && typeof oauth2 !== 'boolean') throw new SeedError(`${where} auth: "oauth2" must be true or false`);
+  if (oauth2 === true && passwordEnv) throw new SeedError(`${where}: auth takes an OAuth2 token (oauth2) or a password (passwordEnv), not both`);
+  const auth: SeedAuth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : oauth2 === true ? { user, oauth2: true } : { user };
 
   let folders: Partial<Record<FolderRole, string>> | undefined;
   if (input.folders !== undefined) {
@@ -132,7 +135,7 @@ export function parseSeedFile(json: string): { seeds: Seed[]; warnings: string[]
     if (other) warnings.push(`seeds "${other}" and "${seed.name}" have the same address ${seed.address}: both watch the same mailbox`);
     else addresses.set(key, seed.name);
   }
-  const sharedDefault = checked.filter((c) => !('passwordEnv' in c.seed.auth) && !('oauth2TokenEnv' in c.seed.auth));
+  const sharedDefault = checked.filter((c) => !('passwordEnv' in c.seed.auth) && !('oauth2TokenEnv' in c.seed.auth) && !('oauth2' in c.seed.auth));
   if (sharedDefault.length > 1) {
     warnings.push(`${sharedDefault.length} seeds (${sharedDefault.map((c) => c.seed.name).join(', ')}) have no auth.passwordEnv and all read $${DEFAULT_IMAP_PASSWORD_ENV}; give each seed its own variable unless they really share one password`);
   }
@@ -146,6 +149,9 @@ export function seedSecretsFromEnv(seed: Seed, env: NodeJS.ProcessEnv = process.
     const token = env[auth.oauth2TokenEnv];
     if (!token) throw new SeedError(`seed "${seed.name}": the OAuth2 access token for ${auth.user} is read from $${auth.oauth2TokenEnv}, which is not set`);
     return { oauth2Token: token };
+  }
+  if ('oauth2' in auth) {
+    throw new SeedError(`seed "${seed.name}": the OAuth2 access token for ${auth.user} is kept in the desktop app's secret store; here, name the variable that holds it in auth.oauth2TokenEnv`);
   }
   const variable = auth.passwordEnv ?? DEFAULT_IMAP_PASSWORD_ENV;
   const password = env[variable];

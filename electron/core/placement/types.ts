@@ -4,6 +4,7 @@
  * A run sends one test message (carrying a fresh token in a header and the subject) to every seed
  * mailbox, then watches all seeds at once over IMAP until each copy is found or its deadline passes.
  */
+import type { MailAuth } from '../mail-auth';
 import type { SendResult } from '../send/send';
 
 export type SeedProvider = 'gmail' | 'outlook' | 'yahoo' | 'icloud' | 'other';
@@ -15,7 +16,7 @@ export type ImapSecurity = 'tls' | 'starttls' | 'none';
  * How a seed logs in. A seed file never holds the secret: it names the environment variable (CLI,
  * serve) or, in the app, the secret lives in the secret store under the seed's name.
  */
-export type SeedAuth = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string };
+export type SeedAuth = MailAuth;
 
 /** SPECIAL-USE roles (RFC 6154) plus INBOX. */
 export type FolderRole = 'inbox' | 'junk' | 'trash' | 'sent' | 'archive' | 'drafts' | 'all';

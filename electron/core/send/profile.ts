@@ -8,7 +8,9 @@
 
 export type SmtpSecurity = 'starttls' | 'tls' | 'none';
 
-export type SmtpAuth = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string };
+import { type MailAuth } from '../mail-auth';
+
+export type SmtpAuth = MailAuth;
 
 /** DKIM signing for a profile's sends: the key is read from the environment variable named here, never from the file. */
 export interface DkimProfile {
@@ -121,7 +123,10 @@ export function validateProfile(input: unknown, where = 'profile'): ProfileCheck
     const passwordEnv = envName(input.auth, 'passwordEnv', `${where} auth`);
     const oauth2TokenEnv = envName(input.auth, 'oauth2TokenEnv', `${where} auth`);
     if (passwordEnv && oauth2TokenEnv) throw new ProfileError(`${where}: auth takes either passwordEnv or oauth2TokenEnv, not both`);
-    auth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : { user };
+    const oauth2 = input.auth.oauth2;
+    if (oauth2 !== undefined && typeof oauth2 !== 'boolean') throw new ProfileError(`${where} auth: "oauth2" must be true or false`);
+    if (oauth2 === true && passwordEnv) throw new ProfileError(`${where}: auth takes an OAuth2 token (oauth2) or a password (passwordEnv), not both`);
+    auth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : oauth2 === true ? { user, oauth2: true } : { user };
   }
   let dkim: DkimProfile | undefined;
   if (input.dkim !== undefined) {
@@ -183,6 +188,9 @@ export function secretsFromEnv(profile: SmtpProfile, env: NodeJS.ProcessEnv = pr
     const token = env[auth.oauth2TokenEnv];
     if (!token) throw new ProfileError(`profile "${profile.name}": the OAuth2 access token for ${auth.user} is read from $${auth.oauth2TokenEnv}, which is not set`);
     return { oauth2Token: token };
+  }
+  if ('oauth2' in auth) {
+    throw new ProfileError(`profile "${profile.name}": the OAuth2 access token for ${auth.user} is kept in the desktop app's secret store; here, name the variable that holds it in auth.oauth2TokenEnv`);
   }
   const variable = auth.passwordEnv ?? DEFAULT_PASSWORD_ENV;
   const password = env[variable];

@@ -9,6 +9,7 @@
  * only rsa-sha256 and, given an Ed25519 key, sends the message unsigned without an error. The
  * message is composed by nodemailer, signed, checked, and only then submitted byte for byte.
  */
+import { isOAuth2 } from '../mail-auth';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -423,7 +424,7 @@ async function guardHost(host: string, timeoutMs: number): Promise<void> {
 
 function transportOptions(profile: SmtpProfile, secrets: SmtpSecrets, opts: ConnectionOptions, logger: TranscriptLogger): SMTPTransport.Options {
   const auth = profile.auth
-    ? 'oauth2TokenEnv' in profile.auth
+    ? isOAuth2(profile.auth)
       ? { type: 'OAuth2' as const, user: profile.auth.user, accessToken: secrets.oauth2Token ?? '' }
       : { user: profile.auth.user, pass: secrets.password ?? '' }
     : undefined;

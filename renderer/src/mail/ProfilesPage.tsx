@@ -49,7 +49,7 @@ function formFrom(stored: StoredProfile | null): FormState {
     host: p?.host ?? '',
     port: p?.port ?? 587,
     security: p?.security ?? 'starttls',
-    authKind: !auth ? (p ? 'none' : 'password') : 'oauth2TokenEnv' in auth ? 'oauth2' : 'password',
+    authKind: !auth ? (p ? 'none' : 'password') : 'oauth2TokenEnv' in auth || 'oauth2' in auth ? 'oauth2' : 'password',
     user: auth?.user ?? '',
     secret: secretValueFor(authVariable(auth)),
     from: p?.from ?? '',
@@ -79,7 +79,7 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSecretError(undefined);
-    const out = secretOutput(form.secret, secretKind, storeAvailable);
+    const out = secretOutput(form.secret, storeAvailable);
     if (form.authKind !== 'none') {
       if (out.variable !== undefined && out.variable === '') {
         setSecretError('Name the environment variable that holds the secret');
@@ -94,7 +94,9 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
       form.authKind === 'none'
         ? undefined
         : form.authKind === 'oauth2'
-          ? { user: form.user.trim(), oauth2TokenEnv: out.variable ?? '' }
+          ? out.variable === undefined
+            ? { user: form.user.trim(), oauth2: true as const }
+            : { user: form.user.trim(), oauth2TokenEnv: out.variable }
           : { user: form.user.trim(), ...(out.variable ? { passwordEnv: out.variable } : {}) };
     const profile: Partial<SmtpProfile> & Record<string, unknown> = {
       name: form.name.trim(),
@@ -264,7 +266,7 @@ function ProfileRow({ stored, onEdit, onTest, testing }: { stored: StoredProfile
           {SECURITY_LABEL[p.security]}
         </Badge>
       </Table.Td>
-      <Table.Td style={{ overflowWrap: 'break-word' }}>{p.auth ? `${p.auth.user}${'oauth2TokenEnv' in p.auth ? ' (OAuth2)' : ''}` : '—'}</Table.Td>
+      <Table.Td style={{ overflowWrap: 'break-word' }}>{p.auth ? `${p.auth.user}${'oauth2TokenEnv' in p.auth || 'oauth2' in p.auth ? ' (OAuth2)' : ''}` : '—'}</Table.Td>
       <Table.Td>
         <SecretBadge source={stored.secret} variable={authVariable(p.auth)} />
       </Table.Td>

@@ -37,9 +37,9 @@ export function SecretField({
 }) {
   const status = useSecretStatus();
   const storeAvailable = status.data?.available === true;
-  // The keychain is for passwords only: the api reads OAuth2 tokens from a variable, because they
-  // expire within the hour and are minted by a script, not typed.
-  const canStore = storeAvailable && kind === 'password';
+  // Passwords and OAuth2 access tokens alike go to the keychain when there is one. A token expires
+  // within the hour, so a variable filled by the script that mints it stays on offer too.
+  const canStore = storeAvailable;
   const mode: SecretMode = canStore ? value.mode : 'env';
 
   return (
@@ -83,7 +83,9 @@ export function SecretField({
               ? storeAvailable
                 ? 'The name of a variable that holds the password when Deliverlab starts.'
                 : 'The keychain is unavailable here (see above): name the variable that holds the password when Deliverlab starts.'
-              : 'The name of a variable that holds a fresh OAuth2 access token (XOAUTH2) when Deliverlab starts.'
+              : storeAvailable
+                ? 'The name of a variable that holds a fresh OAuth2 access token (XOAUTH2) when Deliverlab starts.'
+                : 'The keychain is unavailable here (see above): name the variable that holds a fresh OAuth2 access token (XOAUTH2) when Deliverlab starts.'
           }
           placeholder={placeholderVariable}
           value={value.variable}
@@ -103,8 +105,8 @@ export function secretValueFor(variable: string | undefined): SecretValue {
 }
 
 /** What the form sends: the variable to name in auth, and the secret to store (if any). */
-export function secretOutput(value: SecretValue, kind: 'password' | 'OAuth2 access token', storeAvailable: boolean): { variable?: string; secret?: string } {
-  const mode = storeAvailable && kind === 'password' ? value.mode : 'env';
+export function secretOutput(value: SecretValue, storeAvailable: boolean): { variable?: string; secret?: string } {
+  const mode = storeAvailable ? value.mode : 'env';
   if (mode === 'env') return { variable: value.variable.trim() };
   return value.secret ? { secret: value.secret } : {};
 }

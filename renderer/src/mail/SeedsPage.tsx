@@ -69,7 +69,7 @@ function formFrom(stored: StoredSeed | null): FormState {
     host: s?.host ?? '',
     port: s?.port ?? 993,
     security: s?.security ?? 'tls',
-    authKind: s && 'oauth2TokenEnv' in s.auth ? 'oauth2' : 'password',
+    authKind: s && ('oauth2TokenEnv' in s.auth || 'oauth2' in s.auth) ? 'oauth2' : 'password',
     user: s?.auth.user ?? '',
     secret: secretValueFor(authVariable(s?.auth)),
   };
@@ -97,7 +97,7 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSecretError(undefined);
-    const out = secretOutput(form.secret, kind, storeAvailable);
+    const out = secretOutput(form.secret, storeAvailable);
     if (out.variable !== undefined && out.variable === '') {
       setSecretError('Name the environment variable that holds the secret');
       return;
@@ -107,7 +107,12 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
       return;
     }
     const user = form.user.trim() || form.address.trim();
-    const auth = form.authKind === 'oauth2' ? { user, oauth2TokenEnv: out.variable ?? '' } : { user, ...(out.variable ? { passwordEnv: out.variable } : {}) };
+    const auth =
+      form.authKind === 'oauth2'
+        ? out.variable === undefined
+          ? { user, oauth2: true as const }
+          : { user, oauth2TokenEnv: out.variable }
+        : { user, ...(out.variable ? { passwordEnv: out.variable } : {}) };
     const seed: Partial<Seed> & Record<string, unknown> = {
       name: form.name.trim(),
       address: form.address.trim(),

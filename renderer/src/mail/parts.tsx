@@ -98,9 +98,10 @@ export function SecretBadge({ source, variable }: { source: SecretSource; variab
 }
 
 /** The variable an auth block names, if it names one. */
-export function authVariable(auth: { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string } | undefined): string | undefined {
+export function authVariable(auth: { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string } | { user: string; oauth2: true } | undefined): string | undefined {
   if (!auth) return undefined;
-  return 'oauth2TokenEnv' in auth ? auth.oauth2TokenEnv : auth.passwordEnv;
+  if ('oauth2TokenEnv' in auth) return auth.oauth2TokenEnv;
+  return 'passwordEnv' in auth ? auth.passwordEnv : undefined;
 }
 
 const SEND_ERROR_TITLE: Record<SendError['kind'], string> = {

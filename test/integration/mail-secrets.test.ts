@@ -1,0 +1,135 @@
+/**
+ * Secrets through the API as the desktop app has them: a keychain (a real AES-GCM cipher standing in
+ * for Electron's safeStorage) behind smtp.save, seeds.save and dkim.save-key, then used for real logins
+ * against the mail lab and the Gmail peer. Seeds 19 and 20 belong to this file.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ImapFlow } from 'imapflow';
+import { dkimVerify } from 'mailauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi, type Api } from '../../electron/api/handlers';
+import type { SendRecord, StoredProfile, StoredSeed } from '../../electron/api/operations';
+import { placementCommand } from '../../electron/cli/placement';
+import { generateDkimKey } from '../../electron/core/dkim/keygen';
+import type { SeedTestResult } from '../../electron/core/placement/types';
+import { startGmailPeer } from '../lab/gmail-imap-peer';
+import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { aesCipher } from '../lab/test-cipher';
+
+const lab = readMailLab();
+const ca = [lab.caPem];
+const u19 = lab.seeds[18] as MailLabUser;
+const dir = mkdtempSync(join(tmpdir(), 'deliverlab-secrets-'));
+const dbPath = join(dir, 'history.sqlite');
+let api: Api;
+
+beforeAll(() => {
+  api = createApi({ dbPath, transport: 'ipc', version: 'test', cipher: aesCipher(), ca, networkTimeoutMs: 5_000, env: {}, emit: () => undefined });
+});
+afterAll(() => {
+  api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const profile = { name: 'lab', host: lab.host, port: lab.ports.submission, security: 'starttls', auth: { user: lab.sender.user }, from: `Lab <${lab.sender.user}>` };
+
+describe('secrets in the app (a keychain behind the API)', () => {
+  it('keeps an SMTP password in the keychain, never returns it, and logs in with it', async () => {
+    expect(await api.dispatch('secrets.status', {})).toMatchObject({ available: true, backend: 'gnome_libsecret' });
+    const saved = (await api.dispatch('smtp.save', { profile, secret: lab.sender.password })) as StoredProfile;
+    expect(saved.secret).toBe('stored');
+    expect(JSON.stringify(await api.dispatch('smtp.list', {}))).not.toContain(lab.sender.password);
+    expect(await api.dispatch('smtp.test', { name: 'lab' })).toMatchObject({ ok: true });
+    // A wrong password replaces the stored one, and the login is refused in words.
+    await api.dispatch('smtp.save', { profile, secret: 'not-the-password' });
+    const refused = (await api.dispatch('smtp.test', { name: 'lab' })) as { ok: boolean; error?: { kind: string } };
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'auth' } });
+    await api.dispatch('smtp.save', { profile, secret: lab.sender.password });
+  });
+
+  it('keeps a seed password in the keychain and tests the seed with it', async () => {
+    const seed = { name: 'seed19', address: u19.user, provider: 'other', host: lab.host, port: lab.ports.imap, security: 'starttls', auth: { user: u19.user } };
+    const saved = (await api.dispatch('seeds.save', { seed, secret: u19.password })) as StoredSeed;
+    expect(saved.secret).toBe('stored');
+    const tested = (await api.dispatch('seeds.test', { name: 'seed19' })) as SeedTestResult;
+    expect(tested).toMatchObject({ ok: true, idle: true, roles: { junk: 'Junk' } });
+    // Deleting the seed deletes its secret: saved again without one, it has none.
+    expect(await api.dispatch('seeds.delete', { name: 'seed19' })).toEqual({ deleted: true });
+    const again = (await api.dispatch('seeds.save', { seed })) as StoredSeed;
+    expect(again.secret).toBe('missing');
+    await expect(api.dispatch('seeds.test', { name: 'seed19' })).rejects.toThrow(/no password is saved for seed19@lab\.test/);
+    await api.dispatch('seeds.save', { seed, secret: u19.password });
+  });
+
+  it('keeps an OAuth2 access token in the keychain and logs in to Gmail with XOAUTH2', async () => {
+    const peer = await startGmailPeer({ users: [{ user: 'probe@gmail.test', accessToken: 'ya29.test-token' }] });
+    try {
+      const seed = { name: 'gmail-1', address: 'probe@gmail.test', provider: 'gmail', host: peer.host, port: peer.port, security: 'none', auth: { user: 'probe@gmail.test', oauth2: true } };
+      const saved = (await api.dispatch('seeds.save', { seed, secret: 'ya29.test-token' })) as StoredSeed;
+      expect(saved).toMatchObject({ secret: 'stored', seed: { auth: { oauth2: true } } });
+      const tested = (await api.dispatch('seeds.test', { name: 'gmail-1' })) as SeedTestResult;
+      expect(tested).toMatchObject({ ok: true, gmail: true, roles: { junk: '[Gmail]/Spam' } });
+      expect(peer.transcript().join('\n')).toMatch(/AUTHENTICATE XOAUTH2/);
+      expect(peer.transcript().join('\n')).not.toContain('ya29.test-token');
+      await api.dispatch('seeds.save', { seed, secret: 'ya29.expired' });
+      const refused = (await api.dispatch('seeds.test', { name: 'gmail-1' })) as SeedTestResult;
+      expect(refused).toMatchObject({ ok: false, error: { kind: 'auth' } });
+    } finally {
+      await peer.close();
+      await api.dispatch('seeds.delete', { name: 'gmail-1' });
+    }
+  });
+
+  it('signs a test send with a DKIM key kept in the keychain', async () => {
+    const key = await generateDkimKey({ domain: 'lab.test', selector: 'app2026', type: 'ed25519' });
+    await expect(api.dispatch('dkim.save-key', { domain: 'lab.test', selector: 'app2026', privateKey: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' })).rejects.toThrow(/key/i);
+    expect(await api.dispatch('dkim.save-key', { domain: 'lab.test', selector: 'app2026', privateKey: key.privateKeyPem })).toEqual({ saved: true, key: 'app2026._domainkey.lab.test' });
+    const token = `keychain-dkim-${Date.now()}`;
+    const sent = (await api.dispatch('send.run', { profile: 'lab', to: [u19.user], subject: token, html: '<p>signed</p>', dkim: { domain: 'lab.test', selector: 'app2026' } })) as SendRecord;
+    expect(sent).toMatchObject({ ok: true, dkim: { domain: 'lab.test', selector: 'app2026' } });
+    expect(sent.id).toBeGreaterThan(0);
+    expect(await api.dispatch('send.get', { id: sent.id })).toMatchObject({ subject: token, ok: true });
+
+    // The delivered bytes verify against the key's published record.
+    const client = new ImapFlow({ host: lab.host, port: lab.ports.imaps, secure: true, auth: { user: u19.user, pass: u19.password }, tls: { ca, servername: lab.hostname }, logger: false });
+    await client.connect();
+    try {
+      await client.mailboxOpen('INBOX');
+      let uids: number[] = [];
+      for (let i = 0; i < 100 && uids.length === 0; i++) {
+        uids = (await client.search({ subject: token }, { uid: true })) || [];
+        if (uids.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(uids).toHaveLength(1);
+      const msg = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
+            const verified = (await dkimVerify(msg && msg.source ? msg.source : Buffer.alloc(0), {
+        strict: true,
+        resolver: async (name: string, type: string) => {
+          if (type === 'TXT' && name === 'app2026._domainkey.lab.test') return [[key.record]];
+          throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+        },
+      })) as { results: { status: { result: string } }[] };
+      expect(verified.results[0]?.status.result).toBe('pass');
+      await client.messageDelete(uids, { uid: true });
+    } finally {
+      await client.logout().catch(() => undefined);
+    }
+  });
+});
+
+describe('a token kept in the app is not available to the CLI', () => {
+  it('says where the token lives and which field to use instead', async () => {
+    writeFileSync(join(dir, 'smtp.json'), JSON.stringify({ ...profile, auth: { user: lab.sender.user, passwordEnv: 'P' } }));
+    writeFileSync(join(dir, 'seeds.json'), JSON.stringify({ name: 'g', address: 'probe@gmail.test', provider: 'gmail', auth: { user: 'probe@gmail.test', oauth2: true } }));
+    writeFileSync(join(dir, 'm.html'), '<p>x</p>');
+    let err = '';
+    const stderr = new Writable({ write: (c, _e, done) => ((err += String(c)), done()) });
+    const stdout = new Writable({ write: (_c, _e, done) => done() });
+    const code = await placementCommand(['--profile', join(dir, 'smtp.json'), '--seeds', join(dir, 'seeds.json'), '--subject', 's', '--html', join(dir, 'm.html'), '--no-history'], { stdout, stderr }, { P: 'x' });
+    expect(code).toBe(2);
+    expect(err).toMatch(/kept in the desktop app's secret store.*auth\.oauth2TokenEnv/);
+  });
+});

@@ -8,8 +8,6 @@
  * Exit codes: 0 every seed reported a copy outside spam, 1 any copy went to spam or is missing,
  * 2 a usage or operational error (the send failed, a seed could not be watched).
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
@@ -20,7 +18,7 @@ import { DEFAULT_DEADLINE_MS, runPlacement } from '../core/placement/run';
 import { placementRecorder } from '../core/placement/record';
 import type { PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
 import { PromptAbortedError, secretOrPrompt, type PromptIo } from './prompt';
-import { dkimRequest, parseHeaderFlag, resolveSecrets, SendUsageError } from './send';
+import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 
 export interface PlacementIo extends PromptIo {
   stdout: NodeJS.WritableStream;
@@ -53,8 +51,6 @@ is not set and the terminal is interactive, it is asked for without echo. DKIM f
 
 Exit codes: 0 every copy arrived outside spam, 1 a copy went to spam or is missing, 2 an error.`;
 
-class PlacementUsageError extends Error {}
-
 /** A seed's password or token: from its variable, else asked for on a terminal. */
 async function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo): Promise<SeedSecrets> {
   const oauth = isOAuth2(seed.auth);
@@ -69,23 +65,13 @@ async function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo):
   return oauth ? { oauth2Token: value } : { password: value };
 }
 
-const line = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);
-
-function readText(flag: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new PlacementUsageError(`--${flag}: cannot read ${file}: ${(err as Error).message}`);
-  }
-}
-
 /** "90s", "10m", "1h" or plain milliseconds. */
 export function parseDuration(flag: string, text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
-  if (!m) throw new PlacementUsageError(`--${flag} takes a duration like 90s, 10m or 600000 (milliseconds), not "${text}".`);
+  if (!m) throw new UsageError(`--${flag} takes a duration like 90s, 10m or 600000 (milliseconds), not "${text}".`);
   const unit = (m[2] ?? 'ms').toLowerCase();
   const ms = Math.round(Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[unit]!);
-  if (ms < 1000 || ms > 3_600_000) throw new PlacementUsageError(`--${flag} must be between 1 s and 1 h, got ${text}.`);
+  if (ms < 1000 || ms > 3_600_000) throw new UsageError(`--${flag} must be between 1 s and 1 h, got ${text}.`);
   return ms;
 }
 
@@ -114,75 +100,44 @@ function summaryLine(run: PlacementRun): string {
 export async function placementCommand(args: string[], io: PlacementIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let store: HistoryStore | null = null;
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          profile: { type: 'string' },
-          'profile-name': { type: 'string' },
-          seeds: { type: 'string' },
-          seed: { type: 'string', multiple: true },
-          subject: { type: 'string' },
-          html: { type: 'string' },
-          text: { type: 'string' },
-          header: { type: 'string', multiple: true },
-          deadline: { type: 'string' },
-          poll: { type: 'string' },
-          cleanup: { type: 'boolean' },
-          'ca-file': { type: 'string', multiple: true },
-          timeout: { type: 'string' },
-          json: { type: 'boolean' },
-          'dkim-domain': { type: 'string' },
-          'dkim-selector': { type: 'string' },
-          'dkim-key-env': { type: 'string' },
-          'dkim-key-file': { type: 'string' },
-          'no-dkim': { type: 'boolean' },
-          db: { type: 'string' },
-          'no-history': { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      throw new PlacementUsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
-    }
-    const v = parsed.values;
+    const v = parseCommandArgs(args, {
+      ...COMPOSE_OPTIONS,
+      seeds: { type: 'string' },
+      seed: { type: 'string', multiple: true },
+      deadline: { type: 'string' },
+      poll: { type: 'string' },
+      cleanup: { type: 'boolean' },
+    }).values;
     if (v.help) {
       line(io.stdout, PLACEMENT_HELP);
       return 0;
     }
-    if (!v.profile) throw new PlacementUsageError('--profile smtp.json is required.');
-    if (!v.seeds) throw new PlacementUsageError('--seeds seeds.json is required.');
-    if (!v.subject) throw new PlacementUsageError('--subject is required.');
-    if (/[\r\n]/.test(v.subject)) throw new PlacementUsageError('--subject may not contain line breaks.');
-    if (!v.html) throw new PlacementUsageError('--html file.html is required.');
-    if (v.db && v['no-history']) throw new PlacementUsageError('--db and --no-history cannot be used together.');
+    if (!v.profile) throw new UsageError('--profile smtp.json is required.');
+    if (!v.seeds) throw new UsageError('--seeds seeds.json is required.');
+    if (!v.subject) throw new UsageError('--subject is required.');
+    if (/[\r\n]/.test(v.subject)) throw new UsageError('--subject may not contain line breaks.');
+    if (!v.html) throw new UsageError('--html file.html is required.');
+    checkHistoryFlags(v);
     const { profile, warnings } = parseProfileFile(readText('profile', v.profile), v['profile-name']);
     const seedFile = parseSeedFile(readText('seeds', v.seeds));
     let seeds = seedFile.seeds;
     if (v.seed?.length) {
       const wanted = v.seed.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-      for (const name of wanted) if (!seeds.some((s) => s.name === name)) throw new PlacementUsageError(`--seed: the seed file has no seed named "${name}"; it has ${seeds.map((s) => s.name).join(', ')}.`);
+      for (const name of wanted) if (!seeds.some((s) => s.name === name)) throw new UsageError(`--seed: the seed file has no seed named "${name}"; it has ${seeds.map((s) => s.name).join(', ')}.`);
       seeds = seeds.filter((s) => wanted.includes(s.name));
     }
     const deadlineMs = v.deadline === undefined ? DEFAULT_DEADLINE_MS : parseDuration('deadline', v.deadline);
     const pollMs = v.poll === undefined ? undefined : Number(v.poll);
-    if (pollMs !== undefined && (!Number.isInteger(pollMs) || pollMs < 200 || pollMs > 60_000)) throw new PlacementUsageError('--poll takes milliseconds from 200 to 60000.');
-    const timeoutMs = v.timeout === undefined ? 15_000 : Number(v.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) throw new PlacementUsageError('--timeout takes milliseconds from 100 to 120000.');
-    const ca = (v['ca-file'] ?? []).map((f) => readText('ca-file', f));
-    const html = readText('html', v.html);
-    const text = v.text ? readText('text', v.text) : undefined;
-    const headers = Object.fromEntries((v.header ?? []).map(parseHeaderFlag));
+    if (pollMs !== undefined && (!Number.isInteger(pollMs) || pollMs < 200 || pollMs > 60_000)) throw new UsageError('--poll takes milliseconds from 200 to 60000.');
+    const { timeoutMs, ca } = connectionFlags(v);
+    const { html, text, headers } = messageFlags(v);
 
     // The DKIM key and every secret before anything connects: a missing variable is a usage error,
     // not a failed seed, and a bad key is refused before a single seed logs in.
     const dkim = dkimRequest(v, profile, env);
     if (dkim) {
       const check = checkDkim(dkim, profile.from, headers);
-      if ('error' in check) throw new PlacementUsageError(check.error.explanation);
+      if ('error' in check) throw new UsageError(check.error.explanation);
     }
     const smtpSecrets = await resolveSecrets(profile, env, io);
     const withSecrets: { seed: Seed; secrets: SeedSecrets }[] = [];
@@ -239,7 +194,7 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     }
     return placementExitCode(run);
   } catch (err) {
-    if (err instanceof PlacementUsageError || err instanceof SendUsageError || err instanceof ProfileError || err instanceof SeedError || err instanceof HistoryError || err instanceof PromptAbortedError) {
+    if (err instanceof UsageError || err instanceof ProfileError || err instanceof SeedError || err instanceof HistoryError || err instanceof PromptAbortedError) {
       line(io.stderr, `deliverlab placement: ${err.message}`);
       return 2;
     }

@@ -274,7 +274,7 @@ describe('test send', () => {
     const recipient = result.getByRole('table', { name: 'Recipients' }).getByRole('row').filter({ hasText: seed(15).user });
     await expectVisible(recipient.getByText('accepted'), 'the recipient accepted');
     await expectVisible(recipient.getByText(/^250 /), 'the RCPT reply');
-    await result.getByRole('button', { name: /Show smtp transcript/ }).click();
+    await result.getByRole('button', { name: /Show the SMTP transcript/ }).click();
     const transcript = await result.getByRole('log', { name: 'SMTP transcript' }).innerText();
     expect(transcript).toMatch(/C: DATA/);
     expect(transcript).toContain(`queued as ${queueId}`);

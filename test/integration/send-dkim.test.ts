@@ -3,15 +3,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { ImapFlow } from 'imapflow';
+import { PassThrough } from 'node:stream';
 import { dkimVerify, type DKIMResult } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../electron/cli/send';
 import { generateDkimKey, type DkimKey } from '../../electron/core/dkim/keygen';
-import { dkimKeyFromEnv, ProfileError, validateProfile, type SmtpProfile } from '../../electron/core/send/profile';
+import { dkimKeyFromEnv, ProfileError, validateProfile } from '../../electron/core/send/profile';
 import { checkDkim, sendTest, summarizeSignature, type DkimRequest } from '../../electron/core/send/send';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { deleteByToken, labImap, waitForToken } from '../lab/mail-lab/lab-imap';
+import { labProfile } from '../lab/mail-lab/lab-profile';
+import { sink } from '../lab/text-sink';
 
 // The mail lab must be up (the integration global setup starts it when it can): missing lab = failure.
 const lab = readMailLab();
@@ -23,15 +25,7 @@ const sent: string[] = [];
 const TIMEOUT = 15_000;
 const UNSUB = { 'List-Unsubscribe': '<https://example.test/u/9>, <mailto:unsub@lab.test?subject=u9>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 
-const profile = (over: Partial<SmtpProfile> = {}): SmtpProfile => ({
-  name: 'lab',
-  host: lab.host,
-  port: lab.ports.submission,
-  security: 'starttls',
-  auth: { user: lab.sender.user },
-  from: `Lab Sender <${lab.sender.user}>`,
-  ...over,
-});
+const profile = labProfile;
 const secrets = { password: lab.sender.password };
 
 let rsa: DkimKey;
@@ -54,43 +48,12 @@ beforeAll(async () => {
   for (const k of [rsa, ed, other]) zone.set(k.recordName, k.txtStrings);
 });
 
-function imap(user: MailLabUser): ImapFlow {
-  return new ImapFlow({
-    host: lab.host,
-    port: lab.ports.imaps,
-    secure: true,
-    auth: { user: user.user, pass: user.password },
-    tls: { ca, servername: lab.hostname, rejectUnauthorized: true },
-    logger: false,
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-  });
-}
-
-/** Bounded polling of INBOX for the token; the delivered message's raw bytes. */
-async function waitFor(token: string, deadlineMs = 10_000): Promise<Buffer> {
-  const client = imap(seed);
-  await client.connect();
-  try {
-    const stop = Date.now() + deadlineMs;
-    for (;;) {
-      const box = await client.mailboxOpen('INBOX', { readOnly: true });
-      const found = box.exists > 0 ? await client.search({ subject: token }) : [];
-      if (found && found.length > 0) {
-        const msg = await client.fetchOne(String(found[0]), { source: true });
-        return msg ? (msg.source ?? Buffer.alloc(0)) : Buffer.alloc(0);
-      }
-      if (Date.now() > stop) throw new Error(`no message with ${token} in ${seed.user}/INBOX after ${deadlineMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
-}
+/** The delivered message's raw bytes, once the token shows in the seed's INBOX. */
+const waitFor = async (token: string): Promise<Buffer> => (await waitForToken(seed, token)).source;
 
 /** How many messages in INBOX and Junk carry the token. */
 async function countWith(token: string): Promise<number> {
-  const client = imap(seed);
+  const client = labImap(seed);
   await client.connect();
   try {
     let n = 0;
@@ -114,37 +77,7 @@ async function verify(source: Buffer): Promise<DKIMResult> {
 
 const signedFields = (r: DKIMResult) => (r.signingHeaders?.keys ?? '').split(':').map((h) => h.trim().toLowerCase());
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, read: () => text };
-}
-
-afterAll(async () => {
-  if (sent.length === 0) return;
-  const client = imap(seed);
-  await client.connect();
-  try {
-    for (const folder of ['INBOX', 'Junk']) {
-      const lock = await client.getMailboxLock(folder);
-      try {
-        for (const token of sent) {
-          const uids = await client.search({ subject: token }, { uid: true });
-          if (uids && uids.length) await client.messageDelete(uids, { uid: true });
-        }
-      } finally {
-        lock.release();
-      }
-    }
-  } finally {
-    await client.logout();
-  }
-});
+afterAll(() => deleteByToken(seed, sent));
 
 describe('DKIM request checks (pure)', () => {
   const from = `Lab Sender <${lab.sender.user}>`;

@@ -3,15 +3,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { ImapFlow } from 'imapflow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../electron/cli/send';
 import { HistoryStore } from '../../electron/core/history/store';
 import { htmlToText } from '../../electron/core/send/html-text';
-import { parseProfileFile, ProfileError, secretsFromEnv, validateProfile, type SmtpProfile } from '../../electron/core/send/profile';
+import { parseProfileFile, ProfileError, secretsFromEnv, validateProfile } from '../../electron/core/send/profile';
 import { parseQueueId, sendTest, testConnection } from '../../electron/core/send/send';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { deleteByToken, waitForToken } from '../lab/mail-lab/lab-imap';
+import { labProfile } from '../lab/mail-lab/lab-profile';
+import { sink } from '../lab/text-sink';
 
 // The mail lab must be up (the integration global setup starts it when it can): missing lab = failure.
 const lab = readMailLab();
@@ -21,55 +22,12 @@ const ca = [lab.caPem];
 const sent: { user: MailLabUser; token: string }[] = [];
 const TIMEOUT = 5_000;
 
-const profile = (over: Partial<SmtpProfile> = {}): SmtpProfile => ({
-  name: 'lab',
-  host: lab.host,
-  port: lab.ports.submission,
-  security: 'starttls',
-  auth: { user: lab.sender.user },
-  from: `Lab Sender <${lab.sender.user}>`,
-  ...over,
-});
+const profile = labProfile;
 const secrets = { password: lab.sender.password };
 
 const HTML = `<html><head><title>t</title><style>p{color:red}</style></head><body>
 <h1>Spring&nbsp;sale</h1><p>Hello &amp; welcome.<br>Second line</p>
 <ul><li>One</li><li>Two</li></ul><p><a href="https://example.test/offer">See the offer</a></p></body></html>`;
-
-function imap(user: MailLabUser): ImapFlow {
-  return new ImapFlow({
-    host: lab.host,
-    port: lab.ports.imaps,
-    secure: true,
-    auth: { user: user.user, pass: user.password },
-    tls: { ca, servername: lab.hostname, rejectUnauthorized: true },
-    logger: false,
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-  });
-}
-
-/** Bounded polling of INBOX for the token; returns the raw message and ms from `since` until seen. */
-async function waitFor(user: MailLabUser, token: string, since: number, deadlineMs = 10_000): Promise<{ source: string; ms: number }> {
-  const client = imap(user);
-  await client.connect();
-  try {
-    const stop = since + deadlineMs;
-    for (;;) {
-      const box = await client.mailboxOpen('INBOX', { readOnly: true });
-      const found = box.exists > 0 ? await client.search({ subject: token }) : [];
-      if (found && found.length > 0) {
-        const ms = Date.now() - since;
-        const msg = await client.fetchOne(String(found[0]), { source: true });
-        return { source: msg ? (msg.source?.toString('utf8') ?? '') : '', ms };
-      }
-      if (Date.now() > stop) throw new Error(`no message with ${token} in ${user.user}/INBOX after ${deadlineMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -79,37 +37,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, read: () => text };
-}
-
 afterAll(async () => {
-  for (const user of new Set(sent.map((s) => s.user))) {
-    const client = imap(user);
-    await client.connect();
-    try {
-      for (const folder of ['INBOX', 'Junk']) {
-        const lock = await client.getMailboxLock(folder);
-        try {
-          for (const { token } of sent.filter((s) => s.user === user)) {
-            const uids = await client.search({ subject: token }, { uid: true });
-            if (uids && uids.length) await client.messageDelete(uids, { uid: true });
-          }
-        } finally {
-          lock.release();
-        }
-      }
-    } finally {
-      await client.logout();
-    }
-  }
+  for (const user of new Set(sent.map((s) => s.user))) await deleteByToken(user, sent.filter((s) => s.user === user).map((s) => s.token));
 });
 
 describe('profiles and text (pure)', () => {
@@ -165,7 +94,8 @@ describe('sendTest against the mail lab', () => {
     const pw = lab.sender.password;
     for (const form of [pw, Buffer.from(pw).toString('base64'), Buffer.from(`\0${lab.sender.user}\0${pw}`).toString('base64')]) expect(transcript).not.toContain(form);
 
-    const { source, ms } = await waitFor(seed3, token, t0);
+    const { source: raw, ms } = await waitForToken(seed3, token, { since: t0 });
+    const source = raw.toString('utf8');
     console.log(`send → IMAP-visible: ${ms} ms (SMTP accept after ${r.timings.totalMs} ms)`);
     expect(source).toMatch(/^List-Unsubscribe: <https:\/\/example\.test\/u\/1>,\s+<mailto:unsub@lab\.test\?subject=u1>/m);
     expect(source).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
@@ -183,7 +113,7 @@ describe('sendTest against the mail lab', () => {
     expect(r.ok).toBe(true);
     expect(r.queueId).toBeTruthy();
     expect(r.transcript.some((l) => l.dir === 'C' && l.text.startsWith('STARTTLS'))).toBe(false);
-    await waitFor(seed3, token, t0);
+    await waitForToken(seed3, token, { since: t0 });
   });
 
   it('sends without encryption to the inbound port and carries the warning', async () => {
@@ -195,7 +125,7 @@ describe('sendTest against the mail lab', () => {
     expect(r.ok).toBe(true);
     expect(r.warnings).toEqual([expect.stringMatching(/no encryption/)]);
     expect(r.transcript.some((l) => l.text.startsWith('STARTTLS'))).toBe(false);
-    await waitFor(seed3, token, t0);
+    await waitForToken(seed3, token, { since: t0 });
   });
 
   it('reports a recipient outside lab.test per recipient, next to an accepted one', async () => {

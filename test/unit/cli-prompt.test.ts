@@ -1,23 +1,13 @@
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { canPrompt, MAX_SECRET_LENGTH, promptSecret, PromptAbortedError, secretOrPrompt } from '../../electron/cli/prompt';
+import { sink } from '../lab/text-sink';
 
 /** A stand-in for a terminal's stdin: raw mode switches are recorded. */
 function fakeTty() {
   const modes: boolean[] = [];
   const stream = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (b: boolean) => void modes.push(b) });
   return { stream, modes };
-}
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, read: () => text };
 }
 
 const QUESTION = 'Password for sender@lab.test (DELIVERLAB_SMTP_PASSWORD is not set): ';

@@ -589,14 +589,23 @@ export function placementTrend(db: Db, query: TrendQuery): TrendSeries[] {
 // ---------------------------------------------------------------------------------------------
 // SMTP profiles and seed mailboxes
 
-/** Validates and stores (creating or replacing) a profile; the JSON never holds a secret. */
-export function saveProfile(db: Db, input: unknown): { profile: SmtpProfile; warnings: string[] } {
-  const where = typeof (input as { name?: unknown })?.name === 'string' ? `profile "${(input as { name: string }).name}"` : 'profile';
+/**
+ * How messages name a profile or seed about to be saved; refuses one whose JSON carries a secret.
+ *
+ * Secrets go to the secret store or stay in an environment variable, never into the history file.
+ */
+function withoutSecrets(input: unknown, noun: 'profile' | 'seed', Refusal: new (message: string) => Error): string {
+  const where = typeof (input as { name?: unknown })?.name === 'string' ? `${noun} "${(input as { name: string }).name}"` : noun;
   const found = secretKeyPath(input, '', 0);
   if (found) {
-    throw new ProfileError(`${where}: "${found}" looks like a secret and is not stored with the profile; save the password or token in the secret store, or name an environment variable in auth.passwordEnv or auth.oauth2TokenEnv`);
+    throw new Refusal(`${where}: "${found}" looks like a secret and is not stored with the ${noun}; save the password or token in the secret store, or name an environment variable in auth.passwordEnv or auth.oauth2TokenEnv`);
   }
-  const checked = validateProfile(input, where);
+  return where;
+}
+
+/** Validates and stores (creating or replacing) a profile; the JSON never holds a secret. */
+export function saveProfile(db: Db, input: unknown): { profile: SmtpProfile; warnings: string[] } {
+  const checked = validateProfile(input, withoutSecrets(input, 'profile', ProfileError));
   db.prepare(
     `INSERT INTO smtp_profiles (name, profile_json, updated_at) VALUES (?, ?, ?)
      ON CONFLICT(name) DO UPDATE SET profile_json = excluded.profile_json, updated_at = excluded.updated_at`,
@@ -626,12 +635,7 @@ export function deleteProfile(db: Db, name: string): boolean {
 
 /** Validates and stores (creating or replacing) a seed mailbox; the JSON never holds a secret. */
 export function saveSeed(db: Db, input: unknown): { seed: Seed; warnings: string[] } {
-  const where = typeof (input as { name?: unknown })?.name === 'string' ? `seed "${(input as { name: string }).name}"` : 'seed';
-  const found = secretKeyPath(input, '', 0);
-  if (found) {
-    throw new SeedError(`${where}: "${found}" looks like a secret and is not stored with the seed; save the password or token in the secret store, or name an environment variable in auth.passwordEnv or auth.oauth2TokenEnv`);
-  }
-  const checked = validateSeed(input, where);
+  const checked = validateSeed(input, withoutSecrets(input, 'seed', SeedError));
   db.prepare(
     `INSERT INTO seeds (name, seed_json, updated_at) VALUES (?, ?, ?)
      ON CONFLICT(name) DO UPDATE SET seed_json = excluded.seed_json, updated_at = excluded.updated_at`,

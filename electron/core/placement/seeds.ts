@@ -7,6 +7,7 @@
  * a seed without `passwordEnv` reads DELIVERLAB_IMAP_PASSWORD, which only suits a single seed or
  * seeds that share one password (a test lab).
  */
+import { fieldReaders, isObject, secretsFromEnvFor } from '../validate';
 import { FOLDER_ROLES, SEED_PROVIDERS, type FolderRole, type ImapSecurity, type Seed, type SeedAuth, type SeedProvider, type SeedSecrets } from './types';
 
 export const DEFAULT_IMAP_PASSWORD_ENV = 'DELIVERLAB_IMAP_PASSWORD';
@@ -20,8 +21,6 @@ export interface SeedCheck {
   warnings: string[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Secrets must not sit in the file: refuse the keys people would naturally use for them.
 const SECRET_KEYS = ['password', 'pass', 'token', 'accessToken', 'oauth2Token', 'secret', 'appPassword'];
 const SECRET_HINT = 'put the secret in an environment variable and name it in auth.passwordEnv or auth.oauth2TokenEnv';
@@ -34,20 +33,7 @@ const PROVIDER_HOSTS: Partial<Record<SeedProvider, string>> = {
   icloud: 'imap.mail.me.com',
 };
 
-function text(obj: Record<string, unknown>, key: string, where: string, required: true): string;
-function text(obj: Record<string, unknown>, key: string, where: string, required: false): string | undefined;
-function text(obj: Record<string, unknown>, key: string, where: string, required: boolean): string | undefined {
-  const v = obj[key];
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string' || v.trim() === '') throw new SeedError(`${where}: "${key}" must be a non-empty string`);
-  return v.trim();
-}
-
-function envName(obj: Record<string, unknown>, key: string, where: string): string | undefined {
-  const v = text(obj, key, where, false);
-  if (v !== undefined && !ENV_NAME.test(v)) throw new SeedError(`${where}: "${key}" must name an environment variable (letters, digits, _), not "${v}"`);
-  return v;
-}
+const { text, mailAuth } = fieldReaders(SeedError);
 
 /** Checks one seed object; throws SeedError saying which field is wrong. */
 export function validateSeed(input: unknown, where = 'seed'): SeedCheck {
@@ -78,14 +64,7 @@ export function validateSeed(input: unknown, where = 'seed'): SeedCheck {
   for (const key of SECRET_KEYS) {
     if (key in input.auth) throw new SeedError(`${where}: auth."${key}" is not allowed in a seed file; ${SECRET_HINT}`);
   }
-  const user = text(input.auth, 'user', `${where} auth`, true);
-  const passwordEnv = envName(input.auth, 'passwordEnv', `${where} auth`);
-  const oauth2TokenEnv = envName(input.auth, 'oauth2TokenEnv', `${where} auth`);
-  if (passwordEnv && oauth2TokenEnv) throw new SeedError(`${where}: auth takes either passwordEnv or oauth2TokenEnv, not both`);
-  const oauth2 = input.auth.oauth2;
-  if (oauth2 !== undefined && typeof oauth2 !== 'boolean') throw new SeedError(`${where} auth: "oauth2" must be true or false`);
-  if (oauth2 === true && passwordEnv) throw new SeedError(`${where}: auth takes an OAuth2 token (oauth2) or a password (passwordEnv), not both`);
-  const auth: SeedAuth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : oauth2 === true ? { user, oauth2: true } : { user };
+  const auth: SeedAuth = mailAuth(input.auth, where);
 
   let folders: Partial<Record<FolderRole, string>> | undefined;
   if (input.folders !== undefined) {
@@ -144,17 +123,5 @@ export function parseSeedFile(json: string): { seeds: Seed[]; warnings: string[]
 
 /** Reads the seed's secret from the environment; throws naming the variable when it is unset. */
 export function seedSecretsFromEnv(seed: Seed, env: NodeJS.ProcessEnv = process.env): SeedSecrets {
-  const auth = seed.auth;
-  if ('oauth2TokenEnv' in auth) {
-    const token = env[auth.oauth2TokenEnv];
-    if (!token) throw new SeedError(`seed "${seed.name}": the OAuth2 access token for ${auth.user} is read from $${auth.oauth2TokenEnv}, which is not set`);
-    return { oauth2Token: token };
-  }
-  if ('oauth2' in auth) {
-    throw new SeedError(`seed "${seed.name}": the OAuth2 access token for ${auth.user} is kept in the desktop app's secret store; here, name the variable that holds it in auth.oauth2TokenEnv`);
-  }
-  const variable = auth.passwordEnv ?? DEFAULT_IMAP_PASSWORD_ENV;
-  const password = env[variable];
-  if (!password) throw new SeedError(`seed "${seed.name}": the password for ${auth.user} is read from $${variable}, which is not set`);
-  return { password };
+  return secretsFromEnvFor(seed.auth, `seed "${seed.name}"`, DEFAULT_IMAP_PASSWORD_ENV, env, SeedError);
 }

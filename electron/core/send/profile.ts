@@ -9,6 +9,7 @@
 export type SmtpSecurity = 'starttls' | 'tls' | 'none';
 
 import { type MailAuth } from '../mail-auth';
+import { fieldReaders, isObject, secretsFromEnvFor } from '../validate';
 
 export type SmtpAuth = MailAuth;
 
@@ -52,8 +53,6 @@ export interface ProfileCheck {
   warnings: string[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Secrets must not sit in the file: refuse the keys people would naturally use for them.
 const SECRET_KEYS = ['password', 'pass', 'token', 'accessToken', 'oauth2Token', 'secret'];
 const KEY_KEYS = ['privateKey', 'key', 'pem', 'privateKeyPem', ...SECRET_KEYS];
@@ -74,20 +73,7 @@ export function normalizeSelector(input: string): string | undefined {
   return s.length > 0 && s.length <= 253 && SELECTOR.test(s) ? s : undefined;
 }
 
-function text(obj: Record<string, unknown>, key: string, where: string, required: true): string;
-function text(obj: Record<string, unknown>, key: string, where: string, required: false): string | undefined;
-function text(obj: Record<string, unknown>, key: string, where: string, required: boolean): string | undefined {
-  const v = obj[key];
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string' || v.trim() === '') throw new ProfileError(`${where}: "${key}" must be a non-empty string`);
-  return v.trim();
-}
-
-function envName(obj: Record<string, unknown>, key: string, where: string): string | undefined {
-  const v = text(obj, key, where, false);
-  if (v !== undefined && !ENV_NAME.test(v)) throw new ProfileError(`${where}: "${key}" must name an environment variable (letters, digits, _), not "${v}"`);
-  return v;
-}
+const { text, envName, mailAuth } = fieldReaders(ProfileError);
 
 /** Checks one profile object; throws ProfileError saying which field is wrong. */
 export function validateProfile(input: unknown, where = 'profile'): ProfileCheck {
@@ -119,14 +105,7 @@ export function validateProfile(input: unknown, where = 'profile'): ProfileCheck
     for (const key of SECRET_KEYS) {
       if (key in input.auth) throw new ProfileError(`${where}: auth."${key}" is not allowed in a profile file; put the secret in an environment variable and name it in auth.passwordEnv or auth.oauth2TokenEnv`);
     }
-    const user = text(input.auth, 'user', `${where} auth`, true);
-    const passwordEnv = envName(input.auth, 'passwordEnv', `${where} auth`);
-    const oauth2TokenEnv = envName(input.auth, 'oauth2TokenEnv', `${where} auth`);
-    if (passwordEnv && oauth2TokenEnv) throw new ProfileError(`${where}: auth takes either passwordEnv or oauth2TokenEnv, not both`);
-    const oauth2 = input.auth.oauth2;
-    if (oauth2 !== undefined && typeof oauth2 !== 'boolean') throw new ProfileError(`${where} auth: "oauth2" must be true or false`);
-    if (oauth2 === true && passwordEnv) throw new ProfileError(`${where}: auth takes an OAuth2 token (oauth2) or a password (passwordEnv), not both`);
-    auth = oauth2TokenEnv ? { user, oauth2TokenEnv } : passwordEnv ? { user, passwordEnv } : oauth2 === true ? { user, oauth2: true } : { user };
+    auth = mailAuth(input.auth, where);
   }
   let dkim: DkimProfile | undefined;
   if (input.dkim !== undefined) {
@@ -182,20 +161,8 @@ export function parseProfileFile(json: string, name?: string): ProfileCheck {
 
 /** Reads the profile's secret from the environment; throws naming the variable when it is unset. */
 export function secretsFromEnv(profile: SmtpProfile, env: NodeJS.ProcessEnv = process.env): SmtpSecrets {
-  const auth = profile.auth;
-  if (!auth) return {};
-  if ('oauth2TokenEnv' in auth) {
-    const token = env[auth.oauth2TokenEnv];
-    if (!token) throw new ProfileError(`profile "${profile.name}": the OAuth2 access token for ${auth.user} is read from $${auth.oauth2TokenEnv}, which is not set`);
-    return { oauth2Token: token };
-  }
-  if ('oauth2' in auth) {
-    throw new ProfileError(`profile "${profile.name}": the OAuth2 access token for ${auth.user} is kept in the desktop app's secret store; here, name the variable that holds it in auth.oauth2TokenEnv`);
-  }
-  const variable = auth.passwordEnv ?? DEFAULT_PASSWORD_ENV;
-  const password = env[variable];
-  if (!password) throw new ProfileError(`profile "${profile.name}": the password for ${auth.user} is read from $${variable}, which is not set`);
-  return { password };
+  if (!profile.auth) return {};
+  return secretsFromEnvFor(profile.auth, `profile "${profile.name}"`, DEFAULT_PASSWORD_ENV, env, ProfileError);
 }
 
 /**

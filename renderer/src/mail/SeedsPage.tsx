@@ -2,15 +2,15 @@
  * Seed mailboxes: the IMAP accounts a placement run sends to and watches, with "Test connection"
  * (capabilities, IDLE, Gmail extensions, folders and their roles) and a manual override of the roles.
  */
-import { Alert, Badge, Button, Group, Loader, NativeSelect, NumberInput, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NativeSelect, NumberInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { StoredSeed } from '../../../electron/api/operations';
 import type { FolderRole, ImapSecurity, Seed, SeedProvider, SeedTestResult } from '../../../electron/core/placement/types';
 import { useClient } from '../client/client-context';
-import { errorMessage, formatDuration } from '../format';
-import { authVariable, CallError, WHOLE_BADGE, ImapErrorAlert, SecretBadge, SecretStoreNotice, useSecretStatus, Warnings } from './parts';
-import { SecretField, secretOutput, secretValueFor, type SecretValue } from './SecretField';
+import { authVariable, CallError, WHOLE_BADGE, ImapErrorAlert, SecretBadge, Warnings } from './parts';
+import { ItemForm, loginAuth, SavedItemsPage, secretKindFor, TestReport, useItemForm } from './SavedItems';
+import { SecretField, secretValueFor, type SecretValue } from './SecretField';
 
 // Copied from the core's lists (type imports only in the renderer); the api validates anyway.
 const PROVIDERS: { value: SeedProvider; label: string }[] = [
@@ -77,42 +77,18 @@ function formFrom(stored: StoredSeed | null): FormState {
 
 function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (saved: StoredSeed | null) => void }) {
   const client = useClient();
-  const queryClient = useQueryClient();
-  const storeAvailable = useSecretStatus().data?.available === true;
-  const [form, setForm] = useState<FormState>(() => formFrom(initial));
-  const [secretError, setSecretError] = useState<string | undefined>();
-  const save = useMutation({
-    mutationFn: (input: { seed: unknown; secret?: string }) => client.seeds.save(input),
-    onSuccess: async (saved) => {
-      await queryClient.invalidateQueries({ queryKey: ['seeds'] });
-      onDone(saved);
-    },
+  const { form, set, update, save, secretError, setSecret, readSecret } = useItemForm({
+    initial: () => formFrom(initial),
+    save: (input: { seed: unknown; secret?: string }) => client.seeds.save(input),
+    queryKey: 'seeds',
+    onDone,
   });
-  const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
-    setForm((f) => ({ ...f, [key]: value }));
-    save.reset();
-  };
-  const kind = form.authKind === 'oauth2' ? 'OAuth2 access token' : 'password';
+  const kind = secretKindFor(form.authKind);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSecretError(undefined);
-    const out = secretOutput(form.secret, storeAvailable);
-    if (out.variable !== undefined && out.variable === '') {
-      setSecretError('Name the environment variable that holds the secret');
-      return;
-    }
-    if (out.variable === undefined && !out.secret && initial?.secret !== 'stored') {
-      setSecretError(`Enter the ${kind}`);
-      return;
-    }
-    const user = form.user.trim() || form.address.trim();
-    const auth =
-      form.authKind === 'oauth2'
-        ? out.variable === undefined
-          ? { user, oauth2: true as const }
-          : { user, oauth2TokenEnv: out.variable }
-        : { user, ...(out.variable ? { passwordEnv: out.variable } : {}) };
+    const out = readSecret(kind, initial?.secret);
+    if (!out) return;
     const seed: Partial<Seed> & Record<string, unknown> = {
       name: form.name.trim(),
       address: form.address.trim(),
@@ -120,7 +96,7 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
       host: form.host.trim(),
       port: typeof form.port === 'number' ? form.port : Number(form.port),
       security: form.security,
-      auth,
+      auth: loginAuth(form.authKind, form.user.trim() || form.address.trim(), out),
       // Editing keeps the role overrides made from the test result.
       ...(initial?.seed.folders ? { folders: initial.seed.folders } : {}),
     };
@@ -128,87 +104,66 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
   };
 
   return (
-    <Paper withBorder p="md" component="section" aria-label={initial ? `Edit seed ${initial.seed.name}` : 'New seed'}>
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={2} size="h4">
-            {initial ? `Edit ${initial.seed.name}` : 'New seed mailbox'}
-          </Title>
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput
-              label="Seed name"
-              placeholder="gmail-1"
-              value={form.name}
-              onChange={(e) => set('name', e.currentTarget.value)}
-              readOnly={initial !== null}
-              autoComplete="off"
-            />
-            <TextInput label="Address" description="Where the test message is sent" placeholder="seed1@gmail.com" value={form.address} onChange={(e) => set('address', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
-            <NativeSelect
-              label="Provider"
-              data={PROVIDERS}
-              value={form.provider}
-              onChange={(e) => {
-                const provider = e.currentTarget.value as SeedProvider;
-                const host = PROVIDER_HOST[provider];
-                setForm((f) => ({ ...f, provider, ...(host ? { host, port: 993, security: 'tls' as const } : {}) }));
-                save.reset();
-              }}
-            />
-            <TextInput label="IMAP host" placeholder="imap.example.com" value={form.host} onChange={(e) => set('host', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
-            <NativeSelect
-              label="Security"
-              data={SECURITY_OPTIONS}
-              value={form.security}
-              onChange={(e) => {
-                const security = e.currentTarget.value as ImapSecurity;
-                const port = Object.values(DEFAULT_PORT).includes(Number(form.port)) ? DEFAULT_PORT[security] : form.port;
-                setForm((f) => ({ ...f, security, port }));
-                save.reset();
-              }}
-            />
-            <NumberInput label="Port" value={form.port} onChange={(v) => set('port', v)} min={1} max={65535} allowDecimal={false} allowNegative={false} />
-          </SimpleGrid>
-          {form.security === 'none' && (
-            <Alert color="orange" title="No encryption" data-testid="no-encryption-warning">
-              The password and every message cross the network in clear text. Use implicit TLS (993) or STARTTLS unless this is a local test server.
-            </Alert>
-          )}
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <NativeSelect
-              label="Login"
-              value={form.authKind}
-              onChange={(e) => set('authKind', e.currentTarget.value === 'oauth2' ? 'oauth2' : 'password')}
-              data={[
-                { value: 'password', label: 'Password or app password' },
-                { value: 'oauth2', label: 'OAuth2 access token (XOAUTH2)' },
-              ]}
-            />
-            <TextInput label="User" description="The address when empty" placeholder={form.address || 'seed1@gmail.com'} value={form.user} onChange={(e) => set('user', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
-          </SimpleGrid>
-          <SecretField
-            kind={kind}
-            value={form.secret}
-            onChange={(secret) => {
-              setSecretError(undefined);
-              set('secret', secret);
-            }}
-            stored={initial?.secret ?? null}
-            error={secretError}
-            placeholderVariable={form.authKind === 'oauth2' ? 'SEED1_OAUTH_TOKEN' : 'SEED1_PASSWORD'}
-          />
-          {save.isError && <CallError title="Seed not saved" error={save.error} />}
-          <Group>
-            <Button type="submit" loading={save.isPending}>
-              Save seed
-            </Button>
-            <Button variant="subtle" color="gray" onClick={() => onDone(null)}>
-              Cancel
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
+    <ItemForm noun="seed" editing={initial ? initial.seed.name : null} newTitle="New seed mailbox" save={save} onSubmit={submit} onCancel={() => onDone(null)}>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TextInput
+          label="Seed name"
+          placeholder="gmail-1"
+          value={form.name}
+          onChange={(e) => set('name', e.currentTarget.value)}
+          readOnly={initial !== null}
+          autoComplete="off"
+        />
+        <TextInput label="Address" description="Where the test message is sent" placeholder="seed1@gmail.com" value={form.address} onChange={(e) => set('address', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
+        <NativeSelect
+          label="Provider"
+          data={PROVIDERS}
+          value={form.provider}
+          onChange={(e) => {
+            const provider = e.currentTarget.value as SeedProvider;
+            const host = PROVIDER_HOST[provider];
+            update((f) => ({ ...f, provider, ...(host ? { host, port: 993, security: 'tls' as const } : {}) }));
+          }}
+        />
+        <TextInput label="IMAP host" placeholder="imap.example.com" value={form.host} onChange={(e) => set('host', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
+        <NativeSelect
+          label="Security"
+          data={SECURITY_OPTIONS}
+          value={form.security}
+          onChange={(e) => {
+            const security = e.currentTarget.value as ImapSecurity;
+            const port = Object.values(DEFAULT_PORT).includes(Number(form.port)) ? DEFAULT_PORT[security] : form.port;
+            update((f) => ({ ...f, security, port }));
+          }}
+        />
+        <NumberInput label="Port" value={form.port} onChange={(v) => set('port', v)} min={1} max={65535} allowDecimal={false} allowNegative={false} />
+      </SimpleGrid>
+      {form.security === 'none' && (
+        <Alert color="orange" title="No encryption" data-testid="no-encryption-warning">
+          The password and every message cross the network in clear text. Use implicit TLS (993) or STARTTLS unless this is a local test server.
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <NativeSelect
+          label="Login"
+          value={form.authKind}
+          onChange={(e) => set('authKind', e.currentTarget.value === 'oauth2' ? 'oauth2' : 'password')}
+          data={[
+            { value: 'password', label: 'Password or app password' },
+            { value: 'oauth2', label: 'OAuth2 access token (XOAUTH2)' },
+          ]}
+        />
+        <TextInput label="User" description="The address when empty" placeholder={form.address || 'seed1@gmail.com'} value={form.user} onChange={(e) => set('user', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
+      </SimpleGrid>
+      <SecretField
+        kind={kind}
+        value={form.secret}
+        onChange={setSecret}
+        stored={initial?.secret ?? null}
+        error={secretError}
+        placeholderVariable={form.authKind === 'oauth2' ? 'SEED1_OAUTH_TOKEN' : 'SEED1_PASSWORD'}
+      />
+    </ItemForm>
   );
 }
 
@@ -275,90 +230,71 @@ function YesNo({ value }: { value: boolean }) {
 
 function SeedTestReport({ stored, result }: { stored: StoredSeed | undefined; result: SeedTestResult }) {
   return (
-    <Paper withBorder p="md" component="section" aria-label={`Connection test for ${result.seed}`} data-testid="seed-test-result">
-      <Stack gap="sm">
-        <Group gap="sm">
-          <Title order={3} size="h5">
-            Test connection: {result.seed}
-          </Title>
-          {result.ok ? <Badge color="green">logged in</Badge> : <Badge color="red">failed</Badge>}
-          <Text size="sm" c="dimmed">
-            {formatDuration(result.ms)}
-          </Text>
-        </Group>
-        {result.error && <ImapErrorAlert error={result.error} />}
-        <Warnings warnings={result.warnings} />
-        {result.ok && (
-          <>
-            <Group gap="lg">
-              <Group gap={6}>
-                <Text size="sm">IDLE (instant notice of new mail)</Text>
-                <YesNo value={result.idle} />
-              </Group>
-              <Group gap={6}>
-                <Text size="sm">Gmail extensions (labels, categories)</Text>
-                <YesNo value={result.gmail} />
-              </Group>
+    <TestReport name={result.seed} testId="seed-test-result" ok={result.ok} okLabel="logged in" ms={result.ms}>
+      {result.error && <ImapErrorAlert error={result.error} />}
+      <Warnings warnings={result.warnings} />
+      {result.ok && (
+        <>
+          <Group gap="lg">
+            <Group gap={6}>
+              <Text size="sm">IDLE (instant notice of new mail)</Text>
+              <YesNo value={result.idle} />
             </Group>
-            <div>
-              <Text size="sm" fw={500} mb={4}>
-                Capabilities
-              </Text>
-              <Group gap={4} data-testid="capabilities">
-                {result.capabilities.map((c) => (
-                  <Badge key={c} variant="outline" color="gray" tt="none" size="sm">
-                    {c}
-                  </Badge>
-                ))}
-              </Group>
-            </div>
-            <Table.ScrollContainer minWidth={560}>
-              <Table aria-label="Folders" verticalSpacing={4} withTableBorder>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Folder</Table.Th>
-                    <Table.Th>Role</Table.Th>
-                    <Table.Th>Found by</Table.Th>
-                    <Table.Th>Flags</Table.Th>
+            <Group gap={6}>
+              <Text size="sm">Gmail extensions (labels, categories)</Text>
+              <YesNo value={result.gmail} />
+            </Group>
+          </Group>
+          <div>
+            <Text size="sm" fw={500} mb={4}>
+              Capabilities
+            </Text>
+            <Group gap={4} data-testid="capabilities">
+              {result.capabilities.map((c) => (
+                <Badge key={c} variant="outline" color="gray" tt="none" size="sm">
+                  {c}
+                </Badge>
+              ))}
+            </Group>
+          </div>
+          <Table.ScrollContainer minWidth={560}>
+            <Table aria-label="Folders" verticalSpacing={4} withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Folder</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Found by</Table.Th>
+                  <Table.Th>Flags</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {result.folders.map((f) => (
+                  <Table.Tr key={f.path}>
+                    <Table.Td style={{ overflowWrap: 'anywhere' }}>{f.path}</Table.Td>
+                    <Table.Td>{f.role ? <Badge variant="light">{f.role}</Badge> : '—'}</Table.Td>
+                    <Table.Td>{f.roleSource === 'special-use' ? 'SPECIAL-USE flag' : f.roleSource === 'name' ? 'usual name' : f.roleSource === 'override' ? 'your choice' : '—'}</Table.Td>
+                    <Table.Td>
+                      <Text size="xs" c="dimmed">
+                        {f.flags.join(' ')}
+                      </Text>
+                    </Table.Td>
                   </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {result.folders.map((f) => (
-                    <Table.Tr key={f.path}>
-                      <Table.Td style={{ overflowWrap: 'anywhere' }}>{f.path}</Table.Td>
-                      <Table.Td>{f.role ? <Badge variant="light">{f.role}</Badge> : '—'}</Table.Td>
-                      <Table.Td>{f.roleSource === 'special-use' ? 'SPECIAL-USE flag' : f.roleSource === 'name' ? 'usual name' : f.roleSource === 'override' ? 'your choice' : '—'}</Table.Td>
-                      <Table.Td>
-                        <Text size="xs" c="dimmed">
-                          {f.flags.join(' ')}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            {stored && <RoleOverrides key={stored.seed.name} stored={stored} result={result} />}
-          </>
-        )}
-      </Stack>
-    </Paper>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {stored && <RoleOverrides key={stored.seed.name} stored={stored} result={result} />}
+        </>
+      )}
+    </TestReport>
   );
 }
 
-function SeedRow({ stored, onEdit, onTest, testing }: { stored: StoredSeed; onEdit: () => void; onTest: () => void; testing: boolean }) {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  const [confirm, setConfirm] = useState(false);
+function SeedCells({ stored }: { stored: StoredSeed }) {
   const s = stored.seed;
-  const remove = useMutation({
-    mutationFn: () => client.seeds.delete({ name: s.name }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['seeds'] }),
-  });
   const overrides = Object.keys(s.folders ?? {}).length;
   return (
-    <Table.Tr>
-      <Table.Td fw={500}>{s.name}</Table.Td>
+    <>
       <Table.Td style={{ overflowWrap: 'break-word' }}>{s.address}</Table.Td>
       <Table.Td>{s.provider}</Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
@@ -371,119 +307,36 @@ function SeedRow({ stored, onEdit, onTest, testing }: { stored: StoredSeed; onEd
         <SecretBadge source={stored.secret} variable={authVariable(s.auth)} />
       </Table.Td>
       <Table.Td>{overrides > 0 ? `${overrides} chosen` : 'detected'}</Table.Td>
-      <Table.Td>
-        <Group gap={6} wrap="nowrap">
-          <Button size="compact-sm" variant="light" onClick={onTest} loading={testing} aria-label={`Test connection ${s.name}`}>
-            Test connection
-          </Button>
-          <Button size="compact-sm" variant="subtle" onClick={onEdit} aria-label={`Edit ${s.name}`}>
-            Edit
-          </Button>
-          {confirm ? (
-            <Button size="compact-sm" color="red" onClick={() => remove.mutate()} loading={remove.isPending} aria-label={`Confirm delete ${s.name}`}>
-              Confirm delete
-            </Button>
-          ) : (
-            <Button size="compact-sm" variant="subtle" color="red" onClick={() => setConfirm(true)} aria-label={`Delete ${s.name}`}>
-              Delete
-            </Button>
-          )}
-        </Group>
-        {remove.isError && (
-          <Text size="xs" c="red">
-            {errorMessage(remove.error)}
-          </Text>
-        )}
-      </Table.Td>
-    </Table.Tr>
+    </>
   );
 }
 
 export function SeedsPage() {
   const client = useClient();
   const list = useSeeds();
-  const [editing, setEditing] = useState<StoredSeed | 'new' | null>(null);
-  const [saved, setSaved] = useState<StoredSeed | null>(null);
-  const test = useMutation({ mutationFn: (name: string) => client.seeds.test({ name }) });
-  const testedName = test.variables;
-  const testedSeed = list.data?.seeds.find((s) => s.seed.name === testedName);
-
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="baseline">
-        <Title order={1} size="h2">
-          Seed mailboxes
-        </Title>
-        {editing === null && (
-          <Button
-            onClick={() => {
-              setSaved(null);
-              setEditing('new');
-            }}
-          >
-            New seed
-          </Button>
-        )}
-      </Group>
-      <Text size="sm" c="dimmed" maw={760}>
-        Mailboxes at the providers you care about. A placement run sends to every seed and watches over IMAP where each copy
-        lands: inbox, a Gmail tab, spam, another folder, or nowhere.
-      </Text>
-      <SecretStoreNotice what="Seed passwords" />
-      {editing !== null && (
-        <SeedForm
-          key={editing === 'new' ? 'new' : editing.seed.name}
-          initial={editing === 'new' ? null : editing}
-          onDone={(result) => {
-            setEditing(null);
-            setSaved(result);
-          }}
-        />
-      )}
-      {saved && (
-        <Stack gap={4}>
-          <Text size="sm" c="green" role="status">
-            Seed {saved.seed.name} saved.
-          </Text>
-          <Warnings warnings={saved.warnings} />
-        </Stack>
-      )}
-      {list.isPending && <Loader size="sm" aria-label="Loading seeds" />}
-      {list.isError && <CallError title="Seeds could not be read" error={list.error} />}
-      {list.data && list.data.seeds.length === 0 && editing === null && <Text c="dimmed">No seed mailboxes yet.</Text>}
-      {list.data && list.data.seeds.length > 0 && (
-        <Table.ScrollContainer minWidth={980}>
-          <Table aria-label="Seed mailboxes" verticalSpacing="xs" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Address</Table.Th>
-                <Table.Th>Provider</Table.Th>
-                <Table.Th>Server</Table.Th>
-                <Table.Th>Secret</Table.Th>
-                <Table.Th>Folders</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.seeds.map((stored) => (
-                <SeedRow
-                  key={stored.seed.name}
-                  stored={stored}
-                  onEdit={() => {
-                    setSaved(null);
-                    setEditing(stored);
-                  }}
-                  onTest={() => test.mutate(stored.seed.name)}
-                  testing={test.isPending && testedName === stored.seed.name}
-                />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {test.isError && testedName && <CallError title={`${testedName} could not be tested`} error={test.error} />}
-      {test.data && <SeedTestReport key={`${test.data.seed}-${test.submittedAt}`} stored={testedSeed} result={test.data} />}
-    </Stack>
+    <SavedItemsPage
+      title="Seed mailboxes"
+      noun="seed"
+      plural="seeds"
+      intro={
+        <>
+          Mailboxes at the providers you care about. A placement run sends to every seed and watches over IMAP where each copy
+          lands: inbox, a Gmail tab, spam, another folder, or nowhere.
+        </>
+      }
+      secrets="Seed passwords"
+      empty="No seed mailboxes yet."
+      tableLabel="Seed mailboxes"
+      columns={['Address', 'Provider', 'Server', 'Secret', 'Folders']}
+      queryKey="seeds"
+      list={{ isPending: list.isPending, isError: list.isError, error: list.error, items: list.data?.seeds }}
+      nameOf={(stored) => stored.seed.name}
+      cells={(stored) => <SeedCells stored={stored} />}
+      form={(initial, onDone) => <SeedForm initial={initial} onDone={onDone} />}
+      remove={(name) => client.seeds.delete({ name })}
+      test={(name) => client.seeds.test({ name })}
+      report={(_name, result, stored) => <SeedTestReport stored={stored} result={result} />}
+    />
   );
 }

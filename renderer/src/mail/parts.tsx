@@ -192,7 +192,7 @@ export function Transcript({ lines, label = 'SMTP transcript', initiallyOpen = f
   return (
     <Box>
       <Anchor component="button" type="button" size="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
-        {open ? `Hide ${label.toLowerCase()}` : `Show ${label.toLowerCase()}`} ({lines.length} lines)
+        {open ? 'Hide' : 'Show'} the {label} ({lines.length} lines)
       </Anchor>
       <Collapse expanded={open}>
         <Code

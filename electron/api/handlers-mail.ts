@@ -11,6 +11,7 @@ import { validateProfile, type SmtpProfile, type SmtpSecrets } from '../core/sen
 import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
 import { testSeed } from '../core/placement/imap';
 import { runPlacement } from '../core/placement/run';
+import { validateSeed } from '../core/placement/seeds';
 import { placementRecorder } from '../core/placement/record';
 import type { Seed, SeedSecrets } from '../core/placement/types';
 import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
@@ -55,6 +56,22 @@ export type MailOperation =
 type MailHandlers = { [N in MailOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
 type AuthLike = MailAuth;
+
+/** What a stored secret is bound to: the server and the login. */
+type Endpoint = { host: string; port: number; security: string; auth?: MailAuth };
+
+/** Variables the app and serve may read secrets from. */
+export const ENV_PREFIX = 'DELIVERLAB_';
+
+function loginChanges(before: Endpoint, after: Endpoint): string[] {
+  const changes: string[] = [];
+  if (before.host.toLowerCase() !== after.host.toLowerCase()) changes.push(`the host (${before.host} → ${after.host})`);
+  if (before.port !== after.port) changes.push(`the port (${before.port} → ${after.port})`);
+  if (before.security !== after.security) changes.push(`the security (${before.security} → ${after.security})`);
+  if (before.auth?.user !== after.auth?.user) changes.push(`the user (${before.auth?.user ?? 'none'} → ${after.auth?.user ?? 'none'})`);
+  if (before.auth && after.auth && isOAuth2(before.auth) !== isOAuth2(after.auth)) changes.push('the kind of login');
+  return changes;
+}
 
 /** Which secret an auth block needs and where it comes from. */
 function secretSource(auth: AuthLike | undefined, key: string, ctx: MailContext): SecretSource {
@@ -133,6 +150,44 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     throw new ApiError('invalid-input', (err as Error).message);
   };
 
+  /**
+   * Everything about a login that can be refused, checked before anything is written: where the
+   * secret comes from, whether it can be stored, and whether a stored one may follow the change.
+   */
+  const checkLogin = (what: string, next: Endpoint, previous: Endpoint | undefined, secret: string | undefined, key: string) => {
+    const variable = next.auth ? secretVariable(next.auth) : undefined;
+    // The app reads only its own variables: a shared profile or seed file must not make it send
+    // another program's secret (say $AWS_SECRET_ACCESS_KEY) to a server of the file's choosing.
+    if (variable !== undefined && !variable.startsWith(ENV_PREFIX)) {
+      throw new ApiError('invalid-input', `${what}: the app reads secrets only from variables whose names start with ${ENV_PREFIX} (for example ${ENV_PREFIX}SMTP_WORK), not $${variable}.`);
+    }
+    if (secret !== undefined) {
+      if (!next.auth) throw new ApiError('invalid-input', `${what} has no login (auth), so it takes no password.`);
+      if (variable !== undefined) throw new ApiError('invalid-input', `${what} reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
+      const status = ctx.secrets.status();
+      if (!status.available) throw new ApiError('invalid-input', `The secret was not saved: ${status.reason ?? 'the secret store is unavailable'}`);
+      return;
+    }
+    // A stored secret is only ever sent to the server and login it was typed for.
+    if (previous && next.auth && variable === undefined && ctx.secrets.has(key)) {
+      const changes = loginChanges(previous, next);
+      if (changes.length) {
+        throw new ApiError('invalid-input', `${what}: ${changes.join(', ')} changed, so type the ${isOAuth2(next.auth) ? 'token' : 'password'} again. A stored secret is only ever sent to the server it was saved for.`);
+      }
+    }
+  };
+
+  /** Stores the typed secret, or drops one no longer used; puts the previous item back if that fails. */
+  const writeSecret = (key: string, secret: string | undefined, auth: MailAuth | undefined, restore: () => unknown) => {
+    try {
+      if (secret !== undefined) storeSecret(ctx, key, secret);
+      else if ((!auth || secretVariable(auth) !== undefined) && ctx.secrets.has(key)) ctx.secrets.delete(key);
+    } catch (err) {
+      restore();
+      throw err;
+    }
+  };
+
   return {
     'smtp.list': () => ({ profiles: (ctx.store?.listProfiles() ?? []).map((p) => storedProfile(p)) }),
     'smtp.save': ({ profile: input, secret }) => {
@@ -145,19 +200,16 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
         return invalid(err);
       }
       const { profile } = checked;
-      const usesStore = profile.auth && !secretVariable(profile.auth);
-      if (secret !== undefined) {
-        if (!profile.auth) throw new ApiError('invalid-input', `profile "${profile.name}" has no login (auth), so it takes no password.`);
-        if (!usesStore) throw new ApiError('invalid-input', `profile "${profile.name}" reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
-      }
+      const previous = store.listProfiles().find((p) => p.name === profile.name);
+      const key = secretKey.smtp(profile.name);
+      checkLogin(`profile "${profile.name}"`, profile, previous, secret, key);
       let saved: ReturnType<HistoryStore['saveProfile']>;
       try {
         saved = store.saveProfile(input);
       } catch (err) {
         return invalid(err);
       }
-      // The secret after the profile: a refused secret must not leave a profile that looks complete.
-      if (secret !== undefined) storeSecret(ctx, secretKey.smtp(profile.name), secret);
+      writeSecret(key, secret, profile.auth, () => (previous ? store.saveProfile(previous) : store.deleteProfile(profile.name)));
       return storedProfile(saved.profile, saved.warnings);
     },
     'smtp.delete': ({ name }) => {
@@ -172,23 +224,23 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     'seeds.list': () => ({ seeds: (ctx.store?.listSeeds() ?? []).map((s) => storedSeed(s)) }),
     'seeds.save': ({ seed: input, secret }) => {
       const store = needStore('seed mailboxes');
+      let checked: ReturnType<typeof validateSeed>;
+      try {
+        checked = validateSeed(input);
+      } catch (err) {
+        return invalid(err);
+      }
+      const { seed } = checked;
+      const previous = store.listSeeds().find((s) => s.name === seed.name);
+      const key = secretKey.seed(seed.name);
+      checkLogin(`seed "${seed.name}"`, seed, previous, secret, key);
       let saved: ReturnType<HistoryStore['saveSeed']>;
-      const fits = (seed: Seed) => {
-        const usesStore = !secretVariable(seed.auth);
-        if (secret !== undefined && !usesStore) throw new ApiError('invalid-input', `seed "${seed.name}" reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
-      };
       try {
         saved = store.saveSeed(input);
       } catch (err) {
         return invalid(err);
       }
-      try {
-        fits(saved.seed);
-        if (secret !== undefined) storeSecret(ctx, secretKey.seed(saved.seed.name), secret);
-      } catch (err) {
-        store.deleteSeed(saved.seed.name);
-        throw err;
-      }
+      writeSecret(key, secret, seed.auth, () => (previous ? store.saveSeed(previous) : store.deleteSeed(seed.name)));
       return storedSeed(saved.seed, saved.warnings);
     },
     'seeds.delete': ({ name }) => {
@@ -248,8 +300,12 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       const seeds = chosen.map((seed) => ({ seed, secrets: seedSecrets(seed) }));
       const smtpSecrets = profileSecrets(profile);
       const signing = dkimFor(dkim);
+      if (running.size > 0) {
+        throw new ApiError('invalid-input', `A placement run is already going on (${[...running.keys()].join(', ')}): wait for it to finish, or cancel it. Runs share the seeds' mailboxes and logins, so they go one at a time.`);
+      }
       const controller = new AbortController();
       const record = ctx.store ? placementRecorder(ctx.store) : null;
+      let historyTrouble: string | undefined;
       let token: string | undefined;
       const run = await runPlacement({
         profile,
@@ -271,15 +327,21 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
             token = event.token;
             running.set(event.token, controller);
           }
-          record?.(event);
+          // The board first: a history write that fails (a full disk, a busy or closed database)
+          // must not cost the user the live view.
           ctx.emit('placement.progress', { ...event, ...(runId ? { runId } : {}) });
+          try {
+            record?.(event);
+          } catch (err) {
+            historyTrouble ??= (err as Error).message;
+          }
         },
       }).finally(() => {
         if (token) running.delete(token);
       });
       if (record) {
         run.id = record.id() ?? undefined;
-        const problem = record.error();
+        const problem = record.error() ?? historyTrouble;
         if (problem) run.warnings.push(`Not fully kept in history: ${problem}`);
       }
       return run;

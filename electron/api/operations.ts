@@ -373,7 +373,12 @@ export const operations = {
       .object({
         ...ComposeFields,
         /** Seed names; every saved seed when absent. */
-        seeds: z.array(SeedName).min(1).max(200).optional(),
+        seeds: z
+          .array(SeedName)
+          .min(1)
+          .max(200)
+          .refine((names) => new Set(names).size === names.length, 'A seed is listed twice')
+          .optional(),
         /** How long to wait for each copy after the send (ms); ten minutes when absent. */
         deadlineMs: z.number().int().min(1_000).max(3_600_000).optional(),
         /** Delete the probe copies from the seeds afterwards. */

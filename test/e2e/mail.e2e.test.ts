@@ -27,13 +27,13 @@ const PLACEMENT_SUBJECT = `Deliverlab e2e placement ${run}`;
 
 // Read by serve when it starts (useLab's beforeAll spawns it with this process's environment).
 process.env.NODE_EXTRA_CA_CERTS = lab.caPath;
-process.env.E2E_SMTP_PASSWORD = lab.sender.password;
-process.env.E2E_SMTP_WRONG = 'not-the-password';
-process.env.E2E_SEED16_PASSWORD = seed(16).password;
-process.env.E2E_SEED17_PASSWORD = seed(17).password;
-process.env.E2E_SEED18_WRONG = 'not-the-password';
-process.env.E2E_SEED18_PASSWORD = seed(18).password;
-delete process.env.E2E_UNSET_VARIABLE;
+process.env.DELIVERLAB_E2E_SMTP_PASSWORD = lab.sender.password;
+process.env.DELIVERLAB_E2E_SMTP_WRONG = 'not-the-password';
+process.env.DELIVERLAB_E2E_SEED16_PASSWORD = seed(16).password;
+process.env.DELIVERLAB_E2E_SEED17_PASSWORD = seed(17).password;
+process.env.DELIVERLAB_E2E_SEED18_WRONG = 'not-the-password';
+process.env.DELIVERLAB_E2E_SEED18_PASSWORD = seed(18).password;
+delete process.env.DELIVERLAB_E2E_UNSET_VARIABLE;
 
 const t = useLab();
 
@@ -132,12 +132,12 @@ describe('SMTP profiles', () => {
     await expectVisible(form.getByText('Name the environment variable that holds the secret'), 'the missing-variable message');
     await form.getByRole('button', { name: 'Cancel' }).click();
 
-    await saveProfile(page, { name: 'lab-submission', user: lab.sender.user, variable: 'E2E_SMTP_PASSWORD' });
-    await saveProfile(page, { name: 'lab-wrong-password', user: lab.sender.user, variable: 'E2E_SMTP_WRONG' });
-    await saveProfile(page, { name: 'lab-unset-variable', user: lab.sender.user, variable: 'E2E_UNSET_VARIABLE' });
+    await saveProfile(page, { name: 'lab-submission', user: lab.sender.user, variable: 'DELIVERLAB_E2E_SMTP_PASSWORD' });
+    await saveProfile(page, { name: 'lab-wrong-password', user: lab.sender.user, variable: 'DELIVERLAB_E2E_SMTP_WRONG' });
+    await saveProfile(page, { name: 'lab-unset-variable', user: lab.sender.user, variable: 'DELIVERLAB_E2E_UNSET_VARIABLE' });
 
-    await expectVisible(profileRow(page, 'lab-submission').getByText('from $E2E_SMTP_PASSWORD'), 'the "from $VAR" badge');
-    await expectVisible(profileRow(page, 'lab-unset-variable').getByText('missing $E2E_UNSET_VARIABLE'), 'the "missing" badge');
+    await expectVisible(profileRow(page, 'lab-submission').getByText('from $DELIVERLAB_E2E_SMTP_PASSWORD'), 'the "from $VAR" badge');
+    await expectVisible(profileRow(page, 'lab-unset-variable').getByText('missing $DELIVERLAB_E2E_UNSET_VARIABLE'), 'the "missing" badge');
     expect(await profileRow(page, 'incomplete').count()).toBe(0);
   });
 
@@ -149,7 +149,7 @@ describe('SMTP profiles', () => {
     await form.getByLabel('From', { exact: true }).fill('no address here');
     await form.getByLabel('Host', { exact: true }).fill(lab.host);
     await form.getByLabel('User', { exact: true }).fill(lab.sender.user);
-    await form.getByLabel('Environment variable').fill('E2E_SMTP_PASSWORD');
+    await form.getByLabel('Environment variable').fill('DELIVERLAB_E2E_SMTP_PASSWORD');
     await form.getByRole('button', { name: 'Save profile' }).click();
     await expectVisible(form.getByRole('alert').filter({ hasText: /"from" must hold an address/ }), 'the validation message');
   });
@@ -181,7 +181,7 @@ describe('SMTP profiles', () => {
 
     await page.getByRole('button', { name: 'Test connection lab-unset-variable' }).click();
     await expectVisible(
-      page.getByRole('alert').filter({ hasText: /E2E_UNSET_VARIABLE, which is not set/ }),
+      page.getByRole('alert').filter({ hasText: /DELIVERLAB_E2E_UNSET_VARIABLE, which is not set/ }),
       'the unset-variable explanation',
     );
   });
@@ -191,10 +191,10 @@ describe('seed mailboxes', () => {
   it('saves seeds, tests one (capabilities, IDLE, folders and roles) and keeps a role override', async () => {
     const page = await open('#/seeds');
     await expectVisible(page.getByTestId('secret-store-notice').getByText('Passwords cannot be stored here'), 'the secret store notice');
-    await saveSeed(page, 16, 'E2E_SEED16_PASSWORD');
-    await saveSeed(page, 17, 'E2E_SEED17_PASSWORD');
-    await saveSeed(page, 18, 'E2E_SEED18_WRONG');
-    await expectVisible(seedRow(page, 'seed16').getByText('from $E2E_SEED16_PASSWORD'), 'the seed secret badge');
+    await saveSeed(page, 16, 'DELIVERLAB_E2E_SEED16_PASSWORD');
+    await saveSeed(page, 17, 'DELIVERLAB_E2E_SEED17_PASSWORD');
+    await saveSeed(page, 18, 'DELIVERLAB_E2E_SEED18_WRONG');
+    await expectVisible(seedRow(page, 'seed16').getByText('from $DELIVERLAB_E2E_SEED16_PASSWORD'), 'the seed secret badge');
 
     await page.getByRole('button', { name: 'Test connection seed16' }).click();
     const report = page.getByRole('region', { name: 'Connection test for seed16' });
@@ -334,7 +334,7 @@ async function saveElsewhereSeed(page: LabPage): Promise<void> {
   await form.getByLabel('IMAP host').fill(lab.host);
   await form.getByLabel('Port', { exact: true }).fill(String(lab.ports.imaps));
   await form.getByLabel('User', { exact: true }).fill(seed(18).user);
-  await form.getByLabel('Environment variable').fill('E2E_SEED18_PASSWORD');
+  await form.getByLabel('Environment variable').fill('DELIVERLAB_E2E_SEED18_PASSWORD');
   await form.getByRole('button', { name: 'Save seed' }).click();
   await expectVisible(page.getByRole('status').filter({ hasText: 'Seed elsewhere saved.' }), 'the saved seed');
 }

@@ -120,6 +120,50 @@ describe('secrets in the app (a keychain behind the API)', () => {
   });
 });
 
+describe('what a stored secret is bound to', () => {
+  const u20 = lab.seeds[19] as MailLabUser;
+  const seed = { name: 'seed20', address: u20.user, provider: 'other', host: lab.host, port: lab.ports.imap, security: 'starttls', auth: { user: u20.user } };
+
+  it('never sends a stored password to a changed server, and keeps the old seed when a save is refused', async () => {
+    await api.dispatch('seeds.save', { seed, secret: u20.password });
+    // A new port without the password again is refused, and nothing changes.
+    await expect(api.dispatch('seeds.save', { seed: { ...seed, port: lab.ports.imaps, security: 'tls' } })).rejects.toThrow(/the port \(\d+ → \d+\), the security \(starttls → tls\) changed, so type the password again/);
+    // A password for a seed that reads a variable is refused before anything is written.
+    await expect(api.dispatch('seeds.save', { seed: { ...seed, auth: { user: u20.user, passwordEnv: 'DELIVERLAB_X' } }, secret: 'x' })).rejects.toThrow(/reads its secret from an environment variable/);
+    expect(await api.dispatch('seeds.list', {})).toMatchObject({ seeds: expect.arrayContaining([expect.objectContaining({ seed: expect.objectContaining({ name: 'seed20', port: lab.ports.imap }), secret: 'stored' })]) });
+    expect(await api.dispatch('seeds.test', { name: 'seed20' })).toMatchObject({ ok: true });
+    // With the password typed again, the move is fine.
+    await api.dispatch('seeds.save', { seed: { ...seed, port: lab.ports.imaps, security: 'tls' }, secret: u20.password });
+    expect(await api.dispatch('seeds.test', { name: 'seed20' })).toMatchObject({ ok: true });
+  });
+
+  it('reads only DELIVERLAB_ variables, and drops a stored secret the seed no longer uses', async () => {
+    await expect(api.dispatch('seeds.save', { seed: { ...seed, auth: { user: u20.user, passwordEnv: 'HOME' } } })).rejects.toThrow(/only from variables whose names start with DELIVERLAB_/);
+    await api.dispatch('seeds.save', { seed, secret: u20.password });
+    const moved = (await api.dispatch('seeds.save', { seed: { ...seed, auth: { user: u20.user, passwordEnv: 'DELIVERLAB_SEED20' } } })) as StoredSeed;
+    expect(moved.secret).toBe('missing');
+    // Back to the keychain: the old password is gone, so it must be typed again.
+    expect(((await api.dispatch('seeds.save', { seed })) as StoredSeed).secret).toBe('missing');
+  });
+
+  it('refuses a seed listed twice, and a second run while one is going on; cancel ends the first', async () => {
+    await api.dispatch('seeds.save', { seed, secret: u20.password });
+    await expect(api.dispatch('placement.run', { profile: 'lab', seeds: ['seed20', 'seed20'], subject: 's', html: '<p>x</p>' })).rejects.toThrow(/A seed is listed twice/);
+    const events: string[] = [];
+    const first = api.dispatch('placement.run', { profile: 'lab', seeds: ['seed20'], subject: 'Cancelled probe', html: '<p>x</p>', deadlineMs: 60_000, cleanup: true });
+    await expect(api.dispatch('placement.run', { profile: 'lab', seeds: ['seed20'], subject: 's', html: '<p>x</p>' })).rejects.toThrow(/already going on/);
+    const list = (await api.dispatch('placement.list', {})) as { items: { token: string; status: string }[] };
+    const running = list.items.find((r) => r.status === 'running');
+    expect(running).toBeDefined();
+    events.push('cancel');
+    expect(await api.dispatch('placement.cancel', { token: running?.token })).toEqual({ cancelled: true });
+    const run = (await first) as { status: string; seeds: { placement: string; error?: { code: string } }[] };
+    // Cancelled before or after the copy was seen: either way the run says cancelled and ends at once.
+    expect(run.status).toBe('cancelled');
+    expect(['inbox', 'error']).toContain(run.seeds[0]?.placement);
+  });
+});
+
 describe('a token kept in the app is not available to the CLI', () => {
   it('says where the token lives and which field to use instead', async () => {
     writeFileSync(join(dir, 'smtp.json'), JSON.stringify({ ...profile, auth: { user: lab.sender.user, passwordEnv: 'P' } }));

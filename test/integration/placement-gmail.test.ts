@@ -134,3 +134,70 @@ describe('Gmail seeds (X-GM-EXT-1)', () => {
     }
   });
 });
+
+describe('Gmail: a lagging search index, and copies only in All Mail', () => {
+  let lagging: GmailPeer;
+  beforeAll(async () => {
+    // Gmail's search index lags delivery: category: terms see a copy only 1.5 s after it arrived.
+    lagging = await startGmailPeer({ users: [{ user: USER, password: PASSWORD }], tls: true, indexDelayMs: 1_500 });
+  });
+  afterAll(async () => {
+    await lagging?.close();
+  });
+  const at = (p: GmailPeer): Partial<Seed> => ({ port: p.port });
+  const connOf = (p: GmailPeer) => ({ timeoutMs: 5_000, ca: p.ca ? [p.ca] : [], ...(p.servername ? { servername: p.servername } : {}) });
+
+  it('a tab not yet indexed is retried, not taken for Primary', async () => {
+    const token = newToken();
+    const w = watchSeed(seed(at(lagging)), { password: PASSWORD }, { ...opts(token), ...connOf(lagging) });
+    await w.ready;
+    lagging.deliver(USER, raw(token), { category: 'promotions' });
+    const r = await w.done;
+    expect(r.error).toBeUndefined();
+    expect(r.detection).toMatchObject({ placement: 'category:promotions', folder: 'INBOX' });
+  });
+
+  it('Primary is reported only on a positive match, after the index caught up', async () => {
+    const token = newToken();
+    lagging.deliver(USER, raw(token), { category: 'primary' });
+    const r = await watchSeed(seed(at(lagging)), { password: PASSWORD }, { ...opts(token), ...connOf(lagging) }).done;
+    expect(r.detection).toMatchObject({ placement: 'category:primary', folder: 'INBOX' });
+  });
+
+  it('no category ever matches: plain "inbox" after a few bounded tries', async () => {
+    const never = await startGmailPeer({ users: [{ user: USER, password: PASSWORD }], tls: true, indexDelayMs: 600_000 });
+    try {
+      const token = newToken();
+      never.deliver(USER, raw(token), { category: 'social' });
+      const t0 = Date.now();
+      const r = await watchSeed(seed(at(never)), { password: PASSWORD }, { ...opts(token), ...connOf(never) }).done;
+      expect(r.detection).toMatchObject({ placement: 'inbox', folder: 'INBOX' });
+      expect(Date.now() - t0).toBeLessThan(8_000);
+    } finally {
+      await never.close();
+    }
+  });
+
+  it('a copy a filter archived without a label is found in All Mail, searched last', async () => {
+    const token = newToken();
+    const w = watchSeed(seed(), { password: PASSWORD }, opts(token));
+    await w.ready;
+    const d = peer.deliver(USER, raw(token), { archived: true });
+    expect(d.mailbox).toBe('[Gmail]/All Mail');
+    const r = await w.done;
+    expect(r.error).toBeUndefined();
+    expect(r.detection).toMatchObject({ placement: 'folder:[Gmail]/All Mail', folder: '[Gmail]/All Mail', via: 'poll' });
+    expect(await deleteProbes(seed(), { password: PASSWORD }, token, conn())).toBe('deleted');
+  });
+
+  it('negative: a copy in INBOX or under a label is never reported as All Mail', async () => {
+    const token = newToken();
+    peer.deliver(USER, raw(token), { category: 'forums' });
+    const r = await watchSeed(seed(), { password: PASSWORD }, opts(token)).done;
+    expect(r.detection).toMatchObject({ placement: 'category:forums', folder: 'INBOX' });
+    const labelled = newToken();
+    peer.deliver(USER, raw(labelled), { archived: true, labels: ['Receipts'] });
+    const l = await watchSeed(seed(), { password: PASSWORD }, opts(labelled)).done;
+    expect(l.detection).toMatchObject({ placement: 'folder:Receipts', folder: 'Receipts' });
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -128,6 +129,48 @@ describe('placement runs against the mail lab', () => {
     expect(run.seeds.find((s) => s.seed === 'seed12')).toMatchObject({ placement: 'inbox' });
   });
 
+  it('stops a send that hangs when the run is cancelled, and says cancelled', async () => {
+    // An SMTP server that accepts the connection and never says a word.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    const controller = new AbortController();
+    try {
+      const t0 = Date.now();
+      const running = runPlacement({
+        ...base,
+        profile: { ...profile, port },
+        seeds: [entry(u13)],
+        subject: 'Cancelled send probe',
+        deadlineMs: 20_000,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'seed' && e.outcome.state === 'watching') setTimeout(() => controller.abort(), 300);
+        },
+      });
+      const run = await running;
+      expect(run.status).toBe('cancelled');
+      expect(run.send?.error).toMatchObject({ code: 'ECANCELLED' });
+      expect(run.seeds[0]).toMatchObject({ placement: 'error', error: { code: 'CANCELLED' } });
+      // Well before the send's own deadline (4 x 10 s).
+      expect(Date.now() - t0).toBeLessThan(8_000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('ends a seed that never logged in before the deadline as an error, not as missing', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const run = await runPlacement({ ...base, seeds: [entry(u12), entry(u13, { name: 'nowhere', port })], subject: 'Unreachable seed probe', deadlineMs: 3_000 });
+    expect(run.seeds.find((s) => s.seed === 'seed12')).toMatchObject({ placement: 'inbox' });
+    const nowhere = run.seeds.find((s) => s.seed === 'nowhere');
+    expect(nowhere).toMatchObject({ placement: 'error', state: 'error', error: { kind: 'refused' } });
+    expect(placementExitCode(run)).toBe(2);
+  });
+
   it('counts a seed as missing when no copy arrives before the deadline', async () => {
     // The copy goes to seed12 only; seed11 watches for the same token and never sees it.
     const run = await runPlacement({ ...base, seeds: [entry(u11, { address: u12.user, name: 'elsewhere' })], subject: 'Missing probe', deadlineMs: 1_500 });
@@ -224,7 +267,7 @@ describe('placement operations', () => {
       version: 'test',
       ca,
       networkTimeoutMs: 5_000,
-      env: { LAB_SMTP_PASS: lab.sender.password, LAB_SEED12_PASS: u12.password },
+      env: { DELIVERLAB_LAB_SMTP_PASS: lab.sender.password, DELIVERLAB_LAB_SEED12_PASS: u12.password },
       emit: (event, payload) => events.push({ event, payload }),
     });
     try {
@@ -233,8 +276,8 @@ describe('placement operations', () => {
       expect(status.reason).toMatch(/environment variable/);
       // With no keychain a typed password is refused with the reason, and nothing is saved.
       await expect(api.dispatch('smtp.save', { profile: { ...profile, auth: { user: lab.sender.user } }, secret: 'x' })).rejects.toThrow(/not saved.*environment variable/s);
-      await api.dispatch('smtp.save', { profile: { ...profile, auth: { user: lab.sender.user, passwordEnv: 'LAB_SMTP_PASS' } } });
-      await api.dispatch('seeds.save', { seed: { ...seedOf(u12), auth: { user: u12.user, passwordEnv: 'LAB_SEED12_PASS' } } });
+      await api.dispatch('smtp.save', { profile: { ...profile, auth: { user: lab.sender.user, passwordEnv: 'DELIVERLAB_LAB_SMTP_PASS' } } });
+      await api.dispatch('seeds.save', { seed: { ...seedOf(u12), auth: { user: u12.user, passwordEnv: 'DELIVERLAB_LAB_SEED12_PASS' } } });
       expect(await api.dispatch('smtp.list', {})).toMatchObject({ profiles: [{ profile: { name: 'lab' }, secret: 'env' }] });
       expect(await api.dispatch('seeds.list', {})).toMatchObject({ seeds: [{ seed: { name: 'seed12' }, secret: 'env' }] });
       expect(await api.dispatch('smtp.test', { name: 'lab' })).toMatchObject({ ok: true });

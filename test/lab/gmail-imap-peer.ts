@@ -39,17 +39,26 @@ export interface GmailDeliverOptions {
   /** Extra labels: system ones ("\\Important", "\\Starred") or user labels (which become mailboxes). */
   labels?: string[];
   internalDate?: Date;
+  /**
+   * A filter's "Skip the Inbox (Archive it)" without a label: the copy is only in [Gmail]/All Mail.
+   */
+  archived?: boolean;
 }
 
 export interface GmailPeerOptions {
   users: GmailPeerUser[];
+  /**
+   * Gmail's search index lags delivery: for this long after a delivery, X-GM-RAW `category:` terms
+   * match nothing for that copy (not even category:primary). Default 0.
+   */
+  indexDelayMs?: number;
   /** Implicit TLS (port 993 style) with a certificate from a throw-away test CA. */
   tls?: boolean;
 }
 
 export interface GmailDelivered {
   uid: number;
-  /** Where the copy landed: INBOX or [Gmail]/Spam. */
+  /** Where the copy landed: INBOX, [Gmail]/Spam or (archived) [Gmail]/All Mail. */
   mailbox: string;
   /** X-GM-MSGID, a 64-bit decimal. */
   msgid: string;
@@ -106,6 +115,8 @@ interface Msg {
   internalDate: Date;
   labels: Set<string>;
   category: GmailCategory;
+  /** Epoch ms from which X-GM-RAW category: terms see the copy (the search index's lag). */
+  indexedAt: number;
   /** \Seen \Answered \Flagged \Draft and keywords; \Deleted lives on the mailbox entry. */
   flags: Set<string>;
   spam: boolean;
@@ -579,7 +590,7 @@ function matchRawTerm(t: RawTerm, msg: Msg): boolean {
   const header = (n: string) => (msg.header.fields.get(n) ?? []).join(' ').toLowerCase();
   switch (t.op) {
     case 'category':
-      hit = msg.category === v;
+      hit = msg.category === v && Date.now() >= msg.indexedAt;
       break;
     case 'in':
       hit =
@@ -1634,6 +1645,7 @@ function createMessage(account: Account, raw: Buffer, opts: GmailDeliverOptions)
     internalDate: opts.internalDate ?? new Date(),
     labels: new Set(),
     category: opts.category ?? 'primary',
+    indexedAt: 0,
     flags: new Set(),
     spam: false,
     trash: false,
@@ -1705,6 +1717,7 @@ export async function startGmailPeer(options: GmailPeerOptions): Promise<GmailPe
       const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'utf8');
       if (bytes.length > MAX_LITERAL) throw new Error(`message of ${bytes.length} bytes is over the peer's ${MAX_LITERAL}-byte limit`);
       const msg = createMessage(account, bytes, opts);
+      msg.indexedAt = Date.now() + (options.indexDelayMs ?? 0);
       for (const l of opts.labels ?? []) {
         const c = canonicalLabel(l);
         if (c !== '\\Spam' && c !== '\\Trash') msg.labels.add(c);
@@ -1712,9 +1725,9 @@ export async function startGmailPeer(options: GmailPeerOptions): Promise<GmailPe
       if (opts.spam) {
         msg.spam = true;
         msg.labels.delete('\\Inbox');
-      } else msg.labels.add('\\Inbox');
+      } else if (!opts.archived) msg.labels.add('\\Inbox');
       account.messages.push(msg);
-      const mailbox = opts.spam ? '[Gmail]/Spam' : 'INBOX';
+      const mailbox = opts.spam ? '[Gmail]/Spam' : opts.archived ? '[Gmail]/All Mail' : 'INBOX';
       reconcile(account);
       const entry = account.boxes.get(mailbox)?.entries.find((e) => e.msg === msg);
       if (!entry) throw new Error('internal: delivered message is in no mailbox');

@@ -20,12 +20,99 @@ export interface ImapConnectOptions {
   ca?: string[];
   /** The TLS server name, when `seed.host` is an IP address or differs from the certificate's name. */
   servername?: string;
+  /** Caps on what the server may send. */
+  limits?: ReadLimits;
 }
 
 export interface ClientTuning {
   /** Ms of quiet before imapflow enters IDLE by itself. */
   autoIdleDelay?: number;
   disableAutoIdle?: boolean;
+  /** Bytes the server may send over this connection (shared by a session's connections), see ByteBudget. */
+  budget?: ByteBudget;
+}
+
+/**
+ * Default cap on what a session reads from a server between two poll rounds (and during connect
+ * and the first pass): probes are a few KB, a SELECT a few hundred bytes, so 32 MB is generous.
+ */
+export const DEFAULT_BYTE_BUDGET = 32 * 1024 * 1024;
+/**
+ * Default cap on lines in the same window. Bytes alone do not bound memory: a LIST line of 50
+ * bytes becomes an object of ~800 bytes, so 32 MB of LIST costs over 500 MB of heap. A real
+ * mailbox lists a few thousand folders at most.
+ */
+export const DEFAULT_LINE_BUDGET = 50_000;
+/** Default cap on one response (line, literal or whole answer): a probe's header block is a few KB. */
+export const DEFAULT_MAX_RESPONSE = 4 * 1024 * 1024;
+/** Default cap on the tokens of one response: a LIST entry is ~6 tokens, a FETCH of a header ~10. */
+export const DEFAULT_MAX_TOKENS = 200_000;
+
+/** Limits on what a server may send (tests pass small ones, so a hostile peer stays cheap). */
+export interface ReadLimits {
+  /** Bytes per session (all its connections together) between poll rounds, default DEFAULT_BYTE_BUDGET. */
+  maxSessionBytes?: number;
+  /** Lines in the same window, default DEFAULT_LINE_BUDGET. */
+  maxSessionLines?: number;
+  /** Bytes per response (each line, literal, and a whole response), default DEFAULT_MAX_RESPONSE. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * Counts the bytes a server sends over one or more connections and closes them past a limit.
+ *
+ * imapflow bounds one response (maxLiteralSize and friends) but not a stream of small ones: a LIST
+ * that never ends grows its result array until the process runs out of memory. The count is taken
+ * where imapflow reads the socket, synchronously, so a flood cannot outrun a timer.
+ */
+export class ByteBudget {
+  used = 0;
+  lines = 0;
+  /** The error raised once the limit was passed (code ETOOMUCHDATA), for explainImapError. */
+  exceeded: (Error & { code: string }) | undefined;
+  private readonly clients = new Set<ImapFlow>();
+  constructor(
+    readonly limit: number,
+    private readonly onExceeded?: (err: Error & { code: string }) => void,
+    readonly lineLimit = DEFAULT_LINE_BUDGET,
+  ) {}
+
+  /** A budget from the caller's limits. */
+  static of(limits: ReadLimits | undefined, onExceeded?: (err: Error & { code: string }) => void): ByteBudget {
+    return new ByteBudget(Math.max(1024, limits?.maxSessionBytes ?? DEFAULT_BYTE_BUDGET), onExceeded, Math.max(100, limits?.maxSessionLines ?? DEFAULT_LINE_BUDGET));
+  }
+
+  /** Starts a new window: a watch that lasts hours reads far more than one window in total. */
+  reset(): void {
+    this.used = 0;
+    this.lines = 0;
+  }
+
+  private fail(what: string): void {
+    this.exceeded = Object.assign(new Error(`the server sent more than ${what} in one exchange (${this.used} bytes, ${this.lines} lines read)`), { code: 'ETOOMUCHDATA' });
+    this.onExceeded?.(this.exceeded);
+    // Closing from inside the reader: the bytes beyond the limit are never parsed.
+    for (const c of this.clients) c.close();
+  }
+
+  /** Hooks the client's reader; call before connect. */
+  attach(client: ImapFlow): void {
+    this.clients.add(client);
+    const streamer = (client as unknown as { streamer?: { _transform?: (chunk: Buffer | string, enc: BufferEncoding, next: (err?: Error | null) => void) => void } }).streamer;
+    const transform = streamer?._transform;
+    if (!streamer || typeof transform !== 'function') return;
+    const original = transform.bind(streamer);
+    streamer._transform = (chunk, enc, next) => {
+      if (this.exceeded) return next();
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, enc) : chunk;
+      this.used += buf.length;
+      for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) this.lines++;
+      if (this.used > this.limit) this.fail(`${this.limit} bytes`);
+      else if (this.lines > this.lineLimit) this.fail(`${this.lineLimit} lines`);
+      if (this.exceeded) return next();
+      original(buf, enc, next);
+    };
+  }
 }
 
 /** Rejects with code ETIMEDOUT after `ms`; the timer never keeps the process alive. */
@@ -52,6 +139,7 @@ async function guardHost(host: string, timeoutMs: number): Promise<void> {
 
 export function imapOptions(seed: Seed, secrets: SeedSecrets, opts: ImapConnectOptions, tuning: ClientTuning = {}): ImapFlowOptions {
   const oauth = isOAuth2(seed.auth);
+  const maxResponse = Math.max(1024, opts.limits?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
   return {
     host: seed.host,
     port: seed.port,
@@ -69,6 +157,13 @@ export function imapOptions(seed: Seed, secrets: SeedSecrets, opts: ImapConnectO
     socketTimeout: Math.round(opts.timeoutMs * 1.5),
     // Probes are small; COMPRESS only costs CPU with forty connections open.
     disableCompression: true,
+    // imapflow's defaults allow a 1 GB literal and 2 GB responses: a hostile server could make the
+    // watcher hold gigabytes. A probe's header block is a few KB. The response cap sits above the
+    // literal cap, as imapflow asks (the response also carries the literal's framing).
+    maxLiteralSize: maxResponse,
+    maxLineLength: maxResponse,
+    maxResponseSize: maxResponse + 64 * 1024,
+    maxResponseTokens: DEFAULT_MAX_TOKENS,
     ...(tuning.autoIdleDelay !== undefined ? { autoIdleDelay: tuning.autoIdleDelay } : {}),
     ...(tuning.disableAutoIdle ? { disableAutoIdle: true } : {}),
   };
@@ -86,13 +181,16 @@ export async function connectImap(seed: Seed, secrets: SeedSecrets, opts: ImapCo
   const client = new ImapFlow(imapOptions(seed, secrets, opts, tuning));
   // imapflow emits 'error' for socket failures after connect; without a listener Node would throw.
   client.on('error', () => undefined);
+  const budget = tuning.budget ?? ByteBudget.of(opts.limits);
+  budget.attach(client);
   onClient?.(client);
   try {
     await withTimeout(client.connect(), opts.timeoutMs * 2, `connecting to ${seed.host}:${seed.port}`);
     return client;
   } catch (err) {
     client.close();
-    throw err;
+    // The budget's error when it was passed: the close it caused is not the story.
+    throw budget.exceeded ?? err;
   }
 }
 
@@ -109,8 +207,41 @@ interface RawImapError {
   cause?: unknown;
 }
 
-/** Turns an error from imapflow (or the socket below it) into a kind, a code and words. */
-export function explainImapError(err: unknown, seed: Pick<Seed, 'host' | 'port' | 'security' | 'provider' | 'auth'>): ImapErrorInfo {
+/**
+ * Every form a secret could take in a server's echo: itself, IMAP-quoted (RFC 3501 §4.3), and the
+ * base64 of the AUTHENTICATE PLAIN (RFC 4616) and XOAUTH2 payloads.
+ */
+export function secretForms(user: string, secrets: SeedSecrets | undefined): string[] {
+  const out: string[] = [];
+  for (const s of [secrets?.password, secrets?.oauth2Token]) {
+    if (!s) continue;
+    out.push(s, s.replace(/[\\"]/g, '\\$&'), Buffer.from(s).toString('base64'));
+    out.push(Buffer.from(`\0${user}\0${s}`).toString('base64'), Buffer.from(`${user}\0${user}\0${s}`).toString('base64'));
+    out.push(Buffer.from(`user=${user}\x01auth=Bearer ${s}\x01\x01`).toString('base64'));
+  }
+  // Longest first, so a form that contains another is replaced whole.
+  return [...new Set(out)].filter((f) => f.length >= 3).sort((a, b) => b.length - a.length);
+}
+
+function scrub(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const f of forms) out = out.split(f).join('/* secret */');
+  return out;
+}
+
+/**
+ * Turns an error from imapflow (or the socket below it) into a kind, a code and words.
+ *
+ * With `secrets`, the words and the code never carry them: a server may echo the LOGIN line.
+ */
+export function explainImapError(err: unknown, seed: Pick<Seed, 'host' | 'port' | 'security' | 'provider' | 'auth'>, secrets?: SeedSecrets): ImapErrorInfo {
+  const info = explainRaw(err, seed);
+  const forms = secretForms(seed.auth.user, secrets);
+  if (forms.length === 0) return info;
+  return { ...info, code: scrub(info.code, forms), explanation: scrub(info.explanation, forms) };
+}
+
+function explainRaw(err: unknown, seed: Pick<Seed, 'host' | 'port' | 'security' | 'provider' | 'auth'>): ImapErrorInfo {
   const e = (err ?? {}) as RawImapError;
   const cause = (e.cause ?? {}) as RawImapError;
   const message = e.message ?? String(err);
@@ -119,6 +250,10 @@ export function explainImapError(err: unknown, seed: Pick<Seed, 'host' | 'port' 
   const said = e.responseText ?? e.response ?? '';
   const oauth = isOAuth2(seed.auth);
   if (code === 'EBLOCKED') return { kind: 'blocked', code, explanation: message };
+  if (code === 'ETOOMUCHDATA' || code === 'LiteralTooLarge' || code === 'LineTooLarge' || code === 'ResponseTooLarge' || code === 'TooManyTokens') {
+    return { kind: 'protocol', code, explanation: `${where} sent more than the watcher accepts (${message}); the connection was closed. A mailbox server sends a few KB for a probe: this one is broken or hostile. Check the seed's host and port.` };
+  }
+  if (code === 'EUNRELIABLESEARCH') return { kind: 'protocol', code, explanation: message };
   if (code === 'ENOAUTH') return { kind: 'auth', code, explanation: `No ${oauth ? 'OAuth2 token' : 'password'} was supplied for ${seed.auth.user}; set the environment variable the seed names (or store the secret in the app).` };
   if (e.authenticationFailed || /AUTHENTICATIONFAILED|AUTHORIZATIONFAILED|LOGIN failed|Invalid credentials|authentication failed/i.test(`${e.serverResponseCode ?? ''} ${said} ${message}`)) {
     const serverCode = e.serverResponseCode ?? 'AUTHENTICATIONFAILED';
@@ -184,8 +319,9 @@ export async function testSeed(seed: Seed, secrets: SeedSecrets, opts: ImapConne
   const t0 = Date.now();
   const base = { seed: seed.name, capabilities: [] as string[], idle: false, gmail: false, folders: [], roles: {}, warnings: [] as string[] };
   let client: ImapFlow | undefined;
+  const budget = ByteBudget.of(opts.limits);
   try {
-    client = await connectImap(seed, secrets, opts, { disableAutoIdle: true });
+    client = await connectImap(seed, secrets, opts, { disableAutoIdle: true, budget });
     const capabilities = [...client.capabilities.keys()].sort();
     const idle = client.capabilities.has('IDLE');
     const gmail = client.capabilities.has('X-GM-EXT-1');
@@ -202,7 +338,7 @@ export async function testSeed(seed: Seed, secrets: SeedSecrets, opts: ImapConne
     await withTimeout(client.logout(), opts.timeoutMs, 'LOGOUT').catch(() => undefined);
     return { ...base, ok: true, ms: Date.now() - t0, capabilities, idle, gmail, folders, roles, warnings };
   } catch (err) {
-    return { ...base, ok: false, ms: Date.now() - t0, error: explainImapError(err, seed) };
+    return { ...base, ok: false, ms: Date.now() - t0, error: explainImapError(budget.exceeded ?? err, seed, secrets) };
   } finally {
     client?.close();
   }

@@ -16,6 +16,9 @@ import { deleteProbes, watchSeed, type SeedWatcher } from './watch';
 /** The default wait for a copy before its seed counts as missing: ten minutes, as the issue sets. */
 export const DEFAULT_DEADLINE_MS = 600_000;
 
+/** Seeds logging in at once; the rest wait their turn (each login takes a round trip or three). */
+export const MAX_CONNECTING = 16;
+
 export interface PlacementRequest {
   profile: SmtpProfile;
   smtpSecrets: SmtpSecrets;
@@ -118,66 +121,102 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
   emit({ type: 'started', token, seeds: outcomes.map((o) => ({ ...o })), run: { ...run, seeds: outcomes.map((o) => ({ ...o })) } });
 
   let acceptedAt: number | undefined;
-  // Until the send is accepted no watcher may give up: its deadline starts at the acceptance.
   const startedAtMs = Date.now();
-  const update = (i: number, patch: Partial<SeedOutcome>) => {
-    const next = { ...(outcomes[i] as SeedOutcome), ...patch };
+  const base = (i: number) => {
+    const o = outcomes[i] as SeedOutcome;
+    return { seed: o.seed, address: o.address, provider: o.provider };
+  };
+  // Each change replaces the seed's outcome whole: an error from an earlier state never lingers on
+  // a seed that later settled otherwise.
+  const settle = (i: number, outcome: Omit<SeedOutcome, 'seed' | 'address' | 'provider'>) => {
+    const next: SeedOutcome = { ...base(i), ...outcome };
     outcomes[i] = next;
     emit({ type: 'seed', token, outcome: { ...next } });
   };
+  const isSettled = (i: number) => ['found', 'missing', 'error'].includes((outcomes[i] as SeedOutcome).state);
 
   const controller = new AbortController();
   const onAbort = () => controller.abort();
+  if (req.signal?.aborted) controller.abort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const watchers: SeedWatcher[] = req.seeds.map(({ seed, secrets }, i) =>
-    watchSeed(seed, secrets, {
+  // Watchers start through a few lanes, so a run with many seeds never opens hundreds of logins at
+  // once (a server's login processes and the machine's sockets are finite).
+  const watchers: (SeedWatcher | undefined)[] = new Array<SeedWatcher | undefined>(req.seeds.length);
+  const created = req.seeds.map(() => {
+    let resolve!: (w: SeedWatcher | undefined) => void;
+    const promise = new Promise<SeedWatcher | undefined>((r) => (resolve = r));
+    return { promise, resolve };
+  });
+  let stopping = false;
+  const startWatcher = (i: number): SeedWatcher => {
+    const { seed, secrets } = req.seeds[i] as { seed: Seed; secrets: SeedSecrets };
+    return watchSeed(seed, secrets, {
       token,
-      // A backstop only: the run stops each watcher at acceptance + deadlineMs (below), and the
-      // acceptance time is not known yet.
-      deadlineAt: startedAtMs + deadlineMs + timeoutMs * 4,
+      // A backstop only: the run stops each watcher at acceptance + deadlineMs (below). Until the
+      // send returns the acceptance is unknown, and the start, the send and its guard may take
+      // several step deadlines.
+      deadlineAt: startedAtMs + deadlineMs + timeoutMs * 8,
       acceptedAt: () => acceptedAt,
       signal: controller.signal,
       timeoutMs,
       ...(req.pollMs ? { pollMs: req.pollMs } : {}),
       ...(req.ca ? { ca: req.ca } : {}),
       onState: (state, error) => {
+        if (isSettled(i)) return;
         const o = outcomes[i] as SeedOutcome;
-        if (o.state === 'found' || o.state === 'missing' || o.state === 'error') return;
-        update(i, { state, ...(state === 'reconnecting' ? { reconnects: o.reconnects + 1 } : {}), ...(error ? { error } : {}) });
+        settle(i, { placement: 'pending', state, reconnects: o.reconnects + (state === 'reconnecting' ? 1 : 0), ...(error ? { error } : {}) });
       },
-    }),
-  );
+    });
+  };
+  const claimed = new Set<number>();
+  const lanes = Array.from({ length: Math.min(MAX_CONNECTING, req.seeds.length) }, async () => {
+    for (;;) {
+      const i = watchers.findIndex((w, k) => w === undefined && !claimed.has(k));
+      if (i < 0 || stopping || controller.signal.aborted) return;
+      claimed.add(i);
+      const w = startWatcher(i);
+      watchers[i] = w;
+      created[i]?.resolve(w);
+      // done settles even when ready never does (the watcher was stopped first).
+      await Promise.race([w.ready, w.done]).catch(() => undefined);
+    }
+  });
+  const allStarted = Promise.all(lanes).then(() => {
+    // Seeds never started (the run was cancelled or stopped first) have no watcher.
+    for (const [i, c] of created.entries()) if (!watchers[i]) c.resolve(undefined);
+  });
 
   // Send once every seed is watching (or has failed, or the step deadline passed): then the copies
   // arrive to an IDLE connection, which is what the latency measures.
   let readyTimer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.allSettled(watchers.map((w) => w.ready)),
+    allStarted,
     new Promise<void>((resolve) => {
       readyTimer = setTimeout(resolve, timeoutMs);
     }),
   ]);
   clearTimeout(readyTimer);
 
+  let sendSettled!: () => void;
+  const sendDone = new Promise<void>((resolve) => (sendSettled = resolve));
+
   const finished = req.seeds.map(async (_, i) => {
-    const r = await (watchers[i] as SeedWatcher).done;
-    const current = outcomes[i] as SeedOutcome;
-    if (current.state === 'error' && current.placement === 'error') return; // already settled (send refused it)
-    const reconnects = Math.max(r.reconnects, current.reconnects);
+    const watcher = await (created[i] as { promise: Promise<SeedWatcher | undefined> }).promise;
+    const r = watcher ? await watcher.done : { reconnects: 0 };
+    // Latency runs from the acceptance: wait for the send to know it.
+    await sendDone;
+    if (isSettled(i)) return; // already settled (the SMTP server refused this recipient)
+    const reconnects = Math.max(r.reconnects, (outcomes[i] as SeedOutcome).reconnects);
     if (r.detection) {
       const detection: Detection = acceptedAt === undefined ? r.detection : { ...r.detection, latencyMs: Math.max(0, Date.parse(r.detection.detectedAt) - acceptedAt) };
-      const { error: _drop, ...rest } = current;
-      void _drop;
-      update(i, { ...rest, placement: detection.placement, state: 'found', detection, reconnects });
+      settle(i, { placement: detection.placement, state: 'found', detection, reconnects });
     } else if (r.error) {
-      update(i, { placement: 'error', state: 'error', error: r.error, reconnects });
-    } else if (controller.signal.aborted) {
-      update(i, { placement: 'error', state: 'error', error: abortError(), reconnects });
+      settle(i, { placement: 'error', state: 'error', error: r.error, reconnects });
+    } else if (controller.signal.aborted || !watcher) {
+      settle(i, { placement: 'error', state: 'error', error: abortError(), reconnects });
     } else {
-      const { error: _drop, ...rest } = current;
-      void _drop;
-      update(i, { ...rest, placement: 'missing', state: 'missing', reconnects });
+      settle(i, { placement: 'missing', state: 'missing', reconnects });
     }
   });
 
@@ -194,59 +233,83 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
       ...(req.dkim ? { dkim: req.dkim } : {}),
       timeoutMs,
       ...(req.ca ? { ca: req.ca } : {}),
+      signal: controller.signal,
     });
     run.send = send;
     emit({ type: 'sent', token, send });
+    // acceptedMs is there only when the server took the message (for some recipients at least).
     if (send.timings.acceptedMs !== undefined) acceptedAt = Date.parse(send.timings.startedAt) + send.timings.acceptedMs;
   }
 
   const accepted = new Set((send?.recipients ?? []).filter((r) => r.status === 'accepted').map((r) => r.address.toLowerCase()));
-  if (!send || accepted.size === 0) {
-    run.status = send ? 'send-failed' : 'cancelled';
+  if (controller.signal.aborted || !send || accepted.size === 0) {
+    run.status = controller.signal.aborted ? 'cancelled' : 'send-failed';
     for (const [i, { seed }] of req.seeds.entries()) {
+      if (isSettled(i)) continue;
       const rcpt = send?.recipients.find((r) => r.address.toLowerCase() === seed.address.toLowerCase());
-      update(i, {
-        placement: 'error',
-        state: 'error',
-        error: send ? sendFailedError(rcpt?.explanation ?? send.error?.explanation ?? 'The message was not sent.', send.error?.code ?? 'ENOTSENT') : abortError(),
-      });
+      const error = controller.signal.aborted || !send ? abortError() : sendFailedError(rcpt?.explanation ?? send.error?.explanation ?? 'The message was not sent.', send.error?.code ?? 'ENOTSENT');
+      settle(i, { placement: 'error', state: 'error', error, reconnects: (outcomes[i] as SeedOutcome).reconnects });
     }
+    stopping = true;
     controller.abort();
   } else {
     for (const [i, { seed }] of req.seeds.entries()) {
       if (accepted.has(seed.address.toLowerCase())) continue;
       const rcpt = send.recipients.find((r) => r.address.toLowerCase() === seed.address.toLowerCase());
-      update(i, { placement: 'error', state: 'error', error: sendFailedError(`The SMTP server refused this recipient: ${rcpt?.reply ?? 'no reply'}. ${rcpt?.explanation ?? ''}`.trim(), 'ERCPT') });
-      (watchers[i] as SeedWatcher).stop();
+      settle(i, {
+        placement: 'error',
+        state: 'error',
+        error: sendFailedError(`The SMTP server refused this recipient: ${rcpt?.reply ?? 'no reply'}. ${rcpt?.explanation ?? ''}`.trim(), 'ERCPT'),
+        reconnects: (outcomes[i] as SeedOutcome).reconnects,
+      });
+      watchers[i]?.stop();
     }
   }
+  sendSettled();
 
-  // Each seed still watching gets exactly deadlineMs from the acceptance, then counts as missing.
+  // Each seed still watching gets exactly deadlineMs from the acceptance, then counts as missing
+  // (or as an error, when its watcher never got to watch).
   const stopAt = (acceptedAt ?? Date.now()) + deadlineMs;
   const stopTimer = setTimeout(() => {
-    for (const w of watchers) w.stop();
+    stopping = true;
+    for (const w of watchers) w?.stop();
   }, Math.max(0, stopAt - Date.now()));
   try {
+    await allStarted;
+    // A watcher started after the deadline passed must not wait out a deadline of its own.
+    if (stopping) for (const w of watchers) w?.stop();
     await Promise.all(finished);
   } finally {
     clearTimeout(stopTimer);
     req.signal?.removeEventListener('abort', onAbort);
   }
 
-  if (run.status === 'running') run.status = req.signal?.aborted ? 'cancelled' : 'done';
+  if (run.status === 'running') run.status = controller.signal.aborted ? 'cancelled' : 'done';
 
   if (req.cleanup && run.status !== 'send-failed') {
-    const results = await Promise.all(
-      req.seeds.map(async ({ seed, secrets }, i) => {
-        if ((outcomes[i] as SeedOutcome).placement === 'error' && !(outcomes[i] as SeedOutcome).detection) return [seed.name, 'not-found'] as const;
-        try {
-          return [seed.name, await deleteProbes(seed, secrets, token, { timeoutMs, ...(req.ca ? { ca: req.ca } : {}) })] as const;
-        } catch {
-          return [seed.name, 'failed'] as const;
+    const results: (readonly [string, 'deleted' | 'failed' | 'not-found'])[] = [];
+    let next = 0;
+    // Clean-up through the same few lanes: one login per seed, never all at once.
+    await Promise.all(
+      Array.from({ length: Math.min(MAX_CONNECTING, req.seeds.length) }, async () => {
+        while (next < req.seeds.length) {
+          const i = next++;
+          const { seed, secrets } = req.seeds[i] as { seed: Seed; secrets: SeedSecrets };
+          const o = outcomes[i] as SeedOutcome;
+          if (o.placement === 'error' && !o.detection) {
+            results.push([seed.name, 'not-found']);
+            continue;
+          }
+          try {
+            const onError = (e: ImapErrorInfo) => run.warnings.push(`Clean-up of ${seed.name}: ${e.explanation}`);
+            results.push([seed.name, await deleteProbes(seed, secrets, token, { timeoutMs, onError, ...(req.ca ? { ca: req.ca } : {}) })]);
+          } catch {
+            results.push([seed.name, 'failed']);
+          }
         }
       }),
     );
-    run.cleanup = Object.fromEntries(results);
+    run.cleanup = Object.fromEntries(req.seeds.map(({ seed }) => [seed.name, results.find(([name]) => name === seed.name)?.[1] ?? 'failed']));
   }
 
   run.seeds = outcomes.map((o) => ({ ...o }));

@@ -10,7 +10,7 @@
  */
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import { detectFolderRoles, otherFolders } from './folders';
-import { connectImap, explainImapError, listedFolders, withTimeout, type ImapConnectOptions } from './imap';
+import { ByteBudget, connectImap, explainImapError, listedFolders, withTimeout, type ImapConnectOptions, type ReadLimits } from './imap';
 import { GMAIL_CATEGORIES, TOKEN_HEADER, type Detection, type GmailCategory, type ImapErrorInfo, type Seed, type SeedSecrets } from './types';
 
 export interface WatchOptions {
@@ -31,7 +31,57 @@ export interface WatchOptions {
   servername?: string;
   /** Reconnects after a dropped or stuck connection, default 5, with backoff. */
   maxReconnects?: number;
+  /** Caps on what the server may send per session (tests pass small ones). */
+  limits?: ReadLimits;
+  /** Tries of Gmail's category search before an INBOX copy is reported as plain 'inbox', default 3. */
+  gmailCategoryTries?: number;
 }
+
+/**
+ * More SEARCH hits than this for a token that is unique to one run means the server's search is
+ * broken (or hostile): nothing is detected or deleted on its word.
+ */
+export const MAX_SEARCH_MATCHES = 50;
+/** More exact copies than this in one folder: not our probes (a run sends one copy per seed), refuse to delete. */
+export const MAX_EXACT_MATCHES = 5;
+
+/** Thrown when SEARCH answers more UIDs than a unique token can match. */
+function unreliableSearch(count: number, folder: string, action: string): Error {
+  return Object.assign(new Error(`The server's SEARCH matched ${count} messages for a unique token in ${folder}: its search is unreliable, ${action}. Check the seed's server (a proxy or a broken search index may answer every message).`), {
+    code: 'EUNRELIABLESEARCH',
+  });
+}
+
+/**
+ * The UIDs in the selected folder whose token header is exactly `token`, smallest first.
+ *
+ * SEARCH HEADER (RFC 3501 §6.4.4) is a substring match, and a broken or hostile server may answer
+ * every UID; deleting or reporting on its word alone could wipe a mailbox. So the hits are checked:
+ * FETCH BODY.PEEK[HEADER.FIELDS (token header)] (§6.4.5; PEEK leaves \Seen alone) and only an
+ * exact value counts. Throws EUNRELIABLESEARCH past MAX_SEARCH_MATCHES hits.
+ */
+export async function exactTokenUids(client: ImapFlow, token: string, timeoutMs: number, folder: string, action: string, maxMatches = MAX_SEARCH_MATCHES): Promise<number[]> {
+  const hits = await withTimeout(client.search({ header: { [TOKEN_HEADER]: token } }, { uid: true }), timeoutMs, 'SEARCH');
+  if (!Array.isArray(hits) || hits.length === 0) return [];
+  if (hits.length > maxMatches) throw unreliableSearch(hits.length, folder, action);
+  const messages = await withTimeout(client.fetchAll(hits.join(','), { uid: true, headers: [TOKEN_HEADER] }, { uid: true }), timeoutMs, 'FETCH');
+  const exact: number[] = [];
+  const asked = new Set(hits);
+  for (const m of messages) {
+    // A UID the server was not asked about is not taken on its word either.
+    if (!asked.has(m.uid)) continue;
+    const values = parseHeaderBlock(m.headers?.toString('utf8') ?? '').filter(([name]) => name === TOKEN_HEADER.toLowerCase());
+    if (values.some(([, v]) => v.trim() === token)) exact.push(m.uid);
+  }
+  return [...new Set(exact)].sort((a, b) => a - b);
+}
+
+/** Codes that will not go away on a reconnect: the server is broken or hostile. */
+const FATAL_CODES: ReadonlySet<string> = new Set(['ETOOMUCHDATA', 'LiteralTooLarge', 'LineTooLarge', 'ResponseTooLarge', 'TooManyTokens', 'EUNRELIABLESEARCH']);
+const codeOf = (err: unknown): string | undefined => {
+  const c = (err as { code?: unknown } | undefined)?.code;
+  return typeof c === 'string' ? c : undefined;
+};
 
 export interface WatchResult {
   detection?: Detection;
@@ -102,7 +152,8 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
   const pollMs = Math.max(200, opts.pollMs ?? 2000);
   const timeoutMs = Math.max(500, opts.timeoutMs ?? 15_000);
   const maxReconnects = Math.max(0, Math.min(opts.maxReconnects ?? 5, 50));
-  const conn: ImapConnectOptions = { timeoutMs, ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.servername ? { servername: opts.servername } : {}) };
+  const conn: ImapConnectOptions = { timeoutMs, ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.servername ? { servername: opts.servername } : {}), ...(opts.limits ? { limits: opts.limits } : {}) };
+  const categoryTries = Math.max(1, Math.min(opts.gmailCategoryTries ?? 3, 5));
   const startedAt = Date.now();
   const clients = new Set<ImapFlow>();
   const timers = new Set<NodeJS.Timeout>();
@@ -111,6 +162,10 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
   let everReady = false;
   // The current session got as far as watching (both connections up, first searches done).
   let sessionWatched = false;
+  // Watching right now (not connecting, not in a reconnect gap after a failure).
+  let watching = false;
+  // What the last failed attempt said: a stop while reconnecting reports it, not "missing".
+  let lastError: ImapErrorInfo | undefined;
   // Pending sleeps, woken early when the watcher ends or a connection drops.
   const sleepers = new Set<() => void>();
   const wakeAll = () => {
@@ -143,6 +198,23 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     resolveDone({ ...result, reconnects });
   };
   const onAbort = () => finish({});
+  /**
+   * The end at the deadline or by stop(): quiet when the seed was watching (the copy did not come:
+   * 'missing'); an error when it never got there, because then nobody looked for the copy.
+   */
+  const endAtDeadline = () => {
+    if (finished) return;
+    if (watching) return finish({});
+    finish({
+      error: lastError
+        ? { ...lastError, explanation: `${lastError.explanation} The deadline came before the watcher could reconnect, so the seed was not watched.` }
+        : {
+            kind: 'timeout',
+            code: 'ETIMEDOUT',
+            explanation: `Could not connect to ${seed.host}:${seed.port}, log in and search the folders before the deadline, so the seed was not watched. The server is slow or does not answer; check the seed with "test connection".`,
+          },
+    });
+  };
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -203,28 +275,34 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
    * Google's IMAP extensions page: X-GM-RAW takes the web search syntax, which has `category:`;
    * the tabs are not exposed as X-GM-LABELS. No tab matched = Primary.
    */
-  const gmailCategory = async (client: ImapFlow, uid: number): Promise<`category:${GmailCategory}`> => {
-    for (const category of GMAIL_CATEGORIES) {
-      if (category === 'primary') continue;
-      try {
-        const hit = await withTimeout(client.search({ uid: String(uid), gmraw: `category:${category}` }, { uid: true }), timeoutMs, 'SEARCH X-GM-RAW');
-        if (Array.isArray(hit) && hit.includes(uid)) return `category:${category}`;
-      } catch (err) {
-        if (finished) throw new Stopped();
-        throw new Dropped(err);
+  const gmailCategory = async (client: ImapFlow, uid: number): Promise<`category:${GmailCategory}` | 'inbox'> => {
+    // Gmail's search index lags delivery by a moment: a copy no category matches yet is not
+    // Primary. Only a positive match counts; a few short retries, then plain 'inbox'.
+    for (let attempt = 0; attempt < categoryTries; attempt++) {
+      if (attempt > 0) await sleep(1_000 * 2 ** (attempt - 1));
+      if (finished) throw new Stopped();
+      for (const category of GMAIL_CATEGORIES) {
+        try {
+          const hit = await withTimeout(client.search({ uid: String(uid), gmraw: `category:${category}` }, { uid: true }), timeoutMs, 'SEARCH X-GM-RAW');
+          if (Array.isArray(hit) && hit.includes(uid)) return `category:${category}`;
+        } catch (err) {
+          if (finished) throw new Stopped();
+          throw new Dropped(err);
+        }
       }
     }
-    return 'category:primary';
+    return 'inbox';
   };
 
   /** UID SEARCH HEADER token in the client's selected folder (or opens `folder` first). */
   const searchToken = async (client: ImapFlow, folder: string | undefined): Promise<number | undefined> => {
     try {
       if (folder !== undefined) await withTimeout(client.mailboxOpen(folder, { readOnly: true }), timeoutMs, `SELECT ${folder}`);
-      const uids = await withTimeout(client.search({ header: { [TOKEN_HEADER]: opts.token } }, { uid: true }), timeoutMs, 'SEARCH');
-      return Array.isArray(uids) && uids.length > 0 ? Math.min(...uids) : undefined;
+      const uids = await exactTokenUids(client, opts.token, timeoutMs, folder ?? 'INBOX', 'so no placement is reported from it');
+      return uids[0];
     } catch (err) {
       if (finished) throw new Stopped();
+      if (codeOf(err) === 'EUNRELIABLESEARCH') throw new Dropped(err);
       // A folder deleted since LIST is not a broken connection: skip it.
       if (folder !== undefined && /NONEXISTENT|doesn't exist|not exist|Mailbox doesn't exist/i.test(`${(err as { responseText?: string }).responseText ?? ''} ${(err as Error).message}`)) return undefined;
       throw new Dropped(err);
@@ -236,13 +314,15 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     let failure: Dropped | undefined;
     const onFail = (err: unknown) => {
       if (finished || failure) return;
+      watching = false;
       failure = err instanceof Dropped ? err : new Dropped(err);
       wakeAll();
     };
     const mine: ImapFlow[] = [];
+    const budget = ByteBudget.of(opts.limits, (err) => onFail(err));
     const connect = async () => {
       try {
-        const c = await connectImap(seed, secrets, conn, { autoIdleDelay: 50 }, (c) => {
+        const c = await connectImap(seed, secrets, conn, { autoIdleDelay: 50, budget }, (c) => {
           clients.add(c);
           mine.push(c);
           if (finished) c.close();
@@ -257,7 +337,13 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
       }
     };
     try {
-      await sessionBody(connect, onFail, () => failure, first);
+      await sessionBody(connect, onFail, () => failure, first, budget);
+    } catch (err) {
+      // The root cause over its symptoms: a limit passed closes the connection, and the command in
+      // flight then fails with "connection closed".
+      if (budget.exceeded) throw new Dropped(budget.exceeded);
+      if (failure && FATAL_CODES.has(codeOf(failure.raw) ?? '')) throw failure;
+      throw err;
     } finally {
       for (const c of mine) {
         c.removeAllListeners('exists');
@@ -268,7 +354,7 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     }
   };
 
-  const sessionBody = async (connect: () => Promise<ImapFlow>, onFail: (err: unknown) => void, failed: () => Dropped | undefined, first: boolean): Promise<void> => {
+  const sessionBody = async (connect: () => Promise<ImapFlow>, onFail: (err: unknown) => void, failed: () => Dropped | undefined, first: boolean, budget: ByteBudget): Promise<void> => {
     // The second login only after the first succeeded: a wrong password then costs one failed
     // login, not two (providers lock accounts after repeated failures, and Dovecot's auth penalty
     // would delay the second attempt by seconds).
@@ -333,11 +419,29 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     const { folders, roles } = detectFolderRoles(listedFolders(list), seed.folders);
     const junk = roles.junk;
     const others = otherFolders(folders).filter((p) => p !== junk);
+    // Gmail: a filter can skip the inbox without adding a label ("Skip the Inbox (Archive it)"),
+    // leaving the copy only in All Mail. All Mail holds every copy, so it is searched last and a
+    // copy there counts only when no other folder (INBOX, a label) holds it.
+    const allMail = gmail ? roles.all : undefined;
+    const order = [...(junk ? [junk] : []), ...others, ...(allMail ? [allMail] : [])];
+
+    /** A copy in All Mail that still has the \Inbox label or a user label is found in that folder instead. */
+    const onlyInAllMail = async (uid: number): Promise<boolean> => {
+      try {
+        const msg = await withTimeout(other.fetchOne(String(uid), { uid: true, labels: true }, { uid: true }), timeoutMs, 'FETCH X-GM-LABELS');
+        const labels = msg && msg.labels ? [...msg.labels] : [];
+        return !labels.some((l) => /^\\?inbox$/i.test(l) || !l.startsWith('\\'));
+      } catch (err) {
+        if (finished) throw new Stopped();
+        throw new Dropped(err);
+      }
+    };
 
     const checkOthers = async (via: Detection['via']): Promise<void> => {
-      for (const path of junk ? [junk, ...others] : others) {
+      for (const path of order) {
         if (finished || failed()) return;
         const uid = await searchToken(other, path);
+        if (uid !== undefined && path === allMail && !(await onlyInAllMail(uid))) continue;
         if (uid !== undefined && !finished) {
           finish({ detection: await detectionOf(other, path, uid, via, path === junk ? 'spam' : `folder:${path}`, gmail) });
           return;
@@ -357,11 +461,15 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
         resolveReady();
       }
       sessionWatched = true;
+      watching = true;
+      lastError = undefined;
       opts.onState?.('watching');
       while (!finished) {
         await sleep(pollMs);
         if (finished) return;
         check();
+        // The budget bounds one round (and what IDLE pushed since the last), not the whole watch.
+        budget.reset();
         // Without IDLE imapflow only NOOPs now and then: search INBOX ourselves.
         if (!idle) await checkInbox('poll');
         await checkOthers('poll');
@@ -386,11 +494,14 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
         if (!finished) finish({});
         return;
       } catch (err) {
+        watching = false;
         if (finished) return;
         const raw = err instanceof Dropped ? err.raw : err;
-        const info = explainImapError(raw, seed);
-        // A refused login or an untrusted certificate will not fix itself: no reconnect loop.
-        if (PERMANENT.has(info.kind)) return finish({ error: info });
+        const info = explainImapError(raw, seed, secrets);
+        lastError = info;
+        // A refused login or an untrusted certificate will not fix itself: no reconnect loop. Nor
+        // will a server that floods or whose SEARCH answers everything.
+        if (PERMANENT.has(info.kind) || FATAL_CODES.has(codeOf(raw) ?? '')) return finish({ error: info });
         // A session that got as far as watching proves the server works: start counting afresh.
         if (sessionWatched) inARow = 0;
         if (inARow >= maxReconnects) {
@@ -409,14 +520,17 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     finish({});
   } else {
     opts.signal?.addEventListener('abort', onAbort);
-    later(opts.deadlineAt - Date.now(), () => finish({}));
-    void loop().catch((err: unknown) => finish({ error: explainImapError(err, seed) }));
+    later(opts.deadlineAt - Date.now(), endAtDeadline);
+    void loop().catch((err: unknown) => finish({ error: explainImapError(err, seed, secrets) }));
   }
 
-  return { ready, done, stop: () => finish({}) };
+  return { ready, done, stop: endAtDeadline };
 }
 
-export type CleanupOptions = ImapConnectOptions;
+export interface CleanupOptions extends ImapConnectOptions {
+  /** Told why the clean-up ended 'failed', in words (the result itself stays one word). */
+  onError?: (error: ImapErrorInfo) => void;
+}
 
 /**
  * Deletes the run's probe copies from every folder of the seed.
@@ -427,8 +541,19 @@ export type CleanupOptions = ImapConnectOptions;
  */
 export async function deleteProbes(seed: Seed, secrets: SeedSecrets, token: string, opts: CleanupOptions): Promise<'deleted' | 'not-found' | 'failed'> {
   let client: ImapFlow | undefined;
+  const budget = ByteBudget.of(opts.limits);
+  const nothingDeleted = 'nothing more was deleted';
+  /** The exact copies in `path` (selected read-write); refuses a folder with more than a run could have put there. */
+  const probesIn = async (c: ImapFlow, path: string): Promise<number[]> => {
+    await withTimeout(c.mailboxOpen(path), opts.timeoutMs, `SELECT ${path}`);
+    const uids = await exactTokenUids(c, token, opts.timeoutMs, path, nothingDeleted);
+    if (uids.length > MAX_EXACT_MATCHES) {
+      throw Object.assign(new Error(`${path} holds ${uids.length} messages carrying this run's token, more than a run puts there (one per seed): they may not be probes, so ${nothingDeleted}. Delete them by hand if they are.`), { code: 'EUNRELIABLESEARCH' });
+    }
+    return uids;
+  };
   try {
-    client = await connectImap(seed, secrets, opts, { disableAutoIdle: true });
+    client = await connectImap(seed, secrets, opts, { disableAutoIdle: true, budget });
     const gmail = client.capabilities.has('X-GM-EXT-1');
     const list = await withTimeout(client.list(), opts.timeoutMs, 'LIST');
     const { folders, roles } = detectFolderRoles(listedFolders(list), seed.folders);
@@ -437,25 +562,24 @@ export async function deleteProbes(seed: Seed, secrets: SeedSecrets, token: stri
     // Gmail: All Mail holds every copy but those in Spam (and Trash); labels are views of it.
     const order = gmail ? selectable.filter((f) => f.role === 'all' || f.role === 'junk') : selectable.filter((f) => f.role !== 'all' && f.role !== 'trash');
     for (const f of order) {
-      await withTimeout(client.mailboxOpen(f.path), opts.timeoutMs, `SELECT ${f.path}`);
-      const uids = await withTimeout(client.search({ header: { [TOKEN_HEADER]: token } }, { uid: true }), opts.timeoutMs, 'SEARCH');
-      if (!Array.isArray(uids) || uids.length === 0) continue;
+      const uids = await probesIn(client, f.path);
+      if (uids.length === 0) continue;
       found += uids.length;
       if (gmail && f.role === 'all' && roles.trash) await withTimeout(client.messageMove(uids.join(','), roles.trash, { uid: true }), opts.timeoutMs, 'MOVE');
       else await withTimeout(client.messageDelete(uids.join(','), { uid: true }), opts.timeoutMs, 'EXPUNGE');
     }
     // Trash last: Gmail copies just moved there, and copies a user or server put there.
     if (roles.trash) {
-      await withTimeout(client.mailboxOpen(roles.trash), opts.timeoutMs, `SELECT ${roles.trash}`);
-      const uids = await withTimeout(client.search({ header: { [TOKEN_HEADER]: token } }, { uid: true }), opts.timeoutMs, 'SEARCH');
-      if (Array.isArray(uids) && uids.length > 0) {
+      const uids = await probesIn(client, roles.trash);
+      if (uids.length > 0) {
         if (!gmail) found += uids.length;
         await withTimeout(client.messageDelete(uids.join(','), { uid: true }), opts.timeoutMs, 'EXPUNGE');
       }
     }
     await withTimeout(client.logout(), opts.timeoutMs, 'LOGOUT').catch(() => undefined);
     return found > 0 ? 'deleted' : 'not-found';
-  } catch {
+  } catch (err) {
+    opts.onError?.(explainImapError(budget.exceeded ?? err, seed, secrets));
     return 'failed';
   } finally {
     client?.close();

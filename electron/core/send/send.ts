@@ -101,6 +101,8 @@ export interface SendRequest extends ConnectionOptions {
   headers?: Record<string, string>;
   /** Sign the message with DKIM before it is submitted. */
   dkim?: DkimRequest;
+  /** Abandons the send (the connection is closed at once): a cancelled placement run. */
+  signal?: AbortSignal;
 }
 
 export interface DkimRequest {
@@ -293,6 +295,7 @@ export function explainError(err: unknown, profile: Pick<SmtpProfile, 'host' | '
   const where = `${profile.host}:${profile.port}`;
   const base = { code, ...(e.response ? { response: e.response } : {}), ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.command ? { command: e.command } : {}) };
   if (code === 'EBLOCKED') return { ...base, kind: 'blocked', explanation: message };
+  if (code === 'ECANCELLED') return { ...base, kind: 'other', explanation: 'The send was cancelled before the server accepted the message; the connection was closed, so nothing was sent.' };
   if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2') {
     const explanation =
       code === 'ENOAUTH'
@@ -448,18 +451,25 @@ function transportOptions(profile: SmtpProfile, secrets: SmtpSecrets, opts: Conn
 }
 
 /** Runs `work` with an overall deadline a little beyond the per-step timeouts, closing the transport either way. */
-async function withDeadline<T>(transport: { close(): void }, timeoutMs: number, work: Promise<T>): Promise<T> {
+async function withDeadline<T>(transport: { close(): void }, timeoutMs: number, work: Promise<T>, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const overall = timeoutMs * 4;
   try {
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error(`no result after ${overall} ms`), { code: 'ETIMEDOUT' })), overall);
+        const cancelled = () => reject(Object.assign(new Error('the send was cancelled'), { code: 'ECANCELLED' }));
+        if (signal?.aborted) cancelled();
+        onAbort = cancelled;
+        signal?.addEventListener('abort', onAbort, { once: true });
       }),
     ]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    // Closing mid-dialogue abandons the transaction: a message not yet accepted is never sent.
     transport.close();
   }
 }
@@ -536,7 +546,7 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
   }
   const transport = nodemailer.createTransport(transportOptions(req.profile, req.secrets, req, logger));
   try {
-    const info = await withDeadline(transport, req.timeoutMs, transport.sendMail(outgoing));
+    const info = await withDeadline(transport, req.timeoutMs, transport.sendMail(outgoing), req.signal);
     const totalMs = Date.now() - t0;
     const replies = rcptReplies(logger.lines);
     const rejectedErrors = (info as { rejectedErrors?: { recipient?: string; response?: string; responseCode?: number }[] }).rejectedErrors ?? [];

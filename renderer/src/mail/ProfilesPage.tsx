@@ -149,7 +149,7 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
           onChange={setSecret}
           stored={initial?.secret ?? null}
           error={secretError}
-          placeholderVariable={form.authKind === 'oauth2' ? 'SMTP_OAUTH_TOKEN' : 'SMTP_PASSWORD'}
+          placeholderVariable={form.authKind === 'oauth2' ? 'DELIVERLAB_SMTP_TOKEN' : 'DELIVERLAB_SMTP_PASSWORD'}
         />
       )}
       <TextInput

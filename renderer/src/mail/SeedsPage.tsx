@@ -161,7 +161,7 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
         onChange={setSecret}
         stored={initial?.secret ?? null}
         error={secretError}
-        placeholderVariable={form.authKind === 'oauth2' ? 'SEED1_OAUTH_TOKEN' : 'SEED1_PASSWORD'}
+        placeholderVariable={form.authKind === 'oauth2' ? 'DELIVERLAB_SEED1_TOKEN' : 'DELIVERLAB_SEED1_PASSWORD'}
       />
     </ItemForm>
   );

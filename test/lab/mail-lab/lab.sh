@@ -331,6 +331,10 @@ $(ss -ltnp 2>/dev/null | grep -E ":($(IFS='|'; echo "${busy[*]}"))\b" || true)"
     sleep 0.05
   done
 
+  # One login before anyone else: the auth process's one-time start-up wait is paid here, not by a test.
+  timeout "$WAIT_SECONDS" doveadm -c "$DC_CONF" auth test "sender@$DOMAIN" "$(seed_password sender)" >/dev/null 2>&1 \
+    || fail_start "dovecot's auth service did not answer a test login within ${WAIT_SECONDS}s"
+
   local seconds
   seconds=$(elapsed "$t0")
   write_lab_json "$started" "$seconds"

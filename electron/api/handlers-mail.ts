@@ -55,8 +55,6 @@ export type MailOperation =
 
 type MailHandlers = { [N in MailOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
-type AuthLike = MailAuth;
-
 /** What a stored secret is bound to: the server and the login. */
 type Endpoint = { host: string; port: number; security: string; auth?: MailAuth };
 
@@ -74,7 +72,7 @@ function loginChanges(before: Endpoint, after: Endpoint): string[] {
 }
 
 /** Which secret an auth block needs and where it comes from. */
-function secretSource(auth: AuthLike | undefined, key: string, ctx: MailContext): SecretSource {
+function secretSource(auth: MailAuth | undefined, key: string, ctx: MailContext): SecretSource {
   if (!auth) return 'none';
   const variable = secretVariable(auth);
   if (variable) return ctx.env[variable] ? 'env' : 'missing';
@@ -82,7 +80,7 @@ function secretSource(auth: AuthLike | undefined, key: string, ctx: MailContext)
 }
 
 /** The secret for an auth block, from its environment variable or the secret store; explains what is missing. */
-function readSecret(auth: AuthLike | undefined, key: string, what: string, ctx: MailContext): { password?: string; oauth2Token?: string } {
+function readSecret(auth: MailAuth | undefined, key: string, what: string, ctx: MailContext): { password?: string; oauth2Token?: string } {
   if (!auth) return {};
   const oauth = isOAuth2(auth);
   const variable = secretVariable(auth);

@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { isOAuth2, secretVariable } from '../core/mail-auth';
+import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
 import { DEFAULT_PASSWORD_ENV, dkimKeyFromEnv, secretsFromEnv, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
 import type { DkimRequest } from '../core/send/send';
 import { secretOrPrompt, type PromptIo } from './prompt';
@@ -98,21 +98,29 @@ export function parseHeaderFlag(value: string): [string, string] {
   return [name, body];
 }
 
+/**
+ * A login's password or OAuth2 token: from the environment (`fromEnv`, which throws naming the
+ * variable), else asked for on a terminal with `question`.
+ */
+export async function loginSecret(auth: MailAuth, fromEnv: () => { password?: string; oauth2Token?: string }, question: string, io: PromptIo): Promise<{ password?: string; oauth2Token?: string }> {
+  const oauth = isOAuth2(auth);
+  const value = await secretOrPrompt(
+    () => {
+      const found = fromEnv();
+      return (oauth ? found.oauth2Token : found.password) as string;
+    },
+    `${oauth ? 'OAuth2 access token' : 'Password'} for ${question}`,
+    io,
+  );
+  return oauth ? { oauth2Token: value } : { password: value };
+}
+
 /** The profile's password or token: from its variable, else asked for on a terminal. */
 export async function resolveSecrets(profile: SmtpProfile, env: NodeJS.ProcessEnv, io: PromptIo): Promise<SmtpSecrets> {
   const auth = profile.auth;
   if (!auth) return {};
-  const oauth = isOAuth2(auth);
-  const variable = secretVariable(auth) ?? (oauth ? 'auth.oauth2TokenEnv' : DEFAULT_PASSWORD_ENV);
-  const value = await secretOrPrompt(
-    () => {
-      const found = secretsFromEnv(profile, env);
-      return (oauth ? found.oauth2Token : found.password) as string;
-    },
-    `${oauth ? 'OAuth2 access token' : 'Password'} for ${auth.user} (${variable} is not set): `,
-    io,
-  );
-  return oauth ? { oauth2Token: value } : { password: value };
+  const variable = secretVariable(auth) ?? (isOAuth2(auth) ? 'auth.oauth2TokenEnv' : DEFAULT_PASSWORD_ENV);
+  return loginSecret(auth, () => secretsFromEnv(profile, env), `${auth.user} (${variable} is not set): `, io);
 }
 
 const MAX_KEY_FILE = 64 * 1024;

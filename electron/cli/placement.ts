@@ -12,13 +12,12 @@ import { HistoryError, HistoryStore } from '../core/history/store';
 import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
 import { checkDkim } from '../core/send/send';
-import { isOAuth2 } from '../core/mail-auth';
 import { parseSeedFile, SeedError, seedSecretsFromEnv } from '../core/placement/seeds';
 import { DEFAULT_DEADLINE_MS, runPlacement } from '../core/placement/run';
 import { placementRecorder } from '../core/placement/record';
 import type { PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
-import { PromptAbortedError, secretOrPrompt, type PromptIo } from './prompt';
-import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
+import { PromptAbortedError, type PromptIo } from './prompt';
+import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, loginSecret, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 
 export interface PlacementIo extends PromptIo {
   stdout: NodeJS.WritableStream;
@@ -52,17 +51,8 @@ is not set and the terminal is interactive, it is asked for without echo. DKIM f
 Exit codes: 0 every copy arrived outside spam, 1 a copy went to spam or is missing, 2 an error.`;
 
 /** A seed's password or token: from its variable, else asked for on a terminal. */
-async function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo): Promise<SeedSecrets> {
-  const oauth = isOAuth2(seed.auth);
-  const value = await secretOrPrompt(
-    () => {
-      const found = seedSecretsFromEnv(seed, env);
-      return (oauth ? found.oauth2Token : found.password) as string;
-    },
-    `${oauth ? 'OAuth2 access token' : 'Password'} for seed ${seed.name} (${seed.auth.user}): `,
-    io,
-  );
-  return oauth ? { oauth2Token: value } : { password: value };
+function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo): Promise<SeedSecrets> {
+  return loginSecret(seed.auth, () => seedSecretsFromEnv(seed, env), `seed ${seed.name} (${seed.auth.user}): `, io);
 }
 
 /** "90s", "10m", "1h" or plain milliseconds. */

@@ -62,6 +62,21 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
 }
 
+/**
+ * Runs task(0..count-1) through at most MAX_CONNECTING lanes, each index once, in order of start.
+ * A task returning false stops its lane (the run is ending); the rest of the indexes are left.
+ */
+async function inLanes(count: number, task: (i: number) => Promise<boolean>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(MAX_CONNECTING, count) }, async () => {
+      while (next < count) {
+        if (!(await task(next++))) return;
+      }
+    }),
+  );
+}
+
 export function summarize(outcomes: readonly SeedOutcome[]): PlacementSummary {
   const counts: Record<string, number> = {};
   for (const o of outcomes) counts[o.placement] = (counts[o.placement] ?? 0) + 1;
@@ -169,20 +184,16 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
       },
     });
   };
-  const claimed = new Set<number>();
-  const lanes = Array.from({ length: Math.min(MAX_CONNECTING, req.seeds.length) }, async () => {
-    for (;;) {
-      const i = watchers.findIndex((w, k) => w === undefined && !claimed.has(k));
-      if (i < 0 || stopping || controller.signal.aborted) return;
-      claimed.add(i);
-      const w = startWatcher(i);
-      watchers[i] = w;
-      created[i]?.resolve(w);
-      // done settles even when ready never does (the watcher was stopped first).
-      await Promise.race([w.ready, w.done]).catch(() => undefined);
-    }
+  const lanes = inLanes(req.seeds.length, async (i) => {
+    if (stopping || controller.signal.aborted) return false;
+    const w = startWatcher(i);
+    watchers[i] = w;
+    created[i]?.resolve(w);
+    // done settles even when ready never does (the watcher was stopped first).
+    await Promise.race([w.ready, w.done]).catch(() => undefined);
+    return true;
   });
-  const allStarted = Promise.all(lanes).then(() => {
+  const allStarted = lanes.then(() => {
     // Seeds never started (the run was cancelled or stopped first) have no watcher.
     for (const [i, c] of created.entries()) if (!watchers[i]) c.resolve(undefined);
   });
@@ -287,29 +298,24 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
   if (run.status === 'running') run.status = controller.signal.aborted ? 'cancelled' : 'done';
 
   if (req.cleanup && run.status !== 'send-failed') {
-    const results: (readonly [string, 'deleted' | 'failed' | 'not-found'])[] = [];
-    let next = 0;
+    const results: ('deleted' | 'failed' | 'not-found')[] = [];
     // Clean-up through the same few lanes: one login per seed, never all at once.
-    await Promise.all(
-      Array.from({ length: Math.min(MAX_CONNECTING, req.seeds.length) }, async () => {
-        while (next < req.seeds.length) {
-          const i = next++;
-          const { seed, secrets } = req.seeds[i] as { seed: Seed; secrets: SeedSecrets };
-          const o = outcomes[i] as SeedOutcome;
-          if (o.placement === 'error' && !o.detection) {
-            results.push([seed.name, 'not-found']);
-            continue;
-          }
-          try {
-            const onError = (e: ImapErrorInfo) => run.warnings.push(`Clean-up of ${seed.name}: ${e.explanation}`);
-            results.push([seed.name, await deleteProbes(seed, secrets, token, { timeoutMs, onError, ...(req.ca ? { ca: req.ca } : {}) })]);
-          } catch {
-            results.push([seed.name, 'failed']);
-          }
-        }
-      }),
-    );
-    run.cleanup = Object.fromEntries(req.seeds.map(({ seed }) => [seed.name, results.find(([name]) => name === seed.name)?.[1] ?? 'failed']));
+    await inLanes(req.seeds.length, async (i) => {
+      const { seed, secrets } = req.seeds[i] as { seed: Seed; secrets: SeedSecrets };
+      const o = outcomes[i] as SeedOutcome;
+      if (o.placement === 'error' && !o.detection) {
+        results[i] = 'not-found';
+        return true;
+      }
+      try {
+        const onError = (e: ImapErrorInfo) => run.warnings.push(`Clean-up of ${seed.name}: ${e.explanation}`);
+        results[i] = await deleteProbes(seed, secrets, token, { timeoutMs, onError, ...(req.ca ? { ca: req.ca } : {}) });
+      } catch {
+        results[i] = 'failed';
+      }
+      return true;
+    });
+    run.cleanup = Object.fromEntries(req.seeds.map(({ seed }, i) => [seed.name, results[i] ?? 'failed']));
   }
 
   run.seeds = outcomes.map((o) => ({ ...o }));

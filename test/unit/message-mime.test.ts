@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { withCrlf } from '../../electron/core/message/auth';
+import { withCrlf } from '../../electron/core/message/mailauth-run';
 import { classifyInput } from '../../electron/core/message/input';
 import { decodedSize, decodeLeaf, decodeWords, MAX_MIME_DEPTH, parseAddresses, parseMessage, parseParams, walkMime } from '../../electron/core/message/mime';
 

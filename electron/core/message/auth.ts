@@ -1,18 +1,19 @@
 /**
  * Authentication as a receiver evaluates it: SPF, every DKIM signature, DMARC, ARC and BIMI.
  *
- * mailauth does the evaluation, through the DnsSession's resolver so that every lookup lands in the
- * transcript. What we add is the explanation: why a signature failed, in words a sender can act on,
+ * mailauth does the evaluation (mailauth-run.ts runs its steps as authenticate() does), through the
+ * DnsSession's resolver so that every lookup lands in the transcript. What we add is the explanation: why a signature failed, in words a sender can act on,
  * and the DNS record that fixes it.
  *
- * Network: authenticate() itself only resolves DNS. BIMI's VMC and logo downloads live in mailauth's
+ * Network: mailauth's verification only resolves DNS. BIMI's VMC and logo downloads live in mailauth's
  * validateBimiVmc(), which we never call, so nothing here dials anything but the DnsSession.
  */
 import { createHash } from 'node:crypto';
-import { authenticate, type AuthenticateResult, type DKIMResult } from 'mailauth';
+import type { DKIMResult } from 'mailauth';
 import { finding } from '../audit/finding';
 import type { Finding } from '../audit/types';
 import type { HeaderField } from './input';
+import { runMailauth } from './mailauth-run';
 import type { AuthResult, DkimSignatureResult, Envelope, MessageAuth } from './types';
 
 export type Resolver = (name: string, type: string) => Promise<unknown>;
@@ -275,32 +276,15 @@ function spfWithIp(record: string | undefined, ip: string): string {
   return /\s[-~?+]?all\b/i.test(record) ? record.replace(/\s([-~?+]?all)\b/i, ` ${mech} $1`) : `${record} ${mech}`;
 }
 
-/**
- * The message with every bare LF made CRLF, the line end mailauth computes DKIM and ARC over.
- *
- * mailauth does the same rewrite itself (RFC 6376 §5.3: verifiers see CRLF), but one awaited
- * chunk per line: on a file saved with Unix line ends (most .eml on disk) that costs more than
- * everything else it does. Handing it CRLF up front gives the same bytes to the same hashes in one
- * chunk. Messages whose first line already ends in CRLF are passed as they are.
- */
-export function withCrlf(raw: Buffer): Buffer {
-  const first = raw.indexOf(0x0a);
-  if (first < 0 || (first > 0 && raw[first - 1] === 0x0d)) return raw;
-  // latin1 maps bytes to characters one to one, so the round trip is byte-exact. Without any CR
-  // (a file saved with Unix line ends) every LF is bare: a plain replaceAll, no look-behind.
-  const text = raw.toString('latin1');
-  return Buffer.from(raw.indexOf(0x0d) < 0 ? text.replaceAll('\n', '\r\n') : text.replace(/(?<!\r)\n/g, '\r\n'), 'latin1');
-}
-
 /** Runs mailauth and turns its result into MessageAuth and auth.* findings. */
-export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAuth; findings: Finding[]; mailauth: AuthenticateResult }> {
+export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAuth; findings: Finding[] }> {
   const { envelope } = input;
-  const result = await authenticate(withCrlf(input.raw), {
+  const result = await runMailauth(input.raw, {
     ...(envelope.ip ? { ip: envelope.ip } : {}),
     ...(envelope.helo ? { helo: envelope.helo } : {}),
     ...(envelope.mailFrom ? { sender: envelope.mailFrom } : {}),
     mta: input.mta ?? 'deliverlab',
-    resolver: input.resolver as (name: string, type: string) => Promise<string[][] | string[]>,
+    resolver: input.resolver,
   });
 
   const spfDomain = result.spf ? result.spf.domain : domainOf(envelope.mailFrom) ?? envelope.helo;
@@ -335,7 +319,7 @@ export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAut
         policy: null,
         domain: domainOf(result.dkim.headerFrom?.[0]),
         alignment: { spf: false, dkim: false },
-        comment: (result as { dmarcSkipReason?: string }).dmarcSkipReason ?? 'DMARC was not evaluated (no From domain).',
+        comment: result.dmarcSkipReason ?? 'DMARC was not evaluated (no From domain).',
       };
 
   const a = result.arc;
@@ -352,7 +336,7 @@ export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAut
       ...(b.status.comment ? { comment: b.status.comment } : b.status.result === 'skipped' ? { comment: 'skipped' } : {}),
     };
   }
-  return { auth, findings: authFindings(auth, input), mailauth: result };
+  return { auth, findings: authFindings(auth, input) };
 }
 
 /** The auth.* findings, each with what a sender does about it. */

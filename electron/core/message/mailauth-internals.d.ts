@@ -1,0 +1,51 @@
+/**
+ * Types for the three mailauth modules mailauth-run.ts reaches past the package's index for.
+ * mailauth 7 ships no types for them; these cover only what mailauth-run.ts uses.
+ */
+declare module 'mailauth/lib/dkim/dkim-verifier.js' {
+  import type { DKIMVerifyResult } from 'mailauth';
+
+  /** mailauth's DKIM verifier (a MessageParser Writable), driven here without the stream. */
+  export class DkimVerifier {
+    constructor(options: { resolver: unknown; sender?: string });
+    headerFrom: DKIMVerifyResult['headerFrom'];
+    fromFields: number;
+    envelopeFrom: string | false;
+    results: DKIMVerifyResult['results'];
+    /** The ARC sets found in the header, the input of arc(). */
+    arc: unknown;
+    /** The parsed header section, the input of bimi(). */
+    headers: DKIMVerifyResult['headers'];
+    /** Parses the header section and reads the signatures in it. */
+    emitHeaders(header?: Buffer): Promise<void>;
+    /** Feeds body bytes to every body hash the signatures ask for. */
+    nextChunk(body: Buffer): Promise<void>;
+    /** Finishes the body hashes and verifies every signature. */
+    finish(): Promise<void>;
+  }
+}
+
+declare module 'mailauth/lib/dmarc/index.js' {
+  import type { ARCResult, DMARCResult } from 'mailauth';
+
+  export function evaluateDmarc(options: {
+    headerFrom: string[];
+    fromFields: number;
+    spfDomains: string[];
+    dkimDomains: { id?: string; domain?: string; aligned?: unknown; underSized?: unknown }[];
+    arcResult: ARCResult | false | undefined;
+    resolver: unknown;
+    strict: boolean;
+  }): Promise<{
+    response: DMARCResult | false;
+    /** The signing domains that align, once the DMARC record's mode is known. */
+    dkimAligned?: Set<string>;
+    reason?: 'no-author-domain' | 'multiple-author-domains' | 'invalid-author-domain' | 'multiple-from-fields';
+  }>;
+}
+
+declare module 'mailauth/lib/tools.js' {
+  export function formatDomain(domain: string): string;
+  /** The first of `domains` aligned with `fromDomain` (strict: identical), or false. */
+  export function getAlignment(fromDomain: string | undefined, domains: string[], strict: boolean): { domain: string } | false;
+}

@@ -1,0 +1,181 @@
+/**
+ * runMailauth (mailauth's steps without its stream parser) must give exactly what mailauth's own
+ * authenticate() gives: every message of the conformance corpus, the bench's signed marketing
+ * mail, and messages built to reach each branch of the orchestration (ARC, BIMI, strict DKIM
+ * alignment, several From fields, l=, line-end mixes, header-only and empty-header input).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { authenticate, dkimSign, sealMessage } from 'mailauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DnsSession } from '../../electron/core/dns/session';
+import { runMailauth, splitHeader, withCrlf } from '../../electron/core/message/mailauth-run';
+import { benchMessages } from '../bench/message-bench';
+import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
+
+const conformance = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
+const txt = (text: string) => (text.match(/.{1,200}/g) ?? []).map((chunk) => `"${chunk}"`).join(' ');
+const publicKeyBase64 = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
+const rsa = () => generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const org = rsa();
+const sub = rsa();
+const fwd = rsa();
+
+/** Branches of authenticate's orchestration that the corpus alone may not reach. */
+function edgeZone(): string {
+  const vectors = JSON.parse(readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
+  const lines = [
+    `org.mr.test. TXT "v=spf1 ip4:192.0.2.10 -all"`,
+    `_dmarc.org.mr.test. TXT "v=DMARC1; p=reject; adkim=s; aspf=r"`,
+    `o1._domainkey.org.mr.test. TXT ${txt(`v=DKIM1; k=rsa; p=${publicKeyBase64(org.publicKey)}`)}`,
+    `s1._domainkey.sub.org.mr.test. TXT ${txt(`v=DKIM1; k=rsa; p=${publicKeyBase64(sub.publicKey)}`)}`,
+    `default._bimi.org.mr.test. TXT "v=BIMI1; l=https://org.mr.test/logo.svg; a="`,
+    `relaxed.mr.test. TXT "v=spf1 ip4:192.0.2.10 ~all"`,
+    `_dmarc.relaxed.mr.test. TXT "v=DMARC1; p=quarantine"`,
+    `s1._domainkey.mail.relaxed.mr.test. TXT ${txt(`v=DKIM1; k=rsa; p=${publicKeyBase64(sub.publicKey)}`)}`,
+    `arc._domainkey.fwd.mr.test. TXT ${txt(`v=DKIM1; k=rsa; p=${publicKeyBase64(fwd.publicKey)}`)}`,
+  ];
+  for (const [name, types] of Object.entries(vectors)) {
+    for (const record of types.TXT ?? []) lines.push(`${name}. TXT ${record.map((s) => `"${s}"`).join(' ')}`);
+  }
+  return lines.join('\n');
+}
+
+const text = (from: string, extra: string[] = [], body = 'Hello,\r\n\r\nthe numbers are in.\r\n') =>
+  [`From: ${from}`, 'To: bob@receiver.example', 'Subject: Numbers', 'Date: Tue, 29 Aug 2023 16:00:00 +0000', 'Message-ID: <1@mr.test>', ...extra, '', body].join('\r\n');
+
+async function sign(message: string, key: { signingDomain: string; selector: string; privateKey: string }, extra: Record<string, unknown> = {}): Promise<string> {
+  const signed = await dkimSign(message, { ...key, signatureData: [{ ...key, ...extra }], canonicalization: 'relaxed/relaxed' });
+  if (signed.errors.length) throw new Error(JSON.stringify(signed.errors));
+  return signed.signatures + message;
+}
+
+async function edgeMessages(): Promise<{ name: string; raw: Buffer; ip?: string; helo?: string; sender?: string }[]> {
+  const orgKey = { signingDomain: 'org.mr.test', selector: 'o1', privateKey: org.privateKey };
+  const subKey = { signingDomain: 'sub.org.mr.test', selector: 's1', privateKey: sub.privateKey };
+  const relaxedKey = { signingDomain: 'mail.relaxed.mr.test', selector: 's1', privateKey: sub.privateKey };
+  const plain = text('Alice <alice@org.mr.test>');
+  const both = await sign(await sign(plain, subKey), orgKey);
+  const subOnly = await sign(plain, subKey);
+  const relaxed = await sign(text('News <news@relaxed.mr.test>'), relaxedKey);
+  const withL = await sign(plain, orgKey, { maxBodyLength: 20 });
+  const sealedBase = await sign(plain, orgKey);
+  const seal = await sealMessage(Buffer.from(sealedBase), { signingDomain: 'fwd.mr.test', selector: 'arc', privateKey: fwd.privateKey, authResults: 'fwd.mr.test; dkim=pass header.d=org.mr.test', cv: 'none' });
+  const sealed = seal.toString() + sealedBase;
+  const big = await sign(text('Alice <alice@org.mr.test>', [], `${'x'.repeat(70)}\r\n`.repeat(2400)), orgKey);
+  return [
+    { name: 'strict alignment: org and subdomain signatures', raw: Buffer.from(both), ip: '192.0.2.10', sender: 'bounce@org.mr.test' },
+    { name: 'strict alignment: subdomain signature only, SPF from another IP', raw: Buffer.from(subOnly), ip: '198.51.100.7', sender: 'bounce@org.mr.test' },
+    { name: 'strict alignment: subdomain signature broken', raw: Buffer.from(subOnly.replace('numbers are in', 'numbers are out')), ip: '198.51.100.7' },
+    { name: 'relaxed alignment through a subdomain signature', raw: Buffer.from(relaxed), ip: '203.0.113.5', helo: 'out.relaxed.mr.test' },
+    { name: 'l= with a footer added', raw: Buffer.from(`${withL}-- \r\nfooter\r\n`), ip: '192.0.2.10' },
+    { name: 'ARC sealed, intact', raw: Buffer.from(sealed), ip: '198.51.100.7' },
+    { name: 'ARC sealed, body edited', raw: Buffer.from(sealed.replace('numbers are in', 'numbers were in')), ip: '198.51.100.7' },
+    { name: 'body over one 64 KiB stream chunk', raw: Buffer.from(big), ip: '192.0.2.10', sender: 'alice@org.mr.test' },
+    { name: 'signed CRLF message later saved with bare LF in the body', raw: Buffer.from(both.replace('Hello,\r\n\r\n', 'Hello,\n\n')), ip: '192.0.2.10' },
+    { name: 'whole message with Unix line ends', raw: Buffer.from(both.replaceAll('\r\n', '\n')), ip: '192.0.2.10' },
+    { name: 'bare CR inside a header', raw: Buffer.from(text('Alice <alice@org.mr.test>', ['X-Odd: a\rb'])), ip: '192.0.2.10' },
+    { name: 'two From fields', raw: Buffer.from(text('Alice <alice@org.mr.test>', ['From: Mallory <m@evil.example>'])), ip: '192.0.2.10' },
+    { name: 'From without a domain', raw: Buffer.from(text('undisclosed-recipients:;')), ip: '192.0.2.10' },
+    { name: 'header only, no empty line', raw: Buffer.from(both.slice(0, both.indexOf('\r\n\r\n') + 2)), ip: '192.0.2.10' },
+    { name: 'empty header section', raw: Buffer.from(`\r\n${plain}`), ip: '192.0.2.10' },
+    { name: 'no IP, HELO only', raw: Buffer.from(both), helo: 'mta.org.mr.test' },
+    { name: 'no envelope at all', raw: Buffer.from(both) },
+    { name: 'IPv6 client with an address literal HELO', raw: Buffer.from(both), ip: '2001:db8::25', helo: '2001:db8::25' },
+    { name: 'RFC 8463 vectors', raw: readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'signed.eml')), ip: '192.0.2.10' },
+  ];
+}
+
+/** What analysis reads of a result: everything but the Authentication-Results text ARC carries. */
+const comparable = (r: unknown) => JSON.parse(JSON.stringify(r, (key, value: unknown) => (key === 'authResults' || key === 'receivedChain' || key === 'headers' ? undefined : value))) as unknown;
+
+const servers: DnsServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.close();
+});
+
+async function expectSameAsAuthenticate(zone: string, messages: { name: string; raw: Buffer; ip?: string; helo?: string; sender?: string }[]): Promise<number> {
+  const server = await startDnsServer({ zone: parseZone(zone) });
+  servers.push(server);
+  let compared = 0;
+  for (const m of messages) {
+    // One session per side: both ask the same questions of the same server, neither sees the other's cache.
+    const session = () => new DnsSession({ servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000, tries: 2 });
+    const envelope = { ...(m.ip ? { ip: m.ip } : {}), ...(m.helo ? { helo: m.helo } : {}), ...(m.sender ? { sender: m.sender } : {}), mta: 'deliverlab' };
+    const a = session();
+    const b = session();
+    const expected = await authenticate(m.raw, { ...envelope, resolver: a.resolve as never }).then(comparable, (err: Error) => ({ error: err.message }));
+    const actual = await runMailauth(m.raw, { ...envelope, resolver: b.resolve }).then(comparable, (err: Error) => ({ error: err.message }));
+    a.cancel();
+    b.cancel();
+    if (!isDeepStrictEqual(actual, expected)) expect({ message: m.name, result: actual }).toEqual({ message: m.name, result: expected });
+    compared++;
+  }
+  return compared;
+}
+
+describe('runMailauth gives what authenticate() gives', () => {
+  let bench: Awaited<ReturnType<typeof benchMessages>>;
+  beforeAll(async () => {
+    bench = await benchMessages(conformance);
+  });
+
+  it('on every conformance message and the signed bench mail', async () => {
+    const compared = await expectSameAsAuthenticate(bench.zone, bench.messages);
+    expect(compared).toBeGreaterThanOrEqual(75);
+  }, 60_000);
+
+  it('on the branches: ARC, BIMI, strict and relaxed DKIM alignment, several From fields, l=, line ends, header-only input', async () => {
+    const messages = await edgeMessages();
+    expect(await expectSameAsAuthenticate(edgeZone(), messages)).toBe(messages.length);
+  }, 60_000);
+
+  it('reaches those branches (the comparison above is not of empty results)', async () => {
+    const server = await startDnsServer({ zone: parseZone(edgeZone()) });
+    servers.push(server);
+    const run = async (name: string) => {
+      const m = (await edgeMessages()).find((e) => e.name === name)!;
+      const dns = new DnsSession({ servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000, tries: 2 });
+      const r = await runMailauth(m.raw, { ...(m.ip ? { ip: m.ip } : {}), ...(m.sender ? { sender: m.sender } : {}), mta: 'deliverlab', resolver: dns.resolve });
+      dns.cancel();
+      return r;
+    };
+    const strict = await run('strict alignment: org and subdomain signatures');
+    expect(strict.dkim.results.map((s) => [s.signingDomain, s.status.result, s.status.aligned])).toEqual([
+      ['org.mr.test', 'pass', 'org.mr.test'],
+      ['sub.org.mr.test', 'pass', false],
+    ]);
+    expect(strict.dmarc && strict.dmarc.status.result).toBe('pass');
+    expect(strict.bimi && strict.bimi.status.result).toBe('pass');
+    const relaxed = await run('relaxed alignment through a subdomain signature');
+    expect(relaxed.dkim.results[0]?.status.aligned).toBe('mail.relaxed.mr.test');
+    expect(relaxed.dmarc && relaxed.dmarc.status.result).toBe('pass');
+    expect((await run('ARC sealed, intact')).arc).toMatchObject({ status: { result: 'pass' } });
+    expect((await run('ARC sealed, body edited')).arc).toMatchObject({ status: { result: 'fail' } });
+    expect((await run('two From fields')).dmarcSkipReason).toBe('multiple-from-fields');
+    expect((await run('signed CRLF message later saved with bare LF in the body')).dkim.results.map((s) => s.status.result)).toEqual(['pass', 'pass']);
+    expect((await run('l= with a footer added')).dkim.results[0]?.status.result).toBe('pass');
+  }, 60_000);
+});
+
+describe('the header split and line ends', () => {
+  it('ends the header section where mailauth does', () => {
+    const split = (s: string) => {
+      const { header, body } = splitHeader(Buffer.from(s));
+      return [header.toString(), body?.toString() ?? null];
+    };
+    expect(split('A: 1\r\nB: 2\r\n\r\nbody\r\n\r\nmore')).toEqual(['A: 1\r\nB: 2\r\n\r\n', 'body\r\n\r\nmore']);
+    expect(split('\r\nA: 1\r\n\r\nbody')).toEqual(['\r\n', 'A: 1\r\n\r\nbody']);
+    expect(split('A: 1\r\nB: 2\r\n')).toEqual(['A: 1\r\nB: 2\r\n', null]);
+    expect(split('A: 1\r\n\r\n')).toEqual(['A: 1\r\n\r\n', '']);
+  });
+
+  it('makes every bare LF CRLF, even after a first line that ends in CRLF', () => {
+    expect(withCrlf(Buffer.from('A: 1\r\nB: 2\n\nbody\r\nx\n')).toString()).toBe('A: 1\r\nB: 2\r\n\r\nbody\r\nx\r\n');
+    expect(withCrlf(Buffer.from('\nA: 1\n')).toString()).toBe('\r\nA: 1\r\n');
+    const crlf = Buffer.from('A: 1\r\n\r\nbody\r\n');
+    expect(withCrlf(crlf)).toBe(crlf);
+  });
+});

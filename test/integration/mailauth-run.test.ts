@@ -170,6 +170,13 @@ describe('the header split and line ends', () => {
     expect(split('\r\nA: 1\r\n\r\nbody')).toEqual(['\r\n', 'A: 1\r\n\r\nbody']);
     expect(split('A: 1\r\nB: 2\r\n')).toEqual(['A: 1\r\nB: 2\r\n', null]);
     expect(split('A: 1\r\n\r\n')).toEqual(['A: 1\r\n\r\n', '']);
+    // On the bytes as given, before any line end is rewritten.
+    expect(split('A: 1\nB: 2\n\nbody\n')).toEqual(['A: 1\nB: 2\n\n', 'body\n']);
+    expect(split('\nA: 1\n')).toEqual(['\n', 'A: 1\n']);
+    expect(split('A: 1\r\n\nbody')).toEqual(['A: 1\r\n\n', 'body']);
+    expect(split('A: 1\n\r\nbody')).toEqual(['A: 1\n\r\n', 'body']);
+    expect(split('A: 1\r\r\n\r\nbody')).toEqual(['A: 1\r\r\n\r\n', 'body']);
+    expect(split('A: 1\r\nB: 2\r')).toEqual(['A: 1\r\nB: 2\r', null]);
   });
 
   it('makes every bare LF CRLF, even after a first line that ends in CRLF', () => {

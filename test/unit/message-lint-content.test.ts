@@ -298,6 +298,23 @@ describe('hostile HTML', () => {
     expect(r.findings.map((f) => f.code)).toEqual(['content.no-text-part', 'content.gmail-clipping']);
   });
 
+  it('decodes character references as a browser reads them: legacy names in text, attribute rules in values, none in raw text', () => {
+    const scan = scanHtml(
+      [
+        '<p>&copy 2026 Caf&eacute;&nbsp;Ltd &AMP; co &#x1F600; &#0; &notit; &bogus;</p>',
+        // In an attribute a legacy name followed by "=" or an alphanumeric stays as written (HTML §13.2.5.73).
+        '<a href="https://shop.example/?a=1&copy=2&amp;b=3&lt;">Shop &gt; now</a>',
+        '<img src="https://cdn.example/p.gif" alt="Caf&eacute; &quot;menu&quot;">',
+        // Raw text (xmp) keeps its references; a textarea (RCDATA) decodes them.
+        '<xmp>&amp; stays</xmp><textarea>&lt;typed&gt;</textarea>',
+        '<style>p:after{content:"&amp;"}</style><script>var a = "&amp;";</script>',
+      ].join(''),
+    );
+    expect(scan.visibleText).toBe('© 2026 Café Ltd & co 😀 \uFFFD ¬it; &bogus; Shop > now &amp; stays<typed>');
+    expect(scan.links).toEqual([{ href: 'https://shop.example/?a=1&copy=2&b=3<', text: 'Shop > now', domain: 'shop.example' }]);
+    expect(scan.images[0]?.alt).toBe('Café "menu"');
+  });
+
   it('survives unclosed tags, javascript: links, entities and a million links', () => {
     const started = performance.now();
     const scan = scanHtml(

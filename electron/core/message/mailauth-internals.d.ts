@@ -14,6 +14,8 @@ declare module 'mailauth/lib/dkim/dkim-verifier.js' {
     results: DKIMVerifyResult['results'];
     /** The ARC sets found in the header, the input of arc(). */
     arc: unknown;
+    /** One running hash per body canonicalization the signatures ask for; empty when nothing is signed. */
+    bodyHashes: Map<string, unknown>;
     /** The parsed header section, the input of bimi(). */
     headers: DKIMVerifyResult['headers'];
     /** Parses the header section and reads the signatures in it. */

@@ -5,8 +5,8 @@
  * header section one byte at a time, keeping the last four bytes in an array it re-slices for
  * every byte, and that rewrites line ends one awaited chunk per bare LF. On the messages of the
  * bench that stream costs about 40 % of everything authenticate does. Here the message is already
- * in memory and already CRLF, so the end of the header section is one indexOf away: the header
- * block and the body go straight to mailauth's own DkimVerifier (the same object, the same
+ * in memory, so the end of the header section is found with a few indexOf calls: the header block
+ * and the body, made CRLF, go straight to mailauth's own DkimVerifier (the same object, the same
  * hashing, the same signature checks), and the other steps are mailauth's own functions, called in
  * authenticate's order with authenticate's arguments:
  *
@@ -58,25 +58,34 @@ export function withCrlf(raw: Buffer): Buffer {
 }
 
 /**
- * Where MessageParser ends the header section of a CRLF message: after the first empty line, the
- * empty line included; an empty first line is an empty header section (RFC 5322 §2.1). Without an
- * empty line everything is header and there is no body.
+ * Where MessageParser ends the header section: after the first empty line, the empty line included
+ * (a line end right after a line end, "\n\n" or "\n\r\n"); an empty first line is an empty header
+ * section (RFC 5322 §2.1). Without an empty line everything is header and there is no body. Works on
+ * the message as given, so that the body is made CRLF only when a signature needs it.
  */
-export function splitHeader(crlf: Buffer): { header: Buffer; body: Buffer | null } {
-  if (crlf.length >= 2 && crlf[0] === CR && crlf[1] === LF) return { header: crlf.subarray(0, 2), body: crlf.subarray(2) };
-  const end = crlf.indexOf('\n\r\n');
-  if (end < 0) return { header: crlf, body: null };
-  return { header: crlf.subarray(0, end + 3), body: crlf.subarray(end + 3) };
+export function splitHeader(message: Buffer): { header: Buffer; body: Buffer | null } {
+  let end = -1;
+  if (message[0] === LF) end = 1;
+  else if (message[0] === CR && message[1] === LF) end = 2;
+  else {
+    for (let at = message.indexOf(LF); at >= 0; at = message.indexOf(LF, at + 1)) {
+      if (message[at + 1] === LF) end = at + 2;
+      else if (message[at + 1] === CR && message[at + 2] === LF) end = at + 3;
+      if (end >= 0) break;
+    }
+  }
+  if (end < 0) return { header: message, body: null };
+  return { header: message.subarray(0, end), body: message.subarray(end) };
 }
 
 /** authenticate()'s evaluation of a message, with its own DKIM verifier fed directly. */
 export async function runMailauth(raw: Buffer, options: MailauthRunOptions): Promise<MailauthRunResult> {
   const resolver = options.resolver as never;
-  const message = withCrlf(raw);
   const verifier = new DkimVerifier({ resolver, ...(options.sender ? { sender: options.sender } : {}) });
-  const { header, body } = splitHeader(message);
-  await verifier.emitHeaders(header);
-  if (body && body.length > 0) await verifier.nextChunk(body);
+  const { header, body } = splitHeader(raw);
+  await verifier.emitHeaders(withCrlf(header));
+  // The body only feeds the body hashes the signatures asked for; an unsigned message has none.
+  if (body && body.length > 0 && verifier.bodyHashes.size > 0) await verifier.nextChunk(withCrlf(body));
   await verifier.finish();
 
   const dkim: AuthenticateResult['dkim'] = {

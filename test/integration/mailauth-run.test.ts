@@ -65,6 +65,8 @@ async function edgeMessages(): Promise<{ name: string; raw: Buffer; ip?: string;
   const seal = await sealMessage(Buffer.from(sealedBase), { signingDomain: 'fwd.mr.test', selector: 'arc', privateKey: fwd.privateKey, authResults: 'fwd.mr.test; dkim=pass header.d=org.mr.test', cv: 'none' });
   const sealed = seal.toString() + sealedBase;
   const big = await sign(text('Alice <alice@org.mr.test>', [], `${'x'.repeat(70)}\r\n`.repeat(2400)), orgKey);
+  // Over two of runMailauth's 1 MiB body slices, with runs of spaces for relaxed canonicalization to fold across them.
+  const huge = await sign(text('Alice <alice@org.mr.test>', [], `${'y'.repeat(61)}   \t \r\n`.repeat(40_000)), orgKey);
   return [
     { name: 'strict alignment: org and subdomain signatures', raw: Buffer.from(both), ip: '192.0.2.10', sender: 'bounce@org.mr.test' },
     { name: 'strict alignment: subdomain signature only, SPF from another IP', raw: Buffer.from(subOnly), ip: '198.51.100.7', sender: 'bounce@org.mr.test' },
@@ -74,6 +76,8 @@ async function edgeMessages(): Promise<{ name: string; raw: Buffer; ip?: string;
     { name: 'ARC sealed, intact', raw: Buffer.from(sealed), ip: '198.51.100.7' },
     { name: 'ARC sealed, body edited', raw: Buffer.from(sealed.replace('numbers are in', 'numbers were in')), ip: '198.51.100.7' },
     { name: 'body over one 64 KiB stream chunk', raw: Buffer.from(big), ip: '192.0.2.10', sender: 'alice@org.mr.test' },
+    { name: 'body over two 1 MiB slices', raw: Buffer.from(huge), ip: '192.0.2.10' },
+    { name: 'body over two 1 MiB slices, edited near the end', raw: Buffer.from(huge.replace(/y{61} {3}\t \r\n$/, 'z\r\n')), ip: '192.0.2.10' },
     { name: 'signed CRLF message later saved with bare LF in the body', raw: Buffer.from(both.replace('Hello,\r\n\r\n', 'Hello,\n\n')), ip: '192.0.2.10' },
     { name: 'whole message with Unix line ends', raw: Buffer.from(both.replaceAll('\r\n', '\n')), ip: '192.0.2.10' },
     { name: 'bare CR inside a header', raw: Buffer.from(text('Alice <alice@org.mr.test>', ['X-Odd: a\rb'])), ip: '192.0.2.10' },
@@ -157,6 +161,8 @@ describe('runMailauth gives what authenticate() gives', () => {
     expect((await run('two From fields')).dmarcSkipReason).toBe('multiple-from-fields');
     expect((await run('signed CRLF message later saved with bare LF in the body')).dkim.results.map((s) => s.status.result)).toEqual(['pass', 'pass']);
     expect((await run('l= with a footer added')).dkim.results[0]?.status.result).toBe('pass');
+    expect((await run('body over two 1 MiB slices')).dkim.results[0]?.status.result).toBe('pass');
+    expect((await run('body over two 1 MiB slices, edited near the end')).dkim.results[0]?.status).toMatchObject({ result: 'neutral', comment: 'body hash did not verify' });
   }, 60_000);
 });
 

@@ -87,6 +87,10 @@ async function edgeMessages(): Promise<{ name: string; raw: Buffer; ip?: string;
     { name: 'empty header section', raw: Buffer.from(`\r\n${plain}`), ip: '192.0.2.10' },
     { name: 'no IP, HELO only', raw: Buffer.from(both), helo: 'mta.org.mr.test' },
     { name: 'no envelope at all', raw: Buffer.from(both) },
+    // Empty values are passed on as given, as authenticate does (SPF then checks postmaster@ and "-").
+    { name: 'empty HELO, no IP', raw: Buffer.from(both), helo: '' },
+    { name: 'empty IP and sender', raw: Buffer.from(both), ip: '', sender: '' },
+    { name: 'empty HELO with an IP', raw: Buffer.from(both), ip: '192.0.2.10', helo: '' },
     { name: 'IPv6 client with an address literal HELO', raw: Buffer.from(both), ip: '2001:db8::25', helo: '2001:db8::25' },
     { name: 'RFC 8463 vectors', raw: readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'signed.eml')), ip: '192.0.2.10' },
   ];
@@ -107,7 +111,7 @@ async function expectSameAsAuthenticate(zone: string, messages: { name: string; 
   for (const m of messages) {
     // One session per side: both ask the same questions of the same server, neither sees the other's cache.
     const session = () => new DnsSession({ servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000, tries: 2 });
-    const envelope = { ...(m.ip ? { ip: m.ip } : {}), ...(m.helo ? { helo: m.helo } : {}), ...(m.sender ? { sender: m.sender } : {}), mta: 'deliverlab' };
+    const envelope = { ...(m.ip !== undefined ? { ip: m.ip } : {}), ...(m.helo !== undefined ? { helo: m.helo } : {}), ...(m.sender !== undefined ? { sender: m.sender } : {}), mta: 'deliverlab' };
     const a = session();
     const b = session();
     const expected = await authenticate(m.raw, { ...envelope, resolver: a.resolve as never }).then(comparable, (err: Error) => ({ error: err.message }));
@@ -164,6 +168,27 @@ describe('runMailauth gives what authenticate() gives', () => {
     expect((await run('body over two 1 MiB slices')).dkim.results[0]?.status.result).toBe('pass');
     expect((await run('body over two 1 MiB slices, edited near the end')).dkim.results[0]?.status).toMatchObject({ result: 'neutral', comment: 'body hash did not verify' });
   }, 60_000);
+});
+
+describe('what authenticate refuses', () => {
+  it('refuses an authserv-id that is no host name, with authenticate\'s error', async () => {
+    const raw = Buffer.from(text('Alice <alice@org.mr.test>'));
+    const resolver = async () => {
+      throw Object.assign(new Error('no DNS here'), { code: 'ENOTFOUND' });
+    };
+    for (const mta of [' ', '\u0001', 'x'.repeat(1000)]) {
+      const expected = await authenticate(raw, { mta, resolver: resolver as never }).then(
+        () => 'accepted',
+        (err: Error) => err.message,
+      );
+      const actual = await runMailauth(raw, { mta, resolver }).then(
+        () => 'accepted',
+        (err: Error) => err.message,
+      );
+      expect(expected).toMatch(/Invalid authserv-id/);
+      expect(actual).toBe(expected);
+    }
+  });
 });
 
 describe('the header split and line ends', () => {

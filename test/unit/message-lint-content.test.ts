@@ -315,6 +315,23 @@ describe('hostile HTML', () => {
     expect(scan.images[0]?.alt).toBe('Café "menu"');
   });
 
+  it('keeps its caps on decoded text: padding made of references hides nothing, and a URL after a long sentence is still seen', () => {
+    // A hiding style pushed back by 820 encoded spaces is still read.
+    const padded = scanHtml(`<img src="https://t.example/o.gif" style="${'&#32;'.repeat(820)}display:none"><div style="${'&#32;'.repeat(820)}display:none">secret</div>shown`);
+    expect(padded.images[0]?.hidden).toBe(true);
+    expect(padded.visibleText).toBe('shown');
+    // The URL a link shows after 298 characters and a reference is still found in its text.
+    const long = scanHtml(`<a href="https://e.example/">${'x'.repeat(298)}&amp; https://b.example</a>`);
+    expect(long.links[0]?.text.endsWith('& https://b.example')).toBe(true);
+    expect(shownHost(long.links[0]?.text ?? '')).toBe('b.example');
+    // A reference at the alt cap is decoded whole; alt keeps 4096 characters.
+    expect(scanHtml(`<img alt="${'x'.repeat(4094)}&amp;">`).images[0]?.alt?.slice(-2)).toBe('x&');
+    expect(scanHtml(`<img alt="${'x'.repeat(5000)}">`).images[0]?.alt).toHaveLength(4096);
+    // The first 256 KiB of visible text and the last: the window ends at 256 KiB whatever the runs of text.
+    const wide = scanHtml(`<p>${'a'.repeat(262_144)}&amp;b</p>`);
+    expect(wide.visibleText).toBe(`${'a'.repeat(262_144)} … &b`);
+  });
+
   it('survives unclosed tags, javascript: links, entities and a million links', () => {
     const started = performance.now();
     const scan = scanHtml(

@@ -209,6 +209,7 @@ async function analyzeWith(
   const lintInput: LintInput = {
     parsed,
     headers: input.headers,
+    index,
     raw,
     auth,
     summary,

@@ -34,6 +34,11 @@ export const MAX_LISTED_DOMAINS = 40;
 const DNS_CONCURRENCY = 8;
 /** Visible text searched for unsubscribe words and addresses: the start and the end (footers live there). */
 const TEXT_WINDOW = 256 * 1024;
+/** Link text kept per link: enough to find a URL shown after a long sentence. */
+const ANCHOR_TEXT = 2048;
+/** Of an attribute value read: the raw text, and what is kept once references are decoded. */
+const ATTRIBUTE_RAW = 1024 * 1024;
+const ATTRIBUTE_VALUE = 64 * 1024;
 
 const SHORTENERS: ReadonlySet<string> = new Set((shortenersJson as { domains: string[] }).domains.map((d) => d.toLowerCase()));
 
@@ -90,18 +95,70 @@ function styleSize(style: string | undefined, prop: 'width' | 'height'): string 
  * Everything else (credentials, IP literals, a last label that reads as a number, punycode,
  * percent signs, backslashes) goes through URL itself.
  */
-const PLAIN_URL = /^(?:https?:)?\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)(\.?)(?::(\d{1,5}))?(?:[/?#]|$)/i;
-const NUMERIC_LABEL = /(?:^|\.)(?:\d+|0x[0-9a-f]*)$/i;
+const isHostChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
+const isHexDigit = (c: number) => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+
+/**
+ * The host of the plain form most links have, "https://shop.example/...": LDH labels, an optional
+ * trailing dot, an optional port up to 65535, then "/", "?", "#" or the end. Undefined for anything
+ * else (IP addresses and numeric last labels, punycode, userinfo, escapes), which new URL() reads.
+ * `from` is where the host starts, after "//".
+ */
+function plainHost(h: string, from: number): string | undefined {
+  const n = h.length;
+  let i = from;
+  let labelStart = i;
+  for (;;) {
+    while (i < n && isHostChar(h.charCodeAt(i))) i++;
+    // Every label has at least one character.
+    if (i === labelStart) return undefined;
+    if (i < n && h.charCodeAt(i) === 0x2e && i + 1 < n && isHostChar(h.charCodeAt(i + 1))) {
+      labelStart = ++i;
+      continue;
+    }
+    break;
+  }
+  const host = h.slice(from, i);
+  // A numeric last label makes the whole host an IPv4 address to a URL parser (WHATWG URL §3.5).
+  let numeric = true;
+  let hex = i - labelStart >= 2 && h.charCodeAt(labelStart) === 0x30 && (h.charCodeAt(labelStart + 1) | 0x20) === 0x78;
+  for (let k = labelStart; k < i && (numeric || hex); k++) {
+    const c = h.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) numeric = false;
+    if (k >= labelStart + 2 && !isHexDigit(c)) hex = false;
+  }
+  if (numeric || hex) return undefined;
+  if (i < n && h.charCodeAt(i) === 0x2e) i++;
+  if (i < n && h.charCodeAt(i) === 0x3a) {
+    const digits = ++i;
+    while (i < n && i - digits < 6 && h.charCodeAt(i) >= 0x30 && h.charCodeAt(i) <= 0x39) i++;
+    if (i === digits || i - digits > 5 || Number(h.slice(digits, i)) > 65535) return undefined;
+  }
+  if (i < n) {
+    const c = h.charCodeAt(i);
+    if (c !== 0x2f && c !== 0x3f && c !== 0x23) return undefined;
+  }
+  const lower = host.toLowerCase();
+  return lower.includes('xn--') ? undefined : lower;
+}
+
+/** Where the host of an http(s) or protocol-relative URL starts, after its "//"; -1 for any other. */
+function hostStart(h: string): number {
+  if (h.startsWith('//')) return 2;
+  const c = h.charCodeAt(4);
+  const afterScheme = c === 0x3a ? 5 : (c | 0x20) === 0x73 && h.charCodeAt(5) === 0x3a ? 6 : -1;
+  if (afterScheme < 0 || h.slice(0, 4).toLowerCase() !== 'http') return -1;
+  return h.startsWith('//', afterScheme) ? afterScheme + 2 : -1;
+}
 
 /** The host of an http(s) or protocol-relative URL, or null (mailto:, javascript:, cid:, junk). */
 export function hostOf(href: string): string | null {
   const h = href.trim();
-  if (!/^(?:https?:)?\/\//i.test(h)) return null;
-  // new URL() costs a microsecond; a newsletter has hundreds of links, nearly all of this plain form.
-  const plain = PLAIN_URL.exec(h);
-  if (plain && !(plain[1] as string).toLowerCase().includes('xn--') && !NUMERIC_LABEL.test(plain[1] as string) && (plain[3] === undefined || Number(plain[3]) <= 65535)) {
-    return (plain[1] as string).toLowerCase();
-  }
+  const start = hostStart(h);
+  if (start < 0) return null;
+  // new URL() costs a microsecond; a newsletter has hundreds of links, nearly all of the plain form.
+  const plain = plainHost(h, start);
+  if (plain !== undefined) return plain;
   try {
     const url = new URL(h.startsWith('//') ? `https:${h}` : h);
     return url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase() || null;
@@ -186,7 +243,7 @@ export function scanHtml(html: string): HtmlScan {
 
   const text = (data: string) => {
     if (hidden) return;
-    if (anchor && anchor.text.length < 300) anchor.text += data.slice(0, 300);
+    if (anchor && anchor.text.length < ANCHOR_TEXT) anchor.text += data.slice(0, ANCHOR_TEXT - anchor.text.length);
     // Collapse white space as a browser does, counting what a reader sees.
     const words = collapseSpace(data);
     const core = words.trim();
@@ -197,8 +254,14 @@ export function scanHtml(html: string): HtmlScan {
     const chunk = (visibleChars > 0 && (pendingSpace || words.startsWith(' ')) ? ' ' : '') + core;
     pendingSpace = words.endsWith(' ');
     visibleChars += chunk.length;
-    if (head.length < TEXT_WINDOW) head += chunk;
-    else {
+    if (head.length < TEXT_WINDOW) {
+      head += chunk;
+      // The window ends where it ends, whatever the size of the run of text that crosses it.
+      if (head.length > TEXT_WINDOW) {
+        tail = head.slice(TEXT_WINDOW);
+        head = head.slice(0, TEXT_WINDOW);
+      }
+    } else {
       tail += chunk;
       if (tail.length > 2 * TEXT_WINDOW) tail = tail.slice(-TEXT_WINDOW);
     }
@@ -229,7 +292,7 @@ export function scanHtml(html: string): HtmlScan {
       const height = a.height ?? styleSize(a.style, 'height');
       images.push({
         src: (a.src ?? '').trim().slice(0, 2048),
-        alt: a.alt ?? null,
+        alt: a.alt === undefined ? null : a.alt.slice(0, 4096),
         ...(width !== undefined ? { width } : {}),
         ...(height !== undefined ? { height } : {}),
         hidden: hidden !== null || isHiddenStyle(a.style) || a.hidden !== undefined,
@@ -260,7 +323,7 @@ export function scanHtml(html: string): HtmlScan {
         attribValue = '';
       },
       onattribdata(start, end) {
-        if (attribName && attribValue.length < 4096) attribValue += html.slice(start, Math.min(end, start + 4096));
+        if (attribName && attribValue.length < ATTRIBUTE_RAW) attribValue += html.slice(start, Math.min(end, start + ATTRIBUTE_RAW));
       },
       onattribentity() {},
       onattribend() {
@@ -268,7 +331,9 @@ export function scanHtml(html: string): HtmlScan {
           if (attribs === NO_ATTRIBS) attribs = new Attributes();
           const key = attribName as keyof Attributes;
           // The first of duplicate attributes wins, as in browsers (a value, once set, is a string).
-          if (attribs[key] === undefined) attribs[key] = attribValue.includes('&') ? decodeHTMLAttribute(attribValue) : attribValue;
+          // Capped once decoded: padding made of references (&#32; a thousand times) cannot push
+          // a "display:none" past the cap any sooner than plain characters can.
+          if (attribs[key] === undefined) attribs[key] = (attribValue.includes('&') ? decodeHTMLAttribute(attribValue) : attribValue).slice(0, ATTRIBUTE_VALUE);
         }
         attribValue = '';
       },

@@ -283,7 +283,7 @@ function lintUnsubscribe(input: LintInput, index: HeaderIndex, out: Finding[], f
 export function lintHeaders(input: LintInput): Finding[] {
   const out: Finding[] = [];
   const fromDomain = input.summary.fromDomain ?? 'example.com';
-  const index = indexHeaders(input.headers);
+  const index = input.index ?? indexHeaders(input.headers);
   lintFormat(input, index, out, fromDomain);
   lintFrom(input, index, out);
   lintUnsubscribe(input, index, out, fromDomain);

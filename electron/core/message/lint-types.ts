@@ -4,6 +4,7 @@
  * analyze.ts builds it once (parsing, authentication and the summary happen there); the lint modules
  * are pure over it, apart from the optional blocklist lookups for link domains.
  */
+import type { HeaderIndex } from './header-index';
 import type { ParsedMessage } from './mime';
 import type { MessageAuth, MessageSummary } from './types';
 
@@ -12,6 +13,8 @@ export interface LintInput {
   parsed: ParsedMessage;
   /** Raw header fields, unfolded (RFC 5322 §2.2.3), in message order; names as written. */
   headers: { name: string; value: string }[];
+  /** The same fields by lower-case name, when the caller has built it already (else built from headers). */
+  index?: HeaderIndex;
   /** The message as received: content lint measures the HTML part as transferred from it. */
   raw: Buffer;
   auth: MessageAuth;

@@ -47,6 +47,8 @@ declare module 'mailauth/lib/dmarc/index.js' {
 }
 
 declare module 'mailauth/lib/tools.js' {
+  /** The authserv-id as authenticate writes it; throws a TypeError for a value that is no host name. */
+  export function formatAuthservId(authservId: string, strict: boolean): string;
   export function formatDomain(domain: string): string;
   /** The first of `domains` aligned with `fromDomain` (strict: identical), or false. */
   export function getAlignment(fromDomain: string | undefined, domains: string[], strict: boolean): { domain: string } | false;

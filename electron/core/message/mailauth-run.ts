@@ -24,7 +24,7 @@ import { isIP } from 'node:net';
 import { arc, bimi, spf, type AuthenticateResult } from 'mailauth';
 import { DkimVerifier } from 'mailauth/lib/dkim/dkim-verifier.js';
 import { evaluateDmarc } from 'mailauth/lib/dmarc/index.js';
-import { formatDomain, getAlignment } from 'mailauth/lib/tools.js';
+import { formatAuthservId, formatDomain, getAlignment } from 'mailauth/lib/tools.js';
 
 export interface MailauthRunOptions {
   ip?: string;
@@ -83,10 +83,19 @@ export function splitHeader(message: Buffer): { header: Buffer; body: Buffer | n
   return { header: message.subarray(0, end), body: message.subarray(end) };
 }
 
+/** The last authserv-id found usable. */
+let acceptedMta: string | undefined;
+
 /** authenticate()'s evaluation of a message, with its own DKIM verifier fed directly. */
 export async function runMailauth(raw: Buffer, options: MailauthRunOptions): Promise<MailauthRunResult> {
   const resolver = options.resolver as never;
-  const verifier = new DkimVerifier({ resolver, ...(options.sender ? { sender: options.sender } : {}) });
+  // authenticate refuses an authserv-id that is no host name before any work; so does this (once
+  // per name: the app and the CLI use one).
+  if (options.mta !== acceptedMta) {
+    formatAuthservId(options.mta, false);
+    acceptedMta = options.mta;
+  }
+  const verifier = new DkimVerifier({ resolver, ...(options.sender !== undefined ? { sender: options.sender } : {}) });
   const { header, body } = splitHeader(raw);
   await verifier.emitHeaders(withCrlf(header));
   // The body only feeds the body hashes the signatures asked for; an unsigned message has none.
@@ -108,18 +117,19 @@ export async function runMailauth(raw: Buffer, options: MailauthRunOptions): Pro
   } as AuthenticateResult['dkim'];
 
   // authenticate's HELO rules: the IP stands in for a missing HELO, and an address literal is
-  // written in brackets.
-  let helo = options.helo || options.ip;
+  // written in brackets. A value given (even empty) is passed on as given, as authenticate does.
+  let helo = options.helo;
+  if (!helo && options.ip) helo = options.ip;
   if (helo && isIP(helo)) helo = `[${helo}]`;
   const spfResult = await spf({
-    ...(options.sender ? { sender: options.sender } : {}),
-    ...(options.ip ? { ip: options.ip } : {}),
-    ...(helo ? { helo } : {}),
+    ...(options.sender !== undefined ? { sender: options.sender } : {}),
+    ...(options.ip !== undefined ? { ip: options.ip } : {}),
+    ...(helo !== undefined ? { helo } : {}),
     mta: options.mta,
     resolver,
   } as Parameters<typeof spf>[0]);
 
-  const arcResult = await arc(verifier.arc as never, { resolver, ...(options.ip ? { ip: options.ip } : {}) } as never);
+  const arcResult = await arc(verifier.arc as never, { resolver, ip: options.ip } as never);
 
   let dmarc: AuthenticateResult['dmarc'] = false;
   let dmarcSkipReason: AuthenticateResult['dmarcSkipReason'];

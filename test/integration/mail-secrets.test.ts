@@ -17,6 +17,7 @@ import { generateDkimKey } from '../../electron/core/dkim/keygen';
 import type { SeedTestResult } from '../../electron/core/placement/types';
 import { startGmailPeer } from '../lab/gmail-imap-peer';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { labProfile } from '../lab/mail-lab/lab-profile';
 import { aesCipher } from '../lab/test-cipher';
 
 const lab = readMailLab();
@@ -34,7 +35,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const profile = { name: 'lab', host: lab.host, port: lab.ports.submission, security: 'starttls', auth: { user: lab.sender.user }, from: `Lab <${lab.sender.user}>` };
+const profile = labProfile({ from: `Lab <${lab.sender.user}>` });
 
 describe('secrets in the app (a keychain behind the API)', () => {
   it('keeps an SMTP password in the keychain, never returns it, and logs in with it', async () => {

@@ -16,9 +16,9 @@ import { HistoryStore } from '../../electron/core/history/store';
 import { placementRecorder } from '../../electron/core/placement/record';
 import { probeSubject, runPlacement, summarize } from '../../electron/core/placement/run';
 import type { PlacementEvent, Seed } from '../../electron/core/placement/types';
-import type { SmtpProfile } from '../../electron/core/send/profile';
 import { startTcpProxy } from '../lab/tcp-proxy';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { labProfile, labSeed } from '../lab/mail-lab/lab-profile';
 
 const lab = readMailLab();
 const ca = [lab.caPem];
@@ -27,19 +27,9 @@ const [u11, u12, u13, u14] = users as [MailLabUser, MailLabUser, MailLabUser, Ma
 const dir = mkdtempSync(join(tmpdir(), 'deliverlab-placement-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const profile: SmtpProfile = { name: 'lab', host: lab.host, port: lab.ports.submission, security: 'starttls', auth: { user: lab.sender.user }, from: `Lab Sender <${lab.sender.user}>` };
+const profile = labProfile();
 const smtpSecrets = { password: lab.sender.password };
-const seedOf = (u: MailLabUser, over: Partial<Seed> = {}): Seed => ({
-  name: u.user.split('@')[0] as string,
-  address: u.user,
-  provider: 'other',
-  host: lab.host,
-  port: lab.ports.imap,
-  security: 'starttls',
-  auth: { user: u.user },
-  ...over,
-});
-const entry = (u: MailLabUser, over: Partial<Seed> = {}, password = u.password) => ({ seed: seedOf(u, over), secrets: { password } });
+const entry = (u: MailLabUser, over: Partial<Seed> = {}, password = u.password) => ({ seed: labSeed(u, over), secrets: { password } });
 const base = { profile, smtpSecrets, html: '<p>Hello from the placement test.</p>', timeoutMs: 10_000, pollMs: 500, ca, cleanup: true };
 
 describe('placement runs against the mail lab', () => {
@@ -124,7 +114,7 @@ describe('placement runs against the mail lab', () => {
   });
 
   it('ends a recipient the SMTP server refuses as an error for that seed', async () => {
-    const run = await runPlacement({ ...base, seeds: [entry(u12), { seed: seedOf(u13, { name: 'nobody', address: 'nobody@unknown-domain.invalid' }), secrets: { password: u13.password } }], subject: 'Refused probe', deadlineMs: 20_000 });
+    const run = await runPlacement({ ...base, seeds: [entry(u12), { seed: labSeed(u13, { name: 'nobody', address: 'nobody@unknown-domain.invalid' }), secrets: { password: u13.password } }], subject: 'Refused probe', deadlineMs: 20_000 });
     expect(run.seeds.find((s) => s.seed === 'nobody')).toMatchObject({ placement: 'error', error: { code: 'ERCPT' } });
     expect(run.seeds.find((s) => s.seed === 'seed12')).toMatchObject({ placement: 'inbox' });
   });
@@ -218,7 +208,7 @@ class Capture extends Writable {
 describe('deliverlab placement', () => {
   const files = () => {
     writeFileSync(join(dir, 'smtp.json'), JSON.stringify({ ...profile, auth: { user: lab.sender.user, passwordEnv: 'LAB_SMTP_PASS' } }));
-    writeFileSync(join(dir, 'seeds.json'), JSON.stringify([{ ...seedOf(u11), auth: { user: u11.user, passwordEnv: 'LAB_SEED11_PASS' } }]));
+    writeFileSync(join(dir, 'seeds.json'), JSON.stringify([{ ...labSeed(u11), auth: { user: u11.user, passwordEnv: 'LAB_SEED11_PASS' } }]));
     writeFileSync(join(dir, 'm.html'), '<p>CLI placement</p>');
     writeFileSync(join(dir, 'ca.pem'), lab.caPem);
     return ['--profile', join(dir, 'smtp.json'), '--seeds', join(dir, 'seeds.json'), '--html', join(dir, 'm.html'), '--ca-file', join(dir, 'ca.pem'), '--deadline', '20s', '--poll', '500', '--cleanup', '--db', join(dir, 'h.sqlite')];
@@ -277,7 +267,7 @@ describe('placement operations', () => {
       // With no keychain a typed password is refused with the reason, and nothing is saved.
       await expect(api.dispatch('smtp.save', { profile: { ...profile, auth: { user: lab.sender.user } }, secret: 'x' })).rejects.toThrow(/not saved.*environment variable/s);
       await api.dispatch('smtp.save', { profile: { ...profile, auth: { user: lab.sender.user, passwordEnv: 'DELIVERLAB_LAB_SMTP_PASS' } } });
-      await api.dispatch('seeds.save', { seed: { ...seedOf(u12), auth: { user: u12.user, passwordEnv: 'DELIVERLAB_LAB_SEED12_PASS' } } });
+      await api.dispatch('seeds.save', { seed: { ...labSeed(u12), auth: { user: u12.user, passwordEnv: 'DELIVERLAB_LAB_SEED12_PASS' } } });
       expect(await api.dispatch('smtp.list', {})).toMatchObject({ profiles: [{ profile: { name: 'lab' }, secret: 'env' }] });
       expect(await api.dispatch('seeds.list', {})).toMatchObject({ seeds: [{ seed: { name: 'seed12' }, secret: 'env' }] });
       expect(await api.dispatch('smtp.test', { name: 'lab' })).toMatchObject({ ok: true });

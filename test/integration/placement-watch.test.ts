@@ -6,6 +6,7 @@ import { testSeed } from '../../electron/core/placement/imap';
 import { deleteProbes, watchSeed, type WatchOptions } from '../../electron/core/placement/watch';
 import { TOKEN_HEADER, type Seed } from '../../electron/core/placement/types';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { labSeed } from '../lab/mail-lab/lab-profile';
 import { startTcpProxy, type TcpProxy } from '../lab/tcp-proxy';
 
 // The mail lab must be up (the integration global setup starts it when it can): missing lab = failure.
@@ -17,16 +18,7 @@ const conn = { ca, servername: lab.hostname, timeoutMs: 5_000 };
 const used: { n: number; token: string }[] = [];
 const proxies: TcpProxy[] = [];
 
-const seedOf = (n: number, over: Partial<Seed> = {}): Seed => ({
-  name: `seed${n}`,
-  address: user(n).user,
-  provider: 'other',
-  host: lab.host,
-  port: lab.ports.imaps,
-  security: 'tls',
-  auth: { user: user(n).user },
-  ...over,
-});
+const seedOf = (n: number, over: Partial<Seed> = {}): Seed => labSeed(user(n), { name: `seed${n}`, port: lab.ports.imaps, security: 'tls', ...over });
 const secretsOf = (n: number) => ({ password: user(n).password });
 
 const newToken = (n: number) => {

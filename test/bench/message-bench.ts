@@ -41,15 +41,8 @@ import { authenticate, dkimSign } from 'mailauth';
 import { analyzeMessage, MessageInputError } from '../../electron/core/message/analyze';
 import { runMailauth } from '../../electron/core/message/mailauth-run';
 import { DnsSession } from '../../electron/core/dns/session';
-
-export interface MessageBenchRow {
-  name: string;
-  runs: number;
-  median: number;
-  p95: number;
-  perSecond: number;
-  note: string;
-}
+import { rsaKeyTxt } from '../lab/dns-server';
+import type { BenchRow } from './row';
 
 /** The overhead issue 4 allows `check` over mailauth's authenticate alone. */
 export const OVERHEAD_LIMIT = 0.15;
@@ -58,8 +51,6 @@ const DOMAIN = 'news.msgbench.test';
 const MTA = 'deliverlab';
 
 /** A TXT record's text as zone strings of at most 255 bytes (RFC 1035 §3.3.14). */
-const txt = (text: string) => (text.match(/.{1,200}/g) ?? []).map((chunk) => `"${chunk}"`).join(' ');
-const publicKeyBase64 = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
 
 function emlFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -260,7 +251,7 @@ export async function benchMessages(conformanceRoot: string): Promise<{ zone: st
   const zone = [
     `${DOMAIN}. TXT "v=spf1 ip4:192.0.2.0/24 -all"`,
     `_dmarc.${DOMAIN}. TXT "v=DMARC1; p=reject; rua=mailto:dmarc@${DOMAIN}"`,
-    `s2026._domainkey.${DOMAIN}. TXT ${txt(`v=DKIM1; k=rsa; p=${publicKeyBase64(rsa.publicKey)}`)}`,
+    `s2026._domainkey.${DOMAIN}. TXT ${rsaKeyTxt(rsa.publicKey)}`,
     `ed2026._domainkey.${DOMAIN}. TXT "v=DKIM1; k=ed25519; p=${edPublic}"`,
   ].join('\n');
 
@@ -306,7 +297,7 @@ const median = (xs: number[]) => {
 };
 
 export interface MessageBenchResult {
-  rows: MessageBenchRow[];
+  rows: BenchRow[];
   verdicts: string[];
 }
 
@@ -384,7 +375,7 @@ export async function runMessageBench(messages: readonly BenchMessage[], port: n
   const p95 = (totals: number[]) => ([...totals].sort((a, b) => a - b)[Math.min(totals.length - 1, Math.floor(0.95 * totals.length))] as number) / n;
   const marketing = accepted.filter((e) => e.m.ip === '192.0.2.25').length;
   const note = `${n} messages (${marketing} marketing) as a batch, ${rounds} rounds; median and p95 of round means`;
-  const row = (name: string, totals: number[], extra = ''): MessageBenchRow => ({
+  const row = (name: string, totals: number[], extra = ''): BenchRow => ({
     name,
     runs: rounds * n,
     median: perMessage(totals),
@@ -394,7 +385,7 @@ export async function runMessageBench(messages: readonly BenchMessage[], port: n
   });
   const [authTotals, checkTotals] = batch as [number[], number[]];
   const [stepsTotals, checkOwnTotals] = own as [number[], number[]];
-  const rows: MessageBenchRow[] = [
+  const rows: BenchRow[] = [
     row('message mailauth authenticate alone, warm DNS', authTotals),
     row('message check (analyzeMessage), warm DNS', checkTotals),
     row("message check's mailauth steps alone (runMailauth)", stepsTotals, '; a pass of its own with check'),

@@ -13,19 +13,12 @@
 import nodemailer from 'nodemailer';
 import { randomBytes } from 'node:crypto';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { labProfile, labSeed } from '../lab/mail-lab/lab-profile';
 import { deleteProbes, watchSeed } from '../../electron/core/placement/watch';
 import { runPlacement } from '../../electron/core/placement/run';
 import type { Seed } from '../../electron/core/placement/types';
 import { TOKEN_HEADER } from '../../electron/core/placement/types';
-
-export interface PlacementBenchRow {
-  name: string;
-  runs: number;
-  median: number;
-  p95: number;
-  perSecond: number;
-  note: string;
-}
+import type { BenchRow } from './row';
 
 /** Issue 5's bound on the median detection latency. */
 export const MEDIAN_LIMIT_MS = 2000;
@@ -33,19 +26,10 @@ const ROUNDS = 5;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 
-export async function runPlacementBench(): Promise<{ rows: PlacementBenchRow[]; verdicts: string[] }> {
+export async function runPlacementBench(): Promise<{ rows: BenchRow[]; verdicts: string[] }> {
   const lab = readMailLab();
   const ca = [lab.caPem];
-  const seedOf = (u: MailLabUser, i: number): Seed => ({
-    name: `bench-seed${i + 1}`,
-    address: u.user,
-    provider: 'other',
-    host: lab.host,
-    port: lab.ports.imap,
-    security: 'starttls',
-    auth: { user: u.user },
-  });
-  const seeds = lab.seeds.slice(0, 20).map(seedOf);
+  const seeds = lab.seeds.slice(0, 20).map((u, i) => labSeed(u, { name: `bench-seed${i + 1}` }));
   if (seeds.length < 20) throw new Error(`the mail lab has ${seeds.length} seed users; the bench needs 20 (MAIL_LAB_SEEDS=20)`);
   const secretsOf = (s: Seed) => ({ password: (lab.seeds.find((u) => u.user === s.address) as MailLabUser).password });
 
@@ -99,7 +83,7 @@ export async function runPlacementBench(): Promise<{ rows: PlacementBenchRow[]; 
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted.length ? quantile(sorted, 0.5) : NaN;
   const worst = sorted.length ? (sorted[sorted.length - 1] as number) : NaN;
-  const rows: PlacementBenchRow[] = [
+  const rows: BenchRow[] = [
     {
       name: '20 seeds watched at once, delivery to detection',
       runs: samples.length,
@@ -112,7 +96,7 @@ export async function runPlacementBench(): Promise<{ rows: PlacementBenchRow[]; 
 
   // The whole path, as a user runs it: submission (STARTTLS + AUTH) through Postfix to all 20 seeds.
   const run = await runPlacement({
-    profile: { name: 'bench', host: lab.host, port: lab.ports.submission, security: 'starttls', auth: { user: lab.sender.user }, from: lab.sender.user },
+    profile: labProfile({ name: 'bench', from: lab.sender.user }),
     smtpSecrets: { password: lab.sender.password },
     seeds: seeds.map((seed) => ({ seed, secrets: secretsOf(seed) })),
     subject: 'Placement bench',

@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BenchRow } from './row';
 
 /** Starts test/lab/dns-serve.ts in a child process and waits (bounded) for its port. */
 function serveInChild(args: string[]): Promise<{ port: number; close(): void }> {
@@ -37,16 +38,7 @@ function serveInChild(args: string[]): Promise<{ port: number; close(): void }> 
 // Fixture MX hosts are documentation addresses: nothing here may dial them.
 process.env.DELIVERLAB_LOOPBACK_ONLY = '1';
 
-interface Row {
-  name: string;
-  runs: number;
-  median: number;
-  p95: number;
-  perSecond: number;
-  note: string;
-}
-
-function stats(name: string, samples: number[], note: string): Row {
+function stats(name: string, samples: number[], note: string): BenchRow {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
   const total = samples.reduce((a, b) => a + b, 0);
@@ -68,7 +60,7 @@ const PARTS = ['audit', 'messages', 'placement'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
-const rows: Row[] = [];
+const rows: BenchRow[] = [];
 const verdicts: string[] = [];
 // The SMTP probe and HTTPS fetches need peers of their own; these figures are the DNS audit.
 const skip = ['smtp', 'http'] as ('smtp' | 'http')[];

@@ -110,6 +110,18 @@ export function parseZone(text: string, into: Zone = { records: new Map(), behav
   return into;
 }
 
+/** A DKIM RSA key record for a PEM public key, as zone strings of at most 255 bytes (RFC 1035 §3.3.14). */
+export function rsaKeyTxt(publicKeyPem: string): string {
+  const text = `v=DKIM1; k=rsa; p=${publicKeyPem.replace(/-----[^-]+-----|\s/g, '')}`;
+  return (text.match(/.{1,200}/g) ?? []).map((chunk) => `"${chunk}"`).join(' ');
+}
+
+/** The TXT records the RFC 8463 vectors verify against (conformance/dkim/rfc8463-mailauth/dns.json), as zone lines. */
+export function rfc8463ZoneLines(conformanceRoot: string): string[] {
+  const vectors = JSON.parse(readFileSync(join(conformanceRoot, 'dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
+  return Object.entries(vectors).flatMap(([name, types]) => (types.TXT ?? []).map((record) => `${name}. TXT ${record.map((part) => `"${part}"`).join(' ')}`));
+}
+
 export const ZONE_DIR = join(import.meta.dirname, '..', 'fixtures', 'zones');
 
 /** Every *.zone file in test/fixtures/zones as one Zone. */

@@ -16,7 +16,7 @@ import type { Finding } from '../audit/types';
 import { DnsError, type DnsSession } from '../dns/session';
 import { orgDomain } from './header-lint';
 import type { LintInput } from './lint-types';
-import { decodeLeaf, walkMime, type MimeLeaf } from './mime';
+import { decodeLeaf, isHex, walkMime, type MimeLeaf } from './mime';
 import type { ContentSummary, LinkInfo } from './types';
 
 /**
@@ -96,7 +96,6 @@ function styleSize(style: string | undefined, prop: 'width' | 'height'): string 
  * percent signs, backslashes) goes through URL itself.
  */
 const isHostChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
-const isHexDigit = (c: number) => (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 
 /**
  * The host of the plain form most links have, "https://shop.example/...": LDH labels, an optional
@@ -125,7 +124,7 @@ function plainHost(h: string, from: number): string | undefined {
   for (let k = labelStart; k < i && (numeric || hex); k++) {
     const c = h.charCodeAt(k);
     if (c < 0x30 || c > 0x39) numeric = false;
-    if (k >= labelStart + 2 && !isHexDigit(c)) hex = false;
+    if (k >= labelStart + 2 && !isHex(c)) hex = false;
   }
   if (numeric || hex) return undefined;
   if (i < n && h.charCodeAt(i) === 0x2e) i++;

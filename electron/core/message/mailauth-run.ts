@@ -83,18 +83,11 @@ export function splitHeader(message: Buffer): { header: Buffer; body: Buffer | n
   return { header: message.subarray(0, end), body: message.subarray(end) };
 }
 
-/** The last authserv-id found usable. */
-let acceptedMta: string | undefined;
-
 /** authenticate()'s evaluation of a message, with its own DKIM verifier fed directly. */
 export async function runMailauth(raw: Buffer, options: MailauthRunOptions): Promise<MailauthRunResult> {
   const resolver = options.resolver as never;
-  // authenticate refuses an authserv-id that is no host name before any work; so does this (once
-  // per name: the app and the CLI use one).
-  if (options.mta !== acceptedMta) {
-    formatAuthservId(options.mta, false);
-    acceptedMta = options.mta;
-  }
+  // authenticate refuses an authserv-id that is no host name before any work; so does this.
+  formatAuthservId(options.mta, false);
   const verifier = new DkimVerifier({ resolver, ...(options.sender !== undefined ? { sender: options.sender } : {}) });
   const { header, body } = splitHeader(raw);
   await verifier.emitHeaders(withCrlf(header));

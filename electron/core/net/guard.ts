@@ -5,7 +5,9 @@
  * by a test must never try to reach them. vitest.config.ts sets the variable for every suite, and
  * the CLI processes the tests spawn inherit it. Users never set it.
  */
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { withTimeout } from './deadline';
 
 export class ConnectBlockedError extends Error {
   readonly code = 'EBLOCKED';
@@ -25,4 +27,18 @@ export function isLoopback(address: string): boolean {
 /** Throws when loopback-only mode is on and `address` is not loopback. */
 export function assertConnectAllowed(address: string, env: NodeJS.ProcessEnv = process.env): void {
   if (env.DELIVERLAB_LOOPBACK_ONLY === '1' && !isLoopback(address)) throw new ConnectBlockedError(address);
+}
+
+/**
+ * For a client that resolves with the system resolver (SMTP sends, IMAP seeds): in loopback-only
+ * mode, resolves `host` within `timeoutMs` and throws unless every address is loopback. A failed or
+ * slow lookup throws with code EDNS. Outside that mode it returns at once, resolving nothing.
+ */
+export async function assertHostAllowed(host: string, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (env.DELIVERLAB_LOOPBACK_ONLY !== '1') return;
+  if (isIP(host)) return assertConnectAllowed(host, env);
+  const addresses = await withTimeout(lookup(host, { all: true }), timeoutMs, `resolving ${host}`).catch((err: unknown) => {
+    throw Object.assign(new Error(`resolving ${host} failed: ${(err as Error).message}`), { code: 'EDNS' });
+  });
+  for (const a of addresses) assertConnectAllowed(a.address, env);
 }

@@ -6,10 +6,10 @@
  * otherwise hold a seed for minutes. Errors come back as an ImapErrorInfo in words, never thrown.
  */
 import { isOAuth2 } from '../mail-auth';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
-import { assertConnectAllowed } from '../net/guard';
+import { withTimeout } from '../net/deadline';
+import { assertHostAllowed } from '../net/guard';
+import { explainTlsFailure, type TlsWords } from '../net/tls-failure';
 import { detectFolderRoles, otherFolders } from './folders';
 import type { ImapErrorInfo, Seed, SeedSecrets, SeedTestResult } from './types';
 
@@ -115,28 +115,6 @@ export class ByteBudget {
   }
 }
 
-/** Rejects with code ETIMEDOUT after `ms`; the timer never keeps the process alive. */
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`${what} got no answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
-      timer.unref();
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-/** The loopback-only guard (tests): resolve the host and refuse anything beyond 127.0.0.0/8 and ::1. */
-async function guardHost(host: string, timeoutMs: number): Promise<void> {
-  if (process.env.DELIVERLAB_LOOPBACK_ONLY !== '1') return;
-  if (isIP(host)) return assertConnectAllowed(host);
-  const addresses = await withTimeout(lookup(host, { all: true }), timeoutMs, `resolving ${host}`).catch((err: unknown) => {
-    throw Object.assign(new Error(`resolving ${host} failed: ${(err as Error).message}`), { code: 'EDNS' });
-  });
-  for (const a of addresses) assertConnectAllowed(a.address);
-}
-
 export function imapOptions(seed: Seed, secrets: SeedSecrets, opts: ImapConnectOptions, tuning: ClientTuning = {}): ImapFlowOptions {
   const oauth = isOAuth2(seed.auth);
   const maxResponse = Math.max(1024, opts.limits?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
@@ -176,7 +154,7 @@ export function imapOptions(seed: Seed, secrets: SeedSecrets, opts: ImapConnectO
  * caller that is stopped meanwhile can close it.
  */
 export async function connectImap(seed: Seed, secrets: SeedSecrets, opts: ImapConnectOptions, tuning: ClientTuning = {}, onClient?: (c: ImapFlow) => void): Promise<ImapFlow> {
-  await guardHost(seed.host, opts.timeoutMs);
+  await assertHostAllowed(seed.host, opts.timeoutMs);
   if (!secrets.password && !secrets.oauth2Token) throw Object.assign(new Error('no password or token was supplied'), { code: 'ENOAUTH' });
   const client = new ImapFlow(imapOptions(seed, secrets, opts, tuning));
   // imapflow emits 'error' for socket failures after connect; without a listener Node would throw.
@@ -193,6 +171,14 @@ export async function connectImap(seed: Seed, secrets: SeedSecrets, opts: ImapCo
     throw budget.exceeded ?? err;
   }
 }
+
+const IMAP_TLS_WORDS: TlsWords = {
+  starttlsMode: 'plain IMAP with STARTTLS (use "starttls", usually port 143)',
+  implicitMode: 'implicit TLS (use "tls", usually port 993)',
+  caHint: '',
+  owner: 'seed',
+  noStarttlsAdvice: ' Use "tls" on port 993, if the server offers it.',
+};
 
 const CERT_ERROR = /certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_|ERR_TLS|altnames|Hostname\/IP does not match|wrong version number|packet length too long|unknown protocol|handshake|SSL routines|STARTTLS/i;
 
@@ -278,19 +264,7 @@ function explainRaw(err: unknown, seed: Pick<Seed, 'host' | 'port' | 'security' 
     return { kind: 'tls', code, explanation: `${where} accepted the connection but sent no IMAP greeting: the port probably speaks implicit TLS (use "tls", usually port 993) rather than "${seed.security}".` };
   }
   if (CERT_ERROR.test(message) || CERT_ERROR.test(code) || code === 'ClosedAfterConnectTLS') {
-    let why = `TLS with ${where} failed: ${message}.`;
-    if (/self[- ]signed|UNABLE_TO_VERIFY|unable to verify|unable to get (local )?issuer/i.test(message)) {
-      why = `The server's certificate is not signed by a certificate authority this machine trusts (${message}). If it is a private or test server, pass its CA certificate; otherwise the server needs a certificate from a public CA.`;
-    } else if (/altnames|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID/i.test(message)) {
-      why = `The server's certificate is for a different name than "${seed.host}" (${message}). Connect using the host name the certificate names.`;
-    } else if (/expired|CERT_HAS_EXPIRED/i.test(message)) {
-      why = `The server's certificate has expired (${message}).`;
-    } else if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
-      why = `The server did not answer with TLS: port ${seed.port} probably speaks ${seed.security === 'tls' ? 'plain IMAP with STARTTLS (use "starttls", usually port 143)' : 'implicit TLS (use "tls", usually port 993)'} (${message}).`;
-    } else if (/STARTTLS/i.test(message)) {
-      why = `The server does not offer STARTTLS on port ${seed.port}, and the seed requires encryption (${message}). Use "tls" on port 993, if the server offers it.`;
-    }
-    return { kind: 'tls', code: 'ETLS', explanation: why };
+    return { kind: 'tls', code: 'ETLS', explanation: explainTlsFailure(message, seed, IMAP_TLS_WORDS) };
   }
   if (/TIMEOUT|ETIMEDOUT/.test(code) || /timed? ?out/i.test(message)) {
     return { kind: 'timeout', code: code === 'EUNKNOWN' ? 'ETIMEDOUT' : code, explanation: `${where} stopped answering (${message}). The server may be overloaded or a firewall drops the connection; the watcher gives up on this seed after its retries.` };

@@ -10,7 +10,8 @@
  */
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import { detectFolderRoles, otherFolders } from './folders';
-import { ByteBudget, connectImap, explainImapError, listedFolders, withTimeout, type ImapConnectOptions, type ReadLimits } from './imap';
+import { withTimeout } from '../net/deadline';
+import { ByteBudget, connectImap, explainImapError, listedFolders, type ImapConnectOptions, type ReadLimits } from './imap';
 import { GMAIL_CATEGORIES, TOKEN_HEADER, type Detection, type GmailCategory, type ImapErrorInfo, type Seed, type SeedSecrets } from './types';
 
 export interface WatchOptions {

@@ -11,8 +11,6 @@
  */
 import { isOAuth2 } from '../mail-auth';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { format } from 'node:util';
 import { dkimSign } from 'mailauth';
 import nodemailer from 'nodemailer';
@@ -20,7 +18,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { getDomain } from 'tldts';
-import { assertConnectAllowed } from '../net/guard';
+import { assertHostAllowed } from '../net/guard';
+import { explainTlsFailure, type TlsWords } from '../net/tls-failure';
 import { htmlToText } from './html-text';
 import { normalizeDomain, normalizeSelector, type SmtpProfile, type SmtpSecrets } from './profile';
 
@@ -287,6 +286,14 @@ export function parseQueueId(response: string | undefined): string | undefined {
 
 const CERT_ERROR = /certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_|ERR_TLS|altnames|Hostname\/IP does not match|wrong version number|handshake|SSL routines/i;
 
+const SMTP_TLS_WORDS: TlsWords = {
+  starttlsMode: 'plain SMTP with STARTTLS (use "starttls")',
+  implicitMode: 'implicit TLS (use "tls")',
+  caHint: ' (--ca-file)',
+  owner: 'profile',
+  noStarttlsAdvice: '',
+};
+
 /** Turns an error from nodemailer (or the socket below it) into a code and words. */
 export function explainError(err: unknown, profile: Pick<SmtpProfile, 'host' | 'port' | 'security'>): SendError {
   const e = (err ?? {}) as { code?: string; message?: string; response?: string; responseCode?: number; command?: string; reason?: string };
@@ -308,18 +315,7 @@ export function explainError(err: unknown, profile: Pick<SmtpProfile, 'host' | '
     return { ...base, kind: 'auth', explanation };
   }
   if (code === 'ETLS' || code === 'EREQUIRETLS' || ((code === 'ESOCKET' || code === 'ECONNECTION') && CERT_ERROR.test(message))) {
-    let why = `TLS with ${where} failed: ${message}.`;
-    if (/self[- ]signed|UNABLE_TO_VERIFY|unable to verify|unable to get (local )?issuer/i.test(message)) {
-      why = `The server's certificate is not signed by a certificate authority this machine trusts (${message}). If it is a private or test server, pass its CA certificate (--ca-file); otherwise the server needs a certificate from a public CA.`;
-    } else if (/altnames|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID/i.test(message)) {
-      why = `The server's certificate is for a different name than "${profile.host}" (${message}). Connect using the host name the certificate names.`;
-    } else if (/expired|CERT_HAS_EXPIRED/i.test(message)) {
-      why = `The server's certificate has expired (${message}).`;
-    } else if (/wrong version number|packet length too long|unknown protocol/i.test(message)) {
-      why = `The server did not answer with TLS: port ${profile.port} probably speaks ${profile.security === 'tls' ? 'plain SMTP with STARTTLS (use "starttls")' : 'implicit TLS (use "tls")'} (${message}).`;
-    } else if (/STARTTLS/i.test(message)) {
-      why = `The server does not offer STARTTLS on port ${profile.port}, and the profile requires encryption (${message}).`;
-    }
+    const why = explainTlsFailure(message, profile, SMTP_TLS_WORDS);
     return { ...base, code: code === 'ESOCKET' || code === 'ECONNECTION' ? 'ETLS' : code, kind: 'tls', explanation: why };
   }
   if (/ECONNREFUSED/.test(message) || (e as { errno?: string }).errno === 'ECONNREFUSED') {
@@ -415,14 +411,6 @@ function secretForms(profile: SmtpProfile, secrets: SmtpSecrets): string[] {
     out.push(Buffer.from(`user=${user}\x01auth=Bearer ${s}\x01\x01`).toString('base64'));
   }
   return out;
-}
-
-async function guardHost(host: string, timeoutMs: number): Promise<void> {
-  if (process.env.DELIVERLAB_LOOPBACK_ONLY !== '1') return;
-  if (isIP(host)) return assertConnectAllowed(host);
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error(`resolving ${host} timed out`), { code: 'EDNS' })), timeoutMs).unref());
-  const addresses = await Promise.race([lookup(host, { all: true }), timer]);
-  for (const a of addresses) assertConnectAllowed(a.address);
 }
 
 function transportOptions(profile: SmtpProfile, secrets: SmtpSecrets, opts: ConnectionOptions, logger: TranscriptLogger): SMTPTransport.Options {
@@ -540,7 +528,7 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
     dkim = signed.summary;
   }
   try {
-    await guardHost(req.profile.host, req.timeoutMs);
+    await assertHostAllowed(req.profile.host, req.timeoutMs);
   } catch (err) {
     return fail(explainError(err, req.profile));
   }
@@ -602,7 +590,7 @@ export async function testConnection(profile: SmtpProfile, secrets: SmtpSecrets,
   const logger = new TranscriptLogger(t0, secretForms(profile, secrets));
   const base = { profile: profile.name, transcript: logger.lines, warnings: [...(opts.warnings ?? [])] };
   try {
-    await guardHost(profile.host, opts.timeoutMs);
+    await assertHostAllowed(profile.host, opts.timeoutMs);
     const transport = nodemailer.createTransport(transportOptions(profile, secrets, opts, logger));
     await withDeadline(transport, opts.timeoutMs, transport.verify());
     return { ...base, ok: true, timings: { startedAt: new Date(t0).toISOString(), totalMs: Date.now() - t0 } };

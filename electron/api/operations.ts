@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { AuditProgress, AuditResult } from '../core/audit/types';
 import type { AuditSummary, MessageSummaryRow } from '../core/history/store';
+import type { PlacementListItem, SendSummary, TrendSeries } from '../core/history/placements';
 import type { MessageAnalysis } from '../core/message/types';
 import type { Settings } from '../core/settings';
 import type { SpfCheckOutput } from '../core/spf/check-host';
@@ -128,46 +129,10 @@ export interface SendRecord extends SendResult {
   historyError?: string;
 }
 
-export interface SendSummary {
-  id: number;
-  sentAt: string;
-  profile: string;
-  subject: string;
-  ok: boolean;
-  messageId: string | null;
-  queueId: string | null;
-  recipientCount: number;
-}
-
-export interface PlacementSummaryRow {
-  id: number;
-  token: string;
-  startedAt: string;
-  finishedAt: string | null;
-  profile: string;
-  subject: string;
-  status: string;
-  total: number;
-  counts: Record<string, number>;
-  medianLatencyMs: number | null;
-}
-
-export interface PlacementTrendPoint {
-  placementId: number;
-  startedAt: string;
-  placement: string;
-  latencyMs: number | null;
-}
-
-export interface PlacementTrendSeries {
-  /** The seed name, or the provider. */
-  key: string;
-  provider?: string;
-  points: PlacementTrendPoint[];
-  total: number;
-  /** Share of runs that reached the inbox (inbox or a Gmail category), 0..1. */
-  inboxShare: number;
-}
+/** The list rows and trend series are history's own shapes (electron/core/history/placements.ts). */
+export type { SendSummary };
+export type PlacementSummaryRow = PlacementListItem;
+export type PlacementTrendSeries = TrendSeries;
 
 export interface HistoryList {
   items: AuditSummary[];

@@ -603,6 +603,23 @@ function withoutSecrets(input: unknown, noun: 'profile' | 'seed', Refusal: new (
   return where;
 }
 
+interface StoredJsonRow {
+  name: string;
+  json: string;
+}
+
+/** Saved items read back through their validator: one that no longer passes says which it is and what to do. */
+function readStored<T>(rows: readonly StoredJsonRow[], noun: string, validate: (json: unknown) => T): T[] {
+  return rows.map((r) => {
+    try {
+      return validate(parseStored<unknown>(r.json, `${noun} "${r.name}"`));
+    } catch (err) {
+      if (err instanceof HistoryError) throw err;
+      throw new HistoryError(`${noun} "${r.name}" in the history database is not valid any more (${(err as Error).message}); delete it and save it again.`, { cause: err });
+    }
+  });
+}
+
 /** Validates and stores (creating or replacing) a profile; the JSON never holds a secret. */
 export function saveProfile(db: Db, input: unknown): { profile: SmtpProfile; warnings: string[] } {
   const checked = validateProfile(input, withoutSecrets(input, 'profile', ProfileError));
@@ -614,15 +631,8 @@ export function saveProfile(db: Db, input: unknown): { profile: SmtpProfile; war
 }
 
 export function listProfiles(db: Db): SmtpProfile[] {
-  const rows = db.prepare('SELECT name, profile_json FROM smtp_profiles ORDER BY name').all() as { name: string; profile_json: string }[];
-  return rows.map((r) => {
-    try {
-      return validateProfile(parseStored<unknown>(r.profile_json, `SMTP profile "${r.name}"`)).profile;
-    } catch (err) {
-      if (err instanceof HistoryError) throw err;
-      throw new HistoryError(`SMTP profile "${r.name}" in the history database is not valid any more (${(err as Error).message}); delete it and save it again.`, { cause: err });
-    }
-  });
+  const rows = db.prepare('SELECT name, profile_json AS json FROM smtp_profiles ORDER BY name').all() as StoredJsonRow[];
+  return readStored(rows, 'SMTP profile', (json) => validateProfile(json).profile);
 }
 
 /** Deletes a profile and the secret stored for it, in one transaction: no orphaned password stays behind. */
@@ -644,15 +654,8 @@ export function saveSeed(db: Db, input: unknown): { seed: Seed; warnings: string
 }
 
 export function listSeeds(db: Db): Seed[] {
-  const rows = db.prepare('SELECT name, seed_json FROM seeds ORDER BY name').all() as { name: string; seed_json: string }[];
-  return rows.map((r) => {
-    try {
-      return validateSeed(parseStored<unknown>(r.seed_json, `Seed "${r.name}"`)).seed;
-    } catch (err) {
-      if (err instanceof HistoryError) throw err;
-      throw new HistoryError(`Seed "${r.name}" in the history database is not valid any more (${(err as Error).message}); delete it and save it again.`, { cause: err });
-    }
-  });
+  const rows = db.prepare('SELECT name, seed_json AS json FROM seeds ORDER BY name').all() as StoredJsonRow[];
+  return readStored(rows, 'Seed', (json) => validateSeed(json).seed);
 }
 
 /** Deletes a seed and the secret stored for it, in one transaction. */

@@ -88,19 +88,14 @@ function styleSize(style: string | undefined, prop: 'width' | 'height'): string 
   return m?.[1];
 }
 
-/**
- * A URL whose host the WHATWG parser would take as it is: ASCII letters, digits and hyphens in
- * dot-separated labels, then the end, a path, query or fragment, or a numeric port.
- *
- * Everything else (credentials, IP literals, a last label that reads as a number, punycode,
- * percent signs, backslashes) goes through URL itself.
- */
+/** A letter, digit or hyphen: what a host label is made of (RFC 1123 §2.1). */
 const isHostChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
 
 /**
- * The host of the plain form most links have, "https://shop.example/...": LDH labels, an optional
- * trailing dot, an optional port up to 65535, then "/", "?", "#" or the end. Undefined for anything
- * else (IP addresses and numeric last labels, punycode, userinfo, escapes), which new URL() reads.
+ * The host of the plain form most links have, "https://shop.example/...", as the WHATWG URL parser
+ * would take it: LDH labels, an optional trailing dot, an optional port up to 65535, then "/", "?",
+ * "#" or the end. Undefined for anything else (credentials, IP literals and numeric last labels,
+ * punycode, percent signs, backslashes), which new URL() reads.
  * `from` is where the host starts, after "//".
  */
 function plainHost(h: string, from: number): string | undefined {

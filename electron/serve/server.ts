@@ -206,21 +206,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return refuseUnread(req, res, 403, 'forbidden', 'Cross-origin requests are refused.');
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (!url.pathname.startsWith('/api/')) {
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return refuseUnread(req, res, 400, 'invalid-input', 'The address has a malformed percent-encoding.');
+    }
+    if (!path.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
-      return serveStatic(decodeURIComponent(url.pathname), res);
+      return serveStatic(path, res);
     }
 
     const given = (req.headers['x-deliverlab-token'] as string | undefined) ?? url.searchParams.get('token');
     if (!tokenMatches(given, token)) {
       return refuseUnread(req, res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
     }
-    if (url.pathname === '/api/events') {
+    if (path === '/api/events') {
       if (req.method !== 'GET') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
       return openEvents(req, res);
     }
     if (req.method !== 'POST') return refuseUnread(req, res, 405, 'method-not-allowed', 'Operations are called with POST.');
-    const name = url.pathname.slice('/api/'.length);
+    const name = path.slice('/api/'.length);
     // Before the body is read: an unknown name has no limit of its own to read it under.
     if (!isOperation(name)) return refuseUnread(req, res, 404, 'unknown-operation', `There is no operation "${name}".`);
     // A JSON content type cannot be sent by a plain HTML form, which closes off cross-site form posts.

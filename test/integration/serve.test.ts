@@ -77,6 +77,22 @@ describe('deliverlab serve', () => {
     expect(events.status).toBe(401);
   });
 
+  it('answers 400, never 500, to a malformed percent-encoding in the path', async () => {
+    for (const path of ['/%E0%A4%A', '/%zz', '/assets/%E0%A4%A.js', '/%']) {
+      const reply = await http('GET', path);
+      expect(reply.status, path).toBe(400);
+      expect(JSON.parse(reply.body).error, path).toEqual({ code: 'invalid-input', message: 'The address has a malformed percent-encoding.' });
+    }
+    for (const path of ['/api/%zz', '/api/%E0%A4%A', '/api/app.info%']) {
+      const reply = await http('POST', path, { 'Content-Type': 'application/json', 'X-Deliverlab-Token': serve.token }, '{}');
+      expect(reply.status, path).toBe(400);
+    }
+    expect((await http('GET', '/api/events%zz?token=x')).status).toBe(400);
+    // Well-formed encodings still work, and the server is still there.
+    expect((await http('GET', '/%69ndex.html')).status).toBe(200);
+    expect((await call('app.info', {})).status).toBe(200);
+  });
+
   it('refuses a foreign Host header (DNS rebinding), even with the token', async () => {
     const reply = await call('app.info', {}, { Host: `evil.example:${serve.port}` });
     expect(reply.status).toBe(421);

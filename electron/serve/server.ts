@@ -1,10 +1,12 @@
 /**
  * Serve mode: the renderer and the operations over HTTP on 127.0.0.1, progress as Server-Sent Events.
  *
- *   POST /api/<operation>   JSON body = input; header X-Deliverlab-Token
+ *   POST /api/<operation>   JSON body = input; header X-Deliverlab-Token (never ?token=)
  *                           → 200 { ok: true, result } | 4xx/5xx { ok: false, error: { code, message } }
- *   GET  /api/events?token= text/event-stream of `event: <name>` / `data: <json>`
- *   GET  /…                 the built renderer (open /?token=… in a browser)
+ *   GET  /api/events        text/event-stream of `event: <name>` / `data: <json>`; the token in the
+ *                           header, or as ?token= (EventSource cannot send headers)
+ *   GET  /…                 the built renderer, not gated: it holds no data. The user opens
+ *                           /?token=…; the page keeps the token and takes it out of the address.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -217,13 +219,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return serveStatic(path, res);
     }
 
-    const given = (req.headers['x-deliverlab-token'] as string | undefined) ?? url.searchParams.get('token');
-    if (!tokenMatches(given, token)) {
-      return refuseUnread(req, res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
-    }
+    const header = req.headers['x-deliverlab-token'] as string | undefined;
     if (path === '/api/events') {
+      // EventSource cannot send headers: the one place a token in the address is taken.
+      if (!tokenMatches(header ?? url.searchParams.get('token'), token)) {
+        return refuseUnread(req, res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
+      }
       if (req.method !== 'GET') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
       return openEvents(req, res);
+    }
+    // Addresses end up in history, logs and Referer headers: a call carrying the token in one is refused, even with the header.
+    if (url.searchParams.has('token')) {
+      return refuseUnread(req, res, 401, 'unauthorized', 'Send the token in the X-Deliverlab-Token header, never in the address.');
+    }
+    if (!tokenMatches(header, token)) {
+      return refuseUnread(req, res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
     }
     if (req.method !== 'POST') return refuseUnread(req, res, 405, 'method-not-allowed', 'Operations are called with POST.');
     const name = path.slice('/api/'.length);

@@ -18,6 +18,7 @@ import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
 import type { SmtpProfile } from '../send/profile';
 import type { SendResult } from '../send/send';
 import { HistoryError } from './errors';
+import { clipText, listColumn } from './list-bounds';
 import * as runs from './placements';
 
 export interface AuditSummary {
@@ -381,6 +382,7 @@ export class HistoryStore {
     );
   }
 
+  /** A page of message analyses; subject and sender are read cut to a list's length (list-bounds.ts). */
   listMessages(query: ListMessagesQuery = {}): { items: MessageSummaryRow[]; total: number } {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
@@ -388,7 +390,8 @@ export class HistoryStore {
     const params = query.domain ? [normalizeDomain(query.domain)] : [];
     const rows = this.db
       .prepare(
-        `SELECT m.id, m.analysed_at, m.subject, m.from_address, m.from_domain, m.spf, m.dkim, m.dmarc, m.critical_count, m.warning_count,
+        `SELECT m.id, m.analysed_at, ${listColumn('m.subject', 'subject')}, ${listColumn('m.from_address', 'from_address')},
+                ${listColumn('m.from_domain', 'from_domain')}, m.spf, m.dkim, m.dmarc, m.critical_count, m.warning_count,
                 EXISTS (SELECT 1 FROM message_raw r WHERE r.message_id = m.id) AS raw_stored
          FROM messages m ${where}
          ORDER BY m.analysed_at DESC, m.id DESC LIMIT ? OFFSET ?`,
@@ -400,9 +403,9 @@ export class HistoryStore {
       items: rows.map((r) => ({
         id: r.id,
         analysedAt: r.analysed_at,
-        subject: r.subject,
-        from: r.from_address,
-        fromDomain: r.from_domain,
+        subject: r.subject === null ? null : clipText(r.subject),
+        from: r.from_address === null ? null : clipText(r.from_address),
+        fromDomain: r.from_domain === null ? null : clipText(r.from_domain),
         spf: r.spf,
         dkim: r.dkim as DkimOverall,
         dmarc: r.dmarc,

@@ -17,7 +17,7 @@ import { ApiError, toErrorBody } from '../api/errors';
 import { createApi, type Api } from '../api/handlers';
 import { OPERATION_NAMES, type EventName, type OperationName } from '../api/names';
 import { readLimited } from '../core/read-limited';
-import { isAllowedHost, isAllowedOrigin, tokenMatches } from './guard';
+import { checkToken, EVENTS_PATH, isAllowedHost, isAllowedOrigin } from './guard';
 
 export interface ServeOptions {
   port?: number;
@@ -219,21 +219,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return serveStatic(path, res);
     }
 
-    const header = req.headers['x-deliverlab-token'] as string | undefined;
-    if (path === '/api/events') {
-      // EventSource cannot send headers: the one place a token in the address is taken.
-      if (!tokenMatches(header ?? url.searchParams.get('token'), token)) {
-        return refuseUnread(req, res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
-      }
-      if (req.method !== 'GET') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
-      return openEvents(req, res);
-    }
-    // Addresses end up in history, logs and Referer headers: a call carrying the token in one is refused, even with the header.
-    if (url.searchParams.has('token')) {
+    const presented = checkToken(path, req.headers['x-deliverlab-token'] as string | undefined, url.searchParams.has('token') ? url.searchParams.get('token') : null, token);
+    if (presented === 'in-address') {
       return refuseUnread(req, res, 401, 'unauthorized', 'Send the token in the X-Deliverlab-Token header, never in the address.');
     }
-    if (!tokenMatches(header, token)) {
+    if (presented === 'wrong') {
       return refuseUnread(req, res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
+    }
+    if (path === EVENTS_PATH) {
+      if (req.method !== 'GET') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
+      return openEvents(req, res);
     }
     if (req.method !== 'POST') return refuseUnread(req, res, 405, 'method-not-allowed', 'Operations are called with POST.');
     const name = path.slice('/api/'.length);

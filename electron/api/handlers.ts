@@ -11,6 +11,7 @@ import { parseResolverSpec } from '../core/dns/servers';
 import { DnsSession } from '../core/dns/session';
 import { spfCheckHost } from '../core/spf/check-host';
 import { generateDkimKey } from '../core/dkim/keygen';
+import { boundListAnswer } from '../core/history/list-bounds';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
 import { MessageInputError } from '../core/message/input';
@@ -59,6 +60,9 @@ export interface Api {
 }
 
 const isOperation = (name: string): name is OperationName => (OPERATION_NAMES as readonly string[]).includes(name);
+
+/** The history lists, whose rows carry stored text of any length: their answers are bounded (list-bounds.ts). */
+const LISTS: ReadonlySet<OperationName> = new Set(['history.list', 'message.list', 'send.list', 'placement.list']);
 
 export function createApi(ctx: ApiContext): Api {
   const ownsStore = !ctx.store;
@@ -218,7 +222,8 @@ export function createApi(ctx: ApiContext): Api {
         throw new ApiError('invalid-input', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues);
       }
       try {
-        return await (handlers[name] as (input: unknown) => unknown)(parsed.data);
+        const result = await (handlers[name] as (input: unknown) => unknown)(parsed.data);
+        return LISTS.has(name) ? boundListAnswer(result as { items: unknown[] }) : result;
       } catch (err) {
         if (err instanceof HistoryError) throw new ApiError('internal', err.message);
         throw err;

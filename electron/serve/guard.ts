@@ -34,3 +34,21 @@ export function tokenMatches(given: string | null | undefined, token: string): b
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** The event stream's path: the one request that may carry the token in its address. */
+export const EVENTS_PATH = '/api/events';
+
+/**
+ * Checks the token of an /api/ request by where it came from.
+ *
+ * The X-Deliverlab-Token header always counts. The address (`?token=`) counts only for the event
+ * stream, because a browser's EventSource cannot send headers; any other call with a token in its
+ * address is refused even beside a good header ('in-address'): addresses end up in history, logs
+ * and Referer headers, and a copied one must not work. `addressToken` is null when the address has
+ * no token parameter at all.
+ */
+export function checkToken(path: string, header: string | undefined, addressToken: string | null, token: string): 'ok' | 'wrong' | 'in-address' {
+  if (path === EVENTS_PATH) return tokenMatches(header ?? addressToken, token) ? 'ok' : 'wrong';
+  if (addressToken !== null) return 'in-address';
+  return tokenMatches(header, token) ? 'ok' : 'wrong';
+}

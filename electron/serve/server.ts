@@ -1,10 +1,12 @@
 /**
  * Serve mode: the renderer and the operations over HTTP on 127.0.0.1, progress as Server-Sent Events.
  *
- *   POST /api/<operation>   JSON body = input; header X-Deliverlab-Token
+ *   POST /api/<operation>   JSON body = input; header X-Deliverlab-Token (never ?token=)
  *                           → 200 { ok: true, result } | 4xx/5xx { ok: false, error: { code, message } }
- *   GET  /api/events?token= text/event-stream of `event: <name>` / `data: <json>`
- *   GET  /…                 the built renderer (open /?token=… in a browser)
+ *   GET  /api/events        text/event-stream of `event: <name>` / `data: <json>`; the token in the
+ *                           header, or as ?token= (EventSource cannot send headers)
+ *   GET  /…                 the built renderer, not gated: it holds no data. The user opens
+ *                           /?token=…; the page keeps the token and takes it out of the address.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -13,9 +15,9 @@ import { extname, join, normalize, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../api/csp';
 import { ApiError, toErrorBody } from '../api/errors';
 import { createApi, type Api } from '../api/handlers';
-import type { EventName } from '../api/names';
+import { OPERATION_NAMES, type EventName, type OperationName } from '../api/names';
 import { readLimited } from '../core/read-limited';
-import { isAllowedHost, isAllowedOrigin, tokenMatches } from './guard';
+import { checkToken, EVENTS_PATH, isAllowedHost, isAllowedOrigin } from './guard';
 
 export interface ServeOptions {
   port?: number;
@@ -42,23 +44,26 @@ const MAX_BODY = 1024 * 1024;
 /**
  * Operations with larger inputs: a 50 MB message travels as base64 (about 67 MB) inside JSON.
  *
- * Limits are per operation so that every other call still refuses a large body after 1 MB.
+ * Limits are per operation so that every other call still refuses a large body after 1 MB. A Map,
+ * not an object: `constructor` or `__proto__` must not find a "limit" on Object.prototype.
  */
-export const BODY_LIMITS: Readonly<Record<string, number>> = {
-  'message.check': 70 * 1024 * 1024,
+export const BODY_LIMITS: ReadonlyMap<OperationName, number> = new Map([
+  ['message.check', 70 * 1024 * 1024],
   // HTML and text parts of up to 20 MB each, JSON-escaped.
-  'send.run': 50 * 1024 * 1024,
-  'placement.run': 50 * 1024 * 1024,
-};
+  ['send.run', 50 * 1024 * 1024],
+  ['placement.run', 50 * 1024 * 1024],
+]);
+
+const OPERATIONS: ReadonlySet<string> = new Set(OPERATION_NAMES);
+const isOperation = (name: string): name is OperationName => OPERATIONS.has(name);
 
 const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
-/** The body is over the operation's limit: answered with 413 before (or instead of) reading the rest. */
-class BodyTooLargeError extends Error {
-  constructor(name: string, limit: number) {
-    super(`The request body is larger than ${megabytes(limit)}, the most ${name} accepts${name === 'message.check' ? ' (messages up to 50 MB)' : ''}.`);
-  }
-}
+const tooLargeMessage = (name: OperationName, limit: number) =>
+  `The request body is larger than ${megabytes(limit)}, the most ${name} accepts${name === 'message.check' ? ' (messages up to 50 MB)' : ''}.`;
+
+/** The body passed the operation's limit while it was read: answered with 413 instead of reading the rest. */
+class BodyTooLargeError extends Error {}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -103,30 +108,37 @@ const STATUS: Record<string, number> = {
   internal: 500,
 };
 
+/** The request declares or streams a body (Content-Length above 0, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
 /**
- * Reads a request body up to `limit` bytes.
+ * Reads a request body up to `limit` bytes, refusing a stream that passes it.
  *
- * A declared Content-Length over the limit is refused before any byte is read; a chunked body as
- * soon as it passes the limit. Reading stops there: the rest is never buffered.
+ * Reading stops at the limit: the rest is never buffered. (A declared length over the limit is
+ * refused by the caller before this is called.)
  */
-async function readBody(req: IncomingMessage, name: string, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(name, limit);
+async function readBody(req: IncomingMessage, name: OperationName, limit: number): Promise<string> {
   const body = await readLimited(req, limit, {
-    tooLarge: () => new BodyTooLargeError(name, limit),
+    tooLarge: () => new BodyTooLargeError(tooLargeMessage(name, limit)),
     closedEarly: () => new Error('The client closed the connection before sending the whole request.'),
   });
   return body.toString('utf8');
 }
 
 /**
- * Answers 413 and closes the connection without reading the rest of the body.
+ * Answers an error without reading the request body, and closes the connection.
  *
- * The rest stays unread (the client's upload stalls on TCP flow control), and the socket is closed a
- * second after the answer rather than at once: closing a socket with unread incoming data sends a
- * TCP reset, which can make the client drop the answer before it has read it.
+ * For every refusal that comes before the body is read (wrong token, unknown operation, too large):
+ * otherwise Node would read the rest of the body to keep the connection alive, and a client could
+ * make serve take in any amount. The rest stays unread (the client's upload stalls on TCP flow
+ * control), and the socket is closed a second after the answer rather than at once: closing a socket
+ * with unread incoming data sends a TCP reset, which can make the client drop the answer before it
+ * has read it.
  */
-function refuseTooLarge(req: IncomingMessage, res: ServerResponse, message: string) {
+function refuseUnread(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) {
+  if (!hasBody(req) || req.complete) return sendError(res, status, code, message);
   // A listener marks the body as consumed, so that Node does not drain it after the answer; paused, nothing more is read.
   req.on('data', () => {});
   req.pause();
@@ -137,8 +149,7 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse, message: stri
     setTimeout(() => socket.destroy(), 1000).unref();
   };
   res.shouldKeepAlive = false;
-  // invalid-input, as for a wrong content type: the typed client knows that code; the status says why.
-  sendJson(res, 413, { ok: false, error: { code: 'invalid-input', message } });
+  sendError(res, status, code, message);
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
@@ -159,8 +170,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const rendererRoot = normalize(options.rendererDir + sep);
   let port = options.port ?? 0;
 
-  const serveStatic = async (pathname: string, res: ServerResponse) => {
-    const rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+  /** Serves a file of the built renderer; `path` is already percent-decoded. */
+  const serveStatic = async (path: string, res: ServerResponse) => {
+    const rel = path === '/' ? '/index.html' : path;
     const file = normalize(join(rendererRoot, rel));
     if (!file.startsWith(rendererRoot) || rel.includes('\0')) return sendError(res, 404, 'not-found', 'Not found.');
     try {
@@ -177,48 +189,62 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
   };
 
+  const openEvents = (req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      streams.delete(res);
+    });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (!isAllowedHost(req.headers.host, port)) {
-      return sendError(res, 421, 'forbidden', 'Wrong Host header: serve answers only to 127.0.0.1 and localhost.');
+      return refuseUnread(req, res, 421, 'forbidden', 'Wrong Host header: serve answers only to 127.0.0.1 and localhost.');
     }
     if (!isAllowedOrigin(req.headers.origin, port)) {
-      return sendError(res, 403, 'forbidden', 'Cross-origin requests are refused.');
+      return refuseUnread(req, res, 403, 'forbidden', 'Cross-origin requests are refused.');
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (!url.pathname.startsWith('/api/')) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'method-not-allowed', 'Use GET.');
-      return serveStatic(url.pathname, res);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return refuseUnread(req, res, 400, 'invalid-input', 'The address has a malformed percent-encoding.');
+    }
+    if (!path.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
+      return serveStatic(path, res);
     }
 
-    const given = (req.headers['x-deliverlab-token'] as string | undefined) ?? url.searchParams.get('token');
-    if (!tokenMatches(given, token)) {
-      return sendError(res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
+    const presented = checkToken(path, req.headers['x-deliverlab-token'] as string | undefined, url.searchParams.has('token') ? url.searchParams.get('token') : null, token);
+    if (presented === 'in-address') {
+      return refuseUnread(req, res, 401, 'unauthorized', 'Send the token in the X-Deliverlab-Token header, never in the address.');
     }
-
-    if (url.pathname === '/api/events') {
-      if (req.method !== 'GET') return sendError(res, 405, 'method-not-allowed', 'Use GET.');
-      res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-      res.write(': connected\n\n');
-      streams.add(res);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
-      req.on('close', () => {
-        clearInterval(heartbeat);
-        streams.delete(res);
-      });
-      return;
+    if (presented === 'wrong') {
+      return refuseUnread(req, res, 401, 'unauthorized', 'Missing or wrong token: open the URL that `deliverlab serve` printed.');
     }
-
-    if (req.method !== 'POST') return sendError(res, 405, 'method-not-allowed', 'Operations are called with POST.');
+    if (path === EVENTS_PATH) {
+      if (req.method !== 'GET') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
+      return openEvents(req, res);
+    }
+    if (req.method !== 'POST') return refuseUnread(req, res, 405, 'method-not-allowed', 'Operations are called with POST.');
+    const name = path.slice('/api/'.length);
+    // Before the body is read: an unknown name has no limit of its own to read it under.
+    if (!isOperation(name)) return refuseUnread(req, res, 404, 'unknown-operation', `There is no operation "${name}".`);
     // A JSON content type cannot be sent by a plain HTML form, which closes off cross-site form posts.
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendError(res, 415, 'invalid-input', 'Send the input as application/json.');
+      return refuseUnread(req, res, 415, 'invalid-input', 'Send the input as application/json.');
     }
-    const name = url.pathname.slice('/api/'.length);
-    const limit = BODY_LIMITS[name] ?? MAX_BODY;
+    const limit = BODY_LIMITS.get(name) ?? MAX_BODY;
+    const declared = Number(req.headers['content-length']);
+    // invalid-input, as for a wrong content type: the typed client knows that code; the status says why.
+    if (declared > limit) return refuseUnread(req, res, 413, 'invalid-input', tooLargeMessage(name, limit));
+    // A client that waits for 100 Continue is told about an oversized body before it sends it.
+    if (/100-continue/i.test(String(req.headers.expect ?? ''))) res.writeContinue();
     try {
-      const declared = Number(req.headers['content-length']);
-      // A client that waits for 100 Continue is told about an oversized body before it sends it.
-      if (/100-continue/i.test(String(req.headers.expect ?? '')) && !(declared > limit)) res.writeContinue();
       const text = await readBody(req, name, limit);
       let input: unknown = {};
       if (text.trim() !== '') {
@@ -231,7 +257,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const result = await api.dispatch(name, input);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
-      if (err instanceof BodyTooLargeError) return refuseTooLarge(req, res, err.message);
+      if (err instanceof BodyTooLargeError) return refuseUnread(req, res, 413, 'invalid-input', err.message);
       const body = toErrorBody(err);
       sendJson(res, STATUS[body.code] ?? 500, { ok: false, error: body });
     }

@@ -1,16 +1,20 @@
 /**
  * Packages the desktop app with electron-builder and checks what the package holds.
  *
- * Electron cannot be downloaded here, so the package is built against a stand-in Electron folder
- * (electronDist): a dummy binary carrying Electron's fuse wire, `version`, the licence files and an
- * empty `resources/`. Everything else is the real thing: electron-builder.yml, the built out/, the
- * production node_modules, asar packing and unpacking, and the fuses written into the binary.
+ * Electron cannot be downloaded here, so each package is built against a stand-in Electron
+ * (electronDist): for Linux a dummy binary carrying Electron's fuse wire; for macOS an Electron.app
+ * skeleton (Info.plist files, the framework binary that holds the fuse wire on macOS); for Windows a
+ * small PE file with a version resource (electron-builder edits it) and the fuse wire. Everything
+ * else is the real thing: electron-builder.yml, the built out/, the production node_modules, asar
+ * packing and unpacking, the asar integrity data and the fuses written into the binaries.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractFile, listPackage, statFile } from '@electron/asar';
+import { extractFile, getRawHeader, listPackage, statFile } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -21,44 +25,133 @@ const PACKAGE_TIMEOUT_MS = 180_000;
 // (runAsNode, nodeOptions, nodeCliInspect and grantFileProtocolExtraPrivileges on; the rest off).
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const DEFAULT_FUSES = '10110001';
+const FUSE_WIRE = Buffer.concat([Buffer.from(FUSE_SENTINEL), Buffer.from([1, DEFAULT_FUSES.length]), Buffer.from(DEFAULT_FUSES)]);
+/**
+ * The fuses electron-builder.yml sets, in wire order: runAsNode off, cookieEncryption on, nodeOptions
+ * off, nodeCliInspect off, embeddedAsarIntegrityValidation on, onlyLoadAppFromAsar on,
+ * browserV8Snapshot off, grantFileProtocolExtraPrivileges on (the UI loads from file://).
+ */
+const HARDENED_FUSES = '01001101';
 
 let work: string;
 let appDir: string;
 let asarPath: string;
 let entries: Set<string>;
-let buildLog = '';
 
 function electronVersion(): string {
   const pkg = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-function makeStandInElectron(dir: string): void {
-  mkdirSync(join(dir, 'resources'), { recursive: true });
-  const binary = Buffer.concat([
-    Buffer.from('#!/bin/sh\necho "stand-in Electron for packaging tests" >&2\nexit 1\n'),
-    Buffer.from(FUSE_SENTINEL),
-    Buffer.from([1, DEFAULT_FUSES.length]),
-    Buffer.from(DEFAULT_FUSES),
-  ]);
-  writeFileSync(join(dir, 'electron'), binary, { mode: 0o755 });
+function writeLicences(dir: string): void {
   writeFileSync(join(dir, 'version'), electronVersion());
   writeFileSync(join(dir, 'LICENSE'), 'stand-in\n');
   writeFileSync(join(dir, 'LICENSES.chromium.html'), '<!doctype html><title>stand-in</title>\n');
 }
 
-function runElectronBuilder(distDir: string, outputDir: string): Promise<void> {
+function makeStandInElectron(dir: string): void {
+  mkdirSync(join(dir, 'resources'), { recursive: true });
+  const binary = Buffer.concat([Buffer.from('#!/bin/sh\necho "stand-in Electron for packaging tests" >&2\nexit 1\n'), FUSE_WIRE]);
+  writeFileSync(join(dir, 'electron'), binary, { mode: 0o755 });
+  writeLicences(dir);
+}
+
+function infoPlist(executable: string, id: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0"><dict>
+  <key>CFBundleExecutable</key><string>${executable}</string>
+  <key>CFBundleIdentifier</key><string>${id}</string>
+  <key>CFBundleName</key><string>${executable}</string>
+  <key>CFBundlePackageType</key><string>APPL</string>
+  <key>CFBundleVersion</key><string>${electronVersion()}</string>
+</dict></plist>
+`;
+}
+
+/** Electron.app as its zip unpacks, reduced to what electron-builder reads and rewrites. */
+function makeStandInMacElectron(dir: string): void {
+  const contents = join(dir, 'Electron.app', 'Contents');
+  mkdirSync(join(contents, 'MacOS'), { recursive: true });
+  mkdirSync(join(contents, 'Resources'), { recursive: true });
+  writeFileSync(join(contents, 'Info.plist'), infoPlist('Electron', 'com.github.Electron'));
+  writeFileSync(join(contents, 'MacOS', 'Electron'), 'stand-in\n', { mode: 0o755 });
+  // On macOS the fuse wire lives in the framework, not in the app's executable.
+  const framework = join(contents, 'Frameworks', 'Electron Framework.framework');
+  mkdirSync(framework, { recursive: true });
+  writeFileSync(join(framework, 'Electron Framework'), FUSE_WIRE);
+  const helper = join(contents, 'Frameworks', 'Electron Helper.app', 'Contents');
+  mkdirSync(join(helper, 'MacOS'), { recursive: true });
+  writeFileSync(join(helper, 'Info.plist'), infoPlist('Electron Helper', 'com.github.Electron.helper'));
+  writeFileSync(join(helper, 'MacOS', 'Electron Helper'), 'stand-in\n', { mode: 0o755 });
+  writeLicences(dir);
+}
+
+/** The parts of resedit (electron-builder's own PE resource editor) that make the stand-in electron.exe. */
+interface Resedit {
+  NtExecutable: { createEmpty(is32Bit?: boolean, isDLL?: boolean): PeFile };
+  NtExecutableResource: { from(exe: PeFile): { entries: unknown[]; outputResource(exe: PeFile): void } };
+  Resource: {
+    VersionInfo: {
+      createEmpty(): {
+        lang: number;
+        setStringValues(language: { lang: number; codepage: number }, values: Record<string, string>): void;
+        setFileVersion(major: number, minor: number, micro: number, revision: number): void;
+        outputToResourceEntries(entries: unknown[]): void;
+      };
+    };
+  };
+}
+interface PeFile {
+  setExtraData(data: Uint8Array): void;
+  generate(): ArrayBuffer;
+}
+
+/**
+ * electron.exe reduced to a valid PE file with the version resource electron-builder rewrites (it
+ * refuses a file without one) and the fuse wire after the image.
+ */
+function makeStandInWinElectron(dir: string): void {
+  // resedit is electron-builder's dependency, not ours: take the copy electron-builder itself loads.
+  const builder = createRequire(import.meta.url).resolve('app-builder-lib');
+  const resedit = createRequire(builder)('resedit') as Resedit;
+  const exe = resedit.NtExecutable.createEmpty(false, false);
+  const resources = resedit.NtExecutableResource.from(exe);
+  const version = resedit.Resource.VersionInfo.createEmpty();
+  version.lang = 1033;
+  version.setStringValues({ lang: 1033, codepage: 1200 }, { ProductName: 'Electron', FileDescription: 'Electron', OriginalFilename: 'electron.exe' });
+  const [major = 0, minor = 0, patch = 0] = electronVersion().split('.').map(Number);
+  version.setFileVersion(major, minor, patch, 0);
+  version.outputToResourceEntries(resources.entries);
+  resources.outputResource(exe);
+  exe.setExtraData(FUSE_WIRE);
+  mkdirSync(join(dir, 'resources'), { recursive: true });
+  writeFileSync(join(dir, 'electron.exe'), Buffer.from(exe.generate()));
+  writeLicences(dir);
+}
+
+/** The fuse wire of a packaged binary, '0'/'1' per fuse. */
+function fuseWire(binaryPath: string): string {
+  const binary = readFileSync(binaryPath);
+  const at = binary.indexOf(FUSE_SENTINEL);
+  expect(at, `no fuse wire in ${binaryPath}`).toBeGreaterThanOrEqual(0);
+  const start = at + FUSE_SENTINEL.length + 2;
+  return binary.subarray(start, start + DEFAULT_FUSES.length).toString('latin1');
+}
+
+/** What Electron hashes when it checks an archive: SHA-256 of the asar header as stored. */
+function asarHeaderHash(asar: string): string {
+  return createHash('sha256').update(getRawHeader(asar).headerString).digest('hex');
+}
+
+type Platform = 'linux' | 'mac' | 'win';
+
+function runElectronBuilder(platform: Platform, distDir: string, outputDir: string): Promise<void> {
   const cli = join(root, 'node_modules/electron-builder/cli.js');
-  const args = [
-    cli,
-    '--linux',
-    'dir',
-    '--x64',
-    '--publish',
-    'never',
-    `-c.electronDist=${distDir}`,
-    `-c.directories.output=${outputDir}`,
-  ];
+  const args = [cli, `--${platform}`, 'dir', '--x64', '--publish', 'never', `-c.electronDist=${distDir}`, `-c.directories.output=${outputDir}`];
+  // Turning icon.png into .icns or .ico needs a tool bundle electron-builder downloads: keep
+  // Electron's own icon for these two, which changes nothing that is checked here.
+  if (platform !== 'linux') args.push(`-c.${platform}.icon=null`);
   // Nothing may be fetched: any download attempt hits a closed port and fails at once.
   const closed = 'http://127.0.0.1:9/';
   const env = {
@@ -78,8 +171,8 @@ function runElectronBuilder(distDir: string, outputDir: string): Promise<void> {
       args,
       { cwd: root, env, timeout: PACKAGE_TIMEOUT_MS - 10_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        buildLog = `${stdout}\n${stderr}`;
-        if (err) reject(new Error(`electron-builder failed (${err.message}):\n${buildLog.slice(-4000)}`));
+        const log = `${stdout}\n${stderr}`;
+        if (err) reject(new Error(`electron-builder --${platform} failed (${err.message}):\n${log.slice(-4000)}`));
         else resolve();
       },
     );
@@ -94,7 +187,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'deliverlab-package-'));
   const dist = join(work, 'electron');
   makeStandInElectron(dist);
-  await runElectronBuilder(dist, join(work, 'dist'));
+  await runElectronBuilder('linux', dist, join(work, 'dist'));
   appDir = join(work, 'dist', 'linux-unpacked');
   asarPath = join(appDir, 'resources', 'app.asar');
   entries = new Set(listPackage(asarPath, { isPack: false }).map((entry) => entry.replaceAll('\\', '/')));
@@ -149,11 +242,51 @@ describe('the linux package', () => {
   });
 
   it('flips the fuses: no run-as-node, NODE_OPTIONS or --inspect; app code only from app.asar', () => {
-    const binary = readFileSync(join(appDir, 'deliverlab'));
-    const at = binary.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
-    const wire = binary.subarray(at + 2, at + 2 + DEFAULT_FUSES.length).toString('latin1');
-    // runAsNode, cookieEncryption, nodeOptions, nodeCliInspect, asarIntegrity, onlyLoadAppFromAsar,
-    // browserV8Snapshot, grantFileProtocolExtraPrivileges (left on: the UI loads from file://).
-    expect(wire).toBe('01000101');
+    // The asar integrity bit is set here too (electronFuses is one setting for all platforms), but
+    // Electron checks app.asar only on macOS and Windows, and nothing is embedded to check against.
+    expect(fuseWire(join(appDir, 'deliverlab'))).toBe(HARDENED_FUSES);
+  });
+});
+
+describe('the macOS package', () => {
+  let contents: string;
+  beforeAll(async () => {
+    const dist = join(work, 'electron-mac');
+    makeStandInMacElectron(dist);
+    await runElectronBuilder('mac', dist, join(work, 'dist-mac'));
+    contents = join(work, 'dist-mac', 'mac', 'Deliverlab.app', 'Contents');
+  }, PACKAGE_TIMEOUT_MS);
+
+  it('embeds the hash of app.asar that Electron checks at start (ElectronAsarIntegrity in Info.plist)', () => {
+    const plist = readFileSync(join(contents, 'Info.plist'), 'utf8');
+    const entry = /<key>ElectronAsarIntegrity<\/key>\s*<dict>\s*<key>Resources\/app\.asar<\/key>\s*<dict>\s*<key>algorithm<\/key>\s*<string>SHA256<\/string>\s*<key>hash<\/key>\s*<string>([0-9a-f]{64})<\/string>/.exec(plist);
+    expect(entry, 'ElectronAsarIntegrity for Resources/app.asar').not.toBeNull();
+    expect(entry?.[1]).toBe(asarHeaderHash(join(contents, 'Resources', 'app.asar')));
+  });
+
+  it('turns asar integrity checking on, with the other fuses, in the Electron framework', () => {
+    expect(fuseWire(join(contents, 'Frameworks', 'Electron Framework.framework', 'Electron Framework'))).toBe(HARDENED_FUSES);
+  });
+});
+
+describe('the Windows package', () => {
+  let appDirWin: string;
+  beforeAll(async () => {
+    const dist = join(work, 'electron-win');
+    makeStandInWinElectron(dist);
+    await runElectronBuilder('win', dist, join(work, 'dist-win'));
+    appDirWin = join(work, 'dist-win', 'win-unpacked');
+  }, PACKAGE_TIMEOUT_MS);
+
+  it('embeds the hash of app.asar that Electron checks at start (an INTEGRITY resource in the .exe)', () => {
+    const exe = readFileSync(join(appDirWin, 'Deliverlab.exe')).toString('latin1');
+    // The resource is JSON; Electron looks the archive up by its Windows path (a backslash, escaped).
+    const entry = /\[\{"file":"resources\\\\app\.asar","alg":"SHA256","value":"([0-9a-f]{64})"\}\]/.exec(exe);
+    expect(entry, 'the ELECTRONASAR integrity resource').not.toBeNull();
+    expect(entry?.[1]).toBe(asarHeaderHash(join(appDirWin, 'resources', 'app.asar')));
+  });
+
+  it('turns asar integrity checking on, with the other fuses, in the executable', () => {
+    expect(fuseWire(join(appDirWin, 'Deliverlab.exe'))).toBe(HARDENED_FUSES);
   });
 });

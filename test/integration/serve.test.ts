@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,20 @@ function http(method: string, path: string, headers: Record<string, string> = {}
   });
 }
 
+/** Opens a streaming GET (the event stream) and resolves with the response once its headers arrive. */
+function open(path: string, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: serve.port, path, headers: { Host: `127.0.0.1:${serve.port}`, ...headers }, timeout: 10_000 }, (res) => {
+      // The deadline is for the answer's headers; a stream may then stay quiet between events.
+      req.setTimeout(0);
+      resolve(res);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 const call = (op: string, input: unknown, headers: Record<string, string> = {}) =>
   http('POST', `/api/${op}`, { 'Content-Type': 'application/json', 'X-Deliverlab-Token': serve.token, ...headers }, JSON.stringify(input));
 
@@ -75,6 +89,55 @@ describe('deliverlab serve', () => {
     expect(wrong.status).toBe(401);
     const events = await http('GET', '/api/events?token=nope');
     expect(events.status).toBe(401);
+    const eventsWrongHeader = await http('GET', '/api/events', { 'X-Deliverlab-Token': 'nope' });
+    expect(eventsWrongHeader.status).toBe(401);
+  });
+
+  it('takes the token in the address only for the event stream, never for an operation', async () => {
+    const json = { 'Content-Type': 'application/json' };
+    const inAddress = await http('POST', `/api/app.info?token=${serve.token}`, json, '{}');
+    expect(inAddress.status).toBe(401);
+    expect(JSON.parse(inAddress.body).error).toEqual({ code: 'unauthorized', message: 'Send the token in the X-Deliverlab-Token header, never in the address.' });
+    // Refused even beside the right header: an address with the token must not work anywhere it was copied to.
+    const both = await http('POST', `/api/app.info?token=${serve.token}`, { ...json, 'X-Deliverlab-Token': serve.token }, '{}');
+    expect(both.status).toBe(401);
+    expect((await http('POST', '/api/app.info?token=nope', { ...json, 'X-Deliverlab-Token': serve.token }, '{}')).status).toBe(401);
+
+    // The event stream takes it either way: EventSource cannot send a header.
+    for (const [path, headers] of [
+      [`/api/events?token=${serve.token}`, {}],
+      ['/api/events', { 'X-Deliverlab-Token': serve.token }],
+    ] as const) {
+      const stream = await open(path, headers);
+      expect(stream.statusCode, path).toBe(200);
+      expect(stream.headers['content-type']).toBe('text/event-stream');
+      stream.destroy();
+    }
+  });
+
+  it('serves the page without a token: it holds no data, and the address the user opens carries the token for the page to keep', async () => {
+    const page = await http('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain(serve.token);
+    const withToken = await http('GET', `/?token=${serve.token}`);
+    expect(withToken.status).toBe(200);
+    expect(withToken.body).toBe(page.body);
+  });
+
+  it('answers 400, never 500, to a malformed percent-encoding in the path', async () => {
+    for (const path of ['/%E0%A4%A', '/%zz', '/assets/%E0%A4%A.js', '/%']) {
+      const reply = await http('GET', path);
+      expect(reply.status, path).toBe(400);
+      expect(JSON.parse(reply.body).error, path).toEqual({ code: 'invalid-input', message: 'The address has a malformed percent-encoding.' });
+    }
+    for (const path of ['/api/%zz', '/api/%E0%A4%A', '/api/app.info%']) {
+      const reply = await http('POST', path, { 'Content-Type': 'application/json', 'X-Deliverlab-Token': serve.token }, '{}');
+      expect(reply.status, path).toBe(400);
+    }
+    expect((await http('GET', '/api/events%zz?token=x')).status).toBe(400);
+    // Well-formed encodings still work, and the server is still there.
+    expect((await http('GET', '/%69ndex.html')).status).toBe(200);
+    expect((await call('app.info', {})).status).toBe(200);
   });
 
   it('refuses a foreign Host header (DNS rebinding), even with the token', async () => {
@@ -116,13 +179,10 @@ describe('deliverlab serve', () => {
 
   it('streams audit.progress events to a subscriber', async () => {
     const events: { event: string; data: { runId?: string; check: string; state: string } }[] = [];
-    const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: serve.port, path: `/api/events?token=${serve.token}`, headers: { Host: `127.0.0.1:${serve.port}` } }, resolve);
-      req.on('error', reject);
-      req.end();
-    });
+    const stream = await open(`/api/events?token=${serve.token}`);
     expect(stream.headers['content-type']).toBe('text/event-stream');
     let buffer = '';
+    let onFrame = () => {};
     stream.on('data', (d) => {
       buffer += d;
       let cut: number;
@@ -133,10 +193,25 @@ describe('deliverlab serve', () => {
         const data = /^data: (.+)$/m.exec(frame)?.[1];
         if (event && data) events.push({ event, data: JSON.parse(data) });
       }
+      onFrame();
     });
     const reply = await call('audit.run', { domain: 'good.test', runId: 'run-42' });
     expect(reply.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    // The events travel on another connection than the answer: wait (bounded) for the last one.
+    const lastSeen = () => {
+      const states = events.filter((e) => e.data.runId === 'run-42').map((e) => `${e.data.check}:${e.data.state}`);
+      const started = states.filter((st) => st.endsWith(':running')).length;
+      return ['dmarc:done', 'mx:done', 'spf:done'].every((st) => states.includes(st)) && states.filter((st) => st.endsWith(':done')).length >= started;
+    };
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the audit's last progress events never arrived; got ${JSON.stringify(events)}`)), 10_000);
+      onFrame = () => {
+        if (!lastSeen()) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      onFrame();
+    });
     stream.destroy();
     const mine = events.filter((e) => e.event === 'audit.progress' && e.data.runId === 'run-42');
     const states = mine.map((e) => `${e.data.check}:${e.data.state}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedHost, isAllowedOrigin, tokenMatches } from '../../electron/serve/guard';
+import { checkToken, isAllowedHost, isAllowedOrigin, tokenMatches } from '../../electron/serve/guard';
 
 describe('serve request guard', () => {
   it('accepts only loopback Host headers with the right port (DNS rebinding)', () => {
@@ -26,5 +26,21 @@ describe('serve request guard', () => {
     expect(tokenMatches('ab', 'abc')).toBe(false);
     expect(tokenMatches('', 'abc')).toBe(false);
     expect(tokenMatches(null, 'abc')).toBe(false);
+  });
+
+  it('takes the token in the address only for the event stream, and refuses it there for every operation', () => {
+    const t = 'abc';
+    expect(checkToken('/api/events', undefined, 'abc', t)).toBe('ok');
+    expect(checkToken('/api/events', 'abc', null, t)).toBe('ok');
+    expect(checkToken('/api/events', undefined, 'abd', t)).toBe('wrong');
+    expect(checkToken('/api/events', undefined, null, t)).toBe('wrong');
+    expect(checkToken('/api/app.info', 'abc', null, t)).toBe('ok');
+    expect(checkToken('/api/app.info', undefined, null, t)).toBe('wrong');
+    expect(checkToken('/api/app.info', 'abd', null, t)).toBe('wrong');
+    // In the address of an operation, the token is refused even when right, even beside a right header, even empty.
+    expect(checkToken('/api/app.info', undefined, 'abc', t)).toBe('in-address');
+    expect(checkToken('/api/app.info', 'abc', 'abc', t)).toBe('in-address');
+    expect(checkToken('/api/app.info', 'abc', '', t)).toBe('in-address');
+    expect(checkToken('/api/events/x', undefined, 'abc', t)).toBe('in-address');
   });
 });

@@ -18,6 +18,7 @@ import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
 import type { SmtpProfile } from '../send/profile';
 import type { SendResult } from '../send/send';
 import { HistoryError } from './errors';
+import { clipText, listColumn } from './list-bounds';
 import * as runs from './placements';
 
 export interface AuditSummary {
@@ -68,6 +69,33 @@ const MAX_SEEN_PER_MESSAGE = 20;
 const MAX_SEEN_FOR_AUDIT = 20;
 
 const compress = promisify(brotliCompress);
+
+/** How long a statement waits for another process's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Turns WAL on, waiting for other processes that are doing the same to the same new file.
+ *
+ * The switch needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without calling the
+ * busy handler, when two connections holding shared locks both ask for it (waiting could deadlock).
+ * So one of eight processes opening a new file together wins and the others retry here, briefly
+ * and a bounded number of times; on their next try the file is already in WAL mode.
+ */
+function switchToWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!String((err as { code?: string }).code).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err;
+      // A synchronous pause (the open is synchronous), with jitter so the waiters do not retry in step.
+      Atomics.wait(pause, 0, 0, 5 + Math.floor(Math.random() * 20));
+    }
+  }
+}
 
 /**
  * One word for a message's DKIM: `pass` when an aligned signature passed, `none` without signatures,
@@ -125,9 +153,9 @@ export class HistoryStore {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       db = new Database(path);
-      db.pragma('journal_mode = WAL');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      switchToWal(db);
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
     } catch (err) {
       throw new HistoryError(`Cannot open the history database at ${path}: ${(err as Error).message}`, { cause: err });
     }
@@ -141,29 +169,51 @@ export class HistoryStore {
     return store;
   }
 
+  /**
+   * Brings the schema up to date, safely when other processes open the same file at the same time.
+   *
+   * An up-to-date file is only read. Otherwise every pending migration runs in one IMMEDIATE
+   * transaction (the write lock taken before anything is read), and the version is read again
+   * under that lock: a process that waited behind another one finds its work done and applies
+   * nothing, where reading the version before locking made it run migration 1 a second time
+   * ("table domains already exists").
+   */
   private migrate(migrations: readonly Migration[]): void {
-    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version INTEGER PRIMARY KEY,
-      name TEXT NOT NULL,
-      applied_at TEXT NOT NULL
-    ) STRICT`);
-    const current = this.schemaVersion();
-    const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
-    if (current > latest) {
-      throw new HistoryError(
-        `The history database at ${this.path} was written by a newer Deliverlab (schema ${current}, this one knows ${latest}). Update Deliverlab, or use --db to pick another file.`,
-      );
-    }
-    const record = this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (migration.version <= current) continue;
-      this.write(() =>
-        this.db.transaction(() => {
-          this.db.exec(migration.sql);
-          record.run(migration.version, migration.name, new Date().toISOString());
-        })(),
-      );
-    }
+    const ordered = [...migrations].sort((a, b) => a.version - b.version);
+    const latest = ordered.at(-1)?.version ?? 0;
+    const checkNotNewer = (current: number) => {
+      if (current > latest) {
+        throw new HistoryError(
+          `The history database at ${this.path} was written by a newer Deliverlab (schema ${current}, this one knows ${latest}). Update Deliverlab, or use --db to pick another file.`,
+        );
+      }
+    };
+    const seen = this.hasMigrationTable() ? this.schemaVersion() : 0;
+    checkNotNewer(seen);
+    if (seen === latest && latest > 0) return;
+    this.write(() =>
+      this.db
+        .transaction(() => {
+          this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+          ) STRICT`);
+          const current = this.schemaVersion();
+          checkNotNewer(current);
+          const record = this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+          for (const migration of ordered) {
+            if (migration.version <= current) continue;
+            this.db.exec(migration.sql);
+            record.run(migration.version, migration.name, new Date().toISOString());
+          }
+        })
+        .immediate(),
+    );
+  }
+
+  private hasMigrationTable(): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
   }
 
   schemaVersion(): number {
@@ -332,6 +382,7 @@ export class HistoryStore {
     );
   }
 
+  /** A page of message analyses; subject and sender are read cut to a list's length (list-bounds.ts). */
   listMessages(query: ListMessagesQuery = {}): { items: MessageSummaryRow[]; total: number } {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
@@ -339,7 +390,8 @@ export class HistoryStore {
     const params = query.domain ? [normalizeDomain(query.domain)] : [];
     const rows = this.db
       .prepare(
-        `SELECT m.id, m.analysed_at, m.subject, m.from_address, m.from_domain, m.spf, m.dkim, m.dmarc, m.critical_count, m.warning_count,
+        `SELECT m.id, m.analysed_at, ${listColumn('m.subject', 'subject')}, ${listColumn('m.from_address', 'from_address')},
+                ${listColumn('m.from_domain', 'from_domain')}, m.spf, m.dkim, m.dmarc, m.critical_count, m.warning_count,
                 EXISTS (SELECT 1 FROM message_raw r WHERE r.message_id = m.id) AS raw_stored
          FROM messages m ${where}
          ORDER BY m.analysed_at DESC, m.id DESC LIMIT ? OFFSET ?`,
@@ -351,9 +403,9 @@ export class HistoryStore {
       items: rows.map((r) => ({
         id: r.id,
         analysedAt: r.analysed_at,
-        subject: r.subject,
-        from: r.from_address,
-        fromDomain: r.from_domain,
+        subject: r.subject === null ? null : clipText(r.subject),
+        from: r.from_address === null ? null : clipText(r.from_address),
+        fromDomain: r.from_domain === null ? null : clipText(r.from_domain),
         spf: r.spf,
         dkim: r.dkim as DkimOverall,
         dmarc: r.dmarc,

@@ -1,8 +1,9 @@
 /**
  * The HTTP transport of `deliverlab serve`: the same typed client, over loopback HTTP and SSE.
  *
- * serve prints a URL carrying a per-run token; every call must present it, so the page reads it
- * from its own address and keeps it for the tab's lifetime.
+ * serve prints a URL carrying a per-run token; every call must present it (in a header), so the
+ * page reads it from its own address, keeps it for the tab's lifetime, and takes it out of the
+ * address bar and the browser's history.
  */
 import { buildClient } from '../../../electron/api/client';
 import { ApiError, fromErrorBody, isErrorBody } from '../../../electron/api/errors';
@@ -32,6 +33,19 @@ export function readToken(search: string, storage: Pick<Storage, 'getItem' | 'se
   } catch {
     return null;
   }
+}
+
+/**
+ * The page's address without `?token=` (path, other query parameters and the #route kept), or null
+ * when it carries none.
+ *
+ * What the address bar shows is copied into bookmarks, history, screenshots and chats.
+ */
+export function addressWithoutToken(href: string): string | null {
+  const url = new URL(href);
+  if (!url.searchParams.has('token')) return null;
+  url.searchParams.delete('token');
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 export interface HttpClientOptions {

@@ -2,7 +2,7 @@
  * Picks the transport: the preload's window.deliverlab inside Electron, serve's HTTP API elsewhere.
  */
 import type { DeliverlabClient } from '../../../electron/api/operations';
-import { createHttpClient, readToken } from './http';
+import { addressWithoutToken, createHttpClient, readToken } from './http';
 
 export type ClientResolution =
   | { ok: true; client: DeliverlabClient; transport: 'ipc' | 'http' }
@@ -21,7 +21,11 @@ export function resolveClient(win: Window): ClientResolution {
   const exposed = (win as Window & { deliverlab?: DeliverlabClient }).deliverlab;
   if (exposed) return { ok: true, client: exposed, transport: 'ipc' };
 
+  // sessionStorage, not the address, carries the token from here on: a reload of this tab still
+  // works, and the token is in no history entry, bookmark or Referer.
   const token = readToken(win.location.search, sessionStorageOrNull(win));
+  const cleaned = addressWithoutToken(win.location.href);
+  if (cleaned !== null) win.history.replaceState(win.history.state, '', cleaned);
   if (!token) {
     return {
       ok: false,

@@ -161,7 +161,7 @@ async function auditBench(): Promise<void> {
 
 /** Issue 4: check against mailauth's authenticate alone (see message-bench.ts for how it is kept fair). */
 async function messageBench(): Promise<void> {
-  const { zone, messages } = await benchMessages(join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance'));
+  const { zone, messages } = await benchMessages();
   // The DNS server in a process of its own: its work must not count against either side.
   const child = await serveInChild(['--zone', writeZone(zone)]);
   try {

@@ -1,13 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { dkimSign, dkimVerify, sealMessage } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMessage, MAX_MESSAGE_BYTES, MessageInputError, type AnalyzeOptions } from '../../electron/core/message/analyze';
 import type { MessageAnalysis } from '../../electron/core/message/types';
+import { CONFORMANCE, conformanceMessages, conformancePath } from '../helpers/conformance';
 import { parseZone, rfc8463ZoneLines, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
 
-const conformance = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
 
 /** A TXT record's text as zone strings of at most 255 bytes (RFC 1035 §3.3.14). */
 
@@ -24,7 +24,7 @@ function zoneText(): string {
     `esp.m1.test. TXT "v=spf1 ip4:203.0.113.0/24 -all"`,
     `e1._domainkey.esp.m1.test. TXT ${rsaKeyTxt(esp.publicKey)}`,
     `arc._domainkey.fwd.m1.test. TXT ${rsaKeyTxt(arcKey.publicKey)}`,
-    ...rfc8463ZoneLines(conformance),
+    ...rfc8463ZoneLines(),
   ].join('\n');
 }
 
@@ -259,7 +259,7 @@ describe('message authentication against a loopback zone', () => {
   });
 
   it('verifies the RFC 8463 vectors (ed25519 and rsa)', async () => {
-    const raw = readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'signed.eml'));
+    const raw = readFileSync(conformancePath('dkim', 'rfc8463-mailauth', 'signed.eml'));
     const a = await analyzeMessage(raw, options({ ip: '192.0.2.10' }));
     expect(a.auth.dkim.map((s) => [s.selector, s.algorithm, s.result, s.keyBits])).toEqual([
       ['brisbane', 'ed25519-sha256', 'pass', 256],
@@ -269,7 +269,7 @@ describe('message authentication against a loopback zone', () => {
     const direct = await dkimVerify(raw, {
       curTime: new Date(1528637909 * 1000),
       resolver: async (name: string, type: string) => {
-        const zone = JSON.parse(readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
+        const zone = JSON.parse(readFileSync(conformancePath('dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
         const records = zone[name]?.[type];
         if (!records) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
         return records;
@@ -330,16 +330,8 @@ describe('robustness', () => {
     expect(a.findings.filter((f) => f.check === 'auth').every((f) => f.severity === 'warning')).toBe(true);
   }, 20_000);
 
-  function emlFiles(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return emlFiles(path);
-      return name.toLowerCase().endsWith('.eml') ? [path] : [];
-    });
-  }
-
   it('analyses every conformance .eml without a crash, or refuses it with a clear error', async () => {
-    const files = [...emlFiles(join(conformance, 'mime')), ...emlFiles(join(conformance, 'dmarc-reports'))];
+    const files = conformanceMessages();
     expect(files.length).toBeGreaterThan(60);
     const tally = { analysed: 0, refused: 0 };
     const refused: string[] = [];
@@ -350,7 +342,7 @@ describe('robustness', () => {
         tally.analysed++;
       } catch (err) {
         if (!(err instanceof MessageInputError)) throw new Error(`${file}: ${(err as Error).stack}`, { cause: err });
-        refused.push(`${file.slice(conformance.length + 1)}: ${err.code}: ${err.message}`);
+        refused.push(`${relative(CONFORMANCE, file)}: ${err.code}: ${err.message}`);
         tally.refused++;
       }
     }

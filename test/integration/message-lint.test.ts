@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsSession } from '../../electron/core/dns/session';
 import { lintContent } from '../../electron/core/message/content-lint';
 import { lintHeaders } from '../../electron/core/message/header-lint';
+import { conformanceMessages } from '../helpers/conformance';
 import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { lintInput, msg } from '../unit/message-lint-input';
 
@@ -122,10 +123,7 @@ describe('a bad bulk message from a fixture file, end to end through both lints'
 
 describe('conformance messages', () => {
   it('lints every MIME conformance message and DMARC report .eml without a throw, quickly', async () => {
-    const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
-    const files = [join(root, 'mime'), join(root, 'dmarc-reports')].flatMap((dir) =>
-      (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.eml')).map((f) => join(dir, f)),
-    );
+    const files = conformanceMessages();
     expect(files.length).toBeGreaterThan(60);
     for (const file of files) {
       const input = await lintInput(readFileSync(file), { bulk: true });

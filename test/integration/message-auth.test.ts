@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMessage, MAX_MESSAGE_BYTES, MessageInputError, type AnalyzeOptions } from '../../electron/core/message/analyze';
 import type { MessageAnalysis } from '../../electron/core/message/types';
 import { CONFORMANCE, conformanceMessages, conformancePath } from '../helpers/conformance';
+import { unreadBytes } from '../helpers/unread-bytes';
 import { parseZone, rfc8463ZoneLines, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 
@@ -280,13 +281,9 @@ describe('message authentication against a loopback zone', () => {
 });
 
 describe('robustness', () => {
-  it('refuses 50 MB + 1 byte quickly, without parsing', async () => {
-    const big = Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x61);
-    const started = performance.now();
-    await expect(analyzeMessage(big, options())).rejects.toMatchObject({ name: 'MessageInputError', code: 'too-large' });
-    const ms = performance.now() - started;
-    console.log(`50 MB + 1 byte refused in ${ms.toFixed(2)} ms`);
-    expect(ms).toBeLessThan(100);
+  // How long the refusal takes is a bound of `npm run bench -- messages`.
+  it('refuses 50 MB + 1 byte without reading or parsing it', async () => {
+    await expect(analyzeMessage(unreadBytes(MAX_MESSAGE_BYTES + 1), options())).rejects.toMatchObject({ name: 'MessageInputError', code: 'too-large' });
   });
 
   it('refuses binary and cut-off input with MessageInputError, and analyses a multipart message cut short with a note', async () => {
@@ -310,13 +307,10 @@ describe('robustness', () => {
     nested += 'hello\r\n';
     for (let i = depth; i > 0; i--) nested += `--b${i}--\r\n`;
     const huge = `From: a@sender.m1.test\r\nX-Big: ${'x'.repeat(5 * 1024 * 1024)}\r\nSubject: big\r\n\r\nbody\r\n`;
+    // How long each takes (under 15 s) is a bound of `npm run bench -- messages`.
     for (const raw of [nested, huge]) {
-      const started = performance.now();
       const a = await analyzeMessage(Buffer.from(raw), options({ ip: '192.0.2.10' }));
-      const ms = performance.now() - started;
-      console.log(`hostile input of ${raw.length} bytes analysed in ${ms.toFixed(0)} ms`);
       expect(a.summary.fromDomain).toBe('sender.m1.test');
-      expect(ms).toBeLessThan(15_000);
       if (raw === nested) expect(a.inputNotes?.join(' ')).toMatch(/MIME structure could not be parsed/);
     }
   }, 60_000);

@@ -68,10 +68,11 @@ describe('content.listed-domain against the loopback DNS fixture', () => {
   });
 
   it('never counts a refusal, a timeout or a clean domain as listed, and asks every domain list', async () => {
-    const started = performance.now();
     const { findings, dns } = await listed(['https://public.example/', 'https://slow.example/', 'https://clean.example/']);
     expect(findings).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(3000);
+    // The list that never answers is given up on by the session's deadline (how soon is a bound of
+    // `npm run bench -- limits`), and the others are still asked.
+    expect(dns.transcript.find((q) => q.name === 'slow.example.multi.uribl.com')?.error).toBe('ETIMEOUT');
     const asked = dns.transcript.map((q) => q.name);
     expect(asked).toEqual(expect.arrayContaining(['clean.example.dbl.spamhaus.org', 'clean.example.multi.surbl.org', 'clean.example.multi.uribl.com', 'public.example.dbl.spamhaus.org']));
   });
@@ -122,15 +123,14 @@ describe('a bad bulk message from a fixture file, end to end through both lints'
 });
 
 describe('conformance messages', () => {
-  it('lints every MIME conformance message and DMARC report .eml without a throw, quickly', async () => {
+  // The time each takes (under 500 ms) is a bound of `npm run bench -- messages`.
+  it('lints every MIME conformance message and DMARC report .eml without a throw', async () => {
     const files = conformanceMessages();
     expect(files.length).toBeGreaterThan(60);
     for (const file of files) {
       const input = await lintInput(readFileSync(file), { bulk: true });
-      const started = performance.now();
       const headers = lintHeaders(input);
       const { content } = await lintContent(input);
-      expect(performance.now() - started, file).toBeLessThan(500);
       expect(headers.every((f) => f.code.startsWith('header.')), file).toBe(true);
       expect(content.htmlTransferBytes, file).toBeGreaterThanOrEqual(0);
     }

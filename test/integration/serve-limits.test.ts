@@ -24,7 +24,6 @@ afterAll(async () => {
 interface Reply {
   status: number;
   body: string;
-  ms: number;
   /** Bytes of the body the client had written when the answer came. */
   written: number;
 }
@@ -36,7 +35,6 @@ interface Reply {
  * that early answer is what is under test.
  */
 function post(op: string, options: { body?: Buffer; size?: number; chunked?: boolean; expectContinue?: boolean }): Promise<Reply> {
-  const started = performance.now();
   let written = 0;
   const body = options.body ?? Buffer.alloc(options.size ?? 0, 0x61);
   return new Promise((resolve, reject) => {
@@ -46,7 +44,7 @@ function post(op: string, options: { body?: Buffer; size?: number; chunked?: boo
     const req = request({ host: '127.0.0.1', port: serve.port, method: 'POST', path: `/api/${op}`, headers, timeout: 30_000 }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
-      const done = () => resolve({ status: res.statusCode ?? 0, body: text, ms: performance.now() - started, written });
+      const done = () => resolve({ status: res.statusCode ?? 0, body: text, written });
       res.on('end', done);
       res.on('error', done);
     });
@@ -107,20 +105,22 @@ describe('serve request body limits', () => {
     expect(info.status).toBe(200);
   });
 
-  it('refuses an 80 MB message.check quickly, without reading it all', async () => {
-    const declared = await post('message.check', { size: 80 * 1024 * 1024 });
+  // How soon each refusal comes is a bound of `npm run bench -- limits`; here, what the server read.
+  it('refuses an 80 MB message.check without reading it all', async () => {
+    const size = 80 * 1024 * 1024;
+    const declared = await post('message.check', { size });
     expect(declared.status).toBe(413);
     expect(errorOf(declared).message).toBe('The request body is larger than 70 MB, the most message.check accepts (messages up to 50 MB).');
-    expect(declared.ms).toBeLessThan(3000);
     // Answered from the declared length: the upload stalled after what the socket buffers hold.
     expect(declared.written).toBeLessThan(16 * 1024 * 1024);
-    const chunked = await post('message.check', { size: 80 * 1024 * 1024, chunked: true });
+    // Without a length the server counts as it reads, and answers once past 70 MB, before the end.
+    const chunked = await post('message.check', { size, chunked: true });
     expect(chunked.status).toBe(413);
-    expect(chunked.ms).toBeLessThan(5000);
+    expect(errorOf(chunked).message).toMatch(/larger than 70 MB/);
+    expect(chunked.written).toBeLessThan(size);
     // A client that asks first (Expect: 100-continue) is refused before it sends anything.
-    const asked = await post('message.check', { size: 80 * 1024 * 1024, expectContinue: true });
+    const asked = await post('message.check', { size, expectContinue: true });
     expect(asked.status).toBe(413);
-    expect(asked.ms).toBeLessThan(1000);
     expect(asked.written).toBe(0);
   });
 

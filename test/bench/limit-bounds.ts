@@ -16,6 +16,7 @@ import { DnsError, DnsSession, type DnsSessionOptions } from '../../electron/cor
 import { parseResolverSpec } from '../../electron/core/dns/servers';
 import { HttpsGetError, httpsGet } from '../../electron/core/net/https-get';
 import { lintContent } from '../../electron/core/message/content-lint';
+import { sendTest } from '../../electron/core/send/send';
 import { startServer } from '../../electron/serve/server';
 import { runCli } from '../lab/cli';
 import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
@@ -176,6 +177,20 @@ async function networkBounds(out: Bounded, fixtures: DnsServer, closers: (() => 
       expect(r.checks.smtp?.hosts[0]?.error !== undefined, `SMTP ${mode}: the probe reports the stall`);
     });
   }
+
+  // test/integration/send.test.ts: a submission server that accepts and never greets.
+  const sockets: import('node:net').Socket[] = [];
+  const mute = createServer((s) => sockets.push(s));
+  await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', () => resolve()));
+  closers.push(() => {
+    for (const s of sockets) s.destroy();
+    mute.close();
+  });
+  const profile = { name: 'mute', host: '127.0.0.1', port: (mute.address() as AddressInfo).port, security: 'starttls' as const, auth: { user: 'sender@lab.test' }, from: 'Sender <sender@lab.test>' };
+  await bound(out, 'send: give up on a server that never greets (500 ms)', 3000, 3, async () => {
+    const r = await sendTest({ profile, secrets: { password: 'unused' }, to: ['seed@lab.test'], subject: 'never', html: '<p>x</p>', timeoutMs: 500, ca: [ca.caPem] });
+    expect(r.error?.code === 'ETIMEDOUT', `the send times out (${r.error?.code})`);
+  });
 }
 
 /** test/integration/serve-limits.test.ts: an 80 MB message.check refused, three ways. */

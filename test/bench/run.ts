@@ -18,6 +18,7 @@ import { benchMessages, runMessageBench, writeZone } from './message-bench';
 import { runMessageBounds } from './message-bounds';
 import { runLimitBounds } from './limit-bounds';
 import { runPlacementBench } from './placement-bench';
+import { runPlacementBounds } from './placement-bounds';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,9 @@ try {
     const result = await runPlacementBench();
     rows.push(...result.rows);
     verdicts.push(...result.verdicts);
+    const bounds = await runPlacementBounds();
+    rows.push(...bounds.rows);
+    verdicts.push(...bounds.verdicts);
   }
 } finally {
   await server.close();

@@ -115,7 +115,11 @@ describe('deliverlab serve', () => {
   });
 
   it('streams audit.progress events to a subscriber', async () => {
-    const events: { event: string; data: { runId?: string; check: string; state: string } }[] = [];
+    const events: { event: string; data: { runId?: string; check: string; state: string; done: number; total: number } }[] = [];
+    // The stream and the reply travel on different connections: the last progress event (every
+    // check done) may come after the reply, so the test waits for it, not for a timer.
+    let allDone: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (allDone = resolve));
     const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: serve.port, path: `/api/events?token=${serve.token}`, headers: { Host: `127.0.0.1:${serve.port}` } }, resolve);
       req.on('error', reject);
@@ -131,12 +135,15 @@ describe('deliverlab serve', () => {
         buffer = buffer.slice(cut + 2);
         const event = /^event: (.+)$/m.exec(frame)?.[1];
         const data = /^data: (.+)$/m.exec(frame)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) });
+        if (!event || !data) continue;
+        const parsed = JSON.parse(data) as (typeof events)[number]['data'];
+        events.push({ event, data: parsed });
+        if (event === 'audit.progress' && parsed.runId === 'run-42' && parsed.state === 'done' && parsed.done === parsed.total) allDone();
       }
     });
     const reply = await call('audit.run', { domain: 'good.test', runId: 'run-42' });
     expect(reply.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    await finished;
     stream.destroy();
     const mine = events.filter((e) => e.event === 'audit.progress' && e.data.runId === 'run-42');
     const states = mine.map((e) => `${e.data.check}:${e.data.state}`);

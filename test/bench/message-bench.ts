@@ -2,7 +2,7 @@
  * Issue 4's speed bound: `check` (analyzeMessage) against mailauth's `authenticate` alone, on the
  * same messages with a warm DNS cache; the overhead must stay under 15 %.
  *
- * The messages: every conformance .eml (../shared/conformance/mime and dmarc-reports) that
+ * The messages: every conformance .eml (test/fixtures/conformance/mime and dmarc-reports) that
  * analyzeMessage accepts, plus realistic marketing mail built here (an HTML newsletter with images
  * and links, a promotion with inline images and a PDF, a long digest, a receipt), DKIM-signed with
  * keys published in the bench's own zone.
@@ -34,13 +34,14 @@
  * to authenticate by test/integration/mailauth-run.test.ts).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { authenticate, dkimSign } from 'mailauth';
 import { analyzeMessage, MessageInputError } from '../../electron/core/message/analyze';
 import { runMailauth } from '../../electron/core/message/mailauth-run';
 import { DnsSession } from '../../electron/core/dns/session';
+import { CONFORMANCE, conformanceMessages } from '../helpers/conformance';
 import { rsaKeyTxt } from '../lab/dns-server';
 import type { BenchRow } from './row';
 
@@ -51,16 +52,6 @@ const DOMAIN = 'news.msgbench.test';
 const MTA = 'deliverlab';
 
 /** A TXT record's text as zone strings of at most 255 bytes (RFC 1035 §3.3.14). */
-
-function emlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return emlFiles(path);
-      return name.toLowerCase().endsWith('.eml') ? [path] : [];
-    });
-}
 
 /** Quoted-printable (RFC 2045 §6.7) for the bench's generated text: soft breaks at 76 characters. */
 function qp(text: string): string {
@@ -243,7 +234,7 @@ export interface BenchMessage {
 }
 
 /** The bench's zone (SPF, DKIM keys, DMARC for the marketing domain) and the signed messages. */
-export async function benchMessages(conformanceRoot: string): Promise<{ zone: string; messages: BenchMessage[] }> {
+export async function benchMessages(): Promise<{ zone: string; messages: BenchMessage[] }> {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   const ed = generateKeyPairSync('ed25519', { publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
   // RFC 8463 §4.2: the ed25519 key record holds the raw 32-byte key, the SPKI's last 32 bytes.
@@ -272,14 +263,13 @@ export async function benchMessages(conformanceRoot: string): Promise<{ zone: st
     messages.push({ name: m.name, raw: Buffer.from(signed.signatures + m.text), ip: '192.0.2.25', helo: `out.${DOMAIN}`, sender: `bounce-8f2c1a@${DOMAIN}` });
   }
 
-  const files = [...emlFiles(join(conformanceRoot, 'mime')), ...emlFiles(join(conformanceRoot, 'dmarc-reports'))];
-  for (const file of files) {
+  for (const file of conformanceMessages()) {
     const raw = readFileSync(file);
     const head = raw.subarray(0, 64 * 1024).toString('latin1');
     const returnPath = /^Return-Path:\s*<?([^<>\s]+@[^<>\s]+)>?/im.exec(head)?.[1];
     const from = /^From:[^\n]*?<?([^<>\s"]+@[^<>\s"]+?)>?\s*$/im.exec(head)?.[1];
     const sender = returnPath ?? from;
-    messages.push({ name: file.slice(conformanceRoot.length + 1), raw, ip: '192.0.2.10', helo: 'mta.sender.example', ...(sender ? { sender } : {}) });
+    messages.push({ name: relative(CONFORMANCE, file), raw, ip: '192.0.2.10', helo: 'mta.sender.example', ...(sender ? { sender } : {}) });
   }
   return { zone, messages };
 }

@@ -3,7 +3,9 @@
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
  * work plus loopback round trips, not the internet; the placement part uses the mail lab (Postfix and
- * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `placement`) runs one part alone.
+ * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`) runs one part
+ * alone. Each part ends with the speed bounds the tests leave to it (bound.ts): the tests prove what
+ * happens, the bench how fast.
  */
 import { cpus, totalmem } from 'node:os';
 import { runAudit } from '../../electron/core/audit/run';
@@ -13,7 +15,10 @@ import { HistoryStore } from '../../electron/core/history/store';
 import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
 import { criticalPath } from './critical-path';
 import { benchMessages, runMessageBench, writeZone } from './message-bench';
+import { runMessageBounds } from './message-bounds';
+import { runLimitBounds } from './limit-bounds';
 import { runPlacementBench } from './placement-bench';
+import { runPlacementBounds } from './placement-bounds';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +61,7 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
 }
 
 const only = process.argv[2];
-const PARTS = ['audit', 'messages', 'placement'];
+const PARTS = ['audit', 'messages', 'limits', 'placement'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
@@ -67,11 +72,19 @@ const skip = ['smtp', 'http'] as ('smtp' | 'http')[];
 try {
   if (only === undefined || only === 'audit') await auditBench();
   if (only === undefined || only === 'messages') await messageBench();
+  if (only === undefined || only === 'limits') {
+    const result = await runLimitBounds();
+    rows.push(...result.rows);
+    verdicts.push(...result.verdicts);
+  }
   // Needs the mail lab: `sudo bash test/lab/mail-lab/lab.sh start`.
   if (only === undefined || only === 'placement') {
     const result = await runPlacementBench();
     rows.push(...result.rows);
     verdicts.push(...result.verdicts);
+    const bounds = await runPlacementBounds();
+    rows.push(...bounds.rows);
+    verdicts.push(...bounds.verdicts);
   }
 } finally {
   await server.close();
@@ -161,7 +174,7 @@ async function auditBench(): Promise<void> {
 
 /** Issue 4: check against mailauth's authenticate alone (see message-bench.ts for how it is kept fair). */
 async function messageBench(): Promise<void> {
-  const { zone, messages } = await benchMessages(join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance'));
+  const { zone, messages } = await benchMessages();
   // The DNS server in a process of its own: its work must not count against either side.
   const child = await serveInChild(['--zone', writeZone(zone)]);
   try {
@@ -171,6 +184,9 @@ async function messageBench(): Promise<void> {
   } finally {
     child.close();
   }
+  const bounds = await runMessageBounds(server.port);
+  rows.push(...bounds.rows);
+  verdicts.push(...bounds.verdicts);
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -132,13 +132,37 @@ export async function expectVisible(locator: Locator, what: string, timeout = UI
   }
 }
 
-/** Waits until a locator matches nothing visible. */
+/** Waits until a locator matches nothing (Playwright watches the page for it; no polling here). */
 export async function expectGone(locator: Locator, what: string, timeout = UI_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while ((await locator.count()) > 0) {
-    if (Date.now() > deadline) throw new Error(`Expected ${what} to disappear within ${timeout} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    await locator.first().waitFor({ state: 'detached', timeout });
+  } catch {
+    throw new Error(`Expected ${what} to disappear within ${timeout} ms (${locator.toString()})`);
   }
+}
+
+/**
+ * Resolves with the page's height once it has stayed the same for 5 animation frames in a row (at
+ * most 600): expand and collapse transitions have come to rest. Counted in frames, which is what
+ * the page's motion advances by, not in milliseconds of a busy machine.
+ */
+export function settledHeight(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let last = -1;
+        let same = 0;
+        let seen = 0;
+        const step = () => {
+          const now = document.documentElement.scrollHeight;
+          same = now === last ? same + 1 : 0;
+          last = now;
+          if (same >= 5 || ++seen >= 600) return resolve(now);
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      }),
+  );
 }
 
 /**
@@ -203,14 +227,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   // Grow the viewport to the content instead of fullPage: the app shell's header and navbar are
   // fixed, and a fullPage capture would paint them halfway down.
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  // Wait out expand/collapse transitions: the height must stop changing (bounded).
-  let height = -1;
-  for (let i = 0; i < 20; i++) {
-    const now = await page.evaluate(() => document.documentElement.scrollHeight);
-    if (now === height) break;
-    height = now;
-    await page.waitForTimeout(100);
-  }
+  // Wait out expand/collapse transitions: the height must stop changing.
+  const height = await settledHeight(page);
   await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 12_000) });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, animations: 'disabled', timeout: UI_TIMEOUT_MS });

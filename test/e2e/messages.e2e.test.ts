@@ -97,9 +97,14 @@ async function openFile(page: LabPage, name: string, buffer: Buffer): Promise<vo
  * Every request the page lets out towards a non-loopback address, as URLs: the route is where a
  * request would leave for the network. The remote image is answered locally; anything else is aborted.
  */
-async function watchOutbound(page: LabPage): Promise<{ outbound: string[]; refused: string[] }> {
+async function watchOutbound(page: LabPage): Promise<{ outbound: string[]; refused: string[]; refusal: Promise<void>; reported: Promise<void> }> {
   const outbound: string[] = [];
   const refused: string[] = [];
+  let onRefusal: () => void = () => undefined;
+  let onReport: () => void = () => undefined;
+  // Resolved by the events themselves, so a test waits for the refusal rather than for time to pass.
+  const refusal = new Promise<void>((resolve) => (onRefusal = resolve));
+  const reported = new Promise<void>((resolve) => (onReport = resolve));
   await page.route(
     (url) => url.hostname !== '127.0.0.1',
     (route) => {
@@ -111,9 +116,14 @@ async function watchOutbound(page: LabPage): Promise<{ outbound: string[]; refus
   );
   // Chromium reports a load the CSP refused as a request that failed before it was sent.
   page.on('requestfailed', (request) => {
-    if (request.url().includes('images.example')) refused.push(request.failure()?.errorText ?? '');
+    if (!request.url().includes('images.example')) return;
+    refused.push(request.failure()?.errorText ?? '');
+    onRefusal();
   });
-  return { outbound, refused };
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/.test(message.text()) && /images\.example/.test(message.text())) onReport();
+  });
+  return { outbound, refused, refusal, reported };
 }
 
 /**
@@ -143,7 +153,7 @@ async function waitForAnalysis(page: LabPage, subject: string) {
 describe('messages page', () => {
   it('analyses a pasted message: verdict strip, tabs, and a preview that loads nothing until allowed', async () => {
     const page = await t.open('#/messages');
-    const { outbound, refused } = await watchOutbound(page);
+    const { outbound, refused, refusal, reported } = await watchOutbound(page);
 
     await paste(page, message());
     const result = await waitForAnalysis(page, 'Autumn sale');
@@ -197,8 +207,9 @@ describe('messages page', () => {
     expect(await inside.locator('a[href]').count()).toBe(0);
     expect(await page.title()).not.toBe('pwned');
 
-    // Give the frame time to try; the CSP must have stopped the image before any request.
-    await page.waitForTimeout(500);
+    // The frame tried the image and the CSP stopped it before any request left.
+    await refusal;
+    await reported;
     expect(outbound).toEqual([]);
     expect(refused).toContain('csp');
     expect(takeBlockedImageReports(page).length).toBeGreaterThan(0);

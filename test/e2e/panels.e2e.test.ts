@@ -13,17 +13,28 @@ function openStored(id: number): Promise<LabPage> {
   return t.open(`#/history/${id}`);
 }
 
-/** The panel's top edge relative to the viewport, once it stops moving (smooth scrolling). */
+/**
+ * The panel's top edge relative to the viewport, once it stops moving (smooth scrolling): the same
+ * for 5 animation frames in a row, at most 600. Frames are what the scroll advances by; a timer on
+ * a busy machine could fire twice within one frame and see a scroll that has not started.
+ */
 async function settledTop(page: LabPage, title: (typeof CHECK_TITLES)[number]): Promise<number> {
-  const panel = checkPanel(page, title);
-  let last = Number.NaN;
-  for (let i = 0; i < 40; i++) {
-    const top = await panel.evaluate((el) => el.getBoundingClientRect().top);
-    if (top === last) return top;
-    last = top;
-    await page.waitForTimeout(50);
-  }
-  return last;
+  return checkPanel(page, title).evaluate(
+    (el) =>
+      new Promise<number>((resolve) => {
+        let last = Number.NaN;
+        let same = 0;
+        let seen = 0;
+        const step = () => {
+          const top = el.getBoundingClientRect().top;
+          same = top === last ? same + 1 : 0;
+          last = top;
+          if (same >= 5 || ++seen >= 600) return resolve(top);
+          requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+      }),
+  );
 }
 
 describe('check panels', () => {

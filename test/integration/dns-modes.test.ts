@@ -114,13 +114,10 @@ describe('DNS-over-HTTPS (RFC 8484)', () => {
     for (const s of [wrong, garbage, missing]) s.cancel();
   });
 
-  it('gives up on a server that never answers, within the deadline', async () => {
+  // How soon it gives up is a bound of `npm run bench -- limits`.
+  it('gives up on a server that never answers, by its deadline, after its tries', async () => {
     const dns = dohSession('/hang', doh, { timeoutMs: 300, tries: 2 });
-    const started = performance.now();
     await expect(dns.resolveTxt('good.test')).rejects.toMatchObject({ code: 'ETIMEOUT' });
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(550);
-    expect(elapsed).toBeLessThan(300 * 3 + 500 + 500);
     expect(doh.requests.filter((r) => r === 'POST /hang')).toHaveLength(2);
     expect(dns.unreachable()).toBe(true);
     dns.cancel();
@@ -175,17 +172,16 @@ describe('DNS-over-HTTPS (RFC 8484)', () => {
     expect(viaDoh.dns.every((q) => q.server === undefined || q.server.startsWith('https://'))).toBe(true);
   });
 
-  it('works from the CLI, --ca-file trusting the lab CA, and the process ends promptly', async () => {
+  it('works from the CLI, --ca-file trusting the lab CA, and the process ends by itself', async () => {
     const url = `https://localhost:${doh.port}/dns-query`;
-    const started = performance.now();
+    // Kept-alive connections must not hold the process open: runCli fails when it does not end on its
+    // own (how soon it ends, under 5 s, is a bound of `npm run bench -- limits`).
     const run = await runCli(['audit', 'good.test', '--resolver', url, '--ca-file', join(ca.dir, 'ca.pem'), '--skip', 'smtp,http,dnsbl', '--no-history', '--json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as { resolver: string; checks: { dmarc: { policy: string } } };
     expect(result.resolver).toBe(`DoH ${url}`);
     expect(result.checks.dmarc.policy).toBe('reject');
-    // Kept-alive connections must not hold the process open.
-    expect(performance.now() - started).toBeLessThan(5000);
     const untrustedRun = await runCli(['audit', 'good.test', '--resolver', url, '--skip', 'smtp,http,dnsbl', '--no-history']);
     expect(untrustedRun.code).toBe(2);
   });
@@ -304,14 +300,13 @@ describe('authoritative mode', () => {
     expect(dns.transcript[0]?.server).toMatch(/no zone cut found/);
   });
 
-  it('reports a dead name server with its name, within the deadline', async () => {
+  // How soon is a bound of `npm run bench -- limits`.
+  it('reports a dead name server with its name, by the deadline', async () => {
     const dns = new DnsSession(authOptions());
-    const started = performance.now();
     const err = (await dns.resolveTxt('lame.test').catch((e: unknown) => e)) as DnsError;
     expect(err).toBeInstanceOf(DnsError);
     expect(['ECONNREFUSED', 'ETIMEOUT']).toContain(err.code);
     expect(err.detail).toMatch(/ns\.lame\.test/);
-    expect(performance.now() - started).toBeLessThan(300 * 2 * 4 + 500);
   });
 
   it('refuses an answer without authority (a lame delegation), naming the server', async () => {

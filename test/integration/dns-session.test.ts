@@ -54,14 +54,12 @@ describe('DNS session against a loopback authoritative server', () => {
     expect(dns.transcript.filter((q) => q.cached)).toHaveLength(3);
   });
 
-  it('gives up on a server that never answers, within its deadline', async () => {
+  // How soon it gives up is a bound of `npm run bench -- limits`.
+  it('gives up on a server that never answers, by its deadline', async () => {
     const dns = session(server, 300);
-    const started = performance.now();
     const err = await dns.resolveTxt('dead.test').catch((e: unknown) => e);
-    const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(DnsError);
     expect((err as DnsError).code).toBe('ETIMEOUT');
-    expect(elapsed).toBeLessThan(300 * 3 + 500 + 1000);
     // Retried: the server saw more than one try.
     expect(server.queries.filter((q) => q === 'TXT dead.test').length).toBeGreaterThanOrEqual(2);
     expect(dns.unreachable()).toBe(true);

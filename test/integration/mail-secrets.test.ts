@@ -16,6 +16,7 @@ import { placementCommand } from '../../electron/cli/placement';
 import { generateDkimKey } from '../../electron/core/dkim/keygen';
 import type { SeedTestResult } from '../../electron/core/placement/types';
 import { startGmailPeer } from '../lab/gmail-imap-peer';
+import { waitForArrival } from '../lab/mail-lab/lab-imap';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labProfile } from '../lab/mail-lab/lab-profile';
 import { aesCipher } from '../lab/test-cipher';
@@ -98,14 +99,9 @@ describe('secrets in the app (a keychain behind the API)', () => {
     const client = new ImapFlow({ host: lab.host, port: lab.ports.imaps, secure: true, auth: { user: u19.user, pass: u19.password }, tls: { ca, servername: lab.hostname }, logger: false });
     await client.connect();
     try {
-      await client.mailboxOpen('INBOX');
-      let uids: number[] = [];
-      for (let i = 0; i < 100 && uids.length === 0; i++) {
-        uids = (await client.search({ subject: token }, { uid: true })) || [];
-        if (uids.length === 0) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(uids).toHaveLength(1);
-      const msg = await client.fetchOne(String(uids[0]), { source: true }, { uid: true });
+      const uid = await waitForArrival(client, 'INBOX', { subject: token });
+      expect(await client.search({ subject: token }, { uid: true })).toEqual([uid]);
+      const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
             const verified = (await dkimVerify(msg && msg.source ? msg.source : Buffer.alloc(0), {
         strict: true,
         resolver: async (name: string, type: string) => {
@@ -114,7 +110,8 @@ describe('secrets in the app (a keychain behind the API)', () => {
         },
       })) as { results: { status: { result: string } }[] };
       expect(verified.results[0]?.status.result).toBe('pass');
-      await client.messageDelete(uids, { uid: true });
+      await client.mailboxOpen('INBOX');
+      await client.messageDelete([uid], { uid: true });
     } finally {
       await client.logout().catch(() => undefined);
     }

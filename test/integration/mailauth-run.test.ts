@@ -6,16 +6,15 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { authenticate, dkimSign, sealMessage } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsSession } from '../../electron/core/dns/session';
 import { runMailauth, splitHeader, withCrlf } from '../../electron/core/message/mailauth-run';
 import { benchMessages } from '../bench/message-bench';
+import { conformancePath } from '../helpers/conformance';
 import { parseZone, rfc8463ZoneLines, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
 
-const conformance = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
 const rsa = () => generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const org = rsa();
 const sub = rsa();
@@ -33,7 +32,7 @@ function edgeZone(): string {
     `_dmarc.relaxed.mr.test. TXT "v=DMARC1; p=quarantine"`,
     `s1._domainkey.mail.relaxed.mr.test. TXT ${rsaKeyTxt(sub.publicKey)}`,
     `arc._domainkey.fwd.mr.test. TXT ${rsaKeyTxt(fwd.publicKey)}`,
-    ...rfc8463ZoneLines(conformance),
+    ...rfc8463ZoneLines(),
   ].join('\n');
 }
 
@@ -86,7 +85,7 @@ async function edgeMessages(): Promise<{ name: string; raw: Buffer; ip?: string;
     { name: 'empty IP and sender', raw: Buffer.from(both), ip: '', sender: '' },
     { name: 'empty HELO with an IP', raw: Buffer.from(both), ip: '192.0.2.10', helo: '' },
     { name: 'IPv6 client with an address literal HELO', raw: Buffer.from(both), ip: '2001:db8::25', helo: '2001:db8::25' },
-    { name: 'RFC 8463 vectors', raw: readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'signed.eml')), ip: '192.0.2.10' },
+    { name: 'RFC 8463 vectors', raw: readFileSync(conformancePath('dkim', 'rfc8463-mailauth', 'signed.eml')), ip: '192.0.2.10' },
   ];
 }
 
@@ -121,7 +120,7 @@ async function expectSameAsAuthenticate(zone: string, messages: { name: string; 
 describe('runMailauth gives what authenticate() gives', () => {
   let bench: Awaited<ReturnType<typeof benchMessages>>;
   beforeAll(async () => {
-    bench = await benchMessages(conformance);
+    bench = await benchMessages();
   });
 
   it('on every conformance message and the signed bench mail', async () => {

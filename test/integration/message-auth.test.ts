@@ -1,13 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { dkimSign, dkimVerify, sealMessage } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMessage, MAX_MESSAGE_BYTES, MessageInputError, type AnalyzeOptions } from '../../electron/core/message/analyze';
 import type { MessageAnalysis } from '../../electron/core/message/types';
+import { CONFORMANCE, conformanceMessages, conformancePath } from '../helpers/conformance';
+import { unreadBytes } from '../helpers/unread-bytes';
 import { parseZone, rfc8463ZoneLines, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
 
-const conformance = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
 
 /** A TXT record's text as zone strings of at most 255 bytes (RFC 1035 §3.3.14). */
 
@@ -24,7 +25,7 @@ function zoneText(): string {
     `esp.m1.test. TXT "v=spf1 ip4:203.0.113.0/24 -all"`,
     `e1._domainkey.esp.m1.test. TXT ${rsaKeyTxt(esp.publicKey)}`,
     `arc._domainkey.fwd.m1.test. TXT ${rsaKeyTxt(arcKey.publicKey)}`,
-    ...rfc8463ZoneLines(conformance),
+    ...rfc8463ZoneLines(),
   ].join('\n');
 }
 
@@ -259,7 +260,7 @@ describe('message authentication against a loopback zone', () => {
   });
 
   it('verifies the RFC 8463 vectors (ed25519 and rsa)', async () => {
-    const raw = readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'signed.eml'));
+    const raw = readFileSync(conformancePath('dkim', 'rfc8463-mailauth', 'signed.eml'));
     const a = await analyzeMessage(raw, options({ ip: '192.0.2.10' }));
     expect(a.auth.dkim.map((s) => [s.selector, s.algorithm, s.result, s.keyBits])).toEqual([
       ['brisbane', 'ed25519-sha256', 'pass', 256],
@@ -269,7 +270,7 @@ describe('message authentication against a loopback zone', () => {
     const direct = await dkimVerify(raw, {
       curTime: new Date(1528637909 * 1000),
       resolver: async (name: string, type: string) => {
-        const zone = JSON.parse(readFileSync(join(conformance, 'dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
+        const zone = JSON.parse(readFileSync(conformancePath('dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
         const records = zone[name]?.[type];
         if (!records) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
         return records;
@@ -280,13 +281,9 @@ describe('message authentication against a loopback zone', () => {
 });
 
 describe('robustness', () => {
-  it('refuses 50 MB + 1 byte quickly, without parsing', async () => {
-    const big = Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x61);
-    const started = performance.now();
-    await expect(analyzeMessage(big, options())).rejects.toMatchObject({ name: 'MessageInputError', code: 'too-large' });
-    const ms = performance.now() - started;
-    console.log(`50 MB + 1 byte refused in ${ms.toFixed(2)} ms`);
-    expect(ms).toBeLessThan(100);
+  // How long the refusal takes is a bound of `npm run bench -- messages`.
+  it('refuses 50 MB + 1 byte without reading or parsing it', async () => {
+    await expect(analyzeMessage(unreadBytes(MAX_MESSAGE_BYTES + 1), options())).rejects.toMatchObject({ name: 'MessageInputError', code: 'too-large' });
   });
 
   it('refuses binary and cut-off input with MessageInputError, and analyses a multipart message cut short with a note', async () => {
@@ -310,13 +307,10 @@ describe('robustness', () => {
     nested += 'hello\r\n';
     for (let i = depth; i > 0; i--) nested += `--b${i}--\r\n`;
     const huge = `From: a@sender.m1.test\r\nX-Big: ${'x'.repeat(5 * 1024 * 1024)}\r\nSubject: big\r\n\r\nbody\r\n`;
+    // How long each takes (under 15 s) is a bound of `npm run bench -- messages`.
     for (const raw of [nested, huge]) {
-      const started = performance.now();
       const a = await analyzeMessage(Buffer.from(raw), options({ ip: '192.0.2.10' }));
-      const ms = performance.now() - started;
-      console.log(`hostile input of ${raw.length} bytes analysed in ${ms.toFixed(0)} ms`);
       expect(a.summary.fromDomain).toBe('sender.m1.test');
-      expect(ms).toBeLessThan(15_000);
       if (raw === nested) expect(a.inputNotes?.join(' ')).toMatch(/MIME structure could not be parsed/);
     }
   }, 60_000);
@@ -330,16 +324,8 @@ describe('robustness', () => {
     expect(a.findings.filter((f) => f.check === 'auth').every((f) => f.severity === 'warning')).toBe(true);
   }, 20_000);
 
-  function emlFiles(dir: string): string[] {
-    return readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return emlFiles(path);
-      return name.toLowerCase().endsWith('.eml') ? [path] : [];
-    });
-  }
-
   it('analyses every conformance .eml without a crash, or refuses it with a clear error', async () => {
-    const files = [...emlFiles(join(conformance, 'mime')), ...emlFiles(join(conformance, 'dmarc-reports'))];
+    const files = conformanceMessages();
     expect(files.length).toBeGreaterThan(60);
     const tally = { analysed: 0, refused: 0 };
     const refused: string[] = [];
@@ -350,7 +336,7 @@ describe('robustness', () => {
         tally.analysed++;
       } catch (err) {
         if (!(err instanceof MessageInputError)) throw new Error(`${file}: ${(err as Error).stack}`, { cause: err });
-        refused.push(`${file.slice(conformance.length + 1)}: ${err.code}: ${err.message}`);
+        refused.push(`${relative(CONFORMANCE, file)}: ${err.code}: ${err.message}`);
         tally.refused++;
       }
     }

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsSession } from '../../electron/core/dns/session';
 import { lintContent } from '../../electron/core/message/content-lint';
 import { lintHeaders } from '../../electron/core/message/header-lint';
+import { conformanceMessages } from '../helpers/conformance';
 import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { lintInput, msg } from '../unit/message-lint-input';
 
@@ -67,10 +68,11 @@ describe('content.listed-domain against the loopback DNS fixture', () => {
   });
 
   it('never counts a refusal, a timeout or a clean domain as listed, and asks every domain list', async () => {
-    const started = performance.now();
     const { findings, dns } = await listed(['https://public.example/', 'https://slow.example/', 'https://clean.example/']);
     expect(findings).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(3000);
+    // The list that never answers is given up on by the session's deadline (how soon is a bound of
+    // `npm run bench -- limits`), and the others are still asked.
+    expect(dns.transcript.find((q) => q.name === 'slow.example.multi.uribl.com')?.error).toBe('ETIMEOUT');
     const asked = dns.transcript.map((q) => q.name);
     expect(asked).toEqual(expect.arrayContaining(['clean.example.dbl.spamhaus.org', 'clean.example.multi.surbl.org', 'clean.example.multi.uribl.com', 'public.example.dbl.spamhaus.org']));
   });
@@ -121,18 +123,14 @@ describe('a bad bulk message from a fixture file, end to end through both lints'
 });
 
 describe('conformance messages', () => {
-  it('lints every MIME conformance message and DMARC report .eml without a throw, quickly', async () => {
-    const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
-    const files = [join(root, 'mime'), join(root, 'dmarc-reports')].flatMap((dir) =>
-      (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.eml')).map((f) => join(dir, f)),
-    );
+  // The time each takes (under 500 ms) is a bound of `npm run bench -- messages`.
+  it('lints every MIME conformance message and DMARC report .eml without a throw', async () => {
+    const files = conformanceMessages();
     expect(files.length).toBeGreaterThan(60);
     for (const file of files) {
       const input = await lintInput(readFileSync(file), { bulk: true });
-      const started = performance.now();
       const headers = lintHeaders(input);
       const { content } = await lintContent(input);
-      expect(performance.now() - started, file).toBeLessThan(500);
       expect(headers.every((f) => f.code.startsWith('header.')), file).toBe(true);
       expect(content.htmlTransferBytes, file).toBeGreaterThanOrEqual(0);
     }

@@ -147,15 +147,13 @@ describe('MTA-STS against the DNS and HTTPS labs', () => {
     expect(lab.requests.slice(before)).toEqual(['mta-sts.redirect.sts.test /.well-known/mta-sts.txt']);
   });
 
+  // How soon the audit ends is a bound of `npm run bench -- limits`.
   it('ends a hanging or trickling policy server by the network deadline', async () => {
     for (const domain of ['hang.sts.test', 'slow.sts.test']) {
-      const t0 = performance.now();
       const r = await audit(domain, { network: { httpsPort: lab.port, ca: [ca.caPem], timeoutMs: 600 } });
-      const ms = performance.now() - t0;
       expect(codes(r, 'mtasts')).toEqual(['mtasts.policy-unreachable:critical']);
       expect(of(r, 'mtasts')[0]?.title).toMatch(/timeout/);
       expect(r.checks.mtasts?.fetchError).toMatch(/within 600 ms/);
-      expect(ms).toBeLessThan(3000);
     }
   });
 

@@ -169,10 +169,10 @@ describe('Gmail: a lagging search index, and copies only in All Mail', () => {
     try {
       const token = newToken();
       never.deliver(USER, raw(token), { category: 'social' });
-      const t0 = Date.now();
-      const r = await watchSeed(seed(at(never)), { password: PASSWORD }, { ...opts(token), ...connOf(never) }).done;
+      // The deadline is out of reach: only giving up on the category can end the watch (how soon is
+      // judged by `npm run bench -- placement`).
+      const r = await watchSeed(seed(at(never)), { password: PASSWORD }, { ...opts(token, { deadlineAt: Date.now() + 3_600_000 }), ...connOf(never) }).done;
       expect(r.detection).toMatchObject({ placement: 'inbox', folder: 'INBOX' });
-      expect(Date.now() - t0).toBeLessThan(8_000);
     } finally {
       await never.close();
     }

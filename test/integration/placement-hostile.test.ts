@@ -36,14 +36,14 @@ const watchOpts = (over: Partial<WatchOptions> = {}): WatchOptions => ({
 describe('hostile server: unbounded answers', () => {
   it('a header literal past the response cap ends the seed with a protocol error, without reading it', async () => {
     const p = await peer({ mode: 'literal', literalBytes: 8 * 1024 * 1024 });
-    const t0 = Date.now();
-    const r = await watchSeed(seedAt(p.port), { password: 'p' }, watchOpts()).done;
+    // Only the protocol error can end it: the deadline is out of reach (how soon is judged by
+    // `npm run bench -- placement`).
+    const r = await watchSeed(seedAt(p.port), { password: 'p' }, watchOpts({ deadlineAt: Date.now() + 3_600_000 })).done;
     expect(r.detection).toBeUndefined();
     expect(r.error).toMatchObject({ kind: 'protocol', code: 'LiteralTooLarge' });
     expect(r.error?.explanation).toMatch(/sent more than the watcher accepts/);
-    // No reconnect loop against a hostile server, and quick.
+    // No reconnect loop against a hostile server.
     expect(r.reconnects).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('a LIST that never ends is cut at the session budget (watchSeed and testSeed)', async () => {
@@ -152,10 +152,9 @@ describe('a seed that never got to watching', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const t0 = Date.now();
+    // How soon after the deadline it ends is judged by `npm run bench -- placement`.
     const w = watchSeed(seedAt(port), { password: 'p' }, watchOpts({ deadlineAt: Date.now() + 2_000, maxReconnects: 50 }));
     const r = await w.done;
-    expect(Date.now() - t0).toBeLessThan(4_000);
     expect(r.detection).toBeUndefined();
     expect(r.error).toMatchObject({ kind: 'refused', code: 'ECONNREFUSED' });
     expect(r.error?.explanation).toMatch(/deadline came before the watcher could reconnect/);
@@ -164,12 +163,18 @@ describe('a seed that never got to watching', () => {
 
   it('stop() while still connecting (a server that never greets): a timeout error in words', async () => {
     const socks: import('node:net').Socket[] = [];
-    const hang = createServer((s) => socks.push(s));
+    let connected: () => void = () => undefined;
+    const greetingAwaited = new Promise<void>((resolve) => (connected = resolve));
+    const hang = createServer((s) => {
+      socks.push(s);
+      connected();
+    });
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
     const port = (hang.address() as { port: number }).port;
     try {
       const w = watchSeed(seedAt(port), { password: 'p' }, watchOpts({ timeoutMs: 5_000 }));
-      await new Promise((r) => setTimeout(r, 300));
+      // Stopped while it waits for the greeting.
+      await greetingAwaited;
       w.stop();
       const r = await w.done;
       expect(r.error).toMatchObject({ kind: 'timeout', code: 'ETIMEDOUT' });

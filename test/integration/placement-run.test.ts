@@ -45,8 +45,8 @@ describe('placement runs against the mail lab', () => {
     ]);
     for (const s of clean.seeds) {
       expect(s.detection?.folder).toBe('INBOX');
+      // How long the latency may be is judged by `npm run bench -- placement`.
       expect(s.detection?.latencyMs).toBeGreaterThanOrEqual(0);
-      expect(s.detection?.latencyMs).toBeLessThan(15_000);
       // Dovecot's LMTP does not add Authentication-Results; the lab's Postfix does not either — so the
       // list may be empty, but it is always a list.
       expect(Array.isArray(s.detection?.authenticationResults)).toBe(true);
@@ -71,14 +71,13 @@ describe('placement runs against the mail lab', () => {
     // Dovecot slows every later login from an address that failed one (its auth penalty): the bad
     // login comes from a loopback address of its own, so 127.0.0.1 stays fast for the other tests.
     const proxy = await startTcpProxy({ target: { host: lab.host, port: lab.ports.imap }, localAddress: `127.${randomInt(1, 250)}.${randomInt(0, 250)}.${randomInt(1, 250)}` });
-    const t0 = Date.now();
-    const run = await runPlacement({ ...base, seeds: [entry(u13), entry(u14, { port: proxy.port }, 'not-the-password')], subject: 'Wrong password probe', deadlineMs: 20_000 }).finally(() => proxy.close());
+    // The deadline is out of reach: the run can only end because each seed settled (the good one
+    // found, the bad one refused), never by waiting it out. How soon is judged by `npm run bench -- placement`.
+    const run = await runPlacement({ ...base, seeds: [entry(u13), entry(u14, { port: proxy.port }, 'not-the-password')], subject: 'Wrong password probe', deadlineMs: 3_600_000 }).finally(() => proxy.close());
     const bad = run.seeds.find((s) => s.seed === 'seed14');
     expect(bad).toMatchObject({ placement: 'error', state: 'error', error: { kind: 'auth' } });
     expect(bad?.error?.explanation).toMatch(/password|login|credentials/i);
     expect(run.seeds.find((s) => s.seed === 'seed13')).toMatchObject({ placement: 'inbox', state: 'found' });
-    // The good seed's copy did not wait for the bad seed: the run ends well before the deadline.
-    expect(Date.now() - t0).toBeLessThan(15_000);
     expect(placementExitCode(run)).toBe(2);
   });
 
@@ -120,30 +119,27 @@ describe('placement runs against the mail lab', () => {
   });
 
   it('stops a send that hangs when the run is cancelled, and says cancelled', async () => {
-    // An SMTP server that accepts the connection and never says a word.
-    const silent = createServer(() => undefined);
+    // An SMTP server that accepts the connection and never says a word; the user cancels once the
+    // send is hanging on it.
+    const controller = new AbortController();
+    const silent = createServer(() => controller.abort());
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
-    const controller = new AbortController();
     try {
-      const t0 = Date.now();
-      const running = runPlacement({
+      // The send's own deadline (4 x timeoutMs) and the run's are out of reach: only the cancel can
+      // end this run. How soon is judged by `npm run bench -- placement`.
+      const run = await runPlacement({
         ...base,
         profile: { ...profile, port },
         seeds: [entry(u13)],
         subject: 'Cancelled send probe',
-        deadlineMs: 20_000,
+        timeoutMs: 600_000,
+        deadlineMs: 3_600_000,
         signal: controller.signal,
-        onEvent: (e) => {
-          if (e.type === 'seed' && e.outcome.state === 'watching') setTimeout(() => controller.abort(), 300);
-        },
       });
-      const run = await running;
       expect(run.status).toBe('cancelled');
       expect(run.send?.error).toMatchObject({ code: 'ECANCELLED' });
       expect(run.seeds[0]).toMatchObject({ placement: 'error', error: { code: 'CANCELLED' } });
-      // Well before the send's own deadline (4 x 10 s).
-      expect(Date.now() - t0).toBeLessThan(8_000);
     } finally {
       silent.close();
     }

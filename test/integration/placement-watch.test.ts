@@ -8,6 +8,7 @@ import { TOKEN_HEADER, type Seed } from '../../electron/core/placement/types';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labSeed } from '../lab/mail-lab/lab-profile';
 import { startTcpProxy, type TcpProxy } from '../lab/tcp-proxy';
+import { until } from '../helpers/until';
 
 // The mail lab must be up (the integration global setup starts it when it can): missing lab = failure.
 // This suite uses only seed4..seed9 and deletes every copy it delivers (each carries a fresh token).
@@ -69,6 +70,27 @@ const watchOpts = (token: string, over: Partial<WatchOptions> = {}): WatchOption
 });
 
 const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSSocketWrap' || r === 'TCPWrap').length;
+
+/** A deadline no test reaches: the watcher must end by what the test does to it, or the test times out. */
+const farAway = () => Date.now() + 3_600_000;
+
+/**
+ * A clear-text route to the lab's IMAP that says when a connection enters IDLE: Dovecot's "+ idling"
+ * continuation (RFC 2177 §3), seen on the way down.
+ */
+async function idleRoute(): Promise<{ port: number; idling: Promise<void> }> {
+  let entered: () => void = () => undefined;
+  const idling = new Promise<void>((resolve) => (entered = resolve));
+  const proxy = await startTcpProxy({
+    target: { host: lab.host, port: lab.ports.imap },
+    rewriteDown: (b) => {
+      if (/^\+ idling/m.test(b.toString('latin1'))) entered();
+      return b;
+    },
+  });
+  proxies.push(proxy);
+  return { port: proxy.port, idling };
+}
 
 afterAll(async () => {
   for (const p of proxies) await p.close();
@@ -161,18 +183,20 @@ describe('testSeed ("test connection")', () => {
 });
 
 describe('watchSeed', () => {
+  // The latency from delivery to detection is judged by `npm run bench -- placement` (median under 2 s).
   it('finds a clean copy in INBOX through IDLE push, with its verdict headers', async () => {
     const token = newToken(5);
     const accepted: { at?: number } = {};
-    const w = watchSeed(seedOf(5), secretsOf(5), watchOpts(token, { acceptedAt: () => accepted.at, pollMs: 60_000 }));
+    const route = await idleRoute();
+    const w = watchSeed(seedOf(5, { port: route.port, security: 'none' }), secretsOf(5), watchOpts(token, { acceptedAt: () => accepted.at, pollMs: 60_000 }));
     await w.ready;
-    // Let imapflow enter IDLE (autoIdleDelay) so the push, not a search, finds the copy.
-    await new Promise((r) => setTimeout(r, 300));
+    // Delivered once the watcher sits in IDLE, so the push, not a search, finds the copy.
+    await route.idling;
     accepted.at = await deliver(5, token, { 'Authentication-Results': 'mx.lab.test; spf=pass smtp.mailfrom=lab.test; dmarc=pass header.from=lab.test', 'X-Spam-Score': '0.1' });
     const r = await w.done;
     expect(r.error).toBeUndefined();
     expect(r.detection).toMatchObject({ placement: 'inbox', folder: 'INBOX', via: 'idle' });
-    expect(r.detection?.latencyMs).toBeLessThan(2_000);
+    expect(r.detection?.latencyMs).toBeGreaterThanOrEqual(0);
     expect(r.detection?.authenticationResults).toEqual(['mx.lab.test; spf=pass smtp.mailfrom=lab.test; dmarc=pass header.from=lab.test']);
     expect(r.detection?.spamHeaders).toEqual({ 'x-spam-score': ['0.1'] });
     expect(r.reconnects).toBe(0);
@@ -226,30 +250,28 @@ describe('watchSeed', () => {
     }
   });
 
+  // How soon after its deadline it ends is judged by `npm run bench -- placement`.
   it('ends without detection or error at the deadline ("missing"), and leaves no socket open', async () => {
     const before = tcpHandles();
-    const t0 = Date.now();
-    const w = watchSeed(seedOf(8), secretsOf(8), watchOpts(newToken(8), { deadlineAt: Date.now() + 1_500 }));
+    const deadlineAt = Date.now() + 1_500;
+    const w = watchSeed(seedOf(8), secretsOf(8), watchOpts(newToken(8), { deadlineAt }));
     await w.ready;
     const r = await w.done;
     expect(r).toEqual({ reconnects: 0 });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_400);
-    expect(Date.now() - t0).toBeLessThan(4_000);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(tcpHandles()).toBeLessThanOrEqual(before);
+    // Not before its deadline (timers and the wall clock may disagree by a few ms).
+    expect(Date.now()).toBeGreaterThanOrEqual(deadlineAt - 50);
+    await until(() => tcpHandles() <= before, "the watcher's sockets to close");
   });
 
-  it('stop() ends a watcher at once and closes its connections', async () => {
+  // How soon it ends is judged by `npm run bench -- placement`.
+  it('stop() ends a watcher and closes its connections', async () => {
     const before = tcpHandles();
-    const w = watchSeed(seedOf(8), secretsOf(8), watchOpts(newToken(8)));
+    const w = watchSeed(seedOf(8), secretsOf(8), watchOpts(newToken(8), { deadlineAt: farAway() }));
     await w.ready;
-    const t0 = Date.now();
     w.stop();
     const r = await w.done;
-    expect(Date.now() - t0).toBeLessThan(500);
     expect(r.detection).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(tcpHandles()).toBeLessThanOrEqual(before);
+    await until(() => tcpHandles() <= before, "the watcher's sockets to close");
     // An aborted signal before start ends it too, and ready rejects (nobody waits for it in vain).
     const ac = new AbortController();
     ac.abort();
@@ -258,22 +280,21 @@ describe('watchSeed', () => {
     expect(await aborted.done).toEqual({ reconnects: 0 });
   });
 
-  it('a wrong password ends that seed with an auth error at once, while another seed goes on', async () => {
+  it('a wrong password ends that seed with an auth error, without retrying, while another seed goes on', async () => {
     const proxy = await proxyTo(lab.ports.imaps, freshLoopback());
     const bad = newToken(8);
     const good = newToken(9);
-    const t0 = Date.now();
     const states: string[] = [];
-    const wBad = watchSeed(seedOf(8, { host: '127.0.0.1', port: proxy.port }), { password: 'wrong' }, watchOpts(bad, { onState: (s) => states.push(s) }));
+    // Only the refusal can end the bad seed: its deadline is out of reach (how soon it ends, and that
+    // the good seed is not slowed, is judged by `npm run bench -- placement`).
+    const wBad = watchSeed(seedOf(8, { host: '127.0.0.1', port: proxy.port }), { password: 'wrong' }, watchOpts(bad, { deadlineAt: farAway(), onState: (s) => states.push(s) }));
     const wGood = watchSeed(seedOf(9), secretsOf(9), watchOpts(good));
     await expect(wBad.ready).rejects.toThrow(/refused the login/);
     const rBad = await wBad.done;
     expect(rBad.error?.kind).toBe('auth');
     expect(rBad.reconnects).toBe(0);
     expect(states).toEqual(['connecting']);
-    expect(Date.now() - t0).toBeLessThan(3_000);
     await wGood.ready;
-    expect(Date.now() - t0).toBeLessThan(3_000);
     await deliver(9, good);
     const rGood = await wGood.done;
     expect(rGood.detection?.placement).toBe('inbox');
@@ -297,14 +318,26 @@ describe('watchSeed', () => {
   it('counts reconnects in a row: a server that drops often but always comes back is not given up on', async () => {
     const proxy = await proxyTo(lab.ports.imaps);
     const token = newToken(9);
-    const watching: number[] = [];
-    const w = watchSeed(seedOf(9, { port: proxy.port }), secretsOf(9), watchOpts(token, { maxReconnects: 1, onState: (s) => s === 'watching' && watching.push(Date.now()) }));
+    let watching = 0;
+    let back: () => void = () => undefined;
+    const w = watchSeed(
+      seedOf(9, { port: proxy.port }),
+      secretsOf(9),
+      watchOpts(token, {
+        maxReconnects: 1,
+        onState: (s) => {
+          if (s !== 'watching') return;
+          watching++;
+          back();
+        },
+      }),
+    );
     await w.ready;
     for (let i = 1; i <= 3; i++) {
+      const watchingAgain = new Promise<void>((resolve) => (back = resolve));
       proxy.dropAll();
-      // Bounded wait for the watcher to be back.
-      for (let t = 0; t < 100 && watching.length <= i; t++) await new Promise((r) => setTimeout(r, 50));
-      expect(watching.length).toBe(i + 1);
+      await watchingAgain;
+      expect(watching).toBe(i + 1);
     }
     await deliver(9, token);
     const r = await w.done;
@@ -316,8 +349,9 @@ describe('watchSeed', () => {
   it('a server stopped mid-run ends that seed as an error after its retries, while another seed goes on', async () => {
     const proxy = await proxyTo(lab.ports.imaps);
     const other = newToken(9);
-    const t0 = Date.now();
-    const w = watchSeed(seedOf(8, { port: proxy.port }), secretsOf(8), watchOpts(newToken(8), { maxReconnects: 2 }));
+    // Only giving up can end it: its deadline is out of reach (how soon, backoff 0.5 s + 1 s, is
+    // judged by `npm run bench -- placement`).
+    const w = watchSeed(seedOf(8, { port: proxy.port }), secretsOf(8), watchOpts(newToken(8), { maxReconnects: 2, deadlineAt: farAway() }));
     const wOther = watchSeed(seedOf(9), secretsOf(9), watchOpts(other));
     await Promise.all([w.ready, wOther.ready]);
     await proxy.close();
@@ -325,22 +359,19 @@ describe('watchSeed', () => {
     expect(r.error?.kind).toBe('refused');
     expect(r.error?.explanation).toMatch(/Gave up after 2 reconnects in a row/);
     expect(r.reconnects).toBe(2);
-    // Backoff 0.5 s + 1 s: well before the 20 s deadline.
-    expect(Date.now() - t0).toBeLessThan(6_000);
     await deliver(9, other);
     expect((await wOther.done).detection?.placement).toBe('inbox');
   });
 
   it('a server that stops answering is noticed by the command deadline and ends as a timeout', async () => {
     const proxy = await proxyTo(lab.ports.imaps);
-    const t0 = Date.now();
-    const w = watchSeed(seedOf(6, { port: proxy.port }), secretsOf(6), watchOpts(newToken(6), { timeoutMs: 1_000, maxReconnects: 1 }));
+    // Only the command deadline can end it (how soon is judged by `npm run bench -- placement`).
+    const w = watchSeed(seedOf(6, { port: proxy.port }), secretsOf(6), watchOpts(newToken(6), { timeoutMs: 1_000, maxReconnects: 1, deadlineAt: farAway() }));
     await w.ready;
     proxy.hang(true);
     const r = await w.done;
     expect(r.error?.kind).toBe('timeout');
     expect(r.reconnects).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(10_000);
     proxy.hang(false);
   });
 
@@ -360,19 +391,18 @@ describe('watchSeed', () => {
     expect(r.detection).toMatchObject({ placement: 'inbox', via: 'poll' });
   });
 
-  it('watches six seeds at once with a median latency from delivery under 2 s', async () => {
+  // The median latency from delivery (under 2 s) is judged by `npm run bench -- placement`, 20 seeds at once.
+  it('watches six seeds at once and finds every copy, with its latency from delivery', async () => {
     const seeds = [4, 5, 6, 7, 8, 9];
     const token = newToken(4);
     for (const n of seeds.slice(1)) used.push({ n, token });
     const delivered = new Map<number, number>();
     const watchers = seeds.map((n) => watchSeed(seedOf(n), secretsOf(n), watchOpts(token, { acceptedAt: () => delivered.get(n) })));
     await Promise.all(watchers.map((w) => w.ready));
-    await new Promise((r) => setTimeout(r, 200));
     await Promise.all(seeds.map(async (n) => delivered.set(n, await deliver(n, token))));
     const results = await Promise.all(watchers.map((w) => w.done));
-    const latencies = results.map((r) => r.detection?.latencyMs ?? Infinity).sort((a, b) => a - b);
     expect(results.every((r) => r.detection?.placement === 'inbox')).toBe(true);
-    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(2_000);
+    expect(results.every((r) => (r.detection?.latencyMs ?? -1) >= 0)).toBe(true);
   });
 
   it('deletes the probe copies afterwards, and says when there are none', async () => {

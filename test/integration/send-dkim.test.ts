@@ -237,8 +237,11 @@ describe('signed sends through the mail lab, verified on the delivered copy', ()
     expect(r.transcript).toEqual([]);
     expect(r.recipients).toEqual([expect.objectContaining({ address: seed.user, status: 'rejected', explanation: expect.stringMatching(/^not sent: /) })]);
     expect(r.dkim).toBeUndefined();
-    // Give a stray delivery time to land (sends above arrive in well under a second).
-    await new Promise((res) => setTimeout(res, 1_000));
+    // A stray copy would have been submitted before this marker: once the marker is in, so would it be.
+    const marker = `dkim-bad-marker-${run}`;
+    sent.push(marker);
+    expect((await sendTest({ profile: profile(), secrets, to: [seed.user], subject: `Lab ${marker}`, html: '<p>marker</p>', timeoutMs: TIMEOUT, ca })).ok).toBe(true);
+    await waitFor(marker);
     expect(await countWith(token)).toBe(0);
   });
 });
@@ -326,8 +329,7 @@ describe('deliverlab send with DKIM flags, profile dkim and the password prompt'
     const err = sink();
     const out = sink();
     const pending = sendCommand(args(token), { stdout: out.stream, stderr: err.stream, stdin }, {});
-    await new Promise((r) => setTimeout(r, 50));
-    expect(err.read()).toBe(`Password for ${lab.sender.user} (DELIVERLAB_SMTP_PASSWORD is not set): `);
+    expect(await err.written('is not set): ')).toBe(`Password for ${lab.sender.user} (DELIVERLAB_SMTP_PASSWORD is not set): `);
     stdin.write(`${lab.sender.password}\r`);
     expect(await pending).toBe(0);
     expect(stdin.modes).toEqual([true, false]);

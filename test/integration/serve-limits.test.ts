@@ -147,6 +147,7 @@ describe('serve request body limits', () => {
     const size = 100 * MB;
     const chunked = await post('message.check', { size, chunked: true });
     expect(chunked.status).toBe(413);
+    expect(errorOf(chunked).message).toMatch(/larger than 70 MB/);
     expect(chunked.written).toBeLessThan(size);
     // A client that asks first (Expect: 100-continue) is refused before it sends anything.
     const asked = await post('message.check', { size: 80 * MB, expectContinue: true });

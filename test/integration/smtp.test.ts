@@ -166,11 +166,10 @@ describe('smtp check against a loopback SMTP peer', () => {
     expect(r.checks.smtp?.hosts.map((h) => h.stage)).toEqual(['connect', 'connect']);
   });
 
+  // How soon the probe ends is a bound of `npm run bench -- limits`, as for the TLS hang below.
   it('ends a server that never sends a banner within its deadline', async () => {
     const server = await lab({ mode: 'hang' });
-    const t0 = performance.now();
     const r = await audit('probe.smtp.test', server.port);
-    expect(performance.now() - t0).toBeLessThan(TIMEOUT * 4);
     expect(smtpCodes(r)).toEqual(['smtp.unreachable']);
     expect(r.checks.smtp?.hosts[0]).toMatchObject({ stage: 'banner', error: `no banner within ${TIMEOUT} ms` });
     expect(smtpFindings(r)[0]?.detail).toContain('accepted the connection but did not hold an SMTP conversation');
@@ -178,9 +177,7 @@ describe('smtp check against a loopback SMTP peer', () => {
 
   it('ends a TLS handshake that never starts within its deadline, as broken STARTTLS', async () => {
     const server = await lab({ mode: 'tls-hang', cert: certs.good });
-    const t0 = performance.now();
     const r = await audit('probe.smtp.test', server.port);
-    expect(performance.now() - t0).toBeLessThan(TIMEOUT * 4);
     expect(smtpCodes(r)).toEqual(['smtp.no-starttls']);
     expect(smtpFindings(r)[0]?.title).toBe('STARTTLS on mx.smtp.test does not work');
     expect(r.checks.smtp?.hosts[0]).toMatchObject({ stage: 'tls', starttls: true, error: `the TLS handshake took longer than ${TIMEOUT} ms` });

@@ -1,18 +1,17 @@
 /**
- * The RFC 7208 conformance suite (openspf.org, via pyspf) in ../shared/conformance/spf, run through
+ * The RFC 7208 conformance suite (openspf.org, via pyspf) in test/fixtures/conformance/spf, run through
  * spfCheckHost against a loopback DNS server serving each scenario's zone data.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import type * as packet from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsSession } from '../../electron/core/dns/session';
 import { spfCheckHost } from '../../electron/core/spf/check-host';
+import { conformancePath } from '../helpers/conformance';
 import { startDnsServer, type DnsServer, type Zone } from '../lab/dns-server';
-import { ROOT } from '../lab/cli';
 
-const SUITE = join(ROOT, '..', 'shared', 'conformance', 'spf', 'rfc7208-tests.yml');
+const SUITE = conformancePath('spf', 'rfc7208-tests.yml');
 
 interface SuiteTest {
   spec?: string | string[];

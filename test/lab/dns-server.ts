@@ -18,6 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { join } from 'node:path';
 import * as packet from 'dns-packet';
+import { conformancePath } from '../helpers/conformance';
 
 /** timeout 'empty': only queries this name has no records for go unanswered (the SPF suite's TIMEOUT). */
 export type Behaviour = { delayMs?: number; timeout?: boolean | 'empty'; servfail?: boolean };
@@ -116,9 +117,9 @@ export function rsaKeyTxt(publicKeyPem: string): string {
   return (text.match(/.{1,200}/g) ?? []).map((chunk) => `"${chunk}"`).join(' ');
 }
 
-/** The TXT records the RFC 8463 vectors verify against (conformance/dkim/rfc8463-mailauth/dns.json), as zone lines. */
-export function rfc8463ZoneLines(conformanceRoot: string): string[] {
-  const vectors = JSON.parse(readFileSync(join(conformanceRoot, 'dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
+/** The TXT records the RFC 8463 vectors verify against (test/fixtures/conformance/dkim/rfc8463-mailauth/dns.json), as zone lines. */
+export function rfc8463ZoneLines(): string[] {
+  const vectors = JSON.parse(readFileSync(conformancePath('dkim', 'rfc8463-mailauth', 'dns.json'), 'utf8')) as Record<string, Record<string, string[][]>>;
   return Object.entries(vectors).flatMap(([name, types]) => (types.TXT ?? []).map((record) => `${name}. TXT ${record.map((part) => `"${part}"`).join(' ')}`));
 }
 

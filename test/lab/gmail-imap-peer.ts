@@ -75,6 +75,15 @@ export interface GmailPeer {
   deliver(user: string, raw: string | Buffer, opts?: GmailDeliverOptions): GmailDelivered;
   /** Client (C) and server (S) lines, one connection id each, secrets and big literals redacted. */
   transcript(): string[];
+  /**
+   * Resolves with the next transcript line that matches, e.g. / S: \+ idling/ once a client is in
+   * IDLE: an event to wait on instead of a sleep. Call it before the action that causes the line.
+   */
+  nextLine(pattern: RegExp): Promise<string>;
+  /** Bytes read from clients so far, over every connection. */
+  received(): number;
+  /** Resolves once the peer has read `total` bytes from clients (see received()), partial commands included. */
+  whenReceived(total: number): Promise<void>;
   /** Destroys every open connection, as a network drop would. */
   dropAll(): void;
   /** While on, the peer reads but never answers (greetings included). Off resumes where it was. */
@@ -648,6 +657,7 @@ interface PeerState {
   accounts: Map<string, Account>;
   hanging: boolean;
   log(line: string): void;
+  read(bytes: number): void;
 }
 
 let connectionSeq = 0;
@@ -698,6 +708,7 @@ class Session {
   }
 
   private onData(chunk: Buffer): void {
+    this.peer.read(chunk.length);
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     if (this.buf.length > MAX_COMMAND) {
       this.out('* BYE Too much data without a command');
@@ -1660,12 +1671,28 @@ export async function startGmailPeer(options: GmailPeerOptions): Promise<GmailPe
   const accounts = new Map<string, Account>();
   for (const u of options.users) accounts.set(u.user.toLowerCase(), newAccount(u));
   const sessions = new Set<Session>();
+  const lineWaiters = new Set<{ pattern: RegExp; resolve: (line: string) => void }>();
+  const readWaiters = new Set<{ total: number; resolve: () => void }>();
+  let received = 0;
   const state: PeerState = {
     accounts,
     hanging: false,
     log: (line) => {
       lines.push(line);
       if (lines.length > MAX_TRANSCRIPT) lines.splice(0, lines.length - MAX_TRANSCRIPT);
+      for (const w of lineWaiters) {
+        if (!w.pattern.test(line)) continue;
+        lineWaiters.delete(w);
+        w.resolve(line);
+      }
+    },
+    read: (bytes) => {
+      received += bytes;
+      for (const w of readWaiters) {
+        if (received < w.total) continue;
+        readWaiters.delete(w);
+        w.resolve();
+      }
     },
   };
   const sockets = new Set<Socket>();
@@ -1735,6 +1762,9 @@ export async function startGmailPeer(options: GmailPeerOptions): Promise<GmailPe
       return { uid: entry.uid, mailbox, msgid: msg.msgid.toString(), thrid: msg.thrid.toString() };
     },
     transcript: () => [...lines],
+    nextLine: (pattern) => new Promise<string>((resolve) => lineWaiters.add({ pattern, resolve })),
+    received: () => received,
+    whenReceived: (total) => (received >= total ? Promise.resolve() : new Promise<void>((resolve) => readWaiters.add({ total, resolve }))),
     dropAll() {
       for (const s of sockets) s.destroy();
     },

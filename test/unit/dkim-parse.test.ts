@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CATALOG, MAX_SELECTORS, providerHints, selectorCandidates, withoutTestingFlag } from '../../electron/core/audit/dkim';
 import { isValidSelector, looksLikeDkimKey, parseDkimKey } from '../../electron/core/audit/dkim-parse';
 import type { SpfTerm } from '../../electron/core/audit/types';
+import { conformancePath } from '../helpers/conformance';
 
-const conformance = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'dkim', 'rfc8463-mailauth', 'dns.json');
+const conformance = conformancePath('dkim', 'rfc8463-mailauth', 'dns.json');
 
 describe('DKIM key records (RFC 6376 §3.6.1)', () => {
   it('reads the RFC 8463 Appendix A keys: Ed25519 and a 1024-bit RSA key in several strings', () => {

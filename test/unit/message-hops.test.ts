@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeIp } from '../../electron/core/net/ip';
 import { findEnvelope, parseHops, parseReceived } from '../../electron/core/message/hops';
+import { conformancePath } from '../helpers/conformance';
 
-const conformance = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'mime', 'stalwart-mail-parser', 'headers', 'received.json');
+const conformance = conformancePath('mime', 'stalwart-mail-parser', 'headers', 'received.json');
 
 interface Expected {
   from?: { Name?: string; IPv4?: string; IPv6?: string };

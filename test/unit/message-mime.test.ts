@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { withCrlf } from '../../electron/core/message/mailauth-run';
 import { classifyInput } from '../../electron/core/message/input';
+import { conformanceMessages } from '../helpers/conformance';
 import { decodedSize, decodeLeaf, decodeWords, MAX_MIME_DEPTH, parseAddresses, parseMessage, parseParams, walkMime } from '../../electron/core/message/mime';
 
 const message = (...lines: string[]) => {
@@ -165,15 +165,8 @@ describe('parseMessage', () => {
 });
 
 describe('against the conformance messages', () => {
-  const root = join(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
-  const eml = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? eml(path) : name.endsWith('.eml') ? [path] : [];
-    });
-
   it('parses every one, and agrees with mailparser on From, Subject and Message-ID', async () => {
-    const files = [...eml(join(root, 'mime')), ...eml(join(root, 'dmarc-reports'))];
+    const files = conformanceMessages();
     let compared = 0;
     let agree = 0;
     for (const file of files) {

@@ -134,8 +134,13 @@ export interface MessageSummary {
   to: string[];
   date: string | null;
   messageId: string | null;
-  /** The message looks like bulk or marketing mail (List-Id, List-Unsubscribe, Precedence: bulk, ...). */
+  /**
+   * The message looks like bulk or marketing mail: a list, bulk or ESP header, or two body signals
+   * (a tracking pixel, an unsubscribe link, a promotional layout). See bulk.ts.
+   */
   bulk: boolean;
+  /** The signals found, in words ("List-Unsubscribe header", "tracking pixel"); absent in analyses stored before they were kept. */
+  bulkSignals?: string[];
 }
 
 export interface MessageAnalysis {

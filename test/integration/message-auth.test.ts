@@ -222,6 +222,9 @@ describe('message authentication against a loopback zone', () => {
     expect(a.content).toBeNull();
     expect(a.inputNotes?.[0]).toMatch(/DKIM body hashes.*content checks.*preview/);
     expect(a.auth.dkim[0]?.explanation).toMatch(/cannot be checked without the body/);
+    // Not processed rather than failed, and no lenient reading to compare without the body.
+    expect(a.auth.dkim[0]).toMatchObject({ result: 'neutral', bodyHash: { match: false } });
+    expect(a.auth.dkim[0]?.lenient).toBeUndefined();
     expect(a.auth.spf.result).toBe('pass');
     expect(codes(a)).toEqual([]);
   });

@@ -353,6 +353,8 @@ function mapSignature(result: DKIMResult, input: AuthInput, loose: DKIMResult | 
   if (sig.result === 'pass') return sig;
 
   const unverifiable = input.headersOnly && sig.bodyHash !== undefined && !sig.bodyHash.match;
+  // Without the body the hash cannot match: the signature was not processed, not failed (RFC 8601 §2.7.1).
+  if (unverifiable && sig.result === 'fail') sig.result = 'neutral';
   const invalid = invalidWhy(result.status.comment, sig, found?.value);
   if (invalid) {
     sig.explanation = invalid;

@@ -20,7 +20,7 @@ import type { DKIMResult } from 'mailauth';
 import { finding } from '../audit/finding';
 import type { Finding } from '../audit/types';
 import type { HeaderField } from './input';
-import { runMailauth } from './mailauth-run';
+import { lenientWord, runMailauth } from './mailauth-run';
 import type { AuthResult, DkimSignatureResult, Envelope, LenientResult, MessageAuth } from './types';
 
 export type Resolver = (name: string, type: string) => Promise<unknown>;
@@ -278,22 +278,26 @@ function lenientWords(warnings: unknown): string[] {
 /**
  * What a lenient receiver reports for a signature read strictly, when it differs.
  *
- * `loose` is mailauth's default reading of the same signature; null when that reading leaves the
- * signature out (it reports only what it can process).
+ * `loose` is mailauth's default reading of the same signature: null when that reading leaves the
+ * signature out (it reports only what it can process), undefined when it did not run because the
+ * strict result decides its word (lenientWord).
  */
-function lenientDkim(strict: DKIMResult, loose: DKIMResult | null): LenientResult | undefined {
-  const result = loose ? word(loose.status.result) : 'none';
+function lenientDkim(strict: DKIMResult, loose: DKIMResult | null | undefined): LenientResult | undefined {
+  const derived = loose === undefined ? lenientWord(strict) : undefined;
+  if (loose === undefined && derived === undefined) return undefined;
+  const result = loose ? word(loose.status.result) : loose === null ? 'none' : word(derived);
   if (result === word(strict.status.result)) return undefined;
-  if (!loose) {
+  if (loose === null) {
     return {
       result,
       why: `lenient verifiers leave out a signature they cannot process (${strict.status.comment ?? 'unreadable'}) and report the message as not signed, where RFC 8601 §2.7.1 reports such a signature as neutral`,
     };
   }
   if (strict.status.comment === 'body hash did not verify' && result === 'neutral') {
+    // The same mismatch in both readings: only the word differs.
     return { result, why: 'lenient verifiers (mailauth\'s default reading among them) report a body hash that does not match as neutral, where RFC 6376 §6.1.3 makes it a failure' };
   }
-  const words = lenientWords(loose.status.warnings);
+  const words = lenientWords(loose?.status.warnings);
   return { result, why: words.length ? words.join('; ') : `lenient verifiers accept what the RFC reading refuses here (${strict.status.comment ?? strict.status.result})` };
 }
 
@@ -317,7 +321,8 @@ function keyBits(result: DKIMResult, algorithm: string | undefined): number | nu
 
 /**
  * One signature as the analysis shows it. `loose` is mailauth's lenient reading of it: undefined when
- * that reading did not run (it gives the same), null when it leaves the signature out.
+ * that reading did not run (the strict result then decides its word), null when it leaves the
+ * signature out.
  */
 function mapSignature(result: DKIMResult, input: AuthInput, loose: DKIMResult | null | undefined): DkimSignatureResult {
   const found = signatureTags(input.headers, result);
@@ -389,7 +394,7 @@ function mapSignature(result: DKIMResult, input: AuthInput, loose: DKIMResult | 
     sig.explanation = `The signature could not be verified: ${result.status.comment}. The key is looked up at ${sig.selector}._domainkey.${sig.domain} (TXT).`;
   }
   // Without the body the lenient reading fails the body hash too; there is nothing to compare.
-  const lenient = loose === undefined || unverifiable ? undefined : lenientDkim(result, loose);
+  const lenient = unverifiable ? undefined : lenientDkim(result, loose);
   if (lenient) {
     sig.lenient = lenient;
     sig.explanation = `${sig.explanation ?? ''} Lenient receivers would report ${lenient.result}: ${lenient.why}.`.trim();

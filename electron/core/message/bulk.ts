@@ -47,6 +47,9 @@ const ESP_PREFIXES: readonly [prefix: string, provider: string][] = [
   ['x-ctct-', 'Constant Contact'],
 ];
 
+/** Any ESP header name, so that each field name is tested once, not once per provider. */
+const ESP_NAME = new RegExp(`^(?:${ESP_PREFIXES.map(([prefix]) => prefix).join('|')})`);
+
 /** Links that ask for an action a promotion asks for, in link text (en, with the commonest forms). */
 const CALL_TO_ACTION =
   /^(?:(?:shop|buy|order|book|get|claim|grab|redeem|discover|explore|browse|reserve)\b.{0,30}|learn more|see more|see (?:all|the (?:collection|offer|deal|sale))|read more|sign up\b.{0,20}|start (?:your )?free trial|try (?:it )?(?:now|free|for free)|join (?:now|today|us))$|\b\d{1,2}\s?%\s?off\b/i;
@@ -70,6 +73,7 @@ function headerSignals(headers: readonly HeaderField[], index: HeaderIndex): str
   if (/^(bulk|list|junk)\b/.test(precedence)) out.push(`Precedence: ${precedence.split(/[\s;]/)[0]}`);
   const seen = new Set<string>();
   for (const name of index.keys()) {
+    if (!ESP_NAME.test(name)) continue;
     const hit = ESP_PREFIXES.find(([prefix]) => name.startsWith(prefix));
     if (hit && !seen.has(hit[1])) {
       seen.add(hit[1]);
@@ -83,10 +87,12 @@ function headerSignals(headers: readonly HeaderField[], index: HeaderIndex): str
 
 /** The promotional layout, when at least three of its four features are there, in words. */
 function layout(body: BodyRead): string | null {
-  const hrefs = new Set(body.scan.links.filter((l) => l.domain !== null).map((l) => l.href));
-  const pixels = new Set(body.pixels);
-  const images = body.scan.images.filter((i) => !pixels.has(i)).length;
-  const cta = body.scan.links.find((l) => l.text.length > 0 && l.text.length <= 60 && CALL_TO_ACTION.test(l.text));
+  const { links, images: all } = body.scan;
+  // Fewer links and images than either threshold: no layout can reach three features.
+  if (links.length < MANY_LINKS && all.length < SEVERAL_IMAGES) return null;
+  const hrefs = new Set(links.filter((l) => l.domain !== null).map((l) => l.href));
+  const images = all.length - body.pixels.length;
+  const cta = links.find((l) => l.text.length > 0 && l.text.length <= 60 && CALL_TO_ACTION.test(l.text));
   const cheap = [hrefs.size >= MANY_LINKS, images >= SEVERAL_IMAGES, cta !== undefined].filter(Boolean).length;
   // The address search is a pass over the text: only when it can tip the count.
   const address = cheap >= 2 && body.postalAddress();

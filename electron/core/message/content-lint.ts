@@ -530,8 +530,8 @@ export interface BodyRead {
   scan: HtmlScan;
   /** Remote images that only report opens (1x1, zero-sized or hidden). */
   pixels: ImageInfo[];
-  /** A link (or a plain-text URL) whose text or target offers to unsubscribe or opt out. */
-  unsubscribeLink: boolean;
+  /** A link (or a plain-text URL) whose text or target offers to unsubscribe or opt out; looked for once. */
+  readonly unsubscribeLink: boolean;
   /** The start and end of the visible text and of the plain text, where footers are. */
   readonly words: string;
   /** A postal address in `words` (looksLikePostalAddress), searched once, when first asked. */
@@ -558,6 +558,7 @@ export function readBody(input: Pick<LintInput, 'parsed' | 'raw'>): BodyRead {
   const plain = textPart && typeof parsed.text === 'string' ? parsed.text : '';
   let words: string | undefined;
   let postal: boolean | undefined;
+  let unsubscribe: boolean | undefined;
   const read: BodyRead = {
     textPart,
     htmlLeaf,
@@ -567,10 +568,12 @@ export function readBody(input: Pick<LintInput, 'parsed' | 'raw'>): BodyRead {
     plain,
     scan,
     pixels: scan.images.filter(isTrackingPixel),
-    unsubscribeLink:
-      scan.links.some((l) => UNSUBSCRIBE_WORDS.test(l.text) || UNSUBSCRIBE_WORDS.test(l.href)) ||
-      // Bounded: an unbounded \S* backtracks quadratically over a long run of URLs without a space.
-      (plain !== '' && /\bhttps?:\/\/\S{0,300}?(?:unsubscri|opt-?out)/i.test(plain)),
+    get unsubscribeLink() {
+      return (unsubscribe ??=
+        scan.links.some((l) => UNSUBSCRIBE_WORDS.test(l.text) || UNSUBSCRIBE_WORDS.test(l.href)) ||
+        // Bounded: an unbounded \S* backtracks quadratically over a long run of URLs without a space.
+        (plain !== '' && /\bhttps?:\/\/\S{0,300}?(?:unsubscri|opt-?out)/i.test(plain)));
+    },
     get words() {
       return (words ??= `${scan.visibleText}\n${plain.slice(0, TEXT_WINDOW)}\n${plain.slice(-TEXT_WINDOW)}`);
     },

@@ -132,13 +132,41 @@ async function verifyDkim(raw: Buffer, resolver: never, sender: string | undefin
 }
 
 /**
- * A strict result that mailauth's lenient reading gives alike, so that reading need not run.
+ * mailauth's lenient word for a signature read strictly, when the strict result alone decides it;
+ * undefined when only a lenient reading can tell.
  *
- * A pass stays a pass (the strict mode only refuses more), "none" is the unsigned placeholder, and a
- * key that DNS does not have, or a DNS failure, is the same answer in both readings. Everything else
- * (a policy, a neutral, a fail) may read differently.
+ * The strict mode refuses more, never less, so a pass stays a pass, and "none" is the unsigned
+ * placeholder. Past the tag checks, a key that DNS does not have or a DNS failure is the same
+ * answer in both, and a body hash that does not match is the same mismatch, which the lenient mode
+ * calls neutral where the strict one says fail (RFC 6376 §6.1.3). That holds only for a signature
+ * whose tag list reads the same both ways: one the strict reading warned about (upper-case tag
+ * names, which the lenient mode reads as their lower-case selves) is left to the lenient reading.
  */
-const readsAlike = (r: DKIMResult) => ['pass', 'none', 'temperror'].includes(r.status.result) || r.status.comment === 'no key';
+export function lenientWord(r: DKIMResult): string | undefined {
+  const { result, comment, warnings } = r.status as DKIMResult['status'] & { warnings?: unknown[] };
+  if (result === 'pass' || result === 'none') return result;
+  if (warnings && warnings.length > 0) return undefined;
+  if (result === 'temperror') return result;
+  if (comment === 'no key') return 'neutral';
+  if (result === 'fail' && comment === 'body hash did not verify') return 'neutral';
+  return undefined;
+}
+
+/**
+ * A strict ARC failure the lenient reading shares: the chain was read, its seals verified, and the
+ * newest ARC-Message-Signature failed for want of its key or DNS (RFC 8617 §5.2 step 4), or a
+ * seal's key is missing. Every other failure may be one the lenient mode accepts.
+ */
+function arcFailsAlike(verifier: DkimVerifier, arcResult: ARCResult | false): boolean {
+  if (!arcResult || arcResult.status.result !== 'fail') return true;
+  if (verifier.arc.error) return false;
+  const comment = arcResult.status.comment ?? '';
+  if (/^no key for /.test(comment)) return true;
+  // Not a body hash mismatch: without c= the lenient mode retries the AMS as relaxed/relaxed.
+  const ams = verifier.arc.lastEntry?.messageSignature;
+  const keyless = ams !== undefined && (ams.status.result === 'temperror' || ams.status.comment === 'no key') && lenientWord(ams) !== undefined;
+  return / no valid signature$/.test(comment) && keyless;
+}
 
 /**
  * The lenient result of each strict DKIM result, in the strict results' order.
@@ -201,22 +229,27 @@ export async function runMailauth(raw: Buffer, options: MailauthRunOptions): Pro
   const spfDomains = spfResult && spfResult.status.result === 'pass' && spfResult.domain ? [spfResult.domain] : [];
   let dmarc: AuthenticateResult['dmarc'] = false;
   let dmarcSkipReason: AuthenticateResult['dmarcSkipReason'];
+  let strictDmarc: Awaited<ReturnType<typeof dmarcOf>> | undefined;
   if (verifier.headerFrom) {
-    const evaluated = await dmarcOf(verifier, spfDomains, dkim.results ?? [], arcResult, resolver);
+    const evaluated = (strictDmarc = await dmarcOf(verifier, spfDomains, dkim.results ?? [], arcResult, resolver));
     dmarc = evaluated.response || false;
     dmarcSkipReason = evaluated.reason;
     settleAlignment(dkim.results ?? [], evaluated.dkimAligned, dmarc);
   }
 
   let lenient: LenientReading | undefined;
-  if (strict && ((dkim.results ?? []).some((r) => !readsAlike(r)) || (arcResult && arcResult.status.result === 'fail'))) {
+  if (strict && ((dkim.results ?? []).some((r) => lenientWord(r) === undefined) || !arcFailsAlike(verifier, arcResult))) {
     // mailauth's default reading of the same signatures, on the answers the strict reading got.
     const replay = ((name: string, type: string) => asked.get(`${type} ${name}`) ?? options.resolver(name, type)) as never;
     const loose = await verifyDkim(raw, replay, options.sender, false);
     const looseArc = await arc(loose.arc as never, { resolver: replay, ip: options.ip } as never);
+    // DMARC reads the passing signatures and the ARC word (its comment names it): the same
+    // inputs give the strict reading's result.
+    const passing = (rows: DKIMResult[]) => rows.filter((r) => r.status.result === 'pass').map((r) => r.id).join(' ');
+    const sameInputs = passing(loose.results ?? []) === passing(dkim.results ?? []) && (looseArc || undefined)?.status.result === (arcResult || undefined)?.status.result;
     let looseDmarc: DMARCResult | false = false;
     if (loose.headerFrom) {
-      const evaluated = await dmarcOf(loose, spfDomains, loose.results ?? [], looseArc, replay);
+      const evaluated = sameInputs && strictDmarc ? strictDmarc : await dmarcOf(loose, spfDomains, loose.results ?? [], looseArc, replay);
       looseDmarc = evaluated.response || false;
       settleAlignment(loose.results ?? [], evaluated.dkimAligned, looseDmarc);
     }

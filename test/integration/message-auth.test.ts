@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dkimSign, dkimVerify, sealMessage } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DnsSession } from '../../electron/core/dns/session';
 import { analyzeMessage, MAX_MESSAGE_BYTES, MessageInputError, type AnalyzeOptions } from '../../electron/core/message/analyze';
 import type { MessageAnalysis } from '../../electron/core/message/types';
 import { parseZone, rfc8463ZoneLines, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
@@ -283,13 +284,13 @@ describe('message authentication against a loopback zone', () => {
 });
 
 describe('robustness', () => {
-  it('refuses 50 MB + 1 byte quickly, without parsing', async () => {
-    const big = Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x61);
-    const started = performance.now();
-    await expect(analyzeMessage(big, options())).rejects.toMatchObject({ name: 'MessageInputError', code: 'too-large' });
-    const ms = performance.now() - started;
-    console.log(`50 MB + 1 byte refused in ${ms.toFixed(2)} ms`);
-    expect(ms).toBeLessThan(100);
+  it('refuses 50 MB + 1 byte at once, without parsing or a lookup', async () => {
+    const dns = new DnsSession({ servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500, tries: 1 });
+    await expect(analyzeMessage(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x61), { dns })).rejects.toMatchObject({ name: 'MessageInputError', code: 'too-large' });
+    // NUL bytes would read as a binary file: the size is judged before any byte is looked at.
+    await expect(analyzeMessage(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x00), { dns })).rejects.toMatchObject({ code: 'too-large' });
+    expect(dns.transcript).toEqual([]);
+    dns.cancel();
   });
 
   it('refuses binary and cut-off input with MessageInputError, and analyses a multipart message cut short with a note', async () => {
@@ -313,13 +314,10 @@ describe('robustness', () => {
     nested += 'hello\r\n';
     for (let i = depth; i > 0; i--) nested += `--b${i}--\r\n`;
     const huge = `From: a@sender.m1.test\r\nX-Big: ${'x'.repeat(5 * 1024 * 1024)}\r\nSubject: big\r\n\r\nbody\r\n`;
+    // Bounded means it ends, with an analysis, within the test's deadline; the speed is the bench's.
     for (const raw of [nested, huge]) {
-      const started = performance.now();
       const a = await analyzeMessage(Buffer.from(raw), options({ ip: '192.0.2.10' }));
-      const ms = performance.now() - started;
-      console.log(`hostile input of ${raw.length} bytes analysed in ${ms.toFixed(0)} ms`);
       expect(a.summary.fromDomain).toBe('sender.m1.test');
-      expect(ms).toBeLessThan(15_000);
       if (raw === nested) expect(a.inputNotes?.join(' ')).toMatch(/MIME structure could not be parsed/);
     }
   }, 60_000);

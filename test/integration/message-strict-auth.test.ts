@@ -153,6 +153,19 @@ describe('DKIM as RFC 6376 and RFC 8301 read it', () => {
     }
   });
 
+  it('names an upper-case or repeated tag as the problem (RFC 6376 §3.2), not the algorithm it hides', async () => {
+    const upper = tags().map(([n, v]): [string, string | null] => [n === 'a' ? 'A' : n, v]);
+    const a = await analyse(signed(upper));
+    expect(a.auth.dkim[0]).toMatchObject({ result: 'neutral', comment: 'signature syntax error', lenient: { result: 'pass' } });
+    expect(a.auth.dkim[0]?.explanation).toMatch(/A= in upper case/);
+    expect(a.auth.dkim[0]?.explanation).not.toMatch(/not a signing algorithm/);
+    expect(a.auth.dkim[0]?.lenient?.why).toMatch(/RFC 6376 §3\.2/);
+    expect(dkimFindings(a)[0]?.title).toBe(`DKIM signature by ${DOMAIN} (selector k1) neutral: tag list invalid`);
+    const twice = await analyse(signed([...tags(), ['s', 'k1']]));
+    expect(twice.auth.dkim[0]).toMatchObject({ result: 'neutral', lenient: { result: 'pass' } });
+    expect(twice.auth.dkim[0]?.explanation).toMatch(/s= more than once/);
+  });
+
   it('explains to the receiver comparison that the receiver read the signature leniently', async () => {
     const m = signed(tags({ a: 'rsa-sha1' }), { hash: 'sha1' });
     const a = await analyse(m, [`Authentication-Results: mx.receiver.example; dkim=pass header.d=${DOMAIN} header.s=k1; dmarc=pass header.from=${DOMAIN}`]);

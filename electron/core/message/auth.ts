@@ -202,13 +202,19 @@ function tagNames(value: string): string[] {
 /** The tags every DKIM-Signature must carry (RFC 6376 §3.5). */
 const REQUIRED_TAGS = ['v', 'a', 'b', 'bh', 'd', 'h', 's'];
 
-/** What is wrong with a tag list, in words: tags missing, twice, or not in lower case. */
+/** What is wrong with a tag list: required tags missing, tags twice, tag names not in lower case. */
+function tagListFaults(value: string | undefined): { missing: string[]; twice: string[]; cased: string[] } {
+  const names = value === undefined ? [] : tagNames(value);
+  return {
+    missing: value === undefined ? [] : REQUIRED_TAGS.filter((t) => !names.includes(t)),
+    twice: [...new Set(names.filter((n, i) => names.indexOf(n) !== i))],
+    cased: names.filter((n) => n !== n.toLowerCase()),
+  };
+}
+
+/** The faults of a tag list, in words. */
 function tagListProblems(value: string | undefined): string {
-  if (value === undefined) return '';
-  const names = tagNames(value);
-  const missing = REQUIRED_TAGS.filter((t) => !names.includes(t));
-  const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
-  const cased = names.filter((n) => n !== n.toLowerCase());
+  const { missing, twice, cased } = tagListFaults(value);
   return [
     missing.length ? `no ${missing.map((t) => `${t}=`).join(', ')}` : '',
     twice.length ? `${twice.map((t) => `${t}=`).join(', ')} more than once` : '',
@@ -217,6 +223,13 @@ function tagListProblems(value: string | undefined): string {
     .filter(Boolean)
     .join('; ');
 }
+
+/**
+ * Reasons the strict reading gives for a signature it could not read at all. When the tag list has
+ * a tag twice or in upper case, that is the cause (an "A=" leaves the signature without a=, which
+ * reads as an unknown algorithm), and the analysis says so.
+ */
+const UNREADABLE = new Set(['unknown algorithm', 'unknown canonicalization', 'signature missing required tag', 'signature syntax error']);
 
 /**
  * Why a signature the RFCs refuse before any key is used could not count, by mailauth's strict
@@ -301,15 +314,15 @@ function lenientDkim(strict: DKIMResult, loose: DKIMResult | null | undefined): 
   return { result, why: words.length ? words.join('; ') : `lenient verifiers accept what the RFC reading refuses here (${strict.status.comment ?? strict.status.result})` };
 }
 
-/** The DKIM-Signature header a mailauth result belongs to, matched by its b= value, and its tags. */
+/**
+ * The DKIM-Signature header a mailauth result belongs to, and its tags: matched by its b= value, or
+ * by d= and s= when the strict reading found no b= (a "B=" is no b= to it).
+ */
 function signatureTags(headers: readonly HeaderField[], result: DKIMResult): { tags: Map<string, string>; value: string } | null {
   const b = compact(result.signature);
-  for (const h of headers) {
-    if (h.name.toLowerCase() !== 'dkim-signature') continue;
-    const tags = parseTags(h.value);
-    if (b && compact(tags.get('b')) === b) return { tags, value: h.value };
-  }
-  return null;
+  const fields = headers.filter((h) => h.name.toLowerCase() === 'dkim-signature').map((h) => ({ tags: parseTags(h.value), value: h.value }));
+  if (b) return fields.find((f) => compact(f.tags.get('b')) === b) ?? null;
+  return fields.find((f) => f.tags.get('d') === result.signingDomain && f.tags.get('s') === result.selector) ?? null;
 }
 
 function keyBits(result: DKIMResult, algorithm: string | undefined): number | null {
@@ -356,11 +369,15 @@ function mapSignature(result: DKIMResult, input: AuthInput, loose: DKIMResult | 
   }
   if (result.status.comment) sig.comment = result.status.comment;
   if (sig.result === 'pass') return sig;
+  if (sig.comment !== undefined && UNREADABLE.has(sig.comment)) {
+    const faults = tagListFaults(found?.value);
+    if (faults.twice.length > 0 || faults.cased.length > 0) sig.comment = 'signature syntax error';
+  }
 
   const unverifiable = input.headersOnly && sig.bodyHash !== undefined && !sig.bodyHash.match;
   // Without the body the hash cannot match: the signature was not processed, not failed (RFC 8601 §2.7.1).
   if (unverifiable && sig.result === 'fail') sig.result = 'neutral';
-  const invalid = invalidWhy(result.status.comment, sig, found?.value);
+  const invalid = invalidWhy(sig.comment, sig, found?.value);
   if (invalid) {
     sig.explanation = invalid;
   } else if (sig.bodyHash && !sig.bodyHash.match) {

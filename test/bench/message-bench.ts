@@ -309,7 +309,7 @@ export async function runMessageBench(messages: readonly BenchMessage[], port: n
   const envelope = (m: BenchMessage) => ({ ip: m.ip, helo: m.helo, ...(m.sender ? { sender: m.sender } : {}), mta: MTA });
   const check = (e: Entry) => analyzeMessage(e.m.raw, { dns: e.dns, ip: e.m.ip, helo: e.m.helo, ...(e.m.sender ? { mailFrom: e.m.sender } : {}), mta: MTA, checkLinkDomains: true });
   const auth = (e: Entry) => authenticate(e.m.raw, { ...envelope(e.m), resolver: e.dns.resolve as (name: string, type: string) => Promise<string[][] | string[]> });
-  const steps = (e: Entry) => runMailauth(e.m.raw, { ...envelope(e.m), resolver: e.dns.resolve });
+  const steps = (e: Entry) => runMailauth(e.m.raw, { ...envelope(e.m), resolver: e.dns.resolve, strict: true });
   for (const m of messages) {
     const entry = { m, dns: sessionFor() };
     try {

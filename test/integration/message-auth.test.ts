@@ -223,6 +223,9 @@ describe('message authentication against a loopback zone', () => {
     expect(a.content).toBeNull();
     expect(a.inputNotes?.[0]).toMatch(/DKIM body hashes.*content checks.*preview/);
     expect(a.auth.dkim[0]?.explanation).toMatch(/cannot be checked without the body/);
+    // Not processed rather than failed, and no lenient reading to compare without the body.
+    expect(a.auth.dkim[0]).toMatchObject({ result: 'neutral', bodyHash: { match: false } });
+    expect(a.auth.dkim[0]?.lenient).toBeUndefined();
     expect(a.auth.spf.result).toBe('pass');
     expect(codes(a)).toEqual([]);
   });
@@ -284,6 +287,8 @@ describe('robustness', () => {
   // How long the refusal takes is a bound of `npm run bench -- messages`.
   it('refuses 50 MB + 1 byte without reading or parsing it', async () => {
     await expect(analyzeMessage(unreadBytes(MAX_MESSAGE_BYTES + 1), options())).rejects.toMatchObject({ name: 'MessageInputError', code: 'too-large' });
+    // NUL bytes would read as a binary file: the size is judged before any byte is looked at.
+    await expect(analyzeMessage(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x00), options())).rejects.toMatchObject({ code: 'too-large' });
   });
 
   it('refuses binary and cut-off input with MessageInputError, and analyses a multipart message cut short with a note', async () => {

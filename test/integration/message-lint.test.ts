@@ -72,7 +72,7 @@ describe('content.listed-domain against the loopback DNS fixture', () => {
     expect(findings).toEqual([]);
     // The list that never answers is given up on by the session's deadline (how soon is a bound of
     // `npm run bench -- limits`), and the others are still asked.
-    expect(dns.transcript.find((q) => q.name === 'slow.example.multi.uribl.com')?.error).toBe('ETIMEOUT');
+    expect(dns.transcript.filter((q) => q.name === 'slow.example.multi.uribl.com').map((q) => q.error)).toEqual(['ETIMEOUT']);
     const asked = dns.transcript.map((q) => q.name);
     expect(asked).toEqual(expect.arrayContaining(['clean.example.dbl.spamhaus.org', 'clean.example.multi.surbl.org', 'clean.example.multi.uribl.com', 'public.example.dbl.spamhaus.org']));
   });

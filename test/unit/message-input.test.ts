@@ -22,6 +22,9 @@ describe('input classification', () => {
     // Its length is all classifyInput may look at (how long that takes is a bound of `npm run bench -- messages`).
     expect(codeOf(unreadBytes(MAX_MESSAGE_BYTES + 1))).toBe('too-large');
     expect(() => classifyInput(unreadBytes(MAX_MESSAGE_BYTES))).toThrow(/must stay unread/);
+    // NUL bytes read as a binary file: "too-large" says the size was judged before any byte.
+    expect(codeOf(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x00))).toBe('too-large');
+    expect(codeOf(Buffer.alloc(1024, 0x00))).toBe('binary');
   });
 
   it('refuses empty input, binary files and non-messages with their own codes', () => {

@@ -293,7 +293,7 @@ describe('hostile HTML', () => {
     const r = await lintContent(input);
     expect(r.content.htmlTransferBytes).toBeGreaterThan(10_000_000);
     expect(r.findings.map((f) => f.code)).toEqual(['content.no-text-part', 'content.gmail-clipping']);
-  });
+  }, 30_000);
 
   it('decodes character references as a browser reads them: legacy names in text, attribute rules in values, none in raw text', () => {
     const scan = scanHtml(
@@ -338,5 +338,5 @@ describe('hostile HTML', () => {
     expect(scan.links[0]).toEqual({ href: "javascript:fetch('https://x')", text: '<script> &amp; AA &unknown;', domain: null });
     expect(scan.links[1]?.href).toBe('https://a.example/<');
     expect(scan.links.some((l) => l.href.includes('b.example'))).toBe(false);
-  });
+  }, 30_000);
 });

@@ -94,10 +94,10 @@ export const FINDING_CODES = {
 
   // Message analysis: authentication as the receiver evaluated it
   'auth.spf-fail': { severity: 'critical', check: 'auth', meaning: 'SPF did not pass for the envelope sender and the connecting IP.' },
-  'auth.dkim-fail': { severity: 'critical', check: 'auth', meaning: 'A DKIM signature does not verify (body hash or header signature), or no signature verifies.' },
+  'auth.dkim-fail': { severity: 'critical', check: 'auth', meaning: 'A DKIM signature does not verify (body hash or header signature), is refused by the RFCs (rsa-sha1, a required tag missing, an unknown algorithm or canonicalization), or the message is not signed.' },
   'auth.dmarc-fail': { severity: 'critical', check: 'auth', meaning: 'DMARC failed: neither SPF nor DKIM passed in alignment with the From domain.' },
   'auth.not-aligned': { severity: 'warning', check: 'auth', meaning: 'SPF or DKIM passed, but for a domain that does not align with the From domain.' },
-  'auth.arc-fail': { severity: 'warning', check: 'auth', meaning: 'The ARC chain is broken: forwarders\' authentication results cannot be trusted.' },
+  'auth.arc-fail': { severity: 'warning', check: 'auth', meaning: 'The ARC chain is broken or refused by RFC 8617 (a tag twice or in upper case, an ARC-Message-Signature that verifies only with a c= it does not state): forwarders\' authentication results cannot be trusted.' },
   'auth.receiver-differs': { severity: 'info', check: 'auth', meaning: 'The receiver\'s Authentication-Results say something else than our evaluation.' },
 
   // Message analysis: headers

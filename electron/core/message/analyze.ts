@@ -10,11 +10,12 @@ import { finding } from '../audit/finding';
 import type { Finding, ProviderScorecard } from '../audit/types';
 import { DnsSession, type DnsSessionOptions } from '../dns/session';
 import { evaluateAuth } from './auth';
-import { lintContent } from './content-lint';
+import { bulkVerdict } from './bulk';
+import { lintContent, readBody, type BodyRead } from './content-lint';
 import { lintHeaders } from './header-lint';
 import { findEnvelope, parseHops } from './hops';
 import { headerValues, indexHeaders, type HeaderIndex } from './header-index';
-import { classifyInput } from './input';
+import { classifyInput, type HeaderField } from './input';
 import type { LintInput } from './lint-types';
 import { messageScorecards } from './message-providers';
 import { parseMessage, type ParsedMessage } from './mime';
@@ -66,29 +67,6 @@ function parseMime(raw: Buffer, input: ReturnType<typeof classifyInput>, notes: 
   return parsed;
 }
 
-/** Headers that only bulk and marketing senders (and their ESPs) add. */
-const BULK_HEADERS = [
-  'list-id',
-  'list-unsubscribe',
-  'feedback-id',
-  'x-campaign',
-  'x-campaign-id',
-  'x-mailgun-tag',
-  'x-mailgun-sid',
-  'x-ses-outgoing',
-  'x-sg-eid',
-  'x-mc-user',
-  'x-mandrill-user',
-  'x-mailchimp-campaign',
-  'x-csa-complaints',
-  'x-pm-message-id',
-  'x-marketoid',
-  'x-mailin-campaign',
-  'x-sib-id',
-  'x-klaviyo-id',
-  'x-hubspot-mail-id',
-];
-
 /** The addr-spec in "Name <a@b>" or a bare "a@b", for when the From field holds no parsable mailbox. */
 function firstAddress(value: string | null | undefined): string | null {
   if (!value) return null;
@@ -96,9 +74,9 @@ function firstAddress(value: string | null | undefined): string | null {
   return m ? (m[1] as string) : null;
 }
 
-function summarize(parsed: ParsedMessage, index: HeaderIndex): MessageSummary {
+function summarize(parsed: ParsedMessage, headers: readonly HeaderField[], index: HeaderIndex, body: BodyRead | null): MessageSummary {
   const first = (name: string) => index.get(name)?.[0] ?? null;
-  const precedence = first('precedence')?.toLowerCase() ?? '';
+  const bulk = bulkVerdict(headers, index, body);
   // When the address fields do not parse, the header fields themselves still say who and where.
   const fromAddress = parsed.from?.value.find((a) => a.address)?.address ?? firstAddress(first('from'));
   const parsedTo = (parsed.to?.value ?? []).map((a) => a.address ?? a.name);
@@ -111,7 +89,8 @@ function summarize(parsed: ParsedMessage, index: HeaderIndex): MessageSummary {
     to: toList.filter((t): t is string => Boolean(t)),
     date,
     messageId: parsed.messageId ?? first('message-id'),
-    bulk: BULK_HEADERS.some((h) => index.has(h)) || /^(bulk|list|junk)\b/.test(precedence),
+    bulk: bulk.bulk,
+    bulkSignals: bulk.signals,
   };
 }
 
@@ -191,7 +170,9 @@ async function analyzeWith(
       `The DNS resolver ${dns.resolverLabel} did not answer${dns.failureDetail() ? ` (${dns.failureDetail()})` : ''}: SPF, DKIM and DMARC are temperror. Check the network or pick another resolver; the path, header and content checks are complete.`,
     );
   }
-  const summary = summarize(parsed, index);
+  // Read once: the bulk verdict weighs the body's signals, and content lint reuses the reading.
+  const body = input.headersOnly ? null : readBody({ parsed, raw });
+  const summary = summarize(parsed, input.headers, index, body);
   const receiver = receiverView(input.headers, auth);
   const receiverFindings = receiver.differences.length
     ? [
@@ -217,6 +198,7 @@ async function analyzeWith(
     headersOnly: input.headersOnly,
     checkLinkDomains: options.checkLinkDomains ?? false,
     now,
+    body,
   };
   const headerFindings = lint.lintHeaders(lintInput);
   const contentRun = input.headersOnly ? null : await lint.lintContent(lintInput, dns);

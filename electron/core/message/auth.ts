@@ -2,8 +2,15 @@
  * Authentication as a receiver evaluates it: SPF, every DKIM signature, DMARC, ARC and BIMI.
  *
  * mailauth does the evaluation (mailauth-run.ts runs its steps as authenticate() does), through the
- * DnsSession's resolver so that every lookup lands in the transcript. What we add is the explanation: why a signature failed, in words a sender can act on,
- * and the DNS record that fixes it.
+ * DnsSession's resolver so that every lookup lands in the transcript. DKIM signatures and the ARC
+ * chain are read as the RFCs have them (mailauth's strict mode): rsa-sha1 is refused (RFC 8301
+ * §3.1), a signature missing a required tag or with a broken tag list is neutral (RFC 6376 §3.5,
+ * §3.2, §6.1.1), a body hash that does not match fails (RFC 6376 §6.1.3), and a signature with an
+ * unknown algorithm or canonicalization is reported, neutral, not taken for no signature (RFC 8601
+ * §2.7.1). Many receivers read more leniently; where mailauth's default (lenient) reading gives
+ * another result, the result carries it as `lenient`, with the reason. DMARC is evaluated on the
+ * strict results. What we add is the explanation: why a signature failed, in words a sender can act
+ * on, and the DNS record that fixes it.
  *
  * Network: mailauth's verification only resolves DNS. BIMI's VMC and logo downloads live in mailauth's
  * validateBimiVmc(), which we never call, so nothing here dials anything but the DnsSession.
@@ -13,8 +20,8 @@ import type { DKIMResult } from 'mailauth';
 import { finding } from '../audit/finding';
 import type { Finding } from '../audit/types';
 import type { HeaderField } from './input';
-import { runMailauth } from './mailauth-run';
-import type { AuthResult, DkimSignatureResult, Envelope, MessageAuth } from './types';
+import { lenientWord, runMailauth } from './mailauth-run';
+import type { AuthResult, DkimSignatureResult, Envelope, LenientResult, MessageAuth } from './types';
 
 export type Resolver = (name: string, type: string) => Promise<unknown>;
 
@@ -184,15 +191,138 @@ export function explainBodyHash(input: {
   return `${head} The body was changed after signing: typically a footer or disclaimer added by a mailing list or gateway, links rewritten by a security gateway, or a re-encoding by a relay. Sign after the last system that modifies the body.`;
 }
 
-/** The DKIM-Signature header a mailauth result belongs to, matched by its b= value. */
-function signatureTags(headers: readonly HeaderField[], result: DKIMResult): Map<string, string> | null {
-  const b = compact(result.signature);
-  for (const h of headers) {
-    if (h.name.toLowerCase() !== 'dkim-signature') continue;
-    const tags = parseTags(h.value);
-    if (b && compact(tags.get('b')) === b) return tags;
+/** The tag names of a tag-list as written, case kept, in order (RFC 6376 §3.2). */
+function tagNames(value: string): string[] {
+  return value
+    .split(';')
+    .map((part) => (part.includes('=') ? part.slice(0, part.indexOf('=')).trim() : ''))
+    .filter(Boolean);
+}
+
+/** The tags every DKIM-Signature must carry (RFC 6376 §3.5). */
+const REQUIRED_TAGS = ['v', 'a', 'b', 'bh', 'd', 'h', 's'];
+
+/** What is wrong with a tag list: required tags missing, tags twice, tag names not in lower case. */
+function tagListFaults(value: string | undefined): { missing: string[]; twice: string[]; cased: string[] } {
+  const names = value === undefined ? [] : tagNames(value);
+  return {
+    missing: value === undefined ? [] : REQUIRED_TAGS.filter((t) => !names.includes(t)),
+    twice: [...new Set(names.filter((n, i) => names.indexOf(n) !== i))],
+    cased: names.filter((n) => n !== n.toLowerCase()),
+  };
+}
+
+/** The faults of a tag list, in words. */
+function tagListProblems(value: string | undefined): string {
+  const { missing, twice, cased } = tagListFaults(value);
+  return [
+    missing.length ? `no ${missing.map((t) => `${t}=`).join(', ')}` : '',
+    twice.length ? `${twice.map((t) => `${t}=`).join(', ')} more than once` : '',
+    cased.length ? `${cased.map((t) => `${t}=`).join(', ')} in upper case (tag names are case-sensitive, so ${cased.length === 1 ? 'it is an unknown tag' : 'they are unknown tags'})` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+/**
+ * Reasons the strict reading gives for a signature it could not read at all. When the tag list has
+ * a tag twice or in upper case, that is the cause (an "A=" leaves the signature without a=, which
+ * reads as an unknown algorithm), and the analysis says so.
+ */
+const UNREADABLE = new Set(['unknown algorithm', 'unknown canonicalization', 'signature missing required tag', 'signature syntax error']);
+
+/**
+ * Why a signature the RFCs refuse before any key is used could not count, by mailauth's strict
+ * reason. RFC 6376 §6.1.1 makes each a PERMFAIL, which RFC 8601 §2.7.1 reports as neutral.
+ */
+function invalidWhy(comment: string | undefined, sig: DkimSignatureResult, raw: string | undefined): string | null {
+  const key = `${sig.selector}._domainkey.${sig.domain}`;
+  switch (comment) {
+    case 'signature missing required tag':
+    case 'signature syntax error': {
+      const problems = tagListProblems(raw);
+      return `The signature's tag list breaks RFC 6376${problems ? `: ${problems}` : ''}. Every DKIM-Signature needs v=, a=, b=, bh=, d=, h= and s= (§3.5), each once, with lower-case names (§3.2); a verifier that follows the RFC cannot use it (PERMFAIL, §6.1.1) and reports neutral.`;
+    }
+    case 'incompatible version':
+      return 'The signature has a v= other than 1: RFC 6376 §3.5 makes verifiers refuse an incompatible version.';
+    case 'unsupported query method':
+      return 'q= names no query method but dns/txt, the only one defined (RFC 6376 §3.5): the key cannot be looked up.';
+    case 'domain mismatch':
+      return `The i= identity is not in the d= domain ${sig.domain} or a subdomain of it (RFC 6376 §3.5), or the key at ${key} has t=s and i= is in a subdomain (§3.6.1).`;
+    case 'invalid expiration':
+      return 'x= (the expiry) is not later than t= (the signing time), which RFC 6376 §3.5 requires.';
+    case 'unknown algorithm':
+      return `a=${sig.algorithm ?? ''} is not a signing algorithm verifiers know (rsa-sha256, RFC 6376 §3.3 and RFC 8301; ed25519-sha256, RFC 8463), so the signature cannot be verified. It is still a signature: receivers report it as neutral or permerror (RFC 8601 §2.7.1), never as a message without one.`;
+    case 'unknown canonicalization':
+      return `c=${sig.canonicalization ?? ''} names a canonicalization other than simple and relaxed, the only two (RFC 6376 §3.4), so the signature cannot be verified. It is still a signature: receivers report it as neutral or permerror (RFC 8601 §2.7.1), never as a message without one.`;
+    case 'From field not signed':
+      return 'h= does not list From, which RFC 6376 §5.4 requires every signature to cover: verifiers ignore the signature, since it says nothing about the author.';
+    case 'inappropriate key algorithm':
+      return `The key at ${key} is of another type than a=${sig.algorithm ?? ''} names (RFC 6376 §6.1.2 step 8).`;
+    default:
+      return null;
   }
-  return null;
+}
+
+/** What mailauth's default reading accepted that the RFCs do not, by its warning codes. */
+const LENIENT_WHY: Record<string, string> = {
+  'rsa-sha1': 'rsa-sha1 is still accepted by many receivers, though RFC 8301 §3.1 says verifiers must not accept it',
+  'missing-v': 'lenient verifiers accept a signature without v=, which RFC 6376 §3.5 requires',
+  'invalid-v': 'lenient verifiers ignore a v= other than 1, which RFC 6376 §3.5 says to refuse',
+  'tag-syntax': 'lenient verifiers read a tag list that breaks RFC 6376 §3.2 (a tag twice, an upper-case tag name, a malformed value)',
+  'query-method': 'lenient verifiers look the key up in DNS whatever q= says (RFC 6376 §3.5)',
+  'identity-domain': 'lenient verifiers accept an i= outside the d= domain (RFC 6376 §3.5) or against the key\'s t=s',
+  'invalid-expiration': 'lenient verifiers accept an x= equal to t=, which RFC 6376 §3.5 forbids',
+  'key-syntax': 'lenient verifiers use a key record that breaks RFC 6376 §3.6.1 syntax',
+  'key-v-syntax': 'lenient verifiers accept a key record whose v= is not "DKIM1" as its first tag (RFC 6376 §3.6.1)',
+  'key-type-inferred': 'lenient verifiers use an ed25519 key from a record without k=, which means rsa (RFC 6376 §3.6.1, RFC 8463 §4)',
+  'arc-tag-syntax': 'lenient verifiers read an ARC header whose tag list breaks RFC 6376 §3.2 (a tag twice, an upper-case tag name, a required tag missing; RFC 8617 §4.1)',
+  'arc-instance-syntax': 'lenient verifiers read an ARC header whose i= is not a number from 1 to 50 (RFC 8617 §4.2.1)',
+  'ams-c-default':
+    'the ARC-Message-Signature has no c=, which means simple/simple (RFC 6376 §3.5 via RFC 8617 §4.1.2), and verifies only as relaxed/relaxed: lenient verifiers try relaxed too, as early ARC drafts had it',
+};
+
+/** The lenient reasons behind mailauth's warning codes, in words (unknown codes by name). */
+function lenientWords(warnings: unknown): string[] {
+  const codes = Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [];
+  return [...new Set(codes.map((c) => LENIENT_WHY[c] ?? (c.startsWith('missing-') ? `lenient verifiers accept a signature without ${c.slice(8)}=, which RFC 6376 §3.5 requires` : `lenient verifiers accept it (${c})`)))];
+}
+
+/**
+ * What a lenient receiver reports for a signature read strictly, when it differs.
+ *
+ * `loose` is mailauth's default reading of the same signature: null when that reading leaves the
+ * signature out (it reports only what it can process), undefined when it did not run because the
+ * strict result decides its word (lenientWord).
+ */
+function lenientDkim(strict: DKIMResult, loose: DKIMResult | null | undefined): LenientResult | undefined {
+  const derived = loose === undefined ? lenientWord(strict) : undefined;
+  if (loose === undefined && derived === undefined) return undefined;
+  const result = loose ? word(loose.status.result) : loose === null ? 'none' : word(derived);
+  if (result === word(strict.status.result)) return undefined;
+  if (loose === null) {
+    return {
+      result,
+      why: `lenient verifiers leave out a signature they cannot process (${strict.status.comment ?? 'unreadable'}) and report the message as not signed, where RFC 8601 §2.7.1 reports such a signature as neutral`,
+    };
+  }
+  if (strict.status.comment === 'body hash did not verify' && result === 'neutral') {
+    // The same mismatch in both readings: only the word differs.
+    return { result, why: 'lenient verifiers (mailauth\'s default reading among them) report a body hash that does not match as neutral, where RFC 6376 §6.1.3 makes it a failure' };
+  }
+  const words = lenientWords(loose?.status.warnings);
+  return { result, why: words.length ? words.join('; ') : `lenient verifiers accept what the RFC reading refuses here (${strict.status.comment ?? strict.status.result})` };
+}
+
+/**
+ * The DKIM-Signature header a mailauth result belongs to, and its tags: matched by its b= value, or
+ * by d= and s= when the strict reading found no b= (a "B=" is no b= to it).
+ */
+function signatureTags(headers: readonly HeaderField[], result: DKIMResult): { tags: Map<string, string>; value: string } | null {
+  const b = compact(result.signature);
+  const fields = headers.filter((h) => h.name.toLowerCase() === 'dkim-signature').map((h) => ({ tags: parseTags(h.value), value: h.value }));
+  if (b) return fields.find((f) => compact(f.tags.get('b')) === b) ?? null;
+  return fields.find((f) => f.tags.get('d') === result.signingDomain && f.tags.get('s') === result.selector) ?? null;
 }
 
 function keyBits(result: DKIMResult, algorithm: string | undefined): number | null {
@@ -202,8 +332,14 @@ function keyBits(result: DKIMResult, algorithm: string | undefined): number | nu
   return null;
 }
 
-function mapSignature(result: DKIMResult, input: AuthInput): DkimSignatureResult {
-  const tags = signatureTags(input.headers, result);
+/**
+ * One signature as the analysis shows it. `loose` is mailauth's lenient reading of it: undefined when
+ * that reading did not run (the strict result then decides its word), null when it leaves the
+ * signature out.
+ */
+function mapSignature(result: DKIMResult, input: AuthInput, loose: DKIMResult | null | undefined): DkimSignatureResult {
+  const found = signatureTags(input.headers, result);
+  const tags = found?.tags;
   const algorithm = result.algo ?? tags?.get('a');
   const canonicalization = result.format ?? tags?.get('c') ?? 'simple/simple';
   const signedHeaders = (tags?.get('h') ?? result.signingHeaders?.keys ?? '')
@@ -233,8 +369,18 @@ function mapSignature(result: DKIMResult, input: AuthInput): DkimSignatureResult
   }
   if (result.status.comment) sig.comment = result.status.comment;
   if (sig.result === 'pass') return sig;
+  if (sig.comment !== undefined && UNREADABLE.has(sig.comment)) {
+    const faults = tagListFaults(found?.value);
+    if (faults.twice.length > 0 || faults.cased.length > 0) sig.comment = 'signature syntax error';
+  }
 
-  if (sig.bodyHash && !sig.bodyHash.match) {
+  const unverifiable = input.headersOnly && sig.bodyHash !== undefined && !sig.bodyHash.match;
+  // Without the body the hash cannot match: the signature was not processed, not failed (RFC 8601 §2.7.1).
+  if (unverifiable && sig.result === 'fail') sig.result = 'neutral';
+  const invalid = invalidWhy(sig.comment, sig, found?.value);
+  if (invalid) {
+    sig.explanation = invalid;
+  } else if (sig.bodyHash && !sig.bodyHash.match) {
     if (input.headersOnly) {
       sig.explanation = 'Only the headers were given: the body hash, and so the signature, cannot be checked without the body.';
     } else {
@@ -259,10 +405,16 @@ function mapSignature(result: DKIMResult, input: AuthInput): DkimSignatureResult
     const rule = result.status.policy?.['dkim-rules'];
     sig.explanation =
       rule === 'weak-algorithm'
-        ? 'The signature uses rsa-sha1, which RFC 8301 §3.1 forbids: receivers ignore it. Sign with rsa-sha256 (or ed25519-sha256).'
+        ? 'The signature uses rsa-sha1, which RFC 8301 §3.1 says signers must not use and verifiers must not accept. Sign with rsa-sha256 (or ed25519-sha256).'
         : `The key at ${sig.selector}._domainkey.${sig.domain} is too short (RFC 8301 §3.2: at least 1024 bits, 2048 recommended): receivers ignore the signature. Publish a 2048-bit key under a new selector and sign with it.`;
   } else if (result.status.comment) {
     sig.explanation = `The signature could not be verified: ${result.status.comment}. The key is looked up at ${sig.selector}._domainkey.${sig.domain} (TXT).`;
+  }
+  // Without the body the lenient reading fails the body hash too; there is nothing to compare.
+  const lenient = unverifiable ? undefined : lenientDkim(result, loose);
+  if (lenient) {
+    sig.lenient = lenient;
+    sig.explanation = `${sig.explanation ?? ''} Lenient receivers would report ${lenient.result}: ${lenient.why}.`.trim();
   }
   return sig;
 }
@@ -276,6 +428,20 @@ function spfWithIp(record: string | undefined, ip: string): string {
   return /\s[-~?+]?all\b/i.test(record) ? record.replace(/\s([-~?+]?all)\b/i, ` ${mech} $1`) : `${record} ${mech}`;
 }
 
+const TAG_FIX = 'Have the signer write every tag RFC 6376 §3.5 requires (v=1, a=, b=, bh=, d=, h=, s=), each once, with lower-case tag names; any maintained DKIM library does.';
+const ALGORITHM_FIX = 'Sign with a=rsa-sha256 (a 2048-bit key) or a=ed25519-sha256 (RFC 8463), with c=relaxed/relaxed.';
+
+/** Signatures refused by the RFC reading before any verification: a title, a fix and the rule. */
+const REFUSED: Record<string, { title: string; fix: string; refs: string[] }> = {
+  'weak algorithm': { title: 'rsa-sha1', fix: ALGORITHM_FIX, refs: ['RFC 8301 §3.1'] },
+  'unknown algorithm': { title: 'unknown algorithm', fix: ALGORITHM_FIX, refs: ['RFC 6376 §3.3', 'RFC 8463', 'RFC 8601 §2.7.1'] },
+  'unknown canonicalization': { title: 'unknown canonicalization', fix: ALGORITHM_FIX, refs: ['RFC 6376 §3.4', 'RFC 8601 §2.7.1'] },
+  'signature missing required tag': { title: 'required tag missing', fix: TAG_FIX, refs: ['RFC 6376 §3.5', 'RFC 6376 §6.1.1'] },
+  'signature syntax error': { title: 'tag list invalid', fix: TAG_FIX, refs: ['RFC 6376 §3.2', 'RFC 6376 §6.1.1'] },
+  'incompatible version': { title: 'v= is not 1', fix: TAG_FIX, refs: ['RFC 6376 §3.5'] },
+  'From field not signed': { title: 'From not signed', fix: 'Sign the From field: put from first in h= (RFC 6376 §5.4).', refs: ['RFC 6376 §5.4'] },
+};
+
 /** Runs mailauth and turns its result into MessageAuth and auth.* findings. */
 export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAuth; findings: Finding[] }> {
   const { envelope } = input;
@@ -285,7 +451,9 @@ export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAut
     ...(envelope.mailFrom ? { sender: envelope.mailFrom } : {}),
     mta: input.mta ?? 'deliverlab',
     resolver: input.resolver,
+    strict: true,
   });
+  const loose = result.lenient;
 
   const spfDomain = result.spf ? result.spf.domain : domainOf(envelope.mailFrom) ?? envelope.helo;
   const spf: MessageAuth['spf'] = envelope.ip
@@ -302,7 +470,7 @@ export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAut
       };
 
   // An unsigned message still gets one placeholder result from mailauth ("message not signed").
-  const dkim = (result.dkim.results ?? []).filter((r) => r.signingDomain || r.status.result !== 'none').map((r) => mapSignature(r, input));
+  const dkim = (result.dkim.results ?? []).flatMap((r, i) => (r.signingDomain || r.status.result !== 'none' ? [mapSignature(r, input, loose ? (loose.dkim[i] ?? null) : undefined)] : []));
 
   const d = result.dmarc;
   const dmarc: MessageAuth['dmarc'] = d
@@ -321,11 +489,30 @@ export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAut
         alignment: { spf: false, dkim: false },
         comment: result.dmarcSkipReason ?? 'DMARC was not evaluated (no From domain).',
       };
+  const looseDmarc = loose ? (loose.dmarc ? word(loose.dmarc.status.result) : 'none') : dmarc.result;
+  if (looseDmarc !== dmarc.result) {
+    // DMARC reads the DKIM results (RFC 7489 §4.2): a signature that passes leniently can pass it.
+    const counted = dkim.filter((s) => s.lenient?.result === 'pass');
+    dmarc.lenient = {
+      result: looseDmarc,
+      why: counted.length
+        ? `lenient receivers count the signature${counted.length > 1 ? 's' : ''} by ${counted.map((s) => `d=${s.domain}`).join(', ')} as passing (${counted.map((s) => s.lenient?.why).join('; ')})`
+        : 'lenient receivers read the DKIM signatures differently (see each signature)',
+    };
+  }
 
   const a = result.arc;
+  // A chain refused while it was read (a tag list the RFCs refuse) has no instance from mailauth:
+  // count its seals then, one per ARC set (RFC 8617 §4.1).
+  const seals = () => input.headers.filter((h) => h.name.toLowerCase() === 'arc-seal').length;
   const arc: MessageAuth['arc'] = a
-    ? { result: word(a.status.result), instances: typeof a.i === 'number' ? a.i : 0, ...(a.status.comment ? { comment: a.status.comment } : {}) }
+    ? { result: word(a.status.result), instances: typeof a.i === 'number' ? a.i : seals(), ...(a.status.comment ? { comment: a.status.comment } : {}) }
     : { result: 'none', instances: 0 };
+  const looseArc = loose ? (loose.arc ? word(loose.arc.status.result) : 'none') : arc.result;
+  if (looseArc !== arc.result && loose) {
+    const words = loose.arc ? lenientWords((loose.arc as { warnings?: unknown }).warnings) : [];
+    arc.lenient = { result: looseArc, why: words.length ? words.join('; ') : `lenient verifiers accept what the RFC reading refuses here (${arc.comment ?? arc.result})` };
+  }
 
   const auth: MessageAuth = { spf, dkim, dmarc, arc };
   const b = result.bimi;
@@ -385,18 +572,21 @@ export function authFindings(auth: MessageAuth, input: Pick<AuthInput, 'envelope
   const failing = auth.dkim.filter((s) => s.result !== 'pass' && !notBodyCheckable(s));
   for (const s of failing) {
     const keyName = `${s.selector}._domainkey.${s.domain}`;
-    const bodyBroken = s.bodyHash !== undefined && !s.bodyHash.match;
+    const refused = s.comment !== undefined ? REFUSED[s.comment] : undefined;
+    const bodyBroken = !refused && s.bodyHash !== undefined && !s.bodyHash.match;
     out.push(
       finding('auth.dkim-fail', {
-        title: `DKIM signature by ${s.domain} (selector ${s.selector}) ${bodyBroken ? 'body hash does not match' : s.result}`,
+        title: `DKIM signature by ${s.domain} (selector ${s.selector}) ${bodyBroken ? 'body hash does not match' : refused ? `${s.result}: ${refused.title}` : s.result}`,
         detail: s.explanation ?? `The signature did not verify: ${s.comment ?? s.result}.`,
-        fix: bodyBroken
-          ? 'Find the system that changes the body after signing (footer, link rewriting, re-encoding) and sign after it, or stop it from modifying signed mail.'
-          : /no key|key not found|ENOTFOUND|ENODATA/i.test(s.comment ?? '')
-            ? `Publish the public key: ${keyName}. TXT "v=DKIM1; k=${s.algorithm?.startsWith('ed25519') ? 'ed25519' : 'rsa'}; p=<base64 public key>".`
-            : `Check that ${keyName} TXT holds the public key of the key that signs, and that no system rewrites signed headers (${(s.signedHeaders ?? []).join(', ')}).`,
+        fix: refused
+          ? refused.fix
+          : bodyBroken
+            ? 'Find the system that changes the body after signing (footer, link rewriting, re-encoding) and sign after it, or stop it from modifying signed mail.'
+            : /no key|key not found|ENOTFOUND|ENODATA/i.test(s.comment ?? '')
+              ? `Publish the public key: ${keyName}. TXT "v=DKIM1; k=${s.algorithm?.startsWith('ed25519') ? 'ed25519' : 'rsa'}; p=<base64 public key>".`
+              : `Check that ${keyName} TXT holds the public key of the key that signs, and that no system rewrites signed headers (${(s.signedHeaders ?? []).join(', ')}).`,
         evidence: s.comment,
-        refs: ['RFC 6376 §6.1.3', 'RFC 6376 §3.7'],
+        refs: refused ? refused.refs : ['RFC 6376 §6.1.3', 'RFC 6376 §3.7'],
         // A DNS failure may clear up on a retry; a signature that does not verify will not.
         ...(s.result === 'temperror' ? { severity: 'warning' as const } : {}),
       }),
@@ -420,7 +610,7 @@ export function authFindings(auth: MessageAuth, input: Pick<AuthInput, 'envelope
     out.push(
       finding('auth.dmarc-fail', {
         title: `DMARC fails for ${fromDomain ?? 'the From domain'}${dmarc.policy ? ` (policy ${dmarc.policy})` : ''}`,
-        detail: `Neither SPF nor DKIM passed for a domain aligned with ${fromDomain}: SPF ${spf.result}${spf.domain ? ` for ${spf.domain}` : ''}${dmarc.alignment.spf ? ' (aligned)' : ''}; DKIM ${auth.dkim.length ? auth.dkim.map((s) => `${s.result} for ${s.domain}${s.aligned ? ' (aligned)' : ''}`).join(', ') : 'absent'}. Receivers apply the policy${dmarc.policy ? ` "${dmarc.policy}"` : ''} to such mail.`,
+        detail: `Neither SPF nor DKIM passed for a domain aligned with ${fromDomain}: SPF ${spf.result}${spf.domain ? ` for ${spf.domain}` : ''}${dmarc.alignment.spf ? ' (aligned)' : ''}; DKIM ${auth.dkim.length ? auth.dkim.map((s) => `${s.result} for ${s.domain}${s.aligned ? ' (aligned)' : ''}`).join(', ') : 'absent'}. Receivers apply the policy${dmarc.policy ? ` "${dmarc.policy}"` : ''} to such mail.${dmarc.lenient ? ` Lenient receivers would report DMARC ${dmarc.lenient.result}: ${dmarc.lenient.why}.` : ''}`,
         fix: `Sign with DKIM as d=${fromDomain} (or a subdomain of it), and/or send with an envelope sender (Return-Path) in ${fromDomain} whose SPF record lists the sending IPs.`,
         refs: ['RFC 7489 §3.1', 'RFC 7489 §4.2'],
       }),
@@ -456,8 +646,10 @@ export function authFindings(auth: MessageAuth, input: Pick<AuthInput, 'envelope
     out.push(
       finding('auth.arc-fail', {
         title: `The ARC chain (${auth.arc.instances} instance${auth.arc.instances === 1 ? '' : 's'}) is broken`,
-        detail: `An ARC seal or message signature does not verify${auth.arc.comment ? ` (${auth.arc.comment})` : ''}: the authentication results the forwarders recorded cannot be trusted, so a receiver will not rescue the message from a DMARC failure caused by forwarding.`,
-        fix: 'The forwarder that modified the message after the last seal should seal it again (ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results for the next instance), or stop modifying it.',
+        detail: `An ARC seal or message signature does not verify${auth.arc.comment ? ` (${auth.arc.comment})` : ''}: the authentication results the forwarders recorded cannot be trusted, so a receiver will not rescue the message from a DMARC failure caused by forwarding.${auth.arc.lenient ? ` Lenient receivers would report ARC ${auth.arc.lenient.result}: ${auth.arc.lenient.why}.` : ''}`,
+        fix: auth.arc.lenient
+          ? 'The forwarder that sealed the message writes ARC headers the RFCs refuse: have it write each tag once with lower-case names, and c= on the ARC-Message-Signature (RFC 8617 §4.1, RFC 6376 §3.2 and §3.5); its software or its configuration needs the fix.'
+          : 'The forwarder that modified the message after the last seal should seal it again (ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results for the next instance), or stop modifying it.',
         evidence: auth.arc.comment,
         refs: ['RFC 8617 §5.2'],
       }),

@@ -14,7 +14,7 @@ import { DNSBL_LISTS, interpretAnswer, pool, queryZone, type DnsblList } from '.
 import { finding } from '../audit/finding';
 import type { Finding } from '../audit/types';
 import { DnsError, type DnsSession } from '../dns/session';
-import { orgDomain } from './header-lint';
+import { bulkWhy, orgDomain } from './header-lint';
 import type { LintInput } from './lint-types';
 import { decodeLeaf, isHex, walkMime, type MimeLeaf } from './mime';
 import type { ContentSummary, LinkInfo } from './types';
@@ -511,10 +511,35 @@ function queryableDomain(host: string): string | null {
 
 const empty = (): ContentSummary => ({ textPart: false, htmlPart: false, htmlTransferBytes: 0, links: [], images: [], attachments: [] });
 
-/** Content lint findings (content.* codes) and the content summary for one message. */
-export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{ findings: Finding[]; content: ContentSummary }> {
-  if (input.headersOnly) return { findings: [], content: empty() };
-  const findings: Finding[] = [];
+/**
+ * The message's own body, read once: its text and HTML parts and one scan of the HTML.
+ *
+ * analyze.ts reads it before the summary (bulk detection uses its signals) and content lint reuses
+ * it; what costs a pass over the text (the postal address search) is done when first asked, once.
+ */
+export interface BodyRead {
+  textPart: boolean;
+  htmlLeaf: MimeLeaf | null;
+  /** The decoded HTML the reader gets, or null without an HTML part. */
+  html: string | null;
+  /** The parsed HTML, for the preview (may differ from `html` when the structure is broken). */
+  parsedHtml: string | null;
+  htmlTransferBytes: number;
+  /** The text/plain part, or '' without one. */
+  plain: string;
+  scan: HtmlScan;
+  /** Remote images that only report opens (1x1, zero-sized or hidden). */
+  pixels: ImageInfo[];
+  /** A link (or a plain-text URL) whose text or target offers to unsubscribe or opt out; looked for once. */
+  readonly unsubscribeLink: boolean;
+  /** The start and end of the visible text and of the plain text, where footers are. */
+  readonly words: string;
+  /** A postal address in `words` (looksLikePostalAddress), searched once, when first asked. */
+  postalAddress(): boolean;
+}
+
+/** Reads the body of a message for the content checks (see BodyRead). */
+export function readBody(input: Pick<LintInput, 'parsed' | 'raw'>): BodyRead {
   const parsed = input.parsed;
   // The leaves index into the bytes they were found in; other bytes (a caller's stand-in) get a walk of their own.
   const shared = parsed.source === input.raw;
@@ -527,12 +552,44 @@ export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{
   const parsedHtml = typeof parsed.html === 'string' ? parsed.html : null;
   // Without an HTML part of its own (only a forwarded message's, or a broken structure) fall back to the parsed HTML.
   const html = htmlLeaf ? ((shared ? parsed.decoded.get(htmlLeaf) : undefined) ?? decodeLeaf(input.raw, htmlLeaf)) : parsedHtml;
-  const htmlTransferBytes = htmlLeaf ? htmlLeaf.end - htmlLeaf.start : html ? Buffer.byteLength(html) : 0;
   const textPart = textLeaf !== undefined;
   const scan = html ? scanHtml(html) : { links: [], images: [], visibleChars: 0, visibleText: '' };
-
   // Plain-text links count too (a text-only message has no anchors).
   const plain = textPart && typeof parsed.text === 'string' ? parsed.text : '';
+  let words: string | undefined;
+  let postal: boolean | undefined;
+  let unsubscribe: boolean | undefined;
+  const read: BodyRead = {
+    textPart,
+    htmlLeaf,
+    html,
+    parsedHtml,
+    htmlTransferBytes: htmlLeaf ? htmlLeaf.end - htmlLeaf.start : html ? Buffer.byteLength(html) : 0,
+    plain,
+    scan,
+    pixels: scan.images.filter(isTrackingPixel),
+    get unsubscribeLink() {
+      return (unsubscribe ??=
+        scan.links.some((l) => UNSUBSCRIBE_WORDS.test(l.text) || UNSUBSCRIBE_WORDS.test(l.href)) ||
+        // Bounded: an unbounded \S* backtracks quadratically over a long run of URLs without a space.
+        (plain !== '' && /\bhttps?:\/\/\S{0,300}?(?:unsubscri|opt-?out)/i.test(plain)));
+    },
+    get words() {
+      return (words ??= `${scan.visibleText}\n${plain.slice(0, TEXT_WINDOW)}\n${plain.slice(-TEXT_WINDOW)}`);
+    },
+    postalAddress: () => (postal ??= looksLikePostalAddress(read.words)),
+  };
+  return read;
+}
+
+/** Content lint findings (content.* codes) and the content summary for one message. */
+export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{ findings: Finding[]; content: ContentSummary }> {
+  if (input.headersOnly) return { findings: [], content: empty() };
+  const findings: Finding[] = [];
+  const parsed = input.parsed;
+  const body = input.body ?? readBody(input);
+  const { htmlLeaf, html, parsedHtml, htmlTransferBytes, textPart, scan, plain, pixels } = body;
+
   const content: ContentSummary = {
     textPart,
     htmlPart: html !== null,
@@ -569,7 +626,6 @@ export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{
     );
   }
 
-  const pixels = scan.images.filter(isTrackingPixel);
   const contentImages = scan.images.filter((i) => !isTrackingPixel(i));
   const noAlt = contentImages.filter((i) => i.alt === null);
   if (noAlt.length > 0) {
@@ -659,27 +715,24 @@ export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{
   }
 
   if (input.summary.bulk) {
-    const words = `${scan.visibleText}\n${plain.slice(0, TEXT_WINDOW)}\n${plain.slice(-TEXT_WINDOW)}`;
     // The links first: short strings, and where the unsubscribe offer nearly always is; the whole text only without one.
-    const hasUnsub = scan.links.some((l) => UNSUBSCRIBE_WORDS.test(l.text) || UNSUBSCRIBE_WORDS.test(l.href)) || UNSUBSCRIBE_WORDS.test(words);
+    const hasUnsub = body.unsubscribeLink || UNSUBSCRIBE_WORDS.test(body.words);
     if (!hasUnsub) {
       findings.push(
         finding('content.no-unsubscribe-link', {
           title: 'No unsubscribe link in the body',
-          detail:
-            'The message looks like bulk or marketing mail, but its body has no link or text offering to unsubscribe, opt out or manage preferences (searched in English, German, French, Spanish, Dutch, Italian and Portuguese). Gmail requires bulk senders to show a clearly visible unsubscribe link in the body besides the List-Unsubscribe header; CAN-SPAM and GDPR require an easy opt-out. Readers who cannot find one press "Report spam".',
+          detail: `The message looks like bulk or marketing mail (${bulkWhy(input)}), but its body has no link or text offering to unsubscribe, opt out or manage preferences (searched in English, German, French, Spanish, Dutch, Italian and Portuguese). Gmail requires bulk senders to show a clearly visible unsubscribe link in the body besides the List-Unsubscribe header; CAN-SPAM and GDPR require an easy opt-out. Readers who cannot find one press "Report spam".`,
           fix: `Add a visible link in the footer of every marketing message, e.g. <a href="https://${input.summary.fromDomain ?? 'example.com'}/unsubscribe?u=RECIPIENT_TOKEN">Unsubscribe</a>, that unsubscribes in one step without login.`,
           refs: ['RFC 8058 §1', '15 U.S.C. §7704(a)(3)', 'https://support.google.com/a/answer/81126'],
         }),
       );
     }
-    const addressText = `${scan.visibleText}\n${plain.slice(0, TEXT_WINDOW)}\n${plain.slice(-TEXT_WINDOW)}`;
-    if (!looksLikePostalAddress(addressText)) {
+    if (!body.postalAddress()) {
       findings.push(
         finding('content.no-postal-address', {
           title: 'No postal address found in the body',
           detail:
-            'The message looks like commercial bulk mail, but no postal address was found in its text. CAN-SPAM requires a valid physical postal address (a street address or a registered PO box) in every commercial message; many EU laws require the sender\'s identity and address (imprint). Our search is a heuristic for US, UK and European address formats: an address in an image or another format is not recognised.',
+            `The message looks like commercial bulk mail (${bulkWhy(input)}), but no postal address was found in its text. CAN-SPAM requires a valid physical postal address (a street address or a registered PO box) in every commercial message; many EU laws require the sender's identity and address (imprint). Our search is a heuristic for US, UK and European address formats: an address in an image or another format is not recognised.`,
           fix: 'Add your company name and postal address to the footer as text, e.g. "Example Ltd, 123 Main Street, Springfield, IL 62701, USA".',
           refs: ['15 U.S.C. §7704(a)(5)(A)(iii)'],
         }),

@@ -227,8 +227,8 @@ function lintUnsubscribe(input: LintInput, index: HeaderIndex, out: Finding[], f
     out.push(
       finding('header.no-list-unsubscribe', {
         title: 'Bulk mail without List-Unsubscribe',
-        detail:
-          'The message looks like bulk or marketing mail (list or bulk headers), but has no List-Unsubscribe header. Since February 2024 Gmail and Yahoo require bulk senders to offer one-click unsubscribe through this header; without it recipients press "Report spam" instead, which hurts the sender\'s reputation.',
+        detail: `The message looks like bulk or marketing mail (${bulkWhy(input)}), but has no List-Unsubscribe header. Since February 2024 Gmail and Yahoo require bulk senders to offer one-click unsubscribe through this header; without it recipients press "Report spam" instead, which hurts the sender's reputation.`,
+        ...(input.summary.bulkSignals?.length ? { evidence: `Bulk signals: ${input.summary.bulkSignals.join('; ')}` } : {}),
         fix: `Add these two headers to every marketing message (the URL must accept a POST and unsubscribe without further steps), ${signFix}:\n${exampleHeaders}`,
         refs: ['RFC 2369 §3.2', 'RFC 8058 §3.1'],
       }),
@@ -277,6 +277,12 @@ function lintUnsubscribe(input: LintInput, index: HeaderIndex, out: Finding[], f
       refs: ['RFC 8058 §4', 'RFC 6376 §5.4'],
     }),
   );
+}
+
+/** Why the message counts as bulk, in words: its signals, or the old summary's wording without them. */
+export function bulkWhy(input: Pick<LintInput, 'summary'>): string {
+  const signals = input.summary.bulkSignals ?? [];
+  return signals.length ? signals.join(', ') : 'list or bulk headers';
 }
 
 /** Header lint findings for one message (header.* codes). */

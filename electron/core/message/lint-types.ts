@@ -4,6 +4,7 @@
  * analyze.ts builds it once (parsing, authentication and the summary happen there); the lint modules
  * are pure over it, apart from the optional blocklist lookups for link domains.
  */
+import type { BodyRead } from './content-lint';
 import type { HeaderIndex } from './header-index';
 import type { ParsedMessage } from './mime';
 import type { MessageAuth, MessageSummary } from './types';
@@ -27,4 +28,6 @@ export interface LintInput {
   checkLinkDomains: boolean;
   /** The clock, for date skew when receivedAt is null; defaults to the system clock. */
   now?: () => Date;
+  /** The body as content lint reads it, when analyze.ts has read it already (else read there). */
+  body?: BodyRead | null;
 }

@@ -3,17 +3,26 @@
  * mailauth 7 ships no types for them; these cover only what mailauth-run.ts uses.
  */
 declare module 'mailauth/lib/dkim/dkim-verifier.js' {
-  import type { DKIMVerifyResult } from 'mailauth';
+  import type { DKIMResult, DKIMVerifyResult } from 'mailauth';
 
   /** mailauth's DKIM verifier (a MessageParser Writable), driven here without the stream. */
   export class DkimVerifier {
-    constructor(options: { resolver: unknown; sender?: string });
+    /** strict: RFC 6376, RFC 8301 and RFC 8463 exactly (mailauth's strict mode); lenient by default. */
+    constructor(options: { resolver: unknown; sender?: string; strict?: boolean });
     headerFrom: DKIMVerifyResult['headerFrom'];
     fromFields: number;
     envelopeFrom: string | false;
     results: DKIMVerifyResult['results'];
-    /** The ARC sets found in the header, the input of arc(). */
-    arc: unknown;
+    /**
+     * The signature fields in message order: the DKIM-Signatures, then the newest ARC-Message-Signature.
+     * `skip` says why one was not processed (an unknown algorithm or canonicalization, no d= or s=).
+     */
+    signatureHeaders: { type: 'DKIM' | 'ARC'; skip?: string }[];
+    /**
+     * The ARC sets found in the header, the input of arc(): the chain, or why it could not be read,
+     * and the newest set's ARC-Message-Signature result once verified.
+     */
+    arc: { error?: unknown; lastEntry?: { messageSignature?: DKIMResult } };
     /** One running hash per body canonicalization the signatures ask for; empty when nothing is signed. */
     bodyHashes: Map<string, unknown>;
     /** The parsed header section, the input of bimi(). */

@@ -128,7 +128,7 @@ function judgeFormat(a: Analysis): Verdict {
 }
 
 function judgeUnsubscribe(a: Analysis, provider: Provider): Verdict {
-  if (!a.summary.bulk) return notObservable('The message does not look like bulk or marketing mail (no list or bulk headers), and the rule applies only to marketing and subscribed messages.');
+  if (!a.summary.bulk) return notObservable('The message does not look like bulk or marketing mail (no list, bulk or email service provider headers, and not two of: a tracking pixel, an unsubscribe link, a promotional layout), and the rule applies only to marketing and subscribed messages.');
   const header = has(a, 'header.no-list-unsubscribe')
     ? 'no List-Unsubscribe header'
     : has(a, 'header.no-one-click')

@@ -5,7 +5,7 @@
  * we were given, with DNS now. Where the two disagree, that difference is itself the diagnosis.
  */
 import type { HeaderField } from './input';
-import type { MessageAuth, ReceiverView } from './types';
+import type { LenientResult, MessageAuth, ReceiverView } from './types';
 
 export interface AuthResultsEntry {
   method: string;
@@ -115,6 +115,11 @@ export function parseAuthResults(value: string, arc = false): ParsedAuthResults 
 /** dkim, dmarc and arc compare as passed / did not pass: receivers spell failures differently. */
 const passed = (r: string) => r === 'pass';
 
+/** When the receiver's word is what a lenient reading gives, that is the likeliest reason. */
+function lenientNote(receiver: string, lenient: LenientResult | undefined): string | null {
+  return lenient && lenient.result === receiver ? `The receiver reads it leniently, as many do: ${lenient.why}. We report the RFC reading.` : null;
+}
+
 function dkimNote(receiver: string, ours: string): string {
   if (passed(receiver) && !passed(ours)) {
     return 'The receiver saw a signature verify that fails now: the copy analysed was changed after it arrived (a forwarder, a mailing list, or the way it was saved), or the key in DNS has changed or been removed since.';
@@ -162,7 +167,7 @@ export function receiverView(headers: readonly HeaderField[], ours: MessageAuth)
         method: d ? `dkim (${d}${s ? `, ${s}` : b ? `, b=${b.slice(0, 8)}` : ''})` : 'dkim',
         receiver: r.result,
         ours: oursResult,
-        note: dkimNote(r.result, oursResult),
+        note: lenientNote(r.result, mine?.lenient) ?? dkimNote(r.result, oursResult),
       });
     }
   }
@@ -170,7 +175,7 @@ export function receiverView(headers: readonly HeaderField[], ours: MessageAuth)
     const r = first(method);
     const oursResult = ours[method].result;
     if (r && passed(r.result) !== passed(oursResult)) {
-      differences.push({ method, receiver: r.result, ours: oursResult, note: (NOTES[method] as (a: string, b: string) => string)(r.result, oursResult) });
+      differences.push({ method, receiver: r.result, ours: oursResult, note: lenientNote(r.result, ours[method].lenient) ?? (NOTES[method] as (a: string, b: string) => string)(r.result, oursResult) });
     }
   }
   return { authServId, results: results.map(({ method, result, properties }) => ({ method, result, properties })), arcAuthenticationResults: arcAr, differences };

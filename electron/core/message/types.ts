@@ -44,6 +44,18 @@ export interface Envelope {
   explanation: string;
 }
 
+/**
+ * What a lenient receiver reports instead of the RFC reading, and why.
+ *
+ * Many receivers verify DKIM and ARC more leniently than the RFCs allow (they still accept
+ * rsa-sha1, a missing v=, tags twice). Present only where that reading gives another result.
+ */
+export interface LenientResult {
+  result: AuthResult;
+  /** In words, with the RFC rule the lenient reading sets aside. */
+  why: string;
+}
+
 export interface DkimSignatureResult {
   domain: string;
   selector: string;
@@ -63,6 +75,8 @@ export interface DkimSignatureResult {
   explanation?: string;
   /** For a header-signature failure: which of the signed headers are present in the message now. */
   signedHeadersPresent?: { name: string; present: boolean }[];
+  /** Where a lenient receiver reports another result than `result` (the RFC reading). */
+  lenient?: LenientResult;
 }
 
 export interface MessageAuth {
@@ -77,8 +91,10 @@ export interface MessageAuth {
     /** Which identifier aligned. */
     alignment: { spf: boolean; dkim: boolean };
     comment?: string;
+    /** Evaluated on the lenient DKIM results, where that changes the outcome. */
+    lenient?: LenientResult;
   };
-  arc: { result: AuthResult; instances: number; comment?: string };
+  arc: { result: AuthResult; instances: number; comment?: string; lenient?: LenientResult };
   bimi?: { result: AuthResult; location?: string | null; comment?: string };
 }
 
@@ -118,8 +134,13 @@ export interface MessageSummary {
   to: string[];
   date: string | null;
   messageId: string | null;
-  /** The message looks like bulk or marketing mail (List-Id, List-Unsubscribe, Precedence: bulk, ...). */
+  /**
+   * The message looks like bulk or marketing mail: a list, bulk or ESP header, or two body signals
+   * (a tracking pixel, an unsubscribe link, a promotional layout). See bulk.ts.
+   */
   bulk: boolean;
+  /** The signals found, in words ("List-Unsubscribe header", "tracking pixel"); absent in analyses stored before they were kept. */
+  bulkSignals?: string[];
 }
 
 export interface MessageAnalysis {

@@ -3,7 +3,7 @@
  */
 import { Badge, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Finding } from '../../../electron/core/audit/types';
-import type { DkimSignatureResult, MessageAnalysis } from '../../../electron/core/message/types';
+import type { DkimSignatureResult, LenientResult, MessageAnalysis } from '../../../electron/core/message/types';
 import { Fact, Facts, None, RecordText, YesNo } from '../checks/parts';
 import { FindingList } from '../result/FindingList';
 import { ourResult, resultColor } from './message-text';
@@ -13,6 +13,19 @@ function Result({ result }: { result: string }) {
     <Badge color={resultColor(result)} variant="light" tt="none" data-result={result}>
       {result}
     </Badge>
+  );
+}
+
+/** Where many receivers read more leniently than the RFCs: their result beside ours, and why. */
+function LenientFact({ lenient }: { lenient: LenientResult | undefined }) {
+  if (!lenient) return null;
+  return (
+    <Fact label="Lenient receivers">
+      <Group gap={6} wrap="nowrap" align="flex-start" data-testid="lenient-note">
+        <Result result={lenient.result} />
+        <Text size="sm">{lenient.why}</Text>
+      </Group>
+    </Fact>
   );
 }
 
@@ -56,6 +69,7 @@ function DkimCard({ sig }: { sig: DkimSignatureResult }) {
             </>
           )}
           {sig.comment && <Fact label="Verifier said">{sig.comment}</Fact>}
+          <LenientFact lenient={sig.lenient} />
         </Facts>
         {sig.explanation && (
           <Text size="sm" data-testid="dkim-explanation">
@@ -208,6 +222,7 @@ export function AuthenticationTab({ analysis, findings }: { analysis: MessageAna
               <YesNo value={dmarc.alignment.dkim} />
             </Fact>
             {dmarc.comment && <Fact label="Verifier said">{dmarc.comment}</Fact>}
+            <LenientFact lenient={dmarc.lenient} />
           </Facts>
         </Card>
       </SimpleGrid>
@@ -239,6 +254,7 @@ export function AuthenticationTab({ analysis, findings }: { analysis: MessageAna
             </Fact>
             <Fact label="Instances">{arc.instances}</Fact>
             {arc.comment && <Fact label="Verifier said">{arc.comment}</Fact>}
+            <LenientFact lenient={arc.lenient} />
           </Facts>
         </Card>
         <Card withBorder padding="sm" component="section" aria-label="BIMI">

@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../electron/core/audit/types';
 import { HistoryStore } from '../../electron/core/history/store';
 import {
+  confirmDelete,
   CHECK_TITLES,
   auditDomain,
   checkPanel,
   expectGone,
   expectVisible,
+  fieldError,
   finding,
   useLab,
   waitForResult,
@@ -100,13 +102,12 @@ describe('audit page', () => {
     expect(await progress.count()).toBe(0);
   });
 
-  it('says why an invalid domain cannot be audited', async () => {
+  it('says why an invalid domain cannot be audited, beside the Domain box', async () => {
     const page = await open();
     await auditDomain(page, 'not a domain');
-    const alert = page.getByRole('alert');
-    await expectVisible(alert, 'an error alert');
-    expect(await alert.textContent()).toMatch(/not a valid domain/i);
+    expect(await fieldError(page.getByLabel('Domain', { exact: true }), 'the Domain box')).toMatch(/not a valid domain/i);
     expect(await page.getByTestId('audit-result').count()).toBe(0);
+    expect(await page.getByTestId('audit-progress').count()).toBe(0);
   });
 });
 
@@ -222,6 +223,7 @@ describe('history page', () => {
     expect(page.url()).toMatch(/#\/history\/\d+$/);
 
     await page.getByRole('button', { name: 'Delete' }).click();
+    await confirmDelete(page, 'Delete the audit of monitor.test?');
     await expectVisible(table, 'the history list again after deleting');
     await expectGone(row('monitor.test'), 'the deleted audit');
     await expectVisible(row('bad.test'), 'the audit that was not deleted');

@@ -195,6 +195,32 @@ export function finding(panel: Locator, code: string): Locator {
   return panel.getByRole('listitem').filter({ has: panel.page().getByText(code, { exact: true }) });
 }
 
+/**
+ * The problem shown beside a form field, as assistive technology reads it: the field is marked
+ * invalid and the text is the description it points to (Mantine's `<id>-error` element).
+ */
+export async function fieldError(field: Locator, what: string): Promise<string> {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  for (;;) {
+    const invalid = await field.getAttribute('aria-invalid');
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter((id) => id.endsWith('-error'));
+    if (invalid === 'true' && ids.length > 0) {
+      const text = await field.page().locator(`[id="${ids[0]}"]`).textContent();
+      if (text) return text;
+    }
+    if (Date.now() > deadline) throw new Error(`Expected an error beside ${what} within ${UI_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Confirms the delete dialog opened by a Delete button (it names the item), and waits for it to close. */
+export async function confirmDelete(page: Page, title: string | RegExp): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: title });
+  await expectVisible(dialog, `the dialog "${String(title)}"`);
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expectGone(dialog, 'the delete dialog');
+}
+
 /** Writes a PNG of the whole page to test-results/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -198,23 +198,27 @@ export function ConnectionReport({ name, result }: { name: string; result: Conne
   );
 }
 
+/**
+ * A profile's row: each badge under the value it qualifies, so the table needs five columns, not
+ * seven, and fits a 1024-pixel window with its actions.
+ */
 function ProfileCells({ stored }: { stored: StoredProfile }) {
   const p = stored.profile;
   return (
     <>
-      <Table.Td style={{ overflowWrap: 'break-word' }}>
+      <Table.Td style={{ overflowWrap: 'anywhere' }}>
         {p.host}:{p.port}
-      </Table.Td>
-      <Table.Td>
-        <Badge styles={WHOLE_BADGE} color={p.security === 'none' ? 'orange' : 'gray'} variant="light" tt="none" title={p.security === 'none' ? 'No encryption' : undefined}>
+        <br />
+        <Badge styles={WHOLE_BADGE} size="sm" color={p.security === 'none' ? 'orange' : 'gray'} variant="light" tt="none" title={p.security === 'none' ? 'No encryption' : undefined}>
           {SECURITY_LABEL[p.security]}
         </Badge>
       </Table.Td>
-      <Table.Td style={{ overflowWrap: 'break-word' }}>{p.auth ? `${p.auth.user}${'oauth2TokenEnv' in p.auth || 'oauth2' in p.auth ? ' (OAuth2)' : ''}` : '—'}</Table.Td>
-      <Table.Td>
+      <Table.Td style={{ overflowWrap: 'anywhere' }}>
+        {p.auth ? `${p.auth.user}${'oauth2TokenEnv' in p.auth || 'oauth2' in p.auth ? ' (OAuth2)' : ''}` : '—'}
+        <br />
         <SecretBadge source={stored.secret} variable={authVariable(p.auth)} />
       </Table.Td>
-      <Table.Td style={{ overflowWrap: 'break-word' }}>{p.from}</Table.Td>
+      <Table.Td style={{ overflowWrap: 'anywhere' }}>{p.from}</Table.Td>
     </>
   );
 }
@@ -236,7 +240,7 @@ export function ProfilesPage() {
       secrets="Passwords"
       empty="No profiles yet. Add the server you send through."
       tableLabel="SMTP profiles"
-      columns={['Server', 'Security', 'Login', 'Secret', 'From']}
+      columns={['Server and security', 'Login and secret', 'From']}
       queryKey="smtp"
       list={{ isPending: list.isPending, isError: list.isError, error: list.error, items: list.data?.profiles }}
       nameOf={(stored) => stored.profile.name}

@@ -5,7 +5,7 @@
  * Each page keeps what is its own (its fields, its columns, what its test found); the words here are
  * built from the page's noun so both pages keep the labels their tests and users know.
  */
-import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
 import { DeleteButton } from '../DeleteButton';
@@ -249,7 +249,7 @@ export function SavedItemsPage<T extends { warnings: string[] }, R>(props: Saved
       {list.isError && <CallError title={`${capitalize(props.plural)} could not be read`} error={list.error} />}
       {list.items && list.items.length === 0 && editing === null && <Text c="dimmed">{props.empty}</Text>}
       {list.items && list.items.length > 0 && (
-        <Table.ScrollContainer minWidth={980}>
+        <Table.ScrollContainer minWidth={640}>
           <Table aria-label={props.tableLabel} verticalSpacing="xs" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -257,7 +257,9 @@ export function SavedItemsPage<T extends { warnings: string[] }, R>(props: Saved
                 {props.columns.map((c) => (
                   <Table.Th key={c}>{c}</Table.Th>
                 ))}
-                <Table.Th />
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

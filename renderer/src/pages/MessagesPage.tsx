@@ -13,13 +13,15 @@ import { ipProblem } from '../forms/validators';
 import { MessageForm, type EnvelopeField, type MessageOptions, type MessageSubmission } from '../messages/MessageForm';
 import { MessageResultView } from '../messages/MessageResultView';
 import { base64ToBytes, headerBlock, rememberHeaders, resultColor } from '../messages/message-text';
+import { WHOLE_BADGE } from '../mail/parts';
 import { navigate, routeHref } from '../router';
 
 const PAGE_SIZE = 50;
 
+/** A result word, whole: a badge cut to "p…" would leave only its colour to read. */
 function Result({ result }: { result: string }) {
   return (
-    <Badge color={resultColor(result)} variant="light" size="sm" tt="none">
+    <Badge styles={WHOLE_BADGE} color={resultColor(result)} variant="light" size="sm" tt="none">
       {result}
     </Badge>
   );

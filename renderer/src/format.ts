@@ -88,8 +88,9 @@ export function errorMessage(err: unknown): string {
     const fields = errorFields(err);
     if (fields.length > 0) return fields.map((f) => f.message).join(' ');
   }
-  if (typeof e.message === 'string') return e.message;
-  return String(err);
+  if (typeof e.message === 'string' && e.message) return e.message;
+  // Never "[object Object]" on screen.
+  return 'Deliverlab could not finish this, and gave no reason.';
 }
 
 /** The api's validation issues, when the error carries them. */

@@ -48,7 +48,7 @@ export function DeleteButton({ item, consequence, remove, onDeleted, label = 'De
       <Button color="red" variant={variant} size={size} onClick={() => setOpened(true)} aria-label={ariaLabel} aria-haspopup="dialog" style={{ flexShrink: 0 }}>
         {label}
       </Button>
-      <Modal opened={opened} onClose={close} title={title} centered returnFocus>
+      <Modal opened={opened} onClose={close} title={title} centered returnFocus closeButtonProps={{ 'aria-label': 'Close' }}>
         <Stack gap="md">
           <Text size="sm">{consequence ?? 'This cannot be undone.'}</Text>
           {mutation.isError && (

@@ -68,29 +68,32 @@ export const LUMINANCE_THRESHOLD = 0.19;
 
 /** The text variables Mantine derives from the palette, recomputed to reach AA. */
 export function accessibleColorVariables(): { light: Record<string, string>; dark: Record<string, string> } {
+  // Dimmed text also sits in tinted places: light alerts, a highlighted table row.
+  const tints = Object.entries(colors).filter(([name]) => name !== 'dark');
   const light: Record<string, string> = {
-    '--mantine-color-dimmed': readableOn(gray(6), LIGHT_SURFACES, 'darker'),
+    '--mantine-color-dimmed': readableOn(gray(6), [...LIGHT_SURFACES, ...tints.map(([, t]) => shade(t, 1))], 'darker'),
     '--mantine-color-anchor': readableOn(shade(colors.blue, PRIMARY_SHADE), LIGHT_SURFACES, 'darker'),
     '--mantine-color-error': readableOn(shade(colors.red, 6), LIGHT_SURFACES, 'darker'),
     '--mantine-color-placeholder': readableOn(gray(5), ['#ffffff'], 'darker'),
   };
   const darkVars: Record<string, string> = {
-    '--mantine-color-dimmed': readableOn(dark(2), DARK_SURFACES, 'lighter'),
+    '--mantine-color-dimmed': readableOn(dark(2), [...DARK_SURFACES, ...tints.map(([, t]) => toHex(darken(shade(t, 9), 0.5)))], 'lighter'),
     '--mantine-color-anchor': readableOn(shade(colors.blue, 4), DARK_SURFACES, 'lighter'),
     '--mantine-color-error': readableOn(shade(colors.red, 6), DARK_SURFACES, 'lighter'),
     '--mantine-color-placeholder': readableOn(dark(3), [dark(6)], 'lighter'),
   };
   for (const [name, tuple] of Object.entries(colors)) {
     if (name === 'dark' || name === 'gray') continue;
-    const lightBg = shade(tuple, 1);
+    // Light badges, alerts and subtle buttons draw on shade 1, and on shade 2 when hovered.
+    const lightBgs = [shade(tuple, 1), shade(tuple, 2)];
     // Text (c="red") on the page, and light badges and alerts: shade 9 on shade 1.
-    light[`--mantine-color-${name}-text`] = readableOn(shade(tuple, PRIMARY_SHADE), [...LIGHT_SURFACES, lightBg], 'darker');
-    light[`--mantine-color-${name}-light-color`] = readableOn(shade(tuple, 9), [...LIGHT_SURFACES, lightBg], 'darker');
+    light[`--mantine-color-${name}-text`] = readableOn(shade(tuple, PRIMARY_SHADE), [...LIGHT_SURFACES, ...lightBgs], 'darker');
+    light[`--mantine-color-${name}-light-color`] = readableOn(shade(tuple, 9), [...LIGHT_SURFACES, ...lightBgs], 'darker');
     // Outline variants draw their text in the outline colour.
     light[`--mantine-color-${name}-outline`] = readableOn(shade(tuple, PRIMARY_SHADE), LIGHT_SURFACES, 'darker');
-    const darkLightBg = toHex(darken(shade(tuple, 9), 0.5));
+    const darkLightBgs = [toHex(darken(shade(tuple, 9), 0.5)), toHex(darken(shade(tuple, 9), 0.3))];
     darkVars[`--mantine-color-${name}-text`] = readableOn(shade(tuple, 4), DARK_SURFACES, 'lighter');
-    darkVars[`--mantine-color-${name}-light-color`] = readableOn(shade(tuple, 0), [darkLightBg, ...DARK_SURFACES], 'lighter');
+    darkVars[`--mantine-color-${name}-light-color`] = readableOn(shade(tuple, 0), [...darkLightBgs, ...DARK_SURFACES], 'lighter');
     darkVars[`--mantine-color-${name}-outline`] = readableOn(shade(tuple, 4), DARK_SURFACES, 'lighter');
   }
   return { light, dark: darkVars };
@@ -108,5 +111,7 @@ export const theme = createTheme({
   components: {
     // WCAG 2 §1.4.1: a link inside text must not differ by colour alone.
     Anchor: { defaultProps: { underline: 'always' } },
+    // A loader is a status: its aria-label ("Loading history") needs a role to be read (ARIA 1.2).
+    Loader: { defaultProps: { role: 'status' } },
   },
 });

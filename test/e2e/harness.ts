@@ -3,7 +3,8 @@
  *
  * Every wait is bounded, and a missing Chromium or an unbuilt CLI fails loudly: these tests never skip.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -219,6 +220,37 @@ export async function confirmDelete(page: Page, title: string | RegExp): Promise
   await expectVisible(dialog, `the dialog "${String(title)}"`);
   await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
   await expectGone(dialog, 'the delete dialog');
+}
+
+// axe-core's browser build, read once. It is run with page.evaluate, which the DevTools protocol
+// executes outside the page's Content Security Policy: no bypassCSP, so the pages are checked
+// under the same CSP the app ships with.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core's WCAG 2 A and AA rules (colour contrast included) over the page as it is now, and
+ * fails listing each violation with the elements it found, in words.
+ */
+export async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.map(String), failureSummary: n.failureSummary ?? '' })) }));
+  });
+  if (violations.length === 0) return;
+  const text = violations
+    .map((v) => `- ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n${v.nodes.map((n) => `    at ${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n\s*/g, ' ')}`).join('\n')}`)
+    .join('\n');
+  throw new Error(`axe found ${violations.length} WCAG violation(s) on ${state}:\n${text}`);
 }
 
 /** Writes a PNG of the whole page to test-results/screenshots/<name>.png. */

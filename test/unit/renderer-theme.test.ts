@@ -40,11 +40,15 @@ describe('the theme', () => {
     }
   });
 
+  it('keeps dimmed text at 4.5:1 in tinted places (light alerts, a highlighted row)', () => {
+    for (const c of named) expect(contrastRatio(vars.light['--mantine-color-dimmed'] ?? '', colors[c]?.[1] ?? ''), `dimmed on ${c}.1`).toBeGreaterThanOrEqual(AA_TEXT);
+  });
+
   it('sets every colour’s text and light-variant text (badges, alerts) at 4.5:1', () => {
     for (const c of named) {
       const tuple = colors[c];
       if (!tuple) continue;
-      for (const surface of [...LIGHT_SURFACES, tuple[1]]) {
+      for (const surface of [...LIGHT_SURFACES, tuple[1], tuple[2]]) {
         expect(contrastRatio(vars.light[`--mantine-color-${c}-text`] ?? '', surface), `${c} text on ${surface}`).toBeGreaterThanOrEqual(AA_TEXT);
         expect(contrastRatio(vars.light[`--mantine-color-${c}-light-color`] ?? '', surface), `${c} light badge on ${surface}`).toBeGreaterThanOrEqual(AA_TEXT);
       }

@@ -58,7 +58,8 @@ function Output({ label, value, testId, maxHeight }: { label: string; value: str
         </Text>
         <CopyValue value={value} label={label.toLowerCase()} />
       </Group>
-      <Code block data-testid={testId} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', maxHeight, overflowY: maxHeight ? 'auto' : undefined }}>
+      {/* A region that scrolls must take focus, or a keyboard cannot scroll it (WCAG 2 §2.1.1). */}
+      <Code block data-testid={testId} tabIndex={maxHeight ? 0 : undefined} aria-label={maxHeight ? label : undefined} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', maxHeight, overflowY: maxHeight ? 'auto' : undefined }}>
         {value.trimEnd()}
       </Code>
     </div>

@@ -5,8 +5,9 @@
  *
  * Waiting for the first blur spares a user the "invalid" of a half-typed address; following each
  * keystroke afterwards lets them watch it go away as they fix it. Leaving a field still empty shows
- * nothing until submit: tabbing through a form is not a mistake, and a message popping up under a
- * field the pointer just left would move the control being clicked.
+ * nothing until submit: tabbing through a form is not a mistake. Nor does leaving it for a button,
+ * a box or a link: a message appearing under the field then would move the control between the
+ * press and the release of the pointer, and the click would be lost (the submit shows it anyway).
  */
 import { useState } from 'react';
 import { problemsOf, type FieldErrors } from './validators';
@@ -15,7 +16,7 @@ export interface FieldCheck<K extends string> {
   /** The problem to show beside a field now (undefined: none, or not yet shown). */
   error(key: K): string | undefined;
   /** Props for a Mantine input: its error and the blur that starts showing it. */
-  field(key: K): { error: string | undefined; onBlur: (event?: { currentTarget: { value?: unknown } }) => void };
+  field(key: K): { error: string | undefined; onBlur: (event?: { currentTarget: { value?: unknown }; relatedTarget?: unknown }) => void };
   /** Call on submit: true when the form may be sent; otherwise every problem is now shown. */
   submit(): boolean;
   /** Messages from the api for fields, shown until the field changes. */
@@ -25,6 +26,13 @@ export interface FieldCheck<K extends string> {
   /** Every problem now (shown or not): for a summary, or a disabled button's reason. */
   problems: [K, string][];
   submitted: boolean;
+}
+
+const CONTROLS = 'button, a[href], [role="button"], [role="tab"], [role="switch"], [role="checkbox"], [role="radio"], input[type="checkbox"], input[type="radio"], input[type="submit"]';
+
+/** Focus is going to something pressed rather than typed into. */
+function isControl(target: unknown): boolean {
+  return typeof target === 'object' && target !== null && 'matches' in target && typeof target.matches === 'function' && Boolean(target.matches(CONTROLS));
 }
 
 export function useFieldCheck<K extends string>(errors: FieldErrors<K>): FieldCheck<K> {
@@ -39,6 +47,7 @@ export function useFieldCheck<K extends string>(errors: FieldErrors<K>): FieldCh
       onBlur: (event) => {
         const value = event?.currentTarget.value;
         if (typeof value === 'string' && value.trim() === '') return;
+        if (isControl(event?.relatedTarget)) return;
         setTouched((t) => (t.has(key) ? t : new Set([...t, key])));
       },
     }),

@@ -89,7 +89,8 @@ export function selectorProblem(input: string, { required = true }: { required?:
 export function selectorListProblem(text: string): string | undefined {
   const bad = listItems(text).filter((item) => selectorProblem(item) !== undefined);
   if (bad.length === 0) return undefined;
-  return `Not ${bad.length === 1 ? 'a DKIM selector' : 'DKIM selectors'}: ${bad.join(', ')} (a selector is a DNS label like "s1")`;
+  // The api's words for the same refusal (SettingsSchema), with the items that are not selectors.
+  return `List DKIM selectors separated by commas, like "s1, google" (not ${bad.length === 1 ? 'a selector' : 'selectors'}: ${bad.join(', ')})`;
 }
 
 const BARE_ADDRESS = /^[^@\s<>]+@[^@\s<>]+$/;

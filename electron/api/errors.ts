@@ -72,9 +72,13 @@ export function fieldOf(path: readonly PropertyKey[], message: string): FieldIss
   return { field: names.join('.'), ...(index !== undefined ? { index } : {}), message };
 }
 
-/** One refused field, as handlers raise it after the schema (a MAIL FROM outside the domain). */
-export function invalidField(field: string, message: string): ApiError {
-  return new ApiError('invalid-input', `${field}: ${message}`, [{ path: field, message }], { fields: [{ field, message }] });
+/**
+ * One refused field, as handlers raise it after the schema (a MAIL FROM outside the domain).
+ *
+ * `line` is the one-line message for the command line, "field: message" by default.
+ */
+export function invalidField(field: string, message: string, line = `${field}: ${message}`): ApiError {
+  return new ApiError('invalid-input', line, [{ path: field, message }], { fields: [{ field, message }] });
 }
 
 export function toErrorBody(err: unknown): ApiErrorBody {

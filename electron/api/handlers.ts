@@ -149,7 +149,7 @@ export function createApi(ctx: ApiContext): Api {
       const current = settings.get();
       // Buffer's decoder skips characters outside the alphabet: refuse them, or garbage would pass as a message.
       if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) {
-        throw invalidField('raw', 'The message is not valid base64.');
+        throw invalidField('raw', 'The message is not valid base64.', 'raw: the message is not valid base64.');
       }
       const bytes = Buffer.from(raw, encoding);
       const dns = new DnsSession({

@@ -4,7 +4,8 @@
  * The core writes one text for the CLI and the app; where that text tells the user to pass
  * `--ip`, `--sending-ip`, `--selectors` or `--skip`, the app has a field or a box for it instead.
  * Each function here picks the app's sentence from the result's structure (a status, a finding
- * code, a provider rule id), never by reading the core's text. Pure: test/unit/renderer-words.test.ts.
+ * code), or swaps a sentence of the core's that it rebuilds whole from the same facts; none parses
+ * the core's text. Pure: test/unit/renderer-words.test.ts.
  */
 import type { AuditResult, CheckId, Finding, ProviderRequirement } from '../../electron/core/audit/types';
 import type { MessageAnalysis } from '../../electron/core/message/types';
@@ -47,28 +48,39 @@ export function findingFix(finding: Finding, domain: string): string | undefined
   return finding.fix;
 }
 
-const ruleTest = (item: ProviderRequirement) => item.id.slice(item.id.lastIndexOf('.') + 1);
+/**
+ * Puts the app's sentence in place of the core's, where the core's is known exactly.
+ *
+ * A provider rule may judge two things at once ("SPF: ... DKIM: ..."), so its explanation is
+ * composed of the core's sentences. The sentence with the flag is rebuilt here from the same facts
+ * the core used, and swapped whole; a change of the core's wording leaves the flag showing, which the
+ * e2e suite's internals check (test/e2e/harness.ts expectNoInternals) then reports.
+ */
+function swap(why: string, core: string, app: string): string {
+  return why.includes(core) ? why.replace(core, app) : why;
+}
 
 /** A mailbox provider rule's explanation for an audit, in the app's words where the core's names a flag. */
 export function auditRequirementWhy(item: ProviderRequirement, result: AuditResult): string {
-  const test = ruleTest(item);
-  if (test === 'ptr' && item.result === 'not-observable') {
-    const ptr = result.checks.ptr;
-    if (ptr && !ptr.addresses.some((a) => a.source === 'sending')) {
-      const mx = ptr.addresses.filter((a) => a.source === 'mx' && !a.error);
-      const mxNote = mx.length > 0 ? ` Of the MX addresses, ${mx.filter((a) => a.forwardConfirmed).length} of ${mx.length} have forward-confirmed reverse DNS; that counts only if those servers also send.` : '';
-      return `The addresses that send your mail are not in DNS: add them in ${SENDING_IPS} and audit again to check their reverse DNS.${mxNote}`;
-    }
+  let why = item.why;
+  const dkim = result.checks.dkim;
+  if (dkim && dkim.tried) {
+    const tried = dkim.tried;
+    const list = tried.length ? ` (${tried.slice(0, 8).join(', ')}${tried.length > 8 ? ', ...' : ''})` : '';
+    const head = `No usable DKIM key at the ${tried.length} selectors tried${list}. DNS cannot list selectors: if you sign with another one, `;
+    why = swap(why, `${head}name it (--selectors) and audit again.`, `${head}add it in ${SELECTORS} and audit again.`);
   }
-  if (test === 'dkim' && item.result === 'fail') {
-    const dkim = result.checks.dkim;
-    if (dkim && dkim.status !== 'error' && (dkim.failed ?? []).length === 0) {
-      const tried = dkim.tried;
-      const list = tried.length ? ` (${tried.slice(0, 8).join(', ')}${tried.length > 8 ? ', ...' : ''})` : '';
-      return `No usable DKIM key at the ${tried.length} selectors tried${list}. DNS cannot list selectors: if you sign with another one, add it in ${SELECTORS} and audit again.`;
-    }
+  const ptr = result.checks.ptr;
+  if (ptr) {
+    const mx = ptr.addresses.filter((a) => a.source === 'mx' && !a.error);
+    const mxNote = mx.length > 0 ? ` Of the MX addresses, ${mx.filter((a) => a.forwardConfirmed).length} of ${mx.length} have forward-confirmed reverse DNS; that counts only if those servers also send.` : '';
+    why = swap(
+      why,
+      `The addresses that send your mail are not in DNS: audit again with --sending-ip <address> to check their reverse DNS.${mxNote}`,
+      `The addresses that send your mail are not in DNS: add them in ${SENDING_IPS} and audit again to check their reverse DNS.${mxNote}`,
+    );
   }
-  return item.why;
+  return why;
 }
 
 /** Where the analysis's envelope came from, in the app's words when it could not be read. */
@@ -82,16 +94,12 @@ export function envelopeExplanation(analysis: MessageAnalysis): string {
 
 /** A mailbox provider rule's explanation for a message, in the app's words where the core's names a flag. */
 export function messageRequirementWhy(item: ProviderRequirement, analysis: MessageAnalysis): string {
-  const test = ruleTest(item);
-  if (item.result !== 'not-observable') return item.why;
-  if (test === 'spf' && !analysis.envelope.ip) {
-    return 'The connecting IP is unknown (no Received header from the receiving server, and none entered), so SPF could not be evaluated. Enter it as Connecting IP (under Envelope) to check it.';
-  }
-  if (test === 'ptr' && analysis.envelope.ip) {
-    const audit = ` To look the PTR up, audit the domain with ${analysis.envelope.ip} in ${SENDING_IPS}.`;
-    return analysis.envelope.trustedHop === null
-      ? `Reverse DNS is not part of a message; only the receiving server's Received header can show what it found, and there is none to trust here.${audit}`
-      : `The receiving hop (hop ${analysis.envelope.trustedHop}) does not record a reverse DNS name.${audit}`;
-  }
-  return item.why;
+  let why = swap(
+    item.why,
+    'The connecting IP is unknown (no Received header from the receiving server, and no --ip given), so SPF could not be evaluated. Give the IP with --ip to check it.',
+    'The connecting IP is unknown (no Received header from the receiving server, and none entered), so SPF could not be evaluated. Enter it as Connecting IP (under Envelope) to check it.',
+  );
+  const ip = analysis.envelope.ip;
+  if (ip) why = swap(why, ` Audit the domain with --sending-ip ${ip} to look the PTR up.`, ` To look the PTR up, audit the domain with ${ip} in ${SENDING_IPS}.`);
+  return why;
 }

@@ -4,7 +4,7 @@
  * page, the skip link first, and the wide tables fitting a 1024-pixel window.
  */
 import { describe, expect, it } from 'vitest';
-import { auditDomain, expectNoAxeViolations, expectVisible, useLab, waitForResult, type LabPage } from './harness';
+import { auditDomain, expectNoAxeViolations, expectNoInternals, expectVisible, useLab, waitForResult, type LabPage } from './harness';
 import { probedResult, storeResults } from './stored-results';
 
 const t = useLab({ serveEnv: { DELIVERLAB_A11Y_PASSWORD: 'not used: nothing connects' } });
@@ -105,6 +105,7 @@ describe('accessibility', () => {
       for (const hash of PAGES) {
         await go(page, hash);
         await expectNoAxeViolations(page, `${hash} (${scheme})`);
+        await expectNoInternals(page, `${hash} (${scheme})`);
       }
 
       // Results showing: a fresh audit, and a stored one with every panel filled.
@@ -112,14 +113,17 @@ describe('accessibility', () => {
       await auditDomain(page, 'bad.test');
       await waitForResult(page, 'bad.test');
       await expectNoAxeViolations(page, `an audit result (${scheme})`);
+      await expectNoInternals(page, `an audit result (${scheme})`);
       const [probed] = storeResults(t.lab, [probedResult()]);
       await go(page, `#/history/${probed}`);
       await waitForResult(page, 'probed.test');
       await page.getByRole('button', { name: /DNS queries/ }).click();
       await expectNoAxeViolations(page, `a stored audit with every panel (${scheme})`);
+      await expectNoInternals(page, `a stored audit with every panel (${scheme})`);
       await page.getByRole('button', { name: 'Delete' }).click();
       await expectVisible(page.getByRole('dialog'), 'the delete dialog');
       await expectNoAxeViolations(page, `the delete dialog (${scheme})`);
+      await expectNoInternals(page, `the delete dialog (${scheme})`);
       await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
       // Forms with every problem showing.
@@ -127,18 +131,22 @@ describe('accessibility', () => {
       await page.getByLabel('Domain', { exact: true }).fill('not a domain');
       await page.getByRole('button', { name: 'Run audit' }).click();
       await expectNoAxeViolations(page, `the audit form refusing a domain (${scheme})`);
+      await expectNoInternals(page, `the audit form refusing a domain (${scheme})`);
       await go(page, '#/send');
       await page.getByRole('button', { name: 'Send test' }).click();
       await expectVisible(page.getByText(/fields? needs? attention/), 'the refused send');
       await expectNoAxeViolations(page, `the send form with its problems (${scheme})`);
+      await expectNoInternals(page, `the send form with its problems (${scheme})`);
       await go(page, '#/profiles');
       await page.getByRole('button', { name: 'New profile' }).click();
       await page.getByRole('button', { name: 'Save profile' }).click();
       await expectNoAxeViolations(page, `the profile form with its problems (${scheme})`);
+      await expectNoInternals(page, `the profile form with its problems (${scheme})`);
       await page.getByRole('button', { name: 'Cancel' }).click();
       await page.getByRole('button', { name: 'Delete a11y-work-submission-profile' }).click();
       await expectVisible(page.getByRole('dialog'), 'the delete dialog');
       await expectNoAxeViolations(page, `the profile delete dialog (${scheme})`);
+      await expectNoInternals(page, `the profile delete dialog (${scheme})`);
       await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
       await go(page, '#/batch');
       await page.getByRole('checkbox', { name: 'SMTP probe' }).setChecked(false);
@@ -146,12 +154,14 @@ describe('accessibility', () => {
       await page.getByRole('button', { name: 'Run batch' }).click();
       await expectVisible(page.getByText(/^Batch finished/), 'the finished batch', 30_000);
       await expectNoAxeViolations(page, `batch results (${scheme})`);
+      await expectNoInternals(page, `batch results (${scheme})`);
       await go(page, '#/dkim');
       await page.getByLabel('Domain', { exact: true }).fill('good.test');
       await page.getByLabel('Selector', { exact: true }).fill('a11y');
       await page.getByRole('button', { name: 'Generate key' }).click();
       await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 20_000);
       await expectNoAxeViolations(page, `a generated DKIM key (${scheme})`);
+      await expectNoInternals(page, `a generated DKIM key (${scheme})`);
 
       // A message analysis, tab by tab.
       await go(page, '#/messages');
@@ -161,6 +171,7 @@ describe('accessibility', () => {
         const name = await tab.textContent();
         await tab.click();
         await expectNoAxeViolations(page, `the message analysis, tab ${name} (${scheme})`);
+        await expectNoInternals(page, `the message analysis, tab ${name} (${scheme})`);
       }
     }, 120_000);
   }

@@ -253,6 +253,25 @@ export async function expectNoAxeViolations(page: Page, state: string): Promise<
   throw new Error(`axe found ${violations.length} WCAG violation(s) on ${state}:\n${text}`);
 }
 
+/**
+ * Fails when the page's main content shows an internal: a JavaScript value printed as text
+ * (undefined, NaN, [object Object]) or a command-line flag (--ip) where the app has a field.
+ * Code blocks (records, transcripts, raw headers) are left out: they show data as it is.
+ */
+export async function expectNoInternals(page: Page, state: string): Promise<void> {
+  const text = await page.evaluate(() => {
+    const main = document.querySelector('main')?.cloneNode(true) as HTMLElement | undefined;
+    if (!main) return '';
+    for (const code of main.querySelectorAll('pre, code, textarea, input, iframe, style, script')) code.remove();
+    return main.innerText;
+  });
+  const found = [...text.matchAll(/\bundefined\b|\bNaN\b|\[object Object\]|(?<![\w-])--[a-z][a-z-]+/g)].map((m) => {
+    const at = m.index ?? 0;
+    return `"${m[0]}" in "…${text.slice(Math.max(0, at - 60), at + 40).replace(/\s+/g, ' ')}…"`;
+  });
+  if (found.length > 0) throw new Error(`${state} shows internals:\n${found.join('\n')}`);
+}
+
 /** Writes a PNG of the whole page to test-results/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -46,16 +46,30 @@ describe('app words', () => {
     expect(findingFix(finding, 'example.com')).toMatch(/DKIM selectors box.*<selector>\._domainkey\.example\.com/);
     expect(findingFix({ code: 'spf.missing', fix: 'Publish v=spf1' } as Finding, 'example.com')).toBe('Publish v=spf1');
 
-    const ptrItem: ProviderRequirement = { id: 'google.all.ptr', requirement: 'PTR', result: 'not-observable', why: 'audit again with --sending-ip <address>' };
-    const why = auditRequirementWhy(ptrItem, audit({ ptr: { status: 'pass', addresses: [{ source: 'mx', forwardConfirmed: true }] } }));
+    const mxPtr = { status: 'pass', addresses: [{ source: 'mx', forwardConfirmed: true }] };
+    const ptrWhy = 'The addresses that send your mail are not in DNS: audit again with --sending-ip <address> to check their reverse DNS. Of the MX addresses, 1 of 1 have forward-confirmed reverse DNS; that counts only if those servers also send.';
+    const ptrItem: ProviderRequirement = { id: 'google.all.ptr', requirement: 'PTR', result: 'not-observable', why: ptrWhy };
+    const why = auditRequirementWhy(ptrItem, audit({ ptr: mxPtr }));
     expect(why).toMatch(/Sending IPs box.*1 of 1 have forward-confirmed/);
     expect(why).not.toMatch(FLAG);
-    const dkimItem: ProviderRequirement = { id: 'google.bulk.dkim', requirement: 'DKIM', result: 'fail', why: 'name it (--selectors)' };
-    expect(auditRequirementWhy(dkimItem, audit({ dkim: { status: 'fail', selectors: [], tried: ['s1', 'google'] } }))).toMatch(/^No usable DKIM key at the 2 selectors tried \(s1, google\)\..*DKIM selectors box/);
 
-    const spfItem: ProviderRequirement = { id: 'google.all.spf', requirement: 'SPF', result: 'not-observable', why: 'Give the IP with --ip to check it.' };
-    expect(messageRequirementWhy(spfItem, message({}))).toMatch(/Connecting IP/);
-    const msgPtr: ProviderRequirement = { id: 'yahoo.all.ptr', requirement: 'PTR', result: 'not-observable', why: 'Audit the domain with --sending-ip 192.0.2.1' };
-    expect(messageRequirementWhy(msgPtr, message({ ip: '192.0.2.1', source: 'received', trustedHop: 1 }))).toMatch(/hop 1.*192\.0\.2\.1 in the Sending IPs box/);
+    // A rule judging SPF and DKIM at once: the DKIM sentence is swapped, the SPF one kept.
+    const dkimWhy = 'No usable DKIM key at the 2 selectors tried (s1, google). DNS cannot list selectors: if you sign with another one, name it (--selectors) and audit again.';
+    const both: ProviderRequirement = { id: 'google.bulk.spf-and-dkim', requirement: 'SPF and DKIM', result: 'fail', why: `SPF: SPF passes. DKIM: ${dkimWhy}` };
+    const bothWhy = auditRequirementWhy(both, audit({ dkim: { status: 'fail', selectors: [], tried: ['s1', 'google'] } }));
+    expect(bothWhy).toMatch(/^SPF: SPF passes\. DKIM: No usable DKIM key at the 2 selectors tried \(s1, google\)\..*DKIM selectors box/);
+    expect(bothWhy).not.toMatch(FLAG);
+
+    const spfItem: ProviderRequirement = {
+      id: 'google.all.spf-or-dkim',
+      requirement: 'SPF or DKIM',
+      result: 'not-observable',
+      why: 'SPF: The connecting IP is unknown (no Received header from the receiving server, and no --ip given), so SPF could not be evaluated. Give the IP with --ip to check it. DKIM: none.',
+    };
+    expect(messageRequirementWhy(spfItem, message({}))).toMatch(/^SPF: .*Enter it as Connecting IP.* DKIM: none\.$/);
+    const msgPtr: ProviderRequirement = { id: 'yahoo.all.ptr', requirement: 'PTR', result: 'not-observable', why: 'The receiving hop (hop 1) does not record a reverse DNS name. Audit the domain with --sending-ip 192.0.2.1 to look the PTR up.' };
+    const ptrText = messageRequirementWhy(msgPtr, message({ ip: '192.0.2.1', source: 'received', trustedHop: 1 }));
+    expect(ptrText).toMatch(/hop 1.*192\.0\.2\.1 in the Sending IPs box/);
+    expect(ptrText).not.toMatch(FLAG);
   });
 });

@@ -116,7 +116,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
   const running = new Map<string, AbortController>();
 
   const needStore = (what: string): HistoryStore => {
-    if (!ctx.store) throw new ApiError('invalid-input', `History is off (--no-history), so ${what} cannot be kept.`);
+    if (!ctx.store) throw new ApiError('invalid-input', `History is off (--no-history), so ${what} cannot be kept.`, undefined, { reason: 'history-off' });
     return ctx.store;
   };
   const profileNamed = (name: string): SmtpProfile => {

@@ -17,7 +17,7 @@ import { analyzeMessage } from '../core/message/analyze';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
-import { ApiError } from './errors';
+import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
@@ -57,6 +57,11 @@ const NO_KEYCHAIN = {
 export interface Api {
   dispatch(name: string, input: unknown): Promise<unknown>;
   close(): void;
+}
+
+/** The resolver's failure, with what the app needs to say it without the CLI's --resolver. */
+function unreachable(err: ResolverUnreachableError): ApiError {
+  return new ApiError('dns-unreachable', err.message, undefined, { params: { resolver: err.resolver, ...(err.detail ? { detail: err.detail } : {}) } });
 }
 
 const isOperation = (name: string): name is OperationName => (OPERATION_NAMES as readonly string[]).includes(name);
@@ -120,7 +125,7 @@ export function createApi(ctx: ApiContext): Api {
         }
         return result;
       } catch (err) {
-        if (err instanceof ResolverUnreachableError) throw new ApiError('dns-unreachable', err.message);
+        if (err instanceof ResolverUnreachableError) throw unreachable(err);
         throw err;
       }
     },
@@ -129,11 +134,11 @@ export function createApi(ctx: ApiContext): Api {
       let sender = mailFrom ?? 'postmaster';
       if (!sender.includes('@')) sender = `${sender}@${domain}`;
       else if (sender.slice(sender.lastIndexOf('@') + 1).toLowerCase() !== domain) {
-        throw new ApiError('invalid-input', `mailFrom: ${sender} is not an address at ${domain}`);
+        throw invalidField('mailFrom', `${sender} is not an address at ${domain}`);
       }
       const dns = new DnsSession({ servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs });
       const out = await spfCheckHost({ ip, mailFrom: sender, helo: helo ?? domain }, dns);
-      if (dns.unreachable()) throw new ApiError('dns-unreachable', new ResolverUnreachableError(dns.resolverLabel).message);
+      if (dns.unreachable()) throw unreachable(new ResolverUnreachableError(dns.resolverLabel));
       return out;
     },
     'dkim.generate': ({ domain, selector, type, bits }) => generateDkimKey({ domain, selector, type, ...(bits ? { bits } : {}) }),
@@ -148,7 +153,7 @@ export function createApi(ctx: ApiContext): Api {
       const current = settings.get();
       // Buffer's decoder skips characters outside the alphabet: refuse them, or garbage would pass as a message.
       if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) {
-        throw new ApiError('invalid-input', 'raw: the message is not valid base64.');
+        throw invalidField('raw', 'The message is not valid base64.', 'raw: the message is not valid base64.');
       }
       const bytes = Buffer.from(raw, encoding);
       const dns = new DnsSession({
@@ -172,7 +177,7 @@ export function createApi(ctx: ApiContext): Api {
         dns.cancel();
       }
       // As for audits: with no DNS answer at all every result would be a temperror, which says nothing.
-      if (dns.unreachable()) throw new ApiError('dns-unreachable', new ResolverUnreachableError(dns.resolverLabel, dns.failureDetail()).message);
+      if (dns.unreachable()) throw unreachable(new ResolverUnreachableError(dns.resolverLabel, dns.failureDetail()));
       analysis.id = null;
       if (store) {
         try {
@@ -219,7 +224,8 @@ export function createApi(ctx: ApiContext): Api {
       const parsed = operations[name].input.safeParse(input ?? {});
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        throw new ApiError('invalid-input', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues);
+        const fields = parsed.error.issues.map((i) => fieldOf(i.path, i.message));
+        throw new ApiError('invalid-input', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues, { fields });
       }
       try {
         const result = await (handlers[name] as (input: unknown) => unknown)(parsed.data);

@@ -4,7 +4,8 @@
  * Electron keeps only the message of an Error thrown in an `ipcMain.handle` handler, so main replies
  * `{ ok: false, error }` instead of throwing. The same loss happens again on the contextBridge: an
  * Error crossing it is rebuilt as `new Error(message)`, dropping `code` and `issues`. So the preload
- * rejects with a plain, frozen object shaped like an Error (`name`, `message`, `code`, `issues`),
+ * rejects with a plain, frozen object shaped like an Error (`name`, `message`, `code`, `issues`,
+ * `fields`, `reason`, `params`),
  * which the bridge copies with all its fields. Pure and zod-free: bundled into the sandboxed preload.
  */
 import { isErrorBody, type ApiErrorBody, type IpcReply } from '../api/errors';
@@ -25,11 +26,18 @@ export function toIpcError(body: ApiErrorBody): IpcError {
   const issues = Array.isArray(body.issues)
     ? body.issues.map((issue) => Object.freeze({ path: String(issue.path), message: String(issue.message) }))
     : undefined;
+  const fields = Array.isArray(body.fields)
+    ? body.fields.map((f) => Object.freeze({ field: String(f.field), ...(typeof f.index === 'number' ? { index: f.index } : {}), message: String(f.message) }))
+    : undefined;
+  const params = body.params && typeof body.params === 'object' ? Object.freeze(Object.fromEntries(Object.entries(body.params).map(([k, v]) => [k, String(v)]))) : undefined;
   return Object.freeze({
     name: 'ApiError' as const,
     code: body.code,
     message: body.message,
     ...(issues ? { issues } : {}),
+    ...(fields ? { fields } : {}),
+    ...(body.reason ? { reason: body.reason } : {}),
+    ...(params ? { params } : {}),
     toString: () => body.message,
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The parts of an audit to include, and the extras to add; shared by the Audit and Batch pages.
  */
+import type { FieldCheck } from './forms/use-field-check';
 import { Anchor, Checkbox, Collapse, Group, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import type { AuditOptions, SkipArea } from './audit-options';
@@ -12,9 +13,24 @@ const AREAS: { area: SkipArea; label: string; description: string }[] = [
 ];
 
 /** What the audit includes, and what it adds: extra DKIM selectors and the IPs the domain sends from. */
-export function AuditOptionsForm({ options, onChange }: { options: AuditOptions; onChange: (options: AuditOptions) => void }) {
+type FieldProps = ReturnType<FieldCheck<string>['field']>;
+
+export function AuditOptionsForm({
+  options,
+  onChange,
+  selectorsField,
+  sendingIpsField,
+}: {
+  options: AuditOptions;
+  onChange: (options: AuditOptions) => void;
+  /** The error and blur handler of each extra field (the page validates them as typed). */
+  selectorsField?: FieldProps;
+  sendingIpsField?: FieldProps;
+}) {
   const extras = options.selectors.trim() !== '' || options.sendingIps.trim() !== '';
   const [more, setMore] = useState(extras);
+  // A problem in a folded field must be seen: unfold when one shows.
+  const hidden = !more && Boolean(selectorsField?.error || sendingIpsField?.error);
   const toggle = (area: SkipArea, included: boolean) =>
     onChange({ ...options, skip: included ? options.skip.filter((a) => a !== area) : [...options.skip, area] });
   return (
@@ -34,7 +50,7 @@ export function AuditOptionsForm({ options, onChange }: { options: AuditOptions;
           {more ? 'Fewer options' : 'DKIM selectors and sending IPs'}
         </Anchor>
       </Group>
-      <Collapse expanded={more}>
+      <Collapse expanded={more || hidden}>
         <SimpleGrid cols={{ base: 1, sm: 2 }} maw={720}>
           <TextInput
             label="DKIM selectors"
@@ -42,6 +58,7 @@ export function AuditOptionsForm({ options, onChange }: { options: AuditOptions;
             placeholder="s1, mail2026"
             value={options.selectors}
             onChange={(event) => onChange({ ...options, selectors: event.currentTarget.value })}
+            {...selectorsField}
             spellCheck={false}
             autoComplete="off"
           />
@@ -51,6 +68,7 @@ export function AuditOptionsForm({ options, onChange }: { options: AuditOptions;
             placeholder="192.0.2.10, 2001:db8::10"
             value={options.sendingIps}
             onChange={(event) => onChange({ ...options, sendingIps: event.currentTarget.value })}
+            {...sendingIpsField}
             spellCheck={false}
             autoComplete="off"
           />

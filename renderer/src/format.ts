@@ -2,6 +2,7 @@
  * How values read in the UI: severities, statuses, grades, dates and durations.
  */
 import type { CheckStatus, Severity } from '../../electron/core/audit/types';
+import { errorFields } from './forms/api-errors';
 
 export const SEVERITY_COLOR: Record<Severity, string> = {
   critical: 'red',
@@ -66,16 +67,30 @@ export interface Issue {
 }
 
 /**
- * The message of whatever a client call rejected with.
+ * The message of whatever a client call rejected with, in the app's words.
  *
  * Not `instanceof Error`: the preload rejects with a plain frozen object carrying message, code
- * and issues, because Electron's IPC would strip them from an Error.
+ * and issues, because Electron's IPC would strip them from an Error. Refused input reads as its
+ * messages without the api's field paths ("Not a valid domain name", not "domain: Not a valid
+ * domain name"); errors whose command-line message names a flag are worded by their code.
  */
 export function errorMessage(err: unknown): string {
-  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') {
-    return (err as { message: string }).message;
+  if (typeof err !== 'object' || err === null) return String(err);
+  const e = err as { message?: unknown; code?: unknown; reason?: unknown; params?: Record<string, unknown>; fields?: unknown };
+  if (e.code === 'dns-unreachable' && e.params && typeof e.params.resolver === 'string') {
+    const detail = typeof e.params.detail === 'string' && e.params.detail ? ` (${e.params.detail})` : '';
+    return e.params.resolver === 'system'
+      ? `The system DNS resolver did not answer${detail}: check the network connection, or choose a DNS resolver under Settings.`
+      : `The DNS resolver ${e.params.resolver} did not answer${detail}: check its address and port under Settings, or choose another.`;
   }
-  return String(err);
+  if (e.reason === 'history-off') return 'This Deliverlab was started without a history file, so nothing can be saved in it.';
+  if (e.code === 'invalid-input') {
+    const fields = errorFields(err);
+    if (fields.length > 0) return fields.map((f) => f.message).join(' ');
+  }
+  if (typeof e.message === 'string' && e.message) return e.message;
+  // Never "[object Object]" on screen.
+  return 'Deliverlab could not finish this, and gave no reason.';
 }
 
 /** The api's validation issues, when the error carries them. */

@@ -1,4 +1,5 @@
 import '@mantine/core/styles.css';
+import './app.css';
 import { Alert, Center, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
@@ -6,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ClientContext } from './client/client-context';
 import { resolveClient } from './client/resolve-client';
+import { cssVariablesResolver, theme } from './theme';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -21,7 +23,7 @@ if (!root) throw new Error('index.html lost its #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider defaultColorScheme="auto">
+    <MantineProvider defaultColorScheme="auto" theme={theme} cssVariablesResolver={cssVariablesResolver}>
       {resolution.ok ? (
         <ClientContext value={resolution.client}>
           <QueryClientProvider client={queryClient}>

@@ -73,6 +73,44 @@ export function routeHref(route: Route): string {
   }
 }
 
+/**
+ * The window title of each page (WCAG 2 §2.4.2): its own name first, so tabs and window lists
+ * tell pages apart, then the app's.
+ */
+export function pageTitle(route: Route): string {
+  const name = ((): string => {
+    switch (route.page) {
+      case 'audit':
+        return 'Audit a domain';
+      case 'batch':
+        return 'Batch audit';
+      case 'messages':
+        return 'Analyse a message';
+      case 'message-item':
+        return `Message analysis #${route.id}`;
+      case 'history':
+        return 'History';
+      case 'history-item':
+        return `Stored audit #${route.id}`;
+      case 'send':
+        return 'Test send';
+      case 'placement':
+        return 'Inbox placement';
+      case 'placement-item':
+        return `Placement run #${route.id}`;
+      case 'profiles':
+        return 'SMTP profiles';
+      case 'seeds':
+        return 'Seed mailboxes';
+      case 'dkim':
+        return 'DKIM keys';
+      case 'settings':
+        return 'Settings';
+    }
+  })();
+  return `${name} · Deliverlab`;
+}
+
 export function navigate(route: Route): void {
   window.location.hash = routeHref(route);
 }

@@ -9,7 +9,7 @@ import type { AuditResult } from '../../electron/core/audit/types';
 import { auditInput, type AuditOptions } from './audit-options';
 import { CHECK_ORDER, type CheckId } from './checks/registry';
 import { useClient } from './client/client-context';
-import { errorIssues, errorMessage } from './format';
+import { errorMessage } from './format';
 
 export interface AuditProgressView {
   done: number;
@@ -56,9 +56,8 @@ export function useAuditRun() {
         if (current.current === runId) setState({ status: 'done', domain, result });
         await queryClient.invalidateQueries({ queryKey: ['history'] });
       } catch (err) {
-        // "Not a valid domain name" reads better than "domain: Not a valid domain name" under the box.
-        const issues = errorIssues(err);
-        const message = issues.length > 0 ? issues.map((issue) => issue.message).join('; ') : errorMessage(err);
+        // errorMessage reads "Not a valid domain name", not "domain: Not a valid domain name".
+        const message = errorMessage(err);
         if (current.current === runId) setState({ status: 'error', domain, message });
       } finally {
         unsubscribe();

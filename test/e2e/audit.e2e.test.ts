@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../electron/core/audit/types';
 import { HistoryStore } from '../../electron/core/history/store';
 import {
+  confirmDelete,
   CHECK_TITLES,
   auditDomain,
   checkPanel,
   expectGone,
   expectVisible,
+  fieldError,
   finding,
   useLab,
   waitForResult,
@@ -100,13 +102,12 @@ describe('audit page', () => {
     expect(await progress.count()).toBe(0);
   });
 
-  it('says why an invalid domain cannot be audited', async () => {
+  it('says why an invalid domain cannot be audited, beside the Domain box', async () => {
     const page = await open();
     await auditDomain(page, 'not a domain');
-    const alert = page.getByRole('alert');
-    await expectVisible(alert, 'an error alert');
-    expect(await alert.textContent()).toMatch(/not a valid domain/i);
+    expect(await fieldError(page.getByLabel('Domain', { exact: true }), 'the Domain box')).toMatch(/not a valid domain/i);
     expect(await page.getByTestId('audit-result').count()).toBe(0);
+    expect(await page.getByTestId('audit-progress').count()).toBe(0);
   });
 });
 
@@ -120,7 +121,10 @@ describe('check panels on real audits', () => {
     expect(await strip.getByRole('button').count()).toBe(CHECK_TITLES.length);
     // The harness turned the SMTP probe off (the MX hosts are documentation addresses): it says so.
     await expectVisible(strip.getByRole('button', { name: 'SMTP: Skipped' }), 'the skipped SMTP badge');
-    expect(await checkPanel(result, 'SMTP').getByTestId('check-skipped').textContent()).toMatch(/^Not checked: SMTP probing turned off/);
+    // The app names its own box, not the CLI's --skip flag.
+    const skipped = await checkPanel(result, 'SMTP').getByTestId('check-skipped').textContent();
+    expect(skipped).toMatch(/^Not checked: the SMTP probe was turned off for this audit \(the “SMTP probe” box\)/);
+    expect(skipped).not.toMatch(/--/);
     await expectVisible(checkPanel(result, 'MX').getByText('2001:db8::10'), 'the IPv6 address of the first MX host');
     expect(await checkPanel(result, 'Mailbox providers').getByTestId('provider-scorecard').count()).toBeGreaterThan(0);
   });
@@ -222,6 +226,7 @@ describe('history page', () => {
     expect(page.url()).toMatch(/#\/history\/\d+$/);
 
     await page.getByRole('button', { name: 'Delete' }).click();
+    await confirmDelete(page, 'Delete the audit of monitor.test?');
     await expectVisible(table, 'the history list again after deleting');
     await expectGone(row('monitor.test'), 'the deleted audit');
     await expectVisible(row('bad.test'), 'the audit that was not deleted');

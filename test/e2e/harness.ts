@@ -3,7 +3,8 @@
  *
  * Every wait is bounded, and a missing Chromium or an unbuilt CLI fails loudly: these tests never skip.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -217,6 +218,82 @@ export function checkPanel(scope: Page | Locator, title: CheckTitle): Locator {
 /** The finding item with this code inside a panel. */
 export function finding(panel: Locator, code: string): Locator {
   return panel.getByRole('listitem').filter({ has: panel.page().getByText(code, { exact: true }) });
+}
+
+/**
+ * The problem shown beside a form field, as assistive technology reads it: the field is marked
+ * invalid and the text is the description it points to (Mantine's `<id>-error` element).
+ */
+export async function fieldError(field: Locator, what: string): Promise<string> {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  for (;;) {
+    const invalid = await field.getAttribute('aria-invalid');
+    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter((id) => id.endsWith('-error'));
+    if (invalid === 'true' && ids.length > 0) {
+      const text = await field.page().locator(`[id="${ids[0]}"]`).textContent();
+      if (text) return text;
+    }
+    if (Date.now() > deadline) throw new Error(`Expected an error beside ${what} within ${UI_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Confirms the delete dialog opened by a Delete button (it names the item), and waits for it to close. */
+export async function confirmDelete(page: Page, title: string | RegExp): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: title });
+  await expectVisible(dialog, `the dialog "${String(title)}"`);
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expectGone(dialog, 'the delete dialog');
+}
+
+// axe-core's browser build, read once. It is run with page.evaluate, which the DevTools protocol
+// executes outside the page's Content Security Policy: no bypassCSP, so the pages are checked
+// under the same CSP the app ships with.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core's WCAG 2 A and AA rules (colour contrast included) over the page as it is now, and
+ * fails listing each violation with the elements it found, in words.
+ */
+export async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.map(String), failureSummary: n.failureSummary ?? '' })) }));
+  });
+  if (violations.length === 0) return;
+  const text = violations
+    .map((v) => `- ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n${v.nodes.map((n) => `    at ${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n\s*/g, ' ')}`).join('\n')}`)
+    .join('\n');
+  throw new Error(`axe found ${violations.length} WCAG violation(s) on ${state}:\n${text}`);
+}
+
+/**
+ * Fails when the page's main content shows an internal: a JavaScript value printed as text
+ * (undefined, NaN, [object Object]) or a command-line flag (--ip) where the app has a field.
+ * Code blocks (records, transcripts, raw headers) are left out: they show data as it is.
+ */
+export async function expectNoInternals(page: Page, state: string): Promise<void> {
+  const text = await page.evaluate(() => {
+    const main = document.querySelector('main')?.cloneNode(true) as HTMLElement | undefined;
+    if (!main) return '';
+    for (const code of main.querySelectorAll('pre, code, textarea, input, iframe, style, script')) code.remove();
+    return main.innerText;
+  });
+  const found = [...text.matchAll(/\bundefined\b|\bNaN\b|\[object Object\]|(?<![\w-])--[a-z][a-z-]+/g)].map((m) => {
+    const at = m.index ?? 0;
+    return `"${m[0]}" in "…${text.slice(Math.max(0, at - 60), at + 40).replace(/\s+/g, ' ')}…"`;
+  });
+  if (found.length > 0) throw new Error(`${state} shows internals:\n${found.join('\n')}`);
 }
 
 /** Writes a PNG of the whole page to test-results/screenshots/<name>.png. */

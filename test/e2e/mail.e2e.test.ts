@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
-import { expectGone, expectVisible, screenshot, useLab, type LabPage } from './harness';
+import { confirmDelete, expectGone, expectVisible, fieldError, screenshot, useLab, type LabPage } from './harness';
 
 // The mail lab must be up: a missing lab is a failure that names the start command, never a skip.
 const lab = readMailLab();
@@ -141,7 +141,7 @@ describe('SMTP profiles', () => {
     expect(await profileRow(page, 'incomplete').count()).toBe(0);
   });
 
-  it('refuses a profile the api finds invalid, and says which field is wrong', async () => {
+  it('refuses an invalid profile, and says beside each field what is wrong', async () => {
     const page = await open('#/profiles');
     await page.getByRole('button', { name: 'New profile' }).click();
     const form = page.getByRole('region', { name: 'New profile' });
@@ -151,7 +151,11 @@ describe('SMTP profiles', () => {
     await form.getByLabel('User', { exact: true }).fill(lab.sender.user);
     await form.getByLabel('Environment variable').fill('DELIVERLAB_E2E_SMTP_PASSWORD');
     await form.getByRole('button', { name: 'Save profile' }).click();
-    await expectVisible(form.getByRole('alert').filter({ hasText: /"from" must hold an address/ }), 'the validation message');
+    expect(await fieldError(form.getByLabel('From', { exact: true }), 'the From box')).toMatch(/An address, or Name <address>/);
+    // Nothing reached the api, so no message names its fields.
+    expect(await form.getByText(/"from"|profile "/).count()).toBe(0);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    expect(await profileRow(page, 'bad-from').count()).toBe(0);
   });
 
   it('tests a connection: STARTTLS and AUTH with a readable transcript, the password never shown', async () => {
@@ -225,7 +229,7 @@ describe('seed mailboxes', () => {
     await expectVisible(report.getByTestId('imap-error').getByText('The mailbox refused the login'), 'the IMAP auth error');
 
     await page.getByRole('button', { name: 'Delete seed18' }).click();
-    await page.getByRole('button', { name: 'Confirm delete seed18' }).click();
+    await confirmDelete(page, 'Delete seed seed18?');
     await expectVisible(seedRow(page, 'seed17'), 'the remaining seeds');
     await expectGone(seedRow(page, 'seed18'), 'the deleted seed18 row');
   });

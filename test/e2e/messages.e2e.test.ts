@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { dkimSign } from 'mailauth';
 import { describe, expect, it } from 'vitest';
-import { expectGone, expectVisible, screenshot, useLab, type LabPage } from './harness';
+import { confirmDelete, expectGone, expectVisible, screenshot, useLab, type LabPage } from './harness';
 
 /** signed.msgapi.test's SPF and DMARC come from msgapi.zone; the DKIM key is made for this run. */
 const SIGNED = 'signed.msgapi.test';
@@ -345,6 +345,7 @@ describe('messages page', () => {
     await row.getByRole('link', { name: 'Kept in history' }).click();
     const result = await waitForAnalysis(page, 'Kept in history');
     await result.getByRole('button', { name: 'Delete' }).click();
+    await confirmDelete(page, /^Delete the analysis of/);
     await expectVisible(page.getByRole('heading', { name: 'Analyse a message' }), 'the Messages page again');
     await expectGone(table.getByRole('row').filter({ hasText: 'Kept in history' }), 'the deleted analysis');
     expect(await table.getByRole('row').count()).toBe(before - 1);

@@ -138,7 +138,7 @@ describe('check panels', () => {
     expect(await rows.nth(2).textContent()).toMatch(/refused/);
 
     const smtp = checkPanel(result, 'SMTP');
-    expect(await smtp.getByTestId('check-skipped').textContent()).toBe('Not checked: turned off with --skip smtp');
+    expect(await smtp.getByTestId('check-skipped').textContent()).toBe('Not checked: the SMTP probe was turned off for this audit (the “SMTP probe” box)');
     expect(await smtp.getByTestId('smtp-host').count()).toBe(0);
     const providers = checkPanel(result, 'Mailbox providers');
     await expectVisible(providers.getByTestId('check-error').getByText('the provider rules catalog could not be read'), 'the error');

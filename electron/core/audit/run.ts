@@ -41,7 +41,7 @@ export class ResolverUnreachableError extends Error {
   /** `detail`: what the transport said beyond a code (a DoH certificate error, say). */
   constructor(
     readonly resolver: string,
-    detail?: string,
+    readonly detail?: string,
   ) {
     super(
       resolver === 'system'

@@ -8,7 +8,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import { auditInput, type AuditOptions } from '../audit-options';
 import { useClient } from '../client/client-context';
-import { errorIssues, errorMessage } from '../format';
+import { errorMessage } from '../format';
 import { summarizeResult, type BatchRow } from './batch-types';
 import { runPool } from './pool';
 
@@ -63,8 +63,7 @@ export function useBatchRun() {
               const result = await client.audit.run(auditInput(domain, batchRunId(index), options));
               setRow(index, { state: 'done', result: summarizeResult(result) });
             } catch (err) {
-              const issues = errorIssues(err);
-              setRow(index, { state: 'failed', error: issues.length > 0 ? issues.map((i) => i.message).join('; ') : errorMessage(err) });
+              setRow(index, { state: 'failed', error: errorMessage(err) });
             }
           },
           () => stop.current,

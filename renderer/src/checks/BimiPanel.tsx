@@ -1,4 +1,5 @@
 import { Badge, List, Stack, Text } from '@mantine/core';
+import { FETCH_SKIPPED } from '../app-words';
 import { Fact, Facts, None, RecordText, YesNo } from './parts';
 import type { CheckPanelProps } from './types';
 
@@ -30,7 +31,7 @@ export function BimiPanel({ data }: CheckPanelProps<'bimi'>) {
       )}
       {data.record && data.fetchSkipped && (
         <Fact label="Logo and certificate">
-          <None>Not fetched: {data.fetchSkipped}</None>
+          <None>Not fetched: {FETCH_SKIPPED}</None>
         </Fact>
       )}
       {data.record && (

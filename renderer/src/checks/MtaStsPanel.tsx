@@ -1,5 +1,6 @@
 import { Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
 import type { MtaStsPolicy } from '../../../electron/core/audit/types';
+import { FETCH_SKIPPED } from '../app-words';
 import { Fact, Facts, None, RecordText } from './parts';
 import type { CheckPanelProps } from './types';
 
@@ -33,7 +34,7 @@ export function MtaStsPanel({ data }: CheckPanelProps<'mtasts'>) {
         )}
         {data.fetchSkipped && (
           <Fact label="Policy">
-            <None>Not fetched: {data.fetchSkipped}</None>
+            <None>Not fetched: {FETCH_SKIPPED}</None>
           </Fact>
         )}
         {data.fetchError && (

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Card, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { ProviderRequirement, ProviderScorecard } from '../../../electron/core/audit/types';
+import { auditRequirementWhy } from '../app-words';
 import { count } from './parts';
 import type { CheckPanelProps } from './types';
 
@@ -12,7 +13,7 @@ const RESULT: Record<ProviderRequirement['result'], { label: string; color: stri
 
 const ORDER: Record<ProviderRequirement['result'], number> = { fail: 0, pass: 1, 'not-observable': 2 };
 
-function Item({ item }: { item: ProviderRequirement }) {
+function Item({ item, why }: { item: ProviderRequirement; why: Why }) {
   return (
     <li data-result={item.result}>
       <Text size="sm">
@@ -22,7 +23,7 @@ function Item({ item }: { item: ProviderRequirement }) {
         {item.requirement}
       </Text>
       <Text size="xs" c="dimmed" pl={4}>
-        {item.why}
+        {why(item)}
       </Text>
     </li>
   );
@@ -30,7 +31,10 @@ function Item({ item }: { item: ProviderRequirement }) {
 
 const listStyle = { listStyle: 'none' } as const;
 
-function Scorecard({ card, unseenFrom }: { card: ProviderScorecard; unseenFrom: string }) {
+/** An item's explanation as the app words it (app-words.ts); the core's text by default. */
+type Why = (item: ProviderRequirement) => string;
+
+function Scorecard({ card, unseenFrom, why }: { card: ProviderScorecard; unseenFrom: string; why: Why }) {
   const [showHidden, setShowHidden] = useState(false);
   const failed = card.items.filter((item) => item.result === 'fail').length;
   const items = [...card.items].sort((a, b) => ORDER[a.result] - ORDER[b.result]);
@@ -55,7 +59,7 @@ function Scorecard({ card, unseenFrom }: { card: ProviderScorecard; unseenFrom: 
         {seen.length > 0 && (
           <Stack component="ul" gap={6} p={0} m={0} style={listStyle}>
             {seen.map((item) => (
-              <Item key={item.id} item={item} />
+              <Item key={item.id} item={item} why={why} />
             ))}
           </Stack>
         )}
@@ -67,7 +71,7 @@ function Scorecard({ card, unseenFrom }: { card: ProviderScorecard; unseenFrom: 
             {showHidden && (
               <Stack component="ul" gap={6} p={0} m={0} mt={6} style={listStyle}>
                 {unseen.map((item) => (
-                  <Item key={item.id} item={item} />
+                  <Item key={item.id} item={item} why={why} />
                 ))}
               </Stack>
             )}
@@ -83,7 +87,7 @@ function Scorecard({ card, unseenFrom }: { card: ProviderScorecard; unseenFrom: 
  *
  * `unseenFrom` names what the evidence was (DNS, the message), for the folded "not observable" items.
  */
-export function ScorecardGrid({ scorecards, unseenFrom }: { scorecards: ProviderScorecard[]; unseenFrom: string }) {
+export function ScorecardGrid({ scorecards, unseenFrom, why = (item) => item.why }: { scorecards: ProviderScorecard[]; unseenFrom: string; why?: Why }) {
   if (scorecards.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -94,12 +98,12 @@ export function ScorecardGrid({ scorecards, unseenFrom }: { scorecards: Provider
   return (
     <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="sm">
       {scorecards.map((card) => (
-        <Scorecard key={`${card.provider}-${card.audience}`} card={card} unseenFrom={unseenFrom} />
+        <Scorecard key={`${card.provider}-${card.audience}`} card={card} unseenFrom={unseenFrom} why={why} />
       ))}
     </SimpleGrid>
   );
 }
 
-export function ProvidersPanel({ data }: CheckPanelProps<'providers'>) {
-  return <ScorecardGrid scorecards={data.scorecards} unseenFrom="DNS" />;
+export function ProvidersPanel({ data, result }: CheckPanelProps<'providers'>) {
+  return <ScorecardGrid scorecards={data.scorecards} unseenFrom="DNS" why={(item) => auditRequirementWhy(item, result)} />;
 }

@@ -1,14 +1,17 @@
 /**
  * Compose a test message and send it through a saved SMTP profile; past test sends below.
  */
-import { Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SendRecord } from '../../../electron/api/operations';
 import { useClient } from '../client/client-context';
-import { errorIssues, formatDate } from '../format';
-import { composeFields, headerProblems, parseRecipients, updateDraft, useDraft } from './compose-draft';
-import { MessageEditor } from './MessageEditor';
+import { errorMessage, formatDate } from '../format';
+import { apiFieldErrors } from '../forms/api-errors';
+import { useFieldCheck } from '../forms/use-field-check';
+import { recipientsProblem } from '../forms/validators';
+import { COMPOSE_API_FIELDS, composeFields, headerProblems, parseRecipients, updateDraft, useDraft } from './compose-draft';
+import { MessageEditor, useComposeCheck } from './MessageEditor';
 import { CallError } from './parts';
 import { SendResultView } from './SendResultView';
 
@@ -63,8 +66,19 @@ export function ComposePage() {
   const queryClient = useQueryClient();
   const draft = useDraft();
   const [shown, setShown] = useState<{ record: SendRecord; title: string } | null>(null);
+  const recipients = parseRecipients(draft.to);
+  const composer = useComposeCheck();
+  const to = useFieldCheck<'to'>({ to: recipientsProblem(recipients) });
+  const [otherError, setOtherError] = useState<string | null>(null);
   const send = useMutation({
-    mutationFn: () => client.send.run({ ...composeFields(draft), to: parseRecipients(draft.to) }),
+    mutationFn: () => client.send.run({ ...composeFields(draft), to: recipients }),
+    onError: (err) => {
+      const mapped = apiFieldErrors(err, { fields: { ...COMPOSE_API_FIELDS, to: 'to' as const }, item: { to: (i) => `recipient ${recipients[i] ?? i + 1}` }, labels: { headers: 'Custom headers', text: 'Plain text' } });
+      const { to: toError, ...rest } = mapped.fields;
+      to.setServer(toError ? { to: toError } : {});
+      composer.setServer(rest);
+      setOtherError(mapped.rest.length > 0 ? mapped.rest.join(' ') : Object.keys(mapped.fields).length > 0 ? null : errorMessage(err));
+    },
     onSuccess: async (record) => {
       setShown({ record, title: 'Test send' });
       await queryClient.invalidateQueries({ queryKey: ['send', 'list'] });
@@ -74,9 +88,14 @@ export function ComposePage() {
     mutationFn: (id: number) => client.send.get({ id }),
     onSuccess: (record) => setShown({ record, title: `Test send #${record.id ?? ''}` }),
   });
-  const recipients = parseRecipients(draft.to);
-  const toIssue = send.isError ? errorIssues(send.error).find((i) => i.path.startsWith('to'))?.message : undefined;
-  const ready = draft.profile !== '' && recipients.length > 0 && draft.subject.trim() !== '' && draft.html.trim() !== '' && headerProblems(draft.headers).size === 0;
+  const submit = () => {
+    setOtherError(null);
+    // Both checks run, so every problem shows at once.
+    const okTo = to.submit();
+    const okComposer = composer.submit();
+    if (okTo && okComposer && headerProblems(draft.headers).size === 0) send.mutate();
+  };
+  const problems = to.problems.length + composer.problems.length + headerProblems(draft.headers).size;
 
   return (
     <Stack gap="md">
@@ -96,24 +115,29 @@ export function ComposePage() {
             value={draft.to}
             onChange={(e) => {
               updateDraft({ to: e.currentTarget.value });
+              to.changed('to');
               send.reset();
             }}
-            error={toIssue}
+            {...to.field('to')}
             spellCheck={false}
             autoComplete="off"
           />
-          <MessageEditor />
+          <MessageEditor check={composer} />
           <Group>
-            <Button onClick={() => send.mutate()} loading={send.isPending} disabled={!ready}>
+            <Button onClick={submit} loading={send.isPending}>
               Send test
             </Button>
-            {!ready && (
-              <Text size="xs" c="dimmed">
-                Needs a profile, a recipient, a subject and the HTML.
+            {(to.submitted || composer.submitted) && problems > 0 && (
+              <Text size="sm" c="red" role="alert">
+                Nothing was sent: {problems === 1 ? 'one field needs' : `${problems} fields need`} attention above.
               </Text>
             )}
           </Group>
-          {send.isError && <CallError title="Nothing was sent" error={send.error} />}
+          {send.isError && otherError && (
+            <Alert color="red" title="Nothing was sent" role="alert">
+              {otherError}
+            </Alert>
+          )}
         </Stack>
       </Paper>
       {shown && <SendResultView key={`${shown.record.id ?? 'unsaved'}-${shown.record.timings.startedAt}`} result={shown.record} title={shown.title} historyError={shown.record.historyError} />}

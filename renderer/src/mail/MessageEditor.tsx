@@ -13,7 +13,8 @@ import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { previewDocument } from '../messages/sanitize';
 import { routeHref } from '../router';
-import { fromDomain, headerProblems, listUnsubscribeHeaders, newHeaderRow, updateDraft, useDraft, withHeaders, type ComposeDraft } from './compose-draft';
+import { useFieldCheck, type FieldCheck } from '../forms/use-field-check';
+import { draftProblems, fromDomain, headerProblems, listUnsubscribeHeaders, newHeaderRow, updateDraft, useDraft, withHeaders, type ComposeDraft, type ComposeField } from './compose-draft';
 import { useProfiles } from './ProfilesPage';
 
 /** The api's bound on the HTML (operations.ts ComposeFields). */
@@ -84,7 +85,7 @@ function HeadersEditor({ draft, profileFrom }: { draft: ComposeDraft; profileFro
 }
 
 /** Signing with a key from the secret store; a pasted or generated key goes there first. */
-function DkimSection({ draft, profileFrom }: { draft: ComposeDraft; profileFrom: string | undefined }) {
+function DkimSection({ draft, profileFrom, check }: { draft: ComposeDraft; profileFrom: string | undefined; check: FieldCheck<ComposeField> }) {
   const client = useClient();
   const [pem, setPem] = useState('');
   const [generated, setGenerated] = useState<Pick<DkimKey, 'recordName' | 'record'> | null>(null);
@@ -121,8 +122,30 @@ function DkimSection({ draft, profileFrom }: { draft: ComposeDraft; profileFrom:
         <Paper withBorder p="sm">
           <Stack gap="xs">
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="Signing domain (d=)" placeholder="example.com" value={dkim.domain} onChange={(e) => setDkim({ domain: e.currentTarget.value })} spellCheck={false} autoComplete="off" />
-              <TextInput label="Selector (s=)" placeholder="s202611" value={dkim.selector} onChange={(e) => setDkim({ selector: e.currentTarget.value })} spellCheck={false} autoComplete="off" />
+              <TextInput
+                label="Signing domain (d=)"
+                placeholder="example.com"
+                value={dkim.domain}
+                onChange={(e) => {
+                  setDkim({ domain: e.currentTarget.value });
+                  check.changed('dkimDomain');
+                }}
+                {...check.field('dkimDomain')}
+                spellCheck={false}
+                autoComplete="off"
+              />
+              <TextInput
+                label="Selector (s=)"
+                placeholder="s202611"
+                value={dkim.selector}
+                onChange={(e) => {
+                  setDkim({ selector: e.currentTarget.value });
+                  check.changed('dkimSelector');
+                }}
+                {...check.field('dkimSelector')}
+                spellCheck={false}
+                autoComplete="off"
+              />
             </SimpleGrid>
             <Text size="xs" c="dimmed">
               Sending uses the key saved for {dkim.selector || 'selector'}._domainkey.{domain || 'domain'}. Save one here if there is none yet:
@@ -197,7 +220,17 @@ function HtmlPreview({ html }: { html: string }) {
   );
 }
 
-export function MessageEditor() {
+/** The composer's problems as the user types (the page's own check when it passes one, to refuse its submit). */
+export function useComposeCheck(): FieldCheck<ComposeField> {
+  const draft = useDraft();
+  const profiles = useProfiles();
+  const profileFrom = profiles.data?.profiles.find((p) => p.profile.name === draft.profile)?.profile.from;
+  return useFieldCheck(draftProblems(draft, profileFrom));
+}
+
+export function MessageEditor({ check: given }: { check?: FieldCheck<ComposeField> } = {}) {
+  const own = useComposeCheck();
+  const check = given ?? own;
   const draft = useDraft();
   const profiles = useProfiles();
   const [view, setView] = useState<'edit' | 'preview'>('edit');
@@ -239,6 +272,7 @@ export function MessageEditor() {
             data={list.length > 0 ? list.map((p) => ({ value: p.profile.name, label: `${p.profile.name} (${p.profile.host}:${p.profile.port})` })) : [{ value: '', label: 'No profiles yet' }]}
             disabled={list.length === 0}
             description={profileFrom ? `From: ${profileFrom}` : undefined}
+            {...check.field('profile')}
           />
           {profiles.isSuccess && list.length === 0 && (
             <Text size="xs" mt={4}>
@@ -246,7 +280,16 @@ export function MessageEditor() {
             </Text>
           )}
         </div>
-        <TextInput label="Subject" value={draft.subject} onChange={(e) => updateDraft({ subject: e.currentTarget.value })} autoComplete="off" />
+        <TextInput
+          label="Subject"
+          value={draft.subject}
+          onChange={(e) => {
+            updateDraft({ subject: e.currentTarget.value });
+            check.changed('subject');
+          }}
+          {...check.field('subject')}
+          autoComplete="off"
+        />
       </SimpleGrid>
       <Group justify="space-between" align="flex-end">
         <SegmentedControl
@@ -277,7 +320,11 @@ export function MessageEditor() {
           label="HTML"
           placeholder="<html><body><h1>Hello</h1>…"
           value={draft.html}
-          onChange={(e) => updateDraft({ html: e.currentTarget.value })}
+          onChange={(e) => {
+            updateDraft({ html: e.currentTarget.value });
+            check.changed('html');
+          }}
+          {...check.field('html')}
           autosize
           minRows={8}
           maxRows={20}
@@ -299,7 +346,7 @@ export function MessageEditor() {
         autoComplete="off"
       />
       <HeadersEditor draft={draft} profileFrom={profileFrom} />
-      <DkimSection draft={draft} profileFrom={profileFrom} />
+      <DkimSection draft={draft} profileFrom={profileFrom} check={check} />
     </Stack>
   );
 }

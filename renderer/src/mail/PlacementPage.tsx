@@ -3,10 +3,11 @@
  * the trend per seed or provider. A past run opens at #/placement/<id>.
  */
 import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Loader, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PlacementSummaryRow, PlacementTrendSeries } from '../../../electron/api/operations';
 import type { PlacementRun } from '../../../electron/core/placement/types';
+import { DeleteButton } from '../DeleteButton';
 import { useClient } from '../client/client-context';
 import { formatDate, formatDuration } from '../format';
 import { navigate, routeHref } from '../router';
@@ -378,14 +379,6 @@ export function PlacementItemPage({ id }: { id: number }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const run = useQuery({ queryKey: ['placement', 'get', id], queryFn: () => client.placement.get({ id }) });
-  const [confirm, setConfirm] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => client.placement.delete({ id }),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['placement'] });
-      navigate({ page: 'placement' });
-    },
-  });
   return (
     <Stack gap="md">
       <Anchor href={routeHref({ page: 'placement' })} size="sm">
@@ -404,17 +397,19 @@ export function PlacementItemPage({ id }: { id: number }) {
                 {runStatusLabel(run.data.status)}
               </Badge>
             </Group>
-            {confirm ? (
-              <Button color="red" size="xs" onClick={() => remove.mutate()} loading={remove.isPending}>
-                Confirm delete
-              </Button>
-            ) : (
-              <Button color="red" variant="subtle" size="xs" onClick={() => setConfirm(true)}>
-                Delete run
-              </Button>
-            )}
+            <DeleteButton
+              label="Delete run"
+              size="xs"
+              variant="subtle"
+              item={`placement run #${id}`}
+              consequence={`The run of “${run.data.subject}” and where each copy landed leave history for good.`}
+              remove={() => client.placement.delete({ id })}
+              onDeleted={async () => {
+                await queryClient.invalidateQueries({ queryKey: ['placement'] });
+                navigate({ page: 'placement' });
+              }}
+            />
           </Group>
-          {remove.isError && <CallError title="The run was not deleted" error={remove.error} />}
           <Text size="sm" c="dimmed">
             &ldquo;{run.data.subject}&rdquo; through {run.data.profile}, started {formatDate(run.data.startedAt)}
             {run.data.finishedAt ? `, finished ${formatDate(run.data.finishedAt)}` : ''}; deadline {formatDuration(run.data.deadlineMs)}; token {run.data.token}

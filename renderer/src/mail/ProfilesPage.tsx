@@ -8,6 +8,7 @@ import type { StoredProfile } from '../../../electron/api/operations';
 import type { SmtpProfile, SmtpSecurity } from '../../../electron/core/send/profile';
 import type { ConnectionResult } from '../../../electron/core/send/send';
 import { useClient } from '../client/client-context';
+import { addressProblem, fromProblem, hostProblem, portProblem, requiredText } from '../forms/validators';
 import { authVariable, WHOLE_BADGE, SecretBadge, SendErrorAlert, Transcript, Warnings } from './parts';
 import { ItemForm, loginAuth, SavedItemsPage, secretKindFor, TestReport, useItemForm } from './SavedItems';
 import { SecretField, secretValueFor, type SecretValue } from './SecretField';
@@ -59,17 +60,26 @@ function formFrom(stored: StoredProfile | null): FormState {
 
 function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDone: (saved: StoredProfile | null) => void }) {
   const client = useClient();
-  const { form, set, update, save, secretError, setSecret, readSecret } = useItemForm({
+  const { form, set, update, save, check, secretError, setSecret, submit: checked } = useItemForm({
     initial: () => formFrom(initial),
     save: (input: { profile: unknown; secret?: string }) => client.smtp.save(input),
     queryKey: 'smtp',
     onDone,
+    validate: (f: FormState) => ({
+      name: requiredText(f.name, 'Enter a name for the profile'),
+      from: fromProblem(f.from),
+      host: hostProblem(f.host),
+      port: portProblem(f.port),
+      user: f.authKind !== 'none' ? requiredText(f.user, 'Enter the user name the server expects') : undefined,
+      envelopeFrom: addressProblem(f.envelopeFrom, { required: false }),
+    }),
+    secret: (f: FormState) => (f.authKind === 'none' ? null : { kind: secretKindFor(f.authKind), stored: initial?.secret }),
   });
   const secretKind = secretKindFor(form.authKind);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const out = readSecret(secretKind, initial?.secret, form.authKind !== 'none');
+    const out = checked();
     if (!out) return;
     const auth = form.authKind === 'none' ? undefined : loginAuth(form.authKind, form.user.trim(), out);
     const profile: Partial<SmtpProfile> & Record<string, unknown> = {
@@ -94,6 +104,7 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
           onChange={(e) => set('name', e.currentTarget.value)}
           readOnly={initial !== null}
           description={initial ? 'Saving replaces this profile.' : 'How you will pick it when sending.'}
+          {...check.field('name')}
           autoComplete="off"
         />
         <TextInput
@@ -102,9 +113,10 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
           placeholder="News <news@example.com>"
           value={form.from}
           onChange={(e) => set('from', e.currentTarget.value)}
+          {...check.field('from')}
           autoComplete="off"
         />
-        <TextInput label="Host" placeholder="smtp.example.com" value={form.host} onChange={(e) => set('host', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
+        <TextInput label="Host" placeholder="smtp.example.com" value={form.host} onChange={(e) => set('host', e.currentTarget.value)} {...check.field('host')} spellCheck={false} autoComplete="off" />
         <SimpleGrid cols={2}>
           <NativeSelect
             label="Security"
@@ -117,7 +129,7 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
               update((f) => ({ ...f, security, port }));
             }}
           />
-          <NumberInput label="Port" value={form.port} onChange={(v) => set('port', v)} min={1} max={65535} allowDecimal={false} allowNegative={false} />
+          <NumberInput label="Port" value={form.port} onChange={(v) => set('port', v)} {...check.field('port')} min={1} max={65535} allowDecimal={false} allowNegative={false} />
         </SimpleGrid>
       </SimpleGrid>
       {form.security === 'none' && (
@@ -139,7 +151,7 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
           ]}
         />
         {form.authKind !== 'none' && (
-          <TextInput label="User" placeholder="news@example.com" value={form.user} onChange={(e) => set('user', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
+          <TextInput label="User" placeholder="news@example.com" value={form.user} onChange={(e) => set('user', e.currentTarget.value)} {...check.field('user')} spellCheck={false} autoComplete="off" />
         )}
       </SimpleGrid>
       {form.authKind !== 'none' && (
@@ -158,6 +170,7 @@ function ProfileForm({ initial, onDone }: { initial: StoredProfile | null; onDon
         placeholder="bounces@example.com"
         value={form.envelopeFrom}
         onChange={(e) => set('envelopeFrom', e.currentTarget.value)}
+        {...check.field('envelopeFrom')}
         spellCheck={false}
         autoComplete="off"
       />
@@ -185,23 +198,27 @@ export function ConnectionReport({ name, result }: { name: string; result: Conne
   );
 }
 
+/**
+ * A profile's row: each badge under the value it qualifies, so the table needs five columns, not
+ * seven, and fits a 1024-pixel window with its actions.
+ */
 function ProfileCells({ stored }: { stored: StoredProfile }) {
   const p = stored.profile;
   return (
     <>
-      <Table.Td style={{ overflowWrap: 'break-word' }}>
+      <Table.Td style={{ overflowWrap: 'anywhere' }}>
         {p.host}:{p.port}
-      </Table.Td>
-      <Table.Td>
-        <Badge styles={WHOLE_BADGE} color={p.security === 'none' ? 'orange' : 'gray'} variant="light" tt="none" title={p.security === 'none' ? 'No encryption' : undefined}>
+        <br />
+        <Badge styles={WHOLE_BADGE} size="sm" color={p.security === 'none' ? 'orange' : 'gray'} variant="light" tt="none" title={p.security === 'none' ? 'No encryption' : undefined}>
           {SECURITY_LABEL[p.security]}
         </Badge>
       </Table.Td>
-      <Table.Td style={{ overflowWrap: 'break-word' }}>{p.auth ? `${p.auth.user}${'oauth2TokenEnv' in p.auth || 'oauth2' in p.auth ? ' (OAuth2)' : ''}` : '—'}</Table.Td>
-      <Table.Td>
+      <Table.Td style={{ overflowWrap: 'anywhere' }}>
+        {p.auth ? `${p.auth.user}${'oauth2TokenEnv' in p.auth || 'oauth2' in p.auth ? ' (OAuth2)' : ''}` : '—'}
+        <br />
         <SecretBadge source={stored.secret} variable={authVariable(p.auth)} />
       </Table.Td>
-      <Table.Td style={{ overflowWrap: 'break-word' }}>{p.from}</Table.Td>
+      <Table.Td style={{ overflowWrap: 'anywhere' }}>{p.from}</Table.Td>
     </>
   );
 }
@@ -223,7 +240,7 @@ export function ProfilesPage() {
       secrets="Passwords"
       empty="No profiles yet. Add the server you send through."
       tableLabel="SMTP profiles"
-      columns={['Server', 'Security', 'Login', 'Secret', 'From']}
+      columns={['Server and security', 'Login and secret', 'From']}
       queryKey="smtp"
       list={{ isPending: list.isPending, isError: list.isError, error: list.error, items: list.data?.profiles }}
       nameOf={(stored) => stored.profile.name}

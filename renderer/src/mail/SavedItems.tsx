@@ -1,16 +1,19 @@
 /**
  * The scaffolding the SMTP profiles and seed mailboxes pages share: a list of saved items with
- * Test connection, Edit and a two-step Delete; the form frame with Save and Cancel; the test report frame.
+ * Test connection, Edit and Delete (which asks first); the form frame with Save and Cancel; the test report frame.
  *
  * Each page keeps what is its own (its fields, its columns, what its test found); the words here are
  * built from the page's noun so both pages keep the labels their tests and users know.
  */
-import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
-import { errorMessage, formatDuration } from '../format';
+import { DeleteButton } from '../DeleteButton';
+import { formatDuration } from '../format';
 import { CallError, SecretStoreNotice, useSecretStatus, Warnings } from './parts';
 import { secretOutput, type SecretValue } from './SecretField';
+import { useFieldCheck } from '../forms/use-field-check';
+import { variableProblem, type FieldErrors } from '../forms/validators';
 
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
@@ -19,9 +22,9 @@ type LoginKind = 'password' | 'oauth2';
 
 /** Why the form's secret cannot be saved as given, or undefined when it can. */
 function secretProblem(out: SecretOutput, stored: string | undefined, kind: string): string | undefined {
-  if (out.variable !== undefined && out.variable === '') return 'Name the environment variable that holds the secret';
+  if (out.variable !== undefined) return variableProblem(out.variable);
   // An edit may leave the secret empty when one is already in the store: saving keeps it.
-  if (out.variable === undefined && !out.secret && stored !== 'stored') return `Enter the ${kind}`;
+  if (!out.secret && stored !== 'stored') return `Enter the ${kind}`;
   return undefined;
 }
 
@@ -35,15 +38,25 @@ export function loginAuth(kind: LoginKind, user: string, out: SecretOutput) {
 }
 
 /**
- * A saved item's form state, its save call and its secret.
+ * A saved item's form state, its checks, its save call and its secret.
  *
- * Any change to a field clears the last save's error, so an old refusal never sits next to new input.
+ * Every field is checked as the user types (see useFieldCheck); Save is refused while a problem
+ * remains, and then shows them all. Any change to a field clears the last save's error, so an old
+ * refusal never sits next to new input.
  */
-export function useItemForm<F extends { secret: SecretValue }, I, R>(options: { initial: () => F; save: (input: I) => Promise<R>; queryKey: string; onDone: (saved: R | null) => void }) {
+export function useItemForm<F extends { secret: SecretValue }, I, R>(options: {
+  initial: () => F;
+  save: (input: I) => Promise<R>;
+  queryKey: string;
+  onDone: (saved: R | null) => void;
+  /** The problems of each field but the secret, in the words shown beside it. */
+  validate: (form: F) => FieldErrors<Extract<keyof F, string>>;
+  /** What the secret is ("password"), and where the saved one comes from; null: no secret needed. */
+  secret: (form: F) => { kind: string; stored: string | undefined } | null;
+}) {
   const queryClient = useQueryClient();
   const storeAvailable = useSecretStatus().data?.available === true;
   const [form, setForm] = useState<F>(options.initial);
-  const [secretError, setSecretError] = useState<string | undefined>();
   const save = useMutation({
     mutationFn: options.save,
     onSuccess: async (saved: R) => {
@@ -51,27 +64,23 @@ export function useItemForm<F extends { secret: SecretValue }, I, R>(options: { 
       options.onDone(saved);
     },
   });
+  const secret = options.secret(form);
+  const check = useFieldCheck<Extract<keyof F, string>>({
+    ...options.validate(form),
+    ...(secret ? { secret: secretProblem(secretOutput(form.secret, storeAvailable), secret.stored, secret.kind) } : {}),
+  });
   const update = (change: (f: F) => F) => {
     setForm(change);
     save.reset();
   };
-  const set = <K extends keyof F>(key: K, value: F[K]) => update((f) => ({ ...f, [key]: value }));
-  const setSecret = (secret: SecretValue) => {
-    setSecretError(undefined);
-    update((f) => ({ ...f, secret }));
+  const set = <K extends Extract<keyof F, string>>(key: K, value: F[K]) => {
+    check.changed(key);
+    update((f) => ({ ...f, [key]: value }));
   };
-  /** The secret as entered (store or variable), or null after showing why it cannot be saved; `required` false skips the checks (no login). */
-  const readSecret = (kind: string, stored: string | undefined, required = true): SecretOutput | null => {
-    setSecretError(undefined);
-    const out = secretOutput(form.secret, storeAvailable);
-    const problem = required ? secretProblem(out, stored, kind) : undefined;
-    if (problem) {
-      setSecretError(problem);
-      return null;
-    }
-    return out;
-  };
-  return { form, set, update, save, secretError, setSecret, readSecret };
+  const setSecret = (value: SecretValue) => update((f) => ({ ...f, secret: value }));
+  /** The secret as entered (store or variable), or null when the form has problems (all now shown). */
+  const submit = (): SecretOutput | null => (check.submit() ? secretOutput(form.secret, storeAvailable) : null);
+  return { form, set, update, save, check, setSecret, submit, secretError: check.error('secret' as Extract<keyof F, string>) };
 }
 
 /** The frame of a new-or-edit form: its region, title, the save error, Save and Cancel. */
@@ -135,13 +144,8 @@ export function TestReport({ name, testId, ok, okLabel, ms, children }: { name: 
   );
 }
 
-function ItemRow({ name, cells, onEdit, onTest, testing, remove: removeItem, queryKey }: { name: string; cells: ReactNode; onEdit: () => void; onTest: () => void; testing: boolean; remove: (name: string) => Promise<unknown>; queryKey: string }) {
+function ItemRow({ name, noun, cells, onEdit, onTest, testing, remove: removeItem, queryKey }: { name: string; noun: string; cells: ReactNode; onEdit: () => void; onTest: () => void; testing: boolean; remove: (name: string) => Promise<unknown>; queryKey: string }) {
   const queryClient = useQueryClient();
-  const [confirm, setConfirm] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => removeItem(name),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: [queryKey] }),
-  });
   return (
     <Table.Tr>
       <Table.Td fw={500}>{name}</Table.Td>
@@ -149,26 +153,21 @@ function ItemRow({ name, cells, onEdit, onTest, testing, remove: removeItem, que
       <Table.Td>
         <Group gap={6} wrap="nowrap">
           <Button size="compact-sm" variant="light" onClick={onTest} loading={testing} aria-label={`Test connection ${name}`}>
-            Test connection
+            Test
           </Button>
           <Button size="compact-sm" variant="subtle" onClick={onEdit} aria-label={`Edit ${name}`}>
             Edit
           </Button>
-          {confirm ? (
-            <Button size="compact-sm" color="red" onClick={() => remove.mutate()} loading={remove.isPending} aria-label={`Confirm delete ${name}`}>
-              Confirm delete
-            </Button>
-          ) : (
-            <Button size="compact-sm" variant="subtle" color="red" onClick={() => setConfirm(true)} aria-label={`Delete ${name}`}>
-              Delete
-            </Button>
-          )}
+          <DeleteButton
+            size="compact-sm"
+            variant="subtle"
+            ariaLabel={`Delete ${name}`}
+            item={`${noun} ${name}`}
+            consequence={`The ${noun} and the password or token stored for it are deleted for good.`}
+            remove={() => removeItem(name)}
+            onDeleted={() => queryClient.invalidateQueries({ queryKey: [queryKey] })}
+          />
         </Group>
-        {remove.isError && (
-          <Text size="xs" c="red">
-            {errorMessage(remove.error)}
-          </Text>
-        )}
       </Table.Td>
     </Table.Tr>
   );
@@ -250,7 +249,7 @@ export function SavedItemsPage<T extends { warnings: string[] }, R>(props: Saved
       {list.isError && <CallError title={`${capitalize(props.plural)} could not be read`} error={list.error} />}
       {list.items && list.items.length === 0 && editing === null && <Text c="dimmed">{props.empty}</Text>}
       {list.items && list.items.length > 0 && (
-        <Table.ScrollContainer minWidth={980}>
+        <Table.ScrollContainer minWidth={640}>
           <Table aria-label={props.tableLabel} verticalSpacing="xs" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -258,7 +257,9 @@ export function SavedItemsPage<T extends { warnings: string[] }, R>(props: Saved
                 {props.columns.map((c) => (
                   <Table.Th key={c}>{c}</Table.Th>
                 ))}
-                <Table.Th />
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -266,6 +267,7 @@ export function SavedItemsPage<T extends { warnings: string[] }, R>(props: Saved
                 <ItemRow
                   key={nameOf(item)}
                   name={nameOf(item)}
+                  noun={props.noun}
                   cells={props.cells(item)}
                   onEdit={() => {
                     setSaved(null);

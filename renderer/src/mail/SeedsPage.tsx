@@ -8,6 +8,7 @@ import { useState, type FormEvent } from 'react';
 import type { StoredSeed } from '../../../electron/api/operations';
 import type { FolderRole, ImapSecurity, Seed, SeedProvider, SeedTestResult } from '../../../electron/core/placement/types';
 import { useClient } from '../client/client-context';
+import { addressProblem, hostProblem, portProblem, requiredText } from '../forms/validators';
 import { authVariable, CallError, WHOLE_BADGE, ImapErrorAlert, SecretBadge, Warnings } from './parts';
 import { ItemForm, loginAuth, SavedItemsPage, secretKindFor, TestReport, useItemForm } from './SavedItems';
 import { SecretField, secretValueFor, type SecretValue } from './SecretField';
@@ -77,17 +78,24 @@ function formFrom(stored: StoredSeed | null): FormState {
 
 function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (saved: StoredSeed | null) => void }) {
   const client = useClient();
-  const { form, set, update, save, secretError, setSecret, readSecret } = useItemForm({
+  const { form, set, update, save, check, secretError, setSecret, submit: checked } = useItemForm({
     initial: () => formFrom(initial),
     save: (input: { seed: unknown; secret?: string }) => client.seeds.save(input),
     queryKey: 'seeds',
     onDone,
+    validate: (f: FormState) => ({
+      name: requiredText(f.name, 'Enter a name for the seed'),
+      address: addressProblem(f.address, { dotted: true }),
+      host: hostProblem(f.host),
+      port: portProblem(f.port),
+    }),
+    secret: (f: FormState) => ({ kind: secretKindFor(f.authKind), stored: initial?.secret }),
   });
   const kind = secretKindFor(form.authKind);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const out = readSecret(kind, initial?.secret);
+    const out = checked();
     if (!out) return;
     const seed: Partial<Seed> & Record<string, unknown> = {
       name: form.name.trim(),
@@ -111,10 +119,11 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
           placeholder="gmail-1"
           value={form.name}
           onChange={(e) => set('name', e.currentTarget.value)}
+          {...check.field('name')}
           readOnly={initial !== null}
           autoComplete="off"
         />
-        <TextInput label="Address" description="Where the test message is sent" placeholder="seed1@gmail.com" value={form.address} onChange={(e) => set('address', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
+        <TextInput label="Address" description="Where the test message is sent" placeholder="seed1@gmail.com" value={form.address} onChange={(e) => set('address', e.currentTarget.value)} {...check.field('address')} spellCheck={false} autoComplete="off" />
         <NativeSelect
           label="Provider"
           data={PROVIDERS}
@@ -125,7 +134,7 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
             update((f) => ({ ...f, provider, ...(host ? { host, port: 993, security: 'tls' as const } : {}) }));
           }}
         />
-        <TextInput label="IMAP host" placeholder="imap.example.com" value={form.host} onChange={(e) => set('host', e.currentTarget.value)} spellCheck={false} autoComplete="off" />
+        <TextInput label="IMAP host" placeholder="imap.example.com" value={form.host} onChange={(e) => set('host', e.currentTarget.value)} {...check.field('host')} spellCheck={false} autoComplete="off" />
         <NativeSelect
           label="Security"
           data={SECURITY_OPTIONS}
@@ -136,7 +145,7 @@ function SeedForm({ initial, onDone }: { initial: StoredSeed | null; onDone: (sa
             update((f) => ({ ...f, security, port }));
           }}
         />
-        <NumberInput label="Port" value={form.port} onChange={(v) => set('port', v)} min={1} max={65535} allowDecimal={false} allowNegative={false} />
+        <NumberInput label="Port" value={form.port} onChange={(v) => set('port', v)} {...check.field('port')} min={1} max={65535} allowDecimal={false} allowNegative={false} />
       </SimpleGrid>
       {form.security === 'none' && (
         <Alert color="orange" title="No encryption" data-testid="no-encryption-warning">

@@ -6,6 +6,7 @@
  * the window; nothing is written to storage.
  */
 import { useSyncExternalStore } from 'react';
+import { domainProblem, selectorProblem, type FieldErrors } from '../forms/validators';
 
 export interface HeaderRow {
   /** Stable key for React, not sent. */
@@ -145,3 +146,27 @@ export function composeFields(d: ComposeDraft): {
     ...(d.dkim.enabled ? { dkim: { domain: d.dkim.domain, selector: d.dkim.selector } } : {}),
   };
 }
+
+/** The composer's fields that can be wrong, named as the api's fields are. */
+export type ComposeField = 'profile' | 'subject' | 'html' | 'dkimDomain' | 'dkimSelector';
+
+/** What is wrong with the draft before it is sent, per field, in the words shown beside it. */
+export function draftProblems(d: ComposeDraft, profileFrom: string | undefined): FieldErrors<ComposeField> {
+  const dkimDomain = d.dkim.domain || fromDomain(profileFrom ?? '') || '';
+  return {
+    profile: d.profile === '' ? 'Choose an SMTP profile (add one under SMTP profiles)' : undefined,
+    subject: d.subject.trim() === '' ? 'Enter a subject' : /[\r\n]/.test(d.subject) ? 'The subject may not contain line breaks' : undefined,
+    html: d.html.trim() === '' ? 'Paste or open the HTML to send' : undefined,
+    dkimDomain: d.dkim.enabled ? domainProblem(dkimDomain) : undefined,
+    dkimSelector: d.dkim.enabled ? selectorProblem(d.dkim.selector) : undefined,
+  };
+}
+
+/** How the api's fields of send.run and placement.run map to the composer's. */
+export const COMPOSE_API_FIELDS: Record<string, ComposeField> = {
+  profile: 'profile',
+  subject: 'subject',
+  html: 'html',
+  'dkim.domain': 'dkimDomain',
+  'dkim.selector': 'dkimSelector',
+};

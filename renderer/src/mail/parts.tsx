@@ -201,6 +201,8 @@ export function Transcript({ lines, label = 'SMTP transcript', initiallyOpen = f
           aria-label={label}
           role="log"
           data-testid="smtp-transcript"
+          // It scrolls: focusable, so a keyboard can scroll it (WCAG 2 §2.1.1).
+          tabIndex={0}
           style={{ maxHeight: 420, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all', fontSize: 'var(--mantine-font-size-xs)' }}
         >
           {lines.length === 0

@@ -8,7 +8,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import type { DeliverlabClient, OpInput } from '../../../electron/api/operations';
-import { errorIssues, errorMessage } from '../format';
+import { errorMessage } from '../format';
 import { applyPlacementEvent, finishLiveRun, newLiveRun, type LiveRun } from './placement-view';
 
 export type PlacementRunState =
@@ -54,8 +54,8 @@ export async function startPlacement(client: DeliverlabClient, queryClient: Quer
     const live = state.status !== 'idle' && state.live.runId === runId ? state.live : newLiveRun(runId);
     set({ status: 'done', live: finishLiveRun(live, run) });
   } catch (err) {
-    const issues = errorIssues(err);
-    const message = issues.length > 0 ? issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') : errorMessage(err);
+    // The api's field paths ("to.1: ...") are not words a user sees: errorMessage gives the messages.
+    const message = errorMessage(err);
     const live = state.status !== 'idle' && state.live.runId === runId ? state.live : newLiveRun(runId);
     set({ status: 'error', live, message });
   } finally {

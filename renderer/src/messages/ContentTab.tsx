@@ -85,7 +85,7 @@ function Preview({ analysis, content }: { analysis: MessageAnalysis; content: Co
         />
       )}
       {view === 'text' && (
-        <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', maxHeight: 480, overflow: 'auto' }} data-testid="message-text">
+        <Code block tabIndex={0} aria-label="Plain text" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', maxHeight: 480, overflow: 'auto' }} data-testid="message-text">
           {content.text ?? ''}
         </Code>
       )}

@@ -3,6 +3,7 @@
  */
 import { Badge, Code, Stack, Table, Text } from '@mantine/core';
 import type { MessageAnalysis } from '../../../electron/core/message/types';
+import { envelopeExplanation } from '../app-words';
 import { formatDate } from '../format';
 import { formatSeconds } from './message-text';
 
@@ -29,7 +30,8 @@ export function HopsTab({ analysis }: { analysis: MessageAnalysis }) {
           </Text>
         )}
       </Text>
-      <Table.ScrollContainer minWidth={820}>
+      {/* No minimum width: From and By wrap, so the table fits a 1024-pixel window without scrolling. */}
+      <Table.ScrollContainer minWidth={0}>
         <Table aria-label="Hops" verticalSpacing={4} withTableBorder>
           <Table.Thead>
             <Table.Tr>
@@ -83,7 +85,7 @@ export function HopsTab({ analysis }: { analysis: MessageAnalysis }) {
                       </Badge>
                     )}
                   </Table.Td>
-                  <Table.Td>{hop.time ? formatDate(hop.time) : '—'}</Table.Td>
+                  <Table.Td style={{ minWidth: '7rem' }}>{hop.time ? formatDate(hop.time) : '—'}</Table.Td>
                   <Table.Td ta="right">
                     {hop.delaySeconds !== undefined ? (
                       <Text span size="sm" c={hop.outOfOrder ? 'orange' : undefined} fw={hop.outOfOrder ? 600 : undefined}>
@@ -102,7 +104,7 @@ export function HopsTab({ analysis }: { analysis: MessageAnalysis }) {
       </Table.ScrollContainer>
       {envelope.trustedHop !== null && (
         <Text size="xs" c="dimmed">
-          The highlighted hop is the one whose sender address and HELO were trusted for SPF: {envelope.explanation}
+          The highlighted hop is the one whose sender address and HELO were trusted for SPF: {envelopeExplanation(analysis)}
         </Text>
       )}
     </Stack>

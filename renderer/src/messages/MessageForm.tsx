@@ -4,6 +4,7 @@
  * Files are read as bytes and sent base64, so 8-bit bodies and odd charsets reach the analysis
  * unchanged; pasted text is sent as UTF-8.
  */
+import type { FieldCheck } from '../forms/use-field-check';
 import { Anchor, Button, Checkbox, Collapse, FileButton, Group, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useState, type DragEvent } from 'react';
 import { bytesToBase64 } from './message-text';
@@ -23,24 +24,36 @@ export interface MessageSubmission {
   source: string;
 }
 
+type FieldProps = ReturnType<FieldCheck<string>['field']>;
+export type EnvelopeField = 'ip' | 'helo' | 'mailFrom';
+
 export function MessageForm({
   options,
   onOptions,
   onSubmit,
   busy,
+  fields,
+  mayRun,
 }: {
   options: MessageOptions;
   onOptions: (options: MessageOptions) => void;
   onSubmit: (submission: MessageSubmission) => void;
   busy: boolean;
+  /** The error and blur handler of each envelope field (the page validates them as typed). */
+  fields?: Record<EnvelopeField, FieldProps>;
+  /** Asked before each analysis: false when the envelope has problems (they are then shown). */
+  mayRun?: () => boolean;
 }) {
   const [text, setText] = useState('');
   const [dragging, setDragging] = useState(false);
-  const [envelopeOpen, setEnvelopeOpen] = useState(false);
+  const [opened, setEnvelopeOpen] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
+  // A problem in a folded field must be seen: unfold when one shows.
+  const envelopeOpen = opened || Boolean(fields && (fields.ip.error || fields.helo.error || fields.mailFrom.error));
 
   const submitFile = async (file: File | null) => {
     if (!file || busy) return;
+    if (mayRun && !mayRun()) return;
     setReadError(null);
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
@@ -120,7 +133,7 @@ export function MessageForm({
         styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 'var(--mantine-font-size-xs)' } }}
       />
       <Group gap="lg" wrap="wrap">
-        <Button onClick={() => onSubmit({ raw: text, encoding: 'utf8', source: 'pasted text' })} disabled={busy || text.trim() === ''} loading={busy}>
+        <Button onClick={() => (!mayRun || mayRun()) && onSubmit({ raw: text, encoding: 'utf8', source: 'pasted text' })} disabled={busy || text.trim() === ''} loading={busy}>
           Analyse
         </Button>
         <Checkbox
@@ -152,6 +165,7 @@ export function MessageForm({
               placeholder="192.0.2.10"
               value={options.ip}
               onChange={(event) => set('ip', event.currentTarget.value)}
+              {...fields?.ip}
               spellCheck={false}
               autoComplete="off"
             />
@@ -160,6 +174,7 @@ export function MessageForm({
               placeholder="mail.example.com"
               value={options.helo}
               onChange={(event) => set('helo', event.currentTarget.value)}
+              {...fields?.helo}
               spellCheck={false}
               autoComplete="off"
             />
@@ -168,6 +183,7 @@ export function MessageForm({
               placeholder="bounces@example.com"
               value={options.mailFrom}
               onChange={(event) => set('mailFrom', event.currentTarget.value)}
+              {...fields?.mailFrom}
               spellCheck={false}
               autoComplete="off"
             />

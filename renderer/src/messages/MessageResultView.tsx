@@ -1,6 +1,7 @@
 /**
  * One message analysis: the verdict strip, the envelope, then a tab per part of the analysis.
  */
+import { envelopeExplanation, messageRequirementWhy } from '../app-words';
 import { Alert, Badge, Group, List, Paper, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { MessageAnalysis } from '../../../electron/core/message/types';
@@ -68,7 +69,7 @@ function Envelope({ analysis }: { analysis: MessageAnalysis }) {
       {envelope.explanation && (
         <Text span c="dimmed">
           {' '}
-          — {envelope.explanation}
+          — {envelopeExplanation(analysis)}
         </Text>
       )}
     </Text>
@@ -169,7 +170,7 @@ export function MessageResultView({ analysis, actions }: { analysis: MessageAnal
           <HopsTab analysis={analysis} />
         </Tabs.Panel>
         <Tabs.Panel value="providers" pt="md">
-          <ScorecardGrid scorecards={analysis.providers} unseenFrom="the message" />
+          <ScorecardGrid scorecards={analysis.providers} unseenFrom="the message" why={(item) => messageRequirementWhy(item, analysis)} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

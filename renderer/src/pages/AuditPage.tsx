@@ -2,6 +2,8 @@ import { Alert, Button, Group, Paper, Progress, Stack, Text, TextInput, Title } 
 import { useState, type FormEvent } from 'react';
 import { AuditOptionsForm } from '../AuditOptionsForm';
 import { loadAuditOptions, saveAuditOptions, type AuditOptions } from '../audit-options';
+import { useFieldCheck } from '../forms/use-field-check';
+import { domainProblem, ipListProblem, selectorListProblem } from '../forms/validators';
 import { checkTitle } from '../checks/registry';
 import { AuditResultView } from '../result/AuditResultView';
 import type { AuditProgressView, AuditRunState } from '../use-audit-run';
@@ -38,6 +40,11 @@ export function AuditPage({ state, onRun }: { state: AuditRunState; onRun: (doma
   const [domain, setDomain] = useState(state.status === 'idle' ? '' : state.domain);
   const [options, setOptions] = useState(loadAuditOptions);
   const running = state.status === 'running';
+  const check = useFieldCheck({
+    domain: domainProblem(domain),
+    selectors: selectorListProblem(options.selectors),
+    sendingIps: ipListProblem(options.sendingIps),
+  });
 
   const changeOptions = (next: AuditOptions) => {
     setOptions(next);
@@ -46,6 +53,7 @@ export function AuditPage({ state, onRun }: { state: AuditRunState; onRun: (doma
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!check.submit()) return;
     if (!running) onRun(domain, options);
   };
 
@@ -56,23 +64,24 @@ export function AuditPage({ state, onRun }: { state: AuditRunState; onRun: (doma
       </Title>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Group align="flex-end" gap="sm" wrap="nowrap">
+          <Group align="flex-start" gap="sm" wrap="nowrap">
             <TextInput
               label="Domain"
               placeholder="example.com"
               value={domain}
               onChange={(event) => setDomain(event.currentTarget.value)}
+              {...check.field('domain')}
               autoFocus
               spellCheck={false}
               autoCapitalize="off"
               autoComplete="off"
               style={{ flex: 1, maxWidth: 480 }}
             />
-            <Button type="submit" disabled={running}>
+            <Button type="submit" disabled={running} mt={25}>
               Run audit
             </Button>
           </Group>
-          <AuditOptionsForm options={options} onChange={changeOptions} />
+          <AuditOptionsForm options={options} onChange={changeOptions} selectorsField={check.field('selectors')} sendingIpsField={check.field('sendingIps')} />
         </Stack>
       </form>
       {state.status === 'idle' && (

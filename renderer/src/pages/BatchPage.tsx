@@ -25,6 +25,8 @@ import { parseDomainList, type ListProblem } from '../batch/domain-list';
 import { nextSort, sortRows, type SortKey, type SortState } from '../batch/sort';
 import { PARALLEL_DEFAULT, PARALLEL_MAX, PARALLEL_MIN, type BatchState } from '../batch/use-batch-run';
 import { errorMessage, gradeColor } from '../format';
+import { useFieldCheck } from '../forms/use-field-check';
+import { ipListProblem, selectorListProblem } from '../forms/validators';
 import { routeHref } from '../router';
 
 /** Larger files are not domain lists; reading them would only freeze the page. */
@@ -266,8 +268,11 @@ export function BatchPage({
     }
   };
 
+  const check = useFieldCheck({ selectors: selectorListProblem(options.selectors), sendingIps: ipListProblem(options.sendingIps) });
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!check.submit()) return;
     if (!running && list.domains.length > 0) onRun(list.domains, options, typeof parallel === 'number' ? parallel : PARALLEL_DEFAULT);
   };
 
@@ -311,7 +316,7 @@ export function BatchPage({
             </Alert>
           )}
           <Problems problems={list.problems} />
-          <AuditOptionsForm options={options} onChange={changeOptions} />
+          <AuditOptionsForm options={options} onChange={changeOptions} selectorsField={check.field('selectors')} sendingIpsField={check.field('sendingIps')} />
           <Group gap="sm" align="flex-end" wrap="wrap">
             <NumberInput
               label="Parallel audits"

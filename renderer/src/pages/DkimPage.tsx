@@ -2,7 +2,10 @@ import { Alert, Button, Code, CopyButton, Group, Paper, SegmentedControl, Simple
 import { useState, type FormEvent } from 'react';
 import type { DkimKey } from '../../../electron/core/dkim/keygen';
 import { useClient } from '../client/client-context';
-import { errorIssues, errorMessage, type Issue } from '../format';
+import { errorMessage } from '../format';
+import { apiFieldErrors } from '../forms/api-errors';
+import { useFieldCheck } from '../forms/use-field-check';
+import { domainProblem, selectorProblem } from '../forms/validators';
 
 type KeyChoice = 'rsa-2048' | 'rsa-3072' | 'rsa-4096' | 'ed25519';
 
@@ -55,14 +58,13 @@ function Output({ label, value, testId, maxHeight }: { label: string; value: str
         </Text>
         <CopyValue value={value} label={label.toLowerCase()} />
       </Group>
-      <Code block data-testid={testId} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', maxHeight, overflowY: maxHeight ? 'auto' : undefined }}>
+      {/* A region that scrolls must take focus, or a keyboard cannot scroll it (WCAG 2 §2.1.1). */}
+      <Code block data-testid={testId} tabIndex={maxHeight ? 0 : undefined} aria-label={maxHeight ? label : undefined} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all', maxHeight, overflowY: maxHeight ? 'auto' : undefined }}>
         {value.trimEnd()}
       </Code>
     </div>
   );
 }
-
-const fieldError = (issues: Issue[], field: string) => issues.find((i) => i.path === field || i.path.startsWith(`${field}.`))?.message;
 
 /**
  * A new DKIM key pair and the TXT record to publish.
@@ -77,27 +79,26 @@ export function DkimPage() {
   const [choice, setChoice] = useState<KeyChoice>('rsa-2048');
   const [key, setKey] = useState<DkimKey | null>(null);
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<{ message: string; issues: Issue[] } | null>(null);
+  const [otherError, setOtherError] = useState<string | null>(null);
+  const check = useFieldCheck<'domain' | 'selector'>({ domain: domainProblem(domain), selector: selectorProblem(selector) });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (pending) return;
+    if (pending || !check.submit()) return;
     setPending(true);
-    setError(null);
+    setOtherError(null);
     setKey(null);
     try {
       setKey(await client.dkim.generate({ domain, selector, ...keyInput(choice) }));
     } catch (err) {
-      setError({ message: errorMessage(err), issues: errorIssues(err) });
+      const mapped = apiFieldErrors(err, { fields: { domain: 'domain', selector: 'selector' }, labels: { type: 'Key type', bits: 'Key type' } });
+      check.setServer(mapped.fields);
+      if (Object.keys(mapped.fields).length === 0) setOtherError(mapped.rest.length > 0 ? mapped.rest.join(' ') : errorMessage(err));
     } finally {
       setPending(false);
     }
   };
 
-  const issues = error?.issues ?? [];
-  const domainError = fieldError(issues, 'domain');
-  const selectorError = fieldError(issues, 'selector');
-  const otherError = error && !domainError && !selectorError ? error.message : null;
 
   return (
     <Stack gap="md">
@@ -116,8 +117,11 @@ export function DkimPage() {
               description="The domain in the From: address"
               placeholder="example.com"
               value={domain}
-              onChange={(event) => setDomain(event.currentTarget.value)}
-              error={domainError}
+              onChange={(event) => {
+                setDomain(event.currentTarget.value);
+                check.changed('domain');
+              }}
+              {...check.field('domain')}
               spellCheck={false}
               autoCapitalize="off"
               autoComplete="off"
@@ -127,8 +131,11 @@ export function DkimPage() {
               description="A new name per key, e.g. the year and month"
               placeholder="s202611"
               value={selector}
-              onChange={(event) => setSelector(event.currentTarget.value)}
-              error={selectorError}
+              onChange={(event) => {
+                setSelector(event.currentTarget.value);
+                check.changed('selector');
+              }}
+              {...check.field('selector')}
               spellCheck={false}
               autoCapitalize="off"
               autoComplete="off"

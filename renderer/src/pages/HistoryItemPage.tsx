@@ -1,7 +1,8 @@
-import { Alert, Anchor, Button, Group, Loader, Stack } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, Loader, Stack, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../client/client-context';
-import { errorMessage } from '../format';
+import { DeleteButton } from '../DeleteButton';
+import { errorMessage, formatDate } from '../format';
 import { AuditResultView } from '../result/AuditResultView';
 import { navigate, routeHref } from '../router';
 
@@ -13,40 +14,35 @@ export function HistoryItemPage({ id }: { id: number }) {
     queryFn: () => client.history.get({ id }),
     retry: false,
   });
-  const remove = useMutation({
-    mutationFn: () => client.history.delete({ id }),
-    onSuccess: async () => {
-      queryClient.removeQueries({ queryKey: ['history', 'item', id] });
-      await queryClient.invalidateQueries({ queryKey: ['history'] });
-      navigate({ page: 'history' });
-    },
-  });
 
   return (
     <Stack gap="md">
       <Anchor href={routeHref({ page: 'history' })} size="sm">
         ← Back to history
       </Anchor>
+      <Title order={1} size="h3">
+        Stored audit #{id}
+      </Title>
       {audit.isPending && <Loader size="sm" aria-label="Loading audit" />}
       {audit.isError && (
         <Alert color="red" title="This audit could not be opened">
           {errorMessage(audit.error)}
         </Alert>
       )}
-      {remove.isError && (
-        <Alert color="red" title="The audit could not be deleted">
-          {errorMessage(remove.error)}
-        </Alert>
-      )}
       {audit.data && (
         <AuditResultView
           result={audit.data}
           actions={
-            <Group>
-              <Button color="red" variant="light" loading={remove.isPending} onClick={() => remove.mutate()}>
-                Delete
-              </Button>
-            </Group>
+            <DeleteButton
+              item={`the audit of ${audit.data.domain}`}
+              consequence={`The audit of ${formatDate(audit.data.startedAt)} leaves history for good.`}
+              remove={() => client.history.delete({ id })}
+              onDeleted={async () => {
+                queryClient.removeQueries({ queryKey: ['history', 'item', id] });
+                await queryClient.invalidateQueries({ queryKey: ['history'] });
+                navigate({ page: 'history' });
+              }}
+            />
           }
         />
       )}

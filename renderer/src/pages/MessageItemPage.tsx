@@ -1,9 +1,10 @@
 /**
  * One stored message analysis, with Delete.
  */
-import { Alert, Anchor, Button, Loader, Stack } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, Loader, Stack, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../client/client-context';
+import { DeleteButton } from '../DeleteButton';
 import { errorMessage } from '../format';
 import { MessageResultView } from '../messages/MessageResultView';
 import { navigate, routeHref } from '../router';
@@ -16,38 +17,35 @@ export function MessageItemPage({ id }: { id: number }) {
     queryFn: () => client.message.get({ id }),
     retry: false,
   });
-  const remove = useMutation({
-    mutationFn: () => client.message.delete({ id }),
-    onSuccess: async () => {
-      queryClient.removeQueries({ queryKey: ['message', id] });
-      await queryClient.invalidateQueries({ queryKey: ['messages'] });
-      navigate({ page: 'messages' });
-    },
-  });
 
   return (
     <Stack gap="md">
       <Anchor href={routeHref({ page: 'messages' })} size="sm">
         ← Messages
       </Anchor>
+      <Title order={1} size="h4">
+        Message analysis #{id}
+      </Title>
       {analysis.isPending && <Loader size="sm" aria-label="Loading the analysis" />}
       {analysis.isError && (
         <Alert color="red" title="This analysis could not be opened">
           {errorMessage(analysis.error)}
         </Alert>
       )}
-      {remove.isError && (
-        <Alert color="red" title="The analysis could not be deleted">
-          {errorMessage(remove.error)}
-        </Alert>
-      )}
       {analysis.data && (
         <MessageResultView
           analysis={analysis.data}
           actions={
-            <Button color="red" variant="light" loading={remove.isPending} onClick={() => remove.mutate()} style={{ flexShrink: 0 }}>
-              Delete
-            </Button>
+            <DeleteButton
+              item={`the analysis of “${analysis.data.summary.subject ?? '(no subject)'}”`}
+              consequence="The analysis and the stored copy of the message leave history for good."
+              remove={() => client.message.delete({ id })}
+              onDeleted={async () => {
+                queryClient.removeQueries({ queryKey: ['message', id] });
+                await queryClient.invalidateQueries({ queryKey: ['messages'] });
+                navigate({ page: 'messages' });
+              }}
+            />
           }
         />
       )}

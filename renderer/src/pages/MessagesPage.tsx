@@ -1,22 +1,27 @@
 /**
  * The Messages area: analyse a received message, and the past analyses.
  */
-import { Alert, Anchor, Badge, Group, List, Loader, Pagination, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Loader, Pagination, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MessageAnalysis } from '../../../electron/core/message/types';
 import { useClient } from '../client/client-context';
-import { errorIssues, errorMessage, formatDate } from '../format';
-import { MessageForm, type MessageOptions, type MessageSubmission } from '../messages/MessageForm';
+import { errorMessage, formatDate } from '../format';
+import { apiFieldErrors } from '../forms/api-errors';
+import { useFieldCheck } from '../forms/use-field-check';
+import { ipProblem } from '../forms/validators';
+import { MessageForm, type EnvelopeField, type MessageOptions, type MessageSubmission } from '../messages/MessageForm';
 import { MessageResultView } from '../messages/MessageResultView';
 import { base64ToBytes, headerBlock, rememberHeaders, resultColor } from '../messages/message-text';
+import { WHOLE_BADGE } from '../mail/parts';
 import { navigate, routeHref } from '../router';
 
 const PAGE_SIZE = 50;
 
+/** A result word, whole: a badge cut to "p…" would leave only its colour to read. */
 function Result({ result }: { result: string }) {
   return (
-    <Badge color={resultColor(result)} variant="light" size="sm" tt="none">
+    <Badge styles={WHOLE_BADGE} color={resultColor(result)} variant="light" size="sm" tt="none">
       {result}
     </Badge>
   );
@@ -118,6 +123,12 @@ export function MessagesPage() {
   });
   const effective: MessageOptions = { ...options, storeRaw: options.storeRaw ?? settings.data?.storeRawMessages ?? true };
   const [unsaved, setUnsaved] = useState<MessageAnalysis | null>(null);
+  const envelope = useFieldCheck<EnvelopeField>({
+    ip: ipProblem(options.ip),
+    helo: /\s/.test(options.helo.trim()) ? 'A host name, without spaces' : undefined,
+    mailFrom: /\s/.test(options.mailFrom.trim()) ? 'An address or a local part, without spaces' : undefined,
+  });
+  const [otherError, setOtherError] = useState<string | null>(null);
 
   const check = useMutation({
     mutationFn: (submission: MessageSubmission) =>
@@ -130,6 +141,11 @@ export function MessagesPage() {
         storeRaw: effective.storeRaw,
         checkLinkDomains: effective.checkLinkDomains,
       }),
+    onError: (err) => {
+      const mapped = apiFieldErrors(err, { fields: { ip: 'ip', helo: 'helo', mailFrom: 'mailFrom' }, labels: { raw: 'The message' } });
+      envelope.setServer(mapped.fields);
+      setOtherError(mapped.rest.length > 0 ? mapped.rest.join(' ') : Object.keys(mapped.fields).length > 0 ? 'See the envelope fields above.' : errorMessage(err));
+    },
     onSuccess: async (analysis, submission) => {
       await queryClient.invalidateQueries({ queryKey: ['messages', 'list'] });
       if (analysis.id != null) {
@@ -143,7 +159,10 @@ export function MessagesPage() {
     },
   });
 
-  const issues = check.isError ? errorIssues(check.error) : [];
+  const setEnvelope = (next: typeof options) => {
+    for (const key of ['ip', 'helo', 'mailFrom'] as const) if (next[key] !== options[key]) envelope.changed(key);
+    setOptions(next);
+  };
 
   return (
     <Stack gap="md">
@@ -153,8 +172,10 @@ export function MessagesPage() {
       <Paper p={0}>
         <MessageForm
           options={effective}
-          onOptions={setOptions}
+          onOptions={setEnvelope}
           busy={check.isPending}
+          fields={{ ip: envelope.field('ip'), helo: envelope.field('helo'), mailFrom: envelope.field('mailFrom') }}
+          mayRun={() => envelope.submit()}
           onSubmit={(submission) => {
             setUnsaved(null);
             check.mutate(submission);
@@ -169,17 +190,7 @@ export function MessagesPage() {
       )}
       {check.isError && (
         <Alert color="red" title="The message could not be analysed" role="alert" data-testid="message-error">
-          {errorMessage(check.error)}
-          {issues.length > 0 && (
-            <List size="sm" mt={4}>
-              {issues.map((issue) => (
-                <List.Item key={`${issue.path}-${issue.message}`}>
-                  {issue.path ? `${issue.path}: ` : ''}
-                  {issue.message}
-                </List.Item>
-              ))}
-            </List>
-          )}
+          {otherError}
         </Alert>
       )}
       {unsaved && <MessageResultView analysis={unsaved} />}

@@ -3,20 +3,19 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Settings } from '../../../electron/core/settings';
 import { useClient } from '../client/client-context';
-import { errorIssues, errorMessage } from '../format';
+import { errorMessage } from '../format';
+import { apiFieldErrors } from '../forms/api-errors';
+import { useFieldCheck } from '../forms/use-field-check';
+import { selectorListProblem } from '../forms/validators';
 
-type FieldErrors = Partial<Record<keyof Settings, string>>;
+type Field = 'resolver' | 'dnsTimeoutMs' | 'dkimSelectors' | 'spamhausDqsKey';
 
-/** Issues the api attached to a field show under that field; the rest in the alert. */
-function fieldErrors(err: unknown): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of errorIssues(err)) {
-    const field = issue.path.split('.')[0];
-    if (field === 'resolver' || field === 'dnsTimeoutMs' || field === 'dkimSelectors' || field === 'spamhausDqsKey') {
-      out[field] ??= issue.message;
-    }
-  }
-  return out;
+const FIELDS: Record<string, Field> = { resolver: 'resolver', dnsTimeoutMs: 'dnsTimeoutMs', dkimSelectors: 'dkimSelectors', spamhausDqsKey: 'spamhausDqsKey' };
+
+function timeoutProblem(value: number | string): string | undefined {
+  const ms = typeof value === 'number' ? value : Number(value);
+  if (value === '' || !Number.isInteger(ms) || ms < 200 || ms > 30_000) return 'A whole number of milliseconds from 200 to 30000';
+  return undefined;
 }
 
 function SettingsForm({ initial }: { initial: Settings }) {
@@ -27,8 +26,21 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const [selectors, setSelectors] = useState(initial.dkimSelectors ?? '');
   const [dqsKey, setDqsKey] = useState(initial.spamhausDqsKey ?? '');
   const [storeRaw, setStoreRaw] = useState(initial.storeRawMessages ?? true);
+  // The resolver's forms (servers, DNS-over-HTTPS, authoritative) are checked by the api alone: its
+  // answer shows beside the field like the others.
+  const check = useFieldCheck<Field>({
+    dnsTimeoutMs: timeoutProblem(timeout),
+    dkimSelectors: selectorListProblem(selectors),
+    spamhausDqsKey: /^[a-z0-9]{0,64}$/i.test(dqsKey.trim()) ? undefined : 'A DQS key is letters and digits',
+  });
+  const [otherError, setOtherError] = useState<string[]>([]);
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.settings.set(patch),
+    onError: (err) => {
+      const mapped = apiFieldErrors(err, { fields: FIELDS, labels: { storeRawMessages: 'Keep a copy of analysed messages' } });
+      check.setServer(mapped.fields);
+      setOtherError(Object.keys(mapped.fields).length === 0 && mapped.rest.length === 0 ? [errorMessage(err)] : mapped.rest);
+    },
     onSuccess: (saved) => {
       queryClient.setQueryData(['settings'], saved);
       setResolver(saved.resolver);
@@ -38,10 +50,15 @@ function SettingsForm({ initial }: { initial: Settings }) {
       setStoreRaw(saved.storeRawMessages ?? true);
     },
   });
-  const errors = save.isError ? fieldErrors(save.error) : {};
+  const edited = (field: Field) => {
+    check.changed(field);
+    save.reset();
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setOtherError([]);
+    if (!check.submit()) return;
     // NumberInput gives '' when empty: send it as NaN would be, and let the api explain.
     save.mutate({
       resolver,
@@ -62,9 +79,9 @@ function SettingsForm({ initial }: { initial: Settings }) {
           value={resolver}
           onChange={(event) => {
             setResolver(event.currentTarget.value);
-            save.reset();
+            edited('resolver');
           }}
-          error={errors.resolver}
+          {...check.field('resolver')}
           spellCheck={false}
           autoComplete="off"
         />
@@ -74,14 +91,14 @@ function SettingsForm({ initial }: { initial: Settings }) {
           value={timeout}
           onChange={(value) => {
             setTimeoutMs(value);
-            save.reset();
+            edited('dnsTimeoutMs');
           }}
           min={200}
           max={30000}
           step={100}
           allowDecimal={false}
           allowNegative={false}
-          error={errors.dnsTimeoutMs}
+          {...check.field('dnsTimeoutMs')}
         />
         <TextInput
           label="DKIM selectors"
@@ -90,9 +107,9 @@ function SettingsForm({ initial }: { initial: Settings }) {
           value={selectors}
           onChange={(event) => {
             setSelectors(event.currentTarget.value);
-            save.reset();
+            edited('dkimSelectors');
           }}
-          error={errors.dkimSelectors}
+          {...check.field('dkimSelectors')}
           spellCheck={false}
           autoComplete="off"
         />
@@ -102,9 +119,9 @@ function SettingsForm({ initial }: { initial: Settings }) {
           value={dqsKey}
           onChange={(event) => {
             setDqsKey(event.currentTarget.value);
-            save.reset();
+            edited('spamhausDqsKey');
           }}
-          error={errors.spamhausDqsKey}
+          {...check.field('spamhausDqsKey')}
           spellCheck={false}
           autoComplete="off"
         />
@@ -127,9 +144,9 @@ function SettingsForm({ initial }: { initial: Settings }) {
             </Text>
           )}
         </Group>
-        {save.isError && Object.keys(errors).length === 0 && (
-          <Alert color="red" title="Settings not saved">
-            {errorMessage(save.error)}
+        {save.isError && otherError.length > 0 && (
+          <Alert color="red" title="Settings not saved" role="alert">
+            {otherError.join(' ')}
           </Alert>
         )}
       </Stack>

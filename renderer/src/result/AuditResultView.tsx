@@ -77,7 +77,7 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
           <Title order={3} mb="sm">
             Other findings
           </Title>
-          <FindingList findings={orphans} />
+          <FindingList findings={orphans} domain={result.domain} />
         </Paper>
       )}
       <DnsTranscript queries={result.dns ?? []} />

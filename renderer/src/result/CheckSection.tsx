@@ -1,6 +1,7 @@
 import { Alert, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
 import type { AuditResult } from '../../../electron/core/audit/types';
+import { skippedReason } from '../app-words';
 import { CHECKS, type CheckId } from '../checks/registry';
 import { FindingList } from './FindingList';
 import { StatusBadge } from './StatusBadge';
@@ -23,6 +24,7 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
   if (!data) return null;
   const findings = result.findings.filter((finding) => finding.check === id);
   const { Panel } = definition;
+  const skipped = skippedReason(id, result);
   return (
     <Paper
       component="section"
@@ -49,7 +51,7 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
         </Group>
         {data.status === 'skipped' ? (
           <Text size="sm" c="dimmed" data-testid="check-skipped">
-            Not checked{data.skipped ? `: ${data.skipped}` : '.'}
+            Not checked{skipped ? `: ${skipped}` : '.'}
           </Text>
         ) : data.status === 'error' ? (
           <Alert color="red" variant="light" title="This check could not run" data-testid="check-error">
@@ -63,7 +65,7 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
             <Title order={4} size="h5">
               Findings
             </Title>
-            <FindingList findings={findings} />
+            <FindingList findings={findings} domain={result.domain} />
           </>
         )}
       </Stack>

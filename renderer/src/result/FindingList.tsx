@@ -1,5 +1,6 @@
 import { Anchor, Button, Code, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Finding } from '../../../electron/core/audit/types';
+import { findingFix } from '../app-words';
 import { SEVERITY_COLOR } from '../format';
 import { SeverityBadge } from './SeverityBadge';
 
@@ -16,7 +17,8 @@ function Reference({ text }: { text: string }) {
   return <Text size="sm">{text}</Text>;
 }
 
-function FindingItem({ finding }: { finding: Finding }) {
+function FindingItem({ finding, domain }: { finding: Finding; domain: string }) {
+  const fix = findingFix(finding, domain);
   return (
     <Paper
       component="li"
@@ -33,17 +35,17 @@ function FindingItem({ finding }: { finding: Finding }) {
           <Code>{finding.code}</Code>
         </Group>
         <Text size="sm">{finding.detail}</Text>
-        {finding.fix && (
+        {fix && (
           <Group gap="sm" align="flex-start" wrap="nowrap">
             {/* pre-line: some fixes are a file to publish, line by line (an MTA-STS policy). */}
             <Text size="sm" style={{ flex: 1, whiteSpace: 'pre-line' }} data-testid="finding-fix">
               <Text span fw={600}>
                 How to fix:{' '}
               </Text>
-              {finding.fix}
+              {fix}
             </Text>
             {/* The fix is often the exact record to publish: copying beats retyping it. */}
-            <CopyButton value={finding.fix} timeout={2000}>
+            <CopyButton value={fix} timeout={2000}>
               {({ copied, copy }) => (
                 <Button
                   size="compact-xs"
@@ -83,7 +85,8 @@ function FindingItem({ finding }: { finding: Finding }) {
 }
 
 /** Findings, worst first. */
-export function FindingList({ findings }: { findings: Finding[] }) {
+/** `domain`: the audited domain, for fixes the app words itself (app-words.ts); absent for a message. */
+export function FindingList({ findings, domain = '' }: { findings: Finding[]; domain?: string }) {
   if (findings.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -95,7 +98,7 @@ export function FindingList({ findings }: { findings: Finding[] }) {
   return (
     <Stack component="ul" gap="xs" p={0} m={0} style={{ listStyle: 'none' }} aria-label="Findings">
       {sorted.map((finding, index) => (
-        <FindingItem key={`${finding.code}-${index}`} finding={finding} />
+        <FindingItem key={`${finding.code}-${index}`} finding={finding} domain={domain} />
       ))}
     </Stack>
   );

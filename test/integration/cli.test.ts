@@ -51,6 +51,19 @@ describe('deliverlab audit', () => {
     expect(run.stdout).toMatch(/Fix: /);
   });
 
+  it('exits 1 on an SPF include that cannot be looked up, where deliverlab spf says temperror', async () => {
+    const run = await runCli(['audit', 'tempfail.spf.test', '--resolver', resolver, '--no-history', '--json', '--skip', 'smtp,http,dnsbl']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.checks.spf.status).toBe('error');
+    expect(json.findings.find((f: { code: string }) => f.code === 'spf.temperror')).toMatchObject({ severity: 'critical', evidence: 'servfail.spf.test TXT: ESERVFAIL' });
+    const text = await runCli(['audit', 'tempfail.spf.test', '--resolver', resolver, '--no-history', '--skip', 'smtp,http,dnsbl']);
+    expect(text.stdout).toMatch(/critical\s+spf\.temperror\s+.*servfail\.spf\.test/);
+    const spf = await runCli(['spf', 'tempfail.spf.test', '--ip', '203.0.113.9', '--resolver', resolver, '--json']);
+    expect(JSON.parse(spf.stdout).result).toBe('temperror');
+    expect(spf.code).toBe(2);
+  });
+
   it('colours the summary only when asked', async () => {
     const plain = await runCli(['audit', 'bad.test', '--resolver', resolver, '--no-history']);
     expect(plain.stdout).not.toContain('\u001b[');

@@ -16,17 +16,23 @@ import type { SmtpProfile } from '../core/send/profile';
 import type { ConnectionResult, SendResult } from '../core/send/send';
 import type { PlacementEvent, PlacementRun, Seed, SeedTestResult } from '../core/placement/types';
 import { isIP } from 'node:net';
-import { isValidDomain, normalizeDomain } from '../core/domain';
+import { parseDomainInput } from '../core/domain';
 import { parseResolverSpec } from '../core/dns/servers';
 import type { EventName, OperationName } from './names';
 
+/**
+ * A domain to audit, as the app, the CLI and batch files type it: checked and normalised by one rule
+ * (parseDomainInput), which refuses IP literals, control characters and names too long to look up.
+ */
 export const DomainSchema = z
   .string()
-  .trim()
-  .min(1, 'Enter a domain')
-  .max(253)
-  .transform(normalizeDomain)
-  .refine(isValidDomain, { message: 'Not a valid domain name' });
+  .max(1000, 'A domain name is at most 253 characters')
+  .transform((value, ctx) => {
+    const parsed = parseDomainInput(value);
+    if (parsed.ok) return parsed.domain;
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  });
 
 /** `system` (or empty), `IP[:PORT]` servers separated by commas or spaces, a DoH URL, or `authoritative[@servers]`. */
 export const ResolverSchema = z

@@ -221,7 +221,8 @@ async function auditCommand(args: string[], io: CliIo): Promise<number> {
   if (values.help) return write(io.stdout, HELP), 0;
   const domains = positionals.map((raw) => {
     const parsed = DomainSchema.safeParse(raw);
-    if (!parsed.success) throw new UsageError(`"${raw}" is not a valid domain name.`);
+    // JSON.stringify: a control character in the argument is shown escaped, never sent to the terminal.
+    if (!parsed.success) throw new UsageError(`${JSON.stringify(raw)} is not a valid domain name: ${parsed.error.issues[0]?.message ?? 'not a domain'}.`);
     return parsed.data;
   });
   let problems: string[] = [];

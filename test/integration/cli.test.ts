@@ -85,6 +85,23 @@ describe('deliverlab audit', () => {
     expect(run.stdout).toBe('');
   });
 
+  it.each([
+    ['1.2.3.4', /"1\.2\.3\.4" is not a valid domain name: it is an IPv4 address, not a domain name/],
+    ['0x7f.1', /"0x7f\.1" is not a valid domain name: it is an IPv4 address \(127\.0\.0\.1 written another way\)/],
+    ['0177.0.0.1', /"0177\.0\.0\.1" is not a valid domain name: it is an IPv4 address \(127\.0\.0\.1 written another way\)/],
+    ['[192.0.2.1]', /is not a valid domain name: it is an address literal/],
+    ['2001:db8::1', /is not a valid domain name: it is an IPv6 address/],
+    // Printed escaped: a control character never reaches the terminal as itself.
+    ['good\t.test', /"good\\t\.test" is not a valid domain name: it contains a control character \(U\+0009\)/],
+    ['good.test\u001b[2J', /"good\.test\\u001b\[2J" is not a valid domain name: it contains a control character \(U\+001B\)/],
+    [`${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(45)}.test`, /is not a valid domain name: it is 233 characters long: the longest the audit can look up is 228/],
+  ])('refuses %j at once with exit 2, auditing nothing', async (name, message) => {
+    const run = await runCli(['audit', name, '--resolver', resolver, '--no-history', '--json', '--skip', 'smtp,http,dnsbl']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
   it('exits 2 when the resolver does not answer', async () => {
     const run = await runCli(['audit', 'good.test', '--resolver', '127.0.0.1:9', '--no-history', '--json']);
     expect(run.code).toBe(2);

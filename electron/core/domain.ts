@@ -48,13 +48,17 @@ const isControl = (ch: string) => {
   const code = ch.codePointAt(0) ?? 0;
   return code < 0x20 || (code >= 0x7f && code <= 0x9f);
 };
+
+/** The first control character in the text, if any. */
+export const firstControl = (text: string): string | undefined => [...text].find(isControl);
 // What an ASCII domain name may hold (RFC 1123 §2.1 letters, digits, hyphens; underscores for _dmarc-like names).
 const ASCII_OTHER = /[\u0020-\u007e]/g;
 const ASCII_ALLOWED = /[a-z0-9._-]/;
 // The WHATWG URL host parser reads a name ending in a number (decimal, octal, 0x hex) as IPv4.
 const NUMERIC_LABEL = /^(?:0x[0-9a-f]*|\d+)$/;
 
-const codePoint = (ch: string) => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+/** `U+000A`, to name a character that cannot be shown. */
+export const codePoint = (ch: string) => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * A domain name as typed (in the app, the CLI or a batch file), checked and normalised: or why not.
@@ -64,7 +68,7 @@ const codePoint = (ch: string) => `U+${(ch.codePointAt(0) ?? 0).toString(16).toU
  * parser behind IDNA would otherwise remove without a word.
  */
 export function parseDomainInput(input: string): DomainInput {
-  const control = [...input].find(isControl);
+  const control = firstControl(input);
   if (control !== undefined) return { ok: false, reason: `it contains a control character (${codePoint(control)})` };
   let name = input.trim().toLowerCase();
   if (name === '') return { ok: false, reason: 'Enter a domain' };

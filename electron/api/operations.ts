@@ -44,7 +44,7 @@ export const DomainSchema = z
   .transform((value, ctx) => {
     const parsed = parseDomainInput(value);
     if (parsed.ok) return parsed.domain;
-    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    ctx.addIssue({ code: 'custom', message: parsed.reason === 'Enter a domain' ? parsed.reason : `Not a valid domain name: ${parsed.reason}` });
     return z.NEVER;
   });
 

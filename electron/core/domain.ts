@@ -41,6 +41,7 @@ const LONGEST_BUILTIN_SELECTOR = Math.max(
  */
 export const MAX_AUDITED_DOMAIN = 253 - '._domainkey.'.length - LONGEST_BUILTIN_SELECTOR;
 
+/** `reason` completes "Not a valid domain name: ...", except for an empty input. */
 export type DomainInput = { ok: true; domain: string } | { ok: false; reason: string };
 
 /** C0 controls, DEL and C1 controls: never part of a name, and never to be dropped silently. */
@@ -56,6 +57,9 @@ const ASCII_OTHER = /[\u0020-\u007e]/g;
 const ASCII_ALLOWED = /[a-z0-9._-]/;
 // The WHATWG URL host parser reads a name ending in a number (decimal, octal, 0x hex) as IPv4.
 const NUMERIC_LABEL = /^(?:0x[0-9a-f]*|\d+)$/;
+
+// What to do instead with an address (the CLI's --sending-ip, the app's sending IPs).
+const AN_ADDRESS = ': to check an address, give it as a sending IP';
 
 /** `U+000A`, to name a character that cannot be shown. */
 export const codePoint = (ch: string) => `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -73,8 +77,8 @@ export function parseDomainInput(input: string): DomainInput {
   let name = input.trim().toLowerCase();
   if (name === '') return { ok: false, reason: 'Enter a domain' };
   // RFC 5321 §4.1.3: an address literal in brackets, as in user@[192.0.2.1].
-  if (name.startsWith('[') && name.endsWith(']')) return { ok: false, reason: `it is an address literal (${name}), not a domain name` };
-  if (isIPv6(name)) return { ok: false, reason: 'it is an IPv6 address, not a domain name' };
+  if (name.startsWith('[') && name.endsWith(']')) return { ok: false, reason: `it is an address literal (${name})${AN_ADDRESS}` };
+  if (isIPv6(name)) return { ok: false, reason: `it is an IPv6 address${AN_ADDRESS}` };
   if (name.endsWith('.')) name = name.slice(0, -1);
   const other = [...(name.match(ASCII_OTHER) ?? [])].find((ch) => !ASCII_ALLOWED.test(ch));
   if (other) return { ok: false, reason: `"${other}" cannot appear in a domain name` };
@@ -82,11 +86,11 @@ export function parseDomainInput(input: string): DomainInput {
   // IDNA maps full-width digits and dots too, so the mapped form is checked as well as the typed one.
   const ascii = domainToASCII(name);
   if (/^\d+\.\d+\.\d+\.\d+$/.test(ascii)) {
-    return { ok: false, reason: `it is an IPv4 address${ascii === name ? '' : ` (${ascii} written another way)`}, not a domain name` };
+    return { ok: false, reason: `it is an IPv4 address${ascii === name ? '' : ` (${ascii} written another way)`}${AN_ADDRESS}` };
   }
   const last = [name, ascii].map((n) => n.split('.').pop() ?? '').find((l) => NUMERIC_LABEL.test(l));
   if (last !== undefined) {
-    return { ok: false, reason: `its last label "${last}" is a number, and top-level domains never are (RFC 3696 §2): this is not a domain name` };
+    return { ok: false, reason: `its last label "${last}" is a number, and top-level domains never are (RFC 3696 §2)` };
   }
 
   if (ascii === '' && [...name].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f)) return { ok: false, reason: 'it is not a valid internationalised domain name (IDNA, RFC 5891)' };
@@ -97,7 +101,7 @@ export function parseDomainInput(input: string): DomainInput {
   const long = parts.find((l) => l.length > 63);
   if (long) return { ok: false, reason: `the label "${long.slice(0, 20)}..." is longer than 63 characters (RFC 1035 §2.3.4)` };
   if (parts.some((l) => l.startsWith('-') || l.endsWith('-'))) return { ok: false, reason: 'a label cannot start or end with a hyphen (RFC 1123 §2.1)' };
-  if (!isValidDomain(domain)) return { ok: false, reason: 'it is not a valid domain name' };
+  if (!isValidDomain(domain)) return { ok: false, reason: 'it has characters a domain name cannot hold' };
   if (domain.length > MAX_AUDITED_DOMAIN) {
     return {
       ok: false,

@@ -62,7 +62,7 @@ describe('audit.spf-check', () => {
   it.each([
     [{ ip: '192.0.2.1' }, /domain: Name one domain, or give a full MAIL FROM address or a HELO name/],
     [{ ip: '192.0.2.1', mailFrom: 'news' }, /domain: Name one domain/],
-    [{ domain: '192.0.2.1', ip: '192.0.2.1' }, /domain: it is an IPv4 address/],
+    [{ domain: '192.0.2.1', ip: '192.0.2.1' }, /domain: Not a valid domain name: it is an IPv4 address/],
     [{ domain: 'good.test', ip: '192.0.2.1', helo: 'mx\r\n.good.test' }, /helo: it contains a control character \(U\+000D\)/],
   ])('refuses %j', async (input, message) => {
     await expect(check(input)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(message) });

@@ -20,16 +20,16 @@ describe('domain input', () => {
   });
 
   it.each([
-    ['1.2.3.4', /IPv4 address, not a domain name/],
+    ['1.2.3.4', /^Not a valid domain name: it is an IPv4 address: to check an address, give it as a sending IP$/],
     ['0x7f.1', /IPv4 address \(127\.0\.0\.1 written another way\)/],
     ['0177.0.0.1', /IPv4 address \(127\.0\.0\.1 written another way\)/],
     ['1.2.3', /IPv4 address \(1\.2\.0\.3 written another way\)/],
     ['127.1', /IPv4 address \(127\.0\.0\.1 written another way\)/],
-    ['192.0.2.1.', /IPv4 address, not a domain name/],
+    ['192.0.2.1.', /it is an IPv4 address: /],
     ['１．２．３．４', /IPv4 address \(1\.2\.3\.4 written another way\)/],
     ['[1.2.3.4]', /address literal/],
     ['[IPv6:2001:db8::1]', /address literal/],
-    ['2001:db8::1', /IPv6 address, not a domain name/],
+    ['2001:db8::1', /it is an IPv6 address: /],
     ['::ffff:192.0.2.1', /IPv6 address/],
     ['1.2.3.4.5', /last label "5" is a number/],
     ['example.123', /last label "123" is a number/],

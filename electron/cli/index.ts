@@ -224,7 +224,10 @@ async function auditCommand(args: string[], io: CliIo): Promise<number> {
   const domains = positionals.map((raw) => {
     const parsed = DomainSchema.safeParse(raw);
     // JSON.stringify: a control character in the argument is shown escaped, never sent to the terminal.
-    if (!parsed.success) throw new UsageError(`${JSON.stringify(raw)} is not a valid domain name: ${parsed.error.issues[0]?.message ?? 'not a domain'}.`);
+    if (!parsed.success) {
+      const reason = (parsed.error.issues[0]?.message ?? '').replace(/^Not a valid domain name: /, '');
+      throw new UsageError(`${JSON.stringify(raw)} is not a valid domain name: ${reason}.`);
+    }
     return parsed.data;
   });
   let problems: string[] = [];

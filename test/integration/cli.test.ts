@@ -86,7 +86,7 @@ describe('deliverlab audit', () => {
   });
 
   it.each([
-    ['1.2.3.4', /"1\.2\.3\.4" is not a valid domain name: it is an IPv4 address, not a domain name/],
+    ['1.2.3.4', /"1\.2\.3\.4" is not a valid domain name: it is an IPv4 address: to check an address, give it as a sending IP\./],
     ['0x7f.1', /"0x7f\.1" is not a valid domain name: it is an IPv4 address \(127\.0\.0\.1 written another way\)/],
     ['0177.0.0.1', /"0177\.0\.0\.1" is not a valid domain name: it is an IPv4 address \(127\.0\.0\.1 written another way\)/],
     ['[192.0.2.1]', /is not a valid domain name: it is an address literal/],
@@ -266,7 +266,7 @@ describe('deliverlab spf', () => {
     [['spf', 'good.test', '--ip', '300.1.1.1'], /ip: Not an IPv4 or IPv6 address/],
     [['spf', '--ip', '192.0.2.1'], /Name one domain/],
     [['spf', '--ip', '192.0.2.1', '--mail-from', 'news'], /Name one domain/],
-    [['spf', '1.2.3.4', '--ip', '192.0.2.1'], /domain: it is an IPv4 address/],
+    [['spf', '1.2.3.4', '--ip', '192.0.2.1'], /domain: Not a valid domain name: it is an IPv4 address/],
     [['spf', 'good.test', '--ip', '192.0.2.1', '--mail-from', 'news\r\nX-Injected: 1@good.test'], /mailFrom: .*control character/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const run = await runCli(args);

@@ -131,13 +131,23 @@ export function createApi(ctx: ApiContext): Api {
     },
     'audit.spf-check': async ({ domain, ip, helo, mailFrom, resolver }) => {
       const current = settings.get();
-      let sender = mailFrom ?? 'postmaster';
-      if (!sender.includes('@')) sender = `${sender}@${domain}`;
-      else if (sender.slice(sender.lastIndexOf('@') + 1).toLowerCase() !== domain) {
-        throw invalidField('mailFrom', `${sender} is not an address at ${domain}`);
+      // The identity to check, as a receiver would (RFC 7208 §2.3, §2.4); '' is the HELO identity.
+      const from = mailFrom?.replace(/^<(.*)>$/, '$1');
+      let sender: string;
+      if (from === undefined) {
+        // RFC 7208 §2.3: a HELO name given without a MAIL FROM is checked on its own.
+        sender = helo !== undefined ? '' : `postmaster@${domain}`;
+      } else if (from === '' || from.includes('@')) {
+        // A full address is checked in its own domain, whatever the typed domain: that is what
+        // receivers do. Its domain comes from the message, so a malformed one gives none (§4.3).
+        sender = from;
+      } else {
+        if (domain === undefined) throw invalidField('domain', `"${from}" is a local part: name the domain it belongs to, or give a full address`);
+        sender = `${from}@${domain}`;
       }
+      const heloName = helo ?? domain ?? sender.slice(sender.lastIndexOf('@') + 1);
       const dns = new DnsSession({ servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs });
-      const out = await spfCheckHost({ ip, mailFrom: sender, helo: helo ?? domain }, dns);
+      const out = await spfCheckHost({ ip, mailFrom: sender, helo: heloName }, dns);
       if (dns.unreachable()) throw unreachable(new ResolverUnreachableError(dns.resolverLabel));
       return out;
     },

@@ -16,17 +16,37 @@ import type { SmtpProfile } from '../core/send/profile';
 import type { ConnectionResult, SendResult } from '../core/send/send';
 import type { PlacementEvent, PlacementRun, Seed, SeedTestResult } from '../core/placement/types';
 import { isIP } from 'node:net';
-import { isValidDomain, normalizeDomain } from '../core/domain';
+import { codePoint, firstControl, parseDomainInput } from '../core/domain';
 import { parseResolverSpec } from '../core/dns/servers';
 import type { EventName, OperationName } from './names';
 
+/**
+ * A domain to audit, as the app, the CLI and batch files type it: checked and normalised by one rule
+ * (parseDomainInput), which refuses IP literals, control characters and names too long to look up.
+ */
+/**
+ * A HELO name or MAIL FROM address as an SMTP session would carry it: anything up to a bound, but
+ * never a control character, which no SMTP command line can hold (RFC 5321 §4.1.2) and which would
+ * end up in the Received-SPF header.
+ */
+const EnvelopeText = z
+  .string()
+  .max(1000)
+  .superRefine((value, ctx) => {
+    const control = firstControl(value);
+    if (control !== undefined) ctx.addIssue({ code: 'custom', message: `it contains a control character (${codePoint(control)}), which no SMTP envelope can carry` });
+  })
+  .trim();
+
 export const DomainSchema = z
   .string()
-  .trim()
-  .min(1, 'Enter a domain')
-  .max(253)
-  .transform(normalizeDomain)
-  .refine(isValidDomain, { message: 'Not a valid domain name' });
+  .max(1000, 'A domain name is at most 253 characters')
+  .transform((value, ctx) => {
+    const parsed = parseDomainInput(value);
+    if (parsed.ok) return parsed.domain;
+    ctx.addIssue({ code: 'custom', message: parsed.reason === 'Enter a domain' ? parsed.reason : `Not a valid domain name: ${parsed.reason}` });
+    return z.NEVER;
+  });
 
 /** `system` (or empty), `IP[:PORT]` servers separated by commas or spaces, a DoH URL, or `authoritative[@servers]`. */
 export const ResolverSchema = z
@@ -204,14 +224,27 @@ export const operations = {
     summary: 'SPF check_host() for one connecting IP, as a receiver would evaluate it (RFC 7208 §4).',
     input: z
       .object({
-        domain: DomainSchema,
+        /** The domain typed by the user: where a bare local part or the default postmaster@ goes. */
+        domain: DomainSchema.optional(),
         ip: IpSchema,
-        helo: z.string().trim().max(253).optional(),
-        /** MAIL FROM: a full address, or a local part to put before @domain; postmaster@domain when absent. */
-        mailFrom: z.string().trim().max(320).optional(),
+        /**
+         * The HELO name. Without mailFrom, the HELO identity itself is checked (RFC 7208 §2.3).
+         * As it comes from the SMTP session, a malformed one is not refused: it gives none (§4.3).
+         */
+        helo: EnvelopeText.optional(),
+        /**
+         * MAIL FROM: a full address, in any domain (that domain's policy is checked; a malformed one
+         * gives none, §4.3), a local part to put before @domain, or "" / "<>" for a null reverse-path
+         * (the HELO identity, §2.4). postmaster@domain when absent.
+         */
+        mailFrom: EnvelopeText.optional(),
         resolver: ResolverSchema.optional(),
       })
-      .strict(),
+      .strict()
+      .refine((v) => v.domain !== undefined || v.helo !== undefined || (v.mailFrom?.includes('@') ?? false), {
+        message: 'Name one domain, or give a full MAIL FROM address or a HELO name',
+        path: ['domain'],
+      }),
   }),
   'dkim.generate': op<DkimKey>()({
     summary: 'A new DKIM key pair: the private key (PEM) and the TXT record to publish, split into 255-byte strings.',

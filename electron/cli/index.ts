@@ -57,7 +57,7 @@ Usage:
                    [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
   deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
                    [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
-  deliverlab spf <domain> --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
+  deliverlab spf [<domain>] --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
                   [--text FILE] [--header 'Name: value']... [--dkim-domain D --dkim-selector S --dkim-key-env VAR|--dkim-key-file PEM]
                   [--ca-file PEM]... [--timeout MS] [--transcript] [--json] [--test-connection] [--db PATH | --no-history]
@@ -79,6 +79,8 @@ check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, D
           Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
           leaves out the blocklist lookups of link domains.
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
+          Checks MAIL FROM postmaster@<domain>, or --mail-from (a local part, or an address in
+          any domain); with --helo and no --mail-from, the HELO identity on its own.
 send      A test message through your SMTP server (profile JSON; password from $DELIVERLAB_SMTP_PASSWORD
           or the variable auth.passwordEnv names). Exit 0 all accepted, 1 a recipient refused, 2 error.
 placement Inbox placement: the test to every seed mailbox, each watched over IMAP until its copy is
@@ -221,7 +223,11 @@ async function auditCommand(args: string[], io: CliIo): Promise<number> {
   if (values.help) return write(io.stdout, HELP), 0;
   const domains = positionals.map((raw) => {
     const parsed = DomainSchema.safeParse(raw);
-    if (!parsed.success) throw new UsageError(`"${raw}" is not a valid domain name.`);
+    // JSON.stringify: a control character in the argument is shown escaped, never sent to the terminal.
+    if (!parsed.success) {
+      const reason = (parsed.error.issues[0]?.message ?? '').replace(/^Not a valid domain name: /, '');
+      throw new UsageError(`${JSON.stringify(raw)} is not a valid domain name: ${reason}.`);
+    }
     return parsed.data;
   });
   let problems: string[] = [];
@@ -436,15 +442,19 @@ async function spfCommand(args: string[], io: CliIo): Promise<number> {
     'mail-from': { type: 'string' },
   });
   if (values.help) return write(io.stdout, HELP), 0;
-  if (positionals.length !== 1) throw new UsageError('Name one domain: deliverlab spf example.com --ip 192.0.2.1');
+  // The domain may be left out when the identity names its own: a full --mail-from, or --helo.
+  const identityGiven = values.helo !== undefined || (values['mail-from']?.includes('@') ?? false);
+  if (positionals.length > 1 || (positionals.length === 0 && !identityGiven)) {
+    throw new UsageError('Name one domain: deliverlab spf example.com --ip 192.0.2.1 (or give --mail-from with a full address, or --helo)');
+  }
   if (!values.ip) throw new UsageError('--ip is required: the address of the server that connects.');
   const resolver = checkResolver(values.resolver);
   const api = openApi(null);
   try {
     const out = (await api.dispatch('audit.spf-check', {
-      domain: positionals[0],
+      ...(positionals[0] !== undefined ? { domain: positionals[0] } : {}),
       ip: values.ip,
-      ...(values.helo ? { helo: values.helo } : {}),
+      ...(values.helo !== undefined ? { helo: values.helo } : {}),
       ...(values['mail-from'] !== undefined ? { mailFrom: values['mail-from'] } : {}),
       ...(resolver ? { resolver } : {}),
     })) as SpfCheckOutput;
@@ -452,10 +462,20 @@ async function spfCommand(args: string[], io: CliIo): Promise<number> {
       write(io.stdout, JSON.stringify(out));
     } else {
       const paint = painter(io.stdout);
+      // What DNS or a domain owner wrote (the explanation is third-party text) is shown, never obeyed as terminal codes.
+      const shown = (text: string) => text.replace(/\p{Cc}/gu, (ch) => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
       const style = out.result === 'pass' ? 'green' : out.result === 'temperror' ? 'magenta' : 'red';
-      write(io.stdout, `${paint('bold', out.mailFrom)} from ${out.ip}: ${paint(style, out.result)}`);
-      if (out.comment) write(io.stdout, `  ${out.comment}`);
-      if (out.header) write(io.stdout, paint('dim', `  ${out.header}`));
+      const identity = out.identity === 'helo' ? `HELO identity ${out.helo} (${out.mailFrom})` : `MAIL FROM ${out.mailFrom}`;
+      write(io.stdout, `${paint('bold', shown(identity))} from ${out.ip}: ${paint(style, out.result)}`);
+      const typed = positionals[0] === undefined ? undefined : DomainSchema.safeParse(positionals[0]).data;
+      if (typed && out.domain !== typed) {
+        const why = out.identity === 'helo' ? 'give --mail-from to check an address there' : 'receivers check the domain of the address they are given';
+        write(io.stdout, `  The identity checked is in ${shown(out.domain)}, not ${typed}: ${why}.`);
+      }
+      if (out.explanation) write(io.stdout, `  Explanation from ${shown(out.domain)} (exp=, RFC 7208 §6.2): ${shown(out.explanation)}`);
+      if (out.comment) write(io.stdout, `  ${shown(out.comment)}`);
+      // The header comes folded (RFC 5322 §2.2.3): one line here.
+      if (out.header) write(io.stdout, paint('dim', `  ${shown(out.header.replace(/\r?\n[ \t]+/g, ' '))}`));
     }
     return SPF_EXIT[out.result] ?? 2;
   } catch (err) {

@@ -140,6 +140,16 @@ describe('audit against fixture zones', () => {
     expect(r.checks.mx).toMatchObject({ status: 'error', error: 'ESERVFAIL' });
     expect(r.checks.spf).toMatchObject({ status: 'error', error: 'ESERVFAIL' });
     expect(codes(r)).not.toContain('spf.missing');
+    // Receivers meet the same SERVFAIL and return temperror: that is a finding, not only an error.
+    expect(r.findings.find((f) => f.code === 'spf.temperror')).toMatchObject({ severity: 'critical', evidence: 'servfail.test TXT: ESERVFAIL' });
+  });
+
+  it('counts an SPF include that cannot be looked up against the score, as receivers do', async () => {
+    const r = await audit('tempfail.spf.test');
+    expect(r.checks.spf.status).toBe('error');
+    expect(r.findings.filter((f) => f.severity === 'critical').map((f) => f.code)).toEqual(['spf.temperror']);
+    expect(r.score).toBeLessThanOrEqual(75);
+    expect(r.grade).not.toBe('A');
   });
 
   it('waits for a slow server', async () => {

@@ -51,6 +51,19 @@ describe('deliverlab audit', () => {
     expect(run.stdout).toMatch(/Fix: /);
   });
 
+  it('exits 1 on an SPF include that cannot be looked up, where deliverlab spf says temperror', async () => {
+    const run = await runCli(['audit', 'tempfail.spf.test', '--resolver', resolver, '--no-history', '--json', '--skip', 'smtp,http,dnsbl']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.checks.spf.status).toBe('error');
+    expect(json.findings.find((f: { code: string }) => f.code === 'spf.temperror')).toMatchObject({ severity: 'critical', evidence: 'servfail.spf.test TXT: ESERVFAIL' });
+    const text = await runCli(['audit', 'tempfail.spf.test', '--resolver', resolver, '--no-history', '--skip', 'smtp,http,dnsbl']);
+    expect(text.stdout).toMatch(/critical\s+spf\.temperror\s+.*servfail\.spf\.test/);
+    const spf = await runCli(['spf', 'tempfail.spf.test', '--ip', '203.0.113.9', '--resolver', resolver, '--json']);
+    expect(JSON.parse(spf.stdout).result).toBe('temperror');
+    expect(spf.code).toBe(2);
+  });
+
   it('colours the summary only when asked', async () => {
     const plain = await runCli(['audit', 'bad.test', '--resolver', resolver, '--no-history']);
     expect(plain.stdout).not.toContain('\u001b[');
@@ -67,6 +80,23 @@ describe('deliverlab audit', () => {
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const run = await runCli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it.each([
+    ['1.2.3.4', /"1\.2\.3\.4" is not a valid domain name: it is an IPv4 address: to check an address, give it as a sending IP\./],
+    ['0x7f.1', /"0x7f\.1" is not a valid domain name: it is an IPv4 address \(127\.0\.0\.1 written another way\)/],
+    ['0177.0.0.1', /"0177\.0\.0\.1" is not a valid domain name: it is an IPv4 address \(127\.0\.0\.1 written another way\)/],
+    ['[192.0.2.1]', /is not a valid domain name: it is an address literal/],
+    ['2001:db8::1', /is not a valid domain name: it is an IPv6 address/],
+    // Printed escaped: a control character never reaches the terminal as itself.
+    ['good\t.test', /"good\\t\.test" is not a valid domain name: it contains a control character \(U\+0009\)/],
+    ['good.test\u001b[2J', /"good\.test\\u001b\[2J" is not a valid domain name: it contains a control character \(U\+001B\)/],
+    [`${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(45)}.test`, /is not a valid domain name: it is 233 characters long: the longest the audit can look up is 228/],
+  ])('refuses %j at once with exit 2, auditing nothing', async (name, message) => {
+    const run = await runCli(['audit', name, '--resolver', resolver, '--no-history', '--json', '--skip', 'smtp,http,dnsbl']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
@@ -185,10 +215,59 @@ describe('deliverlab spf', () => {
     expect(none.code).toBe(1);
   });
 
+  it('checks the HELO identity on its own when --helo comes without --mail-from (RFC 7208 §2.3)', async () => {
+    // 192.0.2.77 may send for good.test, not for the HELO name mail.helo.spf.test ("a" is 192.0.2.40).
+    const run = await runCli(['spf', 'good.test', '--ip', '192.0.2.77', '--helo', 'mail.helo.spf.test', '--resolver', resolver, '--json']);
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({ identity: 'helo', result: 'fail', domain: 'mail.helo.spf.test', helo: 'mail.helo.spf.test', mailFrom: 'postmaster@mail.helo.spf.test' });
+    // RFC 7208 §9.1: envelope-from only when the MAIL FROM identity was checked.
+    expect(out.header).toMatch(/helo=mail\.helo\.spf\.test;/);
+    expect(out.header).not.toMatch(/envelope-from=/);
+    const text = await runCli(['spf', '--ip', '192.0.2.40', '--helo', 'mail.helo.spf.test', '--resolver', resolver]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^HELO identity mail\.helo\.spf\.test \(postmaster@mail\.helo\.spf\.test\) from 192\.0\.2\.40: pass$/m);
+    const named = await runCli(['spf', 'good.test', '--ip', '192.0.2.77', '--helo', 'mail.helo.spf.test', '--resolver', resolver]);
+    expect(named.stdout).toMatch(/HELO identity mail\.helo\.spf\.test .*: fail/);
+    expect(named.stdout).toMatch(/not good\.test: give --mail-from to check an address there/);
+  });
+
+  it('evaluates a --mail-from in another domain for that domain, and shows the expanded exp= explanation on fail', async () => {
+    const run = await runCli(['spf', 'good.test', '--ip', '203.0.113.9', '--mail-from', 'news@exp.spf.test', '--resolver', resolver, '--json']);
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({ identity: 'mailfrom', result: 'fail', domain: 'exp.spf.test', mailFrom: 'news@exp.spf.test' });
+    // RFC 7208 §6.2, macros per §7.3: %{i} the IP, %{d} the domain, %{l} the local part.
+    expect(out.explanation).toBe("203.0.113.9 is not one of exp.spf.test's mail servers: see https://exp.spf.test/spf (sender news)");
+    const text = await runCli(['spf', 'good.test', '--ip', '203.0.113.9', '--mail-from', 'news@exp.spf.test', '--resolver', resolver]);
+    expect(text.stdout).toMatch(/^MAIL FROM news@exp\.spf\.test from 203\.0\.113\.9: fail$/m);
+    expect(text.stdout).toMatch(/not good\.test: receivers check the domain of the address/);
+    expect(text.stdout).toMatch(/Explanation from exp\.spf\.test \(exp=, RFC 7208 §6\.2\): 203\.0\.113\.9 is not one of exp\.spf\.test's mail servers/);
+    const pass = JSON.parse((await runCli(['spf', 'exp.spf.test', '--ip', '192.0.2.5', '--resolver', resolver, '--json'])).stdout);
+    expect(pass.result).toBe('pass');
+    expect(pass.explanation).toBeUndefined();
+  });
+
+  it.each([
+    ['--mail-from', 'news@bad..example'],
+    ['--mail-from', 'news@[192.0.2.1]'],
+    ['--mail-from', `news@${'a'.repeat(64)}.example`],
+    ['--helo', '[192.0.2.1]'],
+    ['--helo', 'localhost'],
+  ])('gives none for a malformed domain from the envelope (%s %s), per RFC 7208 §4.3', async (flag, value) => {
+    const run = await runCli(['spf', 'good.test', '--ip', '192.0.2.1', flag, value, '--resolver', resolver, '--json']);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).result).toBe('none');
+    expect(run.code).toBe(1);
+  });
+
   it.each([
     [['spf', 'good.test'], /--ip is required/],
     [['spf', 'good.test', '--ip', '300.1.1.1'], /ip: Not an IPv4 or IPv6 address/],
-    [['spf', 'good.test', '--ip', '192.0.2.1', '--mail-from', 'a@other.test'], /not an address at good\.test/],
+    [['spf', '--ip', '192.0.2.1'], /Name one domain/],
+    [['spf', '--ip', '192.0.2.1', '--mail-from', 'news'], /Name one domain/],
+    [['spf', '1.2.3.4', '--ip', '192.0.2.1'], /domain: Not a valid domain name: it is an IPv4 address/],
+    [['spf', 'good.test', '--ip', '192.0.2.1', '--mail-from', 'news\r\nX-Injected: 1@good.test'], /mailFrom: .*control character/],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

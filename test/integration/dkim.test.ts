@@ -85,6 +85,7 @@ describe('DKIM selector discovery', () => {
   it('lists lookups that failed, as places a key may hide', async () => {
     const r = await audit('flaky.dkim.test');
     expect(dkim(r).failed).toEqual([{ selector: 's1', error: 'ESERVFAIL' }]);
+    expect(dkim(r)).toMatchObject({ status: 'error', error: expect.stringMatching(/TXT s1\._domainkey\.flaky\.dkim\.test: SERVFAIL/) });
     expect(all(r, 'dkim.not-found')[0]?.detail).toMatch(/1 lookups failed \(s1: ESERVFAIL\)/);
   });
 });

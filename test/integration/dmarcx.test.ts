@@ -120,6 +120,8 @@ describe('DMARC: report destinations', () => {
   it('raises nothing when a destination cannot be looked up, and says it does not know', async () => {
     const r = await audit('flaky.dmarcx.test');
     expect(codes(r)).toEqual([]);
+    expect(r.checks.dmarc).toMatchObject({ status: 'error', policy: 'reject' });
+    expect(r.checks.dmarc.error).toMatch(/report addresses.*TXT flaky\.dmarcx\.test\._report\._dmarc\.sf\.dmarcx\.test: SERVFAIL.*MX sf\.dmarcx\.test: SERVFAIL/);
     expect(r.checks.dmarc.reports?.rua).toEqual([
       { uri: 'mailto:agg@sf.dmarcx.test', domain: 'sf.dmarcx.test', external: true, authorized: null, hasMx: null, hasAddress: null },
     ]);

@@ -71,7 +71,8 @@ describe('DNSBL check', () => {
     expect(barracuda?.fix).toMatch(/NXDOMAIN/);
     expect(result(r, 'Spamhaus ZEN', '127.0.10.3')).toMatchObject({ listed: false, refused: true, codes: ['127.255.255.254'] });
     expect(result(r, 'UCEPROTECT Level 1', '127.0.10.3')).toMatchObject({ listed: false, refused: false, error: 'ESERVFAIL' });
-    expect(r.checks.dnsbl?.status).toBe('info');
+    // A lookup that failed is neither listed nor clean: the check cannot end as information only.
+    expect(r.checks.dnsbl).toMatchObject({ status: 'error', error: 'blocklist lookups failed: 127.0.10.3 on UCEPROTECT Level 1: SERVFAIL' });
   });
 
   it('reports the domain on domain lists, reading bitmasks, and a URIBL refusal', async () => {

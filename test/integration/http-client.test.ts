@@ -28,7 +28,7 @@ describe('the renderer’s HTTP client against serve', () => {
 
   it('turns error answers into errors with the api’s code and message', async () => {
     const client = createHttpClient({ token: server.token, baseUrl: `http://127.0.0.1:${server.port}` });
-    await expect(client.audit.run({ domain: 'not a domain' })).rejects.toMatchObject({ code: 'invalid-input', message: 'domain: Not a valid domain name' });
+    await expect(client.audit.run({ domain: 'not a domain' })).rejects.toMatchObject({ code: 'invalid-input', message: 'domain: Not a valid domain name: " " cannot appear in a domain name' });
     await expect(client.history.get({ id: 424242 })).rejects.toMatchObject({ code: 'not-found' });
     const intruder = createHttpClient({ token: 'wrong', baseUrl: `http://127.0.0.1:${server.port}` });
     await expect(intruder.app.info()).rejects.toThrow(/token/);

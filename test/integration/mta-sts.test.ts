@@ -15,7 +15,7 @@ const text = (body: string) => ({ body, headers: { 'content-type': 'text/plain; 
 beforeAll(async () => {
   dns = await startDnsServer({ zone: loadZoneFixtures() });
   ca = createTestCa();
-  const hosts = ['good', 'mismatch', 'testing', 'none', 'notfound', 'redirect', 'hang', 'slow', 'big', 'html', 'badpolicy'].map((d) => `mta-sts.${d}.sts.test`);
+  const hosts = ['good', 'mismatch', 'testing', 'none', 'notfound', 'redirect', 'hang', 'slow', 'big', 'html', 'badpolicy', 'mxfail'].map((d) => `mta-sts.${d}.sts.test`);
   const good = ca.issue(hosts);
   const site = (body: Parameters<typeof text>[0] | object) => ({ tls: good, files: { [PATH]: typeof body === 'string' ? text(body) : body } });
   lab = await startHttpsServer({
@@ -33,6 +33,7 @@ beforeAll(async () => {
       'mta-sts.slow.sts.test': site({ body: 'version: STSv1\nmode: enforce\nmx: mx.slow.sts.test\nmax_age: 86400\n', trickleMs: 200, headers: { 'content-type': 'text/plain' } }),
       'mta-sts.big.sts.test': site(`version: STSv1\nmode: enforce\nmax_age: 86400\n${'mx: mx.big.sts.test\n'.repeat(4000)}`),
       'mta-sts.html.sts.test': site({ body: 'version: STSv1\nmode: enforce\nmx: mx.html.sts.test\nmax_age: 86400\n', headers: { 'content-type': 'text/html' } }),
+      'mta-sts.mxfail.sts.test': site('version: STSv1\nmode: enforce\nmx: mx.mxfail.sts.test\nmax_age: 86400\n'),
       'mta-sts.badpolicy.sts.test': site('version: STSv1\nmode: enforcing\nmx: mx.badpolicy.sts.test\nmax_age: 99999999\n'),
     },
   });
@@ -201,6 +202,13 @@ describe('MTA-STS against the DNS and HTTPS labs', () => {
     const r = await audit('servfail.sts.test');
     expect(r.checks.mtasts).toMatchObject({ status: 'error', error: 'ESERVFAIL' });
     expect(r.checks.tlsrpt).toMatchObject({ status: 'error', error: 'ESERVFAIL' });
+    expect(of(r, 'mtasts')).toEqual([]);
+  });
+
+  it('does not pass a policy it could not hold against the MX hosts, when the MX lookup failed', async () => {
+    const r = await audit('mxfail.sts.test');
+    expect(r.checks.mtasts).toMatchObject({ status: 'error', policy: { mode: 'enforce' }, mxMatch: [] });
+    expect(r.checks.mtasts?.error).toMatch(/MX lookup failed \(ESERVFAIL\)/);
     expect(of(r, 'mtasts')).toEqual([]);
   });
 });

@@ -162,7 +162,7 @@ describe('deliverlab serve', () => {
     expect(badJson.status).toBe(400);
     const invalid = await call('audit.run', { domain: 'not a domain' });
     expect(invalid.status).toBe(400);
-    expect(JSON.parse(invalid.body).error).toMatchObject({ code: 'invalid-input', message: 'domain: Not a valid domain name' });
+    expect(JSON.parse(invalid.body).error).toMatchObject({ code: 'invalid-input', message: 'domain: Not a valid domain name: " " cannot appear in a domain name' });
     const unknown = await call('shell.exec', {});
     expect(unknown.status).toBe(404);
     const missing = await call('history.get', { id: 999999 });

@@ -119,10 +119,36 @@ describe('SPF tree', () => {
     expect(out.check.voidLookups).toBe(0);
   });
 
-  it('treats an include that times out as a temporary error, not a missing record', async () => {
-    const out = await spfOnly('incdead.spf.test');
-    expect(codes(out)).toEqual([]);
-    expect(out.check.tree?.terms[0]?.child?.error).toMatch(/lookup failed: ETIMEOUT/);
+  it.each([
+    ['incdead.spf.test', 'dead.spf.test', 'ETIMEOUT', /no answer \(timeout\)/],
+    ['incservfail.spf.test', 'servfail.spf.test', 'ESERVFAIL', /SERVFAIL/],
+    ['incgarbled.spf.test', 'garbled.spf.test', 'EBADRESP', /a malformed answer/],
+  ])('reports an include whose lookup fails (%s) as spf.temperror, never as a pass', async (domain, target, code, words) => {
+    const out = await spfOnly(domain);
+    expect(out.check.status).toBe('error');
+    expect(out.check.error).toContain(`TXT ${target}`);
+    expect(codes(out)).toEqual(['spf.temperror']);
+    const f = out.findings[0];
+    expect(f).toMatchObject({ severity: 'critical', evidence: `${target} TXT: ${code}` });
+    expect(f?.title).toContain(target);
+    expect(f?.detail).toMatch(words);
+    expect(f?.detail).toMatch(/temperror/);
+    expect(out.check.tree?.terms.find((t) => t.name === 'include')?.child?.error).toBe(`lookup failed: ${code}`);
+  });
+
+  it('reports a redirect whose target fails as a temperror, not as a record without all', async () => {
+    const out = await spfOnly('redirfail.spf.test');
+    expect(codes(out)).toEqual(['spf.temperror']);
+    expect(out.findings[0]?.detail).toMatch(/redirect=servfail\.spf\.test/);
+  });
+
+  it('reports failed a: and exists: lookups, naming the query that failed', async () => {
+    const out = await spfOnly('amechfail.spf.test');
+    expect(out.check.status).toBe('error');
+    expect(out.findings.map((f) => f.evidence).sort()).toEqual(['servfail.spf.test A: ESERVFAIL', 'v6fail.spf.test AAAA: ESERVFAIL']);
+    expect(out.findings.every((f) => f.code === 'spf.temperror' && f.severity === 'critical')).toBe(true);
+    const a = out.check.tree?.terms.find((t) => t.name === 'a');
+    expect(a).toMatchObject({ voids: 0, error: 'lookup failed: AAAA v6fail.spf.test: SERVFAIL' });
   });
 
   it('ends a CNAME loop with a clear branch error', async () => {

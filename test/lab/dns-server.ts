@@ -7,6 +7,9 @@
  *   slow.test.          DELAY 1500                     (answers for this name come after 1.5 s)
  *   dead.test.          TIMEOUT                        (queries for this name get no answer)
  *   broken.test.        SERVFAIL
+ *   v6.broken.test.     SERVFAIL AAAA                  (only AAAA queries fail; TIMEOUT takes types too)
+ *   garbled.test.       MALFORMED TXT                  (the reply does not parse: one answer more is announced
+ *                                                       than the message holds; UDP and TCP server only)
  *   signed.test.        DS    12345 13 2 <hex digest>     (DNSSEC records are served, never signed:
  *   signed.test.        DNSKEY 257 3 13 <base64 key>       the AD flag stays off)
  *   _25._tcp.mx.test.   TLSA  3 1 1 <hex data>
@@ -20,8 +23,24 @@ import { join } from 'node:path';
 import * as packet from 'dns-packet';
 import { conformancePath } from '../helpers/conformance';
 
-/** timeout 'empty': only queries this name has no records for go unanswered (the SPF suite's TIMEOUT). */
-export type Behaviour = { delayMs?: number; timeout?: boolean | 'empty'; servfail?: boolean };
+/**
+ * How a name misbehaves. timeout 'empty': only queries this name has no records for go unanswered
+ * (the SPF suite's TIMEOUT). A list of types limits the failure to queries of those types.
+ */
+export type Behaviour = { delayMs?: number; timeout?: boolean | 'empty' | string[]; servfail?: boolean | string[]; malformed?: boolean | string[] };
+
+/** A name's behaviour for one query type: type lists resolved to true or false. */
+export type QueryBehaviour = { delayMs?: number; timeout?: boolean | 'empty'; servfail?: boolean; malformed?: boolean };
+
+function forType(b: Behaviour, type: string): QueryBehaviour {
+  const on = (v: boolean | string[] | undefined) => (Array.isArray(v) ? v.includes(type) : v === true);
+  return {
+    ...(b.delayMs !== undefined ? { delayMs: b.delayMs } : {}),
+    ...(b.timeout === 'empty' ? { timeout: 'empty' as const } : on(b.timeout) ? { timeout: true } : {}),
+    ...(on(b.servfail) ? { servfail: true } : {}),
+    ...(on(b.malformed) ? { malformed: true } : {}),
+  };
+}
 
 export interface Zone {
   /** Lower-case name without trailing dot → records. */
@@ -70,8 +89,13 @@ export function parseZone(text: string, into: Zone = { records: new Map(), behav
       into.behaviour.set(name, { ...behaviour, delayMs: Number(rest[0]) });
       continue;
     }
-    if (type === 'TIMEOUT' || type === 'SERVFAIL') {
-      into.behaviour.set(name, { ...behaviour, [type === 'TIMEOUT' ? 'timeout' : 'servfail']: true });
+    if (type === 'TIMEOUT' || type === 'SERVFAIL' || type === 'MALFORMED') {
+      const key = type === 'TIMEOUT' ? 'timeout' : type === 'SERVFAIL' ? 'servfail' : 'malformed';
+      const types = rest.map((t) => t.toUpperCase());
+      const before = behaviour[key];
+      // Several lines for one name add up their types; a line without types covers them all.
+      const value = types.length === 0 || before === true ? true : [...(Array.isArray(before) ? before : []), ...types];
+      into.behaviour.set(name, { ...behaviour, [key]: value });
       continue;
     }
     let data: unknown;
@@ -156,13 +180,13 @@ function wildcardRecords(zone: Zone, name: string): packet.Answer[] {
 }
 
 /** The fixture's reply to one decoded query, and how to deliver it (also used by the DoH lab). */
-export function answer(zone: Zone, query: packet.Packet): { response: packet.Packet; behaviour: Behaviour } {
+export function answer(zone: Zone, query: packet.Packet): { response: packet.Packet; behaviour: QueryBehaviour } {
   const question = query.questions?.[0];
   const base = { id: query.id, type: 'response' as const, questions: query.questions ?? [] };
   const aa = 1 << 10;
   if (!question) return { response: { ...base, flags: aa | 1 }, behaviour: {} };
   const name = bare(question.name);
-  const behaviour = zone.behaviour.get(name) ?? {};
+  const behaviour = forType(zone.behaviour.get(name) ?? {}, question.type);
   if (behaviour.servfail) return { response: { ...base, flags: SERVFAIL }, behaviour };
   const records = zone.records.get(name) ?? wildcardRecords(zone, name);
   const cname = records.find((r) => r.type === 'CNAME');
@@ -196,6 +220,8 @@ export async function startDnsServer(options: DnsServerOptions): Promise<DnsServ
     const opt = query.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
     const limit = opt?.udpPayloadSize ?? 512;
     if (udp && buf.length > limit) buf = packet.encode({ ...response, answers: [], flags: (response.flags ?? 0) | (1 << 9) });
+    // RFC 1035 §4.1.1: ANCOUNT (bytes 6-7) announces one answer more than follows, so no parser can read it.
+    if (behaviour.malformed) buf.writeUInt16BE(buf.readUInt16BE(6) + 1, 6);
     const delay = (options.delayMs ?? 0) + (behaviour.delayMs ?? 0);
     if (delay <= 0) return send(buf);
     const timer = setTimeout(() => {

@@ -23,6 +23,7 @@ describe('finding codes', () => {
       'spf.ptr': 'warning',
       'spf.include-missing': 'critical',
       'spf.loop': 'critical',
+      'spf.temperror': 'critical',
       'spf.macro': 'info',
       'dmarc.missing': 'critical',
       'dmarc.multiple': 'critical',

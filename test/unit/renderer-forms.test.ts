@@ -109,9 +109,9 @@ describe('the api names the refused field and item', () => {
     expect(nth('recipient')(1)).toBe('the 2nd recipient');
   });
 
-  it('gives a refused MAIL FROM of the SPF check as its field', async () => {
-    const err = await refusal('audit.spf-check', { domain: 'example.com', ip: '192.0.2.1', mailFrom: 'a@other.example' });
-    expect(errorFields(err)).toEqual([{ field: 'mailFrom', message: 'a@other.example is not an address at example.com' }]);
+  it('gives the SPF check\'s missing domain for a bare local part as its field', async () => {
+    const err = await refusal('audit.spf-check', { ip: '192.0.2.1', mailFrom: 'news' });
+    expect(errorFields(err)).toEqual([{ field: 'domain', message: 'Name one domain, or give a full MAIL FROM address or a HELO name' }]);
   });
 });
 

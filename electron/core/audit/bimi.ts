@@ -86,7 +86,8 @@ export function parseBimiRecord(record: string): BimiRecordParse {
  * and neither p= nor sp= set to none (a weak sp= lets look-alike subdomains carry the logo).
  */
 export function dmarcProblems(dmarc: DmarcCheck): string[] {
-  if (dmarc.status === 'error') return [`the DMARC policy could not be read (${dmarc.error ?? 'DNS error'})`];
+  // An error with a record means something beside the policy is unknown (report addresses, say).
+  if (dmarc.status === 'error' && !dmarc.record) return [`the DMARC policy could not be read (${dmarc.error ?? 'DNS error'})`];
   if (!dmarc.record) return ['there is no DMARC record'];
   const problems: string[] = [];
   if (dmarc.policy !== 'quarantine' && dmarc.policy !== 'reject') problems.push(`the policy that applies is ${dmarc.policy ?? 'none'}, not quarantine or reject`);
@@ -160,17 +161,30 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
   const { domain, dns } = ctx;
   const findings: Finding[] = [];
   const dmarc = await ctx.need('dmarc');
-  const dmarcIssues = dmarcProblems(dmarc);
-  const base: BimiCheck = { status: 'pass', record: null, logoUrl: null, authorityUrl: null, dmarcEnforced: dmarcIssues.length === 0, recordDomain: null };
+  // Whether DMARC is enforced, and where the organizational domain is, rest on DMARC lookups.
+  const dmarcUnknown = dmarc.status === 'error' && !dmarc.record;
+  const orgUnknown = dmarc.walk.some((s) => s.outcome === 'error');
+  const dmarcIssues = dmarcUnknown ? [] : dmarcProblems(dmarc);
+  const base: BimiCheck = { status: 'pass', record: null, logoUrl: null, authorityUrl: null, dmarcEnforced: !dmarcUnknown && dmarcIssues.length === 0, recordDomain: null };
+  const unknown: string[] = [];
+  if (dmarcUnknown) unknown.push(`the DMARC policy could not be read (${dmarc.error ?? 'DNS error'}), so whether it is strict enough for BIMI is unknown`);
 
   // The draft: no record at the author domain → look at the organizational domain.
   let where = domain;
   let found = await lookupRecord(dns, domain);
+  if (found.records.length === 0 && !found.error && orgUnknown) {
+    unknown.push('no record at the domain, and the organizational domain where BIMI looks next is unknown: the DMARC lookups that find it failed');
+  }
   if (found.records.length === 0 && !found.error && dmarc.organizationalDomain && dmarc.organizationalDomain !== domain) {
     where = dmarc.organizationalDomain;
     found = await lookupRecord(dns, where);
   }
   if (found.error) return { check: { ...base, status: 'error', error: found.error }, findings };
+  /** The check's status: error when something it rests on could not be looked up. */
+  const done = (check: BimiCheck): CheckOutput<'bimi'> => ({
+    check: unknown.length > 0 ? { ...check, status: 'error', error: unknown.join('; ') } : { ...check, status: statusOf(findings) },
+    findings,
+  });
   const suggested = `default._bimi.${domain}. TXT "v=BIMI1; l=https://${domain}/bimi/logo.svg; a=https://${domain}/bimi/vmc.pem"`;
   if (found.records.length === 0) {
     findings.push(
@@ -181,7 +195,7 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
         refs: ['draft-brand-indicators-for-message-identification §4.3'],
       }),
     );
-    return { check: { ...base, status: statusOf(findings) }, findings };
+    return done(base);
   }
   const record = found.records[0] as string;
   const parsed = parseBimiRecord(record);
@@ -217,7 +231,7 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
         refs: ['draft-brand-indicators-for-message-identification §4.3'],
       }),
     );
-    return { check: { ...check, status: statusOf(findings) }, findings };
+    return done(check);
   }
 
   if (dmarcIssues.length > 0) {
@@ -245,7 +259,7 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
   }
 
   if (ctx.skipped('http')) {
-    return { check: { ...check, status: statusOf(findings), fetchSkipped: 'HTTPS fetches are turned off (--skip http): the logo and certificate were not checked' }, findings };
+    return done({ ...check, fetchSkipped: 'HTTPS fetches are turned off (--skip http): the logo and certificate were not checked' });
   }
 
   const network = ctx.options.network ?? {};
@@ -261,6 +275,10 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
     parsed.authorityUrl ? fetchOne(parsed.authorityUrl, { ...httpOptions, maxBytes: CERT_MAX_BYTES }) : Promise.resolve<Fetched>({}),
   ]);
 
+  // A fetch that failed in DNS (SERVFAIL, timeout) did not reach the server: what it would serve is unknown.
+  for (const [what, fetched] of [['logo', logo], ['certificate', cert]] as const) {
+    if (fetched.error?.code === 'EDNS') unknown.push(`the ${what} could not be fetched: ${fetched.error.message}`);
+  }
   if (parsed.logoUrl && logo.error) {
     if (logo.error.code === 'ETOOBIG') {
       const size = logo.error.extra.bytes;
@@ -351,5 +369,5 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
       );
     }
   }
-  return { check: { ...check, status: statusOf(findings) }, findings };
+  return done(check);
 }

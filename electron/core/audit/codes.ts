@@ -35,6 +35,7 @@ export const FINDING_CODES = {
   'spf.ptr': { severity: 'warning', check: 'spf', meaning: 'The record uses the ptr mechanism, which RFC 7208 §5.5 says not to use: slow, unreliable, ignored by some receivers.' },
   'spf.include-missing': { severity: 'critical', check: 'spf', meaning: 'An include or redirect target publishes no SPF record: permerror for redirect, permerror for include (RFC 7208 §5.2).' },
   'spf.loop': { severity: 'critical', check: 'spf', meaning: 'The include/redirect chain comes back to a domain already on it: receivers give permerror.' },
+  'spf.temperror': { severity: 'critical', check: 'spf', meaning: 'A lookup the SPF evaluation needs (the record, an include, a:, mx:, exists:) got SERVFAIL, no answer or a malformed one: receivers return temperror and defer the mail, or fail it under DMARC.' },
   'spf.macro': { severity: 'info', check: 'spf', meaning: 'Terms with macros depend on each message and cannot be resolved statically; their cost is counted as one lookup.' },
 
   // DMARC

@@ -10,6 +10,7 @@ import { DnsError } from '../dns/session';
 import type { AuditContext, CheckOutput } from './context';
 import { isValidSelector, looksLikeDkimKey, parseDkimKey, type ParsedDkimKey } from './dkim-parse';
 import { finding, statusOf } from './finding';
+import { failuresText, isVoidCode } from './lookup-failure';
 import type { DkimSelector, Finding, SpfNode, SpfTerm } from './types';
 
 type Source = NonNullable<DkimSelector['source']>;
@@ -93,7 +94,7 @@ async function probe(ctx: AuditContext, candidate: SelectorCandidate): Promise<P
     txt = (await ctx.dns.resolveTxt(name)).map((chunks) => chunks.join(''));
   } catch (err) {
     if (!(err instanceof DnsError)) throw err;
-    if (err.code === 'ENODATA' || err.code === 'ENOTFOUND') return { candidate };
+    if (isVoidCode(err.code)) return { candidate };
     return { candidate, error: err.code };
   }
   const keys = txt.filter(looksLikeDkimKey);
@@ -213,8 +214,19 @@ export async function checkDkim(ctx: AuditContext): Promise<CheckOutput<'dkim'>>
     }
     findings.push(notFound(ctx, tried, selectors, failed, await sendsNoMail(ctx)));
   }
+  // A selector whose lookup failed may hold a key, or a weak, revoked or broken one: not a pass.
+  const error = failed.length > 0 ? `selector lookups failed: ${failuresText(failed.map((f) => ({ name: `${f.selector}._domainkey.${domain}`, type: 'TXT', code: f.error })))}` : undefined;
 
-  return { check: { status: statusOf(findings), selectors, tried, ...(failed.length > 0 ? { failed } : {}) }, findings };
+  return {
+    check: {
+      status: error ? 'error' : statusOf(findings),
+      ...(error ? { error } : {}),
+      selectors,
+      tried,
+      ...(failed.length > 0 ? { failed } : {}),
+    },
+    findings,
+  };
 }
 
 /** The record with the y flag taken out of t= (and t= dropped when nothing is left). */

@@ -2,11 +2,12 @@
  * DMARC check: policy discovery and the organizational domain by the RFC 9989 §4.10 DNS tree walk.
  */
 import { getDomain } from 'tldts';
-import { DnsError, type DnsSession } from '../dns/session';
+import type { DnsSession } from '../dns/session';
 import { isDmarcRecord, isPolicy, nextWeaker, parseDmarcRecord, reportUris, rewriteDmarcRecord, weakerPolicy, type ReportUri } from './dmarc-parse';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
-import type { DmarcCheck, DmarcPolicy, DmarcReportDestination, DmarcWalkStep, Finding } from './types';
+import { failureOf, failuresText } from './lookup-failure';
+import type { DmarcCheck, DmarcPolicy, DmarcReportDestination, DmarcWalkStep, Finding, LookupFailure } from './types';
 
 interface FoundRecord {
   domain: string;
@@ -29,14 +30,14 @@ export function treeWalkTargets(domain: string): string[] {
   return targets;
 }
 
-async function lookup(dns: DnsSession, domain: string): Promise<{ step: DmarcWalkStep; found?: FoundRecord; all: string[] }> {
+async function lookup(dns: DnsSession, domain: string): Promise<{ step: DmarcWalkStep; found?: FoundRecord; all: string[]; failure?: LookupFailure }> {
   let txt: string[];
   try {
     txt = (await dns.resolveTxt(`_dmarc.${domain}`)).map((chunks) => chunks.join(''));
   } catch (err) {
-    if (!(err instanceof DnsError)) throw err;
-    if (err.code === 'ENODATA' || err.code === 'ENOTFOUND') return { step: { domain, outcome: 'none' }, all: [] };
-    return { step: { domain, outcome: 'error', error: err.code }, all: [] };
+    const failure = failureOf(err);
+    if (!failure) return { step: { domain, outcome: 'none' }, all: [] };
+    return { step: { domain, outcome: 'error', error: failure.code }, all: [], failure };
   }
   const records = txt.filter(isDmarcRecord);
   if (records.length === 0) return { step: { domain, outcome: 'none' }, all: [] };
@@ -60,10 +61,25 @@ function organizationalDomain(domain: string, walked: { domain: string; found?: 
   return shortest ?? domain;
 }
 
-async function domainExists(domain: string, dns: DnsSession): Promise<boolean> {
-  // RFC 9989 §4.10: a non-existent domain answers NXDOMAIN for A, AAAA and MX.
+/**
+ * RFC 9989 §4.10: a non-existent domain answers NXDOMAIN for A, AAAA and MX.
+ *
+ * Any answer (records or NODATA) proves the name exists; NXDOMAIN everywhere proves it does not;
+ * NXDOMAIN beside lookups that failed proves nothing, and the failures are returned.
+ */
+async function domainExists(domain: string, dns: DnsSession): Promise<{ exists: boolean; failures: LookupFailure[] }> {
   const answers = await Promise.allSettled([dns.resolve(domain, 'MX'), dns.resolve(domain, 'A'), dns.resolve(domain, 'AAAA')]);
-  return !answers.every((a) => a.status === 'rejected' && (a.reason as DnsError).code === 'ENOTFOUND');
+  const failures: LookupFailure[] = [];
+  let answered = false;
+  for (const a of answers) {
+    if (a.status === 'fulfilled') answered = true;
+    else {
+      const failure = failureOf(a.reason);
+      if (failure) failures.push(failure);
+      else if ((a.reason as { code?: string }).code === 'ENODATA') answered = true;
+    }
+  }
+  return { exists: answered || failures.length > 0, failures: answered ? [] : failures };
 }
 
 export async function checkDmarc(ctx: AuditContext): Promise<CheckOutput<'dmarc'>> {
@@ -119,13 +135,31 @@ export async function checkDmarc(ctx: AuditContext): Promise<CheckOutput<'dmarc'
     return { check: { ...base, status: statusOf(findings) }, findings };
   }
 
+  // A level below the record that could not be looked up may hold the record that really applies
+  // (RFC 9989 §4.10: the walk stops at the first record): the parent's policy would be a guess.
+  const below = results.slice(0, policyIndex).flatMap((r) => (r.failure ? [r.failure] : []));
+  if (below.length > 0) {
+    const error = `lookups failed: ${failuresText(below)}. Whether ${domain} has a DMARC record of its own is unknown, so whether the one at _dmarc.${applied.domain} applies is unknown too`;
+    return { check: { ...base, status: 'error', error }, findings };
+  }
+  // The lookups the check could not make, which leave part of the result unknown.
+  const unknown: string[] = [];
+  const above = results.slice(policyIndex + 1).flatMap((r) => (r.failure ? [r.failure] : []));
+  if (above.length > 0) {
+    unknown.push(`the organizational domain (RFC 9989 §4.10.2) is uncertain, the walk above the record failed: ${failuresText(above)}`);
+  }
+
   const parsed = parseDmarcRecord(applied.record);
   const inherited = applied.domain !== domain;
   const tags = parsed.tags;
   let policy: DmarcPolicy = 'none';
   let policySource: DmarcCheck['policySource'] = 'default';
   // RFC 9989 §4.7: p for the domain itself; sp for subdomains; np for subdomains that do not exist.
-  if (inherited && isPolicy(tags.np?.toLowerCase()) && !(await domainExists(domain, dns))) {
+  const existence = inherited && isPolicy(tags.np?.toLowerCase()) ? await domainExists(domain, dns) : { exists: true, failures: [] };
+  if (existence.failures.length > 0) {
+    unknown.push(`whether ${domain} exists is unknown, so np= or sp= may apply (RFC 9989 §4.7): ${failuresText(existence.failures)}`);
+  }
+  if (!existence.exists) {
     policy = tags.np?.toLowerCase() as DmarcPolicy;
     policySource = 'np';
   } else if (inherited && isPolicy(tags.sp?.toLowerCase())) {
@@ -189,7 +223,8 @@ export async function checkDmarc(ctx: AuditContext): Promise<CheckOutput<'dmarc'
     );
   }
 
-  const { reports, nullMx } = await reportDestinations(ctx, applied, base.organizationalDomain);
+  const { reports, nullMx, failures: reportFailures } = await reportDestinations(ctx, applied, base.organizationalDomain);
+  if (reportFailures.length > 0) unknown.push(`whether the report addresses can receive the reports is unknown: ${failuresText(reportFailures)}`);
   if (!('rua' in tags)) {
     findings.push(
       finding('dmarc.no-rua', {
@@ -219,7 +254,8 @@ export async function checkDmarc(ctx: AuditContext): Promise<CheckOutput<'dmarc'
   return {
     check: {
       ...base,
-      status: statusOf(findings),
+      status: unknown.length > 0 ? 'error' : statusOf(findings),
+      ...(unknown.length > 0 ? { error: unknown.join('; ') } : {}),
       record: applied.record,
       recordDomain: applied.domain,
       inherited,
@@ -266,7 +302,7 @@ async function reportDestinations(
   ctx: AuditContext,
   applied: FoundRecord,
   organizational: string,
-): Promise<{ reports: { rua: DmarcReportDestination[]; ruf: DmarcReportDestination[] }; nullMx: Set<string> }> {
+): Promise<{ reports: { rua: DmarcReportDestination[]; ruf: DmarcReportDestination[] }; nullMx: Set<string>; failures: LookupFailure[] }> {
   const { dns } = ctx;
   const rua = reportUris(applied.tags.rua);
   const ruf = reportUris(applied.tags.ruf);
@@ -277,6 +313,11 @@ async function reportDestinations(
   const domains = [...new Set([...rua, ...ruf].map((u) => u.domain))];
 
   const info = new Map<string, { hasMx: boolean | null; nullMx: boolean; hasAddress: boolean | null; authorized: boolean | null }>();
+  const failures: LookupFailure[] = [];
+  const failed = (r: PromiseSettledResult<unknown>) => {
+    const failure = r.status === 'rejected' ? failureOf(r.reason) : null;
+    if (failure) failures.push(failure);
+  };
   await Promise.all(
     domains.map(async (d) => {
       const [mx, a, aaaa, auth] = await Promise.allSettled([
@@ -287,7 +328,7 @@ async function reportDestinations(
         // *._report._dmarc.<destination> answers this name too, which is the DNS server's doing.
         isExternal(d) ? dns.resolveTxt(`${applied.domain}._report._dmarc.${d}`) : Promise.resolve(null),
       ]);
-      const absent = (r: PromiseSettledResult<unknown>) => r.status === 'rejected' && ['ENODATA', 'ENOTFOUND'].includes((r.reason as DnsError).code);
+      const absent = (r: PromiseSettledResult<unknown>) => r.status === 'rejected' && failureOf(r.reason) === null;
       const mxHosts = mx.status === 'fulfilled' ? mx.value : [];
       // RFC 7505 §3: "MX 0 ." says the domain takes no mail at all.
       const nullMx = mxHosts.length === 1 && (mxHosts[0]?.exchange ?? '').replace(/\.$/, '') === '';
@@ -302,6 +343,10 @@ async function reportDestinations(
       if (auth.status === 'fulfilled' && auth.value !== null) authorized = auth.value.map((c) => c.join('')).some(isDmarcRecord);
       else if (absent(auth)) authorized = false;
       info.set(d, { hasMx, nullMx, hasAddress, authorized });
+      // A failure matters where it leaves a question open: the authorization, or mail delivery when no MX answered.
+      failed(auth);
+      if (hasMx === null) failed(mx);
+      if (hasMx !== true && hasAddress === null) [a, aaaa].forEach(failed);
     }),
   );
 
@@ -318,7 +363,7 @@ async function reportDestinations(
     };
   };
   const nullMx = new Set([...info].filter(([, i]) => i.nullMx).map(([d]) => d));
-  return { reports: { rua: rua.map(describe), ruf: ruf.map(describe) }, nullMx };
+  return { reports: { rua: rua.map(describe), ruf: ruf.map(describe) }, nullMx, failures };
 }
 
 function reportFindings(

@@ -10,6 +10,7 @@ import { DnsError } from '../dns/session';
 import { classifyIp, parseIp, reversedLabels } from '../net/ip';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
+import { answerWords } from './lookup-failure';
 import { auditAddresses, type AuditAddress } from './ptr';
 import type { DnsblResult, Finding } from './types';
 
@@ -221,7 +222,7 @@ function refusedFinding(list: DnsblList, results: DnsblResult[]): Finding {
 
 export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'>> {
   if (ctx.skipped('dnsbl')) return { check: { status: 'skipped', skipped: 'Blocklist lookups were turned off (--skip dnsbl).', results: [] }, findings: [] };
-  const { addresses } = await auditAddresses(ctx);
+  const { addresses, mxError } = await auditAddresses(ctx);
   const ordered = [...addresses.filter((a) => a.source === 'sending'), ...addresses.filter((a) => a.source === 'mx')];
   const queries = queriesFor(ctx, ordered.slice(0, MAX_ADDRESSES));
   const results = await pool(queries, CONCURRENCY, (q) => runQuery(ctx, q));
@@ -232,13 +233,20 @@ export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'
     const refused = results.filter((r) => r.list === list.name && r.refused);
     if (refused.length > 0) findings.push(refusedFinding(list, refused));
   }
+  // A lookup that failed is neither listed nor clean, and MX addresses that could not be found were
+  // not looked up at all: either way "not listed" cannot be said.
   const failed = results.filter((r) => r.error && !r.refused);
-  const allFailed = results.length > 0 && failed.length === results.length;
+  const allFailed = results.length > 0 && failed.length === results.length && !mxError;
+  const failedText =
+    failed.length > 0
+      ? `blocklist lookups failed: ${failed.slice(0, 4).map((r) => `${r.target} on ${r.list}: ${answerWords(r.error as string)}`).join('; ')}${failed.length > 4 ? `; and ${failed.length - 4} more` : ''}`
+      : undefined;
+  const error = allFailed ? (failed[0]?.error as string) : [mxError, failedText].filter(Boolean).join('; ');
   return {
     check: {
-      status: allFailed ? 'error' : statusOf(findings),
+      status: error ? 'error' : statusOf(findings),
       results,
-      ...(allFailed ? { error: failed[0]?.error as string } : {}),
+      ...(error ? { error } : {}),
     },
     findings,
   };

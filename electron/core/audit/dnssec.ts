@@ -8,11 +8,12 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { getDomain } from 'tldts';
 import type { TlsaData } from 'dns-packet';
-import { DnsError, type DnsSession } from '../dns/session';
+import type { DnsSession } from '../dns/session';
 import type { RawResponse } from '../dns/raw';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
-import type { DnssecCheck, Finding, SmtpCheck, TlsaRecord } from './types';
+import { failureOf, failuresText } from './lookup-failure';
+import type { DnssecCheck, Finding, LookupFailure, SmtpCheck, TlsaRecord } from './types';
 
 type MxDane = DnssecCheck['mx'][number];
 
@@ -22,14 +23,14 @@ const MAX_HOSTS = 10;
 const MAX_WALK = 6;
 
 /** A DNS answer, or "none" (NXDOMAIN/NODATA), or the error code when the lookup failed. */
-type Lookup = { reply: RawResponse } | { none: true } | { error: string };
+type Lookup = { reply: RawResponse } | { none: true } | { error: string; failure: LookupFailure };
 
 async function lookup(dns: DnsSession, name: string, type: string): Promise<Lookup> {
   try {
     return { reply: await dns.queryRaw(name, type, { dnssec: true }) };
   } catch (err) {
-    if (!(err instanceof DnsError)) throw err;
-    return err.code === 'ENODATA' || err.code === 'ENOTFOUND' ? { none: true } : { error: err.code };
+    const failure = failureOf(err);
+    return failure ? { error: failure.code, failure } : { none: true };
   }
 }
 
@@ -72,6 +73,7 @@ export async function checkDnssec(ctx: AuditContext): Promise<CheckOutput<'dnsse
   }
 
   const hosts = mx.nullMx ? [] : mx.hosts.filter((h) => h.exchange !== '').slice(0, MAX_HOSTS);
+  const failures: LookupFailure[] = [];
   const entries: MxDane[] = await Promise.all(
     hosts.map(async (h): Promise<MxDane> => {
       const [hostSigned, tlsaLookup] = await Promise.all([
@@ -79,8 +81,15 @@ export async function checkDnssec(ctx: AuditContext): Promise<CheckOutput<'dnsse
         // RFC 7672 §2.2: the TLSA records of an MX live at _25._tcp.<mx host>.
         lookup(ctx.dns, `_25._tcp.${h.exchange}`, 'TLSA'),
       ]);
-      const entry: MxDane = { host: h.exchange, signed: hostSigned, tlsa: [], daneMatch: null };
-      if ('error' in tlsaLookup) entry.error = tlsaLookup.error;
+      const entry: MxDane = { host: h.exchange, signed: hostSigned.signed, tlsa: [], daneMatch: null };
+      // RFC 7672 §2.2.1: a TLSA lookup that fails leaves a DANE sender unable to deliver; we cannot say more.
+      if ('error' in tlsaLookup) {
+        entry.error = tlsaLookup.error;
+        failures.push(tlsaLookup.failure);
+      } else if (hostSigned.failure) {
+        entry.error = `${hostSigned.failure.code} (${hostSigned.failure.type} ${hostSigned.failure.name})`;
+      }
+      if (hostSigned.failure) failures.push(hostSigned.failure);
       if ('reply' in tlsaLookup) entry.tlsa = tlsaLookup.reply.answers.flatMap((a) => (a.type === 'TLSA' ? [toTlsa(a.data)] : []));
       return entry;
     }),
@@ -99,7 +108,21 @@ export async function checkDnssec(ctx: AuditContext): Promise<CheckOutput<'dnsse
 
   const failed = signed === null && (dsError ?? keyError) !== undefined;
   const check: DnssecCheck = { status: failed ? 'error' : statusOf(findings), signed, validated, mx: entries };
-  if (failed) check.error = dsError ?? keyError;
+  if (failed) {
+    check.error = dsError ?? keyError;
+    return { check, findings };
+  }
+  // What the check rests on may be unknown: the zone (from the DMARC walk), the MX hosts, their TLSA
+  // records or whether their zones are signed. Then it is an error, whatever it found besides.
+  const unknown = [
+    dmarc.walk.some((s) => s.outcome === 'error') ? `the zone is uncertain: the DMARC lookups that find the organizational domain failed (${dmarc.error ?? 'DNS error'})` : '',
+    mx.status === 'error' && mx.hosts.length === 0 && !mx.nullMx ? `the MX lookup failed (${mx.error ?? 'DNS error'}), so DANE was not checked` : '',
+    failures.length > 0 ? `lookups failed: ${failuresText(failures)}` : '',
+  ].filter(Boolean);
+  if (unknown.length > 0) {
+    check.status = 'error';
+    check.error = unknown.join('; ');
+  }
   return { check, findings };
 }
 
@@ -107,7 +130,7 @@ export async function checkDnssec(ctx: AuditContext): Promise<CheckOutput<'dnsse
  * Whether the zone holding `host` is signed: its apex is the nearest name upwards with DNSKEYs
  * (they live only at a zone apex, RFC 4034 §2.1), and that apex needs a DS at its parent.
  */
-async function apexSigned(dns: DnsSession, host: string, knownZone: string | null, knownSigned: boolean | null): Promise<boolean | null> {
+async function apexSigned(dns: DnsSession, host: string, knownZone: string | null, knownSigned: boolean | null): Promise<{ signed: boolean | null; failure?: LookupFailure }> {
   const stop = knownZone ?? getDomain(host, { allowPrivateDomains: true }) ?? host.split('.').slice(-2).join('.');
   const names: string[] = [];
   const labels = host.split('.');
@@ -119,16 +142,16 @@ async function apexSigned(dns: DnsSession, host: string, knownZone: string | nul
   const keys = await Promise.all(names.map((n) => (n === knownZone ? null : lookup(dns, n, 'DNSKEY'))));
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
-    if (name === knownZone) return knownSigned;
+    if (name === knownZone) return { signed: knownSigned };
     const l = keys[i];
     if (!l) continue;
-    if ('error' in l) return null;
+    if ('error' in l) return { signed: null, failure: l.failure };
     if (has(l)) {
       const ds = await lookup(dns, name, 'DS');
-      return 'error' in ds ? null : has(ds);
+      return 'error' in ds ? { signed: null, failure: ds.failure } : { signed: has(ds) };
     }
   }
-  return false;
+  return { signed: false };
 }
 
 function toTlsa(data: TlsaData): TlsaRecord {

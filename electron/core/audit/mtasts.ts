@@ -271,7 +271,9 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
         ...(recordBroken ? { severity: 'warning' as const } : {}),
       }),
     );
-    return { check: { ...check, status: statusOf(findings), fetchError: err.message }, findings };
+    // A DNS failure means the server was never reached: what it serves is unknown, so the check is an error.
+    const status = err.code === 'EDNS' ? 'error' : statusOf(findings);
+    return { check: { ...check, status, fetchError: err.message, ...(err.code === 'EDNS' ? { error: err.message } : {}) }, findings };
   }
 
   const parsed = parseStsPolicy(body);
@@ -330,6 +332,11 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
       );
     }
   }
+  // RFC 8461 §4.1: the policy is judged against the MX hosts; when their lookup failed, nobody knows if it covers them.
+  if (policy.mode !== 'none' && mxCheck.status === 'error' && mxHosts.length === 0 && !mxCheck.nullMx) {
+    const error = `the MX lookup failed (${mxCheck.error ?? 'DNS error'}), so whether the policy covers the MX hosts is unknown`;
+    return { check: { ...check, status: 'error', error }, findings };
+  }
   return { check: { ...check, status: statusOf(findings) }, findings };
 }
 
@@ -361,6 +368,8 @@ function unreachableReason(err: HttpsGetError): { short: string; why: string; fi
     case 'ECONNREFUSED':
       return { short: 'connection refused', why: 'Nothing accepts HTTPS connections on the policy host.' };
     default:
-      return { short: err.code === 'EDNS' ? 'DNS did not answer' : 'connection failed', why: '' };
+      return err.code === 'EDNS'
+        ? { short: 'the DNS lookup of its host failed', why: 'Senders whose lookups fail the same way cannot fetch it either.' }
+        : { short: 'connection failed', why: '' };
   }
 }

@@ -4,7 +4,8 @@
 import { DnsError } from '../dns/session';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
-import type { Finding, MxHost } from './types';
+import { failureOf, failuresText } from './lookup-failure';
+import type { Finding, LookupFailure, MxHost } from './types';
 import type { DnsSession } from '../dns/session';
 
 export async function checkMx(ctx: AuditContext): Promise<CheckOutput<'mx'>> {
@@ -46,25 +47,28 @@ export async function checkMx(ctx: AuditContext): Promise<CheckOutput<'mx'>> {
       }),
     );
   }
+  const hostFailures: LookupFailure[] = [];
   if (!nullMx && hosts.length > 0) {
-    await Promise.all(hosts.map((h) => describeHost(h, dns)));
+    hostFailures.push(...(await Promise.all(hosts.map((h) => describeHost(h, dns)))).flat());
     findings.push(...hostFindings(domain, hosts));
   }
   const failed = hosts.length === 0 && error !== undefined && error !== 'ENODATA' && error !== 'ENOTFOUND';
+  // A host whose lookups failed may have addresses (or IPv6) nobody could see: the check cannot pass.
+  const status = failed || hostFailures.length > 0 ? 'error' : statusOf(findings);
   return {
     check: {
-      status: failed ? 'error' : statusOf(findings),
+      status,
       hosts,
       nullMx,
       ...(hosts.length > 0 && !nullMx ? { ipv6: hosts.some((h) => h.addresses?.some((a) => a.includes(':'))) } : {}),
-      ...(error ? { error } : {}),
+      ...(error ? { error } : hostFailures.length > 0 ? { error: `MX host lookups failed: ${failuresText(hostFailures)}` } : {}),
     },
     findings,
   };
 }
 
-/** Fills in the host's addresses and whether its name is an alias (all queries at once). */
-async function describeHost(host: MxHost, dns: DnsSession): Promise<void> {
+/** Fills in the host's addresses and whether its name is an alias (all queries at once); returns the lookups that failed. */
+async function describeHost(host: MxHost, dns: DnsSession): Promise<LookupFailure[]> {
   const [cname, a, aaaa] = await Promise.allSettled([
     dns.resolve(host.exchange, 'CNAME') as Promise<string[]>,
     dns.resolve(host.exchange, 'A') as Promise<string[]>,
@@ -72,6 +76,9 @@ async function describeHost(host: MxHost, dns: DnsSession): Promise<void> {
   ]);
   host.addresses = [a, aaaa].flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
   if (cname.status === 'fulfilled' && cname.value[0]) host.cname = cname.value[0].replace(/\.$/, '').toLowerCase();
+  const failures = [cname, a, aaaa].flatMap((r) => (r.status === 'rejected' ? [failureOf(r.reason)] : [])).filter((f): f is LookupFailure => f !== null);
+  if (failures.length > 0) host.error = failuresText(failures);
+  return failures;
 }
 
 function hostFindings(domain: string, hosts: MxHost[]): Finding[] {
@@ -87,7 +94,8 @@ function hostFindings(domain: string, hosts: MxHost[]): Finding[] {
       }),
     );
   }
-  const dead = hosts.filter((h) => h.addresses?.length === 0);
+  // A host whose lookups failed is not known to be dead: it may have addresses nobody could see.
+  const dead = hosts.filter((h) => h.addresses?.length === 0 && !h.error);
   for (const host of dead) {
     findings.push(
       finding('mx.no-address', {
@@ -101,7 +109,8 @@ function hostFindings(domain: string, hosts: MxHost[]): Finding[] {
     );
   }
   const reachable = hosts.filter((h) => (h.addresses?.length ?? 0) > 0);
-  if (reachable.length > 0 && !reachable.some((h) => h.addresses?.some((a) => a.includes(':')))) {
+  // With a failed lookup an AAAA record may exist unseen: "no IPv6" would be a guess.
+  if (reachable.length > 0 && !hosts.some((h) => h.error) && !reachable.some((h) => h.addresses?.some((a) => a.includes(':')))) {
     findings.push(
       finding('mx.no-ipv6', {
         title: 'No MX host has an IPv6 address',

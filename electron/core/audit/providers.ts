@@ -64,14 +64,19 @@ export interface Evidence {
   smtp?: SmtpCheck;
 }
 
-type Verdict = Pick<ProviderRequirement, 'result' | 'why'>;
+/** `lookupFailed`: the item could not be judged because a lookup failed (kept out of the result). */
+type Verdict = Pick<ProviderRequirement, 'result' | 'why'> & { lookupFailed?: true };
 
 const notObservable = (why: string): Verdict => ({ result: 'not-observable', why });
+const lookupFailed = (why: string): Verdict => ({ result: 'not-observable', why, lookupFailed: true });
 
 function judgeSpf(e: Evidence): Verdict {
   const spf = e.spf;
   if (!spf) return notObservable('The SPF check did not run.');
-  if (spf.status === 'error') return notObservable(`The SPF lookup failed (${spf.error ?? 'error'}), so the record is unknown.`);
+  if (spf.status === 'error' && !spf.record) return lookupFailed(`The SPF lookup failed (${spf.error ?? 'error'}), so the record is unknown.`);
+  if (spf.status === 'error') {
+    return lookupFailed(`SPF record published ("${spf.record}"), but lookups its evaluation needs failed (${spf.error ?? 'error'}): receivers meeting the same failure get temperror, not pass (see spf.temperror).`);
+  }
   if (spf.records.length === 0) return { result: 'fail', why: `${e.domain} publishes no SPF record (see spf.missing).` };
   if (spf.records.length > 1) return { result: 'fail', why: `${e.domain} publishes ${spf.records.length} SPF records: receivers treat that as a permanent error (RFC 7208 §4.5).` };
   if (spf.status === 'fail') return { result: 'fail', why: `The SPF record "${spf.record ?? ''}" has a critical problem (see the SPF findings): it does not authenticate your mail as intended.` };
@@ -82,12 +87,13 @@ function judgeDkim(e: Evidence): Verdict {
   const dkim = e.dkim;
   if (!dkim) return notObservable('DKIM key discovery is not part of this audit, so DKIM cannot be judged here; check a signed message instead.');
   if (dkim.status === 'skipped') return notObservable(`DKIM discovery did not run${dkim.skipped ? ` (${dkim.skipped})` : ''}.`);
-  if (dkim.status === 'error') return notObservable(`The DKIM lookups failed (${dkim.error ?? 'error'}), so the keys are unknown.`);
+  // A usable key is a pass whatever else failed: the rule asks for a key, and one is there.
   const usable = dkim.selectors.filter((s) => !s.revoked && s.keyBits !== null);
   if (usable.length > 0) {
     return { result: 'pass', why: `DKIM key published at ${usable.map((s) => `${s.selector}._domainkey.${e.domain} (${s.keyType}${s.keyBits ? ` ${s.keyBits}` : ''})`).join(', ')}. Whether messages are signed with it shows only in a message.` };
   }
-  if ((dkim.failed ?? []).length > 0) return notObservable(`No DKIM key found, but lookups failed at ${dkim.failed?.map((f) => f.selector).join(', ')}: a key may exist there.`);
+  if ((dkim.failed ?? []).length > 0) return lookupFailed(`No DKIM key found, but lookups failed at ${dkim.failed?.map((f) => f.selector).join(', ')}: a key may exist there.`);
+  if (dkim.status === 'error') return lookupFailed(`The DKIM lookups failed (${dkim.error ?? 'error'}), so the keys are unknown.`);
   return {
     result: 'fail',
     why: `No usable DKIM key at the ${dkim.tried.length} selectors tried${dkim.tried.length ? ` (${dkim.tried.slice(0, 8).join(', ')}${dkim.tried.length > 8 ? ', ...' : ''})` : ''}. DNS cannot list selectors: if you sign with another one, name it (--selectors) and audit again.`,
@@ -98,20 +104,22 @@ function either(a: Verdict, b: Verdict, what: [string, string]): Verdict {
   if (a.result === 'pass') return { result: 'pass', why: `${what[0]}: ${a.why}` };
   if (b.result === 'pass') return { result: 'pass', why: `${what[1]}: ${b.why}` };
   const why = `${what[0]}: ${a.why} ${what[1]}: ${b.why}`;
-  return a.result === 'fail' && b.result === 'fail' ? { result: 'fail', why } : notObservable(why);
+  if (a.result === 'fail' && b.result === 'fail') return { result: 'fail', why };
+  return a.lookupFailed || b.lookupFailed ? lookupFailed(why) : notObservable(why);
 }
 
 function both(a: Verdict, b: Verdict, what: [string, string]): Verdict {
   const why = `${what[0]}: ${a.why} ${what[1]}: ${b.why}`;
   if (a.result === 'fail' || b.result === 'fail') return { result: 'fail', why };
   if (a.result === 'pass' && b.result === 'pass') return { result: 'pass', why };
-  return notObservable(why);
+  return a.lookupFailed || b.lookupFailed ? lookupFailed(why) : notObservable(why);
 }
 
 function judgeDmarc(e: Evidence): Verdict {
   const dmarc = e.dmarc;
   if (!dmarc) return notObservable('The DMARC check did not run.');
-  if (dmarc.status === 'error') return notObservable(`The DMARC lookup failed (${dmarc.error ?? 'error'}), so the record is unknown.`);
+  // With a record and a policy, a DMARC error is about something else (report addresses, the organizational domain).
+  if (dmarc.status === 'error' && !dmarc.record) return lookupFailed(`The DMARC lookup failed (${dmarc.error ?? 'error'}), so the record is unknown.`);
   if (dmarc.record && dmarc.policy) {
     const where = dmarc.inherited ? ` (inherited from ${dmarc.recordDomain ?? 'a parent domain'})` : '';
     return { result: 'pass', why: `DMARC record published${where} with policy ${dmarc.policy}: "${dmarc.record}".` };
@@ -142,7 +150,7 @@ function judgePtr(e: Evidence): Verdict {
     return { result: 'fail', why: `No forward-confirmed reverse DNS for ${bad.map((a) => `${a.ip} (${a.ptr.length ? `PTR ${a.ptr.join(', ')} does not resolve back` : 'no PTR'})`).join(', ')}.` };
   }
   const failed = sending.filter((a) => a.error);
-  if (failed.length > 0) return notObservable(`The PTR lookup failed for ${failed.map((a) => `${a.ip} (${a.error})`).join(', ')}.`);
+  if (failed.length > 0) return lookupFailed(`The PTR lookup failed for ${failed.map((a) => `${a.ip} (${a.error})`).join(', ')}.`);
   return { result: 'pass', why: `Every sending IP has forward-confirmed reverse DNS: ${sending.map((a) => `${a.ip} -> ${a.ptr[0] ?? ''}`).join(', ')}.` };
 }
 
@@ -227,8 +235,16 @@ export function scorecards(e: Evidence, rules: ProviderRules = PROVIDER_RULES): 
     audience: card.audience,
     title: card.title,
     source: card.source,
-    items: card.items.map((item) => ({ id: item.id, requirement: item.requirement, ...judge(item.test, card.provider, e) })),
+    items: card.items.map((item) => {
+      const { result, why } = judge(item.test, card.provider, e);
+      return { id: item.id, requirement: item.requirement, result, why };
+    }),
   }));
+}
+
+/** The items that could not be judged because a lookup failed, by id. */
+export function unjudged(e: Evidence, rules: ProviderRules = PROVIDER_RULES): string[] {
+  return rules.scorecards.flatMap((card) => card.items.filter((item) => judge(item.test, card.provider, e).lookupFailed).map((item) => item.id));
 }
 
 /** Another check's result, or undefined when it is not registered in this build or failed to run. */
@@ -261,6 +277,13 @@ export async function checkProviders(ctx: AuditContext): Promise<CheckOutput<'pr
   };
   const cards = scorecards(evidence);
   const items = cards.flatMap((c) => c.items);
+  // An item left open by a failed lookup might fail: the scorecards cannot pass, or be only information.
+  const open = unjudged(evidence);
+  if (open.length > 0) {
+    const checks = (['spf', 'dkim', 'dmarc', 'ptr'] as const).filter((id) => evidence[id]?.status === 'error').map((id) => id.toUpperCase());
+    const error = `${open.length} requirement${open.length === 1 ? '' : 's'} could not be judged because lookups failed (${checks.join(', ') || 'DNS'}): ${open.join(', ')}`;
+    return { check: { status: 'error', error, scorecards: cards }, findings: [] };
+  }
   const status = items.some((i) => i.result === 'fail') ? 'warn' : items.some((i) => i.result === 'pass') ? 'pass' : 'info';
   return { check: { status, scorecards: cards }, findings: [] };
 }

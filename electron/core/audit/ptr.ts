@@ -5,11 +5,11 @@
  * back to it (RFC 8601 §2.7.3 "iprev"); Gmail and Yahoo require it of every sender. The audit sees the
  * MX addresses from DNS, but the addresses that send may differ: `--sending-ip` names those.
  */
-import { DnsError } from '../dns/session';
 import { classifyIp, normalizeIp, parseIp, reverseName, sameAddress } from '../net/ip';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
-import type { Finding, PtrAddress } from './types';
+import { failureOf, failuresText } from './lookup-failure';
+import type { Finding, LookupFailure, PtrAddress } from './types';
 
 /** Bounds: a domain with many MX hosts or a long --sending-ip list still ends in a few seconds. */
 const MAX_MX_HOSTS = 10;
@@ -53,7 +53,9 @@ export async function auditAddresses(ctx: AuditContext): Promise<{ addresses: Au
     const mxEntry = byIp.get(ip);
     byIp.set(ip, { ip, source: 'sending', ...(mxEntry?.host ? { host: mxEntry.host } : {}) });
   }
-  return { addresses: [...byIp.values()], invalid, ...(mx.status === 'error' && mx.error ? { mxError: mx.error } : {}) };
+  // The MX check failed, or some of its hosts' address lookups did: the MX addresses are incomplete.
+  const mxError = mx.status !== 'error' || !mx.error ? undefined : mx.hosts.length === 0 ? `the MX lookup failed (${mx.error})` : mx.error;
+  return { addresses: [...byIp.values()], invalid, ...(mxError ? { mxError } : {}) };
 }
 
 async function resolveAddresses(ctx: AuditContext, host: string): Promise<string[]> {
@@ -61,39 +63,44 @@ async function resolveAddresses(ctx: AuditContext, host: string): Promise<string
   return [...a.names, ...aaaa.names];
 }
 
-/** A query that turns "no such name / no such record" into an empty answer and keeps other errors. */
-async function lookup(ctx: AuditContext, name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<{ names: string[]; error?: string }> {
+/** A query that turns "no such name / no such record" into an empty answer and keeps a failure. */
+async function lookup(ctx: AuditContext, name: string, type: 'A' | 'AAAA' | 'PTR'): Promise<{ names: string[]; failure?: LookupFailure }> {
   try {
     const answer = (await ctx.dns.resolve(name, type)) as unknown;
     return { names: Array.isArray(answer) ? answer.filter((x): x is string => typeof x === 'string') : [] };
   } catch (err) {
-    if (!(err instanceof DnsError)) throw err;
-    if (err.code === 'ENOTFOUND' || err.code === 'ENODATA') return { names: [] };
-    return { names: [], error: err.code };
+    const failure = failureOf(err);
+    return failure ? { names: [], failure } : { names: [] };
   }
 }
 
 const bare = (name: string) => name.replace(/\.$/, '').toLowerCase();
 
-async function examine(ctx: AuditContext, target: AuditAddress): Promise<PtrAddress> {
+async function examine(ctx: AuditContext, target: AuditAddress): Promise<{ address: PtrAddress; failure?: LookupFailure }> {
   const name = reverseName(target.ip) as string;
   const family = parseIp(target.ip)?.family === 6 ? 'AAAA' : 'A';
   const base = { ip: target.ip, source: target.source, ...(target.host ? { host: target.host } : {}) };
   const ptr = await lookup(ctx, name, 'PTR');
-  if (ptr.error) return { ...base, ptr: [], forwardConfirmed: false, error: ptr.error };
+  if (ptr.failure) return { address: { ...base, ptr: [], forwardConfirmed: false, error: ptr.failure.code }, failure: ptr.failure };
   const names = [...new Set(ptr.names.map(bare))].filter((n) => n !== '');
   const forward: Record<string, string[]> = {};
   let forwardConfirmed = false;
+  let failure: LookupFailure | undefined;
   // RFC 8601 §2.7.3: the address passes when any of its PTR names resolves back to it.
   for (const n of names.slice(0, MAX_PTR_NAMES)) {
     const back = await lookup(ctx, n, family);
     forward[n] = back.names;
+    failure ??= back.failure;
     if (back.names.some((ip) => sameAddress(ip, target.ip))) {
       forwardConfirmed = true;
       break;
     }
   }
-  return { ...base, ptr: names, forwardConfirmed, forward };
+  // RFC 8601 §2.7.3: a forward lookup that fails is "temperror", not "fail": the name may well resolve back.
+  if (!forwardConfirmed && failure) {
+    return { address: { ...base, ptr: names, forwardConfirmed, forward, error: `${failure.code} (${failure.type} ${failure.name})` }, failure };
+  }
+  return { address: { ...base, ptr: names, forwardConfirmed, forward } };
 }
 
 function owner(ip: string): string {
@@ -157,25 +164,27 @@ export async function checkPtr(ctx: AuditContext): Promise<CheckOutput<'ptr'>> {
   const { addresses: targets, invalid, mxError } = await auditAddresses(ctx);
   const findings: Finding[] = [];
   if (targets.length === 0) {
-    const why = mxError
-      ? `the MX lookup failed (${mxError}) and no --sending-ip was given`
-      : invalid.length > 0
-        ? `no valid address to check (not an IP address: ${invalid.join(', ')})`
-        : 'no MX address and no --sending-ip to check';
+    // The MX addresses are unknown, not absent: that is an error, not a reason to skip.
+    if (mxError) return { check: { status: 'error', error: `${mxError}, and no --sending-ip was given`, addresses: [], ...(invalid.length > 0 ? { invalid } : {}) }, findings };
+    const why = invalid.length > 0 ? `no valid address to check (not an IP address: ${invalid.join(', ')})` : 'no MX address and no --sending-ip to check';
     return { check: { status: 'skipped', skipped: why, addresses: [], ...(invalid.length > 0 ? { invalid } : {}) }, findings };
   }
-  const addresses = await Promise.all(targets.map((t) => examine(ctx, t)));
+  const examined = await Promise.all(targets.map((t) => examine(ctx, t)));
+  const addresses = examined.map((e) => e.address);
   for (const a of addresses) {
     const f = ptrFinding(ctx, a);
     if (f) findings.push(f);
   }
-  const errors = addresses.filter((a) => a.error);
-  const allFailed = errors.length === addresses.length;
+  const failures = examined.flatMap((e) => (e.failure ? [e.failure] : []));
+  const allFailed = failures.length === addresses.length && !mxError;
+  const error = allFailed
+    ? (addresses[0]?.error as string)
+    : [mxError, failures.length > 0 ? `lookups failed: ${failuresText(failures)}` : undefined].filter(Boolean).join('; ');
   return {
     check: {
-      status: allFailed ? 'error' : statusOf(findings),
+      status: error ? 'error' : statusOf(findings),
       addresses,
-      ...(allFailed ? { error: errors[0]?.error as string } : {}),
+      ...(error ? { error } : {}),
       ...(invalid.length > 0 ? { invalid } : {}),
     },
     findings,

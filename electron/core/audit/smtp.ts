@@ -19,6 +19,8 @@ export async function checkSmtp(ctx: AuditContext): Promise<CheckOutput<'smtp'>>
   const mx = await ctx.need('mx');
   const hosts = mx.nullMx ? [] : mx.hosts.filter((h) => h.exchange !== '').slice(0, MAX_PROBED_HOSTS);
   if (hosts.length === 0) {
+    // No host because the MX lookup failed is not "nothing to probe": the hosts are unknown.
+    if (mx.status === 'error' && !mx.nullMx) return { check: { status: 'error', error: `the MX lookup failed (${mx.error ?? 'unknown error'}), so there is no host to probe`, hosts: [] }, findings: [] };
     return { check: { status: 'skipped', skipped: mx.nullMx ? 'null MX: the domain receives no mail' : 'no MX host to probe', hosts: [] }, findings: [] };
   }
   const port = ctx.options.network?.smtpPort ?? 25;
@@ -30,7 +32,8 @@ export async function checkSmtp(ctx: AuditContext): Promise<CheckOutput<'smtp'>>
     hosts.map(async (host): Promise<SmtpHostProbe> => {
       const address = (await addressesOf(ctx, host))[0];
       if (!address) {
-        return { host: host.exchange, address: '', port, starttls: false, timings: {}, error: 'the host has no A or AAAA record', stage: 'address' };
+        const error = host.error ? `the address lookup failed (${host.error})` : 'the host has no A or AAAA record';
+        return { host: host.exchange, address: '', port, starttls: false, timings: {}, error, stage: 'address' };
       }
       return probeSmtp({ host: host.exchange, address, port, timeoutMs, ...(ca ? { ca } : {}) });
     }),
@@ -38,7 +41,14 @@ export async function checkSmtp(ctx: AuditContext): Promise<CheckOutput<'smtp'>>
   // No host took a connection: most likely our own network blocks port 25, so one finding says so
   // instead of one per host (each would say the same and weigh on the score again).
   const noneConnected = probes.length > 1 && probes.every((p) => p.stage === 'connect');
-  const findings = noneConnected ? [allUnreachable(probes)] : probes.flatMap((p) => probeFindings(p, now));
+  // A host whose address lookup failed was not probed: that says nothing about the host itself.
+  const unprobed = hosts.filter((h, i) => h.error && probes[i]?.stage === 'address');
+  const probed = probes.filter((p) => !unprobed.some((h) => h.exchange === p.host));
+  const findings = noneConnected ? [allUnreachable(probes)] : probed.flatMap((p) => probeFindings(p, now));
+  if (unprobed.length > 0) {
+    const error = `not probed, the address lookup failed: ${unprobed.map((h) => `${h.exchange} (${h.error})`).join('; ')}`;
+    return { check: { status: 'error', error, hosts: probes }, findings };
+  }
   return { check: { status: statusOf(findings), hosts: probes }, findings };
 }
 

@@ -7,8 +7,9 @@
  * case, which is what decides whether some mail gets permerror.
  */
 import { DnsError, type DnsSession } from '../dns/session';
+import { failureOf, failureText, isVoidCode } from './lookup-failure';
 import { isSpfRecord, parseSpfRecord } from './spf-parse';
-import type { SpfNode, SpfTerm, SpfTreeTerm } from './types';
+import type { LookupFailure, SpfNode, SpfTerm, SpfTreeTerm } from './types';
 
 /**
  * The tree never grows past these, whatever a hostile zone publishes (1,000-include chains, records
@@ -33,14 +34,28 @@ export async function fetchSpf(domain: string, dns: DnsSession): Promise<SpfFetc
   }
 }
 
-const isVoidCode = (code: string | undefined) => code === 'ENODATA' || code === 'ENOTFOUND';
-
-/** Whether a lookup found records: 'void' for NODATA/NXDOMAIN, 'error' for no answer at all. */
-async function probe(dns: DnsSession, name: string, types: string[]): Promise<'found' | 'void' | 'error'> {
+/**
+ * What a mechanism's lookups found: void for NODATA/NXDOMAIN everywhere, and the first lookup that
+ * got no answer at all.
+ *
+ * RFC 7208 §5: a lookup that fails makes check_host() stop with temperror, whatever the other
+ * lookups found: `a` asks A for IPv4 clients and AAAA for IPv6 ones (§5.3), so a failed AAAA is a
+ * temperror for every IPv6 sender even when A answers.
+ */
+async function probe(dns: DnsSession, name: string, types: string[]): Promise<{ void: boolean; failure?: LookupFailure }> {
   const results = await Promise.allSettled(types.map((t) => dns.resolve(name, t)));
-  if (results.some((r) => r.status === 'fulfilled' && Array.isArray(r.value) && r.value.length > 0)) return 'found';
-  if (results.every((r) => r.status === 'fulfilled' || isVoidCode((r.reason as DnsError).code))) return 'void';
-  return 'error';
+  const found = results.some((r) => r.status === 'fulfilled' && Array.isArray(r.value) && r.value.length > 0);
+  const failure = results.map((r) => (r.status === 'rejected' ? failureOf(r.reason) : null)).find((f) => f !== null);
+  return { void: !found && !failure, ...(failure ? { failure } : {}) };
+}
+
+/** A term after its lookups: void counted, a failure kept and said on the term. */
+function probed(base: SpfTreeTerm, outcome: { void: boolean; failure?: LookupFailure }): SpfTreeTerm {
+  return {
+    ...base,
+    voids: outcome.void ? 1 : 0,
+    ...(outcome.failure ? { lookupError: outcome.failure, error: `lookup failed: ${failureText(outcome.failure)}` } : {}),
+  };
 }
 
 export interface TreeState {
@@ -113,13 +128,15 @@ async function evaluateTerm(
       const fetched = await fetchSpf(target, dns);
       const voids = fetched.records.length === 0 && isVoidCode(fetched.error) ? 1 : 0;
       if (fetched.records.length !== 1) {
+        const failed = fetched.records.length === 0 && fetched.error !== undefined && !isVoidCode(fetched.error);
         const error =
-          fetched.records.length > 1
-            ? `${fetched.records.length} SPF records (permerror)`
-            : fetched.error && !isVoidCode(fetched.error)
-              ? `lookup failed: ${fetched.error}`
-              : 'no SPF record';
-        return { ...base, voids, child: { domain: target, record: null, terms: [], error } };
+          fetched.records.length > 1 ? `${fetched.records.length} SPF records (permerror)` : failed ? `lookup failed: ${fetched.error}` : 'no SPF record';
+        return {
+          ...base,
+          voids,
+          child: { domain: target, record: null, terms: [], error },
+          ...(failed ? { lookupError: { name: target, type: 'TXT', code: fetched.error as string } } : {}),
+        };
       }
       const child = await buildSpfNode(target, fetched.records[0] as string, dns, path, state);
       return { ...base, cost: 1 + nodeCost(child), voids: voids + nodeVoids(child), child };
@@ -127,17 +144,18 @@ async function evaluateTerm(
     case 'a': {
       if (target === null) return base;
       if (!spend(state)) return { ...base, error: NOT_FOLLOWED };
-      return { ...base, voids: (await probe(dns, target, ['A', 'AAAA'])) === 'void' ? 1 : 0 };
+      return probed(base, await probe(dns, target, ['A', 'AAAA']));
     }
     case 'mx': {
       if (target === null) return base;
       if (!spend(state)) return { ...base, error: NOT_FOLLOWED };
-      return { ...base, voids: (await probe(dns, target, ['MX'])) === 'void' ? 1 : 0 };
+      return probed(base, await probe(dns, target, ['MX']));
     }
     case 'exists': {
       if (target === null) return base;
       if (!spend(state)) return { ...base, error: NOT_FOLLOWED };
-      return { ...base, voids: (await probe(dns, target, ['A'])) === 'void' ? 1 : 0 };
+      // RFC 7208 §5.7: exists asks for A records whatever the client's address family.
+      return probed(base, await probe(dns, target, ['A']));
     }
     default:
       // ptr: what it queries depends on the connecting IP; it costs one lookup, never a static void.

@@ -3,21 +3,52 @@
  */
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
+import { answerWords, failuresText } from './lookup-failure';
 import { parseSpfRecord } from './spf-parse';
 import { buildSpfNode, fetchSpf, nodeCost, nodeVoids, walkTerms, type TreeState } from './spf-tree';
-import type { Finding, SpfCheck, SpfNode, SpfTreeTerm } from './types';
+import type { Finding, LookupFailure, SpfCheck, SpfNode, SpfTreeTerm } from './types';
 
 // RFC 7208 §4.6.4: at most 10 terms that cause DNS queries, and at most 2 void lookups.
 export const LOOKUP_LIMIT = 10;
 export const VOID_LIMIT = 2;
 
-/** The `all` that decides for unlisted senders: the record's own, else the redirect target's (RFC 7208 §6.1). */
-function effectiveAll(node: SpfNode): { qualifier: SpfTreeTerm['qualifier'] | null; domain: string } {
+/**
+ * The `all` that decides for unlisted senders: the record's own, else the redirect target's (RFC 7208 §6.1).
+ *
+ * Undefined when a redirect target could not be looked up: what it says is unknown.
+ */
+function effectiveAll(node: SpfNode): { qualifier: SpfTreeTerm['qualifier'] | null | undefined; domain: string } {
   const all = node.terms.find((t) => t.kind === 'mechanism' && t.name === 'all');
   if (all) return { qualifier: all.qualifier ?? '+', domain: node.domain };
   const redirect = node.terms.find((t) => t.kind === 'modifier' && t.name === 'redirect');
   if (redirect?.child?.record) return effectiveAll(redirect.child);
+  if (redirect?.lookupError) return { qualifier: undefined, domain: node.domain };
   return { qualifier: null, domain: node.domain };
+}
+
+/**
+ * spf.temperror: a lookup the evaluation needs got no answer, so a receiver gets none either.
+ *
+ * RFC 7208 §4.4 and §5: check_host() stops with temperror when a DNS lookup fails (SERVFAIL, timeout,
+ * a reply it cannot read). §8.6: receivers then usually defer the mail with a 4xx reply; and for
+ * DMARC a temperror is no SPF pass, so unless DKIM passes aligned the message fails DMARC and gets
+ * the domain's policy. Critical, like the permanent errors: mail is delayed or refused.
+ */
+function temperrorFinding(domain: string, failure: LookupFailure, at?: { domain: string; term: SpfTreeTerm }): Finding {
+  const answer = answerWords(failure.code);
+  const where = at ? `"${at.term.text}" in ${at.domain}'s record needs the ${failure.type} record of ${failure.name}` : `${domain}'s SPF record is a TXT record at ${failure.name}`;
+  return finding('spf.temperror', {
+    title: `SPF lookup of ${failure.name} (${failure.type}) failed: ${answer}`,
+    detail:
+      `${where}, and that lookup got ${answer}. A receiver whose evaluation reaches it stops with temperror (RFC 7208 §4.4, §5): most defer the mail with a temporary 4xx reply and try again later, ` +
+      `and DMARC counts a temperror as no SPF pass, so unless DKIM passes aligned the mail fails DMARC and gets ${domain}'s policy (quarantine or reject). ` +
+      'If this was a passing fault of the DNS servers, the next audit will not show it; if it stays, mail is delayed or refused until they answer.',
+    fix: at
+      ? `Make the DNS servers for ${failure.name} answer for its ${failure.type} record (ask each of them: dig ${failure.type} ${failure.name} @<name server>). If "${at.term.text}" names a service you no longer use, remove it from ${at.domain}'s record.`
+      : `Make the DNS servers for ${domain} answer for its TXT records (ask each of them: dig TXT ${domain} @<name server>); a server that answers SERVFAIL often has a broken DNSSEC signature or a zone it failed to load.`,
+    evidence: `${failure.name} ${failure.type}: ${failure.code}`,
+    refs: ['RFC 7208 §4.4', 'RFC 7208 §5', 'RFC 7208 §8.6'],
+  });
 }
 
 export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
@@ -27,6 +58,7 @@ export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
   const empty: SpfCheck = { status: 'pass', record: null, records: [], terms: [], lookups: 0, voidLookups: 0, all: null };
 
   if (fetched.error && fetched.error !== 'ENODATA' && fetched.error !== 'ENOTFOUND') {
+    findings.push(temperrorFinding(domain, { name: domain, type: 'TXT', code: fetched.error }));
     return { check: { ...empty, status: 'error', error: fetched.error }, findings };
   }
   const records = fetched.records;
@@ -73,6 +105,8 @@ export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
   const lookups = nodeCost(tree);
   const voidLookups = nodeVoids(tree);
   findings.push(...treeFindings(domain, tree, lookups, voidLookups, state.truncated));
+  const failed = [...walkTerms(tree)].filter(({ term }) => term.lookupError);
+  for (const at of failed) findings.push(temperrorFinding(domain, at.term.lookupError as LookupFailure, at));
 
   const all = effectiveAll(tree);
   if (all.qualifier === '+') {
@@ -99,7 +133,8 @@ export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
 
   return {
     check: {
-      status: statusOf(findings),
+      status: failed.length > 0 ? 'error' : statusOf(findings),
+      ...(failed.length > 0 ? { error: failuresText(failed.map(({ term }) => term.lookupError as LookupFailure)) } : {}),
       record,
       records,
       terms: parsed.terms,

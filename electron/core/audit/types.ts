@@ -31,8 +31,19 @@ export interface CheckBase {
   status: CheckStatus;
   /** Why the check did not run (`--skip smtp`, no MX to probe, ...). */
   skipped?: string;
-  /** The DNS or network error code when the check could not run. */
+  /**
+   * The DNS or network error code when the check could not run (`ESERVFAIL`), or, when it ran but
+   * lookups it depends on failed, which ones (`TXT _spf.example.com: SERVFAIL; ...`).
+   */
   error?: string;
+}
+
+/** A DNS query that got no usable answer: SERVFAIL, a timeout, REFUSED, a malformed reply. */
+export interface LookupFailure {
+  name: string;
+  type: string;
+  /** Node's code: ESERVFAIL, ETIMEOUT, EBADRESP, EREFUSED, ... */
+  code: string;
 }
 
 export interface MxHost {
@@ -42,6 +53,8 @@ export interface MxHost {
   addresses?: string[];
   /** The exchange name is a CNAME (RFC 2181 §10.3 forbids it), pointing here. */
   cname?: string;
+  /** Address or CNAME lookups of the exchange that failed: its addresses may be incomplete. */
+  error?: string;
 }
 
 export interface MxCheck extends CheckBase {
@@ -73,6 +86,8 @@ export interface SpfTreeTerm extends SpfTerm {
   voids: number;
   /** The include or redirect target's own record, followed. */
   child?: SpfNode;
+  /** A lookup of this term that failed: a receiver reaching the term returns temperror (RFC 7208 §5). */
+  lookupError?: LookupFailure;
 }
 
 export interface SpfNode {

@@ -129,8 +129,12 @@ async function resolveHost(dns: DnsSession, host: string): Promise<{ address: st
   if (aaaa.status === 'fulfilled') for (const ip of aaaa.value as string[]) out.push({ address: ip, family: 6 });
   if (out.length > 0) return out;
   const codes = [a, aaaa].map((r) => (r.status === 'rejected' ? (r.reason instanceof DnsError ? r.reason.code : errnoCode(r.reason)) : 'ENODATA'));
-  const transport = codes.find((c) => c !== undefined && TRANSPORT_ERRORS.has(c));
-  if (transport) return Promise.reject(new HttpsGetError('EDNS', `the DNS server did not answer for ${host} (${transport})`, { cause: transport }));
+  // Anything but NXDOMAIN or NODATA (a timeout, SERVFAIL, a malformed reply) is a failed lookup, not "no address".
+  const failed = codes.find((c) => c !== undefined && c !== 'ENODATA' && c !== 'ENOTFOUND');
+  if (failed) {
+    const why = TRANSPORT_ERRORS.has(failed) ? `the DNS server did not answer for ${host}` : `the DNS lookup of ${host} failed`;
+    return Promise.reject(new HttpsGetError('EDNS', `${why} (${failed})`, { cause: failed }));
+  }
   const nx = codes.includes('ENOTFOUND');
   return Promise.reject(
     new HttpsGetError('ENOTFOUND', nx ? `${host} does not exist in DNS (NXDOMAIN)` : `${host} has no A or AAAA record`, { cause: nx ? 'ENOTFOUND' : 'ENODATA' }),

@@ -21,11 +21,16 @@ export interface SpfCheckOutput {
   result: SpfResult;
   /** Why, in mailauth's words (the matched mechanism, or the error). */
   comment: string;
+  /** Which identity was checked: the MAIL FROM address, or the HELO name (RFC 7208 §2.3, §2.4); as in Received-SPF. */
+  identity: 'mailfrom' | 'helo';
   /** The domain whose policy was evaluated. */
   domain: string;
+  /** The address checked: the MAIL FROM, or postmaster@<helo> for the HELO identity. */
   mailFrom: string;
   helo: string;
   ip: string;
+  /** On fail, the domain's own explanation: its exp= TXT record, macros expanded (RFC 7208 §6.2). Third-party text. */
+  explanation?: string;
   /** The Received-SPF header a receiver would add (RFC 7208 §9.1). */
   header: string;
   dns: DnsQueryRecord[];
@@ -45,16 +50,19 @@ export async function spfCheckHost(input: SpfCheckInput, dns: DnsSession): Promi
     strict: true,
     maxElapsedTime: 20_000,
   } as Parameters<typeof spf>[0]);
-  const status = (out as { status: { result: string; comment?: string | false } }).status;
+  const { status, explanation } = out as { status: { result: string; comment?: string | false }; explanation?: string };
   // RFC 7208 §2.4: with no MAIL FROM, the HELO identity stands in as postmaster@<helo>.
   const mailFrom = input.mailFrom || `postmaster@${helo}`;
   return {
     result: status.result as SpfResult,
     comment: status.comment || '',
+    identity: input.mailFrom ? 'mailfrom' : 'helo',
     domain: mailFrom.slice(mailFrom.lastIndexOf('@') + 1).toLowerCase(),
     mailFrom,
     helo,
     ip: input.ip,
+    // mailauth gives it only on fail, and only when the record's own exp= applies (§6.2: not an include's).
+    ...(explanation ? { explanation } : {}),
     header: ((out as { header?: string }).header ?? '').trim(),
     dns: dns.transcript,
   };

@@ -225,16 +225,23 @@ export function finding(panel: Locator, code: string): Locator {
  * invalid and the text is the description it points to (Mantine's `<id>-error` element).
  */
 export async function fieldError(field: Locator, what: string): Promise<string> {
-  const deadline = Date.now() + UI_TIMEOUT_MS;
-  for (;;) {
-    const invalid = await field.getAttribute('aria-invalid');
-    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter((id) => id.endsWith('-error'));
-    if (invalid === 'true' && ids.length > 0) {
-      const text = await field.page().locator(`[id="${ids[0]}"]`).textContent();
-      if (text) return text;
-    }
-    if (Date.now() > deadline) throw new Error(`Expected an error beside ${what} within ${UI_TIMEOUT_MS} ms`);
-    await new Promise((r) => setTimeout(r, 50));
+  const element = await field.elementHandle({ timeout: UI_TIMEOUT_MS });
+  try {
+    // Re-checked on every animation frame in the page: the error appears when the form re-renders.
+    const text = await field.page().waitForFunction(
+      (el) => {
+        if (!el || el.getAttribute('aria-invalid') !== 'true') return null;
+        const id = (el.getAttribute('aria-describedby') ?? '').split(/\s+/).find((part) => part.endsWith('-error'));
+        return (id && document.getElementById(id)?.textContent) || null;
+      },
+      element,
+      { timeout: UI_TIMEOUT_MS },
+    );
+    return (await text.jsonValue()) as string;
+  } catch {
+    throw new Error(`Expected an error beside ${what} within ${UI_TIMEOUT_MS} ms`);
+  } finally {
+    await element.dispose();
   }
 }
 

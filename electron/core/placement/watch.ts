@@ -77,8 +77,8 @@ export async function exactTokenUids(client: ImapFlow, token: string, timeoutMs:
   return [...new Set(exact)].sort((a, b) => a - b);
 }
 
-/** Codes that will not go away on a reconnect: the server is broken or hostile. */
-const FATAL_CODES: ReadonlySet<string> = new Set(['ETOOMUCHDATA', 'LiteralTooLarge', 'LineTooLarge', 'ResponseTooLarge', 'TooManyTokens', 'EUNRELIABLESEARCH']);
+/** Codes that will not go away on a reconnect: the server is broken or hostile, or is no IMAP server. */
+const FATAL_CODES: ReadonlySet<string> = new Set(['ETOOMUCHDATA', 'LiteralTooLarge', 'LineTooLarge', 'ResponseTooLarge', 'TooManyTokens', 'EUNRELIABLESEARCH', 'ESMTPPORT']);
 const codeOf = (err: unknown): string | undefined => {
   const c = (err as { code?: unknown } | undefined)?.code;
   return typeof c === 'string' ? c : undefined;

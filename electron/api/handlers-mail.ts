@@ -157,7 +157,11 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     // The app reads only its own variables: a shared profile or seed file must not make it send
     // another program's secret (say $AWS_SECRET_ACCESS_KEY) to a server of the file's choosing.
     if (variable !== undefined && !variable.startsWith(ENV_PREFIX)) {
-      throw new ApiError('invalid-input', `${what}: the app reads secrets only from variables whose names start with ${ENV_PREFIX} (for example ${ENV_PREFIX}SMTP_WORK), not $${variable}.`);
+      const renamed = `${ENV_PREFIX}${variable.replace(/^deliverlab_?/i, '') || 'SMTP_PASSWORD'}`;
+      throw new ApiError(
+        'invalid-input',
+        `${what}: secret variables must start with ${ENV_PREFIX} (a shared profile or seed must not make Deliverlab send another program's secret), so $${variable} is not read. Name it ${renamed} and start Deliverlab with it set: ${renamed}=… npx deliverlab serve.`,
+      );
     }
     if (secret !== undefined) {
       if (!next.auth) throw new ApiError('invalid-input', `${what} has no login (auth), so it takes no password.`);

@@ -9,7 +9,7 @@ import type { SendResult } from '../../../electron/core/send/send';
 
 export type PlacementValue = SeedOutcome['placement'];
 
-/** The issue's own words: inbox, category:promotions, spam, folder:Name, missing; plus error and pending. */
+/** The issue's own words: inbox, category:promotions, spam, folder:Name, missing, bounced; plus error and pending. */
 export function placementLabel(placement: PlacementValue): string {
   return placement === 'pending' ? 'waiting' : placement;
 }
@@ -19,7 +19,7 @@ export interface BadgeLook {
   variant: 'filled' | 'light' | 'outline';
 }
 
-/** inbox green, category:* teal, spam red, folder:* yellow, missing grey, error red outline. */
+/** inbox green, category:* teal, spam red, folder:* yellow, missing grey, bounced dark orange, error red outline. */
 export function placementLook(placement: PlacementValue): BadgeLook {
   if (placement === 'inbox') return { color: 'green', variant: 'filled' };
   if (placement.startsWith('category:')) return { color: 'teal', variant: 'filled' };
@@ -27,6 +27,7 @@ export function placementLook(placement: PlacementValue): BadgeLook {
   if (placement.startsWith('folder:')) return { color: 'yellow', variant: 'filled' };
   if (placement === 'error') return { color: 'red', variant: 'outline' };
   if (placement === 'missing') return { color: 'gray', variant: 'filled' };
+  if (placement === 'bounced') return { color: 'orange', variant: 'filled' };
   return { color: 'gray', variant: 'light' };
 }
 
@@ -36,6 +37,7 @@ export const STATE_LABEL: Record<SeedState, string> = {
   reconnecting: 'reconnecting',
   found: 'found',
   missing: 'missing',
+  bounced: 'bounced',
   error: 'error',
 };
 
@@ -45,6 +47,7 @@ export const STATE_COLOR: Record<SeedState, string> = {
   reconnecting: 'orange',
   found: 'green',
   missing: 'gray',
+  bounced: 'orange',
   error: 'red',
 };
 
@@ -69,7 +72,7 @@ export interface ShareEntry {
 
 export interface LiveSummary {
   total: number;
-  /** Seeds with a verdict (found, missing or error). */
+  /** Seeds with a verdict (found, missing, bounced or error). */
   settled: number;
   /** One entry per placement seen, in a fixed order (inbox first, waiting last). */
   shares: ShareEntry[];
@@ -82,8 +85,9 @@ function placementRank(placement: string): number {
   if (placement.startsWith('folder:')) return 2;
   if (placement === 'spam') return 3;
   if (placement === 'missing') return 4;
-  if (placement === 'error') return 5;
-  return 6;
+  if (placement === 'bounced') return 5;
+  if (placement === 'error') return 6;
+  return 7;
 }
 
 /** Share per placement and median latency, from the seed rows as they are now. */
@@ -163,3 +167,4 @@ export function runStatusLabel(status: string): string {
 
 /** A run that ended without a verdict for every seed: it stopped while running (app closed, backend gone). */
 export const runDidNotFinish = (status: string): boolean => status === 'running' || status === 'interrupted';
+

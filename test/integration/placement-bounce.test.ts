@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createApi } from '../../electron/api/handlers';
 import { placementCommand, placementExitCode } from '../../electron/cli/placement';
 import { HistoryStore } from '../../electron/core/history/store';
 import { placementRecorder } from '../../electron/core/placement/record';
@@ -137,5 +138,29 @@ describe('a copy that bounces', () => {
     const run = JSON.parse(json.text) as PlacementRun;
     tokens.push(run.token);
     expect(run.seeds).toEqual([expect.objectContaining({ seed: 'gone', placement: 'bounced', bounce: expect.objectContaining({ status: '5.1.1', diagnostic: expect.stringMatching(/doesn't exist/) }) })]);
+  });
+
+  it('in the app: the bounce mailbox picked for the run is watched, and gets no copy', async () => {
+    const api = createApi({
+      dbPath: ':memory:',
+      transport: 'http',
+      version: 'test',
+      ca,
+      networkTimeoutMs: 10_000,
+      env: { DELIVERLAB_B_SMTP: lab.sender.password, DELIVERLAB_B_SEED20: u20.password },
+      emit: () => undefined,
+    });
+    try {
+      await api.dispatch('smtp.save', { profile: { ...profile, auth: { user: lab.sender.user, passwordEnv: 'DELIVERLAB_B_SMTP' } } });
+      await api.dispatch('seeds.save', { seed: { ...goneSeed, auth: { user: u20.user, passwordEnv: 'DELIVERLAB_B_SEED20' } } });
+      await api.dispatch('seeds.save', { seed: { ...senderBox, auth: { user: lab.sender.user, passwordEnv: 'DELIVERLAB_B_SMTP' } } });
+      const run = (await api.dispatch('placement.run', { profile: 'lab', subject: 'API bounce', html: '<p>api bounce</p>', deadlineMs: DEADLINE_MS, bounceSeed: 'sender' })) as PlacementRun;
+      tokens.push(run.token);
+      expect(run.bounceMailbox).toBe('sender');
+      expect(run.send?.recipients.map((r) => r.address)).toEqual([gone]);
+      expect(run.seeds).toEqual([expect.objectContaining({ seed: 'gone', placement: 'bounced', bounce: expect.objectContaining({ status: '5.1.1', mailbox: 'sender' }) })]);
+    } finally {
+      api.close();
+    }
   });
 });

@@ -4,6 +4,7 @@
  * Pure functions, so the board's behaviour is unit-tested without a browser. Type imports only:
  * the core's run.ts pulls in node:crypto and cannot be bundled into the renderer.
  */
+import type { StoredSeed } from '../../../electron/api/operations';
 import type { PlacementEvent, PlacementRun, SeedOutcome, SeedState } from '../../../electron/core/placement/types';
 import type { SendResult } from '../../../electron/core/send/send';
 
@@ -168,3 +169,32 @@ export function runStatusLabel(status: string): string {
 /** A run that ended without a verdict for every seed: it stopped while running (app closed, backend gone). */
 export const runDidNotFinish = (status: string): boolean => status === 'running' || status === 'interrupted';
 
+/**
+ * Whether a saved seed can be watched now, in words for the seed picker: its secret is stored, its
+ * variable is set, or what is missing and where to fix it. A seed that is not ready ends as an error
+ * of its own when the run starts; the others run.
+ */
+export function seedReadiness(stored: Pick<StoredSeed, 'seed' | 'secret'>): { ready: boolean; words: string } {
+  const auth = stored.seed.auth;
+  const oauth = 'oauth2TokenEnv' in auth || 'oauth2' in auth;
+  const what = oauth ? 'token' : 'password';
+  const variable = 'oauth2TokenEnv' in auth ? auth.oauth2TokenEnv : 'passwordEnv' in auth ? auth.passwordEnv : undefined;
+  switch (stored.secret) {
+    case 'stored':
+      return { ready: true, words: `ready: ${what} stored` };
+    case 'env':
+      return { ready: true, words: `ready: ${what} from $${variable ?? '?'}` };
+    case 'none':
+      return { ready: true, words: 'ready' };
+    case 'missing':
+      return variable
+        ? { ready: false, words: `not ready: $${variable} is not set for Deliverlab` }
+        : { ready: false, words: `not ready: no ${what} stored (open Seeds and enter it)` };
+  }
+}
+
+/** The address mail bounces to for a profile: its envelope sender, else the address in From (lower-case). */
+export function envelopeSender(profile: { from: string; envelopeFrom?: string }): string | undefined {
+  const from = profile.envelopeFrom ?? /<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(profile.from)?.[1];
+  return from?.toLowerCase();
+}

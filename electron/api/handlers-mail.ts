@@ -11,9 +11,9 @@ import { validateProfile, type SmtpProfile, type SmtpSecrets } from '../core/sen
 import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
 import { testSeed } from '../core/placement/imap';
 import { runPlacement } from '../core/placement/run';
-import { validateSeed } from '../core/placement/seeds';
+import { duplicateAddressWarnings, validateSeed } from '../core/placement/seeds';
 import { placementRecorder } from '../core/placement/record';
-import type { Seed, SeedSecrets } from '../core/placement/types';
+import type { ImapErrorInfo, Seed, SeedSecrets } from '../core/placement/types';
 import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
 import { secretKey, SecretStoreError, type SecretStore } from '../core/secrets';
 import { ApiError } from './errors';
@@ -103,6 +103,30 @@ function readSecret(auth: MailAuth | undefined, key: string, what: string, ctx: 
   return oauth ? { oauth2Token: value } : { password: value };
 }
 
+/**
+ * Why a seed's secret cannot be had, in words that say what to do; null when it can.
+ *
+ * A run ends such a seed as an error at once and goes on with the others.
+ */
+function seedSecretProblem(seed: Seed, ctx: MailContext): ImapErrorInfo | null {
+  const oauth = isOAuth2(seed.auth);
+  const kind = oauth ? 'OAuth2 token' : 'password';
+  const variable = secretVariable(seed.auth);
+  if (variable) {
+    if (ctx.env[variable]) return null;
+    return { kind: 'auth', code: 'ENOSECRET', explanation: `The ${kind} for seed ${seed.name} is read from $${variable}, which is not set for Deliverlab: set it and start Deliverlab again.` };
+  }
+  if (ctx.secrets.get(secretKey.seed(seed.name))) return null;
+  const status = ctx.secrets.status();
+  return {
+    kind: 'auth',
+    code: 'ENOSECRET',
+    explanation: status.available
+      ? `No ${kind} stored for seed ${seed.name}: open Seeds and enter it.`
+      : `No ${kind} stored for seed ${seed.name}, and none can be stored here (${status.reason ?? 'the secret store is unavailable'}): open Seeds and name the environment variable that holds it.`,
+  };
+}
+
 function storeSecret(ctx: MailContext, key: string, value: string): void {
   try {
     ctx.secrets.set(key, value);
@@ -157,7 +181,11 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     // The app reads only its own variables: a shared profile or seed file must not make it send
     // another program's secret (say $AWS_SECRET_ACCESS_KEY) to a server of the file's choosing.
     if (variable !== undefined && !variable.startsWith(ENV_PREFIX)) {
-      throw new ApiError('invalid-input', `${what}: the app reads secrets only from variables whose names start with ${ENV_PREFIX} (for example ${ENV_PREFIX}SMTP_WORK), not $${variable}.`);
+      const renamed = `${ENV_PREFIX}${variable.replace(/^deliverlab_?/i, '') || 'SMTP_PASSWORD'}`;
+      throw new ApiError(
+        'invalid-input',
+        `${what}: secret variables must start with ${ENV_PREFIX} (a shared profile or seed must not make Deliverlab send another program's secret), so $${variable} is not read. Name it ${renamed} and start Deliverlab with it set: ${renamed}=… npx deliverlab serve.`,
+      );
     }
     if (secret !== undefined) {
       if (!next.auth) throw new ApiError('invalid-input', `${what} has no login (auth), so it takes no password.`);
@@ -289,13 +317,26 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       if (!found) throw new ApiError('not-found', `There is no test send #${id} in history.`);
       return found;
     },
-    'placement.run': async ({ profile: name, subject, html, text, headers, dkim, seeds: names, deadlineMs, cleanup, runId }) => {
+    'placement.run': async ({ profile: name, subject, html, text, headers, dkim, seeds: names, deadlineMs, cleanup, bounceSeed, runId }) => {
       const profile = profileNamed(name);
       const { warnings } = validateProfile(profile);
+      const bounceAt = bounceSeed === undefined ? undefined : seedNamed(bounceSeed);
       const all = ctx.store?.listSeeds() ?? [];
-      const chosen = names ? names.map(seedNamed) : all;
+      // Without a choice every seed gets the copy, but for the bounce mailbox (the sender's own).
+      const chosen = names ? names.map(seedNamed) : all.filter((s) => s.name !== bounceAt?.name);
       if (chosen.length === 0) throw new ApiError('invalid-input', 'There are no seed mailboxes yet: add at least one under Seeds.');
-      const seeds = chosen.map((seed) => ({ seed, secrets: seedSecrets(seed) }));
+      // A seed without its secret ends as that seed's error; the others run, and the run is recorded.
+      const seeds = chosen.map((seed) => {
+        const unavailable = seedSecretProblem(seed, ctx);
+        return unavailable ? { seed, secrets: {}, unavailable } : { seed, secrets: seedSecrets(seed) };
+      });
+      const runWarnings = [...warnings, ...duplicateAddressWarnings(chosen)];
+      let bounceMailbox: { seed: Seed; secrets: SeedSecrets } | undefined;
+      if (bounceAt && !chosen.some((s) => s.name === bounceAt.name)) {
+        const problem = seedSecretProblem(bounceAt, ctx);
+        if (problem) runWarnings.push(`Bounces are not watched in ${bounceAt.name}: ${problem.explanation}`);
+        else bounceMailbox = { seed: bounceAt, secrets: seedSecrets(bounceAt) };
+      }
       const smtpSecrets = profileSecrets(profile);
       const signing = dkimFor(dkim);
       if (running.size > 0) {
@@ -318,7 +359,8 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
         cleanup,
         timeoutMs: ctx.timeoutMs,
         ...(ctx.ca ? { ca: ctx.ca } : {}),
-        warnings,
+        ...(bounceMailbox ? { bounceMailbox } : {}),
+        warnings: runWarnings,
         signal: controller.signal,
         onEvent: (event) => {
           if (event.type === 'started') {

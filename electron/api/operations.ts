@@ -381,6 +381,8 @@ export const operations = {
         deadlineMs: z.number().int().min(1_000).max(3_600_000).optional(),
         /** Delete the probe copies from the seeds afterwards. */
         cleanup: z.boolean().default(false),
+        /** A saved seed whose mailbox receives the bounces (the envelope sender's): watched for them only, sent nothing unless picked in seeds too. */
+        bounceSeed: SeedName.optional(),
         runId: z.string().max(100).optional(),
       })
       .strict(),

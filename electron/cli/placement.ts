@@ -5,14 +5,14 @@
  * variable its password or token comes from). Each seed's line is printed the moment it settles;
  * the run is written to history as it goes, so an interrupted run keeps what it saw.
  *
- * Exit codes: 0 every seed reported a copy outside spam, 1 any copy went to spam or is missing,
- * 2 a usage or operational error (the send failed, a seed could not be watched).
+ * Exit codes: 0 every seed reported a copy outside spam, 1 any copy went to spam, is missing or
+ * bounced, 2 a usage or operational error (the send failed, a seed could not be watched).
  */
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
 import { checkDkim } from '../core/send/send';
-import { parseSeedFile, SeedError, seedSecretsFromEnv } from '../core/placement/seeds';
+import { parseSeedFile, SeedError, seedSecretsFromEnv, seedSetWarnings } from '../core/placement/seeds';
 import { DEFAULT_DEADLINE_MS, runPlacement } from '../core/placement/run';
 import { placementRecorder } from '../core/placement/record';
 import type { PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
@@ -30,13 +30,17 @@ export const PLACEMENT_HELP = `Usage:
   deliverlab placement --profile smtp.json [--profile-name N] --seeds seeds.json [--seed NAME]...
                        --subject S --html FILE [--text FILE] [--header 'Name: value']...
                        [--dkim-domain D --dkim-selector S (--dkim-key-env VAR | --dkim-key-file PEM)]
-                       [--deadline 10m] [--poll MS] [--cleanup] [--ca-file PEM]... [--timeout MS]
-                       [--json] [--db PATH | --no-history]
+                       [--deadline 10m] [--poll MS] [--bounce-seed NAME] [--cleanup] [--ca-file PEM]...
+                       [--timeout MS] [--json] [--db PATH | --no-history]
 
 Sends one test message, carrying a fresh token in the X-Deliverlab-Token header and the subject, to
-every seed mailbox, then watches all seeds at once over IMAP (IDLE on INBOX, searches of Junk and the
-other folders; Gmail's tabs through X-GM-EXT-1). Each seed ends as inbox, category:<tab>, spam,
-folder:<name>, missing (nothing before the deadline) or error.
+every seed mailbox, then watches all seeds at once over IMAP: IDLE on INBOX and on Junk (pushed as
+soon as a copy lands), searches of the other folders by the token, Gmail's tabs through X-GM-EXT-1.
+Each seed ends as inbox, category:<tab>, spam, folder:<name>, bounced (a delivery status
+notification naming the run came back: its status and diagnostic are shown), missing (nothing before
+the deadline: the line says what was searched, how and until when) or error. The send starts once
+the seeds are watching; a seed whose server has not answered within 3 s is not waited for, and
+searches back for its copy when it comes up.
 
 The seed file (JSON, one seed or a list) holds name, address, provider (gmail | outlook | yahoo |
 icloud | other), host, port, security (tls | starttls | none), auth { user, passwordEnv } or
@@ -44,11 +48,19 @@ icloud | other), host, port, security (tls | starttls | none), auth { user, pass
 Passwords come from the environment variables the files name (never put them in the files); when one
 is not set and the terminal is interactive, it is asked for without echo. DKIM flags work as for send.
 
---deadline  how long to wait for each copy after the send: 90s, 10m, or milliseconds (default 10m).
---cleanup   delete the probe copies from the seeds afterwards.
---json      print the whole run as one JSON object at the end.
+--deadline     how long to wait for each copy after the send: 90s, 10m, or milliseconds (default 10m).
+--poll MS      how often every folder but INBOX is searched for the copy by its token (INBOX too on a
+               server without IDLE; Junk is also pushed by IDLE between the searches), in
+               milliseconds from 200 to 60000 (default 2000).
+--bounce-seed  a seed of the seed file whose mailbox receives the bounces: the envelope sender's
+               (the profile's envelopeFrom, else its from). It is watched for delivery status
+               notifications only, and gets no copy unless --seed picks it too. Bounces are also
+               read in every seed's own INBOX and Junk.
+--cleanup      delete the probe copies from the seeds afterwards.
+--json         print the whole run as one JSON object at the end.
 
-Exit codes: 0 every copy arrived outside spam, 1 a copy went to spam or is missing, 2 an error.`;
+Exit codes: 0 every copy arrived outside spam, 1 a copy went to spam, is missing or bounced,
+2 an error.`;
 
 /** A seed's password or token: from its variable, else asked for on a terminal. */
 function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo): Promise<SeedSecrets> {
@@ -67,15 +79,23 @@ export function parseDuration(flag: string, text: string): number {
 
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`);
 
-function outcomeLine(o: SeedOutcome): string {
-  const where = o.detection ? `${seconds(o.detection.latencyMs).padStart(7)}  ${o.detection.folder}` : o.error ? `  ${o.error.kind}: ${o.error.explanation}` : '';
-  return `  ${o.placement.padEnd(20)} ${o.seed.padEnd(14)} ${o.address.padEnd(28)}${where}`;
+/** A seed's line as it settles; a missing seed says on the next line what was searched. */
+function outcomeLines(o: SeedOutcome): string[] {
+  const head = `  ${o.placement.padEnd(20)} ${o.seed.padEnd(14)} ${o.address.padEnd(28)}`;
+  if (o.detection) return [`${head}${seconds(o.detection.latencyMs).padStart(7)}  ${o.detection.folder}`];
+  if (o.bounce) {
+    const b = o.bounce;
+    return [`${head}${seconds(b.latencyMs).padStart(7)}  ${b.status}${b.diagnostic ? ` ${b.diagnostic}` : ''} (report in ${b.mailbox}/${b.folder})`];
+  }
+  if (o.error) return [`${head}  ${o.error.kind}: ${o.error.explanation}`];
+  if (o.searched) return [head.trimEnd(), `      ${o.searched.explanation}`];
+  return [head.trimEnd()];
 }
 
-/** The exit code a run earns: 2 when a seed or the send failed, 1 when a copy is in spam or missing, else 0. */
+/** The exit code a run earns: 2 when a seed or the send failed, 1 when a copy is in spam, missing or bounced, else 0. */
 export function placementExitCode(run: PlacementRun): number {
   if (run.status !== 'done' || run.seeds.some((s) => s.placement === 'error')) return 2;
-  if (run.seeds.some((s) => s.placement === 'spam' || s.placement === 'missing')) return 1;
+  if (run.seeds.some((s) => s.placement === 'spam' || s.placement === 'missing' || s.placement === 'bounced')) return 1;
   return 0;
 }
 
@@ -96,6 +116,7 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       seed: { type: 'string', multiple: true },
       deadline: { type: 'string' },
       poll: { type: 'string' },
+      'bounce-seed': { type: 'string' },
       cleanup: { type: 'boolean' },
     }).values;
     if (v.help) {
@@ -111,11 +132,20 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     const { profile, warnings } = parseProfileFile(readText('profile', v.profile), v['profile-name']);
     const seedFile = parseSeedFile(readText('seeds', v.seeds));
     let seeds = seedFile.seeds;
+    const bounceName = v['bounce-seed']?.trim();
+    const bounceSeed = bounceName === undefined ? undefined : seeds.find((s) => s.name === bounceName);
+    if (bounceName !== undefined && !bounceSeed) throw new UsageError(`--bounce-seed: the seed file has no seed named "${bounceName}"; it has ${seeds.map((s) => s.name).join(', ')}.`);
     if (v.seed?.length) {
       const wanted = v.seed.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
       for (const name of wanted) if (!seeds.some((s) => s.name === name)) throw new UsageError(`--seed: the seed file has no seed named "${name}"; it has ${seeds.map((s) => s.name).join(', ')}.`);
       seeds = seeds.filter((s) => wanted.includes(s.name));
+    } else if (bounceSeed) {
+      // The bounce mailbox is the sender's own: it gets no copy unless --seed asks for one.
+      seeds = seeds.filter((s) => s !== bounceSeed);
     }
+    if (seeds.length === 0) throw new UsageError('no seed is left to send to: --bounce-seed names the only seed; add seeds, or pick it with --seed too.');
+    // Warnings about the seeds this run uses: a seed left out of it clashes with nothing.
+    const seedWarnings = seedSetWarnings(bounceSeed && !seeds.includes(bounceSeed) ? [...seeds, bounceSeed] : seeds);
     const deadlineMs = v.deadline === undefined ? DEFAULT_DEADLINE_MS : parseDuration('deadline', v.deadline);
     const pollMs = v.poll === undefined ? undefined : Number(v.poll);
     if (pollMs !== undefined && (!Number.isInteger(pollMs) || pollMs < 200 || pollMs > 60_000)) throw new UsageError('--poll takes milliseconds from 200 to 60000.');
@@ -132,13 +162,15 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     const smtpSecrets = await resolveSecrets(profile, env, io);
     const withSecrets: { seed: Seed; secrets: SeedSecrets }[] = [];
     for (const seed of seeds) withSecrets.push({ seed, secrets: await seedSecrets(seed, env, io) });
+    // A bounce mailbox that is also a seed is watched for bounces by its own watcher already.
+    const bounceMailbox = bounceSeed && !seeds.includes(bounceSeed) ? { seed: bounceSeed, secrets: await seedSecrets(bounceSeed, env, io) } : undefined;
 
     if (!v['no-history']) store = HistoryStore.open(v.db ?? defaultDbPath());
     const record = store ? placementRecorder(store) : null;
     const controller = new AbortController();
     void io.stopSignal?.then(() => controller.abort());
 
-    for (const w of [...warnings, ...seedFile.warnings]) line(io.stderr, `warning: ${w}`);
+    for (const w of [...warnings, ...seedWarnings]) line(io.stderr, `warning: ${w}`);
     const onEvent = (event: PlacementEvent) => {
       record?.(event);
       if (v.json) return;
@@ -148,8 +180,8 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
         const s = event.send;
         const accepted = s.recipients.filter((r) => r.status === 'accepted').length;
         line(io.stdout, s.error && accepted === 0 ? `send FAILED: ${s.error.explanation}` : `sent via ${s.profile}: ${accepted} of ${s.recipients.length} accepted${s.queueId ? `, queue id ${s.queueId}` : ''} (${s.timings.totalMs} ms)`);
-      } else if (event.type === 'seed' && ['found', 'missing', 'error'].includes(event.outcome.state)) {
-        line(io.stdout, outcomeLine(event.outcome));
+      } else if (event.type === 'seed' && ['found', 'missing', 'bounced', 'error'].includes(event.outcome.state)) {
+        for (const text of outcomeLines(event.outcome)) line(io.stdout, text);
       }
     };
     const run = await runPlacement({
@@ -166,7 +198,8 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       timeoutMs,
       ...(pollMs ? { pollMs } : {}),
       ...(ca.length ? { ca } : {}),
-      warnings: [...warnings, ...seedFile.warnings],
+      ...(bounceMailbox ? { bounceMailbox } : {}),
+      warnings: [...warnings, ...seedWarnings],
       signal: controller.signal,
       onEvent,
     });
@@ -180,7 +213,7 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       line(io.stdout, summaryLine(run));
       if (run.cleanup) line(io.stdout, `Clean-up: ${Object.entries(run.cleanup).map(([seed, r]) => `${seed} ${r}`).join(', ')}`);
       if (run.id) line(io.stdout, `Stored in history as placement #${run.id}.`);
-      for (const w of run.warnings.filter((w) => w.startsWith('Not fully kept'))) line(io.stderr, `warning: ${w}`);
+      for (const w of run.warnings.filter((w) => w.startsWith('Not fully kept') || w.startsWith('The bounce mailbox'))) line(io.stderr, `warning: ${w}`);
     }
     return placementExitCode(run);
   } catch (err) {

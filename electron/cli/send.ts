@@ -48,10 +48,13 @@ function formatTranscript(lines: TranscriptLine[]): string {
   return lines.map((l) => `  ${String(l.ms).padStart(5)} ms ${l.dir}: ${l.text.replace(/\r?\n/g, '\n' + ' '.repeat(14))}`).join('\n');
 }
 
+const RECIPIENT_WORD: Record<SendResult['recipients'][number]['status'], string> = { accepted: 'accepted', rejected: 'REJECTED', 'not-sent': 'not sent' };
+
+/** Results on stdout; the send's error on stderr, once (a recipient the server refused is a result, with its reply). */
 function printSend(io: SendIo, r: SendResult, transcript: boolean): void {
   for (const w of r.warnings) line(io.stderr, `warning: ${w}`);
   for (const rcpt of r.recipients) {
-    line(io.stdout, `${rcpt.status === 'accepted' ? 'accepted' : 'REJECTED'}  ${rcpt.address}${rcpt.reply ? `  ${rcpt.reply}` : ''}`);
+    line(io.stdout, `${RECIPIENT_WORD[rcpt.status]}  ${rcpt.address}${rcpt.reply ? `  ${rcpt.reply}` : ''}`);
     if (rcpt.status === 'rejected' && rcpt.explanation) line(io.stdout, `          ${rcpt.explanation}`);
   }
   if (r.messageId) line(io.stdout, `Message-ID ${r.messageId}`);

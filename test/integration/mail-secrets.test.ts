@@ -136,7 +136,7 @@ describe('what a stored secret is bound to', () => {
   });
 
   it('reads only DELIVERLAB_ variables, and drops a stored secret the seed no longer uses', async () => {
-    await expect(api.dispatch('seeds.save', { seed: { ...seed, auth: { user: u20.user, passwordEnv: 'HOME' } } })).rejects.toThrow(/only from variables whose names start with DELIVERLAB_/);
+    await expect(api.dispatch('seeds.save', { seed: { ...seed, auth: { user: u20.user, passwordEnv: 'HOME' } } })).rejects.toThrow(/secret variables must start with DELIVERLAB_ .*so \$HOME is not read/);
     await api.dispatch('seeds.save', { seed, secret: u20.password });
     const moved = (await api.dispatch('seeds.save', { seed: { ...seed, auth: { user: u20.user, passwordEnv: 'DELIVERLAB_SEED20' } } })) as StoredSeed;
     expect(moved.secret).toBe('missing');

@@ -18,6 +18,8 @@ export interface TcpProxy {
   close(): Promise<void>;
   /** Connections accepted so far. */
   accepted(): number;
+  /** Connections open right now (a client still waiting on a hanging server counts). */
+  open(): number;
 }
 
 export interface TcpProxyOptions {
@@ -98,5 +100,6 @@ export async function startTcpProxy(opts: TcpProxyOptions): Promise<TcpProxy> {
         server.close(() => resolve());
       }),
     accepted: () => count,
+    open: () => pairs.size,
   };
 }

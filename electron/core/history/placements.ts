@@ -133,8 +133,8 @@ const inInbox = (p: string) => p === 'inbox' || p.startsWith('category:');
 /** The seed itself failed, or has not reported: no verdict on placement. */
 const noVerdict = (p: string) => p === 'error' || p === 'pending';
 
-const PLACEMENT_WORD = /^(inbox|spam|missing|error|pending|category:(primary|promotions|social|updates|forums)|folder:.+)$/s;
-const SEED_STATES = new Set(['connecting', 'watching', 'reconnecting', 'found', 'missing', 'error']);
+const PLACEMENT_WORD = /^(inbox|spam|missing|bounced|error|pending|category:(primary|promotions|social|updates|forums)|folder:.+)$/s;
+const SEED_STATES = new Set(['connecting', 'watching', 'reconnecting', 'found', 'missing', 'bounced', 'error']);
 const FINAL_STATUSES = new Set<string>(['done', 'cancelled', 'send-failed']);
 
 /** Same counting as the run's own summary; for runs that never finished. */

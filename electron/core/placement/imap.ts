@@ -7,6 +7,7 @@
  */
 import { isOAuth2 } from '../mail-auth';
 import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
+import { connect } from 'node:net';
 import { withTimeout } from '../net/deadline';
 import { assertHostAllowed } from '../net/guard';
 import { explainTlsFailure, type TlsWords } from '../net/tls-failure';
@@ -30,6 +31,8 @@ export interface ClientTuning {
   disableAutoIdle?: boolean;
   /** Bytes the server may send over this connection (shared by a session's connections), see ByteBudget. */
   budget?: ByteBudget;
+  /** Told when the server's first line arrives: the server is alive, whatever it says next. */
+  onGreeting?: () => void;
 }
 
 /**
@@ -161,6 +164,17 @@ export async function connectImap(seed: Seed, secrets: SeedSecrets, opts: ImapCo
   client.on('error', () => undefined);
   const budget = tuning.budget ?? ByteBudget.of(opts.limits);
   budget.attach(client);
+  let wrongPort: Error | undefined;
+  watchGreeting(client, (line) => {
+    // RFC 5321 §4.2: an SMTP server greets with 220. imapflow would wait for "* OK" until its
+    // greeting timeout and then blame the TLS mode; say what the port really speaks, at once.
+    if (/^220[ -]/.test(line)) {
+      wrongPort = smtpPortError(seed, line);
+      client.close();
+      return;
+    }
+    tuning.onGreeting?.();
+  });
   onClient?.(client);
   try {
     await withTimeout(client.connect(), opts.timeoutMs * 2, `connecting to ${seed.host}:${seed.port}`);
@@ -168,8 +182,70 @@ export async function connectImap(seed: Seed, secrets: SeedSecrets, opts: ImapCo
   } catch (err) {
     client.close();
     // The budget's error when it was passed: the close it caused is not the story.
-    throw budget.exceeded ?? err;
+    if (budget.exceeded) throw budget.exceeded;
+    if (wrongPort) throw wrongPort;
+    // TLS spoken to a clear-text port fails on the server's first bytes; when those are an SMTP
+    // greeting, that is the news, not the TLS mode.
+    if (seed.security === 'tls' && NOT_TLS.test((err as Error)?.message ?? '')) {
+      const banner = await readBanner(seed.host, seed.port, Math.min(opts.timeoutMs, BANNER_PROBE_MS));
+      if (banner !== undefined && /^220[ -]/.test(banner)) throw smtpPortError(seed, banner);
+    }
+    throw err;
   }
+}
+
+/** What a TLS client says when the server's first bytes are not a TLS record. */
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure|http request|ssl3_get_record/i;
+/** The deadline of the clear-text look at a port that did not speak TLS. */
+const BANNER_PROBE_MS = 3_000;
+
+function smtpPortError(seed: Pick<Seed, 'host' | 'port'>, line: string): Error & { code: string } {
+  const said = line.replace(/[\r\n]+$/, '').slice(0, 160);
+  return Object.assign(new Error(`${seed.host}:${seed.port} greeted with "${said}"`), { code: 'ESMTPPORT', greeting: said });
+}
+
+/** Calls `onLine` once with the server's first line (at most 1 KB), as imapflow reads it. */
+function watchGreeting(client: ImapFlow, onLine: (line: string) => void): void {
+  const streamer = (client as unknown as { streamer?: { _transform?: (chunk: Buffer | string, enc: BufferEncoding, next: (err?: Error | null) => void) => void } }).streamer;
+  const transform = streamer?._transform;
+  if (!streamer || typeof transform !== 'function') return;
+  const original = transform.bind(streamer);
+  let seen = '';
+  let done = false;
+  streamer._transform = (chunk, enc, next) => {
+    if (!done) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, enc) : chunk;
+      seen += buf.toString('latin1');
+      const lf = seen.indexOf('\n');
+      if (lf >= 0 || seen.length >= 1024) {
+        done = true;
+        onLine(lf >= 0 ? seen.slice(0, lf) : seen);
+        if (client.isClosed) return next();
+      }
+    }
+    original(chunk, enc, next);
+  };
+}
+
+/** The first line a clear-text server sends on connect, or undefined (nothing within the deadline). */
+function readBanner(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    const socket = connect({ host, port });
+    const end = (value: string | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => end(text || undefined), timeoutMs);
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      const lf = text.indexOf('\n');
+      if (lf >= 0 || text.length >= 1024) end(lf >= 0 ? text.slice(0, lf) : text);
+    });
+    socket.on('error', () => end(undefined));
+    socket.on('close', () => end(text || undefined));
+  });
 }
 
 const IMAP_TLS_WORDS: TlsWords = {
@@ -240,6 +316,10 @@ function explainRaw(err: unknown, seed: Pick<Seed, 'host' | 'port' | 'security' 
     return { kind: 'protocol', code, explanation: `${where} sent more than the watcher accepts (${message}); the connection was closed. A mailbox server sends a few KB for a probe: this one is broken or hostile. Check the seed's host and port.` };
   }
   if (code === 'EUNRELIABLESEARCH') return { kind: 'protocol', code, explanation: message };
+  if (code === 'ESMTPPORT') {
+    const greeting = (e as { greeting?: string }).greeting ?? '';
+    return { kind: 'protocol', code, explanation: `${where} greeted with "${greeting}": this port answers SMTP, not IMAP: use the IMAP port (993 for TLS, 143 for STARTTLS).` };
+  }
   if (code === 'ENOAUTH') return { kind: 'auth', code, explanation: `No ${oauth ? 'OAuth2 token' : 'password'} was supplied for ${seed.auth.user}; set the environment variable the seed names (or store the secret in the app).` };
   if (e.authenticationFailed || /AUTHENTICATIONFAILED|AUTHORIZATIONFAILED|LOGIN failed|Invalid credentials|authentication failed/i.test(`${e.serverResponseCode ?? ''} ${said} ${message}`)) {
     const serverCode = e.serverResponseCode ?? 'AUTHENTICATIONFAILED';

@@ -106,19 +106,36 @@ export function parseSeedFile(json: string): { seeds: Seed[]; warnings: string[]
     if (seen.has(seed.name)) throw new SeedError(`two seeds are named "${seed.name}"; names must be unique (the run reports per seed name)`);
     seen.add(seed.name);
   }
-  const warnings = checked.flatMap((c) => c.warnings);
+  const seeds = checked.map((c) => c.seed);
+  return { seeds, warnings: seedSetWarnings(seeds) };
+}
+
+/**
+ * Warnings about the seeds a run uses: each seed's own (no encryption, an unusual port), two seeds
+ * on one address, several seeds reading one default variable.
+ *
+ * Give it the seeds a run picks, not the whole file: a seed left out cannot clash with anything.
+ */
+export function seedSetWarnings(seeds: readonly Seed[]): string[] {
+  const warnings = [...seeds.flatMap((seed) => validateSeed(seed).warnings), ...duplicateAddressWarnings(seeds)];
+  const sharedDefault = seeds.filter((seed) => !('passwordEnv' in seed.auth) && !('oauth2TokenEnv' in seed.auth) && !('oauth2' in seed.auth));
+  if (sharedDefault.length > 1) {
+    warnings.push(`${sharedDefault.length} seeds (${sharedDefault.map((seed) => seed.name).join(', ')}) have no auth.passwordEnv and all read $${DEFAULT_IMAP_PASSWORD_ENV}; give each seed its own variable unless they really share one password`);
+  }
+  return warnings;
+}
+
+/** Two seeds of one run on the same address watch the same mailbox: each copy counts twice. */
+export function duplicateAddressWarnings(seeds: readonly Seed[]): string[] {
+  const warnings: string[] = [];
   const addresses = new Map<string, string>();
-  for (const { seed } of checked) {
+  for (const seed of seeds) {
     const key = seed.address.toLowerCase();
     const other = addresses.get(key);
     if (other) warnings.push(`seeds "${other}" and "${seed.name}" have the same address ${seed.address}: both watch the same mailbox`);
     else addresses.set(key, seed.name);
   }
-  const sharedDefault = checked.filter((c) => !('passwordEnv' in c.seed.auth) && !('oauth2TokenEnv' in c.seed.auth) && !('oauth2' in c.seed.auth));
-  if (sharedDefault.length > 1) {
-    warnings.push(`${sharedDefault.length} seeds (${sharedDefault.map((c) => c.seed.name).join(', ')}) have no auth.passwordEnv and all read $${DEFAULT_IMAP_PASSWORD_ENV}; give each seed its own variable unless they really share one password`);
-  }
-  return { seeds: checked.map((c) => c.seed), warnings };
+  return warnings;
 }
 
 /** Reads the seed's secret from the environment; throws naming the variable when it is unset. */

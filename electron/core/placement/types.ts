@@ -81,13 +81,14 @@ export const GMAIL_CATEGORIES: readonly GmailCategory[] = ['primary', 'promotion
 
 /**
  * Where a copy ended up: `inbox`, `category:<name>` (Gmail tabs), `spam`, `folder:<path>`, `missing`
- * (not found before the deadline), or `error` (the seed itself failed: login refused, server gone...).
+ * (not found before the deadline), `bounced` (a delivery status notification said the copy could not
+ * be delivered), or `error` (the seed itself failed: login refused, server gone...).
  */
-export type Placement = 'inbox' | `category:${GmailCategory}` | 'spam' | `folder:${string}` | 'missing' | 'error';
+export type Placement = 'inbox' | `category:${GmailCategory}` | 'spam' | `folder:${string}` | 'missing' | 'bounced' | 'error';
 
 /** A copy found in a seed mailbox. */
 export interface Detection {
-  placement: Exclude<Placement, 'missing' | 'error'>;
+  placement: Exclude<Placement, 'missing' | 'bounced' | 'error'>;
   /** The folder path it was found in. */
   folder: string;
   uid: number;
@@ -95,7 +96,11 @@ export interface Detection {
   detectedAt: string;
   /** Milliseconds from the SMTP server's acceptance of the message to detection. */
   latencyMs: number;
-  /** How it was found: idle (push on INBOX), poll (periodic search), or initial (already there at connect). */
+  /**
+   * How it was found: idle (a push on INBOX or Junk), poll (a periodic search), or initial (the first
+   * search after login: the copy was already there; for a seed that came up after the send, its
+   * latency is an upper bound).
+   */
   via: 'idle' | 'poll' | 'initial';
   /** Gmail's X-GM-LABELS on the copy, when the server offers X-GM-EXT-1. */
   labels?: string[];
@@ -105,7 +110,57 @@ export interface Detection {
   spamHeaders: Record<string, string[]>;
 }
 
-export type SeedState = 'connecting' | 'watching' | 'reconnecting' | 'found' | 'missing' | 'error';
+/**
+ * A delivery status notification (RFC 3464) that names this run's copy to one seed: the copy could
+ * not be delivered, so the seed ends as `bounced` at once instead of waiting out the deadline.
+ */
+export interface Bounce {
+  /** RFC 3464 §2.3.4 Status, e.g. 5.1.1 (RFC 3463 enhanced status code). */
+  status: string;
+  /** §2.3.6 Diagnostic-Code: the remote server's own words, e.g. "smtp; 550 5.1.1 <a@b> User unknown". */
+  diagnostic?: string;
+  /** §2.3.3 Action: failed (a bounce) or delayed (still trying: not an end). */
+  action: string;
+  /** §2.3.2 Final-Recipient, without its address type: the address the report is about. */
+  finalRecipient: string;
+  /** §2.2.2 Reporting-MTA and §2.3.5 Remote-MTA, without the name type. */
+  reportingMta?: string;
+  remoteMta?: string;
+  /** How the report was tied to this run: the token (header or subject) or the Message-ID in the returned headers. */
+  matchedBy: 'token' | 'message-id';
+  /** The mailbox (seed name) and folder the report arrived in. */
+  mailbox: string;
+  folder: string;
+  /** When the watcher saw the report (ISO time), and ms from the SMTP server's acceptance. */
+  detectedAt: string;
+  latencyMs: number;
+}
+
+/** How a seed was searched, for a copy that never came (`missing`): what, how, how often, until when. */
+export interface SearchReport {
+  /** Every folder searched for the token, INBOX first. */
+  folders: string[];
+  /** INBOX watched by IDLE push (RFC 2177) or by polling (the server has no IDLE). */
+  inbox: 'idle' | 'poll';
+  /** The Junk folder, when one was found; watched by push between the searches of the other folders. */
+  junk?: string;
+  junkPush: boolean;
+  /** Gmail's X-GM-EXT-1: the INBOX copy's tab is read with X-GM-RAW "category:". */
+  gmail: boolean;
+  /** Interval of the searches of the folders other than INBOX (and of INBOX without IDLE), ms. */
+  pollMs: number;
+  /** Search rounds done over the other folders. */
+  rounds: number;
+  /** When the watch began (first login) and ended: the deadline (ISO times). */
+  from: string;
+  until: string;
+  /** Mailboxes watched for a bounce (delivery status notification) naming this run. */
+  bouncesWatchedIn: string[];
+  /** All of the above in one sentence. */
+  explanation: string;
+}
+
+export type SeedState = 'connecting' | 'watching' | 'reconnecting' | 'found' | 'missing' | 'bounced' | 'error';
 
 export interface SeedOutcome {
   seed: string;
@@ -114,6 +169,10 @@ export interface SeedOutcome {
   placement: Placement | 'pending';
   state: SeedState;
   detection?: Detection;
+  /** The delivery status notification that ended the seed as `bounced`. */
+  bounce?: Bounce;
+  /** What was searched, for a seed that ended `missing`. */
+  searched?: SearchReport;
   error?: ImapErrorInfo;
   /** How often a dropped IMAP connection was re-established. */
   reconnects: number;
@@ -148,6 +207,8 @@ export interface PlacementRun {
   summary: PlacementSummary;
   /** Probe copies deleted afterwards (when asked), per seed name. */
   cleanup?: Record<string, 'deleted' | 'failed' | 'not-found'>;
+  /** The mailbox watched for bounces besides the seeds (the envelope sender's), by seed name. */
+  bounceMailbox?: string;
   warnings: string[];
 }
 

@@ -2,20 +2,39 @@
  * The per-seed watcher: finds the run's copy in one seed mailbox, or ends at the deadline.
  *
  * Two IMAP connections per seed. The first selects INBOX and sits in IDLE (RFC 2177), so a copy
- * delivered to INBOX is seen as soon as the server pushes EXISTS. The second searches Junk and the
- * other folders every pollMs; searching them on the IDLE connection would break IDLE each time and
- * reselect folders, delaying the push for INBOX. Copies are found with SEARCH HEADER (RFC 3501
- * §6.4.4) on the token header, server-side: no mailbox is ever downloaded, only the found copy's
- * header block.
+ * delivered to INBOX is seen as soon as the server pushes EXISTS. The second searches the other
+ * folders every pollMs, Junk last, and stays on Junk in IDLE between the rounds, so a copy filed as
+ * spam is pushed as promptly as one in INBOX; searching on the INBOX connection would break its IDLE
+ * each time. Copies are found with SEARCH HEADER (RFC 3501 §6.4.4) on the token header, server-side:
+ * no mailbox is ever downloaded, only the found copy's header block. Bounce reports (RFC 3464) that
+ * reach INBOX or Junk are found by their Content-Type and handed to the caller.
  */
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import { detectFolderRoles, otherFolders } from './folders';
+import { parseHeaderBlock } from './header-block';
 import { withTimeout } from '../net/deadline';
+import { MAX_DSN_BYTES, parseDsn, type DsnReport } from './dsn';
 import { ByteBudget, connectImap, explainImapError, listedFolders, type ImapConnectOptions, type ReadLimits } from './imap';
-import { GMAIL_CATEGORIES, TOKEN_HEADER, type Detection, type GmailCategory, type ImapErrorInfo, type Seed, type SeedSecrets } from './types';
+import { GMAIL_CATEGORIES, TOKEN_HEADER, type Detection, type GmailCategory, type ImapErrorInfo, type SearchReport, type Seed, type SeedSecrets } from './types';
+
+export { parseHeaderBlock };
 
 export interface WatchOptions {
   token: string;
+  /**
+   * copy (default): find the run's copy, and read any bounce that arrives. bounces: a mailbox that
+   * gets no copy (the envelope sender's), watched only for delivery status notifications.
+   */
+  lookFor?: 'copy' | 'bounces';
+  /**
+   * Told of every delivery status notification (RFC 3464) found in INBOX or Junk that arrived
+   * since `bouncesSince`; the caller decides whether it is about its run. Without it none is read.
+   */
+  onBounce?: (report: DsnReport, where: { folder: string; uid: number; detectedAt: number }) => void;
+  /** Epoch ms: reports older than the day before are not read (default: the watch start). */
+  bouncesSince?: number;
+  /** Told once the server's first line arrived: the server is alive (the run waits for such seeds). */
+  onGreeting?: () => void;
   /** Epoch ms: after it the seed ends without detection (the run marks it 'missing'). */
   deadlineAt: number;
   /** Epoch ms of the SMTP accept, known only after the send; latency counts from watch start until then. */
@@ -23,7 +42,7 @@ export interface WatchOptions {
   /** Stops early (run cancelled). */
   signal?: AbortSignal;
   onState?: (state: 'connecting' | 'watching' | 'reconnecting', error?: ImapErrorInfo) => void;
-  /** Interval of the searches of Junk and the other folders (and of INBOX without IDLE), default 2000. */
+  /** Interval of the searches of the other folders (and of INBOX without IDLE), default 2000; Junk is also watched by push. */
   pollMs?: number;
   /** Per connect/command deadline, default 15000. */
   timeoutMs?: number;
@@ -45,6 +64,8 @@ export interface WatchOptions {
 export const MAX_SEARCH_MATCHES = 50;
 /** More exact copies than this in one folder: not our probes (a run sends one copy per seed), refuse to delete. */
 export const MAX_EXACT_MATCHES = 5;
+/** Reports read per search at most, newest first; the rest wait for the next search. */
+const MAX_REPORTS_PER_SEARCH = 20;
 
 /** Thrown when SEARCH answers more UIDs than a unique token can match. */
 function unreliableSearch(count: number, folder: string, action: string): Error {
@@ -77,12 +98,15 @@ export async function exactTokenUids(client: ImapFlow, token: string, timeoutMs:
   return [...new Set(exact)].sort((a, b) => a - b);
 }
 
-/** Codes that will not go away on a reconnect: the server is broken or hostile. */
-const FATAL_CODES: ReadonlySet<string> = new Set(['ETOOMUCHDATA', 'LiteralTooLarge', 'LineTooLarge', 'ResponseTooLarge', 'TooManyTokens', 'EUNRELIABLESEARCH']);
+/** Codes that will not go away on a reconnect: the server is broken or hostile, or is no IMAP server. */
+const FATAL_CODES: ReadonlySet<string> = new Set(['ETOOMUCHDATA', 'LiteralTooLarge', 'LineTooLarge', 'ResponseTooLarge', 'TooManyTokens', 'EUNRELIABLESEARCH', 'ESMTPPORT']);
 const codeOf = (err: unknown): string | undefined => {
   const c = (err as { code?: unknown } | undefined)?.code;
   return typeof c === 'string' ? c : undefined;
 };
+
+/** How the watcher searched (SearchReport without what only the run knows). */
+export type WatchSearch = Pick<SearchReport, 'folders' | 'inbox' | 'junk' | 'junkPush' | 'gmail' | 'pollMs' | 'rounds' | 'from'>;
 
 export interface WatchResult {
   detection?: Detection;
@@ -99,29 +123,14 @@ export interface SeedWatcher {
   /** Never rejects. */
   done: Promise<WatchResult>;
   stop(): void;
+  /** What was searched and how, once the watcher got as far as watching; undefined before. */
+  searched(): WatchSearch | undefined;
 }
 
 // Headers that carry a receiver's spam verdict. Names are kept lower-case: header names are
 // case-insensitive (RFC 5322 §1.2.2) and providers vary their spelling.
 const SPAM_HEADER =
   /^(x-spam(-[a-z0-9-]+)?|x-spamd-result|x-rspamd-[a-z0-9-]+|x-ms-exchange-organization-scl|x-ms-exchange-organization-pcl|x-microsoft-antispam(-[a-z0-9-]+)?|x-forefront-antispam-report(-untrusted)?|x-yahoo-[a-z0-9-]+|x-ymailisg|x-gmail-[a-z0-9-]+|x-gm-[a-z0-9-]+|x-apple-[a-z0-9-]+|x-proofpoint-spam-details|x-barracuda-spam-[a-z0-9-]+|arc-authentication-results)$/;
-
-/** Unfolds a raw header block (RFC 5322 §2.2.3) into [lower-case name, value] pairs, in order. */
-export function parseHeaderBlock(raw: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const line of raw.split(/\r?\n/)) {
-    if (line === '') break;
-    if (/^[ \t]/.test(line) && out.length > 0) {
-      const last = out[out.length - 1] as [string, string];
-      last[1] += ' ' + line.trim();
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    out.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
-  }
-  return out;
-}
 
 /** The Authentication-Results values and the spam verdict headers of a copy's header block. */
 export function verdictHeaders(raw: string): Pick<Detection, 'authenticationResults' | 'spamHeaders'> {
@@ -156,6 +165,14 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
   const conn: ImapConnectOptions = { timeoutMs, ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.servername ? { servername: opts.servername } : {}), ...(opts.limits ? { limits: opts.limits } : {}) };
   const categoryTries = Math.max(1, Math.min(opts.gmailCategoryTries ?? 3, 5));
   const startedAt = Date.now();
+  const bouncesOnly = opts.lookFor === 'bounces';
+  // SEARCH SINCE takes a date, not a time (RFC 3501 §6.4.4), in the server's time zone: the day before.
+  const bouncesSince = new Date((opts.bouncesSince ?? startedAt) - 86_400_000);
+  // Reports already read, by folder and UID: each is offered to the caller once.
+  const examined = new Set<string>();
+  let greeted = false;
+  // What the watcher searched, filled in once it watches.
+  let search: WatchSearch | undefined;
   const clients = new Set<ImapFlow>();
   const timers = new Set<NodeJS.Timeout>();
   let finished = false;
@@ -295,17 +312,65 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     return 'inbox';
   };
 
-  /** UID SEARCH HEADER token in the client's selected folder (or opens `folder` first). */
-  const searchToken = async (client: ImapFlow, folder: string | undefined): Promise<number | undefined> => {
+  /**
+   * Reads the delivery status notifications in the client's selected folder that arrived since
+   * bouncesSince, each once, and hands them to onBounce.
+   *
+   * They are found by their top-level Content-Type (multipart/report; report-type=delivery-status,
+   * RFC 6522 §3, or global-delivery-status, RFC 6533 §6): a header search, no body is searched.
+   */
+  const checkBounces = async (client: ImapFlow, folder: string): Promise<void> => {
+    const onBounce = opts.onBounce;
+    if (!onBounce) return;
+    let hits: number[] | false | undefined;
     try {
-      if (folder !== undefined) await withTimeout(client.mailboxOpen(folder, { readOnly: true }), timeoutMs, `SELECT ${folder}`);
-      const uids = await exactTokenUids(client, opts.token, timeoutMs, folder ?? 'INBOX', 'so no placement is reported from it');
+      hits = await withTimeout(client.search({ since: bouncesSince, header: { 'content-type': 'delivery-status' } }, { uid: true }), timeoutMs, `SEARCH ${folder} for bounces`);
+    } catch (err) {
+      if (finished) throw new Stopped();
+      throw new Dropped(err);
+    }
+    // A server that refuses the search (NO) answers false: it cannot be asked for bounces.
+    if (!Array.isArray(hits)) return;
+    const fresh = hits
+      .filter((uid) => !examined.has(`${folder}\0${uid}`))
+      .sort((a, b) => b - a)
+      .slice(0, MAX_REPORTS_PER_SEARCH);
+    for (const uid of fresh) {
+      examined.add(`${folder}\0${uid}`);
+      let msg: FetchMessageObject | false;
+      try {
+        // BODY.PEEK[]<0.n> (RFC 3501 §6.4.5): the report's first bytes, \Seen left alone.
+        msg = await withTimeout(client.fetchOne(String(uid), { uid: true, source: { maxLength: MAX_DSN_BYTES } }, { uid: true }), timeoutMs, 'FETCH report');
+      } catch (err) {
+        if (finished) throw new Stopped();
+        throw new Dropped(err);
+      }
+      if (finished) return;
+      const report = msg && msg.source ? parseDsn(msg.source) : null;
+      if (report) onBounce(report, { folder, uid, detectedAt: Date.now() });
+    }
+  };
+
+  /** Selects `folder` read-only; false when it no longer exists (deleted since LIST: not a broken connection). */
+  const selectFolder = async (client: ImapFlow, folder: string): Promise<boolean> => {
+    try {
+      await withTimeout(client.mailboxOpen(folder, { readOnly: true }), timeoutMs, `SELECT ${folder}`);
+      return true;
+    } catch (err) {
+      if (finished) throw new Stopped();
+      if (/NONEXISTENT|doesn't exist|not exist|Mailbox doesn't exist/i.test(`${(err as { responseText?: string }).responseText ?? ''} ${(err as Error).message}`)) return false;
+      throw new Dropped(err);
+    }
+  };
+
+  /** UID SEARCH HEADER token in the client's selected folder (or selects `folder` first). */
+  const searchToken = async (client: ImapFlow, folder: string | undefined): Promise<number | undefined> => {
+    if (folder !== undefined && !(await selectFolder(client, folder))) return undefined;
+    try {
+      const uids = await exactTokenUids(client, opts.token, timeoutMs, folder ?? (client.mailbox ? client.mailbox.path : 'INBOX'), 'so no placement is reported from it');
       return uids[0];
     } catch (err) {
       if (finished) throw new Stopped();
-      if (codeOf(err) === 'EUNRELIABLESEARCH') throw new Dropped(err);
-      // A folder deleted since LIST is not a broken connection: skip it.
-      if (folder !== undefined && /NONEXISTENT|doesn't exist|not exist|Mailbox doesn't exist/i.test(`${(err as { responseText?: string }).responseText ?? ''} ${(err as Error).message}`)) return undefined;
       throw new Dropped(err);
     }
   };
@@ -323,7 +388,12 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     const budget = ByteBudget.of(opts.limits, (err) => onFail(err));
     const connect = async () => {
       try {
-        const c = await connectImap(seed, secrets, conn, { autoIdleDelay: 50, budget }, (c) => {
+        const onGreeting = () => {
+          if (greeted) return;
+          greeted = true;
+          opts.onGreeting?.();
+        };
+        const c = await connectImap(seed, secrets, conn, { autoIdleDelay: 50, budget, onGreeting }, (c) => {
           clients.add(c);
           mine.push(c);
           if (finished) c.close();
@@ -378,7 +448,10 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
 
     let inboxBusy = false;
     let inboxAgain = false;
-    /** Searches INBOX on the IDLE connection; a push during a search is remembered and searched again. */
+    /**
+     * Searches INBOX on the IDLE connection for the copy (and for bounces); a push during a search
+     * is remembered and searched again.
+     */
     const checkInbox = async (via: Detection['via']): Promise<void> => {
       if (inboxBusy) {
         inboxAgain = true;
@@ -388,11 +461,14 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
       try {
         for (let round = 0; round < 10 && !finished; round++) {
           inboxAgain = false;
-          const uid = await searchToken(inbox, undefined);
-          if (uid !== undefined && !finished) {
-            finish({ detection: await detectionOf(inbox, 'INBOX', uid, via, 'inbox', gmail) });
-            return;
+          if (!bouncesOnly) {
+            const uid = await searchToken(inbox, undefined);
+            if (uid !== undefined && !finished) {
+              finish({ detection: await detectionOf(inbox, 'INBOX', uid, via, 'inbox', gmail) });
+              return;
+            }
           }
+          await checkBounces(inbox, 'INBOX');
           if (!inboxAgain) return;
         }
       } catch (err) {
@@ -419,12 +495,14 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     }
     const { folders, roles } = detectFolderRoles(listedFolders(list), seed.folders);
     const junk = roles.junk;
-    const others = otherFolders(folders).filter((p) => p !== junk);
+    const others = bouncesOnly ? [] : otherFolders(folders).filter((p) => p !== junk);
     // Gmail: a filter can skip the inbox without adding a label ("Skip the Inbox (Archive it)"),
-    // leaving the copy only in All Mail. All Mail holds every copy, so it is searched last and a
-    // copy there counts only when no other folder (INBOX, a label) holds it.
-    const allMail = gmail ? roles.all : undefined;
-    const order = [...(junk ? [junk] : []), ...others, ...(allMail ? [allMail] : [])];
+    // leaving the copy only in All Mail. All Mail holds every copy, so it is searched after the
+    // labels and a copy there counts only when no other folder (INBOX, a label) holds it.
+    const allMail = gmail && !bouncesOnly ? roles.all : undefined;
+    // Junk last: the connection then stays on it, and IDLE (imapflow enters it after a moment of
+    // quiet) pushes a copy filed as spam as promptly as one in INBOX, between the searches.
+    const order = [...others, ...(allMail ? [allMail] : []), ...(junk ? [junk] : [])];
 
     /** A copy in All Mail that still has the \Inbox label or a user label is found in that folder instead. */
     const onlyInAllMail = async (uid: number): Promise<boolean> => {
@@ -438,17 +516,48 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
       }
     };
 
-    const checkOthers = async (via: Detection['via']): Promise<void> => {
-      for (const path of order) {
-        if (finished || failed()) return;
-        const uid = await searchToken(other, path);
-        if (uid !== undefined && path === allMail && !(await onlyInAllMail(uid))) continue;
-        if (uid !== undefined && !finished) {
+    /** Searches one folder on the second connection; true when the copy was found (the watch is over). */
+    const checkFolder = async (path: string, via: Detection['via']): Promise<boolean> => {
+      const selected = other.mailbox && other.mailbox.path === path;
+      if (bouncesOnly) {
+        if (!selected && !(await selectFolder(other, path))) return false;
+      } else {
+        const uid = await searchToken(other, selected ? undefined : path);
+        if (uid !== undefined && !finished && !(path === allMail && !(await onlyInAllMail(uid)))) {
           finish({ detection: await detectionOf(other, path, uid, via, path === junk ? 'spam' : `folder:${path}`, gmail) });
-          return;
+          return true;
         }
       }
+      if (path === junk && !finished) await checkBounces(other, path);
+      return false;
     };
+
+    // One command sequence at a time on the second connection: a push check of Junk must not run
+    // its SEARCH while a poll round has another folder selected.
+    let otherChain: Promise<unknown> = Promise.resolve();
+    const onOther = <T>(work: () => Promise<T>): Promise<T> => {
+      const next = otherChain.then(work);
+      otherChain = next.catch(() => undefined);
+      return next;
+    };
+    const checkOthers = (via: Detection['via']) =>
+      onOther(async () => {
+        for (const path of order) {
+          if (finished || failed()) return;
+          if (await checkFolder(path, via)) return;
+        }
+      });
+    let junkQueued = false;
+    other.on('exists', (ev: { path: string; count: number; prevCount: number }) => {
+      if (!junk || ev.path !== junk || ev.count <= ev.prevCount || junkQueued || finished) return;
+      junkQueued = true;
+      onOther(async () => {
+        junkQueued = false;
+        if (!finished && !failed()) await checkFolder(junk, 'idle');
+      }).catch((err: unknown) => {
+        if (!(err instanceof Stopped)) onFail(err);
+      });
+    });
 
     try {
       // A copy that arrived before the watch (or during a reconnect gap) is found by this first pass.
@@ -461,6 +570,16 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
         everReady = true;
         resolveReady();
       }
+      search = {
+        folders: ['INBOX', ...order],
+        inbox: idle ? 'idle' : 'poll',
+        ...(junk ? { junk } : {}),
+        junkPush: idle && junk !== undefined,
+        gmail,
+        pollMs,
+        rounds: search?.rounds ?? 0,
+        from: search?.from ?? new Date().toISOString(),
+      };
       sessionWatched = true;
       watching = true;
       lastError = undefined;
@@ -474,6 +593,7 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
         // Without IDLE imapflow only NOOPs now and then: search INBOX ourselves.
         if (!idle) await checkInbox('poll');
         await checkOthers('poll');
+        if (search) search.rounds++;
         check();
       }
     } catch (err) {
@@ -525,7 +645,7 @@ export function watchSeed(seed: Seed, secrets: SeedSecrets, opts: WatchOptions):
     void loop().catch((err: unknown) => finish({ error: explainImapError(err, seed, secrets) }));
   }
 
-  return { ready, done, stop: endAtDeadline };
+  return { ready, done, stop: endAtDeadline, searched: () => (search ? { ...search, folders: [...search.folders] } : undefined) };
 }
 
 export interface CleanupOptions extends ImapConnectOptions {

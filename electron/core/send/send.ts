@@ -46,7 +46,12 @@ export interface SendError {
 
 export interface RecipientResult {
   address: string;
-  status: 'accepted' | 'rejected';
+  /**
+   * accepted or rejected: what the server answered for this recipient (RCPT TO, or the message
+   * after DATA). not-sent: the send stopped before any recipient was named (no connection, TLS,
+   * login, DKIM): no server refused this address, and the send's error says why.
+   */
+  status: 'accepted' | 'rejected' | 'not-sent';
   /** The server's reply to RCPT TO (or to the message, for a rejection after DATA). */
   reply?: string;
   responseCode?: number;
@@ -319,7 +324,7 @@ export function explainError(err: unknown, profile: Pick<SmtpProfile, 'host' | '
     return { ...base, code: code === 'ESOCKET' || code === 'ECONNECTION' ? 'ETLS' : code, kind: 'tls', explanation: why };
   }
   if (/ECONNREFUSED/.test(message) || (e as { errno?: string }).errno === 'ECONNREFUSED') {
-    return { ...base, code: 'ECONNECTION', kind: 'refused', explanation: `Nothing accepts connections on ${where}: the server is down, the port is wrong, or a firewall rejects it (${message}).` };
+    return { ...base, code: 'ECONNECTION', kind: 'refused', explanation: `Could not connect to ${where}: connection refused. Nothing accepts connections on ${where}: the server is down, the port is wrong, or a firewall rejects it.` };
   }
   if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) {
     return { ...base, code: 'ETIMEDOUT', kind: 'timeout', explanation: `${where} did not answer in time (${message}). A firewall may be dropping the connection (providers often block outgoing port 25), or the server is overloaded.` };
@@ -493,7 +498,8 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
   const fail = (error: SendError): SendResult => ({
     ...base,
     ok: false,
-    recipients: req.to.map((address) => ({ address, status: 'rejected' as const, explanation: 'not sent: ' + error.explanation })),
+    // The error explains once, for every recipient: repeating it per recipient would say it N times.
+    recipients: req.to.map((address) => ({ address, status: 'not-sent' as const })),
     timings: { startedAt, totalMs: Date.now() - t0 },
     error,
   });
@@ -563,13 +569,22 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
     const result = fail(error);
     if (dkim) result.dkim = dkim;
     if (error.kind === 'rejected' || error.kind === 'message') {
-      // Every recipient refused (nodemailer throws), or the message refused after DATA: say per recipient what the server said.
+      // Every recipient refused (nodemailer throws), or the message refused after DATA: say per
+      // recipient what the server said. A recipient refused at RCPT gets its own explanation, and the
+      // send's error then only says that none was left; a message refused after DATA is explained once, by the error.
       const replies = rcptReplies(logger.lines);
-      result.recipients = req.to.map((address) => {
-        const reply = replies.get(address.toLowerCase()) ?? error.response;
+      result.recipients = req.to.map((address): RecipientResult => {
+        const rcptReply = replies.get(address.toLowerCase());
+        // Refused before any RCPT (MAIL FROM): no server answered for this address.
+        if (error.kind === 'rejected' && !rcptReply) return { address, status: 'not-sent' };
+        const reply = rcptReply ?? error.response;
         const responseCode = codeOf(reply);
-        return { address, status: 'rejected', ...(reply ? { reply } : {}), ...(responseCode ? { responseCode } : {}), explanation: error.explanation };
+        const own = error.kind === 'rejected' && rcptReply ? explainError({ code: 'EENVELOPE', response: rcptReply, responseCode, command: 'RCPT TO' }, req.profile).explanation : undefined;
+        return { address, status: 'rejected', ...(reply ? { reply } : {}), ...(responseCode ? { responseCode } : {}), ...(own ? { explanation: own } : {}) };
       });
+      if (error.kind === 'rejected' && result.recipients.every((r) => r.status === 'rejected' && r.explanation)) {
+        result.error = { ...error, explanation: `The server refused every recipient, so nothing was sent.` };
+      }
     }
     return result;
   }

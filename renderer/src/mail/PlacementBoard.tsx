@@ -1,7 +1,7 @@
 /**
  * The placement board: the summary strip and one row per seed, live or from history.
  */
-import { Badge, Button, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { Fragment, useState } from 'react';
 import type { SeedOutcome } from '../../../electron/core/placement/types';
 import { formatDate, formatDuration } from '../format';
@@ -76,9 +76,24 @@ function SeedDetails({ outcome }: { outcome: SeedOutcome }) {
           <HeaderValues title="Spam headers" values={Object.entries(d.spamHeaders).flatMap(([name, values]) => values.map((v) => `${name}: ${v}`))} />
         </>
       )}
-      {!d && !outcome.error && (
+      {outcome.bounce && (
+        <Alert color="orange" title={`Bounced: ${outcome.bounce.status}`} data-testid="bounce">
+          <Text size="sm">{outcome.bounce.diagnostic ?? 'The report gave no diagnostic.'}</Text>
+          <Text size="xs" c="dimmed" mt={4}>
+            Bounce report for {outcome.bounce.finalRecipient}
+            {outcome.bounce.reportingMta ? ` from ${outcome.bounce.reportingMta}` : ''}, found in {outcome.bounce.mailbox}/{outcome.bounce.folder} at{' '}
+            {formatDate(outcome.bounce.detectedAt)}, matched by the run&apos;s {outcome.bounce.matchedBy === 'token' ? 'token' : 'Message-ID'}.
+          </Text>
+        </Alert>
+      )}
+      {!d && !outcome.error && !outcome.bounce && (
         <Text size="xs" c="dimmed">
           {outcome.placement === 'missing' ? 'No copy was found in any folder before the deadline.' : 'Not found yet.'}
+        </Text>
+      )}
+      {outcome.searched && (
+        <Text size="xs" c="dimmed" data-testid="searched">
+          {outcome.searched.explanation}
         </Text>
       )}
       {outcome.reconnects > 0 && (
@@ -137,10 +152,15 @@ export function SeedTable({ seeds }: { seeds: readonly SeedOutcome[] }) {
                       {s.error.code}
                     </Text>
                   )}
+                  {s.bounce && (
+                    <Text size="xs" c="orange" mt={2}>
+                      {s.bounce.status}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td style={{ overflowWrap: 'anywhere' }}>{s.detection?.folder ?? '—'}</Table.Td>
                 <Table.Td ta="right" data-testid="latency">
-                  {s.detection ? formatDuration(s.detection.latencyMs) : '—'}
+                  {s.detection ? formatDuration(s.detection.latencyMs) : s.bounce ? formatDuration(s.bounce.latencyMs) : '—'}
                 </Table.Td>
                 <Table.Td>
                   <Button size="compact-xs" variant="subtle" onClick={() => toggle(s.seed)} aria-expanded={open.has(s.seed)} aria-label={`Details for ${s.seed}`}>

@@ -2,7 +2,7 @@
  * Inbox placement: the test message, the seeds, Start; the board filling in live; past runs and
  * the trend per seed or provider. A past run opens at #/placement/<id>.
  */
-import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Loader, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Loader, NativeSelect, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PlacementSummaryRow, PlacementTrendSeries } from '../../../electron/api/operations';
@@ -16,13 +16,18 @@ import { MessageEditor } from './MessageEditor';
 import { CallError, Warnings } from './parts';
 import { CleanupNote, SeedTable, SummaryStrip } from './PlacementBoard';
 import { cancelPlacement, clearPlacement, startPlacement, usePlacementRun } from './placement-run-store';
-import { formatShare, placementLook, reachedInbox, runDidNotFinish, runStatusLabel } from './placement-view';
+import { envelopeSender, formatShare, placementLook, reachedInbox, runDidNotFinish, runStatusLabel, seedReadiness } from './placement-view';
+import { useProfiles } from './ProfilesPage';
 import { useSeeds } from './SeedsPage';
 import { SendResultView } from './SendResultView';
 
 const DEFAULT_DEADLINE_MIN = 10;
 
-function SeedChooser({ chosen, onChange }: { chosen: string[] | null; onChange: (chosen: string[] | null) => void }) {
+/**
+ * The seeds to send to, each with whether it is ready (its secret is there) in words: a seed that
+ * is not ready ends as an error of its own, and the others run.
+ */
+function SeedChooser({ chosen, onChange, exclude }: { chosen: string[] | null; onChange: (chosen: string[] | null) => void; exclude: string | null }) {
   const seeds = useSeeds();
   if (seeds.isPending) return <Loader size="sm" aria-label="Loading seeds" />;
   if (seeds.isError) return <CallError title="Seeds could not be read" error={seeds.error} />;
@@ -34,20 +39,52 @@ function SeedChooser({ chosen, onChange }: { chosen: string[] | null; onChange: 
       </Text>
     );
   }
-  const selected = chosen ?? names;
+  // "All seeds" leaves out the bounce mailbox (the sender's own): it gets no copy unless picked.
+  const all = names.filter((n) => n !== exclude);
+  const selected = chosen ?? all;
+  const notReady = seeds.data.seeds.filter((s) => selected.includes(s.seed.name) && !seedReadiness(s).ready).length;
   return (
     <Checkbox.Group
       label="Seeds"
-      description={chosen === null ? 'All seeds' : `${selected.length} of ${names.length} seeds`}
+      description={`${chosen === null ? 'All seeds' : `${selected.length} of ${names.length} seeds`}${notReady ? `; ${notReady} not ready (${notReady === 1 ? 'it ends' : 'they end'} as an error, the others run)` : ''}`}
       value={selected}
-      onChange={(value) => onChange(value.length === names.length ? null : value)}
+      onChange={(value) => onChange(value.length === all.length && all.every((n) => value.includes(n)) ? null : value)}
     >
-      <Group gap="md" mt={6}>
-        {seeds.data.seeds.map((s) => (
-          <Checkbox key={s.seed.name} value={s.seed.name} label={`${s.seed.name} (${s.seed.provider})`} />
-        ))}
+      <Group gap="md" mt={6} align="flex-start">
+        {seeds.data.seeds.map((s) => {
+          const readiness = seedReadiness(s);
+          return (
+            <Checkbox
+              key={s.seed.name}
+              value={s.seed.name}
+              label={`${s.seed.name} (${s.seed.provider})`}
+              description={readiness.words}
+              data-ready={readiness.ready ? 'yes' : 'no'}
+              styles={readiness.ready ? undefined : { description: { color: 'var(--mantine-color-red-text)' } }}
+            />
+          );
+        })}
       </Group>
     </Checkbox.Group>
+  );
+}
+
+/**
+ * Where bounces arrive: a saved seed for the envelope sender's mailbox, watched for delivery status
+ * notifications only. Proposed when a seed has the profile's envelope sender as its address.
+ */
+function BounceChooser({ current, sender, onChange }: { current: string | null; sender: string | undefined; onChange: (name: string | null) => void }) {
+  const seeds = useSeeds();
+  if (!seeds.data || seeds.data.seeds.length === 0) return null;
+  return (
+    <NativeSelect
+      label="Bounces arrive at"
+      description={`The envelope sender's mailbox${sender ? ` (${sender})` : ''}, watched for bounce reports naming the run: a copy that bounced ends as bounced at once. Every seed's own INBOX and Junk are read for them too.`}
+      value={current ?? ''}
+      onChange={(e) => onChange(e.currentTarget.value === '' ? null : e.currentTarget.value)}
+      data={[{ value: '', label: 'only the seeds’ own mailboxes' }, ...seeds.data.seeds.map((s) => ({ value: s.seed.name, label: `${s.seed.name} (${s.seed.address})${seedReadiness(s).ready ? '' : ', not ready'}` }))]}
+      maw={640}
+    />
   );
 }
 
@@ -144,6 +181,12 @@ function NewRun() {
   const draft = useDraft();
   const state = usePlacementRun();
   const [chosen, setChosen] = useState<string[] | null>(null);
+  // undefined: the proposal (a seed on the envelope sender's address); null: none.
+  const [bounceChoice, setBounceChoice] = useState<string | null | undefined>(undefined);
+  const seeds = useSeeds();
+  const profiles = useProfiles();
+  const sender = envelopeSender(profiles.data?.profiles.find((p) => p.profile.name === draft.profile)?.profile ?? { from: '' });
+  const bounceSeed = bounceChoice === undefined ? (seeds.data?.seeds.find((s) => sender !== undefined && s.seed.address.toLowerCase() === sender)?.seed.name ?? null) : bounceChoice;
   const [deadline, setDeadline] = useState<number | string>(DEFAULT_DEADLINE_MIN);
   const [cleanup, setCleanup] = useState(false);
   const minutes = typeof deadline === 'number' ? deadline : Number(deadline);
@@ -154,6 +197,7 @@ function NewRun() {
     void startPlacement(client, queryClient, {
       ...composeFields(draft),
       ...(chosen ? { seeds: chosen } : {}),
+      ...(bounceSeed ? { bounceSeed } : {}),
       deadlineMs: Math.round(minutes * 60_000),
       cleanup,
     });
@@ -165,7 +209,8 @@ function NewRun() {
           New run
         </Title>
         <MessageEditor />
-        <SeedChooser chosen={chosen} onChange={setChosen} />
+        <SeedChooser chosen={chosen} onChange={setChosen} exclude={bounceSeed} />
+        <BounceChooser current={bounceSeed} sender={sender} onChange={setBounceChoice} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640}>
           <NumberInput
             label="Deadline (minutes)"
@@ -355,7 +400,8 @@ export function PlacementPage() {
       </Title>
       <Text size="sm" c="dimmed" maw={760}>
         Sends the test message to every seed mailbox and watches where each copy lands: inbox, a Gmail tab
-        (category:promotions…), spam, another folder, or missing when nothing arrives before the deadline.
+        (category:promotions…), spam, another folder, bounced when a bounce report names the copy, or missing when
+        nothing arrives before the deadline.
       </Text>
       {state.status === 'idle' ? <NewRun /> : <RunBoard />}
       <section aria-label="Past placement runs">

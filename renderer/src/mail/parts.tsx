@@ -46,8 +46,9 @@ export function SecretStoreNotice({ what }: { what: string }) {
     <Alert color="yellow" title="Passwords cannot be stored here" data-testid="secret-store-notice">
       <Text size="sm">{status.data.reason ?? 'The secret store is unavailable.'}</Text>
       <Text size="sm" mt={4}>
-        For example, start it as <Code>SMTP_PASSWORD=… deliverlab serve</Code> and give <Code>SMTP_PASSWORD</Code> as the
-        environment variable below.
+        For example, start it as <Code>DELIVERLAB_SMTP_PASSWORD=… npx deliverlab serve</Code> and give{' '}
+        <Code>DELIVERLAB_SMTP_PASSWORD</Code> as the environment variable below. Only variables whose names start with{' '}
+        <Code>DELIVERLAB_</Code> are read, so a shared profile or seed cannot make Deliverlab send another program&apos;s secret.
       </Text>
     </Alert>
   );

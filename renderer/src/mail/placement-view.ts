@@ -4,12 +4,13 @@
  * Pure functions, so the board's behaviour is unit-tested without a browser. Type imports only:
  * the core's run.ts pulls in node:crypto and cannot be bundled into the renderer.
  */
+import type { StoredSeed } from '../../../electron/api/operations';
 import type { PlacementEvent, PlacementRun, SeedOutcome, SeedState } from '../../../electron/core/placement/types';
 import type { SendResult } from '../../../electron/core/send/send';
 
 export type PlacementValue = SeedOutcome['placement'];
 
-/** The issue's own words: inbox, category:promotions, spam, folder:Name, missing; plus error and pending. */
+/** The issue's own words: inbox, category:promotions, spam, folder:Name, missing, bounced; plus error and pending. */
 export function placementLabel(placement: PlacementValue): string {
   return placement === 'pending' ? 'waiting' : placement;
 }
@@ -19,7 +20,7 @@ export interface BadgeLook {
   variant: 'filled' | 'light' | 'outline';
 }
 
-/** inbox green, category:* teal, spam red, folder:* yellow, missing grey, error red outline. */
+/** inbox green, category:* teal, spam red, folder:* yellow, missing grey, bounced dark orange, error red outline. */
 export function placementLook(placement: PlacementValue): BadgeLook {
   if (placement === 'inbox') return { color: 'green', variant: 'filled' };
   if (placement.startsWith('category:')) return { color: 'teal', variant: 'filled' };
@@ -27,6 +28,7 @@ export function placementLook(placement: PlacementValue): BadgeLook {
   if (placement.startsWith('folder:')) return { color: 'yellow', variant: 'filled' };
   if (placement === 'error') return { color: 'red', variant: 'outline' };
   if (placement === 'missing') return { color: 'gray', variant: 'filled' };
+  if (placement === 'bounced') return { color: 'orange', variant: 'filled' };
   return { color: 'gray', variant: 'light' };
 }
 
@@ -36,6 +38,7 @@ export const STATE_LABEL: Record<SeedState, string> = {
   reconnecting: 'reconnecting',
   found: 'found',
   missing: 'missing',
+  bounced: 'bounced',
   error: 'error',
 };
 
@@ -45,6 +48,7 @@ export const STATE_COLOR: Record<SeedState, string> = {
   reconnecting: 'orange',
   found: 'green',
   missing: 'gray',
+  bounced: 'orange',
   error: 'red',
 };
 
@@ -69,7 +73,7 @@ export interface ShareEntry {
 
 export interface LiveSummary {
   total: number;
-  /** Seeds with a verdict (found, missing or error). */
+  /** Seeds with a verdict (found, missing, bounced or error). */
   settled: number;
   /** One entry per placement seen, in a fixed order (inbox first, waiting last). */
   shares: ShareEntry[];
@@ -82,8 +86,9 @@ function placementRank(placement: string): number {
   if (placement.startsWith('folder:')) return 2;
   if (placement === 'spam') return 3;
   if (placement === 'missing') return 4;
-  if (placement === 'error') return 5;
-  return 6;
+  if (placement === 'bounced') return 5;
+  if (placement === 'error') return 6;
+  return 7;
 }
 
 /** Share per placement and median latency, from the seed rows as they are now. */
@@ -163,3 +168,33 @@ export function runStatusLabel(status: string): string {
 
 /** A run that ended without a verdict for every seed: it stopped while running (app closed, backend gone). */
 export const runDidNotFinish = (status: string): boolean => status === 'running' || status === 'interrupted';
+
+/**
+ * Whether a saved seed can be watched now, in words for the seed picker: its secret is stored, its
+ * variable is set, or what is missing and where to fix it. A seed that is not ready ends as an error
+ * of its own when the run starts; the others run.
+ */
+export function seedReadiness(stored: Pick<StoredSeed, 'seed' | 'secret'>): { ready: boolean; words: string } {
+  const auth = stored.seed.auth;
+  const oauth = 'oauth2TokenEnv' in auth || 'oauth2' in auth;
+  const what = oauth ? 'token' : 'password';
+  const variable = 'oauth2TokenEnv' in auth ? auth.oauth2TokenEnv : 'passwordEnv' in auth ? auth.passwordEnv : undefined;
+  switch (stored.secret) {
+    case 'stored':
+      return { ready: true, words: `ready: ${what} stored` };
+    case 'env':
+      return { ready: true, words: `ready: ${what} from $${variable ?? '?'}` };
+    case 'none':
+      return { ready: true, words: 'ready' };
+    case 'missing':
+      return variable
+        ? { ready: false, words: `not ready: $${variable} is not set for Deliverlab` }
+        : { ready: false, words: `not ready: no ${what} stored (open Seeds and enter it)` };
+  }
+}
+
+/** The address mail bounces to for a profile: its envelope sender, else the address in From (lower-case). */
+export function envelopeSender(profile: { from: string; envelopeFrom?: string }): string | undefined {
+  const from = profile.envelopeFrom ?? /<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(profile.from)?.[1];
+  return from?.toLowerCase();
+}

@@ -24,6 +24,8 @@ export interface MailLabInfo {
   sender: MailLabUser;
   postmaster: MailLabUser;
   seeds: MailLabUser[];
+  /** An address Postfix accepts and Dovecot does not have: mail to it bounces to the sender (a DSN). */
+  bouncing?: string;
   logs: { postfix: string; dovecot: string };
   startedAt: string;
   startSeconds: number;
@@ -45,4 +47,10 @@ export function readMailLab(): MailLabInfo & { caPem: string } {
     throw new Error(`the mail lab is not running (${file}: ${(err as Error).message}); start it with: ${MAIL_LAB_START}`, { cause: err });
   }
   return { ...info, caPem: readFileSync(info.caPath, 'utf8') };
+}
+
+/** The lab's bouncing address; throws when the running lab predates it (restart it to get one). */
+export function bouncingAddress(lab: MailLabInfo): string {
+  if (!lab.bouncing) throw new Error(`the running mail lab has no bouncing address (its lab.json predates it); restart it with: ${MAIL_LAB_START}`);
+  return lab.bouncing;
 }

@@ -121,6 +121,11 @@ do_stop() {
 
 seed_password() { echo "lab-pass-$1"; }
 
+# An address Postfix accepts (it is in its mailbox map) and Dovecot does not have: Postfix takes the
+# message, Dovecot's LMTP refuses the recipient (550 5.1.1), and Postfix returns a delivery status
+# notification (RFC 3464) to the envelope sender, as a provider does for a mailbox that is gone.
+BOUNCING=gone
+
 # Every user of the lab: "local-part password".
 users() {
   echo "sender $(seed_password sender)"
@@ -207,6 +212,7 @@ write_lab_json() {
   "sender": {"user": "sender@$DOMAIN", "password": "$(seed_password sender)"},
   "postmaster": {"user": "postmaster@$DOMAIN", "password": "$(seed_password postmaster)"},
   "seeds": $(json_users),
+  "bouncing": "$BOUNCING@$DOMAIN",
   "junkRules": ["X-Spam-Flag: YES", "Authentication-Results: $HOSTNAME_FQDN; ... dmarc=fail"],
   "logs": {"postfix": "$RUNTIME/log/postfix.log", "dovecot": "$RUNTIME/log/dovecot.log"},
   "startedAt": "$started",
@@ -298,6 +304,7 @@ $(ss -ltnp 2>/dev/null | grep -E ":($(IFS='|'; echo "${busy[*]}"))\b" || true)"
     printf '%s@%s:{PLAIN}%s::::::\n' "$user" "$DOMAIN" "$pass" >>"$RUNTIME/dovecot/users.new"
     printf '%s@%s OK\n' "$user" "$DOMAIN" >>"$PF_DIR/mailboxes.new"
   done < <(users)
+  printf '%s@%s OK\n' "$BOUNCING" "$DOMAIN" >>"$PF_DIR/mailboxes.new"
   mv "$RUNTIME/dovecot/users.new" "$RUNTIME/dovecot/users"
   mv "$PF_DIR/mailboxes.new" "$PF_DIR/mailboxes"
   chmod 644 "$RUNTIME/dovecot/users" "$PF_DIR/mailboxes"

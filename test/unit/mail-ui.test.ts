@@ -237,3 +237,13 @@ describe('routes of the mail pages', () => {
     }
   });
 });
+
+describe('a test send in words', () => {
+  it('names a recipient the send never reached "not sent", not refused', async () => {
+    const { RECIPIENT_WORDS } = await import('../../renderer/src/mail/SendResultView');
+    expect(RECIPIENT_WORDS['not-sent'].word).toBe('not sent');
+    expect(RECIPIENT_WORDS.rejected.word).toBe('refused');
+    expect(RECIPIENT_WORDS.accepted.word).toBe('accepted');
+    expect(Object.values(RECIPIENT_WORDS).map((w) => w.word)).not.toContain('not-sent');
+  });
+});

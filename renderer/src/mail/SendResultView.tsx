@@ -7,6 +7,13 @@ import type { SendResult } from '../../../electron/core/send/send';
 import { formatDate, formatDuration } from '../format';
 import { Fact, SendErrorAlert, Transcript, Warnings } from './parts';
 
+/** What happened to one recipient, in the app's words: a recipient the send never reached was not refused. */
+export const RECIPIENT_WORDS: Record<SendResult['recipients'][number]['status'], { word: string; color: string }> = {
+  accepted: { word: 'accepted', color: 'green' },
+  rejected: { word: 'refused', color: 'red' },
+  'not-sent': { word: 'not sent', color: 'gray' },
+};
+
 export function SendResultView({ result, title, historyError }: { result: SendResult; title: string; historyError?: string | undefined }) {
   const accepted = result.recipients.filter((r) => r.status === 'accepted').length;
   return (
@@ -58,8 +65,8 @@ export function SendResultView({ result, title, historyError }: { result: SendRe
                   <Table.Tr key={r.address}>
                     <Table.Td style={{ overflowWrap: 'anywhere' }}>{r.address}</Table.Td>
                     <Table.Td>
-                      <Badge color={r.status === 'accepted' ? 'green' : 'red'} variant="light">
-                        {r.status}
+                      <Badge color={RECIPIENT_WORDS[r.status].color} variant="light">
+                        {RECIPIENT_WORDS[r.status].word}
                       </Badge>
                     </Table.Td>
                     <Table.Td>

@@ -1,0 +1,49 @@
+/**
+ * `deliverlab spf`: SPF check_host() for one connecting IP.
+ */
+import { ApiError } from '../../api/errors';
+import type { SpfCheckOutput } from '../../core/spf/check-host';
+import { checkResolver, openApi, parse, write, type CliIo } from '../common';
+import { painter } from '../format';
+import { HELP } from '../help';
+import { UsageError } from '../usage-error';
+
+const SPF_EXIT: Record<string, number> = { pass: 0, fail: 1, softfail: 1, neutral: 1, none: 1, permerror: 1, temperror: 2 };
+
+export async function spfCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    resolver: { type: 'string' },
+    ip: { type: 'string' },
+    helo: { type: 'string' },
+    'mail-from': { type: 'string' },
+  });
+  if (values.help) return write(io.stdout, HELP), 0;
+  if (positionals.length !== 1) throw new UsageError('Name one domain: deliverlab spf example.com --ip 192.0.2.1');
+  if (!values.ip) throw new UsageError('--ip is required: the address of the server that connects.');
+  const resolver = checkResolver(values.resolver);
+  const api = openApi(null);
+  try {
+    const out = (await api.dispatch('audit.spf-check', {
+      domain: positionals[0],
+      ip: values.ip,
+      ...(values.helo ? { helo: values.helo } : {}),
+      ...(values['mail-from'] !== undefined ? { mailFrom: values['mail-from'] } : {}),
+      ...(resolver ? { resolver } : {}),
+    })) as SpfCheckOutput;
+    if (values.json) {
+      write(io.stdout, JSON.stringify(out));
+    } else {
+      const paint = painter(io.stdout);
+      const style = out.result === 'pass' ? 'green' : out.result === 'temperror' ? 'magenta' : 'red';
+      write(io.stdout, `${paint('bold', out.mailFrom)} from ${out.ip}: ${paint(style, out.result)}`);
+      if (out.comment) write(io.stdout, `  ${out.comment}`);
+      if (out.header) write(io.stdout, paint('dim', `  ${out.header}`));
+    }
+    return SPF_EXIT[out.result] ?? 2;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(err.message);
+    throw err;
+  } finally {
+    api.close();
+  }
+}

@@ -11,6 +11,8 @@ import { defaultDbPath } from '../core/paths';
 import { version } from './help';
 import { UsageError } from './usage-error';
 
+export { emit, untilStopped } from './streams';
+
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -18,6 +20,11 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
   /** Resolves when the process is asked to stop (serve waits on it). */
   stopSignal?: Promise<void>;
+  /**
+   * Aborted when the process is asked to stop (SIGINT, SIGTERM) or its reader went away: start
+   * nothing new, keep what is finished. The reason is an Error saying which.
+   */
+  signal?: AbortSignal;
 }
 
 /** One command: its arguments after the name, the io; resolves to the exit code. */

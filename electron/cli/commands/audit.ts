@@ -1,13 +1,14 @@
 /**
  * `deliverlab audit`: every check of one domain or a batch, through the same audit.run as the app.
  */
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { type ParseArgsConfig } from 'node:util';
 import { DomainSchema } from '../../api/operations';
 import { ApiError } from '../../api/errors';
 import type { AuditResult } from '../../core/audit/types';
-import { checkResolver, dbPathFrom, listOf, openApi, parse, portOf, readCaFiles, write, type CliIo } from '../common';
+import { checkResolver, dbPathFrom, emit, listOf, openApi, parse, portOf, readCaFiles, untilStopped, write, type CliIo } from '../common';
 import { formatAudit, formatDiff, painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
@@ -82,13 +83,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   });
   let problems: string[] = [];
   if (values.file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(values.file === '-' ? 0 : values.file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--file: cannot read ${values.file}: ${(err as Error).message}`);
-    }
-    const list = readDomainList(text);
+    const list = readDomainList(await readListFile(values.file, io));
     domains.push(...list.domains.filter((d) => !domains.includes(d)));
     problems = list.problems;
   }
@@ -105,21 +100,23 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   let exit = problems.length > 0 ? 2 : 0;
   const showProgress = domains.length > 1 && (io.stderr as NodeJS.WriteStream).isTTY === true;
 
-  const auditOne = async (domain: string): Promise<() => void> => {
+  const signal = io.signal;
+  const out = (text: string) => emit(io.stdout, text, signal);
+
+  /** Audits one domain; resolves to what prints its result (in the given order, later). */
+  const auditOne = async (domain: string): Promise<() => Promise<void>> => {
     try {
       const result = (await api.dispatch('audit.run', { domain, ...options, ...(resolver ? { resolver } : {}) })) as AuditResult;
-      return () => {
-        if (values.json) write(io.stdout, JSON.stringify(result));
-        else write(io.stdout, `${formatAudit(result, paint)}${values.diff ? `\n${formatDiff(result, paint)}` : ''}\n`);
+      return async () => {
         if (exit === 0 && result.findings.some((f) => f.severity === 'critical')) exit = 1;
-        if (result.historyError) {
-          write(io.stderr, `deliverlab: ${domain}: not saved to history: ${result.historyError}`);
-          exit = 2;
-        }
+        if (result.historyError) exit = 2;
+        if (values.json) await out(JSON.stringify(result));
+        else await out(`${formatAudit(result, paint)}${values.diff ? `\n${formatDiff(result, paint)}` : ''}\n`);
+        if (result.historyError) write(io.stderr, `deliverlab: ${domain}: not saved to history: ${result.historyError}`);
       };
     } catch (err) {
       if (!(err instanceof ApiError) || err.code === 'internal') throw err;
-      return () => {
+      return async () => {
         write(io.stderr, `deliverlab: ${domain}: ${err.message}`);
         exit = 2;
       };
@@ -128,23 +125,63 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
 
   try {
     // A bounded pool; results are printed in the order the domains were given, as soon as they can be.
-    const slots = domains.map(() => Promise.withResolvers<() => void>());
+    const slots = domains.map(() => Promise.withResolvers<() => Promise<void>>());
+    // Once stopped, nobody may wait for an audit still running: its failure must not surface as unhandled.
+    for (const slot of slots) slot.promise.catch(() => {});
+    const finished: (() => Promise<void>)[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < domains.length) {
+      // A stop starts no new domain; the ones running are left to the process's end.
+      while (next < domains.length && !signal?.aborted) {
         const index = next++;
-        const slot = slots[index] as PromiseWithResolvers<() => void>;
-        await auditOne(domains[index] as string).then(slot.resolve, slot.reject);
+        const slot = slots[index] as PromiseWithResolvers<() => Promise<void>>;
+        await auditOne(domains[index] as string).then((print) => {
+          finished[index] = print;
+          slot.resolve(print);
+        }, slot.reject);
       }
     };
     const pool = Promise.all(Array.from({ length: Math.min(concurrency, domains.length) }, worker));
-    for (const [index, slot] of slots.entries()) {
-      (await slot.promise)();
-      if (showProgress) io.stderr.write(`\r[${index + 1}/${domains.length}] ${domains[index]}\u001b[K${index + 1 === domains.length ? '\n' : ''}`);
+    let printed = 0;
+    while (printed < domains.length && !signal?.aborted) {
+      let print: () => Promise<void>;
+      try {
+        print = await untilStopped((slots[printed] as PromiseWithResolvers<() => Promise<void>>).promise, signal);
+      } catch (err) {
+        if (signal?.aborted) break;
+        throw err;
+      }
+      await print();
+      printed++;
+      if (showProgress) io.stderr.write(`\r[${printed}/${domains.length}] ${domains[printed - 1]}\u001b[K${printed === domains.length ? '\n' : ''}`);
+    }
+    if (signal?.aborted) {
+      if (showProgress) io.stderr.write('\n');
+      // Audits that finished out of order are in history already: show them too, each whole.
+      let shown = printed;
+      for (let index = printed; index < domains.length; index++) {
+        const print = finished[index];
+        if (!print) continue;
+        await print();
+        shown++;
+      }
+      const notStarted = domains.length - Math.min(next, domains.length);
+      write(io.stderr, `deliverlab: ${(signal.reason as Error).message}: ${shown} of ${domains.length} domains audited${notStarted ? `, ${notStarted} not started` : ''}.`);
+      return exit;
     }
     await pool;
   } finally {
     api.close();
   }
   return exit;
+}
+
+/** The --file list, from a file or (with -) standard input; read without blocking, so a stop is heard. */
+async function readListFile(file: string, io: CliIo): Promise<string> {
+  try {
+    return file === '-' ? await untilStopped(text(io.stdin ?? process.stdin), io.signal) : await readFile(file, 'utf8');
+  } catch (err) {
+    if (io.signal?.aborted) throw err;
+    throw new UsageError(`--file: cannot read ${file}: ${(err as Error).message}`);
+  }
 }

@@ -7,7 +7,7 @@ import { ApiError } from '../../api/errors';
 import { MAX_MESSAGE_BYTES } from '../../core/message/input';
 import type { MessageAnalysis } from '../../core/message/types';
 import { readLimited } from '../../core/read-limited';
-import { checkResolver, dbPathFrom, openApi, parse, write, type CliIo } from '../common';
+import { checkResolver, dbPathFrom, emit, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { formatMessage, painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
@@ -73,10 +73,11 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const resolver = checkResolver(values.resolver);
   const dbPath = dbPathFrom(values);
   const source = positionals[0] as string;
-  const raw = source === '-' ? await readMessageStream(io.stdin ?? process.stdin) : await readMessageFile(source);
+  const raw = await untilStopped(source === '-' ? readMessageStream(io.stdin ?? process.stdin) : readMessageFile(source), io.signal);
   const api = openApi(dbPath);
   try {
-    const analysis = (await api.dispatch('message.check', {
+    // The analysis cannot be cancelled inside: on a stop it is abandoned before anything is saved or printed.
+    const analysis = (await untilStopped(api.dispatch('message.check', {
       // base64 carries the bytes unchanged, whatever charset or 8-bit content the message has.
       raw: raw.toString('base64'),
       encoding: 'base64',
@@ -86,10 +87,9 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
       ...(resolver ? { resolver } : {}),
       ...(values['no-store-raw'] ? { storeRaw: false } : {}),
       checkLinkDomains: !values['no-link-check'],
-    })) as MessageAnalysis;
-    if (values.json) write(io.stdout, JSON.stringify(analysis));
-    else write(io.stdout, `${formatMessage(analysis, painter(io.stdout))}
-`);
+    }), io.signal)) as MessageAnalysis;
+    if (values.json) await emit(io.stdout, JSON.stringify(analysis));
+    else await emit(io.stdout, `${formatMessage(analysis, painter(io.stdout))}\n`);
     if (analysis.historyError) {
       write(io.stderr, `deliverlab: not saved to history: ${analysis.historyError}`);
       return 2;

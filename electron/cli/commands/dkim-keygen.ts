@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { ApiError } from '../../api/errors';
 import type { DkimKey } from '../../core/dkim/keygen';
-import { openApi, parse, write, type CliIo } from '../common';
+import { openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
@@ -22,12 +22,12 @@ export async function dkimKeygenCommand(args: string[], io: CliIo): Promise<numb
   const bits = values.bits === undefined ? undefined : Number(values.bits);
   const api = openApi(null);
   try {
-    const key = (await api.dispatch('dkim.generate', {
+    const key = (await untilStopped(api.dispatch('dkim.generate', {
       domain: positionals[0],
       selector: values.selector,
       ...(values.type ? { type: values.type } : {}),
       ...(bits !== undefined ? { bits } : {}),
-    })) as DkimKey;
+    }), io.signal)) as DkimKey;
     if (values.out) {
       // The private key is a secret: written for the owner only, never printed when a file is given.
       writeFileSync(values.out, key.privateKeyPem, { mode: 0o600, flag: 'wx' });

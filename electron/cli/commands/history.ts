@@ -2,7 +2,7 @@
  * `deliverlab history list`: past audits from the local history.
  */
 import type { HistoryList } from '../../api/operations';
-import { dbPathFrom, openApi, parse, write, type CliIo } from '../common';
+import { dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
 import { formatHistory, painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
@@ -20,8 +20,18 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
   const api = openApi(dbPathFrom(values));
   try {
     const list = (await api.dispatch('history.list', { limit, ...(values.domain ? { domain: values.domain } : {}) })) as HistoryList;
-    if (values.json) for (const item of list.items) write(io.stdout, JSON.stringify(item));
-    else write(io.stdout, formatHistory(list.items, list.total, painter(io.stdout)));
+    if (values.json) {
+      // Line by line, waiting for the reader: a stop leaves whole lines only.
+      let printed = 0;
+      for (const item of list.items) {
+        if (io.signal?.aborted) {
+          write(io.stderr, `deliverlab: ${(io.signal.reason as Error).message}: ${printed} of ${list.items.length} rows printed.`);
+          break;
+        }
+        await emit(io.stdout, JSON.stringify(item), io.signal);
+        printed++;
+      }
+    } else await emit(io.stdout, formatHistory(list.items, list.total, painter(io.stdout)));
   } finally {
     api.close();
   }

@@ -3,7 +3,7 @@
  */
 import { ApiError } from '../../api/errors';
 import type { SpfCheckOutput } from '../../core/spf/check-host';
-import { checkResolver, openApi, parse, write, type CliIo } from '../common';
+import { checkResolver, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
@@ -23,13 +23,13 @@ export async function spfCommand(args: string[], io: CliIo): Promise<number> {
   const resolver = checkResolver(values.resolver);
   const api = openApi(null);
   try {
-    const out = (await api.dispatch('audit.spf-check', {
+    const out = (await untilStopped(api.dispatch('audit.spf-check', {
       domain: positionals[0],
       ip: values.ip,
       ...(values.helo ? { helo: values.helo } : {}),
       ...(values['mail-from'] !== undefined ? { mailFrom: values['mail-from'] } : {}),
       ...(resolver ? { resolver } : {}),
-    })) as SpfCheckOutput;
+    }), io.signal)) as SpfCheckOutput;
     if (values.json) {
       write(io.stdout, JSON.stringify(out));
     } else {

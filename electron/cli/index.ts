@@ -8,6 +8,7 @@
 import { ApiError } from '../api/errors';
 import type { CliIo, Command } from './common';
 import { HELP, version } from './help';
+import { neutralise } from './terminal-text';
 import { UsageError } from './usage-error';
 
 export type { CliIo } from './common';
@@ -45,9 +46,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (!load) throw new UsageError(`Unknown command "${command}". Run deliverlab --help for the list.`);
     return await (await load())(args, io);
   } catch (err) {
-    write(io.stderr, `deliverlab: ${(err as Error).message}`);
+    // Messages quote their input (a file name, a header, a server's reply): shown, never obeyed.
+    write(io.stderr, `deliverlab: ${neutralise((err as Error).message)}`);
     if (!(err instanceof UsageError) && !(err instanceof ApiError) && process.env.DELIVERLAB_DEBUG) {
-      write(io.stderr, String((err as Error).stack));
+      write(io.stderr, neutralise(String((err as Error).stack)));
     }
     return 2;
   }

@@ -11,6 +11,7 @@ import type { AuditResult } from '../../core/audit/types';
 import { checkResolver, dbPathFrom, emit, listOf, openApi, parse, portOf, readCaFiles, untilStopped, write, type CliIo } from '../common';
 import { formatAudit, formatDiff, painter } from '../format';
 import { HELP } from '../help';
+import { neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 /** The audit.run options the flags ask for, checked by the same schema as every other caller's. */
@@ -94,7 +95,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new UsageError('--concurrency takes a number from 1 to 50.');
   const resolver = checkResolver(values.resolver);
   const options = auditOptions(values);
-  for (const problem of problems) write(io.stderr, `deliverlab: --file ${problem}`);
+  for (const problem of problems) write(io.stderr, `deliverlab: --file ${neutralise(problem)}`);
   const api = openApi(dbPathFrom(values));
   const paint = painter(io.stdout);
   let exit = problems.length > 0 ? 2 : 0;
@@ -112,12 +113,12 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
         if (result.historyError) exit = 2;
         if (values.json) await out(JSON.stringify(result));
         else await out(`${formatAudit(result, paint)}${values.diff ? `\n${formatDiff(result, paint)}` : ''}\n`);
-        if (result.historyError) write(io.stderr, `deliverlab: ${domain}: not saved to history: ${result.historyError}`);
+        if (result.historyError) write(io.stderr, `deliverlab: ${domain}: not saved to history: ${neutralise(result.historyError)}`);
       };
     } catch (err) {
       if (!(err instanceof ApiError) || err.code === 'internal') throw err;
       return async () => {
-        write(io.stderr, `deliverlab: ${domain}: ${err.message}`);
+        write(io.stderr, `deliverlab: ${domain}: ${neutralise(err.message)}`);
         exit = 2;
       };
     }

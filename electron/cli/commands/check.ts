@@ -10,6 +10,7 @@ import { readLimited } from '../../core/read-limited';
 import { checkResolver, dbPathFrom, emit, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { formatMessage, painter } from '../format';
 import { HELP } from '../help';
+import { neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 /** A file or stream too large to analyse; said while reading, before it is all in memory. */
@@ -91,7 +92,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     if (values.json) await emit(io.stdout, JSON.stringify(analysis));
     else await emit(io.stdout, `${formatMessage(analysis, painter(io.stdout))}\n`);
     if (analysis.historyError) {
-      write(io.stderr, `deliverlab: not saved to history: ${analysis.historyError}`);
+      write(io.stderr, `deliverlab: not saved to history: ${neutralise(analysis.historyError)}`);
       return 2;
     }
     return analysis.findings.some((f) => f.severity === 'critical') ? 1 : 0;

@@ -6,6 +6,7 @@ import type { SpfCheckOutput } from '../../core/spf/check-host';
 import { checkResolver, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';
+import { neutraliseAll } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 const SPF_EXIT: Record<string, number> = { pass: 0, fail: 1, softfail: 1, neutral: 1, none: 1, permerror: 1, temperror: 2 };
@@ -34,10 +35,12 @@ export async function spfCommand(args: string[], io: CliIo): Promise<number> {
       write(io.stdout, JSON.stringify(out));
     } else {
       const paint = painter(io.stdout);
-      const style = out.result === 'pass' ? 'green' : out.result === 'temperror' ? 'magenta' : 'red';
-      write(io.stdout, `${paint('bold', out.mailFrom)} from ${out.ip}: ${paint(style, out.result)}`);
-      if (out.comment) write(io.stdout, `  ${out.comment}`);
-      if (out.header) write(io.stdout, paint('dim', `  ${out.header}`));
+      // The comment can quote the domain's exp= text: someone else's words, maybe with escape sequences.
+      const shown = neutraliseAll(out);
+      const style = shown.result === 'pass' ? 'green' : shown.result === 'temperror' ? 'magenta' : 'red';
+      write(io.stdout, `${paint('bold', shown.mailFrom)} from ${shown.ip}: ${paint(style, shown.result)}`);
+      if (shown.comment) write(io.stdout, `  ${shown.comment}`);
+      if (shown.header) write(io.stdout, paint('dim', `  ${shown.header}`));
     }
     return SPF_EXIT[out.result] ?? 2;
   } catch (err) {

@@ -3,7 +3,8 @@
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
  * work plus loopback round trips, not the internet; the placement part uses the mail lab (Postfix and
- * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `placement`) runs one part alone.
+ * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `placement`, `startup`) runs one
+ * part alone; `npm run bench -- startup --compare ../main` times another checkout's CLI beside this one.
  */
 import { cpus, totalmem } from 'node:os';
 import { runAudit } from '../../electron/core/audit/run';
@@ -14,10 +15,12 @@ import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
 import { criticalPath } from './critical-path';
 import { benchMessages, runMessageBench, writeZone } from './message-bench';
 import { runPlacementBench } from './placement-bench';
+import { runStartupBench } from './startup-bench';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { BenchRow } from './row';
 
 /** Starts test/lab/dns-serve.ts in a child process and waits (bounded) for its port. */
@@ -55,13 +58,16 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
   return out;
 }
 
-const only = process.argv[2];
-const PARTS = ['audit', 'messages', 'placement'];
+const { positionals, values: flags } = parseArgs({ options: { compare: { type: 'string' } }, allowPositionals: true });
+const only = positionals[0];
+const PARTS = ['audit', 'messages', 'placement', 'startup'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
 const rows: BenchRow[] = [];
 const verdicts: string[] = [];
+/** Parts with columns of their own (start-up times) print their own tables. */
+const tables: string[] = [];
 // The SMTP probe and HTTPS fetches need peers of their own; these figures are the DNS audit.
 const skip = ['smtp', 'http'] as ('smtp' | 'http')[];
 try {
@@ -71,6 +77,11 @@ try {
   if (only === undefined || only === 'placement') {
     const result = await runPlacementBench();
     rows.push(...result.rows);
+    verdicts.push(...result.verdicts);
+  }
+  if (only === undefined || only === 'startup') {
+    const result = await runStartupBench(server.port, flags.compare === undefined ? undefined : resolve(flags.compare));
+    tables.push(...result.tables);
     verdicts.push(...result.verdicts);
   }
 } finally {
@@ -180,8 +191,11 @@ const head = ['benchmark', 'runs', 'median ms', 'p95 ms', 'per second', 'note'];
 const body = rows.map((r) => [r.name, String(r.runs), r.median.toFixed(3), Number.isNaN(r.p95) ? '-' : r.p95.toFixed(3), Number.isNaN(r.perSecond) ? '-' : r.perSecond.toFixed(0), r.note]);
 const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
-console.log(line(head));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const b of body) console.log(line(b));
-console.log('');
+if (rows.length > 0) {
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) console.log(line(b));
+  console.log('');
+}
+for (const t of tables) console.log(`${t}\n`);
 for (const v of verdicts) console.log(v);

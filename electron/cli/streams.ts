@@ -12,7 +12,8 @@
  * stream fails (its reader went away).
  */
 export function emit(stream: NodeJS.WritableStream, text: string, signal?: AbortSignal): Promise<void> {
-  if (stream.write(`${text}\n`)) return Promise.resolve();
+  // A stream already failed (its reader gone) emits neither 'drain' nor 'close' again: nothing to wait for.
+  if (stream.write(`${text}\n`) || (stream as { destroyed?: boolean }).destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       stream.removeListener('drain', done);

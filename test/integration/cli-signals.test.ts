@@ -86,6 +86,27 @@ describe('a batch audit', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it('stops a batch audit like a signal: no new domain, a line on stderr, exit 141, no stack trace', async () => {
+    const count = 30;
+    const slow = await startDnsServer({ zone: parseZone(batchZone('p', count)), delayMs: 150 });
+    try {
+      const domains = Array.from({ length: count }, (_, i) => `p${i}.batch.test`);
+      const run = startCli(['audit', ...domains, '--resolver', `127.0.0.1:${slow.port}`, '--json', '--no-history', '--skip', 'smtp,http,dnsbl', '--concurrency', '2']);
+      await run.firstLine;
+      // As `deliverlab ... | head -1` does once it has its line.
+      run.child.stdout?.destroy();
+      const done = await run.finished;
+      expect(done.code).toBe(141);
+      expect(done.stderr).toMatch(/^deliverlab: standard output was closed: \d+ of 30 domains audited, \d+ not started\.\n$/);
+      const started = new Set(slow.queries.map((q) => /\bp\d+\.batch\.test/.exec(q)?.[0]).filter(Boolean));
+      expect(started.size).toBeLessThan(count);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('one-shot commands', () => {
   it('spf: SIGTERM while the record is being looked up exits 143, printing nothing half-done', async () => {
     const before = dns.queries.length;

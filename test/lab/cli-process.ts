@@ -65,10 +65,13 @@ function watch(out: NodeJS.ReadableStream, what: string) {
     if (nl >= 0) firstLine.resolve(seen.slice(0, nl));
   });
   const all = new Promise<Buffer>((resolve, reject) => {
-    out.once('end', () => {
+    const ended = () => {
       firstLine.reject(new Error(`${what} ended before printing a line`));
       resolve(Buffer.concat(chunks));
-    });
+    };
+    out.once('end', ended);
+    // A test that closes its end of the pipe (a reader going away) gets 'close' without 'end'.
+    out.once('close', ended);
     out.once('error', reject);
   });
   return { firstLine: firstLine.promise, all };

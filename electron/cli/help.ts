@@ -65,5 +65,6 @@ serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It
 
 RESOLVER: system | IP[:PORT],... | https://host/dns-query (DNS-over-HTTPS) | authoritative[@IP[:PORT],...]
 
-Exit codes: 0 no critical finding, 1 a critical finding, 2 a usage or operational error.
+Exit codes: 0 no critical finding, 1 a critical finding, 2 a usage or operational error,
+130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM, 141 the output's reader went away.
 History lives in ${defaultDbPath()} unless --db is given.`;

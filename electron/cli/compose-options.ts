@@ -11,9 +11,10 @@ import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
 import { DEFAULT_PASSWORD_ENV, dkimKeyFromEnv, secretsFromEnv, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
 import type { DkimRequest } from '../core/send/send';
 import { secretOrPrompt, type PromptIo } from './prompt';
+import { UsageError } from './usage-error';
 
-/** A mistake in the command line or its files: printed after the command's name, exit code 2. */
-export class UsageError extends Error {}
+// send and placement import it from here, beside the flags it is thrown for.
+export { UsageError };
 
 export const COMPOSE_OPTIONS = {
   profile: { type: 'string' },

@@ -1,10 +1,14 @@
 /**
  * The CLI's readable output: coloured when the stream is a terminal (NO_COLOR and FORCE_COLOR honoured).
+ *
+ * Every formatter first takes its input through neutraliseAll: records, headers and replies are
+ * someone else's text, and must not reach the terminal as control sequences.
  */
 import { styleText } from 'node:util';
 import type { AuditResult, CheckStatus, Finding, Severity } from '../core/audit/types';
 import { dkimOverall, type AuditSummary } from '../core/history/store';
 import type { AuthResult, MessageAnalysis } from '../core/message/types';
+import { neutraliseAll } from './terminal-text';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -79,7 +83,8 @@ function findingLines(f: Finding, paint: Paint): string[] {
   return lines;
 }
 
-export function formatAudit(result: AuditResult, paint: Paint): string {
+export function formatAudit(untrusted: AuditResult, paint: Paint): string {
+  const result = neutraliseAll(untrusted);
   const critical = result.findings.filter((f) => f.severity === 'critical').length;
   const scoreStyle: Style = critical > 0 ? 'red' : result.score >= 90 ? 'green' : 'yellow';
   const out = [
@@ -96,7 +101,8 @@ export function formatAudit(result: AuditResult, paint: Paint): string {
   return out.join('\n');
 }
 
-export function formatHistory(items: AuditSummary[], total: number, paint: Paint): string {
+export function formatHistory(untrusted: AuditSummary[], total: number, paint: Paint): string {
+  const items = neutraliseAll(untrusted);
   if (items.length === 0) return 'No audits in history yet. Run: deliverlab audit example.com';
   const rows = items.map((a) => [
     String(a.id),
@@ -116,7 +122,7 @@ export function formatHistory(items: AuditSummary[], total: number, paint: Paint
 
 /** What changed since the previous audit of the domain (`deliverlab audit --diff`). */
 export function formatDiff(result: AuditResult, paint: Paint): string {
-  const diff = result.diff;
+  const diff = neutraliseAll(result.diff);
   if (!diff) return `  ${paint('dim', 'No previous audit of this domain in history to compare with.')}`;
   const out = [`  ${paint('bold', 'Since')} ${diff.previousAt.replace('T', ' ').slice(0, 19)} UTC: score ${diff.scoreBefore} → ${diff.scoreAfter}`];
   for (const r of diff.records) out.push(`    ${paint('yellow', '~')} ${r.what}: ${r.before ?? '(none)'} → ${r.after ?? '(none)'}`);
@@ -168,7 +174,8 @@ function verdictLine(a: MessageAnalysis, paint: Paint): string {
 }
 
 /** The readable report of one analysed message (`deliverlab check` without --json). */
-export function formatMessage(a: MessageAnalysis, paint: Paint): string {
+export function formatMessage(untrusted: MessageAnalysis, paint: Paint): string {
+  const a = neutraliseAll(untrusted);
   const critical = a.findings.filter((f) => f.severity === 'critical').length;
   const subject = a.summary.subject ?? '(no subject)';
   const out = [

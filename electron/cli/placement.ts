@@ -17,6 +17,7 @@ import { DEFAULT_DEADLINE_MS, runPlacement } from '../core/placement/run';
 import { placementRecorder } from '../core/placement/record';
 import type { PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
 import { PromptAbortedError, type PromptIo } from './prompt';
+import { neutralise, neutraliseAll } from './terminal-text';
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, loginSecret, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 
 export interface PlacementIo extends PromptIo {
@@ -170,10 +171,12 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     const controller = new AbortController();
     void io.stopSignal?.then(() => controller.abort());
 
-    for (const w of [...warnings, ...seedWarnings]) line(io.stderr, `warning: ${w}`);
-    const onEvent = (event: PlacementEvent) => {
-      record?.(event);
+    for (const w of [...warnings, ...seedWarnings]) line(io.stderr, `warning: ${neutralise(w)}`);
+    const onEvent = (recorded: PlacementEvent) => {
+      record?.(recorded);
       if (v.json) return;
+      // Folder names, replies and explanations come from the servers: shown, never obeyed by the terminal.
+      const event = neutraliseAll(recorded);
       if (event.type === 'started') {
         line(io.stdout, `Placement ${event.token} · ${event.seeds.length} seed${event.seeds.length === 1 ? '' : 's'} · deadline ${seconds(deadlineMs)}`);
       } else if (event.type === 'sent') {
@@ -210,15 +213,16 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     }
     if (v.json) line(io.stdout, JSON.stringify(run));
     else {
-      line(io.stdout, summaryLine(run));
-      if (run.cleanup) line(io.stdout, `Clean-up: ${Object.entries(run.cleanup).map(([seed, r]) => `${seed} ${r}`).join(', ')}`);
-      if (run.id) line(io.stdout, `Stored in history as placement #${run.id}.`);
-      for (const w of run.warnings.filter((w) => w.startsWith('Not fully kept') || w.startsWith('The bounce mailbox'))) line(io.stderr, `warning: ${w}`);
+      const shown = neutraliseAll(run);
+      line(io.stdout, summaryLine(shown));
+      if (shown.cleanup) line(io.stdout, `Clean-up: ${Object.entries(shown.cleanup).map(([seed, r]) => `${seed} ${r}`).join(', ')}`);
+      if (shown.id) line(io.stdout, `Stored in history as placement #${shown.id}.`);
+      for (const w of shown.warnings.filter((w) => w.startsWith('Not fully kept') || w.startsWith('The bounce mailbox'))) line(io.stderr, `warning: ${w}`);
     }
     return placementExitCode(run);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ProfileError || err instanceof SeedError || err instanceof HistoryError || err instanceof PromptAbortedError) {
-      line(io.stderr, `deliverlab placement: ${err.message}`);
+      line(io.stderr, `deliverlab placement: ${neutralise(err.message)}`);
       return 2;
     }
     throw err;

@@ -14,6 +14,8 @@ import { parseProfileFile, ProfileError } from '../core/send/profile';
 import { sendTest, testConnection, type ConnectionResult, type SendResult, type TranscriptLine } from '../core/send/send';
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 import { PromptAbortedError, type PromptIo } from './prompt';
+import { untilStopped } from './streams';
+import { neutralise, neutraliseAll } from './terminal-text';
 
 /** The part of the CLI's io this command uses (structurally the same as index.ts's CliIo). */
 export interface SendIo {
@@ -21,6 +23,8 @@ export interface SendIo {
   stderr: NodeJS.WritableStream;
   /** Where a missing password is asked for, when it is a terminal. Without it nothing is asked. */
   stdin?: PromptIo['stdin'];
+  /** Aborted on SIGINT/SIGTERM: a send in flight is abandoned (nothing is sent that was not accepted yet). */
+  signal?: AbortSignal;
 }
 
 export const SEND_HELP = `Usage:
@@ -92,9 +96,9 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
 
     if (v['test-connection']) {
       const secrets = await resolveSecrets(profile, env, io);
-      const r = await testConnection(profile, secrets, conn);
+      const r = await untilStopped(testConnection(profile, secrets, conn), io.signal);
       if (v.json) line(io.stdout, JSON.stringify(r));
-      else printConnection(io, r);
+      else printConnection(io, neutraliseAll(r));
       return r.ok ? 0 : 2;
     }
 
@@ -107,7 +111,7 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
     const dkim = dkimRequest(v, profile, env);
     const secrets = await resolveSecrets(profile, env, io);
     checkHistoryFlags(v);
-    const r = await sendTest({ profile, secrets, to, subject: v.subject, html, ...(text !== undefined ? { text } : {}), headers, ...(dkim ? { dkim } : {}), ...conn });
+    const r = await sendTest({ profile, secrets, to, subject: v.subject, html, ...(text !== undefined ? { text } : {}), headers, ...(dkim ? { dkim } : {}), ...conn, ...(io.signal ? { signal: io.signal } : {}) });
     // Kept in history like an audit or a check (the app lists it under Test send); --no-history writes nothing.
     let stored: { id?: number; historyError?: string } = {};
     if (!v['no-history'] && !(r.error?.code === 'EDKIM')) {
@@ -124,16 +128,17 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
     }
     if (v.json) line(io.stdout, JSON.stringify({ ...r, subject: v.subject, id: stored.id ?? null, ...(stored.historyError ? { historyError: stored.historyError } : {}) }));
     else {
-      printSend(io, r, Boolean(v.transcript));
+      // Server replies and the transcript are the server's words: shown, never obeyed by the terminal.
+      printSend(io, neutraliseAll(r), Boolean(v.transcript));
       if (stored.id) line(io.stdout, `stored     test send #${stored.id} in history`);
     }
-    if (stored.historyError) line(io.stderr, `warning: not kept in history: ${stored.historyError}`);
+    if (stored.historyError) line(io.stderr, `warning: not kept in history: ${neutralise(stored.historyError)}`);
     // EDKIM: nothing was sent, because of our side (the key or the DKIM settings): an operational error, not a refusal.
     if (r.error && ((r.error.kind !== 'rejected' && r.error.kind !== 'message') || r.error.code === 'EDKIM')) return 2;
     return r.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof UsageError || err instanceof ProfileError || err instanceof PromptAbortedError) {
-      line(io.stderr, `deliverlab send: ${err.message}`);
+      line(io.stderr, `deliverlab send: ${neutralise(err.message)}`);
       return 2;
     }
     throw err;

@@ -3,8 +3,9 @@
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
  * work plus loopback round trips, not the internet; the placement part uses the mail lab (Postfix and
- * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`) runs one part
- * alone. Each part ends with the speed bounds the tests leave to it (bound.ts): the tests prove what
+ * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`, `startup`) runs
+ * one part alone; `npm run bench -- startup --compare ../main` times another checkout's CLI beside this
+ * one. Each part ends with the speed bounds the tests leave to it (bound.ts): the tests prove what
  * happens, the bench how fast.
  */
 import { cpus, totalmem } from 'node:os';
@@ -19,10 +20,12 @@ import { runMessageBounds } from './message-bounds';
 import { runLimitBounds } from './limit-bounds';
 import { runPlacementBench } from './placement-bench';
 import { runPlacementBounds } from './placement-bounds';
+import { runStartupBench } from './startup-bench';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { BenchRow } from './row';
 
 /** Starts test/lab/dns-serve.ts in a child process and waits (bounded) for its port. */
@@ -60,13 +63,16 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
   return out;
 }
 
-const only = process.argv[2];
-const PARTS = ['audit', 'messages', 'limits', 'placement'];
+const { positionals, values: flags } = parseArgs({ options: { compare: { type: 'string' } }, allowPositionals: true });
+const only = positionals[0];
+const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
 const rows: BenchRow[] = [];
 const verdicts: string[] = [];
+/** Parts with columns of their own (start-up times) print their own tables. */
+const tables: string[] = [];
 // The SMTP probe and HTTPS fetches need peers of their own; these figures are the DNS audit.
 const skip = ['smtp', 'http'] as ('smtp' | 'http')[];
 try {
@@ -85,6 +91,11 @@ try {
     const bounds = await runPlacementBounds();
     rows.push(...bounds.rows);
     verdicts.push(...bounds.verdicts);
+  }
+  if (only === undefined || only === 'startup') {
+    const result = await runStartupBench(server.port, flags.compare === undefined ? undefined : resolve(flags.compare));
+    tables.push(...result.tables);
+    verdicts.push(...result.verdicts);
   }
 } finally {
   await server.close();
@@ -196,8 +207,11 @@ const head = ['benchmark', 'runs', 'median ms', 'p95 ms', 'per second', 'note'];
 const body = rows.map((r) => [r.name, String(r.runs), r.median.toFixed(3), Number.isNaN(r.p95) ? '-' : r.p95.toFixed(3), Number.isNaN(r.perSecond) ? '-' : r.perSecond.toFixed(0), r.note]);
 const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
-console.log(line(head));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const b of body) console.log(line(b));
-console.log('');
+if (rows.length > 0) {
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const b of body) console.log(line(b));
+  console.log('');
+}
+for (const t of tables) console.log(`${t}\n`);
 for (const v of verdicts) console.log(v);

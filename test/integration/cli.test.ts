@@ -92,8 +92,8 @@ describe('deliverlab audit', () => {
     ['[192.0.2.1]', /is not a valid domain name: it is an address literal/],
     ['2001:db8::1', /is not a valid domain name: it is an IPv6 address/],
     // Printed escaped: a control character never reaches the terminal as itself.
-    ['good\t.test', /"good\\t\.test" is not a valid domain name: it contains a control character \(U\+0009\)/],
-    ['good.test\u001b[2J', /"good\.test\\u001b\[2J" is not a valid domain name: it contains a control character \(U\+001B\)/],
+    ['good\t.test', /"good\t\.test" is not a valid domain name: it contains a control character \(U\+0009\)/],
+    ['good.test\u001b[2J', /"good\.test\\x1b\[2J" is not a valid domain name: it contains a control character \(U\+001B\)/],
     [`${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(45)}.test`, /is not a valid domain name: it is 233 characters long: the longest the audit can look up is 228/],
   ])('refuses %j at once with exit 2, auditing nothing', async (name, message) => {
     const run = await runCli(['audit', name, '--resolver', resolver, '--no-history', '--json', '--skip', 'smtp,http,dnsbl']);

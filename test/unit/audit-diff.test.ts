@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffAudits } from '../../electron/core/audit/diff';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
-import { readDomainList } from '../../electron/cli/index';
+import { readDomainList } from '../../electron/cli/commands/audit';
 
 const f = (code: Finding['code'], check: string, evidence?: string): Finding => ({ code, check, severity: 'warning', title: code, detail: 'd', ...(evidence ? { evidence } : {}) });
 

@@ -1,0 +1,105 @@
+/**
+ * `deliverlab check`: why a received message landed where it did.
+ */
+import { open } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { ApiError } from '../../api/errors';
+import { MAX_MESSAGE_BYTES } from '../../core/message/input';
+import type { MessageAnalysis } from '../../core/message/types';
+import { readLimited } from '../../core/read-limited';
+import { checkResolver, dbPathFrom, emit, openApi, parse, untilStopped, write, type CliIo } from '../common';
+import { formatMessage, painter } from '../format';
+import { HELP } from '../help';
+import { neutralise } from '../terminal-text';
+import { UsageError } from '../usage-error';
+
+/** A file or stream too large to analyse; said while reading, before it is all in memory. */
+const tooLarge = (what: string) =>
+  new UsageError(`${what} is larger than ${MAX_MESSAGE_BYTES / (1024 * 1024)} MB, the largest message deliverlab check analyses.`);
+
+/** Reads a message file, refusing it as soon as it passes the size limit. */
+async function readMessageFile(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new UsageError(code === 'ENOENT' ? `${path}: no such file.` : `Cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new UsageError(`${path} is a folder: name a message file (.eml).`);
+    if (info.isFile() && info.size > MAX_MESSAGE_BYTES) throw tooLarge(path);
+    // A FIFO or device has no size up front: read in pieces and stop at the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.allocUnsafe(1024 * 1024) });
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > MAX_MESSAGE_BYTES) throw tooLarge(path);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`Cannot read ${path}: ${(err as Error).message}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a message from a stream (stdin), refusing it as soon as it passes the size limit. */
+async function readMessageStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  try {
+    return await readLimited(stream, MAX_MESSAGE_BYTES, { tooLarge: () => tooLarge('The message on standard input') });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`Cannot read standard input: ${(err as Error).message}`);
+  }
+}
+
+export async function checkCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    resolver: { type: 'string' },
+    ip: { type: 'string' },
+    helo: { type: 'string' },
+    'mail-from': { type: 'string' },
+    'no-store-raw': { type: 'boolean' },
+    'no-link-check': { type: 'boolean' },
+  });
+  if (values.help) return write(io.stdout, HELP), 0;
+  if (positionals.length !== 1) throw new UsageError('Name one message file, or - to read it from standard input: deliverlab check message.eml');
+  if (values.ip !== undefined && isIP(values.ip) === 0) throw new UsageError(`--ip: "${values.ip}" is not an IPv4 or IPv6 address.`);
+  const resolver = checkResolver(values.resolver);
+  const dbPath = dbPathFrom(values);
+  const source = positionals[0] as string;
+  const raw = await untilStopped(source === '-' ? readMessageStream(io.stdin ?? process.stdin) : readMessageFile(source), io.signal);
+  const api = openApi(dbPath);
+  try {
+    // The analysis cannot be cancelled inside: on a stop it is abandoned before anything is saved or printed.
+    const analysis = (await untilStopped(api.dispatch('message.check', {
+      // base64 carries the bytes unchanged, whatever charset or 8-bit content the message has.
+      raw: raw.toString('base64'),
+      encoding: 'base64',
+      ...(values.ip ? { ip: values.ip } : {}),
+      ...(values.helo ? { helo: values.helo } : {}),
+      ...(values['mail-from'] !== undefined ? { mailFrom: values['mail-from'] } : {}),
+      ...(resolver ? { resolver } : {}),
+      ...(values['no-store-raw'] ? { storeRaw: false } : {}),
+      checkLinkDomains: !values['no-link-check'],
+    }), io.signal)) as MessageAnalysis;
+    if (values.json) await emit(io.stdout, JSON.stringify(analysis));
+    else await emit(io.stdout, `${formatMessage(analysis, painter(io.stdout))}\n`);
+    if (analysis.historyError) {
+      write(io.stderr, `deliverlab: not saved to history: ${neutralise(analysis.historyError)}`);
+      return 2;
+    }
+    return analysis.findings.some((f) => f.severity === 'critical') ? 1 : 0;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(source === '-' ? err.message : `${source}: ${err.message}`);
+    throw err;
+  } finally {
+    api.close();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The help text and the version: all that `deliverlab --help` and `--version` load.
+ *
+ * Nothing here may import a command, the api or a native module: start-up time is paid by every
+ * invocation, and these two must answer at once.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDbPath } from '../core/paths';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** out/cli/*.js and electron/cli/*.ts both sit two folders below the package root. */
+export const packageRoot = join(here, '..', '..');
+
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export const HELP = `Deliverlab: email deliverability workbench
+
+Usage:
+  deliverlab audit <domain...> [--resolver RESOLVER] [--json] [--db PATH | --no-history]
+                   [--file domains.txt|-] [--concurrency N] [--diff]
+                   [--skip smtp,http,dnsbl] [--selectors s1,s2] [--sending-ip IP]...
+                   [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
+  deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
+                   [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
+  deliverlab spf [<domain>] --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
+  deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
+                  [--text FILE] [--header 'Name: value']... [--dkim-domain D --dkim-selector S --dkim-key-env VAR|--dkim-key-file PEM]
+                  [--ca-file PEM]... [--timeout MS] [--transcript] [--json] [--test-connection] [--db PATH | --no-history]
+  deliverlab placement --profile smtp.json --seeds seeds.json [--seed NAME]... --subject S --html FILE
+                  [--text FILE] [--header 'Name: value']... [--deadline 10m] [--poll MS] [--bounce-seed NAME]
+                  [--cleanup] [--ca-file PEM]... [--json]
+  deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
+  deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
+  deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
+  deliverlab --version
+
+audit     Every check of each domain; --json prints one JSON object per domain per line.
+          --skip leaves out the SMTP probe, the HTTPS fetches (MTA-STS, BIMI) or the blocklists.
+          --file reads a list (one a line, or CSV with the domain first); --diff shows what
+          changed since the previous audit of each domain.
+          --smtp-port, --https-port and --ca-file point the probes at a test lab.
+check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, DKIM, DMARC, ARC,
+          BIMI, the Received hops, header and content lint, the providers' rules. Without --ip the
+          connecting IP, HELO and envelope sender come from the receiving hop's Received and
+          Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
+          leaves out the blocklist lookups of link domains.
+spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
+          Checks MAIL FROM postmaster@<domain>, or --mail-from (a local part, or an address in
+          any domain); with --helo and no --mail-from, the HELO identity on its own.
+send      A test message through your SMTP server (profile JSON; password from $DELIVERLAB_SMTP_PASSWORD
+          or the variable auth.passwordEnv names). Exit 0 all accepted, 1 a recipient refused, 2 error.
+placement Inbox placement: the test to every seed mailbox, each watched over IMAP until its copy is
+          found (inbox, category:<tab>, spam, folder:<name>), a bounce report for it arrives
+          (bounced), or the deadline passes (missing). deliverlab placement --help says more.
+          Exit 0 every copy outside spam, 1 a copy in spam, bounced or missing, 2 an error.
+dkim-keygen  A new DKIM key: the TXT record to publish, and the private key (to --out, mode 600).
+history   Past audits from the local history.
+serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
+          profiles and seeds name an environment variable for their secret. --ca-file trusts a
+          private CA for SMTP and IMAP (a test lab).
+
+RESOLVER: system | IP[:PORT],... | https://host/dns-query (DNS-over-HTTPS) | authoritative[@IP[:PORT],...]
+
+Exit codes: 0 no critical finding, 1 a critical finding, 2 a usage or operational error,
+130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM, 141 the output's reader went away.
+History lives in ${defaultDbPath()} unless --db is given.`;

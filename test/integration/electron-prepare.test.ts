@@ -112,13 +112,10 @@ interface Run {
   stderr: string;
 }
 
-function run(cwd: string, args: string[], env: Record<string, string>): Promise<Run> {
+/** Runs a command to its end, keeping what it printed. */
+function spawnToEnd(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -127,6 +124,10 @@ function run(cwd: string, args: string[], env: Record<string, string>): Promise<
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The preparing script, with only the environment a test gives it (no npm_config_* of this run). */
+const run = (cwd: string, args: string[], env: Record<string, string>) =>
+  spawnToEnd(process.execPath, [script, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env } });
 
 let work: string;
 let mirror: Mirror;
@@ -209,19 +210,10 @@ describe('preparing the Electron binary', () => {
     mkdirSync(dist);
     writeFileSync(join(dist, 'electron'), STAND_IN);
     chmodSync(join(dist, 'electron'), 0o755);
-    const result = await new Promise<Run>((resolve, reject) => {
-      // Built into a folder of its own, so that the suites reading out/ are not disturbed.
-      const child = spawn('npm', ['start', '--', '--outDir', join(work, 'dev-out')], {
-        cwd: root,
-        env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // Built into a folder of its own, so that the suites reading out/ are not disturbed.
+    const result = await spawnToEnd('npm', ['start', '--', '--outDir', join(work, 'dev-out')], {
+      cwd: root,
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist },
     });
     expect(result.stderr).not.toContain('Electron uninstall');
     expect(result.code).toBe(0);

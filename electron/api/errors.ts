@@ -11,10 +11,11 @@ export type ApiErrorCode = 'invalid-input' | 'unknown-operation' | 'not-found' |
 /**
  * Finer causes the app words itself, because the CLI's message names a flag or a file.
  *
- * history-off: serve or the CLI was started with --no-history. dns-unreachable carries
- * params.resolver (and params.detail) instead.
+ * history-off: serve or the CLI was started with --no-history. dkim-key-not-pem and
+ * dkim-key-short (params.bits): a DKIM key refused in words that name `deliverlab dkim-keygen`.
+ * dns-unreachable carries params.resolver (and params.detail) instead.
  */
-export type ApiErrorReason = 'history-off';
+export type ApiErrorReason = 'history-off' | 'dkim-key-not-pem' | 'dkim-key-short';
 
 /** One refused input: `field` is the input's name (dotted for nested ones), `index` the list item. */
 export interface FieldIssue {

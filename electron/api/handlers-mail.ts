@@ -252,7 +252,12 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     'dkim.save-key': ({ domain, selector, privateKey }) => {
       // Refuse a key the signer would refuse, now rather than at the first send.
       const check = checkDkim({ domain, selector, privateKey }, `test@${domain}`);
-      if ('error' in check) throw new ApiError('invalid-input', check.error.explanation);
+      if ('error' in check) {
+        const { explanation, reason, params } = check.error;
+        // The reasons a key is refused for are ApiErrorReasons too (send.ts SendErrorReason).
+        const words = reason === 'dkim-key-not-pem' || reason === 'dkim-key-short' ? { reason, ...(params ? { params } : {}) } : {};
+        throw new ApiError('invalid-input', explanation, undefined, words);
+      }
       const key = secretKey.dkim(domain, selector);
       storeSecret(ctx, key, privateKey);
       return { saved: true, key: `${selector}._domainkey.${domain}` };

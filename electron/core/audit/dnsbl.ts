@@ -217,6 +217,7 @@ function refusedFinding(list: DnsblList, results: DnsblResult[]): Finding {
       : list.refusedAdvice,
     evidence: [...pairs.keys()].join(', '),
     refs: ['RFC 5782 §2.1', list.homepage],
+    ...(rewritten ? { reason: 'resolver-rewrites-nxdomain' as const } : {}),
   });
 }
 

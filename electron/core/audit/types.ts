@@ -8,6 +8,13 @@ import type { DnsQueryRecord } from '../dns/types';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
+/**
+ * Which of a code's texts a finding carries, where the app words it itself because the text names a
+ * command-line flag. resolver-rewrites-nxdomain: dnsbl.refused because the resolver rewrote "no such
+ * name" answers (the fix says to pick another resolver).
+ */
+export type FindingReason = 'resolver-rewrites-nxdomain';
+
 export interface Finding {
   code: FindingCode;
   severity: Severity;
@@ -18,6 +25,7 @@ export interface Finding {
   fix?: string;
   evidence?: string;
   refs?: string[];
+  reason?: FindingReason;
 }
 
 /**

@@ -5,7 +5,21 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Finding, ProviderRequirement } from '../../electron/core/audit/types';
 import type { MessageAnalysis } from '../../electron/core/message/types';
-import { auditRequirementWhy, envelopeExplanation, findingFix, messageRequirementWhy, skippedReason } from '../../renderer/src/app-words';
+import type { SendError } from '../../electron/core/send/send';
+import {
+  auditRequirementWhy,
+  envelopeExplanation,
+  errorReason,
+  findingFix,
+  messageFindingDetail,
+  messageRequirementWhy,
+  receiverNote,
+  sendErrorText,
+  skippedReason,
+  spfCheckedDomain,
+  spfComment,
+} from '../../renderer/src/app-words';
+import { errorMessage } from '../../renderer/src/format';
 
 const FLAG = /--[a-z]/;
 
@@ -13,10 +27,11 @@ function audit(checks: Record<string, unknown>): AuditResult {
   return { domain: 'example.com', checks, findings: [] } as unknown as AuditResult;
 }
 
-function message(envelope: Partial<MessageAnalysis['envelope']>, hops: unknown[] = []): MessageAnalysis {
+function message(envelope: Partial<MessageAnalysis['envelope']>, hops: unknown[] = [], spf: Partial<MessageAnalysis['auth']['spf']> = {}): MessageAnalysis {
   return {
     envelope: { ip: null, helo: null, mailFrom: null, source: 'none', trustedHop: null, explanation: 'The message has no Received headers, so the connecting IP is unknown: give it (--ip) to evaluate SPF.', ...envelope },
     hops,
+    auth: { spf: { result: 'none', domain: null, ...spf } },
   } as unknown as MessageAnalysis;
 }
 
@@ -71,5 +86,72 @@ describe('app words', () => {
     const ptrText = messageRequirementWhy(msgPtr, message({ ip: '192.0.2.1', source: 'received', trustedHop: 1 }));
     expect(ptrText).toMatch(/hop 1.*192\.0\.2\.1 in the Sending IPs box/);
     expect(ptrText).not.toMatch(FLAG);
+  });
+
+  it('says in the Authentication tab that SPF needs the Connecting IP field, and never "undefined" for the checked domain', () => {
+    // What the core returns for a message without Received headers or Return-Path (auth.ts, and
+    // analyses stored before it stopped passing on mailauth's made-up "postmaster@undefined").
+    const bare = message({}, [], { domain: 'undefined', comment: 'Not evaluable: no connecting IP was given and no Received header names one. Give the IP (--ip) to check SPF.' });
+    expect(spfComment(bare)).toMatch(/^Not evaluable: .*Enter it as Connecting IP \(under Envelope\)/);
+    expect(spfComment(bare)).not.toMatch(FLAG);
+    expect(spfCheckedDomain(bare)).toEqual({ none: 'none: SPF was not evaluated (the connecting IP is unknown)' });
+
+    // An IP entered, but no MAIL FROM and no HELO: the verifier checked "[IP]", which is no domain.
+    const ipOnly = message({ ip: '192.0.2.9', source: 'given' }, [], { domain: '[192.0.2.9]', comment: 'deliverlab: [192.0.2.9] does not designate permitted sender hosts' });
+    expect(spfCheckedDomain(ipOnly)).toEqual({ none: 'none: no envelope sender (MAIL FROM) and no HELO name to check' });
+    expect(spfComment(ipOnly)).toBe('deliverlab: [192.0.2.9] does not designate permitted sender hosts');
+
+    const real = message({ ip: '192.0.2.9', mailFrom: 'bounces@good.test', source: 'received' }, [], { domain: 'good.test' });
+    expect(spfCheckedDomain(real)).toEqual({ domain: 'good.test' });
+
+    const spfNone = { method: 'spf', receiver: 'pass', ours: 'none', note: 'We could not evaluate SPF (no connecting IP or no SPF record now); the receiver had the IP from the connection. Give it with --ip to compare.' };
+    expect(receiverNote(spfNone, bare)).toMatch(/Connecting IP \(under Envelope\).*to compare\.$/);
+    expect(receiverNote(spfNone, bare)).not.toMatch(FLAG);
+    expect(receiverNote(spfNone, real)).not.toMatch(FLAG);
+    const dkim = { method: 'dkim', receiver: 'pass', ours: 'fail', note: 'The copy was changed.' };
+    expect(receiverNote(dkim, bare)).toBe('The copy was changed.');
+
+    // The finding that gathers the notes reads them in the app's words too.
+    const withReceiver = { ...bare, receiver: { differences: [spfNone, dkim] } } as unknown as MessageAnalysis;
+    const differs = { code: 'auth.receiver-differs', detail: `spf: ${spfNone.note} dkim: ${dkim.note}` } as Finding;
+    expect(messageFindingDetail(differs, withReceiver)).toMatch(/^spf: We could not evaluate SPF: .*Connecting IP \(under Envelope\).* dkim: The copy was changed\.$/);
+    expect(messageFindingDetail({ code: 'auth.spf-fail', detail: 'SPF fail.' } as Finding, withReceiver)).toBe('SPF fail.');
+  });
+
+  it('names Settings for a resolver that rewrites blocklist answers, and the Sending IPs box when the MX lookup failed', () => {
+    const rewritten = { code: 'dnsbl.refused', reason: 'resolver-rewrites-nxdomain', fix: '... your own recursive resolver (Settings, or --resolver), ...' } as Finding;
+    expect(findingFix(rewritten, 'example.com')).toMatch(/the DNS resolver under Settings/);
+    expect(findingFix(rewritten, 'example.com')).not.toMatch(FLAG);
+    // The list's own advice (no flag) stays.
+    expect(findingFix({ code: 'dnsbl.refused', fix: 'Query through another resolver.' } as Finding, 'example.com')).toBe('Query through another resolver.');
+
+    const mxFailed = audit({
+      mx: { status: 'error', error: 'ESERVFAIL', hosts: [], nullMx: false },
+      ptr: { status: 'error', error: 'the MX lookup failed (ESERVFAIL), and no --sending-ip was given', addresses: [] },
+      spf: { status: 'error', error: 'TXT servfail.spf.test: SERVFAIL', records: [], record: null },
+    });
+    expect(errorReason('ptr', mxFailed)).toMatch(/^the MX lookup failed \(ESERVFAIL\), and no sending IP was given: .*Sending IPs box/);
+    expect(errorReason('ptr', mxFailed)).not.toMatch(FLAG);
+    expect(errorReason('spf', mxFailed)).toBe('TXT servfail.spf.test: SERVFAIL');
+    expect(errorReason('mx', audit({ mx: { status: 'pass', hosts: [], nullMx: true } }))).toBeUndefined();
+  });
+
+  it('words an untrusted certificate and a refused DKIM key without --ca-file or deliverlab dkim-keygen', () => {
+    const detail = 'self-signed certificate in certificate chain';
+    const tls: SendError = { code: 'ETLS', kind: 'tls', reason: 'tls-untrusted', params: { detail }, explanation: `The server's certificate is not signed by a certificate authority this machine trusts (${detail}). If it is a private or test server, pass its CA certificate (--ca-file); otherwise the server needs a certificate from a public CA.` };
+    expect(sendErrorText(tls)).toContain(`(${detail})`);
+    expect(sendErrorText(tls)).not.toMatch(FLAG);
+    const other: SendError = { code: 'ETLS', kind: 'tls', explanation: 'The server\'s certificate has expired (certificate has expired).' };
+    expect(sendErrorText(other)).toBe(other.explanation);
+
+    const notPem: SendError = { code: 'EDKIM', kind: 'message', reason: 'dkim-key-not-pem', explanation: 'The DKIM private key is not PEM text: ... deliverlab dkim-keygen makes one.' };
+    expect(sendErrorText(notPem)).toMatch(/Generate key \(under “Sign with DKIM”\) or the DKIM keys page makes one\.$/);
+    const short: SendError = { code: 'EDKIM', kind: 'message', reason: 'dkim-key-short', params: { bits: '512' }, explanation: 'The DKIM key is RSA with 512 bits: ... (deliverlab dkim-keygen) ...' };
+    expect(sendErrorText(short)).toMatch(/^The DKIM key is RSA with 512 bits: .*DKIM keys page/);
+    for (const text of [sendErrorText(notPem), sendErrorText(short)]) expect(text).not.toMatch(/dkim-keygen/);
+
+    // The same refusal from dkim.save-key, as the api sends it.
+    const refused = { code: 'invalid-input', message: 'The DKIM key is RSA with 512 bits: ... (deliverlab dkim-keygen) ...', reason: 'dkim-key-short', params: { bits: '512' } };
+    expect(errorMessage(refused)).toBe(sendErrorText(short));
   });
 });

@@ -9,6 +9,7 @@ import type { SecretSource } from '../../../electron/api/operations';
 import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
 import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
 import { useClient } from '../client/client-context';
+import { sendErrorText } from '../app-words';
 import { errorMessage } from '../format';
 import { transcriptText } from './transcript-text';
 import { placementLabel, placementLook, STATE_COLOR, STATE_LABEL } from './placement-view';
@@ -121,7 +122,7 @@ const SEND_ERROR_TITLE: Record<SendError['kind'], string> = {
 export function SendErrorAlert({ error, title }: { error: SendError; title?: string }) {
   return (
     <Alert color="red" title={title ?? SEND_ERROR_TITLE[error.kind]} role="alert" data-testid="send-error">
-      <Text size="sm">{error.explanation}</Text>
+      <Text size="sm">{sendErrorText(error)}</Text>
       <Text size="xs" c="dimmed" mt={4}>
         {error.code}
         {error.command ? ` · at ${error.command}` : ''}

@@ -1,0 +1,141 @@
+/**
+ * The app speaks its own language: where the command line's words name a flag (--ip, --resolver,
+ * --ca-file) or a command (deliverlab dkim-keygen), the app names its field, its page or what to
+ * do instead; it shows no "undefined"; and a check that ran partly shows what it found under its
+ * error. Real audits of the fixture zones, a real message analysis and a real TLS handshake.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSmtpCerts } from '../lab/smtp-certs';
+import { startSmtpServer, type SmtpLabServer } from '../lab/smtp-server';
+import { auditDomain, checkPanel, expectNoInternals, expectVisible, finding, useLab, waitForResult } from './harness';
+
+const t = useLab({ serveEnv: { DELIVERLAB_OWN_WORDS_PASSWORD: 'not used: the handshake fails first' } });
+
+const FLAG = /(?<![\w-])--[a-z][a-z-]+/;
+
+/** Sent by a web form or a script: no Received header, no Return-Path; the receiver's verdict on top. */
+const BARE = [
+  'Authentication-Results: mx.receiver.example; spf=pass smtp.mailfrom=good.test; dkim=none; dmarc=pass header.from=good.test',
+  'From: News <news@good.test>',
+  'To: reader@receiver.example',
+  'Subject: Bare note',
+  'Date: Mon, 7 Dec 2026 10:00:00 +0000',
+  'Message-ID: <bare-1@good.test>',
+  '',
+  'Hello.',
+  '',
+].join('\r\n');
+
+/** An RSA key receivers refuse (RFC 8301 §3.2: under 1024 bits). */
+const SHORT_KEY = generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+let smtp: SmtpLabServer | undefined;
+
+beforeAll(async () => {
+  // A certificate no authority signed: the test connection fails at the TLS handshake.
+  smtp = await startSmtpServer({ mode: 'good', cert: makeSmtpCerts(['mx.smtp.test']).selfSigned });
+});
+
+afterAll(async () => {
+  await smtp?.close();
+});
+
+describe('the app speaks its own language', () => {
+  it('a message without Received headers: the Authentication tab names the Connecting IP field and never shows undefined', async () => {
+    const page = await t.open('#/messages');
+    await page.getByLabel('Paste a message or its headers').fill(BARE);
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    const result = page.getByTestId('message-result');
+    await expectVisible(result, 'the analysis');
+
+    const spf = result.getByRole('region', { name: 'SPF', exact: true });
+    await expectVisible(spf.getByText('none: SPF was not evaluated (the connecting IP is unknown)'), 'why no domain was checked');
+    await expectVisible(spf.getByText(/^Not evaluable: .*Enter it as Connecting IP \(under Envelope\) and analyse again/), 'what to do about it');
+    const receiver = result.getByRole('table', { name: 'Receiver and our results' }).getByRole('row').filter({ hasText: /^spf/ });
+    await expectVisible(receiver.getByText(/Enter it as Connecting IP \(under Envelope\) and analyse again to compare\./), 'the receiver note in the app’s words');
+    expect(await result.innerText()).not.toMatch(FLAG);
+    await expectNoInternals(page, 'the Authentication tab of a message without Received headers');
+
+    // The IP entered, but still no MAIL FROM and no HELO: there is still no domain to check.
+    await page.getByRole('link', { name: 'Messages', exact: true }).click();
+    await page.getByLabel('Paste a message or its headers').fill(BARE);
+    await page.getByRole('button', { name: 'Envelope' }).click();
+    await page.getByLabel('Connecting IP').fill('192.0.2.9');
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    await expectVisible(result.getByTestId('message-envelope').getByText(/IP 192\.0\.2\.9/), 'the analysis with the IP');
+    await expectVisible(spf.getByText('none: no envelope sender (MAIL FROM) and no HELO name to check'), 'why no domain was checked');
+    await expectNoInternals(page, 'the Authentication tab of a message with only a connecting IP');
+  });
+
+  it('an audit whose SPF include fails shows the error and, under it, the SPF tree with the failed include', async () => {
+    const page = await t.open();
+    await auditDomain(page, 'provider.fail.test');
+    const result = await waitForResult(page, 'provider.fail.test', 30_000);
+
+    const spf = checkPanel(result, 'SPF');
+    const error = spf.getByTestId('check-error');
+    await expectVisible(error.getByText('Some lookups failed: this result is incomplete'), 'the partial-error title');
+    await expectVisible(error.getByText('TXT servfail.spf.test: SERVFAIL'), 'the failed lookup');
+    const tree = spf.getByTestId('spf-tree');
+    await expectVisible(tree, 'the SPF tree under the error');
+    const include = tree.locator('li[data-term="include:servfail.spf.test"]');
+    await expectVisible(include.getByTestId('spf-branch-error').getByText(/^Branch not followed: .*SERVFAIL/), 'the include that failed');
+    await expectVisible(finding(spf, 'spf.temperror'), 'the temperror finding');
+
+    // The provider scorecards could judge some items: they show too, under their own error.
+    const providers = checkPanel(result, 'Mailbox providers');
+    await expectVisible(providers.getByTestId('check-error'), 'the providers error');
+    await expectVisible(providers.getByTestId('provider-scorecard').first(), 'the scorecards under it');
+    await expectNoInternals(page, 'an audit with an SPF include that failed');
+  });
+
+  it('blocklists that partly failed keep their table, and a rewriting resolver is pointed to Settings', async () => {
+    const page = await t.open();
+    await auditDomain(page, 'refused.bl.test');
+    const result = await waitForResult(page, 'refused.bl.test', 30_000);
+    const blocklists = checkPanel(result, 'Blocklists');
+    await expectVisible(blocklists.getByTestId('check-error').getByText(/UCEPROTECT Level 1: SERVFAIL/), 'the list that failed');
+    await expectVisible(blocklists.getByRole('table', { name: 'Blocklist results' }), 'the lists that answered');
+    const barracuda = blocklists.getByRole('listitem').filter({ hasText: 'Barracuda Reputation Block List did not answer' });
+    await expectVisible(barracuda.getByTestId('finding-fix').getByText(/the DNS resolver under Settings/), 'the fix in the app’s words');
+    expect(await blocklists.innerText()).not.toMatch(FLAG);
+    await expectNoInternals(page, 'an audit whose blocklists partly failed');
+  });
+
+  it('an SMTP certificate no authority signed: says what to do without --ca-file', async () => {
+    const page = await t.open('#/profiles');
+    await page.getByRole('button', { name: 'New profile' }).click();
+    const form = page.getByRole('region', { name: 'New profile' });
+    await form.getByLabel('Profile name').fill('self-signed');
+    await form.getByLabel('From', { exact: true }).fill('News <news@good.test>');
+    await form.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+    await form.getByLabel('Port', { exact: true }).fill(String(smtp?.port));
+    await form.getByLabel('User', { exact: true }).fill('news@good.test');
+    await form.getByLabel('Environment variable').fill('DELIVERLAB_OWN_WORDS_PASSWORD');
+    await form.getByRole('button', { name: 'Save profile' }).click();
+    await expectVisible(page.getByRole('status').filter({ hasText: 'Profile self-signed saved.' }), 'the saved profile');
+
+    await page.getByRole('button', { name: 'Test connection self-signed' }).click();
+    const alert = page.getByRole('region', { name: 'Connection test for self-signed' }).getByTestId('send-error');
+    await expectVisible(alert.getByText(/^The server's certificate is not signed by a certificate authority this machine trusts \(.*self[- ]signed.*\)\./), 'the TLS error', 20_000);
+    await expectVisible(alert.getByText(/run deliverlab serve with the CA certificate file/), 'what to do in the app');
+    expect(await alert.innerText()).not.toMatch(FLAG);
+    await expectNoInternals(page, 'a connection test refused for its certificate');
+  });
+
+  it('a DKIM key too short to sign with: names the Generate key button and the DKIM keys page', async () => {
+    const page = await t.open('#/send');
+    await page.getByRole('checkbox', { name: 'Sign with DKIM' }).check();
+    await page.getByLabel('Signing domain (d=)').fill('good.test');
+    await page.getByLabel('Selector (s=)').fill('s2026');
+    await page.getByLabel('Private key (PEM)').fill(SHORT_KEY);
+    await page.getByRole('button', { name: 'Save key' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'Key not saved' });
+    await expectVisible(
+      refused.getByText(/^The DKIM key is RSA with 512 bits: .*Make a 2048-bit key with Generate key \(under “Sign with DKIM”\) or the DKIM keys page, and publish its record\.$/),
+      'the refusal in the app’s words',
+    );
+    expect(await refused.innerText()).not.toMatch(/dkim-keygen/);
+  });
+});

@@ -107,7 +107,12 @@ function storeSecret(ctx: MailContext, key: string, value: string): void {
   try {
     ctx.secrets.set(key, value);
   } catch (err) {
-    if (err instanceof SecretStoreError) throw new ApiError('invalid-input', `The secret was not saved: ${err.message}`);
+    if (err instanceof SecretStoreError) {
+      // The message names the profile's field paths; the cause lets the app say it in its own words.
+      const { available, cause, backend, detail } = ctx.secrets.status();
+      const words = !available && cause ? { reason: 'secrets-unavailable' as const, params: { cause, ...(backend ? { backend } : {}), ...(detail ? { detail } : {}) } } : {};
+      throw new ApiError('invalid-input', `The secret was not saved: ${err.message}`, undefined, words);
+    }
     throw err;
   }
 }

@@ -215,3 +215,45 @@ export function sendErrorText(error: SendError): string {
   }
   return dkimKeyRefusal(error.reason, error.params) ?? error.explanation;
 }
+
+/** What the profile and seed forms show when the keychain cannot be used (SecretField.tsx). */
+const USE_VARIABLE = 'name an environment variable instead (“Environment variable”, in the form)';
+
+/**
+ * Why secrets cannot be stored here, in the app's words: the core's reason names the profile's
+ * field paths (auth.passwordEnv). With `remedy`, what to do instead, for the profile and seed forms.
+ */
+export function secretStoreReason(status: { available?: boolean; cause?: unknown; backend?: unknown; detail?: unknown; reason?: string }, { remedy = true } = {}): string {
+  const backend = typeof status.backend === 'string' ? status.backend : 'unknown';
+  const keyring = 'install and unlock a keyring such as gnome-keyring or KWallet and restart Deliverlab';
+  let problem: string;
+  let todo = USE_VARIABLE;
+  switch (status.cause) {
+    case 'no-keychain':
+      problem = 'This Deliverlab has no access to an operating-system keychain, so it stores no secrets';
+      todo = `${USE_VARIABLE}, and set it before Deliverlab starts`;
+      break;
+    case 'no-history':
+      problem = 'History is off or could not be opened, and secrets are kept in it (encrypted), so nothing can be stored';
+      break;
+    case 'keychain-error':
+      problem = `The operating system's keychain could not be asked whether it works${typeof status.detail === 'string' ? ` (${status.detail})` : ''}, so secrets are not stored`;
+      break;
+    case 'keychain-unavailable':
+      problem = `The operating system's keychain is not available (backend "${backend}"), so secrets are not stored`;
+      todo = `on Linux, ${keyring}; on macOS, unlock the login keychain. Meanwhile ${USE_VARIABLE}`;
+      break;
+    case 'no-keyring':
+      // --password-store is the desktop program's own start-up switch: there is no setting for it.
+      problem = 'No keyring was found (backend "basic_text"): Electron would "encrypt" secrets with a key built into every copy of the program, which protects them no better than a plain file, so Deliverlab refuses to store them';
+      todo = `${keyring} (or start Deliverlab with --password-store=gnome-libsecret). Meanwhile ${USE_VARIABLE}`;
+      break;
+    case 'keyring-unknown':
+      problem = 'The keyring is not known yet (backend "unknown": the app is not ready, or no keyring could be chosen), so secrets are not stored';
+      todo = `${keyring}. Meanwhile ${USE_VARIABLE}`;
+      break;
+    default:
+      return status.reason ?? 'The secret store is unavailable.';
+  }
+  return remedy ? `${problem}: ${todo}.` : `${problem}.`;
+}

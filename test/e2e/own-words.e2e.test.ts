@@ -13,6 +13,8 @@ import { auditDomain, checkPanel, expectNoInternals, expectVisible, finding, use
 const t = useLab({ serveEnv: { DELIVERLAB_OWN_WORDS_PASSWORD: 'not used: the handshake fails first' } });
 
 const FLAG = /(?<![\w-])--[a-z][a-z-]+/;
+/** An api field path such as auth.passwordEnv. */
+const API_PATH = /\bauth\.[a-z][A-Za-z0-9]*Env\b/;
 
 /** Sent by a web form or a script: no Received header, no Return-Path; the receiver's verdict on top. */
 const BARE = [
@@ -29,6 +31,8 @@ const BARE = [
 
 /** An RSA key receivers refuse (RFC 8301 §3.2: under 1024 bits). */
 const SHORT_KEY = generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+const GOOD_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 let smtp: SmtpLabServer | undefined;
 
@@ -137,5 +141,22 @@ describe('the app speaks its own language', () => {
       'the refusal in the app’s words',
     );
     expect(await refused.innerText()).not.toMatch(/dkim-keygen/);
+  });
+
+  it('serve keeps no secrets: the notice and a refused DKIM key name the form’s field, not auth.passwordEnv', async () => {
+    const page = await t.open('#/profiles');
+    const notice = page.getByTestId('secret-store-notice');
+    await expectVisible(notice.getByText(/^This Deliverlab has no access to an operating-system keychain, so it stores no secrets: .*“Environment variable”/), 'the notice in the app’s words');
+    expect(await notice.innerText()).not.toMatch(API_PATH);
+
+    await page.getByRole('link', { name: 'Test send', exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Sign with DKIM' }).check();
+    await page.getByLabel('Signing domain (d=)').fill('good.test');
+    await page.getByLabel('Selector (s=)').fill('s2027');
+    await page.getByLabel('Private key (PEM)').fill(GOOD_KEY);
+    await page.getByRole('button', { name: 'Save key' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'Key not saved' });
+    await expectVisible(refused.getByText('The secret was not saved. This Deliverlab has no access to an operating-system keychain, so it stores no secrets.'), 'why the key was not kept');
+    expect(await refused.innerText()).not.toMatch(API_PATH);
   });
 });

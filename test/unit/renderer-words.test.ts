@@ -14,6 +14,7 @@ import {
   messageFindingDetail,
   messageRequirementWhy,
   receiverNote,
+  secretStoreReason,
   sendErrorText,
   skippedReason,
   spfCheckedDomain,
@@ -153,5 +154,23 @@ describe('app words', () => {
     // The same refusal from dkim.save-key, as the api sends it.
     const refused = { code: 'invalid-input', message: 'The DKIM key is RSA with 512 bits: ... (deliverlab dkim-keygen) ...', reason: 'dkim-key-short', params: { bits: '512' } };
     expect(errorMessage(refused)).toBe(sendErrorText(short));
+  });
+
+  it('says why secrets cannot be stored with the form’s label, not auth.passwordEnv', () => {
+    const PATH = /auth\.\w+Env/;
+    const serve = { available: false, cause: 'no-keychain', reason: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.' };
+    expect(secretStoreReason(serve)).toBe('This Deliverlab has no access to an operating-system keychain, so it stores no secrets: name an environment variable instead (“Environment variable”, in the form), and set it before Deliverlab starts.');
+    const locked = { available: false, cause: 'keychain-unavailable', backend: 'kwallet5', reason: 'The operating system’s keychain is not available (backend "kwallet5") ... (auth.passwordEnv) instead.' };
+    expect(secretStoreReason(locked)).toMatch(/backend "kwallet5".*gnome-keyring or KWallet.*“Environment variable”/);
+    expect(secretStoreReason({ available: false, cause: 'keychain-error', detail: 'dbus gone', reason: '...' })).toMatch(/^The operating system's keychain could not be asked whether it works \(dbus gone\)/);
+    for (const cause of ['no-keychain', 'no-history', 'keychain-error', 'keychain-unavailable', 'no-keyring', 'keyring-unknown']) {
+      expect(secretStoreReason({ cause, reason: '(auth.passwordEnv)' })).not.toMatch(PATH);
+    }
+    // A status from before the cause existed keeps its words.
+    expect(secretStoreReason({ reason: 'the operating-system keychain is not available to Deliverlab.' })).toBe('the operating-system keychain is not available to Deliverlab.');
+
+    // A DKIM key refused for the same reason: the problem, without the profile's remedy.
+    const refused = { code: 'invalid-input', message: 'The secret was not saved: ... (auth.passwordEnv or auth.oauth2TokenEnv) ...', reason: 'secrets-unavailable', params: { cause: 'no-keychain' } };
+    expect(errorMessage(refused)).toBe('The secret was not saved. This Deliverlab has no access to an operating-system keychain, so it stores no secrets.');
   });
 });

@@ -9,7 +9,7 @@ import type { SecretSource } from '../../../electron/api/operations';
 import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
 import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
 import { useClient } from '../client/client-context';
-import { sendErrorText } from '../app-words';
+import { secretStoreReason, sendErrorText } from '../app-words';
 import { errorMessage } from '../format';
 import { transcriptText } from './transcript-text';
 import { placementLabel, placementLook, STATE_COLOR, STATE_LABEL } from './placement-view';
@@ -45,7 +45,7 @@ export function SecretStoreNotice({ what }: { what: string }) {
   }
   return (
     <Alert color="yellow" title="Passwords cannot be stored here" data-testid="secret-store-notice">
-      <Text size="sm">{status.data.reason ?? 'The secret store is unavailable.'}</Text>
+      <Text size="sm">{secretStoreReason(status.data)}</Text>
       <Text size="sm" mt={4}>
         For example, start it as <Code>SMTP_PASSWORD=… deliverlab serve</Code> and give <Code>SMTP_PASSWORD</Code> as the
         environment variable below.

@@ -94,6 +94,15 @@ describe('the app speaks its own language', () => {
     await expectNoInternals(page, 'an audit with an SPF include that failed');
   });
 
+  it('a DMARC record whose walk above failed: the record under the error, and the error said once', async () => {
+    const page = await t.open();
+    await auditDomain(page, 'own.oparent.fail.test');
+    const dmarc = checkPanel(await waitForResult(page, 'own.oparent.fail.test', 30_000), 'DMARC');
+    await expectVisible(dmarc.getByTestId('check-error').getByText(/the walk above the record failed: TXT _dmarc\.oparent\.fail\.test: SERVFAIL/), 'the error');
+    await expectVisible(dmarc.getByText('v=DMARC1; p=reject; rua=mailto:dmarc@own.oparent.fail.test', { exact: true }), 'the record under it');
+    expect(await dmarc.getByText(/the walk above the record failed/).count()).toBe(1);
+  });
+
   it('blocklists that partly failed keep their table, and a rewriting resolver is pointed to Settings', async () => {
     const page = await t.open();
     await auditDomain(page, 'refused.bl.test');

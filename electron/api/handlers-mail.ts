@@ -15,7 +15,7 @@ import { validateSeed } from '../core/placement/seeds';
 import { placementRecorder } from '../core/placement/record';
 import type { Seed, SeedSecrets } from '../core/placement/types';
 import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
-import { secretKey, SecretStoreError, type SecretStore } from '../core/secrets';
+import { secretKey, SecretStoreError, type SecretStore, type SecretStoreStatus } from '../core/secrets';
 import { ApiError } from './errors';
 import type { EventName } from './names';
 import type { EventPayload, OpParsed, OpResult, SecretSource, StoredProfile, StoredSeed } from './operations';
@@ -103,16 +103,17 @@ function readSecret(auth: MailAuth | undefined, key: string, what: string, ctx: 
   return oauth ? { oauth2Token: value } : { password: value };
 }
 
+/** Why the store refused, for the app to word: the message names the profile's field paths. */
+function unavailableWords(status: SecretStoreStatus): { reason?: 'secrets-unavailable'; params?: Record<string, string> } {
+  const { available, cause, backend, detail } = status;
+  return !available && cause ? { reason: 'secrets-unavailable', params: { cause, ...(backend ? { backend } : {}), ...(detail ? { detail } : {}) } } : {};
+}
+
 function storeSecret(ctx: MailContext, key: string, value: string): void {
   try {
     ctx.secrets.set(key, value);
   } catch (err) {
-    if (err instanceof SecretStoreError) {
-      // The message names the profile's field paths; the cause lets the app say it in its own words.
-      const { available, cause, backend, detail } = ctx.secrets.status();
-      const words = !available && cause ? { reason: 'secrets-unavailable' as const, params: { cause, ...(backend ? { backend } : {}), ...(detail ? { detail } : {}) } } : {};
-      throw new ApiError('invalid-input', `The secret was not saved: ${err.message}`, undefined, words);
-    }
+    if (err instanceof SecretStoreError) throw new ApiError('invalid-input', `The secret was not saved: ${err.message}`, undefined, unavailableWords(ctx.secrets.status()));
     throw err;
   }
 }
@@ -168,7 +169,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       if (!next.auth) throw new ApiError('invalid-input', `${what} has no login (auth), so it takes no password.`);
       if (variable !== undefined) throw new ApiError('invalid-input', `${what} reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
       const status = ctx.secrets.status();
-      if (!status.available) throw new ApiError('invalid-input', `The secret was not saved: ${status.reason ?? 'the secret store is unavailable'}`);
+      if (!status.available) throw new ApiError('invalid-input', `The secret was not saved: ${status.reason ?? 'the secret store is unavailable'}`, undefined, unavailableWords(status));
       return;
     }
     // A stored secret is only ever sent to the server and login it was typed for.

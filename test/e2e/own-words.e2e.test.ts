@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorMessage } from '../../renderer/src/format';
 import { makeSmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer, type SmtpLabServer } from '../lab/smtp-server';
 import { auditDomain, checkPanel, expectNoInternals, expectVisible, finding, useLab, waitForResult } from './harness';
@@ -167,5 +168,17 @@ describe('the app speaks its own language', () => {
     const refused = page.getByRole('alert').filter({ hasText: 'Key not saved' });
     await expectVisible(refused.getByText('The secret was not saved. This Deliverlab has no access to an operating-system keychain, so it stores no secrets.'), 'why the key was not kept');
     expect(await refused.innerText()).not.toMatch(API_PATH);
+
+    // A password sent with a profile anyway (the form offers no box for it here): refused with the
+    // same cause, which the app words as it does above.
+    const token = new URL(t.lab.url).searchParams.get('token') ?? '';
+    const reply = await fetch(`${t.lab.origin}/api/smtp.save`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Deliverlab-Token': token },
+      body: JSON.stringify({ profile: { name: 'typed', host: 'smtp.good.test', port: 587, security: 'starttls', from: 'news@good.test', auth: { user: 'news@good.test' } }, secret: 'hunter2-typed' }),
+    });
+    const body = (await reply.json()) as { ok: false; error: { reason?: string; params?: Record<string, string> } };
+    expect(reply.status).toBe(400);
+    expect(errorMessage(body.error)).toBe('The secret was not saved. This Deliverlab has no access to an operating-system keychain, so it stores no secrets.');
   });
 });

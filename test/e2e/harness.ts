@@ -225,17 +225,22 @@ export function finding(panel: Locator, code: string): Locator {
  * invalid and the text is the description it points to (Mantine's `<id>-error` element).
  */
 export async function fieldError(field: Locator, what: string): Promise<string> {
-  const deadline = Date.now() + UI_TIMEOUT_MS;
-  for (;;) {
-    const invalid = await field.getAttribute('aria-invalid');
-    const ids = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter((id) => id.endsWith('-error'));
-    if (invalid === 'true' && ids.length > 0) {
-      const text = await field.page().locator(`[id="${ids[0]}"]`).textContent();
-      if (text) return text;
-    }
-    if (Date.now() > deadline) throw new Error(`Expected an error beside ${what} within ${UI_TIMEOUT_MS} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const page = field.page();
+  const fail = () => new Error(`Expected an error beside ${what} within ${UI_TIMEOUT_MS} ms`);
+  // Playwright watches the page for each step: the field marked invalid and pointing to an error,
+  // then that error holding text.
+  await field
+    .and(page.locator('[aria-invalid="true"][aria-describedby*="-error"]'))
+    .waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS })
+    .catch(() => {
+      throw fail();
+    });
+  const id = ((await field.getAttribute('aria-describedby')) ?? '').split(/\s+/).find((i) => i.endsWith('-error'));
+  const error = page.locator(`[id="${id}"]`).filter({ hasText: /\S/ });
+  await error.waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS }).catch(() => {
+    throw fail();
+  });
+  return (await error.textContent()) ?? '';
 }
 
 /** Confirms the delete dialog opened by a Delete button (it names the item), and waits for it to close. */

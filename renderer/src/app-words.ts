@@ -10,6 +10,7 @@
  */
 import type { AuditResult, CheckId, Finding, ProviderRequirement } from '../../electron/core/audit/types';
 import type { MessageAnalysis } from '../../electron/core/message/types';
+import type { ImapErrorInfo } from '../../electron/core/placement/types';
 import type { SendError } from '../../electron/core/send/send';
 
 /** Where the audit options are on screen, as the user reads them. */
@@ -206,14 +207,25 @@ export function dkimKeyRefusal(reason: unknown, params: Record<string, unknown> 
   return undefined;
 }
 
+/**
+ * A certificate no trusted authority signed, in the app's words: the CLI's names --ca-file, and the
+ * TLS library's reason may name Node's own switches (the core passes the reason alone as detail).
+ */
+function untrustedCertificate(params: Record<string, string> | undefined): string {
+  const detail = params?.detail ? ` (${params.detail})` : '';
+  // The desktop app trusts only the usual authorities; serve takes extra CAs when started.
+  return `The server's certificate is not signed by a certificate authority this machine trusts${detail}. If it is a private or test server, Deliverlab trusts its CA only when started with it: run deliverlab serve with the CA certificate file and use the app in the browser; otherwise the server needs a certificate from a public CA.`;
+}
+
 /** A send or connection error's explanation, in the app's words where the core's names a flag or a command. */
 export function sendErrorText(error: SendError): string {
-  if (error.reason === 'tls-untrusted') {
-    const detail = error.params?.detail ? ` (${error.params.detail})` : '';
-    // The desktop app trusts only the operating system's usual authorities; serve takes extra CAs.
-    return `The server's certificate is not signed by a certificate authority this machine trusts${detail}. If it is a private or test server, Deliverlab trusts its CA only when started with it: run deliverlab serve with the CA certificate file and use the app in the browser; otherwise the server needs a certificate from a public CA.`;
-  }
+  if (error.reason === 'tls-untrusted') return untrustedCertificate(error.params);
   return dkimKeyRefusal(error.reason, error.params) ?? error.explanation;
+}
+
+/** A seed mailbox's error, in the app's words where the core's names a command-line switch. */
+export function imapErrorText(error: ImapErrorInfo): string {
+  return error.reason === 'tls-untrusted' ? untrustedCertificate(error.params) : error.explanation;
 }
 
 /** What the profile and seed forms show when the keychain cannot be used (SecretField.tsx). */

@@ -1,10 +1,12 @@
 /**
  * The app speaks its own language: where the command line's words name a flag (--ip, --resolver,
- * --ca-file) or a command (deliverlab dkim-keygen), the app names its field, its page or what to
+ * --ca-file, Node's --use-system-ca) or a command (deliverlab dkim-keygen), the app names its field, its page or what to
  * do instead; it shows no "undefined"; and a check that ran partly shows what it found under its
  * error. Real audits of the fixture zones, a real message analysis and a real TLS handshake.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMessage } from '../../renderer/src/format';
 import { makeSmtpCerts } from '../lab/smtp-certs';
@@ -36,14 +38,22 @@ const SHORT_KEY = generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.
 const GOOD_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 let smtp: SmtpLabServer | undefined;
+/** Implicit TLS (IMAPS) with the same kind of certificate: the handshake fails before any IMAP. */
+let imaps: { port: number; close(): Promise<void> } | undefined;
 
 beforeAll(async () => {
   // A certificate no authority signed: the test connection fails at the TLS handshake.
-  smtp = await startSmtpServer({ mode: 'good', cert: makeSmtpCerts(['mx.smtp.test']).selfSigned });
+  const certs = makeSmtpCerts(['mx.smtp.test']);
+  smtp = await startSmtpServer({ mode: 'good', cert: certs.selfSigned });
+  const server = createTlsServer({ key: certs.selfSigned.key, cert: certs.selfSigned.cert }, (socket) => socket.end());
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  imaps = { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 });
 
 afterAll(async () => {
   await smtp?.close();
+  await imaps?.close();
 });
 
 describe('the app speaks its own language', () => {
@@ -136,6 +146,26 @@ describe('the app speaks its own language', () => {
     await expectVisible(alert.getByText(/run deliverlab serve with the CA certificate file/), 'what to do in the app');
     expect(await alert.innerText()).not.toMatch(FLAG);
     await expectNoInternals(page, 'a connection test refused for its certificate');
+  });
+
+  it('a seed mailbox with a certificate no authority signed: the same words, without Node’s --use-system-ca', async () => {
+    const page = await t.open('#/seeds');
+    await page.getByRole('button', { name: 'New seed' }).click();
+    const form = page.getByRole('region', { name: 'New seed' });
+    await form.getByLabel('Seed name').fill('self-signed-seed');
+    await form.getByLabel('Address', { exact: true }).fill('seed@good.test');
+    await form.getByLabel('IMAP host').fill('127.0.0.1');
+    await form.getByLabel('Security', { exact: true }).selectOption('tls');
+    await form.getByLabel('Port', { exact: true }).fill(String(imaps?.port));
+    await form.getByLabel('Environment variable').fill('DELIVERLAB_OWN_WORDS_PASSWORD');
+    await form.getByRole('button', { name: 'Save seed' }).click();
+    await expectVisible(page.getByRole('status').filter({ hasText: 'saved.' }), 'the saved seed');
+
+    await page.getByRole('button', { name: 'Test connection self-signed-seed' }).click();
+    const alert = page.getByRole('region', { name: 'Connection test for self-signed-seed' }).getByTestId('imap-error');
+    await expectVisible(alert.getByText(/^The server's certificate is not signed by a certificate authority this machine trusts \(.*self[- ]signed.*\)\..*run deliverlab serve with the CA certificate file/), 'the TLS error', 20_000);
+    expect(await alert.innerText()).not.toMatch(FLAG);
+    await expectNoInternals(page, 'a seed test refused for its certificate');
   });
 
   it('a DKIM key too short to sign with: names the Generate key button and the DKIM keys page', async () => {

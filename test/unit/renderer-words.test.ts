@@ -11,6 +11,7 @@ import {
   envelopeExplanation,
   errorReason,
   findingFix,
+  imapErrorText,
   messageFindingDetail,
   messageRequirementWhy,
   receiverNote,
@@ -142,6 +143,9 @@ describe('app words', () => {
     const tls: SendError = { code: 'ETLS', kind: 'tls', reason: 'tls-untrusted', params: { detail }, explanation: `The server's certificate is not signed by a certificate authority this machine trusts (${detail}). If it is a private or test server, pass its CA certificate (--ca-file); otherwise the server needs a certificate from a public CA.` };
     expect(sendErrorText(tls)).toContain(`(${detail})`);
     expect(sendErrorText(tls)).not.toMatch(FLAG);
+    const seed = { kind: 'tls' as const, code: 'ETLS', reason: 'tls-untrusted' as const, params: { detail }, explanation: 'The server\'s certificate ... pass its CA certificate; otherwise ...' };
+    expect(imapErrorText(seed)).toBe(sendErrorText(tls));
+    expect(imapErrorText({ kind: 'auth', code: 'AUTHENTICATIONFAILED', explanation: 'The login was refused.' })).toBe('The login was refused.');
     const other: SendError = { code: 'ETLS', kind: 'tls', explanation: 'The server\'s certificate has expired (certificate has expired).' };
     expect(sendErrorText(other)).toBe(other.explanation);
 

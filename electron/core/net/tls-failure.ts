@@ -30,6 +30,14 @@ export function tlsFailureCause(message: string): TlsFailureCause {
   return 'other';
 }
 
+/**
+ * The TLS library's reason alone, for the app's own sentence: Node 24 appends advice about its own
+ * command line ("try running Node.js with --use-system-ca"), which the app cannot follow.
+ */
+export function tlsFailureDetail(message: string): string {
+  return message.replace(/;[^;]*--use-system-ca.*$/s, '');
+}
+
 export function explainTlsFailure(message: string, server: { host: string; port: number; security: string }, words: TlsWords): string {
   const cause = tlsFailureCause(message);
   if (cause === 'untrusted') {

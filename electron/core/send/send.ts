@@ -19,7 +19,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { getDomain } from 'tldts';
 import { assertHostAllowed } from '../net/guard';
-import { explainTlsFailure, tlsFailureCause, type TlsWords } from '../net/tls-failure';
+import { explainTlsFailure, tlsFailureCause, tlsFailureDetail, type TlsWords } from '../net/tls-failure';
 import { htmlToText } from './html-text';
 import { normalizeDomain, normalizeSelector, type SmtpProfile, type SmtpSecrets } from './profile';
 
@@ -332,10 +332,7 @@ export function explainError(err: unknown, profile: Pick<SmtpProfile, 'host' | '
   }
   if (code === 'ETLS' || code === 'EREQUIRETLS' || ((code === 'ESOCKET' || code === 'ECONNECTION') && CERT_ERROR.test(message))) {
     const why = explainTlsFailure(message, profile, SMTP_TLS_WORDS);
-    // Node 24 appends advice about its own command line ("try running Node.js with --use-system-ca"),
-    // which the app cannot follow: the detail is the reason alone.
-    const detail = message.replace(/;[^;]*--use-system-ca.*$/s, '');
-    const untrusted = tlsFailureCause(message) === 'untrusted' ? { reason: 'tls-untrusted' as const, params: { detail } } : {};
+    const untrusted = tlsFailureCause(message) === 'untrusted' ? { reason: 'tls-untrusted' as const, params: { detail: tlsFailureDetail(message) } } : {};
     return { ...base, code: code === 'ESOCKET' || code === 'ECONNECTION' ? 'ETLS' : code, kind: 'tls', explanation: why, ...untrusted };
   }
   if (/ECONNREFUSED/.test(message) || (e as { errno?: string }).errno === 'ECONNREFUSED') {

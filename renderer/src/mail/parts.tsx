@@ -9,7 +9,7 @@ import type { SecretSource } from '../../../electron/api/operations';
 import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
 import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
 import { useClient } from '../client/client-context';
-import { secretStoreReason, sendErrorText } from '../app-words';
+import { imapErrorText, secretStoreReason, sendErrorText } from '../app-words';
 import { errorMessage } from '../format';
 import { transcriptText } from './transcript-text';
 import { placementLabel, placementLook, STATE_COLOR, STATE_LABEL } from './placement-view';
@@ -147,7 +147,7 @@ const IMAP_ERROR_TITLE: Record<ImapErrorInfo['kind'], string> = {
 export function ImapErrorAlert({ error }: { error: ImapErrorInfo }) {
   return (
     <Alert color="red" title={IMAP_ERROR_TITLE[error.kind]} role="alert" data-testid="imap-error">
-      <Text size="sm">{error.explanation}</Text>
+      <Text size="sm">{imapErrorText(error)}</Text>
       <Text size="xs" c="dimmed" mt={4}>
         {error.code}
       </Text>

@@ -24,8 +24,10 @@ export function skippedReason(id: CheckId, result: AuditResult): string | undefi
   switch (id) {
     case 'smtp': {
       const mx = result.checks.mx;
-      // The probe skips itself only when there is no MX to probe; with MX hosts, the box was off.
-      if (mx && !mx.nullMx && mx.hosts.length > 0) return 'the SMTP probe was turned off for this audit (the “SMTP probe” box)';
+      // The probe skips itself only when there is no MX to probe: a null MX, or no MX found without
+      // an error (smtp.ts; a failed MX lookup makes it an error). Otherwise the box was off.
+      const itself = !mx || mx.nullMx || (mx.hosts.length === 0 && mx.status !== 'error');
+      if (!itself) return 'the SMTP probe was turned off for this audit (the “SMTP probe” box)';
       return check.skipped;
     }
     case 'dnsbl':

@@ -114,6 +114,16 @@ describe('the app speaks its own language', () => {
     expect(await dmarc.getByText(/the walk above the record failed/).count()).toBe(1);
   });
 
+  it('reverse DNS with no MX address to look up points to the Sending IPs box, not --sending-ip', async () => {
+    const page = await t.open();
+    await auditDomain(page, 'mxfail.fail.test');
+    const ptr = checkPanel(await waitForResult(page, 'mxfail.fail.test', 30_000), 'Reverse DNS');
+    const error = ptr.getByTestId('check-error');
+    await expectVisible(error.getByText('This check could not run'), 'the error, with nothing under it');
+    await expectVisible(error.getByText(/^the MX lookup failed \(ESERVFAIL\), and no sending IP was given: add the addresses this domain sends from in the Sending IPs box/), 'what to do in the app');
+    await expectNoInternals(page, 'an audit whose MX lookup failed');
+  });
+
   it('blocklists that partly failed keep their table, and a rewriting resolver is pointed to Settings', async () => {
     const page = await t.open();
     await auditDomain(page, 'refused.bl.test');

@@ -52,6 +52,9 @@ describe('app words', () => {
     expect(skippedReason('smtp', audit({ mx, smtp: { status: 'skipped', skipped: 'SMTP probing turned off (--skip smtp)', hosts: [] } }))).toMatch(/“SMTP probe” box/);
     // No MX to probe: the core's reason has no flag and stays.
     expect(skippedReason('smtp', audit({ mx: { ...mx, hosts: [] }, smtp: { status: 'skipped', skipped: 'no MX host to probe', hosts: [] } }))).toBe('no MX host to probe');
+    // The MX lookup failed and the probe was skipped: only the box does that (a failed MX lookup makes the probe an error).
+    const mxFailed = { status: 'error', error: 'ESERVFAIL', hosts: [], nullMx: false };
+    expect(skippedReason('smtp', audit({ mx: mxFailed, smtp: { status: 'skipped', skipped: 'SMTP probing turned off (--skip smtp)', hosts: [] } }))).toMatch(/“SMTP probe” box/);
     expect(skippedReason('dnsbl', audit({ dnsbl: { status: 'skipped', skipped: 'Blocklist lookups were turned off (--skip dnsbl).', results: [] } }))).toMatch(/“Blocklists” box/);
     const ptr = skippedReason('ptr', audit({ ptr: { status: 'skipped', skipped: 'no MX address and no --sending-ip to check', addresses: [] } }));
     expect(ptr).toMatch(/Sending IPs box/);

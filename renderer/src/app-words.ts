@@ -23,9 +23,11 @@ export function skippedReason(id: CheckId, result: AuditResult): string | undefi
   if (!check || check.status !== 'skipped') return undefined;
   switch (id) {
     case 'smtp': {
+      if (check.turnedOff) return 'the SMTP probe was turned off for this audit (the “SMTP probe” box)';
+      // Stored before turnedOff existed: the probe skips itself only when there is no MX to probe
+      // (a null MX, or no MX found without an error: a failed MX lookup makes it an error), so with
+      // MX hosts the box was off. Without MX hosts it cannot be told: the core's reason stays.
       const mx = result.checks.mx;
-      // The probe skips itself only when there is no MX to probe: a null MX, or no MX found without
-      // an error (smtp.ts; a failed MX lookup makes it an error). Otherwise the box was off.
       const itself = !mx || mx.nullMx || (mx.hosts.length === 0 && mx.status !== 'error');
       if (!itself) return 'the SMTP probe was turned off for this audit (the “SMTP probe” box)';
       return check.skipped;
@@ -97,6 +99,11 @@ export function auditRequirementWhy(item: ProviderRequirement, result: AuditResu
     const list = tried.length ? ` (${tried.slice(0, 8).join(', ')}${tried.length > 8 ? ', ...' : ''})` : '';
     const head = `No usable DKIM key at the ${tried.length} selectors tried${list}. DNS cannot list selectors: if you sign with another one, `;
     why = swap(why, `${head}name it (--selectors) and audit again.`, `${head}add it in ${SELECTORS} and audit again.`);
+  }
+  const smtp = result.checks.smtp;
+  if (smtp?.status === 'skipped' && smtp.skipped) {
+    const reason = skippedReason('smtp', result);
+    if (reason) why = swap(why, ` The SMTP probe did not run (${smtp.skipped}).`, ` The SMTP probe did not run: ${reason}.`);
   }
   const ptr = result.checks.ptr;
   if (ptr) {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorMessage } from '../../renderer/src/format';
 import { makeSmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer, type SmtpLabServer } from '../lab/smtp-server';
-import { auditDomain, checkPanel, expectNoInternals, expectVisible, finding, useLab, waitForResult } from './harness';
+import { auditDomain, checkPanel, expectGone, expectNoInternals, expectVisible, finding, useLab, waitForResult } from './harness';
 
 const t = useLab({ serveEnv: { DELIVERLAB_OWN_WORDS_PASSWORD: 'not used: the handshake fails first' } });
 
@@ -122,6 +122,23 @@ describe('the app speaks its own language', () => {
     await expectVisible(error.getByText('This check could not run'), 'the error, with nothing under it');
     await expectVisible(error.getByText(/^the MX lookup failed \(ESERVFAIL\), and no sending IP was given: add the addresses this domain sends from in the Sending IPs box/), 'what to do in the app');
     await expectNoInternals(page, 'an audit whose MX lookup failed');
+  });
+
+  it('a domain without MX, audited with the SMTP probe off: the box is named, in the SMTP panel and in the providers’ rules', async () => {
+    const page = await t.open();
+    await auditDomain(page, 'own.oparent.fail.test');
+    const result = await waitForResult(page, 'own.oparent.fail.test', 30_000);
+    expect(await checkPanel(result, 'SMTP').getByTestId('check-skipped').textContent()).toBe('Not checked: the SMTP probe was turned off for this audit (the “SMTP probe” box)');
+    // What DNS cannot show is folded away: open it, so the internals check reads it too.
+    const providers = checkPanel(result, 'Mailbox providers');
+    const show = providers.getByRole('button', { name: /^Show \d+ not observable/ });
+    const cards = await show.count();
+    expect(cards).toBeGreaterThan(0);
+    // Each click turns its button into "Hide": the first one left is the next card's.
+    for (let i = 0; i < cards; i++) await show.first().click();
+    await expectGone(show, 'the folded requirements');
+    await expectVisible(providers.getByText(/The SMTP probe did not run: the SMTP probe was turned off for this audit \(the “SMTP probe” box\)\./), 'the TLS rule in the app’s words');
+    await expectNoInternals(page, 'an audit of a domain without MX, the SMTP probe off');
   });
 
   it('blocklists that partly failed keep their table, and a rewriting resolver is pointed to Settings', async () => {

@@ -80,6 +80,13 @@ describe('app words', () => {
     expect(bothWhy).toMatch(/^SPF: SPF passes\. DKIM: No usable DKIM key at the 2 selectors tried \(s1, google\)\..*DKIM selectors box/);
     expect(bothWhy).not.toMatch(FLAG);
 
+    // The TLS rule quotes why the probe did not run: the box, where the core's reason names --skip.
+    const tlsWhy = 'The rule is about ... "Show original"). The SMTP probe did not run (SMTP probing turned off (--skip smtp)).';
+    const tlsItem: ProviderRequirement = { id: 'google.all.tls', requirement: 'TLS', result: 'not-observable', why: tlsWhy };
+    const off = audit({ mx: { status: 'warn', hosts: [], nullMx: false }, smtp: { status: 'skipped', skipped: 'SMTP probing turned off (--skip smtp)', turnedOff: true, hosts: [] } });
+    expect(auditRequirementWhy(tlsItem, off)).toMatch(/The SMTP probe did not run: the SMTP probe was turned off for this audit \(the “SMTP probe” box\)\.$/);
+    expect(auditRequirementWhy(tlsItem, off)).not.toMatch(FLAG);
+
     const spfItem: ProviderRequirement = {
       id: 'google.all.spf-or-dkim',
       requirement: 'SPF or DKIM',

@@ -39,6 +39,8 @@ export interface CheckBase {
   status: CheckStatus;
   /** Why the check did not run (`--skip smtp`, no MX to probe, ...). */
   skipped?: string;
+  /** Skipped because the audit's options turned it off (`--skip`, the app's boxes), not for want of anything to check. */
+  turnedOff?: true;
   /**
    * The DNS or network error code when the check could not run (`ESERVFAIL`), or, when it ran but
    * lookups it depends on failed, which ones (`TXT _spf.example.com: SERVFAIL; ...`).

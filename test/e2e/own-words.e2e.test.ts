@@ -71,6 +71,13 @@ describe('the app speaks its own language', () => {
     await expectVisible(receiver.getByText(/Enter it as Connecting IP \(under Envelope\) and analyse again to compare\./), 'the receiver note in the app’s words');
     expect(await result.innerText()).not.toMatch(FLAG);
     await expectNoInternals(page, 'the Authentication tab of a message without Received headers');
+    // The providers' rules, with what the message cannot show unfolded: SPF needs the connecting IP.
+    await result.getByRole('tab', { name: 'Provider rules' }).click();
+    const show = result.getByRole('button', { name: /^Show \d+ not observable/ });
+    for (let i = 0, n = await show.count(); i < n; i++) await show.first().click();
+    await expectVisible(result.getByText(/Enter it as Connecting IP \(under Envelope\) to check it\./), 'the SPF rule in the app’s words');
+    await expectNoInternals(page, 'the Provider rules tab of a message without Received headers');
+    await result.getByRole('tab', { name: /^Authentication/ }).click();
 
     // The IP entered, but still no MAIL FROM and no HELO: there is still no domain to check.
     await page.getByRole('link', { name: 'Messages', exact: true }).click();

@@ -15,7 +15,7 @@ import { duplicateAddressWarnings, validateSeed } from '../core/placement/seeds'
 import { placementRecorder } from '../core/placement/record';
 import type { ImapErrorInfo, Seed, SeedSecrets } from '../core/placement/types';
 import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
-import { secretKey, SecretStoreError, type SecretStore } from '../core/secrets';
+import { secretKey, SecretStoreError, type SecretStore, type SecretStoreStatus } from '../core/secrets';
 import { ApiError } from './errors';
 import type { EventName } from './names';
 import type { EventPayload, OpParsed, OpResult, SecretSource, StoredProfile, StoredSeed } from './operations';
@@ -127,11 +127,17 @@ function seedSecretProblem(seed: Seed, ctx: MailContext): ImapErrorInfo | null {
   };
 }
 
+/** Why the store refused, for the app to word: the message names the profile's field paths. */
+function unavailableWords(status: SecretStoreStatus): { reason?: 'secrets-unavailable'; params?: Record<string, string> } {
+  const { available, cause, backend, detail } = status;
+  return !available && cause ? { reason: 'secrets-unavailable', params: { cause, ...(backend ? { backend } : {}), ...(detail ? { detail } : {}) } } : {};
+}
+
 function storeSecret(ctx: MailContext, key: string, value: string): void {
   try {
     ctx.secrets.set(key, value);
   } catch (err) {
-    if (err instanceof SecretStoreError) throw new ApiError('invalid-input', `The secret was not saved: ${err.message}`);
+    if (err instanceof SecretStoreError) throw new ApiError('invalid-input', `The secret was not saved: ${err.message}`, undefined, unavailableWords(ctx.secrets.status()));
     throw err;
   }
 }
@@ -191,7 +197,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       if (!next.auth) throw new ApiError('invalid-input', `${what} has no login (auth), so it takes no password.`);
       if (variable !== undefined) throw new ApiError('invalid-input', `${what} reads its secret from an environment variable; leave the password empty or remove the variable's name.`);
       const status = ctx.secrets.status();
-      if (!status.available) throw new ApiError('invalid-input', `The secret was not saved: ${status.reason ?? 'the secret store is unavailable'}`);
+      if (!status.available) throw new ApiError('invalid-input', `The secret was not saved: ${status.reason ?? 'the secret store is unavailable'}`, undefined, unavailableWords(status));
       return;
     }
     // A stored secret is only ever sent to the server and login it was typed for.
@@ -280,7 +286,12 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     'dkim.save-key': ({ domain, selector, privateKey }) => {
       // Refuse a key the signer would refuse, now rather than at the first send.
       const check = checkDkim({ domain, selector, privateKey }, `test@${domain}`);
-      if ('error' in check) throw new ApiError('invalid-input', check.error.explanation);
+      if ('error' in check) {
+        const { explanation, reason, params } = check.error;
+        // The reasons a key is refused for are ApiErrorReasons too (send.ts SendErrorReason).
+        const words = reason === 'dkim-key-not-pem' || reason === 'dkim-key-short' ? { reason, ...(params ? { params } : {}) } : {};
+        throw new ApiError('invalid-input', explanation, undefined, words);
+      }
       const key = secretKey.dkim(domain, selector);
       storeSecret(ctx, key, privateKey);
       return { saved: true, key: `${selector}._domainkey.${domain}` };

@@ -18,11 +18,20 @@ export interface SecretCipher {
   backend(): string;
 }
 
+/**
+ * Why secrets cannot be stored, as a code: `reason` names the profile's field paths
+ * (auth.passwordEnv), which the app words with the fields on its screen.
+ */
+export type SecretStoreCause = 'no-keychain' | 'no-history' | 'keychain-error' | 'keychain-unavailable' | 'no-keyring' | 'keyring-unknown';
+
 export interface SecretStoreStatus {
   available: boolean;
   backend?: string;
   /** Why secrets cannot be stored, and what to do instead. */
   reason?: string;
+  cause?: SecretStoreCause;
+  /** keychain-error: what the keychain answered when asked. */
+  detail?: string;
 }
 
 export interface SecretStore {
@@ -97,21 +106,22 @@ function scrub(err: unknown, value: string): string {
  */
 export function createSecretStore(cipher: SecretCipher | null, db: HistoryStore | null, unavailableReason?: string): SecretStore {
   const status = (): SecretStoreStatus => {
-    if (!cipher) return { available: false, reason: unavailableReason ?? NO_KEYCHAIN_REASON };
+    if (!cipher) return { available: false, reason: unavailableReason ?? NO_KEYCHAIN_REASON, cause: 'no-keychain' };
     // --no-history, or a history file that could not be opened: there is nowhere to keep the ciphertext.
-    if (!db) return { available: false, reason: 'History is off or could not be opened, and secrets are kept in it (encrypted): nothing can be stored. Name an environment variable in the profile (auth.passwordEnv) instead.' };
+    if (!db) return { available: false, cause: 'no-history', reason: 'History is off or could not be opened, and secrets are kept in it (encrypted): nothing can be stored. Name an environment variable in the profile (auth.passwordEnv) instead.' };
     let backend: string;
     let available: boolean;
     try {
       backend = cipher.backend();
       available = cipher.isEncryptionAvailable();
     } catch (err) {
-      return { available: false, reason: `The operating system's keychain could not be asked whether it works (${(err as Error).message}), so secrets are not stored. Name an environment variable in the profile (auth.passwordEnv) instead.` };
+      return { available: false, cause: 'keychain-error', detail: (err as Error).message, reason: `The operating system's keychain could not be asked whether it works (${(err as Error).message}), so secrets are not stored. Name an environment variable in the profile (auth.passwordEnv) instead.` };
     }
     if (!available) {
       return {
         available: false,
         backend,
+        cause: 'keychain-unavailable',
         reason:
           `The operating system's keychain is not available (backend "${backend}"), so secrets are not stored. ` +
           'On Linux, install and unlock a keyring such as gnome-keyring or KWallet and restart Deliverlab; on macOS, unlock the login keychain. ' +
@@ -122,6 +132,7 @@ export function createSecretStore(cipher: SecretCipher | null, db: HistoryStore 
       return {
         available: false,
         backend,
+        cause: backend === 'basic_text' ? 'no-keyring' : 'keyring-unknown',
         reason:
           backend === 'basic_text'
             ? 'No keyring was found (backend "basic_text"): Electron would "encrypt" secrets with a key built into every copy of the program, which protects them no better than a plain file, so Deliverlab refuses to store them. ' +

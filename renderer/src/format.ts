@@ -2,6 +2,7 @@
  * How values read in the UI: severities, statuses, grades, dates and durations.
  */
 import type { CheckStatus, Severity } from '../../electron/core/audit/types';
+import { dkimKeyRefusal, secretStoreReason } from './app-words';
 import { errorFields } from './forms/api-errors';
 
 export const SEVERITY_COLOR: Record<Severity, string> = {
@@ -84,6 +85,9 @@ export function errorMessage(err: unknown): string {
       : `The DNS resolver ${e.params.resolver} did not answer${detail}: check its address and port under Settings, or choose another.`;
   }
   if (e.reason === 'history-off') return 'This Deliverlab was started without a history file, so nothing can be saved in it.';
+  const dkimKey = dkimKeyRefusal(e.reason, e.params);
+  if (dkimKey) return dkimKey;
+  if (e.reason === 'secrets-unavailable' && e.params) return `The secret was not saved. ${secretStoreReason(e.params, { remedy: false })}`;
   if (e.code === 'invalid-input') {
     const fields = errorFields(err);
     if (fields.length > 0) return fields.map((f) => f.message).join(' ');

@@ -109,4 +109,29 @@ describe('forms check as the user types', () => {
     expect(await fieldError(page.getByLabel('Selector', { exact: true }), 'Selector')).toBe('A DKIM selector is a DNS label like "s1" or "google"');
     expect(await page.getByTestId('dkim-key').count()).toBe(0);
   });
+
+  // Last: the profile it saves would show in the profiles test's empty table.
+  it('placement: the composer’s problems are refused beside their fields, and no run starts', async () => {
+    const page = await t.open('#/profiles');
+    await page.getByRole('button', { name: 'New profile' }).click();
+    const form = page.getByRole('region', { name: 'New profile' });
+    await form.getByLabel('Profile name').fill('placement-forms');
+    await form.getByLabel('From', { exact: true }).fill('News <news@good.test>');
+    await form.getByLabel('Host', { exact: true }).fill('smtp.good.test');
+    await form.getByLabel('User', { exact: true }).fill('news@good.test');
+    await form.getByLabel('Environment variable').fill('DELIVERLAB_FORMS_PASSWORD');
+    await form.getByRole('button', { name: 'Save profile' }).click();
+    await expectVisible(page.getByRole('status').filter({ hasText: 'Profile placement-forms saved.' }), 'the saved profile');
+
+    await page.getByRole('link', { name: 'Placement', exact: true }).click();
+    await page.getByLabel('Subject').fill('Autumn sale');
+    await page.getByRole('textbox', { name: 'HTML', exact: true }).fill('<p>Hello</p>');
+    await page.getByRole('checkbox', { name: 'Sign with DKIM' }).check();
+    await page.getByLabel('Signing domain (d=)').fill('nodot');
+    await page.getByLabel('Selector (s=)').fill('bad selector!');
+    await page.getByRole('button', { name: 'Start placement test' }).click();
+    expect(await fieldError(page.getByLabel('Signing domain (d=)'), 'Signing domain')).toBe('Not a valid domain name');
+    expect(await fieldError(page.getByLabel('Selector (s=)'), 'Selector')).toBe('A DKIM selector is a DNS label like "s1" or "google"');
+    expect(await page.getByTestId('placement-board').count()).toBe(0);
+  });
 });

@@ -286,7 +286,8 @@ export async function expectNoAxeViolations(page: Page, state: string): Promise<
 
 /**
  * Fails when the page's main content shows an internal: a JavaScript value printed as text
- * (undefined, NaN, [object Object]) or a command-line flag (--ip) where the app has a field.
+ * (undefined, NaN, [object Object]), a command-line flag (--ip) where the app has a field, or an
+ * api field path naming a secret's variable (auth.passwordEnv) where the form has a label.
  * Code blocks (records, transcripts, raw headers) are left out: they show data as it is.
  */
 export async function expectNoInternals(page: Page, state: string): Promise<void> {
@@ -296,7 +297,7 @@ export async function expectNoInternals(page: Page, state: string): Promise<void
     for (const code of main.querySelectorAll('pre, code, textarea, input, iframe, style, script')) code.remove();
     return main.innerText;
   });
-  const found = [...text.matchAll(/\bundefined\b|\bNaN\b|\[object Object\]|(?<![\w-])--[a-z][a-z-]+/g)].map((m) => {
+  const found = [...text.matchAll(/\bundefined\b|\bNaN\b|\[object Object\]|(?<![\w-])--[a-z][a-z-]+|\bauth\.[a-z][A-Za-z0-9]*Env\b/g)].map((m) => {
     const at = m.index ?? 0;
     return `"${m[0]}" in "…${text.slice(Math.max(0, at - 60), at + 40).replace(/\s+/g, ' ')}…"`;
   });

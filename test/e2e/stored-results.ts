@@ -1,5 +1,5 @@
 /**
- * Audit results written straight into the lab's history, to open in the UI.
+ * Audit results and a placement run written straight into the lab's history, to open in the UI.
  *
  * A real audit shows what the fixture zones allow; these show every state a panel has (a listed
  * blocklist row, a void lookup, a skipped and a failed check), and a row stored before the newer
@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
 import { HistoryStore } from '../../electron/core/history/store';
+import type { Detection, PlacementRun, SeedOutcome } from '../../electron/core/placement/types';
 import type { Lab } from './harness';
 
 export const FULL_DOMAIN = 'full.test';
@@ -278,6 +279,102 @@ export function storeResults(lab: Lab, results: AuditResult[]): number[] {
   const store = HistoryStore.open(join(lab.dataDir, 'history.sqlite'));
   try {
     return results.map((result) => store.saveAudit(result));
+  } finally {
+    store.close();
+  }
+}
+
+export const PLACEMENT_SUBJECT = 'Stored autumn placement';
+
+/**
+ * A finished placement run with a copy in each place a run can find one (the inbox, a Gmail tab,
+ * spam, another folder), one missing, one seed that failed, and the send's transcript: every
+ * state the stored run's page shows, without a mail server.
+ */
+export function placementRun(): PlacementRun {
+  const startedAt = '2026-11-26T12:00:00.000Z';
+  const token = 'dl-e2e-stored-0001';
+  const found = (placement: Detection['placement'], folder: string, latencyMs: number, via: Detection['via']): Detection => ({
+    placement,
+    folder,
+    uid: 7,
+    detectedAt: new Date(Date.parse(startedAt) + 2_000 + latencyMs).toISOString(),
+    latencyMs,
+    via,
+    authenticationResults: ['mx.lab.test; spf=pass smtp.mailfrom=sender@lab.test; dkim=pass header.d=lab.test; dmarc=pass header.from=lab.test'],
+    spamHeaders: placement === 'spam' ? { 'X-Spam-Flag': ['YES'], 'X-Spam-Status': ['Yes, score=7.1'] } : {},
+  });
+  const seeds: SeedOutcome[] = [
+    { seed: 'inbox-seed', address: 'seed1@lab.test', provider: 'other', placement: 'inbox', state: 'found', detection: found('inbox', 'INBOX', 640, 'idle'), reconnects: 0 },
+    {
+      seed: 'gmail-seed',
+      address: 'seed2@gmail.example',
+      provider: 'gmail',
+      placement: 'category:promotions',
+      state: 'found',
+      detection: { ...found('category:promotions', 'INBOX', 1_450, 'poll'), labels: ['\\Inbox', '^smartlabel_promo'] },
+      reconnects: 1,
+    },
+    { seed: 'spam-seed', address: 'seed3@lab.test', provider: 'other', placement: 'spam', state: 'found', detection: found('spam', 'Junk', 2_100, 'poll'), reconnects: 0 },
+    { seed: 'folder-seed', address: 'seed4@lab.test', provider: 'other', placement: 'folder:Newsletters', state: 'found', detection: found('folder:Newsletters', 'Newsletters', 3_000, 'poll'), reconnects: 0 },
+    { seed: 'missing-seed', address: 'seed5@lab.test', provider: 'outlook', placement: 'missing', state: 'missing', reconnects: 0 },
+    {
+      seed: 'failed-seed',
+      address: 'seed6@lab.test',
+      provider: 'yahoo',
+      placement: 'error',
+      state: 'error',
+      error: { kind: 'auth', code: 'AUTHENTICATIONFAILED', explanation: 'The mailbox refused the login: the user name or password is wrong.' },
+      reconnects: 0,
+    },
+  ];
+  const counts: Record<string, number> = {};
+  for (const s of seeds) counts[s.placement] = (counts[s.placement] ?? 0) + 1;
+  return {
+    token,
+    status: 'done',
+    startedAt,
+    finishedAt: '2026-11-26T12:10:00.000Z',
+    profile: 'lab-submission',
+    subject: `${PLACEMENT_SUBJECT} [${token}]`,
+    deadlineMs: 600_000,
+    send: {
+      ok: true,
+      profile: 'lab-submission',
+      messageId: '<stored-1@lab.test>',
+      queueId: '4F2A31C0D2',
+      response: '250 2.0.0 Ok: queued as 4F2A31C0D2',
+      recipients: seeds.map((s) => ({ address: s.address, status: 'accepted' as const, reply: '250 2.1.5 Ok', responseCode: 250 })),
+      timings: { startedAt, totalMs: 210, acceptedMs: 180 },
+      transcript: [
+        { dir: 'S', text: '220 mx.lab.test ESMTP Postfix', ms: 3 },
+        { dir: 'C', text: 'EHLO deliverlab', ms: 4 },
+        { dir: 'S', text: '250-mx.lab.test\n250 STARTTLS', ms: 6 },
+        { dir: 'C', text: 'AUTH PLAIN [credentials hidden]', ms: 40 },
+        { dir: 'S', text: '235 2.7.0 Authentication successful', ms: 52 },
+      ],
+      warnings: [],
+    },
+    seeds,
+    summary: {
+      total: seeds.length,
+      counts,
+      share: Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, n / seeds.length])),
+      medianLatencyMs: 1_775,
+      worstLatencyMs: 3_000,
+    },
+    cleanup: { 'inbox-seed': 'deleted', 'spam-seed': 'failed', 'missing-seed': 'not-found' },
+    warnings: ['The profile sends without DKIM: receivers judge the copy on SPF alone.'],
+  };
+}
+
+/** Writes a finished placement run into the lab's history, as a run that ended would, returning its id. */
+export function storePlacementRun(lab: Lab, run: PlacementRun): number {
+  const store = HistoryStore.open(join(lab.dataDir, 'history.sqlite'));
+  try {
+    const id = store.startPlacement({ ...run, status: 'running', seeds: run.seeds.map((s) => ({ ...s, placement: 'pending', state: 'connecting' })) });
+    store.finishPlacement(id, run);
+    return id;
   } finally {
     store.close();
   }

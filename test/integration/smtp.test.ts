@@ -201,7 +201,7 @@ describe('smtp check against a loopback SMTP peer', () => {
   it('is skipped by --skip smtp, and when there is no MX or a null MX', async () => {
     const server = await lab({ mode: 'good', cert: certs.good });
     const skipped = await audit('probe.smtp.test', server.port, { skip: ['smtp'] });
-    expect(skipped.checks.smtp).toEqual({ status: 'skipped', skipped: 'SMTP probing turned off (--skip smtp)', hosts: [] });
+    expect(skipped.checks.smtp).toEqual({ status: 'skipped', skipped: 'SMTP probing turned off (--skip smtp)', turnedOff: true, hosts: [] });
     expect(server.connections).toBe(0);
     expect((await audit('nomx.smtp.test', server.port)).checks.smtp).toMatchObject({ status: 'skipped', hosts: [] });
     expect((await audit('nullmx.smtp.test', server.port)).checks.smtp).toMatchObject({ status: 'skipped', skipped: 'null MX: the domain receives no mail' });

@@ -217,11 +217,12 @@ function refusedFinding(list: DnsblList, results: DnsblResult[]): Finding {
       : list.refusedAdvice,
     evidence: [...pairs.keys()].join(', '),
     refs: ['RFC 5782 §2.1', list.homepage],
+    ...(rewritten ? { reason: 'resolver-rewrites-nxdomain' as const } : {}),
   });
 }
 
 export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'>> {
-  if (ctx.skipped('dnsbl')) return { check: { status: 'skipped', skipped: 'Blocklist lookups were turned off (--skip dnsbl).', results: [] }, findings: [] };
+  if (ctx.skipped('dnsbl')) return { check: { status: 'skipped', skipped: 'Blocklist lookups were turned off (--skip dnsbl).', turnedOff: true, results: [] }, findings: [] };
   const { addresses, mxError } = await auditAddresses(ctx);
   const ordered = [...addresses.filter((a) => a.source === 'sending'), ...addresses.filter((a) => a.source === 'mx')];
   const queries = queriesFor(ctx, ordered.slice(0, MAX_ADDRESSES));

@@ -15,7 +15,7 @@ import type { Finding, MxHost, SmtpCertificate, SmtpHostProbe } from './types';
 export const MAX_PROBED_HOSTS = 10;
 
 export async function checkSmtp(ctx: AuditContext): Promise<CheckOutput<'smtp'>> {
-  if (ctx.skipped('smtp')) return { check: { status: 'skipped', skipped: 'SMTP probing turned off (--skip smtp)', hosts: [] }, findings: [] };
+  if (ctx.skipped('smtp')) return { check: { status: 'skipped', skipped: 'SMTP probing turned off (--skip smtp)', turnedOff: true, hosts: [] }, findings: [] };
   const mx = await ctx.need('mx');
   const hosts = mx.nullMx ? [] : mx.hosts.filter((h) => h.exchange !== '').slice(0, MAX_PROBED_HOSTS);
   if (hosts.length === 0) {

@@ -8,6 +8,13 @@ import type { DnsQueryRecord } from '../dns/types';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
+/**
+ * Which of a code's texts a finding carries, where the app words it itself because the text names a
+ * command-line flag. resolver-rewrites-nxdomain: dnsbl.refused because the resolver rewrote "no such
+ * name" answers (the fix says to pick another resolver).
+ */
+export type FindingReason = 'resolver-rewrites-nxdomain';
+
 export interface Finding {
   code: FindingCode;
   severity: Severity;
@@ -18,6 +25,7 @@ export interface Finding {
   fix?: string;
   evidence?: string;
   refs?: string[];
+  reason?: FindingReason;
 }
 
 /**
@@ -31,6 +39,8 @@ export interface CheckBase {
   status: CheckStatus;
   /** Why the check did not run (`--skip smtp`, no MX to probe, ...). */
   skipped?: string;
+  /** Skipped because the audit's options turned it off (`--skip`, the app's boxes), not for want of anything to check. */
+  turnedOff?: true;
   /**
    * The DNS or network error code when the check could not run (`ESERVFAIL`), or, when it ran but
    * lookups it depends on failed, which ones (`TXT _spf.example.com: SERVFAIL; ...`).

@@ -455,7 +455,10 @@ export async function evaluateAuth(input: AuthInput): Promise<{ auth: MessageAut
   });
   const loose = result.lenient;
 
-  const spfDomain = result.spf ? result.spf.domain : domainOf(envelope.mailFrom) ?? envelope.helo;
+  // mailauth makes an identity up when it has none (postmaster@<HELO, or the IP in brackets>), and
+  // with neither a HELO nor an IP that is "postmaster@undefined": no identity, no domain (RFC 7208 §2.3, §2.4).
+  const identified = Boolean(envelope.mailFrom || envelope.helo || envelope.ip);
+  const spfDomain = !identified ? null : result.spf ? result.spf.domain : domainOf(envelope.mailFrom) ?? envelope.helo;
   const spf: MessageAuth['spf'] = envelope.ip
     ? {
         result: result.spf ? word(result.spf.status.result) : 'none',

@@ -10,7 +10,7 @@ import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
 import { connect } from 'node:net';
 import { withTimeout } from '../net/deadline';
 import { assertHostAllowed } from '../net/guard';
-import { explainTlsFailure, type TlsWords } from '../net/tls-failure';
+import { explainTlsFailure, tlsFailureCause, tlsFailureDetail, type TlsWords } from '../net/tls-failure';
 import { detectFolderRoles, otherFolders } from './folders';
 import type { ImapErrorInfo, Seed, SeedSecrets, SeedTestResult } from './types';
 
@@ -344,7 +344,8 @@ function explainRaw(err: unknown, seed: Pick<Seed, 'host' | 'port' | 'security' 
     return { kind: 'tls', code, explanation: `${where} accepted the connection but sent no IMAP greeting: the port probably speaks implicit TLS (use "tls", usually port 993) rather than "${seed.security}".` };
   }
   if (CERT_ERROR.test(message) || CERT_ERROR.test(code) || code === 'ClosedAfterConnectTLS') {
-    return { kind: 'tls', code: 'ETLS', explanation: explainTlsFailure(message, seed, IMAP_TLS_WORDS) };
+    const untrusted = tlsFailureCause(message) === 'untrusted' ? { reason: 'tls-untrusted' as const, params: { detail: tlsFailureDetail(message) } } : {};
+    return { kind: 'tls', code: 'ETLS', explanation: explainTlsFailure(message, seed, IMAP_TLS_WORDS), ...untrusted };
   }
   if (/TIMEOUT|ETIMEDOUT/.test(code) || /timed? ?out/i.test(message)) {
     return { kind: 'timeout', code: code === 'EUNKNOWN' ? 'ETIMEDOUT' : code, explanation: `${where} stopped answering (${message}). The server may be overloaded or a firewall drops the connection; the watcher gives up on this seed after its retries.` };

@@ -58,6 +58,9 @@ export interface ImapErrorInfo {
   code: string;
   /** What happened and what to do, in words. */
   explanation: string;
+  /** tls-untrusted: the certificate is not signed by a trusted authority (params.detail says why); the app words that itself. */
+  reason?: 'tls-untrusted';
+  params?: Record<string, string>;
 }
 
 /** "Test connection" for a seed: login, capabilities, folders and the roles found. */

@@ -19,7 +19,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { getDomain } from 'tldts';
 import { assertHostAllowed } from '../net/guard';
-import { explainTlsFailure, type TlsWords } from '../net/tls-failure';
+import { explainTlsFailure, tlsFailureCause, tlsFailureDetail, type TlsWords } from '../net/tls-failure';
 import { htmlToText } from './html-text';
 import { normalizeDomain, normalizeSelector, type SmtpProfile, type SmtpSecrets } from './profile';
 
@@ -33,11 +33,21 @@ export interface TranscriptLine {
 
 export type SendErrorKind = 'auth' | 'tls' | 'refused' | 'timeout' | 'dns' | 'rejected' | 'message' | 'protocol' | 'blocked' | 'other';
 
+/**
+ * Finer causes the app words itself, because the explanation names a command-line flag or command.
+ *
+ * tls-untrusted: params.detail is the TLS library's message; dkim-key-not-pem: no PEM text;
+ * dkim-key-short: params.bits is the RSA key's size.
+ */
+export type SendErrorReason = 'tls-untrusted' | 'dkim-key-not-pem' | 'dkim-key-short';
+
 export interface SendError {
   /** nodemailer's code (EAUTH, ETLS, ECONNECTION, ETIMEDOUT, EENVELOPE, EMESSAGE, ...). */
   code: string;
   kind: SendErrorKind;
   explanation: string;
+  reason?: SendErrorReason;
+  params?: Record<string, string>;
   response?: string;
   responseCode?: number;
   /** The SMTP command that failed, when known. */
@@ -153,7 +163,13 @@ export interface DkimPlan {
   warnings: string[];
 }
 
-const dkimError = (explanation: string): SendError => ({ code: 'EDKIM', kind: 'message', explanation });
+const dkimError = (explanation: string, reason?: SendErrorReason, params?: Record<string, string>): SendError => ({
+  code: 'EDKIM',
+  kind: 'message',
+  explanation,
+  ...(reason ? { reason } : {}),
+  ...(params ? { params } : {}),
+});
 
 /** The domain of the header From address ("Name <a@b.example>" or "a@b.example"), lower-cased. */
 function fromDomainOf(from: string): string | undefined {
@@ -170,7 +186,7 @@ function readDkimKey(pem: string): { key: KeyObject; algorithm: DkimPlan['algori
     return { error: dkimError('This is a public key or certificate, not a private key: signing needs the private half (-----BEGIN PRIVATE KEY-----); the public half is what goes in the DNS record.') };
   }
   if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
-    return { error: dkimError('The DKIM private key is not PEM text: it should start with -----BEGIN PRIVATE KEY----- (or -----BEGIN RSA PRIVATE KEY-----). deliverlab dkim-keygen makes one.') };
+    return { error: dkimError('The DKIM private key is not PEM text: it should start with -----BEGIN PRIVATE KEY----- (or -----BEGIN RSA PRIVATE KEY-----). deliverlab dkim-keygen makes one.', 'dkim-key-not-pem') };
   }
   if (/ENCRYPTED/.test(text)) {
     return { error: dkimError('The DKIM private key is encrypted with a passphrase, which is not supported: give the unencrypted key (keep it in the secret store or an environment variable, not in a plain file).') };
@@ -185,7 +201,7 @@ function readDkimKey(pem: string): { key: KeyObject; algorithm: DkimPlan['algori
   if (key.asymmetricKeyType === 'rsa') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     // RFC 8301 §3.2: verifiers MUST NOT accept RSA keys under 1024 bits; signers SHOULD use at least 2048.
-    if (bits < 1024) return { error: dkimError(`The DKIM key is RSA with ${bits} bits: receivers reject signatures made with keys under 1024 bits (RFC 8301 §3.2). Generate a 2048-bit key (deliverlab dkim-keygen) and publish its record.`) };
+    if (bits < 1024) return { error: dkimError(`The DKIM key is RSA with ${bits} bits: receivers reject signatures made with keys under 1024 bits (RFC 8301 §3.2). Generate a 2048-bit key (deliverlab dkim-keygen) and publish its record.`, 'dkim-key-short', { bits: String(bits) }) };
     const warnings = bits < 2048 ? [`the DKIM key is RSA with ${bits} bits: RFC 8301 §3.2 asks for at least 2048, and some receivers treat shorter keys as weak. Move to a 2048-bit key.`] : [];
     return { key, algorithm: 'rsa-sha256', bits, warnings };
   }
@@ -321,7 +337,8 @@ export function explainError(err: unknown, profile: Pick<SmtpProfile, 'host' | '
   }
   if (code === 'ETLS' || code === 'EREQUIRETLS' || ((code === 'ESOCKET' || code === 'ECONNECTION') && CERT_ERROR.test(message))) {
     const why = explainTlsFailure(message, profile, SMTP_TLS_WORDS);
-    return { ...base, code: code === 'ESOCKET' || code === 'ECONNECTION' ? 'ETLS' : code, kind: 'tls', explanation: why };
+    const untrusted = tlsFailureCause(message) === 'untrusted' ? { reason: 'tls-untrusted' as const, params: { detail: tlsFailureDetail(message) } } : {};
+    return { ...base, code: code === 'ESOCKET' || code === 'ECONNECTION' ? 'ETLS' : code, kind: 'tls', explanation: why, ...untrusted };
   }
   if (/ECONNREFUSED/.test(message) || (e as { errno?: string }).errno === 'ECONNREFUSED') {
     return { ...base, code: 'ECONNECTION', kind: 'refused', explanation: `Could not connect to ${where}: connection refused. Nothing accepts connections on ${where}: the server is down, the port is wrong, or a firewall rejects it.` };

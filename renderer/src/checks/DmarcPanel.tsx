@@ -196,7 +196,8 @@ export function DmarcPanel({ data, result }: CheckPanelProps<'dmarc'>) {
       )}
       {data.record && data.reports && <Destinations reports={data.reports} />}
       {data.rfc7489 && <Rfc7489Reading reading={data.rfc7489} />}
-      {data.error && (
+      {/* A check in error says so above its panel (CheckSection); only say it here otherwise. */}
+      {data.error && data.status !== 'error' && (
         <Text size="sm" c="red">
           The check could not finish: {data.error}
         </Text>

@@ -8,11 +8,12 @@ import { useState } from 'react';
 import type { PlacementSummaryRow, PlacementTrendSeries } from '../../../electron/api/operations';
 import type { PlacementRun } from '../../../electron/core/placement/types';
 import { DeleteButton } from '../DeleteButton';
+import { sendErrorText } from '../app-words';
 import { useClient } from '../client/client-context';
 import { formatDate, formatDuration } from '../format';
 import { navigate, routeHref } from '../router';
 import { composeFields, headerProblems, useDraft } from './compose-draft';
-import { MessageEditor } from './MessageEditor';
+import { MessageEditor, useComposeCheck } from './MessageEditor';
 import { CallError, Warnings } from './parts';
 import { CleanupNote, SeedTable, SummaryStrip } from './PlacementBoard';
 import { cancelPlacement, clearPlacement, startPlacement, usePlacementRun } from './placement-run-store';
@@ -157,7 +158,7 @@ function RunBoard() {
         {live.seeds.length > 0 && <SummaryStrip seeds={live.seeds} running={state.status === 'running'} />}
         {live.send && !live.send.ok && live.send.error && (
           <Alert color="red" title="The test message was not sent" role="alert">
-            {live.send.error.explanation}
+            {sendErrorText(live.send.error)}
           </Alert>
         )}
         {live.send?.ok && (
@@ -180,6 +181,7 @@ function NewRun() {
   const queryClient = useQueryClient();
   const draft = useDraft();
   const state = usePlacementRun();
+  const composer = useComposeCheck();
   const [chosen, setChosen] = useState<string[] | null>(null);
   // undefined: the proposal (a seed on the envelope sender's address); null: none.
   const [bounceChoice, setBounceChoice] = useState<string | null | undefined>(undefined);
@@ -193,7 +195,9 @@ function NewRun() {
   const deadlineOk = Number.isFinite(minutes) && minutes >= 1 / 60 && minutes <= 60;
   const ready = draft.profile !== '' && draft.subject.trim() !== '' && draft.html.trim() !== '' && headerProblems(draft.headers).size === 0 && deadlineOk && (chosen === null || chosen.length > 0);
 
-  const start = () =>
+  const start = () => {
+    // The composer's problems (a DKIM domain or selector that is not one) show beside their fields.
+    if (!composer.submit()) return;
     void startPlacement(client, queryClient, {
       ...composeFields(draft),
       ...(chosen ? { seeds: chosen } : {}),
@@ -201,6 +205,7 @@ function NewRun() {
       deadlineMs: Math.round(minutes * 60_000),
       cleanup,
     });
+  };
 
   return (
     <Paper withBorder p="md" component="section" aria-label="New placement run">
@@ -208,7 +213,7 @@ function NewRun() {
         <Title order={2} size="h4">
           New run
         </Title>
-        <MessageEditor />
+        <MessageEditor check={composer} />
         <SeedChooser chosen={chosen} onChange={setChosen} exclude={bounceSeed} />
         <BounceChooser current={bounceSeed} sender={sender} onChange={setBounceChoice} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} maw={640}>

@@ -9,6 +9,7 @@ import type { SecretSource } from '../../../electron/api/operations';
 import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
 import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
 import { useClient } from '../client/client-context';
+import { imapErrorText, secretStoreReason, sendErrorText } from '../app-words';
 import { errorMessage } from '../format';
 import { transcriptText } from './transcript-text';
 import { placementLabel, placementLook, STATE_COLOR, STATE_LABEL } from './placement-view';
@@ -44,7 +45,7 @@ export function SecretStoreNotice({ what }: { what: string }) {
   }
   return (
     <Alert color="yellow" title="Passwords cannot be stored here" data-testid="secret-store-notice">
-      <Text size="sm">{status.data.reason ?? 'The secret store is unavailable.'}</Text>
+      <Text size="sm">{secretStoreReason(status.data)}</Text>
       <Text size="sm" mt={4}>
         For example, start it as <Code>DELIVERLAB_SMTP_PASSWORD=… npx deliverlab serve</Code> and give{' '}
         <Code>DELIVERLAB_SMTP_PASSWORD</Code> as the environment variable below. Only variables whose names start with{' '}
@@ -122,7 +123,7 @@ const SEND_ERROR_TITLE: Record<SendError['kind'], string> = {
 export function SendErrorAlert({ error, title }: { error: SendError; title?: string }) {
   return (
     <Alert color="red" title={title ?? SEND_ERROR_TITLE[error.kind]} role="alert" data-testid="send-error">
-      <Text size="sm">{error.explanation}</Text>
+      <Text size="sm">{sendErrorText(error)}</Text>
       <Text size="xs" c="dimmed" mt={4}>
         {error.code}
         {error.command ? ` · at ${error.command}` : ''}
@@ -147,7 +148,7 @@ const IMAP_ERROR_TITLE: Record<ImapErrorInfo['kind'], string> = {
 export function ImapErrorAlert({ error }: { error: ImapErrorInfo }) {
   return (
     <Alert color="red" title={IMAP_ERROR_TITLE[error.kind]} role="alert" data-testid="imap-error">
-      <Text size="sm">{error.explanation}</Text>
+      <Text size="sm">{imapErrorText(error)}</Text>
       <Text size="xs" c="dimmed" mt={4}>
         {error.code}
       </Text>

@@ -5,6 +5,7 @@ import { Badge, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from 
 import type { Finding } from '../../../electron/core/audit/types';
 import type { DkimSignatureResult, LenientResult, MessageAnalysis } from '../../../electron/core/message/types';
 import { Fact, Facts, None, RecordText, YesNo } from '../checks/parts';
+import { messageFindingDetail, receiverNote, spfCheckedDomain, spfComment } from '../app-words';
 import { FindingList } from '../result/FindingList';
 import { ourResult, resultColor } from './message-text';
 
@@ -143,7 +144,7 @@ function ReceiverComparison({ analysis }: { analysis: MessageAnalysis }) {
                     <Table.Td>
                       {diff && (
                         <Text size="sm" fw={600} c="orange">
-                          {diff.note}
+                          {receiverNote(diff, analysis)}
                         </Text>
                       )}
                       {props && (
@@ -163,7 +164,7 @@ function ReceiverComparison({ analysis }: { analysis: MessageAnalysis }) {
         .filter((d) => !receiver.results.some((r) => r.method.toLowerCase() === d.method.toLowerCase()))
         .map((d) => (
           <Text key={d.method} size="sm" c="orange">
-            {d.method}: receiver {d.receiver}, we {d.ours} — {d.note}
+            {d.method}: receiver {d.receiver}, we {d.ours} — {receiverNote(d, analysis)}
           </Text>
         ))}
       {receiver.arcAuthenticationResults.length > 0 && (
@@ -184,9 +185,11 @@ function ReceiverComparison({ analysis }: { analysis: MessageAnalysis }) {
 
 export function AuthenticationTab({ analysis, findings }: { analysis: MessageAnalysis; findings: Finding[] }) {
   const { spf, dkim, dmarc, arc, bimi } = analysis.auth;
+  const checked = spfCheckedDomain(analysis);
+  const spfSaid = spfComment(analysis);
   return (
     <Stack gap="lg">
-      {findings.length > 0 && <FindingList findings={findings} />}
+      {findings.length > 0 && <FindingList findings={findings.map((f) => ({ ...f, detail: messageFindingDetail(f, analysis) }))} />}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Card withBorder padding="sm" component="section" aria-label="SPF">
           <Title order={3} size="h5" mb={4}>
@@ -196,13 +199,13 @@ export function AuthenticationTab({ analysis, findings }: { analysis: MessageAna
             <Fact label="Result">
               <Result result={spf.result} />
             </Fact>
-            <Fact label="Checked domain">{spf.domain ?? <None>none (no envelope sender)</None>}</Fact>
+            <Fact label="Checked domain">{'domain' in checked ? checked.domain : <None>{checked.none}</None>}</Fact>
             {spf.record && (
               <Fact label="Record">
                 <RecordText>{spf.record}</RecordText>
               </Fact>
             )}
-            {spf.comment && <Fact label="Verifier said">{spf.comment}</Fact>}
+            {spfSaid && <Fact label="Verifier said">{spfSaid}</Fact>}
           </Facts>
         </Card>
         <Card withBorder padding="sm" component="section" aria-label="DMARC">

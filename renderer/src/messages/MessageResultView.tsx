@@ -1,7 +1,7 @@
 /**
  * One message analysis: the verdict strip, the envelope, then a tab per part of the analysis.
  */
-import { envelopeExplanation, messageRequirementWhy } from '../app-words';
+import { envelopeExplanation, messageRequirementWhy, spfCheckedDomain } from '../app-words';
 import { Alert, Badge, Group, List, Paper, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { MessageAnalysis } from '../../../electron/core/message/types';
@@ -38,9 +38,10 @@ function Verdict({ label, result, detail }: { label: string; result: string; det
 function VerdictStrip({ analysis }: { analysis: MessageAnalysis }) {
   const { auth } = analysis;
   const dkim = dkimVerdict(auth.dkim);
+  const spfDomain = spfCheckedDomain(analysis);
   return (
     <Group gap="xs" role="group" aria-label="Verdict" data-testid="verdict-strip">
-      <Verdict label="SPF" result={auth.spf.result} detail={auth.spf.domain ? `for ${auth.spf.domain}` : undefined} />
+      <Verdict label="SPF" result={auth.spf.result} detail={'domain' in spfDomain ? `for ${spfDomain.domain}` : undefined} />
       <Verdict label="DKIM" result={dkim.result} detail={dkim.detail} />
       <Verdict
         label="DMARC"

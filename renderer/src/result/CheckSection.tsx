@@ -1,7 +1,8 @@
 import { Alert, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
 import type { AuditResult } from '../../../electron/core/audit/types';
-import { skippedReason } from '../app-words';
+import { errorReason, skippedReason } from '../app-words';
+import { hasDetails } from '../checks/check-details';
 import { CHECKS, type CheckId } from '../checks/registry';
 import { FindingList } from './FindingList';
 import { StatusBadge } from './StatusBadge';
@@ -14,8 +15,9 @@ export function checkSectionId(id: CheckId): string {
 /**
  * One check's panel: heading and status, the check's own details, then its findings.
  *
- * A skipped check shows why instead of its (empty) details, and a check that could not run shows
- * its error: an empty table would read as "nothing found", which is not what happened.
+ * A skipped check shows why instead of its (empty) details. A check that ended in error shows the
+ * error, and under it what it found when it ran partly (an SPF tree with one failed include): an
+ * empty table would read as "nothing found", and a hidden tree would hide where it broke.
  */
 export function CheckSection<K extends CheckId>({ id, result }: { id: K; result: AuditResult }) {
   const headingId = useId();
@@ -25,6 +27,7 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
   const findings = result.findings.filter((finding) => finding.check === id);
   const { Panel } = definition;
   const skipped = skippedReason(id, result);
+  const partial = data.status === 'error' && hasDetails(id, data);
   return (
     <Paper
       component="section"
@@ -54,9 +57,12 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
             Not checked{skipped ? `: ${skipped}` : '.'}
           </Text>
         ) : data.status === 'error' ? (
-          <Alert color="red" variant="light" title="This check could not run" data-testid="check-error">
-            {data.error ?? 'No reason was recorded.'}
-          </Alert>
+          <>
+            <Alert color="red" variant="light" title={partial ? 'Some lookups failed: this result is incomplete' : 'This check could not run'} data-testid="check-error">
+              {errorReason(id, result) ?? 'No reason was recorded.'}
+            </Alert>
+            {partial && <Panel data={data} findings={findings} result={result} />}
+          </>
         ) : (
           <Panel data={data} findings={findings} result={result} />
         )}

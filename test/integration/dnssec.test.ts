@@ -3,9 +3,9 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import * as packet from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
 import { DnsError, DnsSession } from '../../electron/core/dns/session';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { makeSmtpCerts, type SmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer, type SmtpLabServer } from '../lab/smtp-server';
@@ -46,8 +46,7 @@ afterAll(async () => {
 });
 
 const audit = (domain: string, options: { smtpPort?: number; skip?: 'smtp'[] } = {}) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: dns.port }], timeoutMs: 500 },
+  fixtureAudit(dns, domain, {
     network: { smtpPort: options.smtpPort ?? smtp.port, ca: [certs.caPem], timeoutMs: 800 },
     skip: options.skip ?? [],
   });

@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
 import { probeSmtp } from '../../electron/core/smtp/probe';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { makeSmtpCerts, type SmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer, type SmtpLabServer, type SmtpServerOptions } from '../lab/smtp-server';
@@ -29,8 +29,7 @@ async function lab(options: SmtpServerOptions): Promise<SmtpLabServer> {
 
 const TIMEOUT = 800;
 const audit = (domain: string, smtpPort: number, extra: { skip?: 'smtp'[]; ca?: string[] } = {}) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: dns.port }], timeoutMs: 500 },
+  fixtureAudit(dns, domain, {
     network: { smtpPort, ca: extra.ca ?? [certs.caPem], timeoutMs: TIMEOUT },
     skip: extra.skip ?? [],
   });

@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
 import { probeSmtp } from '../../electron/core/smtp/probe';
 import { fixtureAudit } from '../helpers/fixture-audit';
+import { closedPort } from '../helpers/loopback';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { makeSmtpCerts, type SmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer, type SmtpLabServer, type SmtpServerOptions } from '../lab/smtp-server';
@@ -37,13 +37,6 @@ const smtpFindings = (r: AuditResult): Finding[] => r.findings.filter((f) => f.c
 const smtpCodes = (r: AuditResult) => smtpFindings(r).map((f) => f.code).sort();
 
 /** A port on 127.0.0.1 with nothing listening. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 describe('smtp check against a loopback SMTP peer', () => {
   it('passes a server with STARTTLS, TLS 1.3 and a valid certificate, and never sends MAIL/RCPT/DATA', async () => {

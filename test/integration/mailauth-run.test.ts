@@ -19,8 +19,8 @@ import { DnsSession } from '../../electron/core/dns/session';
 import { lenientWord, runMailauth, splitHeader, withCrlf, type MailauthRunResult } from '../../electron/core/message/mailauth-run';
 import { benchMessages } from '../bench/message-bench';
 import { conformancePath } from '../helpers/conformance';
+import { arcSeal, render, signField, type Draft } from '../helpers/dkim-craft';
 import { parseZone, rfc8463ZoneLines, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
-import { arcSeal, render, signField, type Draft } from './dkim-craft';
 
 const rsa = () => generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const org = rsa();

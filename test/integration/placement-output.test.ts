@@ -12,10 +12,10 @@ import { PLACEMENT_HELP, placementCommand } from '../../electron/cli/placement';
 import type { PlacementRun } from '../../electron/core/placement/types';
 import { closedPort } from '../helpers/loopback';
 import { occurrences } from '../helpers/occurrences';
+import { sink } from '../helpers/text-sink';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { deleteByToken } from '../lab/mail-lab/lab-imap';
 import { labProfile, labSeed } from '../lab/mail-lab/lab-profile';
-import { sink } from '../lab/text-sink';
 
 const lab = readMailLab();
 const u19 = lab.seeds[18] as MailLabUser;

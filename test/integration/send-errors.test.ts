@@ -11,9 +11,9 @@ import { sendCommand } from '../../electron/cli/send';
 import type { SendResult } from '../../electron/core/send/send';
 import { closedPort } from '../helpers/loopback';
 import { occurrences } from '../helpers/occurrences';
+import { sink } from '../helpers/text-sink';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labProfile } from '../lab/mail-lab/lab-profile';
-import { sink } from '../lab/text-sink';
 
 const lab = readMailLab();
 const u19 = lab.seeds[18] as MailLabUser;

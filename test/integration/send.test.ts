@@ -10,10 +10,10 @@ import { htmlToText } from '../../electron/core/send/html-text';
 import { parseProfileFile, ProfileError, secretsFromEnv, validateProfile } from '../../electron/core/send/profile';
 import { parseQueueId, sendTest, testConnection } from '../../electron/core/send/send';
 import { closedPort } from '../helpers/loopback';
+import { sink } from '../helpers/text-sink';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { deleteByToken, waitForToken } from '../lab/mail-lab/lab-imap';
 import { labProfile } from '../lab/mail-lab/lab-profile';
-import { sink } from '../lab/text-sink';
 
 // The mail lab must be up (the integration global setup starts it when it can): missing lab = failure.
 const lab = readMailLab();

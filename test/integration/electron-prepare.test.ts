@@ -16,11 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electronVersion as installedElectronVersion } from '../helpers/electron-version';
 import { closedPort } from '../helpers/loopback';
 
 const root = join(import.meta.dirname, '..', '..');
 const script = join(root, 'scripts', 'electron.mjs');
-const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+const electronVersion = installedElectronVersion();
 const zipName = `electron-v${electronVersion}-${process.platform}-${process.arch}.zip`;
 
 /** A zip of stored (uncompressed) files, enough for Electron's extractor. */

@@ -26,7 +26,7 @@ import { startHttpsServer } from '../lab/https-server';
 import { makeSmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer } from '../lab/smtp-server';
 import { createTestCa } from '../lab/test-ca';
-import { lintInput, msg } from '../unit/message-lint-input';
+import { lintInput, msg } from '../helpers/message-lint-input';
 import { bound, type Bounded } from './bound';
 
 /** The failure each scenario must end in: anything else is a broken bench, not a slow figure. */

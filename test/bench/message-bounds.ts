@@ -9,7 +9,7 @@ import { lintContent, scanHtml } from '../../electron/core/message/content-lint'
 import { lintHeaders } from '../../electron/core/message/header-lint';
 import { classifyInput } from '../../electron/core/message/input';
 import { CONFORMANCE, conformanceMessages } from '../helpers/conformance';
-import { lintInput, msg } from '../unit/message-lint-input';
+import { lintInput, msg } from '../helpers/message-lint-input';
 import { bound, judge, type Bounded } from './bound';
 
 const HEAD = ['From: Shop <news@shop.example>', 'To: reader@inbox.example', 'Date: Thu, 26 Nov 2026 09:58:00 +0000', 'Message-ID: <c.1@shop.example>', 'Subject: Offer', 'MIME-Version: 1.0'];

@@ -4,12 +4,13 @@
  * cancel, and how soon a Gmail-style server's push arrives. The tests prove each ending and its
  * reason; the time is judged here. Needs the mail lab, as the rest of the placement part does.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { runPlacement } from '../../electron/core/placement/run';
 import { TOKEN_HEADER, type Seed } from '../../electron/core/placement/types';
 import { deleteProbes, watchSeed, type WatchOptions } from '../../electron/core/placement/watch';
+import { closedPort, freshLoopback } from '../helpers/loopback';
 import { startGmailPeer } from '../lab/gmail-imap-peer';
 import { startHostilePeer } from '../lab/hostile-imap-peer';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
@@ -20,8 +21,6 @@ import { bound, judge, type Bounded } from './bound';
 function expect(ok: boolean, what: string): void {
   if (!ok) throw new Error(`bench scenario went wrong: ${what}`);
 }
-
-const freshLoopback = () => `127.${randomInt(1, 250)}.${randomInt(0, 250)}.${randomInt(1, 250)}`;
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -116,9 +115,7 @@ export async function runPlacementBounds(): Promise<Bounded> {
       }
     });
     await bound(out, 'watcher: refused connections until a 2 s deadline', 4000, 3, async () => {
-      const closed = createServer();
-      const port = await listen(closed);
-      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const port = await closedPort();
       const r = await watchSeed(hostileSeed(port), { password: 'p' }, hostileOpts({ deadlineAt: Date.now() + 2_000, maxReconnects: 50 })).done;
       expect(r.error?.kind === 'refused', 'the seed ends as refused');
     });

@@ -2,19 +2,17 @@
  * Analysing received messages in the browser against `deliverlab serve`, as a user does: paste,
  * open or drop a message, read the verdict and the tabs, preview it safely, and manage the history.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { dkimSign } from 'mailauth';
 import { describe, expect, it } from 'vitest';
+import { dkimSigned, runDkimKey } from '../helpers/run-dkim-key';
 import { confirmDelete, expectGone, expectVisible, screenshot, useLab, type LabPage } from './harness';
 
 /** signed.msgapi.test's SPF and DMARC come from msgapi.zone; the DKIM key is made for this run. */
 const SIGNED = 'signed.msgapi.test';
 const SELECTOR = 'e2eui1';
-const KEYS = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const KEY_RECORD = `v=DKIM1; k=rsa; p=${KEYS.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+const KEY = runDkimKey(SIGNED, SELECTOR);
 
 const t = useLab({
-  extraRecords: `${SELECTOR}._domainkey.${SIGNED}. TXT ${(KEY_RECORD.match(/.{1,255}/g) ?? []).map((part) => `"${part}"`).join(' ')}`,
+  extraRecords: KEY.zoneLine,
   chromiumArgs: [
     // Chromium runs sandboxed frames in a process of their own, whose requests Playwright neither
     // sees nor intercepts; in one process, page.on('request') and page.route cover the preview too.
@@ -81,11 +79,8 @@ async function signedMessage(subject: string, tamper = false): Promise<Buffer> {
       '',
     ].join('\r\n'),
   );
-  const privateKey = KEYS.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const signature = { signingDomain: SIGNED, selector: SELECTOR, privateKey, canonicalization: 'relaxed/relaxed' };
-  const { signatures } = await dkimSign(message, { ...signature, signatureData: [signature] });
   const footer = tamper ? Buffer.from('--\r\nSent through the Example list server\r\n') : Buffer.alloc(0);
-  return Buffer.concat([Buffer.from(signatures), message, footer]);
+  return Buffer.concat([await dkimSigned(message, KEY), footer]);
 }
 
 async function openFile(page: LabPage, name: string, buffer: Buffer): Promise<void> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResolverUnreachableError, runAudit } from '../../electron/core/audit/run';
 import type { AuditProgress, AuditResult } from '../../electron/core/audit/types';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -11,8 +12,7 @@ afterAll(() => server?.close());
 
 // The SMTP probe and HTTPS fetches have their own suites; here they would only dial fixture addresses.
 const audit = (domain: string, onProgress?: (p: AuditProgress) => void) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 },
+  fixtureAudit(server, domain, {
     skip: ['smtp', 'http'],
     ...(onProgress ? { onProgress } : {}),
   });

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dkimSign } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../electron/core/history/store';
+import { dkimSigned, runDkimKey, type RunDkimKey } from '../helpers/run-dkim-key';
 import { BIN, ROOT, runCli } from '../lab/cli';
 import { makeSmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer } from '../lab/smtp-server';
@@ -318,15 +317,13 @@ describe('deliverlab check', () => {
   const DOMAIN = 'signed.msgapi.test';
   let signedDns: DnsServer;
   let signedResolver: string;
-  let privateKey: string;
+  let key: RunDkimKey;
 
   beforeAll(async () => {
     // The key is made per run and published at seen1._domainkey (see msgapi.zone).
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const record = `v=DKIM1; k=rsa; p=${pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+    key = runDkimKey(DOMAIN, 'seen1');
     const zone = loadZoneFixtures();
-    parseZone(`seen1._domainkey.${DOMAIN}. TXT ${(record.match(/.{1,255}/g) ?? []).map((x) => `"${x}"`).join(' ')}`, zone);
+    parseZone(key.zoneLine, zone);
     signedDns = await startDnsServer({ zone });
     signedResolver = `127.0.0.1:${signedDns.port}`;
   });
@@ -353,9 +350,7 @@ describe('deliverlab check', () => {
       ].join('\r\n'),
     );
     if (options.sign === false) return body;
-    const signature = { signingDomain: DOMAIN, selector: 'seen1', privateKey };
-    const { signatures } = await dkimSign(body, { ...signature, signatureData: [signature] });
-    return Buffer.concat([Buffer.from(signatures), body]);
+    return dkimSigned(body, key);
   }
 
   it('prints a readable report of a message file, exit 0, and keeps it in history with its raw copy', async () => {

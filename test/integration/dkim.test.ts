@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, DkimCheck, Finding } from '../../electron/core/audit/types';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const audit = (domain: string, extra: { selectors?: string[]; seenSelectors?: string[] } = {}) =>
-  runAudit(domain, { dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 }, skip: ['smtp', 'http', 'dnsbl'], ...extra });
+  fixtureAudit(server, domain, { skip: ['smtp', 'http', 'dnsbl'], ...extra });
 const dkim = (r: AuditResult): DkimCheck => r.checks.dkim as DkimCheck;
 const codes = (r: AuditResult) => r.findings.filter((f) => f.check === 'dkim').map((f) => f.code).sort();
 const all = (r: AuditResult, code: string): Finding[] => r.findings.filter((f) => f.code === code);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -11,7 +11,7 @@ afterAll(() => server?.close());
 
 // DNS only: the other areas have their own tests.
 const audit = (domain: string) =>
-  runAudit(domain, { dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 }, skip: ['smtp', 'http', 'dnsbl'] });
+  fixtureAudit(server, domain, { skip: ['smtp', 'http', 'dnsbl'] });
 const dmarc = (r: AuditResult) => r.findings.filter((f) => f.check === 'dmarc');
 const codes = (r: AuditResult) => dmarc(r).map((f) => f.code).sort();
 const one = (r: AuditResult, code: string): Finding => {

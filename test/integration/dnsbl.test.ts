@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, DnsblResult, Finding } from '../../electron/core/audit/types';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 // The real list zones (zen.spamhaus.org, ...) are served by the loopback fixture server from bl.zone:
@@ -12,8 +12,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const audit = (domain: string, extra: { sendingIps?: string[]; spamhausDqsKey?: string; skip?: ('smtp' | 'http' | 'dnsbl')[] } = {}) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 },
+  fixtureAudit(server, domain, {
     ...extra,
     skip: extra.skip ?? ['smtp', 'http'],
   });

@@ -1,11 +1,11 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
 import * as packet from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
 import { DnsError, DnsSession } from '../../electron/core/dns/session';
+import { fixtureAudit } from '../helpers/fixture-audit';
+import { closedPort } from '../helpers/loopback';
 import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { makeSmtpCerts, type SmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer, type SmtpLabServer } from '../lab/smtp-server';
@@ -46,8 +46,7 @@ afterAll(async () => {
 });
 
 const audit = (domain: string, options: { smtpPort?: number; skip?: 'smtp'[] } = {}) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: dns.port }], timeoutMs: 500 },
+  fixtureAudit(dns, domain, {
     network: { smtpPort: options.smtpPort ?? smtp.port, ca: [certs.caPem], timeoutMs: 800 },
     skip: options.skip ?? [],
   });
@@ -130,10 +129,7 @@ describe('dnssec check', () => {
     expect(skipped.checks.dnssec?.mx[0]?.daneNote).toContain('SMTP probe was skipped');
     expect(skipped.checks.dnssec?.signed).toBe(true);
 
-    const s = createServer();
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-    const port = (s.address() as { port: number }).port;
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    const port = await closedPort();
     const failed = await audit('mismatch.sec.test', { smtpPort: port });
     expect(secCodes(failed)).toEqual([]);
     expect(failed.checks.dnssec?.mx[0]?.daneMatch).toBeNull();
@@ -197,10 +193,7 @@ describe('DnsSession.queryRaw', () => {
   });
 
   it('reports ECONNREFUSED when no server listens', async () => {
-    const s = createServer();
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-    const port = (s.address() as { port: number }).port;
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    const port = await closedPort();
     const dead = new DnsSession({ servers: [{ address: '127.0.0.1', port }], timeoutMs: 300 });
     expect(['ECONNREFUSED', 'ETIMEOUT']).toContain(await code(dead.queryRaw('signed.sec.test', 'DS')));
   });

@@ -16,10 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electronVersion as installedElectronVersion } from '../helpers/electron-version';
+import { closedPort } from '../helpers/loopback';
 
 const root = join(import.meta.dirname, '..', '..');
 const script = join(root, 'scripts', 'electron.mjs');
-const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+const electronVersion = installedElectronVersion();
 const zipName = `electron-v${electronVersion}-${process.platform}-${process.arch}.zip`;
 
 /** A zip of stored (uncompressed) files, enough for Electron's extractor. */
@@ -188,10 +190,7 @@ describe('preparing the Electron binary', () => {
   it('stops with what failed, how to retry, the settings for a mirror or a local binary, and serve, when the download cannot happen', async () => {
     const project = freshProject(work, 'offline');
     // A port nobody listens on: the connection is refused, as offline or behind a refusing proxy.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await closedPort();
 
     const result = await run(project, ['dev'], { ELECTRON_MIRROR: `http://127.0.0.1:${port}/`, electron_config_cache: join(work, 'cache-offline') });
     expect(result.code).toBe(1);

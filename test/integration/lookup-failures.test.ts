@@ -4,8 +4,9 @@
  * a finding about records that may well exist. Fixtures: test/fixtures/zones/failing.zone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit, type AuditOptions } from '../../electron/core/audit/run';
+import type { AuditOptions } from '../../electron/core/audit/run';
 import type { AuditResult } from '../../electron/core/audit/types';
+import { fixtureAudit, fixtureDns } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -16,8 +17,8 @@ afterAll(() => server?.close());
 
 // The SMTP probe stays on only where no MX host has an address to dial.
 const audit = (domain: string, extra: Partial<AuditOptions> = {}) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 400 },
+  fixtureAudit(server, domain, {
+    dns: fixtureDns(server, 400),
     skip: ['smtp', 'http'],
     ...extra,
   });

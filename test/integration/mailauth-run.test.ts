@@ -17,10 +17,10 @@ import { authenticate, dkimSign, sealMessage } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsSession } from '../../electron/core/dns/session';
 import { lenientWord, runMailauth, splitHeader, withCrlf, type MailauthRunResult } from '../../electron/core/message/mailauth-run';
-import { benchMessages } from '../bench/message-bench';
+import { benchMessages } from '../helpers/bench-messages';
 import { conformancePath } from '../helpers/conformance';
+import { arcSeal, render, signField, type Draft } from '../helpers/dkim-craft';
 import { parseZone, rfc8463ZoneLines, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
-import { arcSeal, render, signField, type Draft } from './dkim-craft';
 
 const rsa = () => generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const org = rsa();

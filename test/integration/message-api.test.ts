@@ -1,25 +1,21 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { dkimSign } from 'mailauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../electron/api/handlers';
 import type { MessageList } from '../../electron/api/operations';
 import type { AuditResult } from '../../electron/core/audit/types';
 import { HistoryStore } from '../../electron/core/history/store';
 import type { MessageAnalysis } from '../../electron/core/message/types';
+import { dkimSigned, runDkimKey, type RunDkimKey } from '../helpers/run-dkim-key';
 import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 const DOMAIN = 'signed.msgapi.test';
 let dns: DnsServer;
-let privateKey: string;
+let key: RunDkimKey;
 
 beforeAll(async () => {
   // A key made for this run, published at seen1._domainkey (msgapi.zone explains why not in the file).
-  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  privateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const record = `v=DKIM1; k=rsa; p=${pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
-  const strings = record.match(/.{1,255}/g) ?? [];
+  key = runDkimKey(DOMAIN, 'seen1');
   const zone = loadZoneFixtures();
-  parseZone(`seen1._domainkey.${DOMAIN}. TXT ${strings.map((s) => `"${s}"`).join(' ')}`, zone);
+  parseZone(key.zoneLine, zone);
   dns = await startDnsServer({ zone });
 });
 afterAll(() => dns?.close());
@@ -46,11 +42,7 @@ async function signedMessage(subject = 'Your invoice'): Promise<Buffer> {
     Buffer.from([0xe9, 0x20, 0xe0, 0x20, 0xff]),
     Buffer.from('\r\nThank you.\r\n'),
   ]);
-  const signature = { signingDomain: DOMAIN, selector: 'seen1', privateKey, canonicalization: 'relaxed/relaxed' };
-  const { signatures, errors } = await dkimSign(message, { ...signature, signatureData: [signature] });
-  expect(errors).toEqual([]);
-  expect(signatures).toMatch(/^DKIM-Signature:/);
-  return Buffer.concat([Buffer.from(signatures), message]);
+  return dkimSigned(message, key);
 }
 
 const newApi = (options: { dbPath?: string | null; store?: HistoryStore } = {}): Api =>

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMessage } from '../../electron/core/message/analyze';
 import type { MessageAnalysis } from '../../electron/core/message/types';
 import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
-import { msg } from '../unit/message-lint-input';
+import { msg } from '../helpers/message-lint-input';
 
 let server: DnsServer;
 beforeAll(async () => {

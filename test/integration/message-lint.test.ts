@@ -6,7 +6,7 @@ import { lintContent } from '../../electron/core/message/content-lint';
 import { lintHeaders } from '../../electron/core/message/header-lint';
 import { conformanceMessages } from '../helpers/conformance';
 import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
-import { lintInput, msg } from '../unit/message-lint-input';
+import { lintInput, msg } from '../helpers/message-lint-input';
 
 // The blocklist zones (dbl.spamhaus.org, multi.surbl.org, multi.uribl.com) are served by the loopback
 // fixture server from this zone text: every query goes to 127.0.0.1, none to the real lists.

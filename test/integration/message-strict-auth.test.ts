@@ -10,8 +10,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMessage } from '../../electron/core/message/analyze';
 import type { MessageAnalysis } from '../../electron/core/message/types';
+import { arcSeal, render, signField, type ArcSpec, type Draft, type SignSpec } from '../helpers/dkim-craft';
 import { parseZone, rsaKeyTxt, startDnsServer, type DnsServer } from '../lab/dns-server';
-import { arcSeal, render, signField, type ArcSpec, type Draft, type SignSpec } from './dkim-craft';
 
 const key = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const DOMAIN = 'strict.m1.test';

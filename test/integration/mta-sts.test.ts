@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, type AuditOptions } from '../../electron/core/audit/run';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
+import { fixtureDns } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { startHttpsServer, type HttpsLab } from '../lab/https-server';
 import { createTestCa, type TestCa } from '../lab/test-ca';
@@ -45,7 +46,7 @@ afterAll(async () => {
 });
 
 const options = (extra: Partial<AuditOptions> = {}): AuditOptions => ({
-  dns: { servers: [{ address: '127.0.0.1', port: dns.port }], timeoutMs: 500 },
+  dns: fixtureDns(dns),
   network: { httpsPort: lab.port, ca: [ca.caPem], timeoutMs: 1000 },
   // Only loopback peers: no SMTP probe, no blocklists.
   skip: ['smtp', 'dnsbl'],

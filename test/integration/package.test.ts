@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractFile, getRawHeader, listPackage, statFile } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electronVersion } from '../helpers/electron-version';
 
 const root = join(import.meta.dirname, '..', '..');
 const BUILT = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
@@ -37,11 +38,6 @@ let work: string;
 let appDir: string;
 let asarPath: string;
 let entries: Set<string>;
-
-function electronVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function writeLicences(dir: string): void {
   writeFileSync(join(dir, 'version'), electronVersion());

@@ -5,16 +5,17 @@
  * seed19 and seed20 (the copies that are delivered carry this file's tokens and are deleted after).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PLACEMENT_HELP, placementCommand } from '../../electron/cli/placement';
 import type { PlacementRun } from '../../electron/core/placement/types';
+import { closedPort } from '../helpers/loopback';
+import { occurrences } from '../helpers/occurrences';
+import { sink } from '../helpers/text-sink';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { deleteByToken } from '../lab/mail-lab/lab-imap';
 import { labProfile, labSeed } from '../lab/mail-lab/lab-profile';
-import { sink } from '../lab/text-sink';
 
 const lab = readMailLab();
 const u19 = lab.seeds[18] as MailLabUser;
@@ -26,15 +27,6 @@ afterAll(async () => {
   await deleteByToken(u20, tokens);
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 const env = { LAB_SMTP_PASS: lab.sender.password, LAB_SEED19_PASS: u19.password, LAB_SEED20_PASS: u20.password };
 
 async function files(smtpPort: number, seeds: object[]): Promise<string[]> {

@@ -1,10 +1,11 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testSeed } from '../../electron/core/placement/imap';
 import { deleteProbes, watchSeed, type WatchOptions } from '../../electron/core/placement/watch';
 import { TOKEN_HEADER, type Seed } from '../../electron/core/placement/types';
+import { freshLoopback } from '../helpers/loopback';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labSeed } from '../lab/mail-lab/lab-profile';
 import { startTcpProxy, type TcpProxy } from '../lab/tcp-proxy';
@@ -27,13 +28,6 @@ const newToken = (n: number) => {
   used.push({ n, token });
   return token;
 };
-
-/**
- * Dovecot delays logins from an address that just failed one (auth penalty, per client IP): the
- * wrong-password cases connect through a proxy bound to a fresh 127.x address, so neither they nor
- * other suites' logins from 127.0.0.1 are slowed.
- */
-const freshLoopback = () => `127.${randomInt(1, 250)}.${randomInt(0, 250)}.${randomInt(1, 250)}`;
 
 async function proxyTo(port: number, localAddress?: string): Promise<TcpProxy> {
   const p = await startTcpProxy({ target: { host: lab.host, port }, ...(localAddress ? { localAddress } : {}) });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS, runAudit } from '../../electron/core/audit/run';
+import { CHECKS } from '../../electron/core/audit/run';
 import type { AuditResult, ProviderRequirement } from '../../electron/core/audit/types';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -11,7 +12,7 @@ afterAll(() => server?.close());
 
 // SMTP and HTTP off: the fixture addresses are DNS data only and must never be connected to.
 const audit = (domain: string, sendingIps: string[] = []) =>
-  runAudit(domain, { dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 }, sendingIps, skip: ['smtp', 'http'] });
+  fixtureAudit(server, domain, { sendingIps, skip: ['smtp', 'http'] });
 const items = (r: AuditResult): Record<string, ProviderRequirement> =>
   Object.fromEntries((r.checks.providers?.scorecards ?? []).flatMap((c) => c.items).map((i) => [i.id, i]));
 // DKIM discovery may not be registered in every build: the scorecards then say DKIM is not observable.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
+import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -11,8 +11,7 @@ afterAll(() => server?.close());
 
 // SMTP and HTTP off: the fixture addresses are DNS data only and must never be connected to.
 const audit = (domain: string, sendingIps: string[] = []) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 500 },
+  fixtureAudit(server, domain, {
     sendingIps,
     skip: ['smtp', 'http', 'dnsbl'],
   });

@@ -10,10 +10,10 @@ import { sendCommand } from '../../electron/cli/send';
 import { generateDkimKey, type DkimKey } from '../../electron/core/dkim/keygen';
 import { dkimKeyFromEnv, ProfileError, validateProfile } from '../../electron/core/send/profile';
 import { checkDkim, sendTest, summarizeSignature, type DkimRequest } from '../../electron/core/send/send';
+import { sink } from '../helpers/text-sink';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { deleteByToken, labImap, waitForToken } from '../lab/mail-lab/lab-imap';
 import { labProfile } from '../lab/mail-lab/lab-profile';
-import { sink } from '../lab/text-sink';
 
 // The mail lab must be up (the integration global setup starts it when it can): missing lab = failure.
 const lab = readMailLab();

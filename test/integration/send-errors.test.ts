@@ -4,30 +4,22 @@
  * recipient: the send never got that far). Nothing is delivered: the SMTP port here is closed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../electron/cli/send';
 import type { SendResult } from '../../electron/core/send/send';
+import { closedPort } from '../helpers/loopback';
+import { occurrences } from '../helpers/occurrences';
+import { sink } from '../helpers/text-sink';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labProfile } from '../lab/mail-lab/lab-profile';
-import { sink } from '../lab/text-sink';
 
 const lab = readMailLab();
 const u19 = lab.seeds[18] as MailLabUser;
 const dir = mkdtempSync(join(tmpdir(), 'deliverlab-send-errors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 const env = { LAB_SMTP_PASS: lab.sender.password };
 
 describe('deliverlab send whose connection is refused', () => {

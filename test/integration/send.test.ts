@@ -9,10 +9,11 @@ import { HistoryStore } from '../../electron/core/history/store';
 import { htmlToText } from '../../electron/core/send/html-text';
 import { parseProfileFile, ProfileError, secretsFromEnv, validateProfile } from '../../electron/core/send/profile';
 import { parseQueueId, sendTest, testConnection } from '../../electron/core/send/send';
+import { closedPort } from '../helpers/loopback';
+import { sink } from '../helpers/text-sink';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { deleteByToken, waitForToken } from '../lab/mail-lab/lab-imap';
 import { labProfile } from '../lab/mail-lab/lab-profile';
-import { sink } from '../lab/text-sink';
 
 // The mail lab must be up (the integration global setup starts it when it can): missing lab = failure.
 const lab = readMailLab();
@@ -28,14 +29,6 @@ const secrets = { password: lab.sender.password };
 const HTML = `<html><head><title>t</title><style>p{color:red}</style></head><body>
 <h1>Spring&nbsp;sale</h1><p>Hello &amp; welcome.<br>Second line</p>
 <ul><li>One</li><li>Two</li></ul><p><a href="https://example.test/offer">See the offer</a></p></body></html>`;
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 afterAll(async () => {
   for (const user of new Set(sent.map((s) => s.user))) await deleteByToken(user, sent.filter((s) => s.user === user).map((s) => s.token));

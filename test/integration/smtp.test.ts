@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import type { AuditResult, Finding } from '../../electron/core/audit/types';
 import { probeSmtp } from '../../electron/core/smtp/probe';
+import { fixtureAudit } from '../helpers/fixture-audit';
+import { closedPort } from '../helpers/loopback';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { makeSmtpCerts, type SmtpCerts } from '../lab/smtp-certs';
 import { startSmtpServer, type SmtpLabServer, type SmtpServerOptions } from '../lab/smtp-server';
@@ -29,8 +29,7 @@ async function lab(options: SmtpServerOptions): Promise<SmtpLabServer> {
 
 const TIMEOUT = 800;
 const audit = (domain: string, smtpPort: number, extra: { skip?: 'smtp'[]; ca?: string[] } = {}) =>
-  runAudit(domain, {
-    dns: { servers: [{ address: '127.0.0.1', port: dns.port }], timeoutMs: 500 },
+  fixtureAudit(dns, domain, {
     network: { smtpPort, ca: extra.ca ?? [certs.caPem], timeoutMs: TIMEOUT },
     skip: extra.skip ?? [],
   });
@@ -38,13 +37,6 @@ const smtpFindings = (r: AuditResult): Finding[] => r.findings.filter((f) => f.c
 const smtpCodes = (r: AuditResult) => smtpFindings(r).map((f) => f.code).sort();
 
 /** A port on 127.0.0.1 with nothing listening. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 describe('smtp check against a loopback SMTP peer', () => {
   it('passes a server with STARTTLS, TLS 1.3 and a valid certificate, and never sends MAIL/RCPT/DATA', async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit } from '../../electron/core/audit/run';
 import { checkSpf } from '../../electron/core/audit/spf';
 import { TREE_LIMITS } from '../../electron/core/audit/spf-tree';
 import type { AuditContext } from '../../electron/core/audit/context';
 import type { AuditResult, SpfNode } from '../../electron/core/audit/types';
 import { DnsSession } from '../../electron/core/dns/session';
+import { fixtureAudit, fixtureDns } from '../helpers/fixture-audit';
 import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
@@ -222,7 +222,7 @@ six.mx.test. AAAA 2001:db8::60
     });
   });
   afterAll(() => zone?.close());
-  const mx = (d: string) => runAudit(d, { dns: { servers: [{ address: '127.0.0.1', port: zone.port }], timeoutMs: 300 } });
+  const mx = (d: string) => fixtureAudit(zone, d, { dns: fixtureDns(zone, 300) });
   const mxCodes = (r: AuditResult) => r.findings.filter((f) => f.check === 'mx').map((f) => `${f.code}:${f.severity}`).sort();
 
   it('flags an MX that is an alias', async () => {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { canPrompt, MAX_SECRET_LENGTH, promptSecret, PromptAbortedError, secretOrPrompt } from '../../electron/cli/prompt';
-import { sink } from '../lab/text-sink';
+import { sink } from '../helpers/text-sink';
 
 /** A stand-in for a terminal's stdin: raw mode switches are recorded. */
 function fakeTty() {

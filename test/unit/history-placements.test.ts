@@ -2,28 +2,20 @@
  * History of test sends and placement runs (migration 3), and the saved profiles and seeds.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../electron/core/history/migrations';
 import { HistoryError, HistoryStore } from '../../electron/core/history/store';
 import { SeedError } from '../../electron/core/placement/seeds';
 import type { Detection, Placement, PlacementRun, SeedOutcome, SeedProvider } from '../../electron/core/placement/types';
 import { ProfileError, type SmtpProfile } from '../../electron/core/send/profile';
 import type { SendResult } from '../../electron/core/send/send';
+import { tempDbPaths } from '../helpers/temp-db';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const dirs: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'deliverlab-placements-'));
-  dirs.push(dir);
-  return join(dir, 'history.sqlite');
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDbPaths('placements');
 
 function sendResult(over: Partial<SendResult> = {}): SendResult {
   return {

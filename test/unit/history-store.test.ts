@@ -1,24 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { AuditResult } from '../../electron/core/audit/types';
 import type { DkimSignatureResult, MessageAnalysis } from '../../electron/core/message/types';
 import { dkimOverall, HistoryError, HistoryStore } from '../../electron/core/history/store';
 import { MIGRATIONS } from '../../electron/core/history/migrations';
 import { DEFAULT_SETTINGS, SettingsService } from '../../electron/core/settings';
+import { tempDbPaths } from '../helpers/temp-db';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'deliverlab-history-'));
-  dirs.push(dir);
-  return join(dir, 'nested', 'history.sqlite');
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDbPaths('history', join('nested', 'history.sqlite'));
 
 function audit(domain: string, startedAt: string, severities: ('critical' | 'warning' | 'info')[] = []): AuditResult {
   return {

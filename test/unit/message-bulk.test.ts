@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bulkVerdict } from '../../electron/core/message/bulk';
 import { readBody } from '../../electron/core/message/content-lint';
 import { indexHeaders } from '../../electron/core/message/header-index';
-import { lintInput, msg } from './message-lint-input';
+import { lintInput, msg } from '../helpers/message-lint-input';
 
 const HEAD = ['From: Shop <news@shop.example>', 'To: reader@inbox.example', 'Date: Thu, 26 Nov 2026 09:58:00 +0000', 'Message-ID: <b.1@shop.example>', 'Subject: Autumn', 'MIME-Version: 1.0'];
 

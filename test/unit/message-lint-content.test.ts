@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GMAIL_CLIP_BYTES, lintContent, looksLikePostalAddress, mimeLeaves, scanHtml, shownHost } from '../../electron/core/message/content-lint';
-import { lintInput, msg } from './message-lint-input';
+import { lintInput, msg } from '../helpers/message-lint-input';
 
 const HEAD = ['From: Shop <news@shop.example>', 'To: reader@inbox.example', 'Date: Thu, 26 Nov 2026 09:58:00 +0000', 'Message-ID: <c.1@shop.example>', 'Subject: Offer', 'MIME-Version: 1.0'];
 const FOOTER = '<p>Shop Ltd, 123 Main Street, Springfield, IL 62701</p><p><a href="https://shop.example/unsub">Unsubscribe</a></p>';

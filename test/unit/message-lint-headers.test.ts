@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lintHeaders } from '../../electron/core/message/header-lint';
 import type { DkimSignatureResult } from '../../electron/core/message/types';
-import { authOk, lintInput, msg, RECEIVED_AT } from './message-lint-input';
+import { authOk, lintInput, msg, RECEIVED_AT } from '../helpers/message-lint-input';
 
 const BASE = {
   from: 'From: Shop <news@shop.example>',

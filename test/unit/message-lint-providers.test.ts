@@ -4,7 +4,7 @@ import type { FindingCode } from '../../electron/core/audit/codes';
 import type { ProviderScorecard } from '../../electron/core/audit/types';
 import { messageScorecards } from '../../electron/core/message/message-providers';
 import type { Hop, MessageAnalysis } from '../../electron/core/message/types';
-import { authOk } from './message-lint-input';
+import { authOk } from '../helpers/message-lint-input';
 
 type Analysis = Omit<MessageAnalysis, 'providers'>;
 

@@ -3,24 +3,15 @@
  * AES-256-GCM from node:crypto with a random key, as safeStorage would hold in the keyring.
  */
 import { randomBytes } from 'node:crypto';
+import { tempDbPaths } from '../helpers/temp-db';
 import { aesCipher } from '../lab/test-cipher';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryError, HistoryStore } from '../../electron/core/history/store';
 import { createSecretStore, NO_KEYCHAIN_REASON, secretKey, SecretStoreError, type SecretCipher } from '../../electron/core/secrets';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'deliverlab-secrets-'));
-  dirs.push(dir);
-  return join(dir, 'history.sqlite');
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDbPaths('secrets');
 
 
 const SECRET = 'hunter2-Ünïcödé-app-password-7c1f';

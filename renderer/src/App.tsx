@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useEffect, type MouseEvent } from 'react';
+import { useEffect, type MouseEvent, type ReactNode } from 'react';
 import { useBatchRun } from './batch/use-batch-run';
 import { AuditPage } from './pages/AuditPage';
 import { BatchPage } from './pages/BatchPage';
@@ -14,21 +14,15 @@ import { SeedsPage } from './mail/SeedsPage';
 import { MessageItemPage } from './pages/MessageItemPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { SettingsPage } from './pages/SettingsPage';
-import { pageTitle, routeHref, useRoute, type Route } from './router';
+import { isUnder, NAV, pageTitle, routeHref, useRoute, type PageName, type RouteOf } from './router';
 import { useAuditRun } from './use-audit-run';
 
-const NAV: { label: string; route: Route; matches: Route['page'][] }[] = [
-  { label: 'Audit', route: { page: 'audit' }, matches: ['audit'] },
-  { label: 'Batch', route: { page: 'batch' }, matches: ['batch'] },
-  { label: 'Messages', route: { page: 'messages' }, matches: ['messages', 'message-item'] },
-  { label: 'Test send', route: { page: 'send' }, matches: ['send'] },
-  { label: 'Placement', route: { page: 'placement' }, matches: ['placement', 'placement-item'] },
-  { label: 'SMTP profiles', route: { page: 'profiles' }, matches: ['profiles'] },
-  { label: 'Seeds', route: { page: 'seeds' }, matches: ['seeds'] },
-  { label: 'History', route: { page: 'history' }, matches: ['history', 'history-item'] },
-  { label: 'DKIM keys', route: { page: 'dkim' }, matches: ['dkim'] },
-  { label: 'Settings', route: { page: 'settings' }, matches: ['settings'] },
-];
+/** Each page's component; the compiler holds it to the list in router.ts, one entry per page. */
+type Views = { [P in PageName]: (route: RouteOf<P>) => ReactNode };
+
+function view<P extends PageName>(views: Views, page: P, route: RouteOf<P>): ReactNode {
+  return views[page](route);
+}
 
 const MAIN_ID = 'main-content';
 
@@ -50,6 +44,21 @@ export function App() {
   const batch = useBatchRun();
   const [navOpened, nav] = useDisclosure(false);
   const title = pageTitle(route);
+  const views: Views = {
+    audit: () => <AuditPage state={audit.state} onRun={(domain, options) => void audit.run(domain, options)} />,
+    batch: () => <BatchPage state={batch.state} onRun={(domains, options, parallel) => void batch.run(domains, options, parallel)} onCancel={batch.cancel} />,
+    messages: () => <MessagesPage />,
+    'message-item': ({ id }) => <MessageItemPage key={id} id={id} />,
+    send: () => <ComposePage />,
+    placement: () => <PlacementPage />,
+    'placement-item': ({ id }) => <PlacementItemPage key={id} id={id} />,
+    profiles: () => <ProfilesPage />,
+    seeds: () => <SeedsPage />,
+    history: () => <HistoryPage />,
+    'history-item': ({ id }) => <HistoryItemPage key={id} id={id} />,
+    dkim: () => <DkimPage />,
+    settings: () => <SettingsPage />,
+  };
 
   useEffect(() => {
     document.title = title;
@@ -82,32 +91,14 @@ export function App() {
               key={item.label}
               href={routeHref(item.route)}
               label={item.label}
-              active={item.matches.includes(route.page)}
-              aria-current={item.matches.includes(route.page) ? 'page' : undefined}
+              active={isUnder(route, item.route)}
+              aria-current={isUnder(route, item.route) ? 'page' : undefined}
               onClick={nav.close}
             />
           ))}
         </AppShell.Navbar>
         <AppShell.Main id={MAIN_ID} tabIndex={-1}>
-          {route.page === 'audit' && <AuditPage state={audit.state} onRun={(domain, options) => void audit.run(domain, options)} />}
-          {route.page === 'batch' && (
-            <BatchPage
-              state={batch.state}
-              onRun={(domains, options, parallel) => void batch.run(domains, options, parallel)}
-              onCancel={batch.cancel}
-            />
-          )}
-          {route.page === 'messages' && <MessagesPage />}
-          {route.page === 'message-item' && <MessageItemPage key={route.id} id={route.id} />}
-          {route.page === 'history' && <HistoryPage />}
-          {route.page === 'history-item' && <HistoryItemPage key={route.id} id={route.id} />}
-          {route.page === 'send' && <ComposePage />}
-          {route.page === 'placement' && <PlacementPage />}
-          {route.page === 'placement-item' && <PlacementItemPage key={route.id} id={route.id} />}
-          {route.page === 'profiles' && <ProfilesPage />}
-          {route.page === 'seeds' && <SeedsPage />}
-          {route.page === 'dkim' && <DkimPage />}
-          {route.page === 'settings' && <SettingsPage />}
+          {view(views, route.page, route)}
         </AppShell.Main>
       </AppShell>
     </>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readToken } from '../../renderer/src/client/http';
-import { parseRoute, routeHref } from '../../renderer/src/router';
+import { isUnder, NAV, pageTitle, parseRoute, routeHref, type Route } from '../../renderer/src/router';
 
 describe('renderer routes', () => {
   it.each([
@@ -28,6 +28,62 @@ describe('renderer routes', () => {
     for (const route of [{ page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }, { page: 'batch' }, { page: 'dkim' }, { page: 'messages' }, { page: 'message-item', id: 9 }] as const) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }
+  });
+});
+
+describe('page titles and the navigation, from the one list of pages', () => {
+  it('titles every page with its own name first', () => {
+    const routes: Route[] = [
+      { page: 'audit' },
+      { page: 'batch' },
+      { page: 'messages' },
+      { page: 'message-item', id: 4 },
+      { page: 'history' },
+      { page: 'history-item', id: 12 },
+      { page: 'send' },
+      { page: 'placement' },
+      { page: 'placement-item', id: 3 },
+      { page: 'profiles' },
+      { page: 'seeds' },
+      { page: 'dkim' },
+      { page: 'settings' },
+    ];
+    expect(routes.map(pageTitle)).toEqual([
+      'Audit a domain · Deliverlab',
+      'Batch audit · Deliverlab',
+      'Analyse a message · Deliverlab',
+      'Message analysis #4 · Deliverlab',
+      'History · Deliverlab',
+      'Stored audit #12 · Deliverlab',
+      'Test send · Deliverlab',
+      'Inbox placement · Deliverlab',
+      'Placement run #3 · Deliverlab',
+      'SMTP profiles · Deliverlab',
+      'Seed mailboxes · Deliverlab',
+      'DKIM keys · Deliverlab',
+      'Settings · Deliverlab',
+    ]);
+  });
+
+  it('lists the navigation in order, and lights the list a stored item belongs to', () => {
+    expect(NAV.map((entry) => [entry.label, routeHref(entry.route)])).toEqual([
+      ['Audit', '#/audit'],
+      ['Batch', '#/batch'],
+      ['Messages', '#/messages'],
+      ['Test send', '#/send'],
+      ['Placement', '#/placement'],
+      ['SMTP profiles', '#/profiles'],
+      ['Seeds', '#/seeds'],
+      ['History', '#/history'],
+      ['DKIM keys', '#/dkim'],
+      ['Settings', '#/settings'],
+    ]);
+    const lit = (hash: string) => NAV.filter((entry) => isUnder(parseRoute(hash), entry.route)).map((entry) => entry.label);
+    expect(lit('#/history/12')).toEqual(['History']);
+    expect(lit('#/messages/4')).toEqual(['Messages']);
+    expect(lit('#/placement/3')).toEqual(['Placement']);
+    expect(lit('#/send')).toEqual(['Test send']);
+    expect(lit('')).toEqual(['Audit']);
   });
 });
 

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 /**
  * The preview sanitizer against hostile HTML: nothing that runs, navigates or nests a document survives.
  */
@@ -12,9 +13,15 @@ describe('sanitizeHtml', () => {
       '<img src="https://images.example/x.png" alt="Logo" width="1"></td></tr></table></body></html>';
     const out = sanitizeHtml(html);
     expect(out).toContain('<style>td > p { color: red }</style>');
-    expect(out).toContain('<table width="600"><tr><td><p style="font-size:14px">Hello &amp; welcome &lt;friend&gt;</p>');
+    // The <tbody> is the HTML parser's own (the frame would add it too when it parsed the document).
+    expect(out).toContain('<table width="600"><tbody><tr><td><p style="font-size:14px">Hello &amp; welcome &lt;friend&gt;</p>');
     expect(out).toContain('<img src="https://images.example/x.png" alt="Logo" width="1">');
     expect(out).not.toMatch(/<\/?(html|head|body)\b/);
+  });
+
+  it('keeps a style block that mail templates wrap in <!-- -->', () => {
+    const out = sanitizeHtml('<head><style type="text/css"><!--\n.btn { color: #fff }\n--></style></head><p class="btn">Go</p>');
+    expect(out).toBe('<style type="text/css">\n.btn { color: #fff }\n</style><p class="btn">Go</p>');
   });
 
   it('drops <script> with its content, in any case and however it is split', () => {
@@ -57,6 +64,10 @@ describe('sanitizeHtml', () => {
     // The destination is still readable, as a tooltip.
     expect(out).toContain('title="Link (not opened from the preview): https://track.example/c?u=1"');
     expect(out).toContain('>Shop</a>');
+    // The message cannot claim another destination in its own title.
+    expect(sanitizeHtml('<a href="https://evil.example/" title="https://bank.example/">Bank</a>')).toBe(
+      '<a title="Link (not opened from the preview): https://evil.example/">Bank</a>',
+    );
   });
 
   it('drops data: documents but keeps embedded raster images', () => {
@@ -117,7 +128,9 @@ describe('sanitizeHtml', () => {
 
   it('cannot be broken out of by attribute quoting or a stray </style>', () => {
     const out = sanitizeHtml('<p title="a&quot;><script>alert(1)</script>">x</p><style>p{}</style><script>alert(2)</script>');
-    expect(out).toBe('<p title="a&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">x</p><style>p{}</style>');
+    // An attribute that closes a raw-text element is dropped whole; a quote in any other is escaped.
+    expect(out).toBe('<p>x</p><style>p{}</style>');
+    expect(sanitizeHtml('<p title="a&quot;><b onclick=alert(1)>b</b>">x</p>')).toBe('<p title="a&quot;&gt;&lt;b onclick=alert(1)&gt;b&lt;/b&gt;">x</p>');
   });
 });
 

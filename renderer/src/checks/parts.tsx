@@ -1,23 +1,44 @@
 /**
- * Small pieces the check panels share: labelled facts, yes/no marks, records shown as text.
+ * Small pieces the check panels and result views share: labelled facts, yes/no marks, records shown as text.
  */
-import { Badge, Code, DataList, Text } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Badge, Code, DataList, Group, Text } from '@mantine/core';
+import { createContext, useContext, type ReactNode } from 'react';
 
-/** A label and its value, in the panels' fact lists. */
+/** Whether a Fact sits in a Facts list (a row of it) or stands in a header line of its own. */
+const InFacts = createContext(false);
+
+/**
+ * A label and its value.
+ *
+ * In a `Facts` list it is one of the list's rows, its label in the list's label column; anywhere else
+ * (a result's header) it is the label and the value on one line.
+ */
 export function Fact({ label, children }: { label: string; children: ReactNode }) {
+  if (useContext(InFacts)) {
+    return (
+      <DataList.Item>
+        <DataList.ItemLabel>{label}</DataList.ItemLabel>
+        <DataList.ItemValue>{children}</DataList.ItemValue>
+      </DataList.Item>
+    );
+  }
   return (
-    <DataList.Item>
-      <DataList.ItemLabel>{label}</DataList.ItemLabel>
-      <DataList.ItemValue>{children}</DataList.ItemValue>
-    </DataList.Item>
+    <Group gap={6} wrap="nowrap" align="baseline">
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" component="div" style={{ overflowWrap: 'anywhere' }}>
+        {children}
+      </Text>
+    </Group>
   );
 }
 
+/** A panel's list of facts: labels in a column of their own, values beside them. */
 export function Facts({ children }: { children: ReactNode }) {
   return (
     <DataList labelWidth="11rem" size="sm">
-      {children}
+      <InFacts value>{children}</InFacts>
     </DataList>
   );
 }

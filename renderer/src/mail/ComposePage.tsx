@@ -1,63 +1,56 @@
 /**
  * Compose a test message and send it through a saved SMTP profile; past test sends below.
  */
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Badge, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { SendRecord } from '../../../electron/api/operations';
+import type { SendRecord, SendSummary } from '../../../electron/api/operations';
 import { useClient } from '../client/client-context';
 import { errorMessage, formatDate } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';
 import { useFieldCheck } from '../forms/use-field-check';
 import { recipientsProblem } from '../forms/validators';
+import { PastItems, type PastColumn } from '../PastItems';
 import { COMPOSE_API_FIELDS, composeFields, headerProblems, parseRecipients, updateDraft, useDraft } from './compose-draft';
 import { MessageEditor, useComposeCheck } from './MessageEditor';
 import { CallError } from './parts';
 import { SendResultView } from './SendResultView';
 
-const PAGE_SIZE = 20;
+const COLUMNS: readonly PastColumn<SendSummary>[] = [
+  { header: 'Sent', cell: (item) => formatDate(item.sentAt) },
+  { header: 'Subject', wrap: true, cell: (item) => item.subject },
+  { header: 'Profile', cell: (item) => item.profile },
+  { header: 'Recipients', numeric: true, cell: (item) => item.recipientCount },
+  {
+    header: 'Result',
+    cell: (item) => (
+      <Badge color={item.ok ? 'green' : 'red'} variant="light">
+        {item.ok ? 'accepted' : 'failed'}
+      </Badge>
+    ),
+  },
+  { header: 'Queue id', cell: (item) => item.queueId ?? '—' },
+];
 
+/** The last test sends; one opens here, above the list, rather than on a page of its own. */
 function PastSends({ onOpen }: { onOpen: (id: number) => void }) {
   const client = useClient();
-  const list = useQuery({ queryKey: ['send', 'list'], queryFn: () => client.send.list({ limit: PAGE_SIZE, offset: 0 }), placeholderData: keepPreviousData });
-  if (list.isPending) return <Loader size="sm" aria-label="Loading past sends" />;
-  if (list.isError) return <CallError title="Past sends could not be read" error={list.error} />;
-  if (list.data.items.length === 0) return <Text size="sm" c="dimmed">No test sends yet.</Text>;
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table aria-label="Past test sends" verticalSpacing={4} highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Sent</Table.Th>
-            <Table.Th>Subject</Table.Th>
-            <Table.Th>Profile</Table.Th>
-            <Table.Th ta="right">Recipients</Table.Th>
-            <Table.Th>Result</Table.Th>
-            <Table.Th>Queue id</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {list.data.items.map((item) => (
-            <Table.Tr key={item.id}>
-              <Table.Td>
-                <Anchor component="button" type="button" size="sm" onClick={() => onOpen(item.id)}>
-                  {formatDate(item.sentAt)}
-                </Anchor>
-              </Table.Td>
-              <Table.Td style={{ overflowWrap: 'anywhere' }}>{item.subject}</Table.Td>
-              <Table.Td>{item.profile}</Table.Td>
-              <Table.Td ta="right">{item.recipientCount}</Table.Td>
-              <Table.Td>
-                <Badge color={item.ok ? 'green' : 'red'} variant="light">
-                  {item.ok ? 'accepted' : 'failed'}
-                </Badge>
-              </Table.Td>
-              <Table.Td>{item.queueId ?? '—'}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <PastItems
+      title="Past test sends"
+      level={2}
+      region="Past test sends"
+      label="Past test sends"
+      queryKey={['send', 'list']}
+      load={(page) => client.send.list(page)}
+      pageSize={20}
+      columns={COLUMNS}
+      open={{ action: (item) => onOpen(item.id) }}
+      minWidth={640}
+      loading="Loading past sends"
+      failed="Past sends could not be read"
+      empty="No test sends yet."
+    />
   );
 }
 
@@ -142,12 +135,7 @@ export function ComposePage() {
       </Paper>
       {shown && <SendResultView key={`${shown.record.id ?? 'unsaved'}-${shown.record.timings.startedAt}`} result={shown.record} title={shown.title} historyError={shown.record.historyError} />}
       {open.isError && <CallError title="That send could not be opened" error={open.error} />}
-      <section aria-label="Past test sends">
-        <Title order={2} size="h4" mb="xs">
-          Past test sends
-        </Title>
-        <PastSends onOpen={(id) => open.mutate(id)} />
-      </section>
+      <PastSends onOpen={(id) => open.mutate(id)} />
     </Stack>
   );
 }

@@ -9,6 +9,7 @@ import type { PlacementSummaryRow, PlacementTrendSeries } from '../../../electro
 import type { PlacementRun } from '../../../electron/core/placement/types';
 import { DeleteButton } from '../DeleteButton';
 import { sendErrorText } from '../app-words';
+import { PastItems, type PastColumn } from '../PastItems';
 import { useClient } from '../client/client-context';
 import { formatDate, formatDuration } from '../format';
 import { navigate, routeHref } from '../router';
@@ -266,45 +267,33 @@ function CountBadges({ counts }: { counts: Record<string, number> }) {
   );
 }
 
+const PAST_RUN_COLUMNS: readonly PastColumn<PlacementSummaryRow>[] = [
+  { header: 'Started', cell: (row) => formatDate(row.startedAt) },
+  { header: 'Subject', wrap: true, cell: (row) => row.subject },
+  { header: 'Profile', cell: (row) => row.profile },
+  { header: 'Status', cell: (row) => runStatusLabel(row.status) },
+  { header: 'Placement', cell: (row) => <CountBadges counts={row.counts} /> },
+  { header: 'Median latency', numeric: true, cell: (row) => (row.medianLatencyMs === null ? '—' : formatDuration(row.medianLatencyMs)) },
+];
+
 function PastRuns() {
   const client = useClient();
-  const list = useQuery({ queryKey: ['placement', 'list'], queryFn: () => client.placement.list({ limit: 50, offset: 0 }), placeholderData: keepPreviousData });
-  if (list.isPending) return <Loader size="sm" aria-label="Loading past runs" />;
-  if (list.isError) return <CallError title="Past runs could not be read" error={list.error} />;
-  if (list.data.items.length === 0) return <Text size="sm" c="dimmed">No placement runs yet.</Text>;
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table aria-label="Past placement runs" verticalSpacing={4} highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Started</Table.Th>
-            <Table.Th>Subject</Table.Th>
-            <Table.Th>Profile</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Placement</Table.Th>
-            <Table.Th ta="right">Median latency</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {list.data.items.map((row: PlacementSummaryRow) => (
-            <Table.Tr key={row.id} style={{ cursor: 'pointer' }} onClick={() => navigate({ page: 'placement-item', id: row.id })}>
-              <Table.Td>
-                <Anchor href={routeHref({ page: 'placement-item', id: row.id })} size="sm" onClick={(e) => e.stopPropagation()}>
-                  {formatDate(row.startedAt)}
-                </Anchor>
-              </Table.Td>
-              <Table.Td style={{ overflowWrap: 'anywhere' }}>{row.subject}</Table.Td>
-              <Table.Td>{row.profile}</Table.Td>
-              <Table.Td>{runStatusLabel(row.status)}</Table.Td>
-              <Table.Td>
-                <CountBadges counts={row.counts} />
-              </Table.Td>
-              <Table.Td ta="right">{row.medianLatencyMs === null ? '—' : formatDuration(row.medianLatencyMs)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <PastItems
+      title="Past runs"
+      level={2}
+      region="Past placement runs"
+      label="Past placement runs"
+      queryKey={['placement', 'list']}
+      load={(page) => client.placement.list(page)}
+      pageSize={50}
+      columns={PAST_RUN_COLUMNS}
+      open={{ route: (row) => ({ page: 'placement-item', id: row.id }) }}
+      minWidth={760}
+      loading="Loading past runs"
+      failed="Past runs could not be read"
+      empty="No placement runs yet."
+    />
   );
 }
 
@@ -409,12 +398,7 @@ export function PlacementPage() {
         nothing arrives before the deadline.
       </Text>
       {state.status === 'idle' ? <NewRun /> : <RunBoard />}
-      <section aria-label="Past placement runs">
-        <Title order={2} size="h4" mb="xs">
-          Past runs
-        </Title>
-        <PastRuns />
-      </section>
+      <PastRuns />
       <section aria-label="Placement over time">
         <Title order={2} size="h4" mb="xs">
           Placement over time

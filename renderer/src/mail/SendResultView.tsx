@@ -5,7 +5,8 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { SendResult } from '../../../electron/core/send/send';
 import { formatDate, formatDuration } from '../format';
-import { Fact, SendErrorAlert, Transcript, Warnings } from './parts';
+import { Fact } from '../checks/parts';
+import { SendErrorAlert, Transcript, Warnings } from './parts';
 
 /** What happened to one recipient, in the app's words: a recipient the send never reached was not refused. */
 export const RECIPIENT_WORDS: Record<SendResult['recipients'][number]['status'], { word: string; color: string }> = {

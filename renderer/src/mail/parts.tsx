@@ -2,9 +2,9 @@
  * Pieces shared by the profile, seed, send and placement screens: transcripts, error explanations,
  * secret badges and the secret store notice.
  */
-import { Alert, Anchor, Badge, Box, Code, Collapse, Group, List, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Code, Collapse, List, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import type { SecretSource } from '../../../electron/api/operations';
 import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
 import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
@@ -234,19 +234,5 @@ export function SeedStateBadge({ state }: { state: SeedOutcome['state'] }) {
     <Badge color={STATE_COLOR[state]} variant="dot" tt="none" data-state={state}>
       {STATE_LABEL[state]}
     </Badge>
-  );
-}
-
-/** A labelled line of facts, for result headers. */
-export function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Group gap={6} wrap="nowrap" align="baseline">
-      <Text size="sm" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div" style={{ overflowWrap: 'anywhere' }}>
-        {children}
-      </Text>
-    </Group>
   );
 }

@@ -2,15 +2,16 @@
  * Makes a message's HTML safe to show in the preview frame, and wraps it in that frame's document.
  *
  * The frame is already sandboxed (no scripts, no same-origin, no popups) and carries its own CSP;
- * this is the second wall. It rebuilds the HTML from parser events instead of editing a DOM, so
- * only what it writes out reaches the frame: no script, no event handler, no <base>, no refresh,
- * no form, no nested frame, no link that navigates (a click in the preview must never fetch a URL
- * from the message), no javascript: or data: document URL.
+ * this is the second wall. DOMPurify parses the HTML and keeps only its allow-list of HTML elements
+ * and attributes; the rules below narrow that for a preview: no script, no event handler, no <base>,
+ * no refresh, no form, no nested frame, no link that navigates (a click in the preview must never
+ * fetch a URL from the message), no javascript: or data: document URL, images only from addresses
+ * the frame's policy decides on.
  */
-import { Parser } from 'htmlparser2';
+import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
 
 /** Dropped with everything inside them: active content, nested documents, and what only the head needs. */
-const DROP_WITH_CONTENT = new Set([
+const DROP_WITH_CONTENT = [
   'script',
   'iframe',
   'frame',
@@ -28,22 +29,19 @@ const DROP_WITH_CONTENT = new Set([
   'textarea',
   'portal',
   'xml',
-]);
+];
 
 /** Dropped, their content kept: wrappers that would nest documents or submit anything. */
-const UNWRAP = new Set(['html', 'head', 'body', 'form', 'button', 'fieldset', 'label', 'noscript']);
+const UNWRAP = ['html', 'head', 'body', 'form', 'button', 'fieldset', 'label', 'noscript'];
 
 /** Dropped with no content to keep (void or head-only). */
-const DROP = new Set(['base', 'meta', 'link', 'input', 'keygen', 'param', 'source', 'track']);
-
-/** HTML void elements: never written with a closing tag. */
-const VOID = new Set(['area', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr', 'base']);
+const DROP = ['base', 'meta', 'link', 'input', 'keygen', 'param', 'source', 'track'];
 
 /** Attributes that carry a URL the browser would load by itself (images; CSP img-src decides). */
 const LOADING_URL_ATTRS = new Set(['src', 'background', 'poster', 'lowsrc', 'dynsrc']);
 
 /** Attributes never kept: they navigate, submit, ping, or embed documents. */
-const DROP_ATTRS = new Set([
+const DROP_ATTRS = [
   'href',
   'xlink:href',
   'action',
@@ -58,7 +56,17 @@ const DROP_ATTRS = new Set([
   'codebase',
   'manifest',
   'is',
-]);
+];
+
+const CONFIG: Config = {
+  // HTML only: SVG and MathML are where parser namespace tricks live, and mail rarely needs them.
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: [...DROP_WITH_CONTENT, ...UNWRAP, ...DROP],
+  FORBID_CONTENTS: DROP_WITH_CONTENT,
+  FORBID_ATTR: DROP_ATTRS,
+  // A message's <style> usually sits in its <head>: parsed into the body, it is kept with the rest.
+  FORCE_BODY: true,
+};
 
 /** The scheme and the start of what follows, lower-cased, without the characters browsers ignore there (controls, whitespace). */
 function normalisedScheme(url: string): string {
@@ -78,86 +86,45 @@ export function isSafeImageUrl(url: string): boolean {
   return scheme.startsWith('data:image/') && !scheme.startsWith('data:image/svg');
 }
 
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Inline CSS that could run code or fetch outside img-src (legacy expression(), behaviours, -moz-binding). */
-function safeStyle(style: string): string | null {
+function isSafeStyle(style: string): boolean {
   const squeezed = style.replace(/\\|\/\*.*?\*\/|\s/gs, '').toLowerCase();
-  if (/expression\(|javascript:|vbscript:|behavior:|-moz-binding|@import/.test(squeezed)) return null;
-  return style;
+  return !/expression\(|javascript:|vbscript:|behavior:|-moz-binding|@import/.test(squeezed);
 }
 
-function attributeText(name: string, value: string): string | null {
-  const attr = name.toLowerCase();
-  if (attr.startsWith('on') || DROP_ATTRS.has(attr) || !/^[a-z_:][a-z0-9_.:-]*$/.test(attr)) return null;
-  if (LOADING_URL_ATTRS.has(attr) && !isSafeImageUrl(value)) return null;
-  if (attr === 'style') {
-    const style = safeStyle(value);
-    return style === null ? null : ` style="${escapeAttr(style)}"`;
-  }
-  return ` ${attr}="${escapeAttr(value)}"`;
+/** A DOMPurify for this window, with the preview's own rules as hooks (its options cannot say them). */
+function previewPurifier(): DOMPurify {
+  const purifier = createDOMPurify(window);
+  purifier.setConfig(CONFIG);
+  purifier.addHook('uponSanitizeElement', (node, data) => {
+    // Mail templates wrap their CSS in <!-- -->, which CSS itself ignores (CSS Syntax §5.4.1, CDO/CDC
+    // tokens at the top level); DOMPurify would read the markers as markup and drop the whole block.
+    if (data.tagName === 'style' && node.textContent !== null) node.textContent = node.textContent.replace(/<!--|-->/g, '');
+  });
+  purifier.addHook('beforeSanitizeAttributes', (node) => {
+    const name = node.nodeName.toLowerCase();
+    if (name !== 'a' && name !== 'area') return;
+    // The link's target, readable on hover but never followed from the preview (href goes below).
+    // It replaces the message's own title, which could claim another destination.
+    const href = node.getAttribute('href');
+    if (!href) return;
+    const shown = /^(https?|mailto):/.test(normalisedScheme(href)) ? href : 'not a web address (removed)';
+    node.setAttribute('title', `Link (not opened from the preview): ${shown}`);
+  });
+  purifier.addHook('uponSanitizeAttribute', (_node, data) => {
+    const name = data.attrName;
+    if (LOADING_URL_ATTRS.has(name) && !isSafeImageUrl(data.attrValue)) data.keepAttr = false;
+    if (name === 'style' && !isSafeStyle(data.attrValue)) data.keepAttr = false;
+  });
+  return purifier;
 }
+
+let purifier: DOMPurify | undefined;
 
 /** The message's HTML with everything active or navigating taken out (see the file comment). */
 export function sanitizeHtml(html: string): string {
-  const out: string[] = [];
-  // Depth inside a dropped element; the parser closes every element it opens (implied closes too).
-  let skipping = 0;
-  let inStyle = false;
-  const parser = new Parser(
-    {
-      onopentag(rawName, attribs) {
-        const name = rawName.toLowerCase();
-        if (skipping > 0) {
-          skipping++;
-          return;
-        }
-        if (DROP_WITH_CONTENT.has(name)) {
-          skipping = 1;
-          return;
-        }
-        if (UNWRAP.has(name) || DROP.has(name) || !/^[a-z][a-z0-9-]*$/.test(name)) return;
-        let text = `<${name}`;
-        for (const [key, value] of Object.entries(attribs)) text += attributeText(key, value) ?? '';
-        if (name === 'a' || name === 'area') {
-          // The link's target, readable on hover but never followed from the preview.
-          const href = attribs.href ?? attribs.HREF;
-          if (href) {
-            const scheme = normalisedScheme(href);
-            const shown = /^(https?|mailto):/.test(scheme) ? href : 'not a web address (removed)';
-            text += ` title="${escapeAttr(`Link (not opened from the preview): ${shown}`)}"`;
-          }
-        }
-        out.push(`${text}>`);
-        if (name === 'style') inStyle = true;
-      },
-      ontext(text) {
-        if (skipping > 0) return;
-        // Style text is raw (CSS uses ">"); the parser ended it at </style>, so it cannot break out.
-        out.push(inStyle ? text.replace(/<\/?style/gi, '') : escapeText(text));
-      },
-      onclosetag(rawName) {
-        const name = rawName.toLowerCase();
-        if (skipping > 0) {
-          skipping--;
-          return;
-        }
-        if (UNWRAP.has(name) || DROP.has(name) || VOID.has(name) || !/^[a-z][a-z0-9-]*$/.test(name)) return;
-        if (name === 'style') inStyle = false;
-        out.push(`</${name}>`);
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
-  );
-  parser.write(html);
-  parser.end();
-  return out.join('');
+  purifier ??= previewPurifier();
+  return purifier.sanitize(html);
 }
 
 /** The preview frame's own policy: nothing loads but inline styles and embedded images, unless allowed. */

@@ -1,9 +1,10 @@
 /**
  * The Messages area: analyse a received message, and the past analyses.
  */
-import { Alert, Anchor, Badge, Group, Loader, Pagination, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Badge, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { MessageList } from '../../../electron/api/operations';
 import type { MessageAnalysis } from '../../../electron/core/message/types';
 import { useClient } from '../client/client-context';
 import { errorMessage, formatDate } from '../format';
@@ -14,9 +15,8 @@ import { MessageForm, type EnvelopeField, type MessageOptions, type MessageSubmi
 import { MessageResultView } from '../messages/MessageResultView';
 import { base64ToBytes, headerBlock, rememberHeaders, resultColor } from '../messages/message-text';
 import { WHOLE_BADGE } from '../mail/parts';
-import { navigate, routeHref } from '../router';
-
-const PAGE_SIZE = 50;
+import { CriticalCount, PastItems, type PastColumn } from '../PastItems';
+import { navigate } from '../router';
 
 /** A result word, whole: a badge cut to "p…" would leave only its colour to read. */
 function Result({ result }: { result: string }) {
@@ -27,81 +27,38 @@ function Result({ result }: { result: string }) {
   );
 }
 
+type Analysis = MessageList['items'][number];
+
+const COLUMNS: readonly PastColumn<Analysis>[] = [
+  { header: 'Subject', wrap: true, cell: (item) => item.subject ?? '(no subject)' },
+  { header: 'From', wrap: true, cell: (item) => item.from ?? item.fromDomain ?? '—' },
+  { header: 'Analysed', cell: (item) => formatDate(item.analysedAt) },
+  { header: 'SPF', cell: (item) => <Result result={item.spf} /> },
+  { header: 'DKIM', cell: (item) => <Result result={item.dkim} /> },
+  { header: 'DMARC', cell: (item) => <Result result={item.dmarc} /> },
+  { header: 'Critical', numeric: true, cell: (item) => <CriticalCount n={item.critical} /> },
+];
+
 function MessageHistory() {
   const client = useClient();
-  const [page, setPage] = useState(1);
-  const list = useQuery({
-    queryKey: ['messages', 'list', page],
-    queryFn: () => client.message.list({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-    placeholderData: keepPreviousData,
-  });
   return (
-    <Stack gap="xs" component="section" aria-label="Past messages">
-      <Group justify="space-between" align="baseline">
-        <Title order={2} size="h4">
-          Past messages
-        </Title>
-        {list.data && (
-          <Text size="sm" c="dimmed">
-            {list.data.total} {list.data.total === 1 ? 'message' : 'messages'}
-          </Text>
-        )}
-      </Group>
-      {list.isPending && <Loader size="sm" aria-label="Loading past messages" />}
-      {list.isError && (
-        <Alert color="red" title="Past messages could not be read">
-          {errorMessage(list.error)}
-        </Alert>
-      )}
-      {list.data && list.data.items.length === 0 && <Text c="dimmed" size="sm">No message analysed yet.</Text>}
-      {list.data && list.data.items.length > 0 && (
-        <Table.ScrollContainer minWidth={720}>
-          <Table aria-label="Past message analyses" highlightOnHover verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Subject</Table.Th>
-                <Table.Th>From</Table.Th>
-                <Table.Th>Analysed</Table.Th>
-                <Table.Th>SPF</Table.Th>
-                <Table.Th>DKIM</Table.Th>
-                <Table.Th>DMARC</Table.Th>
-                <Table.Th ta="right">Critical</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.items.map((item) => (
-                <Table.Tr key={item.id} style={{ cursor: 'pointer' }} onClick={() => navigate({ page: 'message-item', id: item.id })}>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                    <Anchor href={routeHref({ page: 'message-item', id: item.id })} fw={500}>
-                      {item.subject ?? '(no subject)'}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td style={{ overflowWrap: 'anywhere' }}>{item.from ?? item.fromDomain ?? '—'}</Table.Td>
-                  <Table.Td>{formatDate(item.analysedAt)}</Table.Td>
-                  <Table.Td>
-                    <Result result={item.spf} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Result result={item.dkim} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Result result={item.dmarc} />
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Text span inherit c={item.critical > 0 ? 'red' : undefined} fw={item.critical > 0 ? 700 : undefined}>
-                      {item.critical}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      {list.data && list.data.total > PAGE_SIZE && (
-        <Pagination total={Math.ceil(list.data.total / PAGE_SIZE)} value={page} onChange={setPage} aria-label="Message pages" />
-      )}
-    </Stack>
+    <PastItems
+      title="Past messages"
+      level={2}
+      region="Past messages"
+      noun={['message', 'messages']}
+      label="Past message analyses"
+      queryKey={['messages', 'list']}
+      load={(page) => client.message.list(page)}
+      pageSize={50}
+      pager="Message pages"
+      columns={COLUMNS}
+      open={{ route: (item) => ({ page: 'message-item', id: item.id }) }}
+      minWidth={720}
+      loading="Loading past messages"
+      failed="Past messages could not be read"
+      empty="No message analysed yet."
+    />
   );
 }
 

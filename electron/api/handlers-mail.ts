@@ -6,13 +6,13 @@
  * a connection needs them. A profile or seed may instead name an environment variable (the only
  * way under `deliverlab serve`, which has no keychain).
  */
-import { HistoryError, type HistoryStore } from '../core/history/store';
+import type { HistoryStore } from '../core/history/store';
 import { validateProfile, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
-import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
+import { sendAndRecord } from '../core/send/record';
+import { checkDkim, testConnection, type SendRequest } from '../core/send/send';
 import { testSeed } from '../core/placement/imap';
-import { runPlacement } from '../core/placement/run';
 import { duplicateAddressWarnings, validateSeed } from '../core/placement/seeds';
-import { placementRecorder } from '../core/placement/record';
+import { runPlacementAndRecord } from '../core/placement/record';
 import type { ImapErrorInfo, Seed, SeedSecrets } from '../core/placement/types';
 import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
 import { secretKey, SecretStoreError, type SecretStore, type SecretStoreStatus } from '../core/secrets';
@@ -299,28 +299,21 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     'send.run': async ({ profile: name, to, subject, html, text, headers, dkim }) => {
       const profile = profileNamed(name);
       const { warnings } = validateProfile(profile);
-      const result = await sendTest({
-        profile,
-        secrets: profileSecrets(profile),
-        to,
-        subject,
-        html,
-        ...(text !== undefined ? { text } : {}),
-        ...(headers ? { headers } : {}),
-        ...(dkim ? { dkim: dkimFor(dkim) } : {}),
-        ...conn(),
-        warnings,
-      });
-      const record = { ...result, id: null as number | null, subject };
-      if (ctx.store) {
-        try {
-          record.id = ctx.store.saveSend(result, subject);
-        } catch (err) {
-          if (!(err instanceof HistoryError)) throw err;
-          return { ...record, historyError: err.message };
-        }
-      }
-      return record;
+      return sendAndRecord(
+        {
+          profile,
+          secrets: profileSecrets(profile),
+          to,
+          subject,
+          html,
+          ...(text !== undefined ? { text } : {}),
+          ...(headers ? { headers } : {}),
+          ...(dkim ? { dkim: dkimFor(dkim) } : {}),
+          ...conn(),
+          warnings,
+        },
+        { store: ctx.store, keepDkimRefusal: true },
+      );
     },
     'send.list': (page) => ctx.store?.listSends(page) ?? { items: [], total: 0 },
     'send.get': ({ id }) => {
@@ -354,48 +347,36 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
         throw new ApiError('invalid-input', `A placement run is already going on (${[...running.keys()].join(', ')}): wait for it to finish, or cancel it. Runs share the seeds' mailboxes and logins, so they go one at a time.`);
       }
       const controller = new AbortController();
-      const record = ctx.store ? placementRecorder(ctx.store) : null;
-      let historyTrouble: string | undefined;
       let token: string | undefined;
-      const run = await runPlacement({
-        profile,
-        smtpSecrets,
-        seeds,
-        subject,
-        html,
-        ...(text !== undefined ? { text } : {}),
-        ...(headers ? { headers } : {}),
-        ...(signing ? { dkim: signing } : {}),
-        ...(deadlineMs ? { deadlineMs } : {}),
-        cleanup,
-        timeoutMs: ctx.timeoutMs,
-        ...(ctx.ca ? { ca: ctx.ca } : {}),
-        ...(bounceMailbox ? { bounceMailbox } : {}),
-        warnings: runWarnings,
-        signal: controller.signal,
-        onEvent: (event) => {
-          if (event.type === 'started') {
-            token = event.token;
-            running.set(event.token, controller);
-          }
-          // The board first: a history write that fails (a full disk, a busy or closed database)
-          // must not cost the user the live view.
-          ctx.emit('placement.progress', { ...event, ...(runId ? { runId } : {}) });
-          try {
-            record?.(event);
-          } catch (err) {
-            historyTrouble ??= (err as Error).message;
-          }
+      return runPlacementAndRecord(
+        {
+          profile,
+          smtpSecrets,
+          seeds,
+          subject,
+          html,
+          ...(text !== undefined ? { text } : {}),
+          ...(headers ? { headers } : {}),
+          ...(signing ? { dkim: signing } : {}),
+          ...(deadlineMs ? { deadlineMs } : {}),
+          cleanup,
+          timeoutMs: ctx.timeoutMs,
+          ...(ctx.ca ? { ca: ctx.ca } : {}),
+          ...(bounceMailbox ? { bounceMailbox } : {}),
+          warnings: runWarnings,
+          signal: controller.signal,
+          onEvent: (event) => {
+            if (event.type === 'started') {
+              token = event.token;
+              running.set(event.token, controller);
+            }
+            ctx.emit('placement.progress', { ...event, ...(runId ? { runId } : {}) });
+          },
         },
-      }).finally(() => {
+        ctx.store,
+      ).finally(() => {
         if (token) running.delete(token);
       });
-      if (record) {
-        run.id = record.id() ?? undefined;
-        const problem = record.error() ?? historyTrouble;
-        if (problem) run.warnings.push(`Not fully kept in history: ${problem}`);
-      }
-      return run;
     },
     'placement.cancel': ({ token }) => {
       const controller = running.get(token);

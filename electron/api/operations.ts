@@ -6,8 +6,7 @@
  */
 import { z } from 'zod';
 import type { AuditProgress, AuditResult } from '../core/audit/types';
-import type { AuditSummary, MessageSummaryRow } from '../core/history/store';
-import type { PlacementListItem, SendSummary, TrendSeries } from '../core/history/placements';
+import type { AuditSummary, MessageSummaryRow, PlacementListItem, SendSummary, TrendSeries } from '../core/history/types';
 import type { MessageAnalysis } from '../core/message/types';
 import type { Settings } from '../core/settings';
 import type { SpfCheckOutput } from '../core/spf/check-host';

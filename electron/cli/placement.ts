@@ -13,8 +13,8 @@ import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
 import { checkDkim } from '../core/send/send';
 import { parseSeedFile, SeedError, seedSecretsFromEnv, seedSetWarnings } from '../core/placement/seeds';
-import { DEFAULT_DEADLINE_MS, runPlacement } from '../core/placement/run';
-import { placementRecorder } from '../core/placement/record';
+import { DEFAULT_DEADLINE_MS } from '../core/placement/run';
+import { runPlacementAndRecord } from '../core/placement/record';
 import type { PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
 import { PromptAbortedError, type PromptIo } from './prompt';
 import { neutralise, neutraliseAll } from './terminal-text';
@@ -167,16 +167,14 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     const bounceMailbox = bounceSeed && !seeds.includes(bounceSeed) ? { seed: bounceSeed, secrets: await seedSecrets(bounceSeed, env, io) } : undefined;
 
     if (!v['no-history']) store = HistoryStore.open(v.db ?? defaultDbPath());
-    const record = store ? placementRecorder(store) : null;
     const controller = new AbortController();
     void io.stopSignal?.then(() => controller.abort());
 
     for (const w of [...warnings, ...seedWarnings]) line(io.stderr, `warning: ${neutralise(w)}`);
-    const onEvent = (recorded: PlacementEvent) => {
-      record?.(recorded);
+    const onEvent = (received: PlacementEvent) => {
       if (v.json) return;
       // Folder names, replies and explanations come from the servers: shown, never obeyed by the terminal.
-      const event = neutraliseAll(recorded);
+      const event = neutraliseAll(received);
       if (event.type === 'started') {
         line(io.stdout, `Placement ${event.token} · ${event.seeds.length} seed${event.seeds.length === 1 ? '' : 's'} · deadline ${seconds(deadlineMs)}`);
       } else if (event.type === 'sent') {
@@ -187,30 +185,28 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
         for (const text of outcomeLines(event.outcome)) line(io.stdout, text);
       }
     };
-    const run = await runPlacement({
-      profile,
-      smtpSecrets,
-      seeds: withSecrets,
-      subject: v.subject,
-      html,
-      ...(text !== undefined ? { text } : {}),
-      headers,
-      ...(dkim ? { dkim } : {}),
-      deadlineMs,
-      cleanup: Boolean(v.cleanup),
-      timeoutMs,
-      ...(pollMs ? { pollMs } : {}),
-      ...(ca.length ? { ca } : {}),
-      ...(bounceMailbox ? { bounceMailbox } : {}),
-      warnings: [...warnings, ...seedWarnings],
-      signal: controller.signal,
-      onEvent,
-    });
-    if (record) {
-      run.id = record.id() ?? undefined;
-      const problem = record.error();
-      if (problem) run.warnings.push(`Not fully kept in history: ${problem}`);
-    }
+    const run = await runPlacementAndRecord(
+      {
+        profile,
+        smtpSecrets,
+        seeds: withSecrets,
+        subject: v.subject,
+        html,
+        ...(text !== undefined ? { text } : {}),
+        headers,
+        ...(dkim ? { dkim } : {}),
+        deadlineMs,
+        cleanup: Boolean(v.cleanup),
+        timeoutMs,
+        ...(pollMs ? { pollMs } : {}),
+        ...(ca.length ? { ca } : {}),
+        ...(bounceMailbox ? { bounceMailbox } : {}),
+        warnings: [...warnings, ...seedWarnings],
+        signal: controller.signal,
+        onEvent,
+      },
+      store,
+    );
     if (v.json) line(io.stdout, JSON.stringify(run));
     else {
       const shown = neutraliseAll(run);

@@ -8,10 +8,11 @@
  * Exit codes: 0 every recipient accepted, 1 any refused, 2 a usage or operational error (auth
  * refused, TLS failure, connection refused, missing variable, bad DKIM key, prompt cancelled).
  */
-import { HistoryError, HistoryStore } from '../core/history/store';
+import { HistoryStore } from '../core/history/store';
 import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
-import { sendTest, testConnection, type ConnectionResult, type SendResult, type TranscriptLine } from '../core/send/send';
+import { sendAndRecord } from '../core/send/record';
+import { testConnection, type ConnectionResult, type SendResult, type TranscriptLine } from '../core/send/send';
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 import { PromptAbortedError, type PromptIo } from './prompt';
 import { untilStopped } from './streams';
@@ -111,28 +112,18 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
     const dkim = dkimRequest(v, profile, env);
     const secrets = await resolveSecrets(profile, env, io);
     checkHistoryFlags(v);
-    const r = await sendTest({ profile, secrets, to, subject: v.subject, html, ...(text !== undefined ? { text } : {}), headers, ...(dkim ? { dkim } : {}), ...conn, ...(io.signal ? { signal: io.signal } : {}) });
-    // Kept in history like an audit or a check (the app lists it under Test send); --no-history writes nothing.
-    let stored: { id?: number; historyError?: string } = {};
-    if (!v['no-history'] && !(r.error?.code === 'EDKIM')) {
-      let store: HistoryStore | null = null;
-      try {
-        store = HistoryStore.open(v.db ?? defaultDbPath());
-        stored = { id: store.saveSend(r, v.subject) };
-      } catch (err) {
-        if (!(err instanceof HistoryError)) throw err;
-        stored = { historyError: err.message };
-      } finally {
-        store?.close();
-      }
-    }
-    if (v.json) line(io.stdout, JSON.stringify({ ...r, subject: v.subject, id: stored.id ?? null, ...(stored.historyError ? { historyError: stored.historyError } : {}) }));
+    const r = await sendAndRecord(
+      { profile, secrets, to, subject: v.subject, html, ...(text !== undefined ? { text } : {}), headers, ...(dkim ? { dkim } : {}), ...conn, ...(io.signal ? { signal: io.signal } : {}) },
+      // Kept in history like an audit or a check (the app lists it under Test send); --no-history writes nothing.
+      { store: v['no-history'] ? null : () => HistoryStore.open(v.db ?? defaultDbPath()), keepDkimRefusal: false },
+    );
+    if (v.json) line(io.stdout, JSON.stringify(r));
     else {
       // Server replies and the transcript are the server's words: shown, never obeyed by the terminal.
       printSend(io, neutraliseAll(r), Boolean(v.transcript));
-      if (stored.id) line(io.stdout, `stored     test send #${stored.id} in history`);
+      if (r.id) line(io.stdout, `stored     test send #${r.id} in history`);
     }
-    if (stored.historyError) line(io.stderr, `warning: not kept in history: ${neutralise(stored.historyError)}`);
+    if (r.historyError) line(io.stderr, `warning: not kept in history: ${neutralise(r.historyError)}`);
     // EDKIM: nothing was sent, because of our side (the key or the DKIM settings): an operational error, not a refusal.
     if (r.error && ((r.error.kind !== 'rejected' && r.error.kind !== 'message') || r.error.code === 'EDKIM')) return 2;
     return r.ok ? 0 : 1;

@@ -7,8 +7,6 @@
  * they read secrets from environment variables instead. There is no home-made fallback, because a key
  * kept next to the data protects nothing.
  */
-import type { HistoryStore } from './history/store';
-
 /** What the app's keychain offers: Electron's safeStorage, or a stand-in in tests. */
 export interface SecretCipher {
   isEncryptionAvailable(): boolean;
@@ -23,6 +21,25 @@ export interface SecretCipher {
  * (auth.passwordEnv), which the app words with the fields on its screen.
  */
 export type SecretStoreCause = 'no-keychain' | 'no-history' | 'keychain-error' | 'keychain-unavailable' | 'no-keyring' | 'keyring-unknown';
+
+/** A secret as it is kept: the keychain's ciphertext, and which keychain made it. */
+export interface StoredSecret {
+  ciphertext: Buffer;
+  backend: string;
+}
+
+/**
+ * Where the ciphertexts are kept: the history's secrets table (HistoryStore is one).
+ *
+ * Named here rather than imported from the history, so the history can delete a profile's secret
+ * with the profile (keys named by secretKey below) without the two modules importing each other.
+ */
+export interface SecretTable {
+  readSecret(key: string): StoredSecret | undefined;
+  /** Creates or replaces; throws HistoryError (writing nothing) when the disk is full. */
+  writeSecret(key: string, secret: StoredSecret): void;
+  deleteSecret(key: string): void;
+}
 
 export interface SecretStoreStatus {
   available: boolean;
@@ -104,7 +121,7 @@ function scrub(err: unknown, value: string): string {
  * Availability is asked afresh each time: on Linux safeStorage only knows its keyring once the app
  * is ready, and a keyring can be locked or unlocked while the app runs.
  */
-export function createSecretStore(cipher: SecretCipher | null, db: HistoryStore | null, unavailableReason?: string): SecretStore {
+export function createSecretStore(cipher: SecretCipher | null, db: SecretTable | null, unavailableReason?: string): SecretStore {
   const status = (): SecretStoreStatus => {
     if (!cipher) return { available: false, reason: unavailableReason ?? NO_KEYCHAIN_REASON, cause: 'no-keychain' };
     // --no-history, or a history file that could not be opened: there is nowhere to keep the ciphertext.
@@ -144,10 +161,7 @@ export function createSecretStore(cipher: SecretCipher | null, db: HistoryStore 
     return { available: true, backend };
   };
 
-  const readRow = (key: string) =>
-    db?.transaction((d) => d.prepare('SELECT ciphertext, backend FROM secrets WHERE key = ?').get(key)) as
-      | { ciphertext: Buffer; backend: string }
-      | undefined;
+  const readRow = (key: string) => db?.readSecret(key);
 
   return {
     status,
@@ -168,14 +182,7 @@ export function createSecretStore(cipher: SecretCipher | null, db: HistoryStore 
       if (!Buffer.isBuffer(ciphertext) || ciphertext.length === 0 || (value.length >= 4 && ciphertext.includes(Buffer.from(value, 'utf8')))) {
         throw new SecretStoreError(`The keychain returned the secret for "${key}" unencrypted: nothing was stored. Check the keyring (gnome-keyring, KWallet, macOS Keychain).`);
       }
-      db.transaction((d) =>
-        d
-          .prepare(
-            `INSERT INTO secrets (key, ciphertext, backend, updated_at) VALUES (?, ?, ?, ?)
-             ON CONFLICT(key) DO UPDATE SET ciphertext = excluded.ciphertext, backend = excluded.backend, updated_at = excluded.updated_at`,
-          )
-          .run(key, ciphertext, now.backend ?? 'unknown', new Date().toISOString()),
-      );
+      db.writeSecret(key, { ciphertext, backend: now.backend ?? 'unknown' });
     },
 
     get(key) {
@@ -201,7 +208,7 @@ export function createSecretStore(cipher: SecretCipher | null, db: HistoryStore 
 
     delete(key) {
       checkKey(key);
-      db?.transaction((d) => d.prepare('DELETE FROM secrets WHERE key = ?').run(key));
+      db?.deleteSecret(key);
     },
   };
 }

@@ -4,7 +4,14 @@
  * Codes are a public contract (scripts match on them, the README lists them, a test pins them):
  * never rename one; add new ones. Each check has its own block below.
  */
-import type { CheckId, Severity } from './types';
+/**
+ * How much a finding matters. Defined here, with the codes, rather than in types.ts: the result
+ * shapes there carry codes, so the words codes are made of sit below them (types.ts re-exports them).
+ */
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** The audit's checks, by id: the keys of AuditChecks, which types.ts holds to this list. */
+export type CheckId = 'mx' | 'spf' | 'dmarc' | 'dkim' | 'mtasts' | 'tlsrpt' | 'bimi' | 'dnssec' | 'ptr' | 'dnsbl' | 'smtp' | 'providers';
 
 /** Message analysis raises findings in these areas besides the audit's checks. */
 export type MessageArea = 'auth' | 'header' | 'content';

@@ -3,10 +3,10 @@
  *
  * These are a contract: `--json` output, history rows and the UI all carry them unchanged.
  */
-import type { FindingCode } from './codes';
+import type { CheckId, FindingCode, Severity } from './codes';
 import type { DnsQueryRecord } from '../dns/types';
 
-export type Severity = 'critical' | 'warning' | 'info';
+export type { CheckId, Severity };
 
 /**
  * Which of a code's texts a finding carries, where the app words it itself because the text names a
@@ -374,7 +374,15 @@ export interface AuditChecks {
   providers?: ProvidersCheck;
 }
 
-export type CheckId = keyof AuditChecks;
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MustHold<T extends true> = T;
+
+/**
+ * Every check id of codes.ts has its result in AuditChecks, and AuditChecks has no other key.
+ *
+ * Checked by the compiler: a check added to one and not the other fails the typecheck here.
+ */
+export type ChecksMatchIds = MustHold<SameKeys<keyof AuditChecks, CheckId>>;
 
 export interface RecordChange {
   check: CheckId;

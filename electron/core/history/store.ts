@@ -1,74 +1,48 @@
 /**
- * The local history: a typed layer over better-sqlite3 with prepared statements.
+ * The local history: one SQLite file, a typed layer over better-sqlite3 with prepared statements.
  *
  * WAL and foreign keys on; the schema comes from numbered migrations, recorded in schema_migrations.
- * The one escape hatch for bulk work is `transaction(fn)`.
+ * HistoryStore is the one way in: it opens, migrates and closes the file, runs every write so that a
+ * full disk says so in words, and hands each kind of record to its own module (audits.ts,
+ * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts), which holds
+ * its SQL. The one escape hatch for bulk work is `transaction(fn)`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
-import { brotliCompress, brotliDecompressSync, constants as zlibConstants, gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import { isValidSelector } from '../audit/dkim-parse';
 import type { AuditResult } from '../audit/types';
-import { isValidDomain, normalizeDomain } from '../domain';
-import type { AuthResult, DkimSignatureResult, MessageAnalysis } from '../message/types';
-import { MIGRATIONS, type Migration } from './migrations';
+import type { MessageAnalysis } from '../message/types';
 import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
+import type { SecretTable, StoredSecret } from '../secrets';
 import type { SmtpProfile } from '../send/profile';
 import type { SendResult } from '../send/send';
+import * as audits from './audits';
+import { HistoryDb } from './db';
 import { HistoryError } from './errors';
-import { clipText, listColumn } from './list-bounds';
-import * as runs from './placements';
+import * as messages from './messages';
+import { MIGRATIONS, type Migration } from './migrations';
+import * as placements from './placements';
+import * as profilesSeeds from './profiles-seeds';
+import * as secrets from './secrets';
+import * as sends from './sends';
+import * as settings from './settings';
+import type {
+  AuditSummary,
+  ListAuditsQuery,
+  ListMessagesQuery,
+  MessageSummaryRow,
+  Page,
+  PlacementListItem,
+  SendSummary,
+  StoredPlacementRun,
+  StoredSend,
+  TrendQuery,
+  TrendSeries,
+} from './types';
 
-export interface AuditSummary {
-  id: number;
-  domain: string;
-  startedAt: string;
-  durationMs: number;
-  score: number;
-  grade: string;
-  critical: number;
-  warning: number;
-}
-
-export interface ListAuditsQuery {
-  domain?: string;
-  limit?: number;
-  offset?: number;
-}
-
-/** DKIM for a whole message: pass when an aligned signature passed (what DMARC counts), else the worst. */
-export type DkimOverall = AuthResult | 'unaligned';
-
-export interface MessageSummaryRow {
-  id: number;
-  analysedAt: string;
-  subject: string | null;
-  from: string | null;
-  fromDomain: string | null;
-  spf: string;
-  dkim: DkimOverall;
-  dmarc: string;
-  critical: number;
-  warning: number;
-  /** The raw message is kept (compressed) and can be downloaded again. */
-  rawStored: boolean;
-}
-
-export interface ListMessagesQuery {
-  /** The From domain. */
-  domain?: string;
-  limit?: number;
-  offset?: number;
-}
-
-/** At most this many DKIM signatures of one message are remembered: a hostile message can carry hundreds. */
-const MAX_SEEN_PER_MESSAGE = 20;
-/** At most this many seen selectors go to an audit (the DKIM check tries at most 80 in all). */
-const MAX_SEEN_FOR_AUDIT = 20;
-
-const compress = promisify(brotliCompress);
+export { HistoryError };
+export { dkimOverall } from './messages';
+export type * from './types';
 
 /** How long a statement waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -97,54 +71,17 @@ function switchToWal(db: Database.Database): void {
   }
 }
 
-/**
- * One word for a message's DKIM: `pass` when an aligned signature passed, `none` without signatures,
- * `unaligned` when only signatures of other domains passed, otherwise the first failing result.
- */
-export function dkimOverall(signatures: readonly DkimSignatureResult[]): DkimOverall {
-  if (signatures.length === 0) return 'none';
-  if (signatures.some((s) => s.result === 'pass' && s.aligned)) return 'pass';
-  if (signatures.some((s) => s.result === 'pass')) return 'unaligned';
-  // A temporary DNS error may pass on retry: say that rather than a hard failure when both occur.
-  if (signatures.some((s) => s.result === 'temperror')) return 'temperror';
-  return (signatures.find((s) => s.result !== 'none') ?? signatures[0])?.result ?? 'none';
-}
-
-export { HistoryError };
-
-interface MessageRow {
-  id: number;
-  analysed_at: string;
-  subject: string | null;
-  from_address: string | null;
-  from_domain: string | null;
-  spf: string;
-  dkim: string;
-  dmarc: string;
-  critical_count: number;
-  warning_count: number;
-  raw_stored: number;
-}
-
-interface AuditRow {
-  id: number;
-  domain: string;
-  started_at: string;
-  duration_ms: number;
-  score: number;
-  grade: string;
-  critical_count: number;
-  warning_count: number;
-}
-
-export class HistoryStore {
+export class HistoryStore implements SecretTable {
   private readonly db: Database.Database;
+  /** The same connection, with its statements prepared once, for the per-kind modules. */
+  private readonly conn: HistoryDb;
 
   private constructor(
     db: Database.Database,
     readonly path: string,
   ) {
     this.db = db;
+    this.conn = new HistoryDb(db);
   }
 
   /** Opens (creating if needed) the history at `path`; `:memory:` for a throwaway one. */
@@ -237,289 +174,143 @@ export class HistoryStore {
     }
   }
 
+
+  // Domain audits (audits.ts)
+
   saveAudit(result: AuditResult): number {
-    const critical = result.findings.filter((f) => f.severity === 'critical').length;
-    const warning = result.findings.filter((f) => f.severity === 'warning').length;
-    const { id: _ignored, ...stored } = result;
-    return this.write(() =>
-      this.db.transaction(() => {
-        this.db
-          .prepare('INSERT INTO domains (name, first_seen) VALUES (?, ?) ON CONFLICT(name) DO NOTHING')
-          .run(result.domain, result.startedAt);
-        const domain = this.db.prepare('SELECT id FROM domains WHERE name = ?').get(result.domain) as { id: number };
-        const info = this.db
-          .prepare(
-            `INSERT INTO audits (domain_id, started_at, duration_ms, score, grade, critical_count, warning_count, resolver, result_json)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            domain.id,
-            result.startedAt,
-            Math.round(result.durationMs),
-            result.score,
-            result.grade,
-            critical,
-            warning,
-            result.resolver,
-            JSON.stringify(stored),
-          );
-        return Number(info.lastInsertRowid);
-      })(),
-    );
+    return this.write(() => audits.saveAudit(this.conn, result));
   }
-
   listAudits(query: ListAuditsQuery = {}): { items: AuditSummary[]; total: number } {
-    const limit = query.limit ?? 100;
-    const offset = query.offset ?? 0;
-    const where = query.domain ? 'WHERE d.name = ?' : '';
-    const params = query.domain ? [query.domain.toLowerCase()] : [];
-    const rows = this.db
-      .prepare(
-        `SELECT a.id, d.name AS domain, a.started_at, a.duration_ms, a.score, a.grade, a.critical_count, a.warning_count
-         FROM audits a JOIN domains d ON d.id = a.domain_id ${where}
-         ORDER BY a.started_at DESC, a.id DESC LIMIT ? OFFSET ?`,
-      )
-      .all(...params, limit, offset) as AuditRow[];
-    const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM audits a JOIN domains d ON d.id = a.domain_id ${where}`).get(...params) as {
-        n: number;
-      }
-    ).n;
-    return {
-      total,
-      items: rows.map((r) => ({
-        id: r.id,
-        domain: r.domain,
-        startedAt: r.started_at,
-        durationMs: r.duration_ms,
-        score: r.score,
-        grade: r.grade,
-        critical: r.critical_count,
-        warning: r.warning_count,
-      })),
-    };
+    return audits.listAudits(this.conn, query);
   }
-
   getAudit(id: number): AuditResult | null {
-    const row = this.db.prepare('SELECT result_json FROM audits WHERE id = ?').get(id) as { result_json: string } | undefined;
-    if (!row) return null;
-    return { ...(JSON.parse(row.result_json) as AuditResult), id };
+    return audits.getAudit(this.conn, id);
   }
-
   /** The newest stored audit of `domain`, or null. */
   latestAudit(domain: string): AuditResult | null {
-    const row = this.db
-      .prepare(
-        `SELECT a.id FROM audits a JOIN domains d ON d.id = a.domain_id WHERE d.name = ? ORDER BY a.started_at DESC, a.id DESC LIMIT 1`,
-      )
-      .get(domain.toLowerCase()) as { id: number } | undefined;
-    return row ? this.getAudit(row.id) : null;
+    return audits.latestAudit(this.conn, domain);
+  }
+  deleteAudit(id: number): boolean {
+    return this.write(() => audits.deleteAudit(this.conn, id));
   }
 
-  deleteAudit(id: number): boolean {
-    return this.write(() => this.db.prepare('DELETE FROM audits WHERE id = ?').run(id).changes > 0);
-  }
+  // Message analyses (messages.ts)
 
   /**
    * Stores an analysis, its raw message compressed (when `raw` is given) and the DKIM selectors it
    * was signed with; returns the new id. Compression runs off the main thread before the write.
    */
   async saveMessage(analysis: MessageAnalysis, raw: Buffer | null): Promise<number> {
-    // Brotli at quality 3: on mail text within 6 % of quality 5, and on base64 attachments (which
-    // shrink to 76 % whatever the setting) three times faster: 0.3 s instead of 0.9 s for 45 MB,
-    // where gzip -6 takes 1.1 s for the same size.
-    const packed = raw
-      ? await compress(raw, {
-          params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length },
-        })
-      : null;
-    const critical = analysis.findings.filter((f) => f.severity === 'critical').length;
-    const warning = analysis.findings.filter((f) => f.severity === 'warning').length;
-    const { id: _id, historyError: _error, ...stored } = analysis;
-    const seen = new Map<string, { domain: string; selector: string }>();
-    for (const sig of analysis.auth.dkim.slice(0, MAX_SEEN_PER_MESSAGE)) {
-      const domain = normalizeDomain(sig.domain ?? '');
-      const selector = (sig.selector ?? '').trim().toLowerCase();
-      // Only names an audit could query: the message is untrusted input.
-      if (!isValidDomain(domain) || !selector || !isValidSelector(selector)) continue;
-      seen.set(`${domain} ${selector}`, { domain, selector });
-    }
-    return this.write(() =>
-      this.db.transaction(() => {
-        const info = this.db
-          .prepare(
-            `INSERT INTO messages (analysed_at, sha256, subject, from_address, from_domain, spf, dkim, dmarc, critical_count, warning_count, result_json)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            analysis.analysedAt,
-            analysis.sha256,
-            analysis.summary.subject,
-            analysis.summary.from,
-            analysis.summary.fromDomain ? normalizeDomain(analysis.summary.fromDomain) : null,
-            analysis.auth.spf.result,
-            dkimOverall(analysis.auth.dkim),
-            analysis.auth.dmarc.result,
-            critical,
-            warning,
-            JSON.stringify(stored),
-          );
-        const id = Number(info.lastInsertRowid);
-        if (raw && packed) {
-          this.db
-            .prepare('INSERT INTO message_raw (message_id, compression, raw, original_size) VALUES (?, ?, ?, ?)')
-            .run(id, 'br', packed, raw.length);
-        }
-        const upsert = this.db.prepare(
-          `INSERT INTO dkim_selectors_seen (domain, selector, first_seen, last_seen) VALUES (?, ?, ?, ?)
-           ON CONFLICT(domain, selector) DO UPDATE SET
-             first_seen = min(first_seen, excluded.first_seen),
-             last_seen = max(last_seen, excluded.last_seen)`,
-        );
-        for (const { domain, selector } of seen.values()) upsert.run(domain, selector, analysis.analysedAt, analysis.analysedAt);
-        return id;
-      })(),
-    );
+    const packed = raw ? { packed: await messages.packRaw(raw), size: raw.length } : null;
+    return this.write(() => messages.saveMessage(this.conn, analysis, packed));
   }
-
   /** A page of message analyses; subject and sender are read cut to a list's length (list-bounds.ts). */
   listMessages(query: ListMessagesQuery = {}): { items: MessageSummaryRow[]; total: number } {
-    const limit = query.limit ?? 100;
-    const offset = query.offset ?? 0;
-    const where = query.domain ? 'WHERE m.from_domain = ?' : '';
-    const params = query.domain ? [normalizeDomain(query.domain)] : [];
-    const rows = this.db
-      .prepare(
-        `SELECT m.id, m.analysed_at, ${listColumn('m.subject', 'subject')}, ${listColumn('m.from_address', 'from_address')},
-                ${listColumn('m.from_domain', 'from_domain')}, m.spf, m.dkim, m.dmarc, m.critical_count, m.warning_count,
-                EXISTS (SELECT 1 FROM message_raw r WHERE r.message_id = m.id) AS raw_stored
-         FROM messages m ${where}
-         ORDER BY m.analysed_at DESC, m.id DESC LIMIT ? OFFSET ?`,
-      )
-      .all(...params, limit, offset) as MessageRow[];
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM messages m ${where}`).get(...params) as { n: number }).n;
-    return {
-      total,
-      items: rows.map((r) => ({
-        id: r.id,
-        analysedAt: r.analysed_at,
-        subject: r.subject === null ? null : clipText(r.subject),
-        from: r.from_address === null ? null : clipText(r.from_address),
-        fromDomain: r.from_domain === null ? null : clipText(r.from_domain),
-        spf: r.spf,
-        dkim: r.dkim as DkimOverall,
-        dmarc: r.dmarc,
-        critical: r.critical_count,
-        warning: r.warning_count,
-        rawStored: r.raw_stored === 1,
-      })),
-    };
+    return messages.listMessages(this.conn, query);
   }
-
   getMessage(id: number): MessageAnalysis | null {
-    const row = this.db.prepare('SELECT result_json FROM messages WHERE id = ?').get(id) as { result_json: string } | undefined;
-    if (!row) return null;
-    return { ...(JSON.parse(row.result_json) as MessageAnalysis), id };
+    return messages.getMessage(this.conn, id);
   }
-
   /** The stored raw message, decompressed; null when the message or its raw copy is not stored. */
   getRawMessage(id: number): Buffer | null {
-    const row = this.db.prepare('SELECT compression, raw, original_size FROM message_raw WHERE message_id = ?').get(id) as
-      | { compression: string; raw: Buffer; original_size: number }
-      | undefined;
-    if (!row) return null;
-    const raw = row.compression === 'gzip' ? gunzipSync(row.raw) : brotliDecompressSync(row.raw);
-    if (raw.length !== row.original_size) {
-      throw new HistoryError(`The stored copy of message #${id} is damaged (${raw.length} bytes instead of ${row.original_size}).`);
-    }
-    return raw;
+    return messages.getRawMessage(this.conn, id);
   }
-
   /** Deletes an analysis and its raw message (the selectors it taught stay: they describe the domain). */
   deleteMessage(id: number): boolean {
-    return this.write(() => this.db.prepare('DELETE FROM messages WHERE id = ?').run(id).changes > 0);
+    return this.write(() => messages.deleteMessage(this.conn, id));
+  }
+  /** DKIM selectors seen signing mail from `domain`, most recently seen first, for the audit's discovery. */
+  selectorsSeen(domain: string, limit?: number): string[] {
+    return messages.selectorsSeen(this.conn, domain, limit);
   }
 
-  /** DKIM selectors seen signing mail from `domain`, most recently seen first, for the audit's discovery. */
-  selectorsSeen(domain: string, limit = MAX_SEEN_FOR_AUDIT): string[] {
-    const rows = this.db
-      .prepare('SELECT selector FROM dkim_selectors_seen WHERE domain = ? ORDER BY last_seen DESC, selector LIMIT ?')
-      .all(normalizeDomain(domain), limit) as { selector: string }[];
-    return rows.map((r) => r.selector);
-  }
+  // Settings (settings.ts)
 
   getSetting(key: string): unknown {
-    const row = this.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined;
-    return row ? (JSON.parse(row.value_json) as unknown) : undefined;
+    return settings.getSetting(this.conn, key);
   }
-
   setSetting(key: string, value: unknown): void {
-    this.write(() =>
-      this.db
-        .prepare('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json')
-        .run(key, JSON.stringify(value)),
-    );
+    this.write(() => settings.setSetting(this.conn, key, value));
   }
 
-  // Test sends, placement runs, SMTP profiles and seeds: the work is in placements.ts; writes go
-  // through write() so a full disk says so.
+  // Test sends (sends.ts)
 
   saveSend(result: SendResult, subject: string): number {
-    return this.write(() => runs.saveSend(this.db, result, subject));
+    return this.write(() => sends.saveSend(this.conn, result, subject));
   }
-  listSends(query?: runs.Page & { profile?: string }): { items: runs.SendSummary[]; total: number } {
-    return runs.listSends(this.db, query);
+  listSends(query?: Page & { profile?: string }): { items: SendSummary[]; total: number } {
+    return sends.listSends(this.conn, query);
   }
-  getSend(id: number): runs.StoredSend | null {
-    return runs.getSend(this.db, id);
+  getSend(id: number): StoredSend | null {
+    return sends.getSend(this.conn, id);
   }
   deleteSend(id: number): boolean {
-    return this.write(() => runs.deleteSend(this.db, id));
+    return this.write(() => sends.deleteSend(this.conn, id));
   }
+
+  // Placement runs (placements.ts): written while they happen, each call its own committed write.
+
   startPlacement(run: PlacementRun): number {
-    return this.write(() => runs.startPlacement(this.db, run));
+    return this.write(() => placements.startPlacement(this.conn, run));
   }
   markSent(id: number, send: SendResult): void {
-    this.write(() => runs.markSent(this.db, id, send));
+    this.write(() => placements.markSent(this.conn, id, send));
   }
   /** One seed's outcome, committed at once: called at each detection or error. */
   recordSeedOutcome(id: number, outcome: SeedOutcome): void {
-    this.write(() => runs.recordSeedOutcome(this.db, id, outcome));
+    this.write(() => placements.recordSeedOutcome(this.conn, id, outcome));
   }
   finishPlacement(id: number, run: PlacementRun): void {
-    this.write(() => runs.finishPlacement(this.db, id, run));
+    this.write(() => placements.finishPlacement(this.conn, id, run));
   }
-  listPlacements(query?: runs.Page): { items: runs.PlacementListItem[]; total: number } {
-    return runs.listPlacements(this.db, query);
+  listPlacements(query?: Page): { items: PlacementListItem[]; total: number } {
+    return placements.listPlacements(this.conn, query);
   }
-  getPlacement(id: number): runs.StoredPlacementRun | null {
-    return runs.getPlacement(this.db, id);
+  getPlacement(id: number): StoredPlacementRun | null {
+    return placements.getPlacement(this.conn, id);
   }
   deletePlacement(id: number): boolean {
-    return this.write(() => runs.deletePlacement(this.db, id));
+    return this.write(() => placements.deletePlacement(this.conn, id));
   }
-  placementTrend(query: runs.TrendQuery): runs.TrendSeries[] {
-    return runs.placementTrend(this.db, query);
+  placementTrend(query: TrendQuery): TrendSeries[] {
+    return placements.placementTrend(this.conn, query);
   }
+
+  // SMTP profiles and seed mailboxes (profiles-seeds.ts)
+
   /** Validates (refusing anything that looks like a secret) and stores a profile: pass the user's object as it came. */
   saveProfile(profile: unknown): { profile: SmtpProfile; warnings: string[] } {
-    return this.write(() => runs.saveProfile(this.db, profile));
+    return this.write(() => profilesSeeds.saveProfile(this.conn, profile));
   }
   listProfiles(): SmtpProfile[] {
-    return runs.listProfiles(this.db);
+    return profilesSeeds.listProfiles(this.conn);
   }
+  /** Deletes a profile and its stored secret, in one transaction. */
   deleteProfile(name: string): boolean {
-    return this.write(() => runs.deleteProfile(this.db, name));
+    return this.write(() => profilesSeeds.deleteProfile(this.conn, name));
   }
   /** Validates (refusing anything that looks like a secret) and stores a seed: pass the user's object as it came. */
   saveSeed(seed: unknown): { seed: Seed; warnings: string[] } {
-    return this.write(() => runs.saveSeed(this.db, seed));
+    return this.write(() => profilesSeeds.saveSeed(this.conn, seed));
   }
   listSeeds(): Seed[] {
-    return runs.listSeeds(this.db);
+    return profilesSeeds.listSeeds(this.conn);
   }
+  /** Deletes a seed and its stored secret, in one transaction. */
   deleteSeed(name: string): boolean {
-    return this.write(() => runs.deleteSeed(this.db, name));
+    return this.write(() => profilesSeeds.deleteSeed(this.conn, name));
+  }
+
+  // Ciphertexts of the secret store (secrets.ts; core/secrets.ts encrypts and decrypts)
+
+  readSecret(key: string): StoredSecret | undefined {
+    return secrets.readSecret(this.conn, key);
+  }
+  writeSecret(key: string, secret: StoredSecret): void {
+    this.write(() => secrets.writeSecret(this.conn, key, secret));
+  }
+  deleteSecret(key: string): void {
+    this.write(() => secrets.deleteSecret(this.conn, key));
   }
 
   /** The escape hatch for bulk work: runs `fn` in one transaction. */

@@ -7,7 +7,8 @@
  * report, and later writes are still tried (space may come back; each is independent).
  */
 import { HistoryError, type HistoryStore } from '../history/store';
-import type { PlacementEvent } from './types';
+import { runPlacement, type PlacementRequest } from './run';
+import type { PlacementEvent, PlacementRun } from './types';
 
 export interface PlacementRecorder {
   (event: PlacementEvent): void;
@@ -49,4 +50,35 @@ export function placementRecorder(store: HistoryStore): PlacementRecorder {
   recorder.id = () => id;
   recorder.error = () => firstError;
   return recorder;
+}
+
+/**
+ * Runs a placement test, writing it to history as it goes: the one way the app (placement.run) and
+ * `deliverlab placement` run one. Without a store (--no-history) nothing is written.
+ *
+ * The request's own listener (the live board, the CLI's lines) hears each event first: a history
+ * write that fails or waits on a busy file must not cost the user the live view. What could not be
+ * kept is said once, in the run's warnings.
+ */
+export async function runPlacementAndRecord(request: PlacementRequest, store: HistoryStore | null): Promise<PlacementRun> {
+  const record = store ? placementRecorder(store) : null;
+  let trouble: string | undefined;
+  const run = await runPlacement({
+    ...request,
+    onEvent: (event) => {
+      request.onEvent?.(event);
+      try {
+        record?.(event);
+      } catch (err) {
+        // Not a HistoryError (those the recorder keeps): a closed or busy database.
+        trouble ??= (err as Error).message;
+      }
+    },
+  });
+  if (record) {
+    run.id = record.id() ?? undefined;
+    const problem = record.error() ?? trouble;
+    if (problem) run.warnings.push(`Not fully kept in history: ${problem}`);
+  }
+  return run;
 }

@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { sendTest, type SendRequest, type SendResult } from '../send/send';
 import type { SmtpProfile, SmtpSecrets } from '../send/profile';
 import { dsnMatchesRun, type DsnReport } from './dsn';
-import type { Bounce, Detection, ImapErrorInfo, PlacementEvent, PlacementRun, PlacementSummary, SearchReport, Seed, SeedOutcome, SeedSecrets } from './types';
+import { summarize } from './summary';
+import type { Bounce, Detection, ImapErrorInfo, PlacementEvent, PlacementRun, SearchReport, Seed, SeedOutcome, SeedSecrets } from './types';
 import { TOKEN_HEADER } from './types';
 import { deleteProbes, watchSeed, type SeedWatcher, type WatchResult, type WatchSearch } from './watch';
 
@@ -80,13 +81,6 @@ export function probeSubject(subject: string, token: string): string {
   return `${subject} [${token}]`;
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
-}
-
 /**
  * Runs task(0..count-1) through at most MAX_CONNECTING lanes, each index once, in order of start.
  * A task returning false stops its lane (the run is ending); the rest of the indexes are left.
@@ -100,21 +94,6 @@ async function inLanes(count: number, task: (i: number) => Promise<boolean>): Pr
       }
     }),
   );
-}
-
-export function summarize(outcomes: readonly SeedOutcome[]): PlacementSummary {
-  const counts: Record<string, number> = {};
-  for (const o of outcomes) counts[o.placement] = (counts[o.placement] ?? 0) + 1;
-  const total = outcomes.length;
-  const share = Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, total ? n / total : 0]));
-  const latencies = outcomes.flatMap((o) => (o.detection ? [o.detection.latencyMs] : []));
-  return {
-    total,
-    counts,
-    share,
-    medianLatencyMs: median(latencies),
-    worstLatencyMs: latencies.length ? Math.max(...latencies) : null,
-  };
 }
 
 const sendFailedError = (explanation: string, code: string): ImapErrorInfo => ({ kind: 'other', code, explanation });

@@ -1,0 +1,81 @@
+/**
+ * Domain audits in history: one row per audit, the whole result kept as JSON, under its domain.
+ */
+import type { AuditResult } from '../audit/types';
+import type { HistoryDb } from './db';
+import type { AuditSummary, ListAuditsQuery } from './types';
+
+interface AuditRow {
+  id: number;
+  domain: string;
+  started_at: string;
+  duration_ms: number;
+  score: number;
+  grade: string;
+  critical_count: number;
+  warning_count: number;
+}
+
+/** Stores an audit (and its domain, the first time); returns the new id. */
+export function saveAudit(db: HistoryDb, result: AuditResult): number {
+  const critical = result.findings.filter((f) => f.severity === 'critical').length;
+  const warning = result.findings.filter((f) => f.severity === 'warning').length;
+  const { id: _ignored, ...stored } = result;
+  return db.tx(() => {
+    db.sql('INSERT INTO domains (name, first_seen) VALUES (?, ?) ON CONFLICT(name) DO NOTHING').run(result.domain, result.startedAt);
+    const domain = db.sql('SELECT id FROM domains WHERE name = ?').get(result.domain) as { id: number };
+    const info = db
+      .sql(
+        `INSERT INTO audits (domain_id, started_at, duration_ms, score, grade, critical_count, warning_count, resolver, result_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(domain.id, result.startedAt, Math.round(result.durationMs), result.score, result.grade, critical, warning, result.resolver, JSON.stringify(stored));
+    return Number(info.lastInsertRowid);
+  });
+}
+
+export function listAudits(db: HistoryDb, query: ListAuditsQuery = {}): { items: AuditSummary[]; total: number } {
+  const limit = query.limit ?? 100;
+  const offset = query.offset ?? 0;
+  const where = query.domain ? 'WHERE d.name = ?' : '';
+  const params = query.domain ? [query.domain.toLowerCase()] : [];
+  const rows = db
+    .sql(
+      `SELECT a.id, d.name AS domain, a.started_at, a.duration_ms, a.score, a.grade, a.critical_count, a.warning_count
+       FROM audits a JOIN domains d ON d.id = a.domain_id ${where}
+       ORDER BY a.started_at DESC, a.id DESC LIMIT ? OFFSET ?`,
+    )
+    .all(...params, limit, offset) as AuditRow[];
+  const total = (db.sql(`SELECT COUNT(*) AS n FROM audits a JOIN domains d ON d.id = a.domain_id ${where}`).get(...params) as { n: number }).n;
+  return {
+    total,
+    items: rows.map((r) => ({
+      id: r.id,
+      domain: r.domain,
+      startedAt: r.started_at,
+      durationMs: r.duration_ms,
+      score: r.score,
+      grade: r.grade,
+      critical: r.critical_count,
+      warning: r.warning_count,
+    })),
+  };
+}
+
+export function getAudit(db: HistoryDb, id: number): AuditResult | null {
+  const row = db.sql('SELECT result_json FROM audits WHERE id = ?').get(id) as { result_json: string } | undefined;
+  if (!row) return null;
+  return { ...(JSON.parse(row.result_json) as AuditResult), id };
+}
+
+/** The newest stored audit of `domain`, or null. */
+export function latestAudit(db: HistoryDb, domain: string): AuditResult | null {
+  const row = db
+    .sql('SELECT a.id FROM audits a JOIN domains d ON d.id = a.domain_id WHERE d.name = ? ORDER BY a.started_at DESC, a.id DESC LIMIT 1')
+    .get(domain.toLowerCase()) as { id: number } | undefined;
+  return row ? getAudit(db, row.id) : null;
+}
+
+export function deleteAudit(db: HistoryDb, id: number): boolean {
+  return db.sql('DELETE FROM audits WHERE id = ?').run(id).changes > 0;
+}

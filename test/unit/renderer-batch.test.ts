@@ -1,11 +1,10 @@
 /**
- * The batch page's pure parts: the CSV export, sorting and the bounded pool (the list is read by
- * electron/shared/domain-list.ts: test/unit/domain-list.test.ts).
+ * The batch page's pure parts: the CSV export and sorting (the list and the pool are in electron/shared:
+ * test/unit/domain-list.test.ts, test/unit/pool.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { BatchRow } from '../../renderer/src/batch/batch-types';
 import { batchCsv, batchCsvName, csvCell, csvLine } from '../../renderer/src/batch/csv';
-import { runPool } from '../../renderer/src/batch/pool';
 import { gradeRank, nextSort, sortRows } from '../../renderer/src/batch/sort';
 
 describe('CSV', () => {
@@ -77,56 +76,5 @@ describe('sorting', () => {
     expect(nextSort(null, 'score')).toEqual({ key: 'score', dir: 'asc' });
     expect(nextSort({ key: 'score', dir: 'asc' }, 'score')).toEqual({ key: 'score', dir: 'desc' });
     expect(nextSort({ key: 'score', dir: 'desc' }, 'grade')).toEqual({ key: 'grade', dir: 'asc' });
-  });
-});
-
-describe('pool', () => {
-  // A turn of the event loop, so the other workers run: a yield, not a wait for time to pass.
-  const tick = () => new Promise((r) => setImmediate(r));
-
-  it('runs every item with at most `limit` at once, starting in list order', async () => {
-    let active = 0;
-    let peak = 0;
-    const started: number[] = [];
-    const { started: count } = await runPool([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
-      started.push(n);
-      active++;
-      peak = Math.max(peak, active);
-      await tick();
-      active--;
-    });
-    expect(count).toBe(7);
-    expect(peak).toBe(3);
-    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7]);
-  });
-
-  it('starts nothing new once stopped, and lets the running ones finish', async () => {
-    let stop = false;
-    const finished: number[] = [];
-    const { started } = await runPool(
-      [1, 2, 3, 4, 5, 6],
-      2,
-      async (n) => {
-        if (n === 2) stop = true;
-        await tick();
-        finished.push(n);
-      },
-      () => stop,
-    );
-    expect(started).toBe(2);
-    expect(finished.sort()).toEqual([1, 2]);
-  });
-
-  it('keeps going after a worker throws, and handles an empty list and odd limits', async () => {
-    const seen: number[] = [];
-    await runPool([1, 2, 3], 1, async (n) => {
-      seen.push(n);
-      if (n === 1) throw new Error('boom');
-    });
-    expect(seen).toEqual([1, 2, 3]);
-    expect(await runPool([], 5, async () => {})).toEqual({ started: 0 });
-    const one: number[] = [];
-    await runPool([1, 2], 0, async (n) => void one.push(n));
-    expect(one).toEqual([1, 2]);
   });
 });

@@ -9,6 +9,7 @@ import { DomainSchema } from '../../api/operations';
 import { ApiError } from '../../api/errors';
 import type { AuditResult } from '../../core/audit/types';
 import { parseDomainList, type ListProblem } from '../../shared/domain-list';
+import { runPool } from '../../shared/pool';
 import { checkResolver, dbPathFrom, emit, listOf, openApi, parse, portOf, readCaFiles, untilStopped, write, type CliIo } from '../common';
 import { formatAudit, formatDiff, painter } from '../format';
 import { HELP } from '../help';
@@ -132,19 +133,21 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
     // Once stopped, nobody may wait for an audit still running: its failure must not surface as unhandled.
     for (const slot of slots) slot.promise.catch(() => {});
     const finished: (() => Promise<void>)[] = [];
-    let next = 0;
-    const worker = async () => {
-      // A stop starts no new domain; the ones running are left to the process's end.
-      while (next < domains.length && !signal?.aborted) {
-        const index = next++;
+    let started = 0;
+    // A stop starts no new domain; the ones running are left to the process's end.
+    const pool = runPool(
+      domains,
+      concurrency,
+      async (domain, index) => {
+        started++;
         const slot = slots[index] as PromiseWithResolvers<() => Promise<void>>;
-        await auditOne(domains[index] as string).then((print) => {
+        await auditOne(domain).then((print) => {
           finished[index] = print;
           slot.resolve(print);
         }, slot.reject);
-      }
-    };
-    const pool = Promise.all(Array.from({ length: Math.min(concurrency, domains.length) }, worker));
+      },
+      () => signal?.aborted === true,
+    );
     let printed = 0;
     while (printed < domains.length && !signal?.aborted) {
       let print: () => Promise<void>;
@@ -168,7 +171,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
         await print();
         shown++;
       }
-      const notStarted = domains.length - Math.min(next, domains.length);
+      const notStarted = domains.length - started;
       write(io.stderr, `deliverlab: ${(signal.reason as Error).message}: ${shown} of ${domains.length} domains audited${notStarted ? `, ${notStarted} not started` : ''}.`);
       return exit;
     }

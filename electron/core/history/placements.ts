@@ -13,6 +13,7 @@ import type { Placement, PlacementRun, PlacementStatus, PlacementSummary, Seed, 
 import { ProfileError, validateProfile, type SmtpProfile } from '../send/profile';
 import type { SendResult } from '../send/send';
 import { secretKey } from '../secrets';
+import { median } from '../../shared/median';
 import { HistoryError } from './errors';
 
 type Db = Database.Database;
@@ -119,13 +120,6 @@ function parseStored<T>(json: string, what: string): T {
   } catch (err) {
     throw new HistoryError(`${what} in the history database is damaged (${(err as Error).message}); delete it and record it again.`, { cause: err });
   }
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
 }
 
 /** In the inbox: INBOX itself, or one of Gmail's tabs (they are all inside the inbox). */

@@ -10,6 +10,7 @@
  * there), so a crash loses nothing already seen.
  */
 import { randomBytes } from 'node:crypto';
+import { median } from '../../shared/median';
 import { runPool } from '../../shared/pool';
 import { sendTest, type SendRequest, type SendResult } from '../send/send';
 import type { SmtpProfile, SmtpSecrets } from '../send/profile';
@@ -79,13 +80,6 @@ export function newToken(): string {
 /** The subject the seeds receive: the user's subject with the token, so a person can find the copy too. */
 export function probeSubject(subject: string, token: string): string {
   return `${subject} [${token}]`;
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
 }
 
 export function summarize(outcomes: readonly SeedOutcome[]): PlacementSummary {

@@ -15,14 +15,10 @@ import type { SmtpProfile } from '../core/send/profile';
 import type { ConnectionResult, SendResult } from '../core/send/send';
 import type { PlacementEvent, PlacementRun, Seed, SeedTestResult } from '../core/placement/types';
 import { isIP } from 'node:net';
-import { codePoint, firstControl, parseDomainInput } from '../core/domain';
+import { codePoint, domainRefusal, firstControl, parseDomainInput } from '../shared/domain-name';
 import { parseResolverSpec } from '../core/dns/servers';
 import type { EventName, OperationName } from './names';
 
-/**
- * A domain to audit, as the app, the CLI and batch files type it: checked and normalised by one rule
- * (parseDomainInput), which refuses IP literals, control characters and names too long to look up.
- */
 /**
  * A HELO name or MAIL FROM address as an SMTP session would carry it: anything up to a bound, but
  * never a control character, which no SMTP command line can hold (RFC 5321 §4.1.2) and which would
@@ -37,13 +33,18 @@ const EnvelopeText = z
   })
   .trim();
 
+/**
+ * A domain to audit, as the app, the CLI and batch files type it: checked and normalised by one rule
+ * (parseDomainInput in electron/shared/domain-name.ts, which the Batch page runs too), which refuses
+ * IP literals, control characters and names too long to look up.
+ */
 export const DomainSchema = z
   .string()
   .max(1000, 'A domain name is at most 253 characters')
   .transform((value, ctx) => {
     const parsed = parseDomainInput(value);
     if (parsed.ok) return parsed.domain;
-    ctx.addIssue({ code: 'custom', message: parsed.reason === 'Enter a domain' ? parsed.reason : `Not a valid domain name: ${parsed.reason}` });
+    ctx.addIssue({ code: 'custom', message: domainRefusal(parsed.reason) });
     return z.NEVER;
   });
 

@@ -97,6 +97,23 @@ describe('batch page', () => {
     for (const domain of others) expect(await past.getByRole('link', { name: domain, exact: true }).count()).toBe(0);
   });
 
+  it('refuses an address in the list in the words the Audit page uses for it', async () => {
+    // What the Audit page says when the address is typed there and run.
+    const audit = await t.open();
+    await audit.getByLabel('Domain', { exact: true }).fill('192.0.2.1');
+    await audit.getByRole('button', { name: 'Run audit' }).click();
+    const refused = audit.getByRole('alert').filter({ hasText: 'The audit could not run' });
+    await expectVisible(refused, 'the refused address on the Audit page');
+    expect(await refused.textContent()).toContain('Not a valid domain name: it is an IPv4 address: to check an address, give it as a sending IP');
+
+    const page = await openBatch();
+    await page.getByLabel('Domains').fill('good.test\n192.0.2.1\n');
+    const problems = page.getByTestId('batch-problems');
+    await expectVisible(problems.getByText(/^Line 2:/), 'the address listed as a problem');
+    expect(await problems.textContent()).toMatch(/1 line skipped.*192\.0\.2\.1 — Not a valid domain name: it is an IPv4 address: to check an address, give it as a sending IP/);
+    expect(await page.getByTestId('batch-ready').textContent()).toBe('1 domain ready');
+  });
+
   it('imports a CSV file with a header row', async () => {
     const page = await openBatch();
     const csv = 'Domain,Client\ngood.test,"ACME, Inc."\n=cmd|x,evil\nbad.test,Other\n';

@@ -128,7 +128,7 @@ describe('batches and change tracking', () => {
     writeFileSync(list, 'domain,client\nbad.test,a\nGOOD.test,b\nmonitor.test\nnot a domain\n');
     const run = await runCli(['audit', '--file', list, '--resolver', resolver, '--json', '--no-history', '--concurrency', '2', '--skip', 'smtp,http']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--file line 5: "not a domain" is not a domain name/);
+    expect(run.stderr).toMatch(/--file line 5: "not a domain": Not a valid domain name: " " cannot appear in a domain name/);
     expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l).domain)).toEqual(['bad.test', 'good.test', 'monitor.test']);
   });
 

@@ -58,6 +58,16 @@ describe('audit diff', () => {
 describe('batch lists', () => {
   it('reads one domain a line or CSV with the domain first, skipping comments, blanks and a header', () => {
     const text = '\uFEFFdomain,owner\r\nExample.COM,alice\n\n# a comment\n"example.org";bob\nexample.net\t3\nexample.com\nnot a domain\n';
-    expect(readDomainList(text)).toEqual({ domains: ['example.com', 'example.org', 'example.net'], problems: ['line 8: "not a domain" is not a domain name'] });
+    expect(readDomainList(text)).toEqual({
+      domains: ['example.com', 'example.org', 'example.net'],
+      problems: ['line 8: "not a domain": Not a valid domain name: " " cannot appear in a domain name'],
+      notes: ['line 7: "example.com": example.com is already in the list; it is audited once'],
+    });
+  });
+
+  it('refuses an address in a list with the reason the api gives for the same domain typed', () => {
+    expect(readDomainList('good.test\n192.0.2.1\n').problems).toEqual([
+      'line 2: "192.0.2.1": Not a valid domain name: it is an IPv4 address: to check an address, give it as a sending IP',
+    ]);
   });
 });

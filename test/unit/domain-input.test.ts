@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainSchema } from '../../electron/api/operations';
-import { MAX_AUDITED_DOMAIN } from '../../electron/core/domain';
+import { MAX_AUDITED_DOMAIN } from '../../electron/shared/domain-name';
 
 /** What the api (and so the app and the CLI) makes of a typed domain: the name, or why not. */
 const parse = (input: string) => {

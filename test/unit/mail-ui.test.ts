@@ -19,7 +19,6 @@ import {
   applyPlacementEvent,
   finishLiveRun,
   formatShare,
-  median,
   newLiveRun,
   placementLabel,
   placementLook,
@@ -28,6 +27,7 @@ import {
   summarizeSeeds,
 } from '../../renderer/src/mail/placement-view';
 import { transcriptText } from '../../renderer/src/mail/transcript-text';
+import { median } from '../../electron/shared/median';
 import { parseRoute, routeHref } from '../../renderer/src/router';
 
 const outcome = (seed: string, over: Partial<SeedOutcome> = {}): SeedOutcome => ({

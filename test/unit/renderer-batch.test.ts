@@ -1,73 +1,11 @@
 /**
- * The batch page's pure parts: reading a pasted list, the CSV export, sorting and the bounded pool.
+ * The batch page's pure parts: the CSV export and sorting (the list and the pool are in electron/shared:
+ * test/unit/domain-list.test.ts, test/unit/pool.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { BatchRow } from '../../renderer/src/batch/batch-types';
 import { batchCsv, batchCsvName, csvCell, csvLine } from '../../renderer/src/batch/csv';
-import { firstCsvField, normalizeListedDomain, parseDomainList } from '../../renderer/src/batch/domain-list';
-import { runPool } from '../../renderer/src/batch/pool';
 import { gradeRank, nextSort, sortRows } from '../../renderer/src/batch/sort';
-
-describe('domain list', () => {
-  it('takes one domain per line, skipping blanks and # comments', () => {
-    const list = parseDomainList('good.test\n\n  # our clients\nbad.test  \r\nmonitor.test\n');
-    expect(list).toEqual({ domains: ['good.test', 'bad.test', 'monitor.test'], problems: [] });
-  });
-
-  it('takes the first column of CSV and skips a header row', () => {
-    const csv = 'Domain,Client,Notes\nexample.com,ACME,"big, important"\n"example.org","Foo ""Bar""",x\nexample.net;semicolon;sep\nexample.info\tTab\tsep\n';
-    expect(parseDomainList(csv)).toEqual({ domains: ['example.com', 'example.org', 'example.net', 'example.info'], problems: [] });
-    expect(parseDomainList('company_domain,name\nexample.com,x').domains).toEqual(['example.com']);
-    expect(parseDomainList('website\nexample.com').domains).toEqual(['example.com']);
-  });
-
-  it('lists invalid lines as problems, with line numbers, and keeps the rest', () => {
-    const list = parseDomainList('good.test\nnot a domain\n,no first cell\n-bad-.test\nlocalhost\nbad.test');
-    expect(list.domains).toEqual(['good.test', 'bad.test']);
-    expect(list.problems).toEqual([
-      { line: 2, text: 'not a domain', reason: 'Not a valid domain name' },
-      { line: 3, text: ',no first cell', reason: 'No domain in the first column' },
-      { line: 4, text: '-bad-.test', reason: 'Not a valid domain name' },
-      { line: 5, text: 'localhost', reason: 'Not a valid domain name' },
-    ]);
-  });
-
-  it('does not take a bad first line for a header unless it names a column', () => {
-    expect(parseDomainList('not a domain\ngood.test').problems).toHaveLength(1);
-    expect(parseDomainList('Domain\ngood.test').problems).toHaveLength(0);
-  });
-
-  it('normalises case, trailing dots, URLs, addresses and internationalised names', () => {
-    expect(normalizeListedDomain('Example.COM.')).toBe('example.com');
-    expect(normalizeListedDomain('https://www.Example.com/contact?x=1')).toBe('www.example.com');
-    expect(normalizeListedDomain('ceo@example.com')).toBe('example.com');
-    expect(normalizeListedDomain('bücher.example')).toBe('xn--bcher-kva.example');
-    expect(normalizeListedDomain('com')).toBeNull();
-    expect(normalizeListedDomain('exa mple.com')).toBeNull();
-    expect(normalizeListedDomain(`${'a'.repeat(64)}.com`)).toBeNull();
-    expect(normalizeListedDomain('=cmd|calc.example')).toBeNull();
-  });
-
-  it('audits a domain listed twice once, and says so', () => {
-    const list = parseDomainList('a.test\nA.test.\nb.test');
-    expect(list.domains).toEqual(['a.test', 'b.test']);
-    expect(list.problems).toEqual([{ line: 2, text: 'A.test.', reason: 'a.test is already in the list; it is audited once' }]);
-  });
-
-  it('stops at the batch limit and reports the lines over it', () => {
-    const text = Array.from({ length: 5 }, (_, i) => `d${i}.test`).join('\n');
-    const list = parseDomainList(text, 3);
-    expect(list.domains).toEqual(['d0.test', 'd1.test', 'd2.test']);
-    expect(list.problems.map((p) => p.line)).toEqual([4, 5]);
-    expect(list.problems[0]?.reason).toMatch(/limit of 3/);
-  });
-
-  it('reads quoted first fields', () => {
-    expect(firstCsvField('"a,b",c')).toBe('a,b');
-    expect(firstCsvField('"say ""hi""",x')).toBe('say "hi"');
-    expect(firstCsvField('plain,x')).toBe('plain');
-  });
-});
 
 describe('CSV', () => {
   it('quotes commas, quotes and line breaks (RFC 4180)', () => {
@@ -138,56 +76,5 @@ describe('sorting', () => {
     expect(nextSort(null, 'score')).toEqual({ key: 'score', dir: 'asc' });
     expect(nextSort({ key: 'score', dir: 'asc' }, 'score')).toEqual({ key: 'score', dir: 'desc' });
     expect(nextSort({ key: 'score', dir: 'desc' }, 'grade')).toEqual({ key: 'grade', dir: 'asc' });
-  });
-});
-
-describe('pool', () => {
-  // A turn of the event loop, so the other workers run: a yield, not a wait for time to pass.
-  const tick = () => new Promise((r) => setImmediate(r));
-
-  it('runs every item with at most `limit` at once, starting in list order', async () => {
-    let active = 0;
-    let peak = 0;
-    const started: number[] = [];
-    const { started: count } = await runPool([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
-      started.push(n);
-      active++;
-      peak = Math.max(peak, active);
-      await tick();
-      active--;
-    });
-    expect(count).toBe(7);
-    expect(peak).toBe(3);
-    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7]);
-  });
-
-  it('starts nothing new once stopped, and lets the running ones finish', async () => {
-    let stop = false;
-    const finished: number[] = [];
-    const { started } = await runPool(
-      [1, 2, 3, 4, 5, 6],
-      2,
-      async (n) => {
-        if (n === 2) stop = true;
-        await tick();
-        finished.push(n);
-      },
-      () => stop,
-    );
-    expect(started).toBe(2);
-    expect(finished.sort()).toEqual([1, 2]);
-  });
-
-  it('keeps going after a worker throws, and handles an empty list and odd limits', async () => {
-    const seen: number[] = [];
-    await runPool([1, 2, 3], 1, async (n) => {
-      seen.push(n);
-      if (n === 1) throw new Error('boom');
-    });
-    expect(seen).toEqual([1, 2, 3]);
-    expect(await runPool([], 5, async () => {})).toEqual({ started: 0 });
-    const one: number[] = [];
-    await runPool([1, 2], 0, async (n) => void one.push(n));
-    expect(one).toEqual([1, 2]);
   });
 });

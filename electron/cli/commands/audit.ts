@@ -8,6 +8,8 @@ import { type ParseArgsConfig } from 'node:util';
 import { DomainSchema } from '../../api/operations';
 import { ApiError } from '../../api/errors';
 import type { AuditResult } from '../../core/audit/types';
+import { parseDomainList, type ListProblem } from '../../shared/domain-list';
+import { runPool } from '../../shared/pool';
 import { checkResolver, dbPathFrom, emit, listOf, openApi, parse, portOf, readCaFiles, untilStopped, write, type CliIo } from '../common';
 import { formatAudit, formatDiff, painter } from '../format';
 import { HELP } from '../help';
@@ -55,23 +57,19 @@ const AUDIT_FLAGS = {
 } as const satisfies ParseArgsConfig['options'];
 
 /**
- * Reads a batch list: one domain a line, or CSV whose first column is the domain. Blank lines,
- * # comments and a header row are passed over; other lines that are not domains are returned as
- * problems, so the rest can still be audited.
+ * Reads a batch list by the rule the Batch page uses too (electron/shared/domain-list.ts).
+ *
+ * `problems` are lines refused: the rest is still audited, and the exit code says some were not.
+ * `notes` are domains listed again: each is audited once, and nothing was refused.
  */
-export function readDomainList(text: string): { domains: string[]; problems: string[] } {
-  const domains: string[] = [];
-  const problems: string[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((line, index) => {
-    const content = line.replace(/#.*$/, '').trim();
-    if (!content) return;
-    const first = (content.split(/[,;\t]/)[0] ?? '').trim().replace(/^"(.*)"$/, '$1').trim();
-    const parsed = DomainSchema.safeParse(first);
-    if (parsed.success) domains.push(parsed.data);
-    else if (!(index === 0 && /^[a-z _-]+$/i.test(first))) problems.push(`line ${index + 1}: "${first}" is not a domain name`);
-  });
-  return { domains: [...new Set(domains)], problems };
+export function readDomainList(text: string): { domains: string[]; problems: string[]; notes: string[] } {
+  const list = parseDomainList(text);
+  const say = (p: ListProblem) => `line ${p.line}: "${p.text}": ${p.reason}`;
+  return {
+    domains: list.domains,
+    problems: list.problems.filter((p) => p.kind !== 'repeated').map(say),
+    notes: list.problems.filter((p) => p.kind === 'repeated').map(say),
+  };
 }
 
 export async function auditCommand(args: string[], io: CliIo): Promise<number> {
@@ -87,10 +85,11 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
     return parsed.data;
   });
   let problems: string[] = [];
+  let notes: string[] = [];
   if (values.file !== undefined) {
     const list = readDomainList(await readListFile(values.file, io));
     domains.push(...list.domains.filter((d) => !domains.includes(d)));
-    problems = list.problems;
+    ({ problems, notes } = list);
   }
   if (domains.length === 0) {
     throw new UsageError(problems.length ? `No domain to audit: ${problems.join('; ')}` : 'Name at least one domain: deliverlab audit example.com, or --file domains.txt');
@@ -99,7 +98,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new UsageError('--concurrency takes a number from 1 to 50.');
   const resolver = checkResolver(values.resolver);
   const options = auditOptions(values);
-  for (const problem of problems) write(io.stderr, `deliverlab: --file ${neutralise(problem)}`);
+  for (const line of [...problems, ...notes]) write(io.stderr, `deliverlab: --file ${neutralise(line)}`);
   const api = openApi(dbPathFrom(values));
   const paint = painter(io.stdout);
   let exit = problems.length > 0 ? 2 : 0;
@@ -134,19 +133,21 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
     // Once stopped, nobody may wait for an audit still running: its failure must not surface as unhandled.
     for (const slot of slots) slot.promise.catch(() => {});
     const finished: (() => Promise<void>)[] = [];
-    let next = 0;
-    const worker = async () => {
-      // A stop starts no new domain; the ones running are left to the process's end.
-      while (next < domains.length && !signal?.aborted) {
-        const index = next++;
+    let started = 0;
+    // A stop starts no new domain; the ones running are left to the process's end.
+    const pool = runPool(
+      domains,
+      concurrency,
+      async (domain, index) => {
+        started++;
         const slot = slots[index] as PromiseWithResolvers<() => Promise<void>>;
-        await auditOne(domains[index] as string).then((print) => {
+        await auditOne(domain).then((print) => {
           finished[index] = print;
           slot.resolve(print);
         }, slot.reject);
-      }
-    };
-    const pool = Promise.all(Array.from({ length: Math.min(concurrency, domains.length) }, worker));
+      },
+      () => signal?.aborted === true,
+    );
     let printed = 0;
     while (printed < domains.length && !signal?.aborted) {
       let print: () => Promise<void>;
@@ -170,7 +171,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
         await print();
         shown++;
       }
-      const notStarted = domains.length - Math.min(next, domains.length);
+      const notStarted = domains.length - started;
       write(io.stderr, `deliverlab: ${(signal.reason as Error).message}: ${shown} of ${domains.length} domains audited${notStarted ? `, ${notStarted} not started` : ''}.`);
       return exit;
     }

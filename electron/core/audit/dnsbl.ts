@@ -8,6 +8,7 @@
 import catalogJson from '../../../resources/dnsbl.json' with { type: 'json' };
 import { DnsError } from '../dns/session';
 import { classifyIp, parseIp, reversedLabels } from '../net/ip';
+import { runPool } from '../../shared/pool';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
 import { answerWords } from './lookup-failure';
@@ -102,20 +103,6 @@ export function queryZone(list: DnsblList, dqsKey?: string): string {
 /** The zone as shown to people: a DQS key is a credential, so it never appears in results. */
 function shownZone(list: DnsblList, dqsKey?: string): string {
   return dqsKey && list.dqsZone ? `<DQS key>.${list.dqsZone}` : list.zone;
-}
-
-/** Runs tasks with at most `limit` in flight, keeping their order. */
-export async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 interface Query {
@@ -226,7 +213,7 @@ export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'
   const { addresses, mxError } = await auditAddresses(ctx);
   const ordered = [...addresses.filter((a) => a.source === 'sending'), ...addresses.filter((a) => a.source === 'mx')];
   const queries = queriesFor(ctx, ordered.slice(0, MAX_ADDRESSES));
-  const results = await pool(queries, CONCURRENCY, (q) => runQuery(ctx, q));
+  const { results } = await runPool(queries, CONCURRENCY, (q) => runQuery(ctx, q));
   const findings: Finding[] = [];
   const byList = new Map(DNSBL_LISTS.map((l) => [l.name, l]));
   for (const r of results) if (r.listed) findings.push(listedFinding(r, byList.get(r.list) as DnsblList));

@@ -12,6 +12,7 @@
  * when nothing could be judged.
  */
 import rulesJson from '../../../resources/provider-rules.json' with { type: 'json' };
+import { bothPass, eitherPasses } from '../../shared/combine-verdicts';
 import type { AuditContext, CheckOutput } from './context';
 import type {
   AuditChecks,
@@ -100,21 +101,6 @@ function judgeDkim(e: Evidence): Verdict {
   };
 }
 
-function either(a: Verdict, b: Verdict, what: [string, string]): Verdict {
-  if (a.result === 'pass') return { result: 'pass', why: `${what[0]}: ${a.why}` };
-  if (b.result === 'pass') return { result: 'pass', why: `${what[1]}: ${b.why}` };
-  const why = `${what[0]}: ${a.why} ${what[1]}: ${b.why}`;
-  if (a.result === 'fail' && b.result === 'fail') return { result: 'fail', why };
-  return a.lookupFailed || b.lookupFailed ? lookupFailed(why) : notObservable(why);
-}
-
-function both(a: Verdict, b: Verdict, what: [string, string]): Verdict {
-  const why = `${what[0]}: ${a.why} ${what[1]}: ${b.why}`;
-  if (a.result === 'fail' || b.result === 'fail') return { result: 'fail', why };
-  if (a.result === 'pass' && b.result === 'pass') return { result: 'pass', why };
-  return a.lookupFailed || b.lookupFailed ? lookupFailed(why) : notObservable(why);
-}
-
 function judgeDmarc(e: Evidence): Verdict {
   const dmarc = e.dmarc;
   if (!dmarc) return notObservable('The DMARC check did not run.');
@@ -198,9 +184,9 @@ function judge(test: RuleTest, provider: ProviderScorecard['provider'], e: Evide
     case 'dkim':
       return judgeDkim(e);
     case 'spf-or-dkim':
-      return either(judgeSpf(e), judgeDkim(e), ['SPF', 'DKIM']);
+      return eitherPasses(judgeSpf(e), judgeDkim(e), ['SPF', 'DKIM']);
     case 'spf-and-dkim':
-      return both(judgeSpf(e), judgeDkim(e), ['SPF', 'DKIM']);
+      return bothPass(judgeSpf(e), judgeDkim(e), ['SPF', 'DKIM']);
     case 'dmarc-published':
       return judgeDmarc(e);
     case 'dmarc-alignment':

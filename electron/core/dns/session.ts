@@ -7,6 +7,7 @@
  */
 import { getServers } from 'node:dns';
 import { Resolver } from 'node:dns/promises';
+import { withDeadline } from '../net/deadline';
 import type { DnsQueryRecord } from './types';
 import { AuthoritativeTransport } from './authoritative';
 import { DohTransport } from './doh';
@@ -178,7 +179,7 @@ export class DnsSession {
     const key = `${rrtype} ${name.toLowerCase()} ${dnssec ? 'do' : ''}`;
     const started = this.now();
     const shared = this.rawCache.get(key);
-    const query = shared ?? this.withDeadline(name, rrtype, this.raw(name, rrtype, dnssec));
+    const query = shared ?? this.hardStop(name, rrtype, this.raw(name, rrtype, dnssec));
     if (!shared) this.rawCache.set(key, query);
     return query.then(
       (reply) => {
@@ -234,10 +235,10 @@ export class DnsSession {
 
   private async query(name: string, rrtype: string): Promise<Outcome> {
     if (this.transport) {
-      const reply = await this.withDeadline(name, rrtype, this.raw(name, rrtype, false));
+      const reply = await this.hardStop(name, rrtype, this.raw(name, rrtype, false));
       return { answer: toNodeShape(rrtype, reply), server: reply.server };
     }
-    return this.withDeadline(name, rrtype, this.cares(name, rrtype));
+    return this.hardStop(name, rrtype, this.cares(name, rrtype));
   }
 
   private async cares(name: string, rrtype: string): Promise<Outcome> {
@@ -256,16 +257,8 @@ export class DnsSession {
   }
 
   /** The hard stop behind every transport's own per-try deadlines. */
-  private async withDeadline<T>(name: string, rrtype: string, work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DnsError('ETIMEOUT', name, rrtype, `no answer within ${this.overallMs} ms`)), this.overallMs);
-    });
-    try {
-      return await Promise.race([work, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private hardStop<T>(name: string, rrtype: string, work: Promise<T>): Promise<T> {
+    return withDeadline(work, this.overallMs, () => new DnsError('ETIMEOUT', name, rrtype, `no answer within ${this.overallMs} ms`));
   }
 
   private recordError(name: string, type: string, started: number, err: DnsError, cached: boolean): void {

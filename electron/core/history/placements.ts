@@ -6,7 +6,8 @@
  * interrupted (run-owner.ts), with what it saw.
  */
 import type { Placement, PlacementRun, PlacementSummary, SeedOutcome, SeedProvider } from '../placement/types';
-import { median, summarize } from '../placement/summary';
+import { median } from '../../shared/median';
+import { summarize } from '../placement/summary';
 import type { SendResult } from '../send/send';
 import { MAX_PAGE, page, parseStored, type HistoryDb } from './db';
 import { HistoryError } from './errors';

@@ -10,7 +10,8 @@ import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Tokenizer } from 'htmlparser2';
 import { parse as parseHost } from 'tldts';
 import shortenersJson from '../../../resources/url-shorteners.json' with { type: 'json' };
-import { DNSBL_LISTS, interpretAnswer, pool, queryZone, type DnsblList } from '../audit/dnsbl';
+import { DNSBL_LISTS, interpretAnswer, queryZone, type DnsblList } from '../audit/dnsbl';
+import { runPool } from '../../shared/pool';
 import { finding } from '../audit/finding';
 import type { Finding } from '../audit/types';
 import { DnsError, type DnsSession } from '../dns/session';
@@ -483,7 +484,7 @@ interface DomainListing {
 async function listedDomains(domains: readonly string[], dns: DnsSession): Promise<DomainListing[]> {
   const lists = DNSBL_LISTS.filter((l) => l.type === 'domain');
   const queries = domains.flatMap((domain) => lists.map((list) => ({ domain, list })));
-  const results = await pool(queries, DNS_CONCURRENCY, async ({ domain, list }): Promise<DomainListing | null> => {
+  const { results } = await runPool(queries, DNS_CONCURRENCY, async ({ domain, list }): Promise<DomainListing | null> => {
     try {
       const answer = (await dns.resolve(`${domain}.${queryZone(list)}`, 'A')) as unknown;
       const addresses = Array.isArray(answer) ? answer.filter((x): x is string => typeof x === 'string') : [];

@@ -8,6 +8,7 @@
  */
 import { PROVIDER_RULES, type ProviderRules, type RuleTest } from '../audit/providers';
 import type { ProviderRequirement, ProviderScorecard } from '../audit/types';
+import { bothPass, eitherPasses } from '../../shared/combine-verdicts';
 import type { MessageAnalysis } from './types';
 
 type Analysis = Omit<MessageAnalysis, 'providers'>;
@@ -38,20 +39,6 @@ function judgeDkim(a: Analysis): Verdict {
   if (a.headersOnly) return notObservable(`Only headers were given: the ${sigs.length} DKIM signature${sigs.length === 1 ? '' : 's'} cannot be verified without the body.`);
   if (sigs.every((s) => s.result === 'temperror')) return notObservable('The DKIM keys could not be fetched (temporary DNS error).');
   return { result: 'fail', why: `No DKIM signature verifies: ${sigs.map((s) => `d=${s.domain} s=${s.selector}: ${s.result}${s.comment ? ` (${s.comment})` : ''}`).join('; ')}.` };
-}
-
-function either(x: Verdict, y: Verdict, what: [string, string]): Verdict {
-  if (x.result === 'pass') return { result: 'pass', why: `${what[0]}: ${x.why}` };
-  if (y.result === 'pass') return { result: 'pass', why: `${what[1]}: ${y.why}` };
-  const why = `${what[0]}: ${x.why} ${what[1]}: ${y.why}`;
-  return x.result === 'fail' && y.result === 'fail' ? { result: 'fail', why } : notObservable(why);
-}
-
-function both(x: Verdict, y: Verdict, what: [string, string]): Verdict {
-  const why = `${what[0]}: ${x.why} ${what[1]}: ${y.why}`;
-  if (x.result === 'fail' || y.result === 'fail') return { result: 'fail', why };
-  if (x.result === 'pass' && y.result === 'pass') return { result: 'pass', why };
-  return notObservable(why);
 }
 
 function judgeDmarcPublished(a: Analysis): Verdict {
@@ -161,9 +148,9 @@ function judge(test: RuleTest, provider: Provider, a: Analysis): Verdict {
     case 'dkim':
       return judgeDkim(a);
     case 'spf-or-dkim':
-      return either(judgeSpf(a), judgeDkim(a), ['SPF', 'DKIM']);
+      return eitherPasses(judgeSpf(a), judgeDkim(a), ['SPF', 'DKIM']);
     case 'spf-and-dkim':
-      return both(judgeSpf(a), judgeDkim(a), ['SPF', 'DKIM']);
+      return bothPass(judgeSpf(a), judgeDkim(a), ['SPF', 'DKIM']);
     case 'dmarc-published':
       return judgeDmarcPublished(a);
     case 'dmarc-alignment':

@@ -10,6 +10,7 @@
  * there), so a crash loses nothing already seen.
  */
 import { randomBytes } from 'node:crypto';
+import { runPool } from '../../shared/pool';
 import { sendTest, type SendRequest, type SendResult } from '../send/send';
 import type { SmtpProfile, SmtpSecrets } from '../send/profile';
 import { dsnMatchesRun, type DsnReport } from './dsn';
@@ -79,21 +80,6 @@ export function newToken(): string {
 /** The subject the seeds receive: the user's subject with the token, so a person can find the copy too. */
 export function probeSubject(subject: string, token: string): string {
   return `${subject} [${token}]`;
-}
-
-/**
- * Runs task(0..count-1) through at most MAX_CONNECTING lanes, each index once, in order of start.
- * A task returning false stops its lane (the run is ending); the rest of the indexes are left.
- */
-async function inLanes(count: number, task: (i: number) => Promise<boolean>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(MAX_CONNECTING, count) }, async () => {
-      while (next < count) {
-        if (!(await task(next++))) return;
-      }
-    }),
-  );
 }
 
 const sendFailedError = (explanation: string, code: string): ImapErrorInfo => ({ kind: 'other', code, explanation });
@@ -272,17 +258,20 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
   };
   // Watchers start through a few lanes, so a run with many seeds never opens hundreds of logins at
   // once (a server's login processes and the machine's sockets are finite).
-  const lanes = inLanes(watched.length, async (k) => {
-    if (stopping || controller.signal.aborted) return false;
-    const i = watched[k] as number;
-    if (bounces[i]) return true;
-    const w = startWatcher(i);
-    watchers[i] = w;
-    created[i]?.resolve(w);
-    // done settles even when ready never does (the watcher was stopped first).
-    await Promise.race([w.ready, w.done]).catch(() => undefined);
-    return true;
-  });
+  // Once the run is ending (stopped, cancelled), the seeds not yet started are left.
+  const lanes = runPool(
+    watched,
+    MAX_CONNECTING,
+    async (i) => {
+      if (bounces[i]) return;
+      const w = startWatcher(i);
+      watchers[i] = w;
+      created[i]?.resolve(w);
+      // done settles even when ready never does (the watcher was stopped first).
+      await Promise.race([w.ready, w.done]).catch(() => undefined);
+    },
+    () => stopping || controller.signal.aborted,
+  );
   const allStarted = lanes.then(() => {
     // Seeds never started (unavailable, bounced early, or the run was cancelled or stopped first) have no watcher.
     for (const [i, c] of created.entries()) if (!watchers[i]) c.resolve(undefined);
@@ -420,12 +409,11 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
   if (req.cleanup && run.status !== 'send-failed' && send) {
     const results: ('deleted' | 'failed' | 'not-found')[] = [];
     // Clean-up through the same few lanes: one login per seed, never all at once.
-    await inLanes(req.seeds.length, async (i) => {
-      const { seed, secrets } = req.seeds[i] as PlacementSeed;
+    await runPool(req.seeds, MAX_CONNECTING, async ({ seed, secrets }, i) => {
       const o = outcomes[i] as SeedOutcome;
       if ((o.placement === 'error' || o.placement === 'bounced') && !o.detection) {
         results[i] = 'not-found';
-        return true;
+        return;
       }
       try {
         const onError = (e: ImapErrorInfo) => run.warnings.push(`Clean-up of ${seed.name}: ${e.explanation}`);
@@ -433,7 +421,6 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
       } catch {
         results[i] = 'failed';
       }
-      return true;
     });
     run.cleanup = Object.fromEntries(req.seeds.map(({ seed }, i) => [seed.name, results[i] ?? 'failed']));
   }

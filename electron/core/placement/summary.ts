@@ -4,15 +4,8 @@
  * One module that the run (run.ts) and the history (for runs that never finished) both count with,
  * and light enough for the history to load without the run's SMTP and IMAP code.
  */
+import { median } from '../../shared/median';
 import type { PlacementSummary, SeedOutcome } from './types';
-
-/** The median, rounded to a whole number when it falls between two values; null for none. */
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
-}
 
 export function summarize(outcomes: readonly SeedOutcome[]): PlacementSummary {
   const counts: Record<string, number> = {};

@@ -18,6 +18,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { getDomain } from 'tldts';
+import { withDeadline } from '../net/deadline';
 import { assertHostAllowed } from '../net/guard';
 import { explainTlsFailure, tlsFailureCause, tlsFailureDetail, type TlsWords } from '../net/tls-failure';
 import { htmlToText } from './html-text';
@@ -461,24 +462,13 @@ function transportOptions(profile: SmtpProfile, secrets: SmtpSecrets, opts: Conn
 }
 
 /** Runs `work` with an overall deadline a little beyond the per-step timeouts, closing the transport either way. */
-async function withDeadline<T>(transport: { close(): void }, timeoutMs: number, work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+async function sendDeadline<T>(transport: { close(): void }, timeoutMs: number, work: Promise<T>, signal?: AbortSignal): Promise<T> {
   const overall = timeoutMs * 4;
+  const timedOut = () => Object.assign(new Error(`no result after ${overall} ms`), { code: 'ETIMEDOUT' });
+  const cancelled = () => Object.assign(new Error('the send was cancelled'), { code: 'ECANCELLED' });
   try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`no result after ${overall} ms`), { code: 'ETIMEDOUT' })), overall);
-        const cancelled = () => reject(Object.assign(new Error('the send was cancelled'), { code: 'ECANCELLED' }));
-        if (signal?.aborted) cancelled();
-        onAbort = cancelled;
-        signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
+    return await withDeadline(work, overall, timedOut, signal ? { signal, error: cancelled } : undefined);
   } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
     // Closing mid-dialogue abandons the transaction: a message not yet accepted is never sent.
     transport.close();
   }
@@ -557,7 +547,7 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
   }
   const transport = nodemailer.createTransport(transportOptions(req.profile, req.secrets, req, logger));
   try {
-    const info = await withDeadline(transport, req.timeoutMs, transport.sendMail(outgoing), req.signal);
+    const info = await sendDeadline(transport, req.timeoutMs, transport.sendMail(outgoing), req.signal);
     const totalMs = Date.now() - t0;
     const replies = rcptReplies(logger.lines);
     const rejectedErrors = (info as { rejectedErrors?: { recipient?: string; response?: string; responseCode?: number }[] }).rejectedErrors ?? [];
@@ -624,7 +614,7 @@ export async function testConnection(profile: SmtpProfile, secrets: SmtpSecrets,
   try {
     await assertHostAllowed(profile.host, opts.timeoutMs);
     const transport = nodemailer.createTransport(transportOptions(profile, secrets, opts, logger));
-    await withDeadline(transport, opts.timeoutMs, transport.verify());
+    await sendDeadline(transport, opts.timeoutMs, transport.verify());
     return { ...base, ok: true, timings: { startedAt: new Date(t0).toISOString(), totalMs: Date.now() - t0 } };
   } catch (err) {
     return { ...base, ok: false, timings: { startedAt: new Date(t0).toISOString(), totalMs: Date.now() - t0 }, error: explainError(err, profile) };

@@ -7,6 +7,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
+import { withDeadline } from '../net/deadline';
 import { assertConnectAllowed } from '../net/guard';
 import { checkServerIdentity, connect as tlsConnect, rootCertificates, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import type { SmtpCertificate, SmtpHostProbe } from '../audit/types';
@@ -130,18 +131,18 @@ class ReplyReader {
 
   /** The next reply, within the deadline. */
   next(timeoutMs: number, what: string): Promise<SmtpReply> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new ProbeError(`no ${what} within ${timeoutMs} ms`, 'timeout'));
-      }, timeoutMs);
+    const reply = new Promise<SmtpReply>((resolve, reject) => {
       this.waiter = (outcome) => {
-        clearTimeout(timer);
         this.waiter = null;
         if (outcome.reply) resolve(outcome.reply);
         else reject(outcome.error ?? new ProbeError('no reply'));
       };
       this.pump();
+    });
+    return withDeadline(reply, timeoutMs, () => {
+      // The caller gives up on this reply: one arriving later is left for the next caller.
+      this.waiter = null;
+      return new ProbeError(`no ${what} within ${timeoutMs} ms`, 'timeout');
     });
   }
 
@@ -180,12 +181,9 @@ function networkMessage(err: Error): string {
   return code ? `${code}: ${words[code] ?? err.message}` : err.message;
 }
 
-function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProbeError(`${what} took longer than ${timeoutMs} ms`, 'timeout')), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+/** A step's deadline: "`what` took longer than `timeoutMs` ms", a ProbeError of kind timeout. */
+function stepDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  return withDeadline(promise, timeoutMs, () => new ProbeError(`${what} took longer than ${timeoutMs} ms`, 'timeout'));
 }
 
 const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
@@ -198,18 +196,13 @@ export async function probeSmtp(options: ProbeOptions): Promise<SmtpHostProbe> {
   let stage: ProbeStage = 'connect';
   // Seven steps at most (connect, banner, EHLO, STARTTLS, handshake, EHLO, QUIT): the hard stop behind them.
   const overallMs = timeoutMs * 7 + 500;
-  let overallTimer: NodeJS.Timeout | undefined;
-  const overall = new Promise<never>((_, reject) => {
-    overallTimer = setTimeout(() => reject(new ProbeError(`the probe took longer than ${overallMs} ms`, 'timeout')), overallMs);
-  });
   try {
-    await Promise.race([converse(options, timeoutMs, result, sockets, (s) => (stage = s)), overall]);
+    await withDeadline(converse(options, timeoutMs, result, sockets, (s) => (stage = s)), overallMs, () => new ProbeError(`the probe took longer than ${overallMs} ms`, 'timeout'));
   } catch (err) {
     if (!(err instanceof ProbeError)) throw err;
     result.error = err.message;
     result.stage = stage;
   } finally {
-    clearTimeout(overallTimer);
     for (const s of sockets) s.destroy();
   }
   return result;
@@ -231,7 +224,7 @@ async function converse(
   }
   const socket = netConnect({ host: options.address, port: options.port });
   sockets.push(socket);
-  await withDeadline(
+  await stepDeadline(
     new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('error', (err) => reject(new ProbeError(networkMessage(err), 'network')));
@@ -290,7 +283,7 @@ async function converse(
 }
 
 function upgrade(socket: Socket, options: ProbeOptions, timeoutMs: number): Promise<TLSSocket> {
-  return withDeadline(
+  return stepDeadline(
     new Promise<TLSSocket>((resolve, reject) => {
       const secure = tlsConnect({
         socket,

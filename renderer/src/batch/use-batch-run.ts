@@ -10,7 +10,10 @@ import { auditInput, type AuditOptions } from '../audit-options';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { summarizeResult, type BatchRow } from './batch-types';
-import { runPool } from './pool';
+import { runPool } from '../../../electron/shared/pool';
+
+/** The most domains one batch takes: enough for a client portfolio, bounded so a stray paste cannot queue 100k audits. */
+export const MAX_BATCH_DOMAINS = 500;
 
 export const PARALLEL_MIN = 1;
 export const PARALLEL_MAX = 20;

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { SecretSource } from '../../../electron/api/operations';
 import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
 import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
+import { secretVariable, type MailAuth } from '../../../electron/shared/secret-variable';
 import { useClient } from '../client/client-context';
 import { imapErrorText, secretStoreReason, sendErrorText } from '../app-words';
 import { errorMessage } from '../format';
@@ -99,11 +100,9 @@ export function SecretBadge({ source, variable }: { source: SecretSource; variab
   }
 }
 
-/** The variable an auth block names, if it names one. */
-export function authVariable(auth: { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string } | { user: string; oauth2: true } | undefined): string | undefined {
-  if (!auth) return undefined;
-  if ('oauth2TokenEnv' in auth) return auth.oauth2TokenEnv;
-  return 'passwordEnv' in auth ? auth.passwordEnv : undefined;
+/** The variable an auth block names, if it names one: the one the CLI and serve read. */
+export function authVariable(auth: MailAuth | undefined): string | undefined {
+  return auth ? secretVariable(auth) : undefined;
 }
 
 const SEND_ERROR_TITLE: Record<SendError['kind'], string> = {

@@ -7,6 +7,7 @@
 import type { StoredSeed } from '../../../electron/api/operations';
 import type { PlacementEvent, PlacementRun, SeedOutcome, SeedState } from '../../../electron/core/placement/types';
 import type { SendResult } from '../../../electron/core/send/send';
+import { median } from '../../../electron/shared/median';
 
 export type PlacementValue = SeedOutcome['placement'];
 
@@ -57,13 +58,6 @@ export const isOpenState = (state: SeedState): boolean => state === 'connecting'
 
 /** Which placements count as reaching the inbox: the inbox itself or a Gmail tab. */
 export const reachedInbox = (placement: string): boolean => placement === 'inbox' || placement.startsWith('category:');
-
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : Math.round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
-}
 
 export interface ShareEntry {
   placement: string;

@@ -21,13 +21,13 @@ import { AuditOptionsForm } from '../AuditOptionsForm';
 import { loadAuditOptions, saveAuditOptions, type AuditOptions } from '../audit-options';
 import type { BatchRow } from '../batch/batch-types';
 import { batchCsv, batchCsvName } from '../batch/csv';
-import { parseDomainList, type ListProblem } from '../batch/domain-list';
 import { nextSort, sortRows, type SortKey, type SortState } from '../batch/sort';
-import { PARALLEL_DEFAULT, PARALLEL_MAX, PARALLEL_MIN, type BatchState } from '../batch/use-batch-run';
+import { MAX_BATCH_DOMAINS, PARALLEL_DEFAULT, PARALLEL_MAX, PARALLEL_MIN, type BatchState } from '../batch/use-batch-run';
 import { errorMessage, gradeColor } from '../format';
 import { useFieldCheck } from '../forms/use-field-check';
 import { ipListProblem, selectorListProblem } from '../forms/validators';
 import { routeHref } from '../router';
+import { parseDomainList, type ListProblem } from '../../../electron/shared/domain-list';
 
 /** Larger files are not domain lists; reading them would only freeze the page. */
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
@@ -246,7 +246,7 @@ export function BatchPage({
   const [parallel, setParallel] = useState<number | string>(PARALLEL_DEFAULT);
   const [options, setOptions] = useState(loadAuditOptions);
   const [importError, setImportError] = useState<string | null>(null);
-  const list = useMemo(() => parseDomainList(text), [text]);
+  const list = useMemo(() => parseDomainList(text, MAX_BATCH_DOMAINS), [text]);
   const running = state.status === 'running';
 
   const changeOptions = (next: AuditOptions) => {

@@ -5,20 +5,30 @@
  * A new feature starts by adding its operation here.
  */
 import { z } from 'zod';
-import type { AuditProgress, AuditResult } from '../core/audit/types';
-import type { AuditSummary, MessageSummaryRow } from '../core/history/store';
-import type { PlacementListItem, SendSummary, TrendSeries } from '../core/history/placements';
-import type { MessageAnalysis } from '../core/message/types';
-import type { Settings } from '../core/settings';
-import type { SpfCheckOutput } from '../core/spf/check-host';
-import type { DkimKey } from '../core/dkim/keygen';
-import type { SmtpProfile } from '../core/send/profile';
-import type { ConnectionResult, SendResult } from '../core/send/send';
-import type { PlacementEvent, PlacementRun, Seed, SeedTestResult } from '../core/placement/types';
 import { isIP } from 'node:net';
 import { codePoint, firstControl, parseDomainInput } from '../core/domain';
 import { parseResolverSpec } from '../core/dns/servers';
 import type { EventName, OperationName } from './names';
+import type {
+  AuditProgress,
+  AuditResult,
+  AuditSummary,
+  ConnectionResult,
+  DkimKey,
+  MessageAnalysis,
+  MessageSummaryRow,
+  PlacementEvent,
+  PlacementListItem,
+  PlacementRun,
+  Seed,
+  SeedTestResult,
+  SendResult,
+  SendSummary,
+  Settings,
+  SmtpProfile,
+  SpfCheckOutput,
+  TrendSeries,
+} from './types';
 
 /**
  * A domain to audit, as the app, the CLI and batch files type it: checked and normalised by one rule
@@ -149,7 +159,7 @@ export interface SendRecord extends SendResult {
   historyError?: string;
 }
 
-/** The list rows and trend series are history's own shapes (electron/core/history/placements.ts). */
+/** The list rows and trend series are history's own shapes (electron/core/history/types.ts). */
 export type { SendSummary };
 export type PlacementSummaryRow = PlacementListItem;
 export type PlacementTrendSeries = TrendSeries;

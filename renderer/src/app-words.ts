@@ -7,8 +7,7 @@
  * code), or swaps a sentence of the core's that it rebuilds whole from the same facts; none parses
  * the core's text. Pure: test/unit/renderer-words.test.ts.
  */
-import type { AuditResult, CheckId, Finding, ProviderRequirement } from '../../electron/core/audit/types';
-import type { MessageAnalysis } from '../../electron/core/message/types';
+import type { AuditResult, CheckId, Finding, MessageAnalysis, ProviderRequirement } from '../../electron/api/types';
 
 /** Where the audit options are on screen, as the user reads them. */
 const SENDING_IPS = 'the Sending IPs box (under “DKIM selectors and sending IPs”)';

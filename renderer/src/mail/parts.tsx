@@ -6,8 +6,7 @@ import { Alert, Anchor, Badge, Box, Code, Collapse, Group, List, Text } from '@m
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import type { SecretSource } from '../../../electron/api/operations';
-import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
-import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
+import type { ImapErrorInfo, SeedOutcome, SendError, TranscriptLine } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { transcriptText } from './transcript-text';

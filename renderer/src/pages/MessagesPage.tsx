@@ -4,7 +4,7 @@
 import { Alert, Anchor, Badge, Group, Loader, Pagination, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { MessageAnalysis } from '../../../electron/core/message/types';
+import type { MessageAnalysis } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage, formatDate } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';

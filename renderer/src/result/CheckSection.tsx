@@ -1,6 +1,6 @@
 import { Alert, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
-import type { AuditResult } from '../../../electron/core/audit/types';
+import type { AuditResult } from '../../../electron/api/types';
 import { skippedReason } from '../app-words';
 import { CHECKS, type CheckId } from '../checks/registry';
 import { FindingList } from './FindingList';

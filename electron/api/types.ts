@@ -1,0 +1,53 @@
+/**
+ * The result shapes of the operations contract: what the UI reads, as core declares it.
+ *
+ * The renderer imports result types from here, never from core, and operations.ts names its
+ * results from here too. `export type` only: this module is empty at run time, so importing it
+ * brings none of core's code (Node modules included) into the renderer's bundle or the preload.
+ */
+export type {
+  AuditChecks,
+  AuditDiff,
+  AuditProgress,
+  AuditResult,
+  CheckId,
+  CheckStatus,
+  DkimSelector,
+  DmarcCheck,
+  DmarcPolicy,
+  DmarcReportDestination,
+  DmarcWalkStep,
+  DnsblResult,
+  Finding,
+  MtaStsPolicy,
+  MxHost,
+  ProviderRequirement,
+  ProviderScorecard,
+  Severity,
+  SmtpHostProbe,
+  SpfNode,
+  SpfTerm,
+  SpfTreeTerm,
+  TlsaRecord,
+} from '../core/audit/types';
+export type { DkimKey } from '../core/dkim/keygen';
+export type { DnsQueryRecord } from '../core/dns/types';
+export type { AuditSummary, MessageSummaryRow } from '../core/history/store';
+export type { PlacementListItem, SendSummary, TrendSeries } from '../core/history/placements';
+export type { AuthResult, ContentSummary, DkimSignatureResult, LenientResult, MessageAnalysis } from '../core/message/types';
+export type {
+  FolderRole,
+  ImapErrorInfo,
+  ImapSecurity,
+  PlacementEvent,
+  PlacementRun,
+  Seed,
+  SeedOutcome,
+  SeedProvider,
+  SeedState,
+  SeedTestResult,
+} from '../core/placement/types';
+export type { SmtpProfile, SmtpSecurity } from '../core/send/profile';
+export type { ConnectionResult, SendError, SendResult, TranscriptLine } from '../core/send/send';
+export type { SpfCheckOutput } from '../core/spf/check-host';
+export type { Settings } from '../core/settings';

@@ -7,14 +7,16 @@
  * way under `deliverlab serve`, which has no keychain).
  */
 import { HistoryError, type HistoryStore } from '../core/history/store';
-import { validateProfile, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
+import { validateProfile, type SmtpSecrets } from '../core/send/profile';
+import type { SmtpProfile } from '../core/send/types';
 import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
 import { testSeed } from '../core/placement/imap';
 import { runPlacement } from '../core/placement/run';
 import { duplicateAddressWarnings, validateSeed } from '../core/placement/seeds';
 import { placementRecorder } from '../core/placement/record';
 import type { ImapErrorInfo, Seed, SeedSecrets } from '../core/placement/types';
-import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
+import { isOAuth2, secretVariable } from '../core/mail-auth';
+import type { MailAuth } from '../core/types';
 import { secretKey, SecretStoreError, type SecretStore } from '../core/secrets';
 import { ApiError } from './errors';
 import type { EventName } from './names';

@@ -30,7 +30,7 @@ export type {
   SpfTreeTerm,
   TlsaRecord,
 } from '../core/audit/types';
-export type { DkimKey } from '../core/dkim/keygen';
+export type { DkimKey } from '../core/dkim/types';
 export type { DnsQueryRecord } from '../core/dns/types';
 export type { AuditSummary, MessageSummaryRow } from '../core/history/store';
 export type { PlacementListItem, SendSummary, TrendSeries } from '../core/history/placements';
@@ -47,7 +47,6 @@ export type {
   SeedState,
   SeedTestResult,
 } from '../core/placement/types';
-export type { SmtpProfile, SmtpSecurity } from '../core/send/profile';
-export type { ConnectionResult, SendError, SendResult, TranscriptLine } from '../core/send/send';
-export type { SpfCheckOutput } from '../core/spf/check-host';
-export type { Settings } from '../core/settings';
+export type { ConnectionResult, SendError, SendResult, SmtpProfile, SmtpSecurity, TranscriptLine } from '../core/send/types';
+export type { SpfCheckOutput } from '../core/spf/types';
+export type { Settings } from '../core/types';

@@ -11,7 +11,8 @@
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
-import { sendTest, testConnection, type ConnectionResult, type SendResult, type TranscriptLine } from '../core/send/send';
+import { sendTest, testConnection } from '../core/send/send';
+import type { ConnectionResult, SendResult, TranscriptLine } from '../core/send/types';
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 import { PromptAbortedError, type PromptIo } from './prompt';
 import { untilStopped } from './streams';

@@ -5,7 +5,7 @@
  * auth names (the CLI and serve), or, when it names none, from the secret store (the desktop app,
  * Electron safeStorage). `oauth2: true` says "an OAuth2 token, kept in the secret store".
  */
-export type MailAuth = { user: string; passwordEnv?: string } | { user: string; oauth2TokenEnv: string } | { user: string; oauth2: true };
+import type { MailAuth } from './types';
 
 /** The login uses an OAuth2 access token (XOAUTH2) rather than a password. */
 export function isOAuth2(auth: MailAuth): boolean {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../electron/cli/send';
-import type { SendResult } from '../../electron/core/send/send';
+import type { SendResult } from '../../electron/core/send/types';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labProfile } from '../lab/mail-lab/lab-profile';
 import { sink } from '../lab/text-sink';

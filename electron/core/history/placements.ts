@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { validateSeed, SeedError } from '../placement/seeds';
 import type { Placement, PlacementRun, PlacementStatus, PlacementSummary, Seed, SeedOutcome, SeedProvider } from '../placement/types';
-import { ProfileError, validateProfile, type SmtpProfile } from '../send/profile';
-import type { SendResult } from '../send/send';
+import { ProfileError, validateProfile } from '../send/profile';
+import type { SendResult, SmtpProfile } from '../send/types';
 import { secretKey } from '../secrets';
 import { HistoryError } from './errors';
 

@@ -10,8 +10,9 @@
  * there), so a crash loses nothing already seen.
  */
 import { randomBytes } from 'node:crypto';
-import { sendTest, type SendRequest, type SendResult } from '../send/send';
-import type { SmtpProfile, SmtpSecrets } from '../send/profile';
+import { sendTest, type SendRequest } from '../send/send';
+import type { SmtpSecrets } from '../send/profile';
+import type { SendResult, SmtpProfile } from '../send/types';
 import { dsnMatchesRun, type DsnReport } from './dsn';
 import type { Bounce, Detection, ImapErrorInfo, PlacementEvent, PlacementRun, PlacementSummary, SearchReport, Seed, SeedOutcome, SeedSecrets } from './types';
 import { TOKEN_HEADER } from './types';

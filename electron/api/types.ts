@@ -32,8 +32,7 @@ export type {
 } from '../core/audit/types';
 export type { DkimKey } from '../core/dkim/types';
 export type { DnsQueryRecord } from '../core/dns/types';
-export type { AuditSummary, MessageSummaryRow } from '../core/history/store';
-export type { PlacementListItem, SendSummary, TrendSeries } from '../core/history/placements';
+export type { AuditSummary, MessageSummaryRow, PlacementListItem, SendSummary, TrendSeries } from '../core/history/types';
 export type { AuthResult, ContentSummary, DkimSignatureResult, LenientResult, MessageAnalysis } from '../core/message/types';
 export type {
   FolderRole,

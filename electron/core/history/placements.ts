@@ -14,6 +14,7 @@ import { ProfileError, validateProfile } from '../send/profile';
 import type { SendResult, SmtpProfile } from '../send/types';
 import { secretKey } from '../secrets';
 import { HistoryError } from './errors';
+import type { PlacementListItem, SendSummary, StoredPlacementStatus, TrendPoint, TrendSeries } from './types';
 
 type Db = Database.Database;
 
@@ -25,47 +26,10 @@ export interface Page {
   offset?: number;
 }
 
-export interface SendSummary {
-  id: number;
-  sentAt: string;
-  profile: string;
-  subject: string;
-  ok: boolean;
-  messageId: string | null;
-  queueId: string | null;
-  recipientCount: number;
-  acceptedCount: number;
-  /** The send's error code (EAUTH, ETLS, ...), when it failed. */
-  errorCode: string | null;
-}
-
 /** A stored send: the result as it was returned, with its history id and subject. */
 export type StoredSend = SendResult & { id: number; subject: string };
 
-/**
- * A run's status as history shows it: `interrupted` is a run still marked running whose process
- * is gone (the app quit or crashed mid-way), or which outlived its deadline by far.
- */
-export type StoredPlacementStatus = PlacementStatus | 'interrupted';
-
 export type StoredPlacementRun = Omit<PlacementRun, 'status' | 'id'> & { id: number; status: StoredPlacementStatus };
-
-export interface PlacementListItem {
-  id: number;
-  token: string;
-  startedAt: string;
-  finishedAt: string | null;
-  profile: string;
-  subject: string;
-  status: StoredPlacementStatus;
-  /** Seeds in the run. */
-  total: number;
-  /** Seeds per placement (pending for those that never reported). */
-  counts: Record<string, number>;
-  medianLatencyMs: number | null;
-  /** Inbox (or a Gmail tab) among the seeds with a verdict; null when none has one yet. */
-  inboxShare: number | null;
-}
 
 export interface TrendQuery {
   by: 'seed' | 'provider';
@@ -73,32 +37,6 @@ export interface TrendQuery {
   limit?: number;
   /** Only this seed (by: 'seed') or provider (by: 'provider'). */
   key?: string;
-}
-
-export interface TrendPoint {
-  placementId: number;
-  startedAt: string;
-  seed: string;
-  placement: Placement;
-  latencyMs: number | null;
-}
-
-export interface TrendSeries {
-  /** The seed name, or the provider. */
-  key: string;
-  provider?: SeedProvider;
-  /** Oldest first, as a chart draws them. */
-  points: TrendPoint[];
-  /** Points with a verdict on placement (every point but seed errors). */
-  total: number;
-  /** Seed errors (login refused, server gone): they say nothing about placement. */
-  errors: number;
-  counts: Record<string, number>;
-  /** Inbox or a Gmail tab, over `total`; 0 when total is 0. */
-  inboxShare: number;
-  medianLatencyMs: number | null;
-  /** Runs the series has points in. */
-  runs: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,47 +12,19 @@ import Database from 'better-sqlite3';
 import { isValidSelector } from '../audit/dkim-parse';
 import type { AuditResult } from '../audit/types';
 import { isValidDomain, normalizeDomain } from '../domain';
-import type { AuthResult, DkimSignatureResult, MessageAnalysis } from '../message/types';
+import type { DkimSignatureResult, MessageAnalysis } from '../message/types';
 import { MIGRATIONS, type Migration } from './migrations';
 import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
 import type { SendResult, SmtpProfile } from '../send/types';
 import { HistoryError } from './errors';
 import { clipText, listColumn } from './list-bounds';
 import * as runs from './placements';
-
-export interface AuditSummary {
-  id: number;
-  domain: string;
-  startedAt: string;
-  durationMs: number;
-  score: number;
-  grade: string;
-  critical: number;
-  warning: number;
-}
+import type { AuditSummary, DkimOverall, MessageSummaryRow, PlacementListItem, SendSummary, TrendSeries } from './types';
 
 export interface ListAuditsQuery {
   domain?: string;
   limit?: number;
   offset?: number;
-}
-
-/** DKIM for a whole message: pass when an aligned signature passed (what DMARC counts), else the worst. */
-export type DkimOverall = AuthResult | 'unaligned';
-
-export interface MessageSummaryRow {
-  id: number;
-  analysedAt: string;
-  subject: string | null;
-  from: string | null;
-  fromDomain: string | null;
-  spf: string;
-  dkim: DkimOverall;
-  dmarc: string;
-  critical: number;
-  warning: number;
-  /** The raw message is kept (compressed) and can be downloaded again. */
-  rawStored: boolean;
 }
 
 export interface ListMessagesQuery {
@@ -466,7 +438,7 @@ export class HistoryStore {
   saveSend(result: SendResult, subject: string): number {
     return this.write(() => runs.saveSend(this.db, result, subject));
   }
-  listSends(query?: runs.Page & { profile?: string }): { items: runs.SendSummary[]; total: number } {
+  listSends(query?: runs.Page & { profile?: string }): { items: SendSummary[]; total: number } {
     return runs.listSends(this.db, query);
   }
   getSend(id: number): runs.StoredSend | null {
@@ -488,7 +460,7 @@ export class HistoryStore {
   finishPlacement(id: number, run: PlacementRun): void {
     this.write(() => runs.finishPlacement(this.db, id, run));
   }
-  listPlacements(query?: runs.Page): { items: runs.PlacementListItem[]; total: number } {
+  listPlacements(query?: runs.Page): { items: PlacementListItem[]; total: number } {
     return runs.listPlacements(this.db, query);
   }
   getPlacement(id: number): runs.StoredPlacementRun | null {
@@ -497,7 +469,7 @@ export class HistoryStore {
   deletePlacement(id: number): boolean {
     return this.write(() => runs.deletePlacement(this.db, id));
   }
-  placementTrend(query: runs.TrendQuery): runs.TrendSeries[] {
+  placementTrend(query: runs.TrendQuery): TrendSeries[] {
     return runs.placementTrend(this.db, query);
   }
   /** Validates (refusing anything that looks like a secret) and stores a profile: pass the user's object as it came. */

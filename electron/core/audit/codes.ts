@@ -4,14 +4,22 @@
  * Codes are a public contract (scripts match on them, the README lists them, a test pins them):
  * never rename one; add new ones. Each check has its own block below.
  */
-import type { CheckId, Severity } from './types';
+
+/** How much a finding matters: critical fails a check (and the CLI's exit code), warning and info do not. */
+export type Severity = 'critical' | 'warning' | 'info';
 
 /** Message analysis raises findings in these areas besides the audit's checks. */
 export type MessageArea = 'auth' | 'header' | 'content';
 
+/**
+ * What this module says of a code.
+ *
+ * `check` is one of the audit's checks (types.ts CheckId) or a MessageArea; finding.ts checks that,
+ * since this module imports nothing: types.ts imports FindingCode from here.
+ */
 export interface CodeInfo {
   severity: Severity;
-  check: CheckId | MessageArea;
+  check: string;
   /** One line for the README and the UI's legend. */
   meaning: string;
 }

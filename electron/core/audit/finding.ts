@@ -1,5 +1,14 @@
-import { FINDING_CODES, type FindingCode } from './codes';
-import type { CheckStatus, Finding, Severity } from './types';
+import { FINDING_CODES, type FindingCode, type MessageArea } from './codes';
+import type { CheckId, CheckStatus, Finding, Severity } from './types';
+
+/**
+ * The check or message area each code belongs to, as codes.ts lists them.
+ *
+ * Checked here, not in codes.ts: types.ts imports the codes, so codes.ts cannot import CheckId back.
+ * A code naming an unknown check fails to compile on this line.
+ */
+export type CodeCheck = KnownCheck<(typeof FINDING_CODES)[FindingCode]['check']>;
+type KnownCheck<C extends CheckId | MessageArea> = C;
 
 /** Makes a finding whose check and default severity come from the codes module. */
 export function finding(

@@ -3,10 +3,10 @@
  *
  * These are a contract: `--json` output, history rows and the UI all carry them unchanged.
  */
-import type { FindingCode } from './codes';
+import type { FindingCode, Severity } from './codes';
 import type { DnsQueryRecord } from '../dns/types';
 
-export type Severity = 'critical' | 'warning' | 'info';
+export type { Severity };
 
 export interface Finding {
   code: FindingCode;

@@ -7,7 +7,18 @@
  * they read secrets from environment variables instead. There is no home-made fallback, because a key
  * kept next to the data protects nothing.
  */
-import type { HistoryStore } from './history/store';
+import type Database from 'better-sqlite3';
+
+/**
+ * What the secret store needs of the history database (HistoryStore): a transaction over its
+ * `secrets` table.
+ *
+ * Named here rather than imported, because history imports this module (deleting a profile or a
+ * seed deletes its secret, under secretKey): the two would otherwise import each other.
+ */
+export interface SecretsDatabase {
+  transaction<T>(fn: (db: Database.Database) => T): T;
+}
 
 /** What the app's keychain offers: Electron's safeStorage, or a stand-in in tests. */
 export interface SecretCipher {
@@ -95,7 +106,7 @@ function scrub(err: unknown, value: string): string {
  * Availability is asked afresh each time: on Linux safeStorage only knows its keyring once the app
  * is ready, and a keyring can be locked or unlocked while the app runs.
  */
-export function createSecretStore(cipher: SecretCipher | null, db: HistoryStore | null, unavailableReason?: string): SecretStore {
+export function createSecretStore(cipher: SecretCipher | null, db: SecretsDatabase | null, unavailableReason?: string): SecretStore {
   const status = (): SecretStoreStatus => {
     if (!cipher) return { available: false, reason: unavailableReason ?? NO_KEYCHAIN_REASON };
     // --no-history, or a history file that could not be opened: there is nowhere to keep the ciphertext.

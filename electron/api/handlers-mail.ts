@@ -7,15 +7,17 @@
  * way under `deliverlab serve`, which has no keychain).
  */
 import type { HistoryStore } from '../core/history/store';
-import { validateProfile, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
+import { validateProfile, type SmtpSecrets } from '../core/send/profile';
 import { sendAndRecord } from '../core/send/record';
 import { checkDkim, testConnection, type SendRequest } from '../core/send/send';
+import type { SmtpProfile } from '../core/send/types';
 import { testSeed } from '../core/placement/imap';
 import { duplicateAddressWarnings, validateSeed } from '../core/placement/seeds';
 import { runPlacementAndRecord } from '../core/placement/record';
 import type { ImapErrorInfo, Seed, SeedSecrets } from '../core/placement/types';
-import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
+import { isOAuth2, secretVariable } from '../core/mail-auth';
 import { secretKey, SecretStoreError, type SecretStore, type SecretStoreStatus } from '../core/secrets';
+import type { MailAuth } from '../core/types';
 import { ApiError } from './errors';
 import type { EventName } from './names';
 import type { EventPayload, OpParsed, OpResult, SecretSource, StoredProfile, StoredSeed } from './operations';

@@ -5,19 +5,30 @@
  * A new feature starts by adding its operation here.
  */
 import { z } from 'zod';
-import type { AuditProgress, AuditResult } from '../core/audit/types';
-import type { AuditSummary, MessageSummaryRow, PlacementListItem, SendSummary, TrendSeries } from '../core/history/types';
-import type { MessageAnalysis } from '../core/message/types';
-import type { Settings } from '../core/settings';
-import type { SpfCheckOutput } from '../core/spf/check-host';
-import type { DkimKey } from '../core/dkim/keygen';
-import type { SmtpProfile } from '../core/send/profile';
-import type { ConnectionResult, SendResult } from '../core/send/send';
-import type { PlacementEvent, PlacementRun, Seed, SeedTestResult } from '../core/placement/types';
 import { isIP } from 'node:net';
 import { codePoint, domainRefusal, firstControl, parseDomainInput } from '../shared/domain-name';
 import { parseResolverSpec } from '../core/dns/servers';
 import type { EventName, OperationName } from './names';
+import type {
+  AuditProgress,
+  AuditResult,
+  AuditSummary,
+  ConnectionResult,
+  DkimKey,
+  MessageAnalysis,
+  MessageSummaryRow,
+  PlacementEvent,
+  PlacementListItem,
+  PlacementRun,
+  Seed,
+  SeedTestResult,
+  SendResult,
+  SendSummary,
+  Settings,
+  SmtpProfile,
+  SpfCheckOutput,
+  TrendSeries,
+} from './types';
 
 /**
  * A HELO name or MAIL FROM address as an SMTP session would carry it: anything up to a bound, but
@@ -149,7 +160,7 @@ export interface SendRecord extends SendResult {
   historyError?: string;
 }
 
-/** The list rows and trend series are history's own shapes (electron/core/history/placements.ts). */
+/** The list rows and trend series are history's own shapes (electron/core/history/types.ts). */
 export type { SendSummary };
 export type PlacementSummaryRow = PlacementListItem;
 export type PlacementTrendSeries = TrendSeries;

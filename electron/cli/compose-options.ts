@@ -7,8 +7,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { isOAuth2, secretVariable, type MailAuth } from '../core/mail-auth';
-import { DEFAULT_PASSWORD_ENV, dkimKeyFromEnv, secretsFromEnv, type SmtpProfile, type SmtpSecrets } from '../core/send/profile';
+import { isOAuth2, secretVariable } from '../core/mail-auth';
+import { DEFAULT_PASSWORD_ENV, dkimKeyFromEnv, secretsFromEnv, type SmtpSecrets } from '../core/send/profile';
+import type { SmtpProfile } from '../core/send/types';
+import type { MailAuth } from '../core/types';
 import type { DkimRequest } from '../core/send/send';
 import { secretOrPrompt, type PromptIo } from './prompt';
 import { UsageError } from './usage-error';

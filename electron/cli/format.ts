@@ -6,7 +6,8 @@
  */
 import { styleText } from 'node:util';
 import type { AuditResult, CheckStatus, Finding, Severity } from '../core/audit/types';
-import { dkimOverall, type AuditSummary } from '../core/history/store';
+import { dkimOverall } from '../core/history/store';
+import type { AuditSummary } from '../core/history/types';
 import type { AuthResult, MessageAnalysis } from '../core/message/types';
 import { neutraliseAll } from './terminal-text';
 

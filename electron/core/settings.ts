@@ -1,18 +1,7 @@
 /**
  * User settings: stored in the history database when there is one, in memory otherwise.
  */
-export interface Settings {
-  /** `system`, or DNS servers as `IP[:PORT]` separated by commas. */
-  resolver: string;
-  /** Deadline for one DNS query, in milliseconds (each try; a query makes at most two tries). */
-  dnsTimeoutMs: number;
-  /** DKIM selectors every audit tries besides the built-in list, comma-separated. */
-  dkimSelectors: string;
-  /** Spamhaus Data Query Service key; empty for the public mirrors. */
-  spamhausDqsKey: string;
-  /** Keep a compressed copy of each analysed message in history, so it can be downloaded again. */
-  storeRawMessages: boolean;
-}
+import type { Settings } from './types';
 
 export const DEFAULT_SETTINGS: Settings = {
   resolver: 'system',

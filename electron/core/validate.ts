@@ -6,7 +6,7 @@
  * (ProfileError, SeedError) so callers can tell a bad profile from a bad seed file; every helper
  * here throws the class the caller passes.
  */
-import type { MailAuth } from './mail-auth';
+import type { MailAuth } from './types';
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

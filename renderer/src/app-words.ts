@@ -8,10 +8,7 @@
  * code), or swaps a sentence of the core's that it rebuilds whole from the same facts; none parses
  * the core's text. Pure: test/unit/renderer-words.test.ts.
  */
-import type { AuditResult, CheckId, Finding, ProviderRequirement } from '../../electron/core/audit/types';
-import type { MessageAnalysis } from '../../electron/core/message/types';
-import type { ImapErrorInfo } from '../../electron/core/placement/types';
-import type { SendError } from '../../electron/core/send/send';
+import type { AuditResult, CheckId, Finding, ImapErrorInfo, MessageAnalysis, ProviderRequirement, SendError } from '../../electron/api/types';
 
 /** Where the audit options are on screen, as the user reads them. */
 const SENDING_IPS = 'the Sending IPs box (under “DKIM selectors and sending IPs”)';

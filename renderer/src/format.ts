@@ -1,7 +1,7 @@
 /**
  * How values read in the UI: severities, statuses, grades, dates and durations.
  */
-import type { CheckStatus, Severity } from '../../electron/core/audit/types';
+import type { CheckStatus, Severity } from '../../electron/api/types';
 import { dkimKeyRefusal, secretStoreReason } from './app-words';
 import { errorFields } from './forms/api-errors';
 

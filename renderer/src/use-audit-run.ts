@@ -5,7 +5,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
-import type { AuditResult } from '../../electron/core/audit/types';
+import type { AuditResult } from '../../electron/api/types';
 import { auditInput, type AuditOptions } from './audit-options';
 import { CHECK_ORDER, type CheckId } from './checks/registry';
 import { useClient } from './client/client-context';

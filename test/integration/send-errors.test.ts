@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sendCommand } from '../../electron/cli/send';
-import type { SendResult } from '../../electron/core/send/send';
+import type { SendResult } from '../../electron/core/send/types';
 import { closedPort } from '../helpers/loopback';
 import { occurrences } from '../helpers/occurrences';
 import { sink } from '../helpers/text-sink';

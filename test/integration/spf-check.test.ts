@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../electron/api/handlers';
-import type { SpfCheckOutput } from '../../electron/core/spf/check-host';
+import type { SpfCheckOutput } from '../../electron/core/spf/types';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let dns: DnsServer;

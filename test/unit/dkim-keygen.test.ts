@@ -1,7 +1,8 @@
 import { dkimSign, dkimVerify } from 'mailauth';
 import { describe, expect, it } from 'vitest';
 import { parseDkimKey } from '../../electron/core/audit/dkim-parse';
-import { generateDkimKey, splitTxt, type DkimKey } from '../../electron/core/dkim/keygen';
+import { generateDkimKey, splitTxt } from '../../electron/core/dkim/keygen';
+import type { DkimKey } from '../../electron/core/dkim/types';
 
 const message = [
   'From: Ada <ada@keys.dkim.test>',

@@ -10,8 +10,8 @@ import { MIGRATIONS } from '../../electron/core/history/migrations';
 import { HistoryError, HistoryStore } from '../../electron/core/history/store';
 import { SeedError } from '../../electron/core/placement/seeds';
 import type { Detection, Placement, PlacementRun, SeedOutcome, SeedProvider } from '../../electron/core/placement/types';
-import { ProfileError, type SmtpProfile } from '../../electron/core/send/profile';
-import type { SendResult } from '../../electron/core/send/send';
+import { ProfileError } from '../../electron/core/send/profile';
+import type { SendResult, SmtpProfile } from '../../electron/core/send/types';
 import { tempDbPaths } from '../helpers/temp-db';
 
 const ROOT = join(import.meta.dirname, '..', '..');

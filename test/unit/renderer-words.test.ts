@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditResult, Finding, ProviderRequirement } from '../../electron/core/audit/types';
 import type { MessageAnalysis } from '../../electron/core/message/types';
-import type { SendError } from '../../electron/core/send/send';
+import type { SendError } from '../../electron/core/send/types';
 import {
   auditRequirementWhy,
   envelopeExplanation,

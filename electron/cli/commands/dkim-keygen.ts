@@ -3,7 +3,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { ApiError } from '../../api/errors';
-import type { DkimKey } from '../../core/dkim/keygen';
+import type { DkimKey } from '../../core/dkim/types';
 import { openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';

@@ -3,7 +3,7 @@
  */
 import { ApiError } from '../../api/errors';
 import { DomainSchema } from '../../api/operations';
-import type { SpfCheckOutput } from '../../core/spf/check-host';
+import type { SpfCheckOutput } from '../../core/spf/types';
 import { checkResolver, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';

@@ -4,10 +4,9 @@
 import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { isValidSelector } from '../audit/dkim-parse';
+import type { DkimKey, DkimKeyType } from './types';
 
 const generate = promisify(generateKeyPair);
-
-export type DkimKeyType = 'rsa' | 'ed25519';
 
 export interface DkimKeyOptions {
   domain: string;
@@ -16,26 +15,6 @@ export interface DkimKeyOptions {
   type?: DkimKeyType;
   /** RSA modulus size: 2048 (the default), 3072 or 4096. RFC 8301 §3.2 makes 1024 the floor; we go no lower than 2048. */
   bits?: number;
-}
-
-export interface DkimKey {
-  type: DkimKeyType;
-  /** RSA modulus bits, or 256 for Ed25519. */
-  bits: number;
-  /** PKCS#8 PEM: what signers (OpenDKIM, Postfix milters, mailauth, nodemailer) take. */
-  privateKeyPem: string;
-  /** The p= value: SubjectPublicKeyInfo for RSA (RFC 6376 §3.6.1), the bare 32 bytes for Ed25519 (RFC 8463 §4.2). */
-  publicKeyBase64: string;
-  /** `<selector>._domainkey.<domain>` */
-  recordName: string;
-  /** The TXT record's text, e.g. `v=DKIM1; k=rsa; p=...`. */
-  record: string;
-  /** The record cut into character-strings of at most 255 bytes (RFC 1035 §3.3.14). */
-  txtStrings: string[];
-  /** A zone file line: `<name>. IN TXT ( "..." "..." )`. */
-  zoneLine: string;
-  /** Something the user should know about this key type. */
-  note?: string;
 }
 
 export const RSA_SIZES = [2048, 3072, 4096] as const;

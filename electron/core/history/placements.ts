@@ -8,7 +8,7 @@
 import type { Placement, PlacementRun, PlacementSummary, SeedOutcome, SeedProvider } from '../placement/types';
 import { median } from '../../shared/median';
 import { summarize } from '../placement/summary';
-import type { SendResult } from '../send/send';
+import type { SendResult } from '../send/types';
 import { MAX_PAGE, page, parseStored, type HistoryDb } from './db';
 import { HistoryError } from './errors';
 import { ownerToken, statusOf, type OwnerRow } from './run-owner';

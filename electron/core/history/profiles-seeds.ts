@@ -4,7 +4,8 @@
  */
 import { validateSeed, SeedError } from '../placement/seeds';
 import type { Seed } from '../placement/types';
-import { ProfileError, validateProfile, type SmtpProfile } from '../send/profile';
+import { ProfileError, validateProfile } from '../send/profile';
+import type { SmtpProfile } from '../send/types';
 import { secretKey } from '../secrets';
 import { parseStored, type HistoryDb } from './db';
 import { HistoryError } from './errors';

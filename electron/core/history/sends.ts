@@ -1,7 +1,7 @@
 /**
  * Test sends in history: the columns a list shows, and the whole result (transcript included) as JSON.
  */
-import type { SendResult } from '../send/send';
+import type { SendResult } from '../send/types';
 import { page, parseStored, type HistoryDb } from './db';
 import type { Page, SendSummary, StoredSend } from './types';
 

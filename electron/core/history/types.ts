@@ -5,7 +5,7 @@
  */
 import type { AuthResult } from '../message/types';
 import type { Placement, PlacementRun, PlacementStatus, SeedProvider } from '../placement/types';
-import type { SendResult } from '../send/send';
+import type { SendResult } from '../send/types';
 
 export interface Page {
   limit?: number;

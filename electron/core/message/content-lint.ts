@@ -16,7 +16,7 @@ import { finding } from '../audit/finding';
 import type { Finding } from '../audit/types';
 import { DnsError, type DnsSession } from '../dns/session';
 import { bulkWhy, orgDomain } from './header-lint';
-import type { LintInput } from './lint-types';
+import type { BodyRead, HtmlScan, ImageInfo, LintInput } from './lint-types';
 import { decodeLeaf, isHex, walkMime, type MimeLeaf } from './mime';
 import type { ContentSummary, LinkInfo } from './types';
 
@@ -53,23 +53,6 @@ export function mimeLeaves(raw: Buffer): MimeLeaf[] {
 
 // ---------------------------------------------------------------------------------------------
 // HTML: links, images and visible text, in one streaming pass.
-
-interface ImageInfo {
-  src: string;
-  alt: string | null;
-  width?: string;
-  height?: string;
-  hidden: boolean;
-}
-
-interface HtmlScan {
-  links: LinkInfo[];
-  images: ImageInfo[];
-  /** Visible characters, white space collapsed. */
-  visibleChars: number;
-  /** The start and the end of the visible text (see TEXT_WINDOW). */
-  visibleText: string;
-}
 
 const NOT_RENDERED = new Set(['script', 'style', 'head', 'title', 'template', 'xml']);
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
@@ -511,33 +494,6 @@ function queryableDomain(host: string): string | null {
 // ---------------------------------------------------------------------------------------------
 
 const empty = (): ContentSummary => ({ textPart: false, htmlPart: false, htmlTransferBytes: 0, links: [], images: [], attachments: [] });
-
-/**
- * The message's own body, read once: its text and HTML parts and one scan of the HTML.
- *
- * analyze.ts reads it before the summary (bulk detection uses its signals) and content lint reuses
- * it; what costs a pass over the text (the postal address search) is done when first asked, once.
- */
-export interface BodyRead {
-  textPart: boolean;
-  htmlLeaf: MimeLeaf | null;
-  /** The decoded HTML the reader gets, or null without an HTML part. */
-  html: string | null;
-  /** The parsed HTML, for the preview (may differ from `html` when the structure is broken). */
-  parsedHtml: string | null;
-  htmlTransferBytes: number;
-  /** The text/plain part, or '' without one. */
-  plain: string;
-  scan: HtmlScan;
-  /** Remote images that only report opens (1x1, zero-sized or hidden). */
-  pixels: ImageInfo[];
-  /** A link (or a plain-text URL) whose text or target offers to unsubscribe or opt out; looked for once. */
-  readonly unsubscribeLink: boolean;
-  /** The start and end of the visible text and of the plain text, where footers are. */
-  readonly words: string;
-  /** A postal address in `words` (looksLikePostalAddress), searched once, when first asked. */
-  postalAddress(): boolean;
-}
 
 /** Reads the body of a message for the content checks (see BodyRead). */
 export function readBody(input: Pick<LintInput, 'parsed' | 'raw'>): BodyRead {

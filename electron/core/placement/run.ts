@@ -11,8 +11,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { runPool } from '../../shared/pool';
-import { sendTest, type SendRequest, type SendResult } from '../send/send';
-import type { SmtpProfile, SmtpSecrets } from '../send/profile';
+import { sendTest, type SendRequest } from '../send/send';
+import type { SmtpSecrets } from '../send/profile';
+import type { SendResult, SmtpProfile } from '../send/types';
 import { dsnMatchesRun, type DsnReport } from './dsn';
 import { summarize } from './summary';
 import type { Bounce, Detection, ImapErrorInfo, PlacementEvent, PlacementRun, SearchReport, Seed, SeedOutcome, SeedSecrets } from './types';

@@ -4,8 +4,8 @@
  * A run sends one test message (carrying a fresh token in a header and the subject) to every seed
  * mailbox, then watches all seeds at once over IMAP until each copy is found or its deadline passes.
  */
-import type { MailAuth } from '../mail-auth';
-import type { SendResult } from '../send/send';
+import type { SendResult } from '../send/types';
+import type { MailAuth } from '../types';
 
 export type SeedProvider = 'gmail' | 'outlook' | 'yahoo' | 'icloud' | 'other';
 export const SEED_PROVIDERS: readonly SeedProvider[] = ['gmail', 'outlook', 'yahoo', 'icloud', 'other'];

@@ -5,36 +5,8 @@
  * variable the profile names (DELIVERLAB_SMTP_PASSWORD by default), so a profile can be shared or
  * committed without leaking credentials.
  */
-
-export type SmtpSecurity = 'starttls' | 'tls' | 'none';
-
-import { type MailAuth } from '../mail-auth';
 import { fieldReaders, isObject, secretsFromEnvFor } from '../validate';
-
-export type SmtpAuth = MailAuth;
-
-/** DKIM signing for a profile's sends: the key is read from the environment variable named here, never from the file. */
-export interface DkimProfile {
-  /** The signing domain (d=, RFC 6376 §3.5). */
-  domain: string;
-  /** The selector (s=): the key is published at <selector>._domainkey.<domain>. */
-  selector: string;
-  /** The environment variable holding the private key's PEM text. */
-  privateKeyEnv: string;
-}
-
-export interface SmtpProfile {
-  name: string;
-  host: string;
-  port: number;
-  security: SmtpSecurity;
-  auth?: SmtpAuth;
-  /** The header From (RFC 5322 §3.6.2). */
-  from: string;
-  /** The envelope sender (RFC 5321 MAIL FROM); the address in `from` when absent. */
-  envelopeFrom?: string;
-  dkim?: DkimProfile;
-}
+import type { DkimProfile, SmtpAuth, SmtpProfile } from './types';
 
 /** Credentials for one send, taken from the environment and never written anywhere. */
 export interface SmtpSecrets {

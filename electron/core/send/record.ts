@@ -5,7 +5,8 @@
  * result: the send is returned whole, with the reason it was not kept.
  */
 import { HistoryError, type HistoryStore } from '../history/store';
-import { sendTest, type SendRequest, type SendResult } from './send';
+import { sendTest, type SendRequest } from './send';
+import type { SendResult } from './types';
 
 /** A send as it is returned: the result, its subject, and its history id (null when not kept). */
 export type RecordedSend = SendResult & { subject: string; id: number | null; historyError?: string };

@@ -22,81 +22,8 @@ import { withDeadline } from '../net/deadline';
 import { assertHostAllowed } from '../net/guard';
 import { explainTlsFailure, tlsFailureCause, tlsFailureDetail, type TlsWords } from '../net/tls-failure';
 import { htmlToText } from './html-text';
-import { normalizeDomain, normalizeSelector, type SmtpProfile, type SmtpSecrets } from './profile';
-
-export interface TranscriptLine {
-  /** C: client command, S: server reply, *: a note from the client library. */
-  dir: 'C' | 'S' | '*';
-  text: string;
-  /** Milliseconds since the send started. */
-  ms: number;
-}
-
-export type SendErrorKind = 'auth' | 'tls' | 'refused' | 'timeout' | 'dns' | 'rejected' | 'message' | 'protocol' | 'blocked' | 'other';
-
-/**
- * Finer causes the app words itself, because the explanation names a command-line flag or command.
- *
- * tls-untrusted: params.detail is the TLS library's message; dkim-key-not-pem: no PEM text;
- * dkim-key-short: params.bits is the RSA key's size.
- */
-export type SendErrorReason = 'tls-untrusted' | 'dkim-key-not-pem' | 'dkim-key-short';
-
-export interface SendError {
-  /** nodemailer's code (EAUTH, ETLS, ECONNECTION, ETIMEDOUT, EENVELOPE, EMESSAGE, ...). */
-  code: string;
-  kind: SendErrorKind;
-  explanation: string;
-  reason?: SendErrorReason;
-  params?: Record<string, string>;
-  response?: string;
-  responseCode?: number;
-  /** The SMTP command that failed, when known. */
-  command?: string;
-}
-
-export interface RecipientResult {
-  address: string;
-  /**
-   * accepted or rejected: what the server answered for this recipient (RCPT TO, or the message
-   * after DATA). not-sent: the send stopped before any recipient was named (no connection, TLS,
-   * login, DKIM): no server refused this address, and the send's error says why.
-   */
-  status: 'accepted' | 'rejected' | 'not-sent';
-  /** The server's reply to RCPT TO (or to the message, for a rejection after DATA). */
-  reply?: string;
-  responseCode?: number;
-  explanation?: string;
-}
-
-/** What a DKIM signature on a sent message covers, read back from the DKIM-Signature header that was added. */
-export interface DkimSummary {
-  /** d= */
-  domain: string;
-  /** s= */
-  selector: string;
-  /** a=: rsa-sha256 or ed25519-sha256. */
-  algorithm: string;
-  /** h=: the header fields the signature covers, in signing order. */
-  headers: string[];
-}
-
-export interface SendResult {
-  ok: boolean;
-  profile: string;
-  messageId?: string;
-  /** Postfix's queue id, from "250 2.0.0 Ok: queued as XYZ". */
-  queueId?: string;
-  /** The server's final reply to the message data. */
-  response?: string;
-  recipients: RecipientResult[];
-  timings: { startedAt: string; totalMs: number; acceptedMs?: number };
-  transcript: TranscriptLine[];
-  warnings: string[];
-  error?: SendError;
-  /** Present when the message was DKIM-signed. */
-  dkim?: DkimSummary;
-}
+import { normalizeDomain, normalizeSelector, type SmtpSecrets } from './profile';
+import type { ConnectionResult, DkimSummary, RecipientResult, SendError, SendErrorReason, SendResult, SmtpProfile, TranscriptLine } from './types';
 
 export interface ConnectionOptions {
   timeoutMs: number;
@@ -595,15 +522,6 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
     }
     return result;
   }
-}
-
-export interface ConnectionResult {
-  ok: boolean;
-  profile: string;
-  timings: { startedAt: string; totalMs: number };
-  transcript: TranscriptLine[];
-  warnings: string[];
-  error?: SendError;
 }
 
 /** "Test connection": EHLO, STARTTLS and AUTH (nodemailer's verify()), without sending anything. */

@@ -3,9 +3,7 @@
  */
 import { spf } from 'mailauth';
 import type { DnsSession } from '../dns/session';
-import type { DnsQueryRecord } from '../dns/types';
-
-export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror';
+import type { SpfCheckOutput, SpfResult } from './types';
 
 export interface SpfCheckInput {
   /** The connecting client's IP address. */
@@ -15,25 +13,6 @@ export interface SpfCheckInput {
   helo?: string;
   /** The receiving host's name, for the Received-SPF header. */
   receiver?: string;
-}
-
-export interface SpfCheckOutput {
-  result: SpfResult;
-  /** Why, in mailauth's words (the matched mechanism, or the error). */
-  comment: string;
-  /** Which identity was checked: the MAIL FROM address, or the HELO name (RFC 7208 §2.3, §2.4); as in Received-SPF. */
-  identity: 'mailfrom' | 'helo';
-  /** The domain whose policy was evaluated. */
-  domain: string;
-  /** The address checked: the MAIL FROM, or postmaster@<helo> for the HELO identity. */
-  mailFrom: string;
-  helo: string;
-  ip: string;
-  /** On fail, the domain's own explanation: its exp= TXT record, macros expanded (RFC 7208 §6.2). Third-party text. */
-  explanation?: string;
-  /** The Received-SPF header a receiver would add (RFC 7208 §9.1). */
-  header: string;
-  dns: DnsQueryRecord[];
 }
 
 type MailauthResolver = NonNullable<Parameters<typeof spf>[0]['resolver']>;

@@ -1,7 +1,7 @@
 /**
  * One domain of a batch, as the results table shows it.
  */
-import type { AuditResult } from '../../../electron/core/audit/types';
+import type { AuditResult } from '../../../electron/api/types';
 
 export type BatchRowState = 'queued' | 'running' | 'done' | 'failed' | 'not-run';
 

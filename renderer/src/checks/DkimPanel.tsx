@@ -1,5 +1,5 @@
 import { Accordion, Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
-import type { DkimSelector } from '../../../electron/core/audit/types';
+import type { DkimSelector } from '../../../electron/api/types';
 import { count } from './parts';
 import type { CheckPanelProps } from './types';
 

@@ -1,5 +1,5 @@
 import { Alert, Badge, Code, DataList, List, Stack, Table, Text } from '@mantine/core';
-import type { DmarcCheck, DmarcPolicy, DmarcReportDestination, DmarcWalkStep } from '../../../electron/core/audit/types';
+import type { DmarcCheck, DmarcPolicy, DmarcReportDestination, DmarcWalkStep } from '../../../electron/api/types';
 import { YesNo } from './parts';
 import type { CheckPanelProps } from './types';
 

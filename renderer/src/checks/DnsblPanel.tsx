@@ -1,5 +1,5 @@
 import { Anchor, Badge, Code, Stack, Table, Text } from '@mantine/core';
-import type { DnsblResult } from '../../../electron/core/audit/types';
+import type { DnsblResult } from '../../../electron/api/types';
 import type { CheckPanelProps } from './types';
 
 /** Listed first, then refused (no answer either way), then clean: what needs action comes first. */

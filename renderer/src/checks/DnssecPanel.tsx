@@ -1,5 +1,5 @@
 import { Code, Stack, Table, Text } from '@mantine/core';
-import type { TlsaRecord } from '../../../electron/core/audit/types';
+import type { TlsaRecord } from '../../../electron/api/types';
 import { Fact, Facts, YesNo } from './parts';
 import type { CheckPanelProps } from './types';
 

@@ -1,5 +1,5 @@
 import { Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
-import type { MtaStsPolicy } from '../../../electron/core/audit/types';
+import type { MtaStsPolicy } from '../../../electron/api/types';
 import { FETCH_SKIPPED } from '../app-words';
 import { Fact, Facts, None, RecordText } from './parts';
 import type { CheckPanelProps } from './types';

@@ -1,5 +1,5 @@
 import { Alert, Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
-import type { MxHost } from '../../../electron/core/audit/types';
+import type { MxHost } from '../../../electron/api/types';
 import type { CheckPanelProps } from './types';
 
 function Addresses({ host }: { host: MxHost }) {

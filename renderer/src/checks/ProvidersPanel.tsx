@@ -1,6 +1,6 @@
 import { Anchor, Badge, Card, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
-import type { ProviderRequirement, ProviderScorecard } from '../../../electron/core/audit/types';
+import type { ProviderRequirement, ProviderScorecard } from '../../../electron/api/types';
 import { auditRequirementWhy } from '../app-words';
 import { count } from './parts';
 import type { CheckPanelProps } from './types';

@@ -1,5 +1,5 @@
 import { Badge, Code, Group, Paper, Stack, Text } from '@mantine/core';
-import type { SmtpHostProbe } from '../../../electron/core/audit/types';
+import type { SmtpHostProbe } from '../../../electron/api/types';
 import { formatDate, formatDuration } from '../format';
 import { Fact, Facts, None, YesNo } from './parts';
 import type { CheckPanelProps } from './types';

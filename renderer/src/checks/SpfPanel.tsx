@@ -1,5 +1,5 @@
 import { Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
-import type { SpfTerm } from '../../../electron/core/audit/types';
+import type { SpfTerm } from '../../../electron/api/types';
 import { QUALIFIER_RESULT, SpfTree } from './SpfTree';
 import type { CheckPanelProps } from './types';
 

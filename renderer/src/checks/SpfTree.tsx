@@ -6,7 +6,7 @@
  */
 import { AccordionChevron, Badge, Box, Code, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useState } from 'react';
-import type { SpfNode, SpfTerm, SpfTreeTerm } from '../../../electron/core/audit/types';
+import type { SpfNode, SpfTerm, SpfTreeTerm } from '../../../electron/api/types';
 import { count } from './parts';
 
 export const QUALIFIER_RESULT: Record<NonNullable<SpfTerm['qualifier']>, string> = {

@@ -6,7 +6,7 @@
  * found, and hiding that behind the error would lose the part that tells the user where it broke.
  * Decided from the data itself, never from the error's text. Pure: test/unit/renderer-checks.test.ts.
  */
-import type { AuditChecks } from '../../../electron/core/audit/types';
+import type { AuditChecks } from '../../../electron/api/types';
 import type { CheckId } from './types';
 
 type Data<K extends CheckId> = NonNullable<AuditChecks[K]>;

@@ -1,7 +1,7 @@
 /**
  * What every check panel receives; kept apart from the registry so panels do not import it back.
  */
-import type { AuditChecks, AuditResult, Finding } from '../../../electron/core/audit/types';
+import type { AuditChecks, AuditResult, Finding } from '../../../electron/api/types';
 
 export type CheckId = keyof AuditChecks;
 

@@ -8,7 +8,7 @@
 import { Alert, Anchor, Button, Checkbox, Code, FileButton, Group, NativeSelect, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import type { DkimKey } from '../../../electron/core/dkim/keygen';
+import type { DkimKey } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { previewDocument } from '../messages/sanitize';

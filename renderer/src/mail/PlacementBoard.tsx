@@ -3,7 +3,7 @@
  */
 import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { Fragment, useState } from 'react';
-import type { SeedOutcome } from '../../../electron/core/placement/types';
+import type { SeedOutcome } from '../../../electron/api/types';
 import { formatDate, formatDuration } from '../format';
 import { ImapErrorAlert, PlacementBadge, SeedStateBadge } from './parts';
 import { formatShare, summarizeSeeds } from './placement-view';

@@ -6,7 +6,7 @@ import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Loader, NativeSelec
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PlacementSummaryRow, PlacementTrendSeries } from '../../../electron/api/operations';
-import type { PlacementRun } from '../../../electron/core/placement/types';
+import type { PlacementRun } from '../../../electron/api/types';
 import { DeleteButton } from '../DeleteButton';
 import { sendErrorText } from '../app-words';
 import { PastItems, type PastColumn } from '../PastItems';

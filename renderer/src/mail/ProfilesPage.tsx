@@ -5,8 +5,7 @@ import { Alert, Badge, NativeSelect, NumberInput, SimpleGrid, Table, Text, TextI
 import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import type { StoredProfile } from '../../../electron/api/operations';
-import type { SmtpProfile, SmtpSecurity } from '../../../electron/core/send/profile';
-import type { ConnectionResult } from '../../../electron/core/send/send';
+import type { ConnectionResult, SmtpProfile, SmtpSecurity } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { addressProblem, fromProblem, hostProblem, portProblem, requiredText } from '../forms/validators';
 import { authVariable, WHOLE_BADGE, SecretBadge, SendErrorAlert, Transcript, Warnings } from './parts';

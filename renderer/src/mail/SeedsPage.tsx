@@ -6,7 +6,7 @@ import { Alert, Badge, Button, Group, NativeSelect, NumberInput, SimpleGrid, Sta
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { StoredSeed } from '../../../electron/api/operations';
-import type { FolderRole, ImapSecurity, Seed, SeedProvider, SeedTestResult } from '../../../electron/core/placement/types';
+import type { FolderRole, ImapSecurity, Seed, SeedProvider, SeedTestResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { addressProblem, hostProblem, portProblem, requiredText } from '../forms/validators';
 import { authVariable, CallError, WHOLE_BADGE, ImapErrorAlert, SecretBadge, Warnings } from './parts';

@@ -3,7 +3,7 @@
  * the error in words, and the SMTP conversation.
  */
 import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { SendResult } from '../../../electron/core/send/send';
+import type { SendResult } from '../../../electron/api/types';
 import { formatDate, formatDuration } from '../format';
 import { Fact } from '../checks/parts';
 import { SendErrorAlert, Transcript, Warnings } from './parts';

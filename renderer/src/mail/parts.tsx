@@ -6,8 +6,7 @@ import { Alert, Anchor, Badge, Box, Code, Collapse, List, Text } from '@mantine/
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SecretSource } from '../../../electron/api/operations';
-import type { ImapErrorInfo, SeedOutcome } from '../../../electron/core/placement/types';
-import type { SendError, TranscriptLine } from '../../../electron/core/send/send';
+import type { ImapErrorInfo, SeedOutcome, SendError, TranscriptLine } from '../../../electron/api/types';
 import { secretVariable, type MailAuth } from '../../../electron/shared/secret-variable';
 import { useClient } from '../client/client-context';
 import { imapErrorText, secretStoreReason, sendErrorText } from '../app-words';

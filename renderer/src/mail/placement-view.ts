@@ -5,8 +5,7 @@
  * the core's run.ts pulls in node:crypto and cannot be bundled into the renderer.
  */
 import type { StoredSeed } from '../../../electron/api/operations';
-import type { PlacementEvent, PlacementRun, SeedOutcome, SeedState } from '../../../electron/core/placement/types';
-import type { SendResult } from '../../../electron/core/send/send';
+import type { PlacementEvent, PlacementRun, SeedOutcome, SeedState, SendResult } from '../../../electron/api/types';
 import { median } from '../../../electron/shared/median';
 
 export type PlacementValue = SeedOutcome['placement'];

@@ -1,7 +1,7 @@
 /**
  * SMTP transcript lines as text: the time, the direction, the line.
  */
-import type { TranscriptLine } from '../../../electron/core/send/send';
+import type { TranscriptLine } from '../../../electron/api/types';
 
 /** One transcript entry as text; a multi-line reply (EHLO's 250- lines) keeps its lines under the first. */
 export function transcriptText(line: TranscriptLine): string {

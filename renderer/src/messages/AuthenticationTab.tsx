@@ -2,8 +2,7 @@
  * SPF, every DKIM signature, DMARC, ARC and BIMI as we evaluated them, and the receiver's own words beside ours.
  */
 import { Badge, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { Finding } from '../../../electron/core/audit/types';
-import type { DkimSignatureResult, LenientResult, MessageAnalysis } from '../../../electron/core/message/types';
+import type { DkimSignatureResult, Finding, LenientResult, MessageAnalysis } from '../../../electron/api/types';
 import { Fact, Facts, None, RecordText, YesNo } from '../checks/parts';
 import { messageFindingDetail, receiverNote, spfCheckedDomain, spfComment } from '../app-words';
 import { FindingList } from '../result/FindingList';

@@ -6,8 +6,7 @@
  */
 import { Alert, Badge, Button, Code, Group, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
-import type { Finding } from '../../../electron/core/audit/types';
-import type { ContentSummary, MessageAnalysis } from '../../../electron/core/message/types';
+import type { ContentSummary, Finding, MessageAnalysis } from '../../../electron/api/types';
 import { FindingList } from '../result/FindingList';
 import { formatBytes } from './message-text';
 import { previewDocument } from './sanitize';

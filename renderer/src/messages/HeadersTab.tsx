@@ -6,8 +6,7 @@
  */
 import { Code, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { Finding } from '../../../electron/core/audit/types';
-import type { MessageAnalysis } from '../../../electron/core/message/types';
+import type { Finding, MessageAnalysis } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { FindingList } from '../result/FindingList';
 import { base64ToBytes, headerBlock, rememberedHeaders } from './message-text';

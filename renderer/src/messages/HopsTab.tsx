@@ -2,7 +2,7 @@
  * The Received headers as a timeline, oldest first: the path the message took and how long each leg took.
  */
 import { Badge, Code, Stack, Table, Text } from '@mantine/core';
-import type { MessageAnalysis } from '../../../electron/core/message/types';
+import type { MessageAnalysis } from '../../../electron/api/types';
 import { envelopeExplanation } from '../app-words';
 import { formatDate } from '../format';
 import { formatSeconds } from './message-text';

@@ -4,7 +4,7 @@
 import { envelopeExplanation, messageRequirementWhy, spfCheckedDomain } from '../app-words';
 import { Alert, Badge, Group, List, Paper, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { MessageAnalysis } from '../../../electron/core/message/types';
+import type { MessageAnalysis } from '../../../electron/api/types';
 import { ScorecardGrid } from '../checks/ProvidersPanel';
 import { formatDate, formatDuration } from '../format';
 import { AuthenticationTab } from './AuthenticationTab';

@@ -3,7 +3,7 @@
  *
  * Pure functions, no DOM beyond what every browser and Node 24 share (atob, btoa, TextDecoder).
  */
-import type { AuthResult, DkimSignatureResult, MessageAnalysis } from '../../../electron/core/message/types';
+import type { AuthResult, DkimSignatureResult, MessageAnalysis } from '../../../electron/api/types';
 
 /** Base64 of any bytes, in chunks: String.fromCharCode over 50 MB at once would overflow the stack. */
 export function bytesToBase64(bytes: Uint8Array): string {

@@ -1,6 +1,6 @@
 import { Alert, Button, Code, CopyButton, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import type { DkimKey } from '../../../electron/core/dkim/keygen';
+import type { DkimKey } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';

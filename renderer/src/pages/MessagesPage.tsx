@@ -5,7 +5,7 @@ import { Alert, Badge, Group, Loader, Paper, Stack, Text, Title } from '@mantine
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MessageList } from '../../../electron/api/operations';
-import type { MessageAnalysis } from '../../../electron/core/message/types';
+import type { MessageAnalysis } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage, formatDate } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';

@@ -1,7 +1,7 @@
 import { Alert, Button, Code, DataList, Group, Loader, NumberInput, Paper, PasswordInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { Settings } from '../../../electron/core/settings';
+import type { Settings } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';

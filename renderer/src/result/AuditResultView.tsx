@@ -1,6 +1,6 @@
 import { Badge, Group, Paper, RingProgress, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { AuditResult } from '../../../electron/core/audit/types';
+import type { AuditResult } from '../../../electron/api/types';
 import { CHECK_ORDER, isCheckId } from '../checks/registry';
 import { formatDate, formatDuration, gradeColor } from '../format';
 import { ChangesSection } from './ChangesSection';

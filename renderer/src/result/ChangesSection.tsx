@@ -1,6 +1,6 @@
 import { Anchor, Badge, Box, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { useId } from 'react';
-import type { AuditDiff, Finding } from '../../../electron/core/audit/types';
+import type { AuditDiff, Finding } from '../../../electron/api/types';
 import { checkTitle } from '../checks/registry';
 import { formatDate } from '../format';
 import { routeHref } from '../router';

@@ -1,6 +1,6 @@
 import { Alert, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useId } from 'react';
-import type { AuditResult } from '../../../electron/core/audit/types';
+import type { AuditResult } from '../../../electron/api/types';
 import { errorReason, skippedReason } from '../app-words';
 import { hasDetails } from '../checks/check-details';
 import { CHECKS, type CheckId } from '../checks/registry';

@@ -1,5 +1,5 @@
 import { Badge, Group, Text, UnstyledButton } from '@mantine/core';
-import type { AuditResult } from '../../../electron/core/audit/types';
+import type { AuditResult } from '../../../electron/api/types';
 import { CHECK_ORDER, CHECKS } from '../checks/registry';
 import { STATUS_COLOR, STATUS_LABEL } from '../format';
 import { checkSectionId } from './CheckSection';

@@ -1,5 +1,5 @@
 import { Accordion, Code, Table, Text } from '@mantine/core';
-import type { DnsQueryRecord } from '../../../electron/core/dns/types';
+import type { DnsQueryRecord } from '../../../electron/api/types';
 
 // A name or type that does not exist is an answer, not a failure: the walk expects many of them.
 const NEGATIVE_ANSWERS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { Anchor, Button, Code, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
-import type { Finding } from '../../../electron/core/audit/types';
+import type { Finding } from '../../../electron/api/types';
 import { findingFix } from '../app-words';
 import { SEVERITY_COLOR } from '../format';
 import { SeverityBadge } from './SeverityBadge';

@@ -1,5 +1,5 @@
 import { Badge } from '@mantine/core';
-import type { Severity } from '../../../electron/core/audit/types';
+import type { Severity } from '../../../electron/api/types';
 import { SEVERITY_COLOR, SEVERITY_LABEL } from '../format';
 
 export function SeverityBadge({ severity }: { severity: Severity }) {

@@ -1,5 +1,5 @@
 import { Badge } from '@mantine/core';
-import type { CheckStatus } from '../../../electron/core/audit/types';
+import type { CheckStatus } from '../../../electron/api/types';
 import { STATUS_COLOR, STATUS_LABEL } from '../format';
 
 export function StatusBadge({ status }: { status: CheckStatus }) {

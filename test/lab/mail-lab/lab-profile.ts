@@ -3,7 +3,7 @@
  * port, STARTTLS, login), and a seed mailbox for one of the lab's users (IMAP, STARTTLS).
  */
 import type { Seed } from '../../../electron/core/placement/types';
-import type { SmtpProfile } from '../../../electron/core/send/profile';
+import type { SmtpProfile } from '../../../electron/core/send/types';
 import { readMailLab, type MailLabUser } from './lab-info';
 
 export function labProfile(over: Partial<SmtpProfile> = {}): SmtpProfile {

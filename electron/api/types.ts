@@ -1,0 +1,51 @@
+/**
+ * The result shapes of the operations contract: what the UI reads, as core declares it.
+ *
+ * The renderer imports result types from here, never from core, and operations.ts names its
+ * results from here too. `export type` only: this module is empty at run time, so importing it
+ * brings none of core's code (Node modules included) into the renderer's bundle or the preload.
+ */
+export type {
+  AuditChecks,
+  AuditDiff,
+  AuditProgress,
+  AuditResult,
+  CheckId,
+  CheckStatus,
+  DkimSelector,
+  DmarcCheck,
+  DmarcPolicy,
+  DmarcReportDestination,
+  DmarcWalkStep,
+  DnsblResult,
+  Finding,
+  MtaStsPolicy,
+  MxHost,
+  ProviderRequirement,
+  ProviderScorecard,
+  Severity,
+  SmtpHostProbe,
+  SpfNode,
+  SpfTerm,
+  SpfTreeTerm,
+  TlsaRecord,
+} from '../core/audit/types';
+export type { DkimKey } from '../core/dkim/types';
+export type { DnsQueryRecord } from '../core/dns/types';
+export type { AuditSummary, MessageSummaryRow, PlacementListItem, SendSummary, TrendSeries } from '../core/history/types';
+export type { AuthResult, ContentSummary, DkimSignatureResult, LenientResult, MessageAnalysis } from '../core/message/types';
+export type {
+  FolderRole,
+  ImapErrorInfo,
+  ImapSecurity,
+  PlacementEvent,
+  PlacementRun,
+  Seed,
+  SeedOutcome,
+  SeedProvider,
+  SeedState,
+  SeedTestResult,
+} from '../core/placement/types';
+export type { ConnectionResult, SendError, SendResult, SmtpProfile, SmtpSecurity, TranscriptLine } from '../core/send/types';
+export type { SpfCheckOutput } from '../core/spf/types';
+export type { Settings } from '../core/types';

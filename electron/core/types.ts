@@ -1,0 +1,22 @@
+/**
+ * The shapes of the top-level core modules (settings.ts, mail-auth.ts), apart from their code.
+ *
+ * Types only: the api re-exports them to the UI, which must not reach the modules' implementations.
+ */
+
+/** User settings: stored in the history database when there is one, in memory otherwise. */
+export interface Settings {
+  /** `system`, or DNS servers as `IP[:PORT]` separated by commas. */
+  resolver: string;
+  /** Deadline for one DNS query, in milliseconds (each try; a query makes at most two tries). */
+  dnsTimeoutMs: number;
+  /** DKIM selectors every audit tries besides the built-in list, comma-separated. */
+  dkimSelectors: string;
+  /** Spamhaus Data Query Service key; empty for the public mirrors. */
+  spamhausDqsKey: string;
+  /** Keep a compressed copy of each analysed message in history, so it can be downloaded again. */
+  storeRawMessages: boolean;
+}
+
+/** How an SMTP profile or a seed mailbox logs in; runtime-neutral, so it lives with its rule in shared/. */
+export type { MailAuth } from '../shared/secret-variable';

@@ -15,7 +15,7 @@ import { testSeed } from '../core/placement/imap';
 import { duplicateAddressWarnings, validateSeed } from '../core/placement/seeds';
 import { runPlacementAndRecord } from '../core/placement/record';
 import type { ImapErrorInfo, Seed, SeedSecrets } from '../core/placement/types';
-import { isOAuth2, secretVariable } from '../core/mail-auth';
+import { isOAuth2, secretVariable } from '../shared/mail-login';
 import { secretKey, SecretStoreError, type SecretStore, type SecretStoreStatus } from '../core/secrets';
 import type { MailAuth } from '../core/types';
 import { ApiError } from './errors';

@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { isOAuth2, secretVariable } from '../core/mail-auth';
+import { isOAuth2, secretVariable } from '../shared/mail-login';
 import { DEFAULT_PASSWORD_ENV, dkimKeyFromEnv, secretsFromEnv, type SmtpSecrets } from '../core/send/profile';
 import type { SmtpProfile } from '../core/send/types';
 import type { MailAuth } from '../core/types';

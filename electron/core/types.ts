@@ -1,5 +1,6 @@
 /**
- * The shapes of the top-level core modules (settings.ts, mail-auth.ts), apart from their code.
+ * The shapes of the top-level core modules (settings.ts) apart from their code, and the login shape
+ * that electron/shared/mail-login.ts defines.
  *
  * Types only: the api re-exports them to the UI, which must not reach the modules' implementations.
  */
@@ -19,4 +20,4 @@ export interface Settings {
 }
 
 /** How an SMTP profile or a seed mailbox logs in; runtime-neutral, so it lives with its rule in shared/. */
-export type { MailAuth } from '../shared/secret-variable';
+export type { MailAuth } from '../shared/mail-login';

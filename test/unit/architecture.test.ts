@@ -84,7 +84,7 @@ describe('the walls between the layers', () => {
 
     it.each([
       ['renderer/src/wall-probe.ts', '../../electron/core/audit/types', 'import type { AuditResult } from', 'export type Shown = AuditResult;'],
-      ['renderer/src/mail/wall-probe.tsx', '../../../electron/core/send/send', 'import { sendTest } from', 'export const send = sendTest;'],
+      ['renderer/src/sending/wall-probe.tsx', '../../../electron/core/send/send', 'import { sendTest } from', 'export const send = sendTest;'],
       ['renderer/src/wall-probe.ts', '../../electron/serve/server', 'import { startServer } from', 'export const serve = startServer;'],
       ['renderer/src/wall-probe.ts', '../../electron/main/security', 'import { isTrustedRendererUrl } from', 'export const trusted = isTrustedRendererUrl;'],
       ['renderer/src/wall-probe.ts', '../../electron/preload/ipc-reply', 'import { unwrapReply } from', 'export const unwrap = unwrapReply;'],
@@ -112,7 +112,7 @@ describe('the walls between the layers', () => {
         'export const used = [buildClient, ApiError, OPERATION_NAMES, median];',
         '',
       ].join('\n');
-      expect(await lint('renderer/src/mail/wall-probe.ts', code)).toEqual([]);
+      expect(await lint('renderer/src/sending/wall-probe.ts', code)).toEqual([]);
     });
   });
 

@@ -14,7 +14,7 @@ import {
   newHeaderRow,
   parseRecipients,
   withHeaders,
-} from '../../renderer/src/mail/compose-draft';
+} from '../../renderer/src/sending/compose-draft';
 import {
   applyPlacementEvent,
   finishLiveRun,
@@ -25,8 +25,8 @@ import {
   runDidNotFinish,
   runStatusLabel,
   summarizeSeeds,
-} from '../../renderer/src/mail/placement-view';
-import { transcriptText } from '../../renderer/src/mail/transcript-text';
+} from '../../renderer/src/sending/placement-view';
+import { transcriptText } from '../../renderer/src/sending/transcript-text';
 import { median } from '../../electron/shared/median';
 import { parseRoute, routeHref } from '../../renderer/src/router';
 
@@ -240,7 +240,7 @@ describe('routes of the mail pages', () => {
 
 describe('a test send in words', () => {
   it('names a recipient the send never reached "not sent", not refused', async () => {
-    const { RECIPIENT_WORDS } = await import('../../renderer/src/mail/SendResultView');
+    const { RECIPIENT_WORDS } = await import('../../renderer/src/sending/SendResultView');
     expect(RECIPIENT_WORDS['not-sent'].word).toBe('not sent');
     expect(RECIPIENT_WORDS.rejected.word).toBe('refused');
     expect(RECIPIENT_WORDS.accepted.word).toBe('accepted');

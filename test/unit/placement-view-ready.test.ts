@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Seed, SeedOutcome } from '../../electron/core/placement/types';
 import { placementExitCode } from '../../electron/cli/placement';
-import { envelopeSender, placementLabel, placementLook, seedReadiness, STATE_LABEL, summarizeSeeds } from '../../renderer/src/mail/placement-view';
+import { envelopeSender, placementLabel, placementLook, seedReadiness, STATE_LABEL, summarizeSeeds } from '../../renderer/src/sending/placement-view';
 
 const seed = (auth: Seed['auth']): Seed => ({ name: 's1', address: 's1@lab.test', provider: 'other', host: 'imap.lab.test', port: 993, security: 'tls', auth });
 

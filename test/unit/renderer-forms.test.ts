@@ -20,7 +20,7 @@ import {
   selectorListProblem,
   variableProblem,
 } from '../../renderer/src/forms/validators';
-import { draftProblems } from '../../renderer/src/mail/compose-draft';
+import { draftProblems } from '../../renderer/src/sending/compose-draft';
 import { errorMessage } from '../../renderer/src/format';
 
 const api = () => createApi({ dbPath: null, transport: 'http', version: 'test', emit: () => {} });

@@ -3,7 +3,7 @@
  * The preview sanitizer against hostile HTML: nothing that runs, navigates or nests a document survives.
  */
 import { describe, expect, it } from 'vitest';
-import { isSafeImageUrl, previewDocument, previewPolicy, sanitizeHtml } from '../../renderer/src/messages/sanitize';
+import { isSafeImageUrl, previewDocument, previewPolicy, sanitizeHtml } from '../../renderer/src/received/sanitize';
 
 describe('sanitizeHtml', () => {
   it('keeps ordinary email markup, styles and text', () => {

@@ -5,7 +5,7 @@
  * around connect + login, because a server that accepts TCP and then never answers LOGIN would
  * otherwise hold a seed for minutes. Errors come back as an ImapErrorInfo in words, never thrown.
  */
-import { isOAuth2 } from '../mail-auth';
+import { isOAuth2 } from '../../shared/mail-login';
 import { ImapFlow, type ImapFlowOptions, type ListResponse } from 'imapflow';
 import { connect } from 'node:net';
 import { withTimeout } from '../net/deadline';

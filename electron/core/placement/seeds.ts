@@ -7,7 +7,7 @@
  * a seed without `passwordEnv` reads DELIVERLAB_IMAP_PASSWORD, which only suits a single seed or
  * seeds that share one password (a test lab).
  */
-import { fieldReaders, isObject, secretsFromEnvFor } from '../validate';
+import { fieldReaders, isObject, secretsFromEnvFor } from '../profile-seed-fields';
 import { FOLDER_ROLES, SEED_PROVIDERS, type FolderRole, type ImapSecurity, type Seed, type SeedAuth, type SeedProvider, type SeedSecrets } from './types';
 
 export const DEFAULT_IMAP_PASSWORD_ENV = 'DELIVERLAB_IMAP_PASSWORD';

@@ -5,7 +5,7 @@
  * variable the profile names (DELIVERLAB_SMTP_PASSWORD by default), so a profile can be shared or
  * committed without leaking credentials.
  */
-import { fieldReaders, isObject, secretsFromEnvFor } from '../validate';
+import { fieldReaders, isObject, secretsFromEnvFor } from '../profile-seed-fields';
 import type { DkimProfile, SmtpAuth, SmtpProfile } from './types';
 
 /** Credentials for one send, taken from the environment and never written anywhere. */

@@ -9,7 +9,7 @@
  * only rsa-sha256 and, given an Ed25519 key, sends the message unsigned without an error. The
  * message is composed by nodemailer, signed, checked, and only then submitted byte for byte.
  */
-import { isOAuth2 } from '../mail-auth';
+import { isOAuth2 } from '../../shared/mail-login';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { format } from 'node:util';
 import { dkimSign } from 'mailauth';

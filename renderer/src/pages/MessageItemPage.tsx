@@ -6,7 +6,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../client/client-context';
 import { DeleteButton } from '../DeleteButton';
 import { errorMessage } from '../format';
-import { MessageResultView } from '../messages/MessageResultView';
+import { MessageResultView } from '../received/MessageResultView';
 import { navigate, routeHref } from '../router';
 
 export function MessageItemPage({ id }: { id: number }) {

@@ -11,10 +11,10 @@ import { errorMessage, formatDate } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';
 import { useFieldCheck } from '../forms/use-field-check';
 import { ipProblem } from '../forms/validators';
-import { MessageForm, type EnvelopeField, type MessageOptions, type MessageSubmission } from '../messages/MessageForm';
-import { MessageResultView } from '../messages/MessageResultView';
-import { base64ToBytes, headerBlock, rememberHeaders, resultColor } from '../messages/message-text';
-import { WHOLE_BADGE } from '../mail/parts';
+import { MessageForm, type EnvelopeField, type MessageOptions, type MessageSubmission } from '../received/MessageForm';
+import { MessageResultView } from '../received/MessageResultView';
+import { base64ToBytes, headerBlock, rememberHeaders, resultColor } from '../received/message-text';
+import { WHOLE_BADGE } from '../sending/parts';
 import { CriticalCount, PastItems, type PastColumn } from '../PastItems';
 import { navigate } from '../router';
 

@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SecretSource } from '../../../electron/api/operations';
 import type { ImapErrorInfo, SeedOutcome, SendError, TranscriptLine } from '../../../electron/api/types';
-import { secretVariable, type MailAuth } from '../../../electron/shared/secret-variable';
+import { secretVariable, type MailAuth } from '../../../electron/shared/mail-login';
 import { useClient } from '../client/client-context';
 import { imapErrorText, secretStoreReason, sendErrorText } from '../app-words';
 import { errorMessage } from '../format';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOAuth2, secretVariable } from '../../electron/core/mail-auth';
+import { isOAuth2, secretVariable } from '../../electron/shared/mail-login';
 import { validateSeed, seedSecretsFromEnv, SeedError } from '../../electron/core/placement/seeds';
 import { ProfileError, secretsFromEnv, validateProfile } from '../../electron/core/send/profile';
 

@@ -11,7 +11,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DkimKey } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
-import { previewDocument } from '../messages/sanitize';
+import { previewDocument } from '../received/sanitize';
 import { routeHref } from '../router';
 import { useFieldCheck, type FieldCheck } from '../forms/use-field-check';
 import { draftProblems, fromDomain, headerProblems, listUnsubscribeHeaders, newHeaderRow, updateDraft, useDraft, withHeaders, type ComposeDraft, type ComposeField } from './compose-draft';

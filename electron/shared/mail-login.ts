@@ -1,5 +1,6 @@
 /**
- * Which environment variable an SMTP profile's or a seed mailbox's secret is read from.
+ * How an SMTP profile or a seed mailbox logs in: the login's shape, whether it uses OAuth2, and which
+ * environment variable its secret is read from.
  *
  * The CLI and serve read a password or an OAuth2 access token from the variable the auth names;
  * the app shows that name beside the profile or seed, so both must read the same field.
@@ -19,4 +20,9 @@ export function secretVariable(auth: MailAuth): string | undefined {
   if ('oauth2TokenEnv' in auth) return auth.oauth2TokenEnv;
   if ('passwordEnv' in auth) return auth.passwordEnv;
   return undefined;
+}
+
+/** The login uses an OAuth2 access token (XOAUTH2) rather than a password. */
+export function isOAuth2(auth: MailAuth): boolean {
+  return 'oauth2TokenEnv' in auth || ('oauth2' in auth && auth.oauth2 === true);
 }

@@ -14,7 +14,7 @@
  */
 import type { HeaderIndex } from './header-index';
 import type { HeaderField } from './input';
-import type { BodyRead } from './content-lint';
+import type { BodyRead } from './lint-types';
 
 /** List headers: the message comes from a list, or offers to leave one (RFC 2369 §3.2, RFC 2919). */
 const LIST_HEADERS = ['list-id', 'list-unsubscribe', 'list-unsubscribe-post'];

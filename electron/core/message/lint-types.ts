@@ -2,12 +2,12 @@
  * What header lint, content lint and the provider rules read from one message.
  *
  * analyze.ts builds it once (parsing, authentication and the summary happen there); the lint modules
- * are pure over it, apart from the optional blocklist lookups for link domains.
+ * are pure over it, apart from the optional blocklist lookups for link domains. Types only, so that
+ * the modules reading a message and the ones linting it can share them without importing each other.
  */
-import type { BodyRead } from './content-lint';
 import type { HeaderIndex } from './header-index';
-import type { ParsedMessage } from './mime';
-import type { MessageAuth, MessageSummary } from './types';
+import type { MimeLeaf, ParsedMessage } from './mime';
+import type { LinkInfo, MessageAuth, MessageSummary } from './types';
 
 export interface LintInput {
   /** The message's decoded header fields, MIME leaves, text and HTML (mime.ts parseMessage). */
@@ -30,4 +30,50 @@ export interface LintInput {
   now?: () => Date;
   /** The body as content lint reads it, when analyze.ts has read it already (else read there). */
   body?: BodyRead | null;
+}
+
+/** An image as the HTML scan found it (html-scan.ts scanHtml). */
+export interface ImageInfo {
+  src: string;
+  alt: string | null;
+  width?: string;
+  height?: string;
+  hidden: boolean;
+}
+
+/** What one streaming pass over the HTML found (html-scan.ts scanHtml). */
+export interface HtmlScan {
+  links: LinkInfo[];
+  images: ImageInfo[];
+  /** Visible characters, white space collapsed. */
+  visibleChars: number;
+  /** The start and the end of the visible text (see TEXT_WINDOW in html-scan.ts). */
+  visibleText: string;
+}
+
+/**
+ * The message's own body, read once: its text and HTML parts and one scan of the HTML.
+ *
+ * analyze.ts reads it before the summary (bulk detection uses its signals) and content lint reuses
+ * it; what costs a pass over the text (the postal address search) is done when first asked, once.
+ */
+export interface BodyRead {
+  textPart: boolean;
+  htmlLeaf: MimeLeaf | null;
+  /** The decoded HTML the reader gets, or null without an HTML part. */
+  html: string | null;
+  /** The parsed HTML, for the preview (may differ from `html` when the structure is broken). */
+  parsedHtml: string | null;
+  htmlTransferBytes: number;
+  /** The text/plain part, or '' without one. */
+  plain: string;
+  scan: HtmlScan;
+  /** Remote images that only report opens (1x1, zero-sized or hidden). */
+  pixels: ImageInfo[];
+  /** A link (or a plain-text URL) whose text or target offers to unsubscribe or opt out; looked for once. */
+  readonly unsubscribeLink: boolean;
+  /** The start and end of the visible text and of the plain text, where footers are. */
+  readonly words: string;
+  /** A postal address in `words` (looksLikePostalAddress), searched once, when first asked. */
+  postalAddress(): boolean;
 }

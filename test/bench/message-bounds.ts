@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { analyzeMessage, MAX_MESSAGE_BYTES, MessageInputError } from '../../electron/core/message/analyze';
-import { lintContent, scanHtml } from '../../electron/core/message/content-lint';
+import { lintContent } from '../../electron/core/message/content-lint';
+import { scanHtml } from '../../electron/core/message/html-scan';
 import { lintHeaders } from '../../electron/core/message/header-lint';
 import { classifyInput } from '../../electron/core/message/input';
 import { CONFORMANCE, conformanceMessages } from '../helpers/conformance';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GMAIL_CLIP_BYTES, lintContent, looksLikePostalAddress, mimeLeaves, scanHtml, shownHost } from '../../electron/core/message/content-lint';
+import { GMAIL_CLIP_BYTES, lintContent, looksLikePostalAddress, mimeLeaves, shownHost } from '../../electron/core/message/content-lint';
+import { scanHtml } from '../../electron/core/message/html-scan';
 import { lintInput, msg } from '../helpers/message-lint-input';
 
 const HEAD = ['From: Shop <news@shop.example>', 'To: reader@inbox.example', 'Date: Thu, 26 Nov 2026 09:58:00 +0000', 'Message-ID: <c.1@shop.example>', 'Subject: Offer', 'MIME-Version: 1.0'];

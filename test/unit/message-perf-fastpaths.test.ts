@@ -6,7 +6,7 @@
  * contract, so a fast path may never change one. No timing here.
  */
 import { describe, expect, it } from 'vitest';
-import { hostOf, scanHtml } from '../../electron/core/message/content-lint';
+import { hostOf, scanHtml } from '../../electron/core/message/html-scan';
 import { parseReceived } from '../../electron/core/message/hops';
 import { classifyInput, parseHeaderBlock, type HeaderField } from '../../electron/core/message/input';
 import { decodeCharset, decodeLeaf, parseParams, walkMime, type MimeLeaf } from '../../electron/core/message/mime';

@@ -4,10 +4,11 @@
  * Pure over the parsed message: no DNS, no clock other than the given one. Every finding says what a
  * receiver makes of the problem and gives the exact header to add or change.
  */
-import { getDomain, parse as parseHost } from 'tldts';
+import { parse as parseHost } from 'tldts';
 import type { Finding } from '../audit/types';
 import { finding } from '../audit/finding';
 import { headerValues, indexHeaders, type HeaderIndex } from './header-index';
+import { bulkWhy, orgDomain } from './lint-common';
 import type { LintInput } from './lint-types';
 
 /** A Date this far after the receiving hop's time is a sender clock running ahead. */
@@ -25,12 +26,6 @@ const lower = (s: string) => s.toLowerCase();
 /** The values of one field, from the index lintHeaders builds once per message. */
 function values(index: HeaderIndex, name: string): readonly string[] {
   return headerValues(index, name);
-}
-
-/** The organizational domain (public-suffix rule, as DMARC's RFC 7489 §3.2), or the name itself. */
-export function orgDomain(host: string): string {
-  const h = lower(host.trim().replace(/\.$/, ''));
-  return getDomain(h, { allowPrivateDomains: false }) ?? h;
 }
 
 function domainOf(address: string): string | null {
@@ -277,12 +272,6 @@ function lintUnsubscribe(input: LintInput, index: HeaderIndex, out: Finding[], f
       refs: ['RFC 8058 §4', 'RFC 6376 §5.4'],
     }),
   );
-}
-
-/** Why the message counts as bulk, in words: its signals, or the old summary's wording without them. */
-export function bulkWhy(input: Pick<LintInput, 'summary'>): string {
-  const signals = input.summary.bulkSignals ?? [];
-  return signals.length ? signals.join(', ') : 'list or bulk headers';
 }
 
 /** Header lint findings for one message (header.* codes). */

@@ -32,7 +32,7 @@ export interface LintInput {
   body?: BodyRead | null;
 }
 
-/** An image as the HTML scan found it (content-lint.ts scanHtml). */
+/** An image as the HTML scan found it (html-scan.ts scanHtml). */
 export interface ImageInfo {
   src: string;
   alt: string | null;
@@ -41,13 +41,13 @@ export interface ImageInfo {
   hidden: boolean;
 }
 
-/** What one streaming pass over the HTML found (content-lint.ts scanHtml). */
+/** What one streaming pass over the HTML found (html-scan.ts scanHtml). */
 export interface HtmlScan {
   links: LinkInfo[];
   images: ImageInfo[];
   /** Visible characters, white space collapsed. */
   visibleChars: number;
-  /** The start and the end of the visible text (see TEXT_WINDOW in content-lint.ts). */
+  /** The start and the end of the visible text (see TEXT_WINDOW in html-scan.ts). */
   visibleText: string;
 }
 

@@ -41,8 +41,11 @@ async function refusal(name: string, input: unknown): Promise<unknown> {
 describe('checks while typing', () => {
   it('say what is wrong with a domain, a host, an IP, a port', () => {
     expect(domainProblem('')).toBe('Enter a domain');
-    expect(domainProblem('not a domain')).toBe('Not a valid domain name');
-    expect(domainProblem('localhost')).toBe('Not a valid domain name');
+    expect(domainProblem('not a domain')).toBe('Not a valid domain name: " " cannot appear in a domain name');
+    expect(domainProblem('localhost')).toBe('Not a valid domain name: a domain name needs at least two labels, like example.com');
+    // The rule the api and Batch apply: an address is refused with the same reason everywhere.
+    expect(domainProblem('192.0.2.1')).toBe('Not a valid domain name: it is an IPv4 address: to check an address, give it as a sending IP');
+    expect(domainProblem('0x7f.1')).toMatch(/^Not a valid domain name: it is an IPv4 address \(127\.0\.0\.1 written another way\)/);
     expect(domainProblem('Example.COM.')).toBeUndefined();
     expect(domainProblem('bücher.example')).toBeUndefined();
     expect(hostProblem('smtp.example.com')).toBeUndefined();

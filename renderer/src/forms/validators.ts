@@ -6,6 +6,8 @@
  * test/unit/renderer-forms.test.ts.
  */
 
+import { domainRefusal, ENTER_A_DOMAIN, parseDomainInput } from '../../../electron/shared/domain-name';
+
 // RFC 1035 §2.3.4: labels of 1-63 octets; underscores allowed, as audits look at names like _dmarc.
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 
@@ -22,14 +24,14 @@ function asciiName(input: string): string | null {
   }
 }
 
-/** A domain of two or more labels, as audit.run and dkim.generate take it. */
+/**
+ * A domain as audit.run and dkim.generate take it: the one rule the api, the CLI and Batch apply
+ * (electron/shared/domain-name.ts), with the same reason, so a form and a batch list never disagree.
+ */
 export function domainProblem(input: string, { required = true }: { required?: boolean } = {}): string | undefined {
-  if (input.trim() === '') return required ? 'Enter a domain' : undefined;
-  const name = asciiName(input);
-  if (!name || name.length > 253) return 'Not a valid domain name';
-  const labels = name.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) return 'Not a valid domain name';
-  return undefined;
+  if (input.trim() === '') return required ? ENTER_A_DOMAIN : undefined;
+  const parsed = parseDomainInput(input);
+  return parsed.ok ? undefined : domainRefusal(parsed.reason);
 }
 
 /** A host name or an IP address, for a mail server. */

@@ -9,7 +9,8 @@ import { CheckSummary } from './CheckSummary';
 import { DnsTranscript } from './DnsTranscript';
 import { FindingList } from './FindingList';
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+/** One figure of the audit's header, its label above it (not a row of facts: see checks/parts.tsx). */
+function HeaderStat({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
@@ -60,9 +61,9 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
             </div>
           </Group>
           <Group gap="xl" wrap="wrap">
-            <Fact label="Audited">{formatDate(result.startedAt)}</Fact>
-            <Fact label="Duration">{formatDuration(result.durationMs)}</Fact>
-            <Fact label="Resolver">{result.resolver}</Fact>
+            <HeaderStat label="Audited">{formatDate(result.startedAt)}</HeaderStat>
+            <HeaderStat label="Duration">{formatDuration(result.durationMs)}</HeaderStat>
+            <HeaderStat label="Resolver">{result.resolver}</HeaderStat>
           </Group>
           {actions}
         </Group>

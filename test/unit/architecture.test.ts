@@ -192,7 +192,7 @@ describe('the walls between the layers', () => {
     const NEUTRAL = 'electron/shared runs in Node and in the browser';
 
     it.each([
-      ['../core/domain', "import { parseDomainInput } from '../core/domain';", 'export const parse = parseDomainInput;'],
+      ['../core/paths', "import { defaultDbPath } from '../core/paths';", 'export const where = defaultDbPath;'],
       ['../api/types', "import type { Settings } from '../api/types';", 'export type Shown = Settings;'],
       ['../../renderer/src/format', "import { SEVERITY_LABEL } from '../../renderer/src/format';", 'export const label = SEVERITY_LABEL;'],
       ['../cli/index', "import { main } from '../cli/index';", 'export const cli = main;'],

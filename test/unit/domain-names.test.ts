@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidDomain, normalizeDomain } from '../../electron/core/domain';
+import { isValidDomain, normalizeDomain } from '../../electron/shared/domain-name';
 
 describe('domains', () => {
   it('normalizes case, a trailing dot and internationalised names', () => {

@@ -6,7 +6,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompressSync, constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { isValidSelector } from '../audit/dkim-parse';
-import { isValidDomain, normalizeDomain } from '../domain';
+import { isValidDomain, normalizeDomain } from '../../shared/domain-name';
 import type { DkimSignatureResult, MessageAnalysis } from '../message/types';
 import type { HistoryDb } from './db';
 import { HistoryError } from './errors';

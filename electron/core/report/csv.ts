@@ -1,0 +1,19 @@
+/**
+ * One row per finding: domain, code, severity, title, fix.
+ *
+ * RFC 4180: CRLF line ends, a field with a comma, quote or line break in double quotes, quotes
+ * doubled. A cell that starts with = + - @ (or a tab or carriage return) gets a leading ' so a
+ * spreadsheet shows it instead of running it as a formula (OWASP "CSV Injection").
+ */
+import type { AuditResult } from '../audit/types';
+
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function renderCsv(results: readonly AuditResult[]): string {
+  const rows = [['domain', 'code', 'severity', 'title', 'fix']];
+  for (const r of results) for (const f of r.findings) rows.push([r.domain, f.code, f.severity, f.title, f.fix ?? '']);
+  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,70 @@
+/**
+ * The audit report in Markdown, for tickets and wikis.
+ *
+ * Records go in code blocks, whose fence is longer than any backtick run inside them; prose is
+ * escaped so a record's text cannot become a link, a heading or raw HTML (CommonMark §2.4, §6.6).
+ */
+import type { AuditResult } from '../audit/types';
+import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections } from './model';
+import { prioritize } from './prioritize';
+
+/** Inline text with every character CommonMark gives meaning to backslash-escaped, and line breaks flattened. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>&~"'=:]/g, (c) => `\\${c}`);
+}
+
+function block(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text}\n${fence}`;
+}
+
+const code = (text: string) => {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks} ${text.replace(/\r\n|\r|\n/g, ' ')} ${ticks}`;
+};
+
+function auditMarkdown(result: AuditResult): string {
+  const out: string[] = [];
+  out.push(`## ${escapeMarkdown(result.domain)}`, '');
+  out.push(`- Domain: ${escapeMarkdown(result.domain)}`);
+  out.push(`- Audited: ${escapeMarkdown(auditDate(result.startedAt))}`);
+  out.push(`- Resolver: ${escapeMarkdown(result.resolver)}`);
+  out.push(`- Grade: **${escapeMarkdown(result.grade)}** (score ${result.score} of 100)`, '');
+
+  out.push('### Fix these first', '');
+  const fixes = prioritize(result);
+  if (fixes.length === 0) out.push('Nothing to fix: no finding.', '');
+  fixes.forEach((item, i) => {
+    out.push(`${i + 1}. **${item.severity}** ${escapeMarkdown(item.findings.map((f) => f.title).join('; '))} (${IMPACT_WORDS[item.impact]}; ${item.findings.map((f) => code(f.code)).join(', ')})`);
+    if (item.fix) out.push('', block(item.fix).replace(/^/gm, '   '));
+    out.push('');
+  });
+
+  out.push('### Checks', '');
+  for (const section of checkSections(result)) {
+    out.push(`#### ${section.title}: ${STATUS_WORDS[section.status]}`, '');
+    if (section.note) out.push(escapeMarkdown(section.note), '');
+    if (section.evidence.length > 0) out.push(block(section.evidence.join('\n')), '');
+    for (const f of section.findings) {
+      out.push(`- **${f.severity}** ${code(f.code)} ${escapeMarkdown(f.title)}: ${escapeMarkdown(f.detail)}`);
+      if (f.fix) out.push('', block(f.fix).replace(/^/gm, '  '), '');
+    }
+    if (section.findings.length > 0) out.push('');
+  }
+
+  for (const card of result.checks.providers?.scorecards ?? []) {
+    out.push(`### ${escapeMarkdown(card.title)}`, '', '| Requirement | Result | Why |', '|---|---|---|');
+    for (const item of card.items) out.push(`| ${escapeMarkdown(item.requirement)} | ${item.result} | ${escapeMarkdown(item.why)} |`);
+    out.push('');
+  }
+
+  out.push('### Appendix: DNS transcript', '');
+  out.push(block(result.dns.map((q) => `${q.name} ${q.type} ${q.answer ? q.answer.join(' | ') : (q.error ?? 'no answer')}`).join('\n')), '');
+  return out.join('\n');
+}
+
+export function renderMarkdown(results: readonly AuditResult[]): string {
+  return [`# Deliverability report: ${escapeMarkdown(results.map((r) => r.domain).join(', '))}`, '', ...results.map(auditMarkdown)].join('\n');
+}

@@ -14,6 +14,8 @@ import { generateDkimKey } from '../core/dkim/keygen';
 import { boundListAnswer } from '../core/history/list-bounds';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
+import { renderReport } from '../core/report/render';
+import type { AuditResult } from '../core/audit/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
@@ -159,6 +161,15 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
+    'report.render': ({ audits, format }) => {
+      const results = audits.map((audit) => {
+        if (typeof audit !== 'number') return audit as unknown as AuditResult;
+        const stored = store?.getAudit(audit);
+        if (!stored) throw notFound(audit);
+        return stored;
+      });
+      return { format, text: renderReport(results, format), domains: results.map((r) => r.domain) };
+    },
     'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains }) => {
       const current = settings.get();
       // Buffer's decoder skips characters outside the alphabet: refuse them, or garbage would pass as a message.

@@ -10,6 +10,7 @@ export const OPERATION_NAMES = [
   'history.list',
   'history.get',
   'history.delete',
+  'report.render',
   'message.check',
   'message.list',
   'message.get',

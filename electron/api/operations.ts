@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { codePoint, domainRefusal, firstControl, parseDomainInput } from '../shared/domain-name';
 import { parseResolverSpec } from '../core/dns/servers';
+import type { ReportFormat } from '../core/report/model';
 import type { EventName, OperationName } from './names';
 import type {
   AuditProgress,
@@ -98,6 +99,31 @@ export const SettingsSchema = z.object({
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
 
 const HistoryIdSchema = z.object({ id: z.number().int().positive() }).strict();
+
+/**
+ * An audit result handed back to be reported on (from a report's embedded JSON, say): the fields
+ * every report reads are checked; the rest passes as stored.
+ */
+const AuditResultInput = z
+  .object({
+    domain: z.string().max(253),
+    startedAt: z.string().max(64),
+    score: z.number(),
+    grade: z.string().max(8),
+    resolver: z.string().max(2000),
+    checks: z.object({}).passthrough(),
+    findings: z.array(z.object({ code: z.string(), severity: z.enum(['critical', 'warning', 'info']), check: z.string(), title: z.string(), detail: z.string() }).passthrough()).max(10_000),
+    dns: z.array(z.object({ name: z.string(), type: z.string() }).passthrough()).max(100_000),
+  })
+  .passthrough();
+
+export interface ReportOutput {
+  format: ReportFormat;
+  /** The report itself: HTML, Markdown, CSV (RFC 4180, CRLF) or JSON. */
+  text: string;
+  /** The domains it covers, in order. */
+  domains: string[];
+}
 
 /** A page of a history list, optionally for one domain. */
 const ListQuerySchema = z
@@ -279,6 +305,15 @@ export const operations = {
   'history.delete': op<{ deleted: boolean }>()({
     summary: 'Delete one stored audit.',
     input: HistoryIdSchema,
+  }),
+  'report.render': op<ReportOutput>()({
+    summary: 'A report of one or several audits (stored ones by id, or results as given), one section per audit, as html, md, csv or json.',
+    input: z
+      .object({
+        audits: z.array(z.union([z.number().int().positive(), AuditResultInput])).min(1).max(500),
+        format: z.enum(['html', 'md', 'csv', 'json']),
+      })
+      .strict(),
   }),
   'message.check': op<MessageAnalysis>()({
     summary: 'Analyse one received message (authentication, hops, headers, content, provider rules) and store it in history.',

@@ -17,6 +17,7 @@ export type { CliIo } from './common';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./commands/audit')).auditCommand,
   history: async () => (await import('./commands/history')).historyCommand,
+  report: async () => (await import('./commands/report')).reportCommand,
   check: async () => (await import('./commands/check')).checkCommand,
   spf: async () => (await import('./commands/spf')).spfCommand,
   send: async () => (await import('./send')).sendCommand,

@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEmbeddedResults } from '../../electron/core/report/html';
+import { runCli } from '../lab/cli';
+import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
+
+let server: DnsServer;
+let dir: string;
+let db: string;
+const SKIP = ['--skip', 'smtp,http,dnsbl'];
+
+beforeAll(async () => {
+  const zone = parseZone(
+    [
+      'hostile.report.test. MX 10 mx.hostile.report.test.',
+      'mx.hostile.report.test. A 192.0.2.44',
+      'hostile.report.test. TXT "v=spf1 +all"',
+      'hostile.report.test. TXT "</script><script>alert(1)</script>"',
+    ].join('\n'),
+    loadZoneFixtures(),
+  );
+  server = await startDnsServer({ zone });
+  dir = mkdtempSync(join(tmpdir(), 'deliverlab-cli-report-'));
+  db = join(dir, 'history.sqlite');
+  const resolver = `127.0.0.1:${server.port}`;
+  const audit = await runCli(['audit', 'good.test', 'hostile.report.test', '--resolver', resolver, '--db', db, '--json', ...SKIP]);
+  expect(audit.stderr).toBe('');
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('deliverlab report', () => {
+  it('writes the latest stored audit of each domain as one HTML file, one section per domain', async () => {
+    const out = join(dir, 'both.html');
+    const run = await runCli(['report', 'good.test', 'hostile.report.test', '--out', out, '--db', db]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    const results = readEmbeddedResults(html);
+    expect(results.map((r) => r.domain)).toEqual(['good.test', 'hostile.report.test']);
+    expect(html.match(/class="domain-section"/g)).toHaveLength(2);
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain('&#60;/script&#62;&#60;script&#62;alert(1)');
+    for (const f of results[1]?.findings ?? []) expect(html).toContain(f.code);
+    expect(results[1]?.findings.map((f) => f.code)).toContain('spf.all-pass');
+  });
+
+  it('takes the format from the extension of --out, or from --format', async () => {
+    const csv = join(dir, 'r.csv');
+    expect((await runCli(['report', 'hostile.report.test', '--out', csv, '--db', db])).code).toBe(0);
+    const rows = readFileSync(csv, 'utf8').split('\r\n');
+    expect(rows[0]).toBe('domain,code,severity,title,fix');
+    expect(rows.some((r) => r.startsWith('hostile.report.test,spf.all-pass,critical,'))).toBe(true);
+    const md = join(dir, 'r.txt');
+    expect((await runCli(['report', 'hostile.report.test', '--out', md, '--format', 'md', '--db', db])).code).toBe(0);
+    expect(readFileSync(md, 'utf8')).toContain('### Fix these first');
+    const bad = await runCli(['report', 'hostile.report.test', '--out', join(dir, 'r.txt'), '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format/);
+  });
+
+  it('reports one stored audit by --audit ID, and the same result gives the same bytes', async () => {
+    const json = join(dir, 'one.json');
+    expect((await runCli(['report', 'good.test', '--out', json, '--db', db])).code).toBe(0);
+    const id = (JSON.parse(readFileSync(json, 'utf8')) as { id: number }).id;
+    const a = join(dir, 'a.html');
+    const b = join(dir, 'b.html');
+    expect((await runCli(['report', '--audit', String(id), '--out', a, '--db', db])).code).toBe(0);
+    expect((await runCli(['report', 'good.test', '--out', b, '--db', db])).code).toBe(0);
+    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
+    const missing = await runCli(['report', '--audit', '999999', '--out', a, '--db', db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no audit #999999/);
+  });
+
+  it('exits 2 for a domain with no stored audit, saying to run the audit first', async () => {
+    const run = await runCli(['report', 'never.report.test', '--out', join(dir, 'x.html'), '--db', db]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('run deliverlab audit never.report.test first');
+  });
+
+  it('renders a report again from its embedded result, and refuses a changed file', async () => {
+    const html = join(dir, 'from.html');
+    expect((await runCli(['report', 'hostile.report.test', '--out', html, '--db', db])).code).toBe(0);
+    const md = join(dir, 'from.md');
+    const again = await runCli(['report', '--from', html, '--out', md]);
+    expect(again.code).toBe(0);
+    const direct = join(dir, 'direct.md');
+    expect((await runCli(['report', 'hostile.report.test', '--out', direct, '--db', db])).code).toBe(0);
+    expect(readFileSync(md, 'utf8')).toBe(readFileSync(direct, 'utf8'));
+
+    const tampered = join(dir, 'tampered.html');
+    writeFileSync(tampered, readFileSync(html, 'utf8').replace('"spf.all-pass"', '"spf.all-neutral"'));
+    const refused = await runCli(['report', '--from', tampered, '--out', join(dir, 't.md')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/does not match the SHA-256/);
+  });
+});

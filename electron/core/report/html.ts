@@ -30,7 +30,7 @@ export const sha256 = (text: string): string => createHash('sha256').update(text
 const CSS = `
 :root{color-scheme:light;--ink:#1a1a1a;--muted:#4a4a4a;--line:#c8c8c8;--accent:#0b5394}
 *{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;color:var(--ink);background:#fff}
+body{margin:0;overflow-wrap:anywhere;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;color:var(--ink);background:#fff}
 header,main,footer{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
 h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.35rem;margin-top:2rem;border-bottom:2px solid var(--accent)}h3{font-size:1.1rem;margin:1.2rem 0 .3rem}
 .domain-section{border-top:4px solid var(--accent);margin-top:2rem}

@@ -1,0 +1,71 @@
+/**
+ * The HTML report as a reader opens it: Chromium with every request refused and counted. Nothing is
+ * asked for, the hostile record in it shows as text, long records wrap, every code and fix is on
+ * screen, and axe-core's WCAG 2 AA rules pass.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditResult } from '../../electron/core/audit/types';
+import { renderHtml } from '../../electron/core/report/html';
+import { fixtureAudit } from '../helpers/fixture-audit';
+import { reportResult } from '../helpers/report-result';
+import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
+import { expectNoAxeViolations } from './harness';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let browser: Browser;
+let results: AuditResult[];
+
+beforeAll(async () => {
+  const dns = await startDnsServer({ zone: loadZoneFixtures() });
+  try {
+    const bad = await fixtureAudit(dns, 'bad.test', { skip: ['smtp', 'http', 'dnsbl'] });
+    results = [reportResult(), bad];
+  } finally {
+    await dns.close();
+  }
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS, timeout: 20_000 });
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens the report with every request refused; returns the page and the requests it tried. */
+async function openReport(html: string): Promise<{ page: Page; requests: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 800, height: 1000 } });
+  const requests: string[] = [];
+  await page.route('**/*', async (route) => {
+    requests.push(route.request().url());
+    await route.abort();
+  });
+  await page.setContent(html, { waitUntil: 'load' });
+  return { page, requests };
+}
+
+describe('the HTML report in Chromium', () => {
+  it('asks for nothing, runs nothing from a record, and shows every domain, grade, code and fix', async () => {
+    const { page, requests } = await openReport(renderHtml(results));
+    try {
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const r of results) {
+        expect(text).toContain(r.domain);
+        expect(text).toContain(`${r.grade} (score ${r.score} of 100)`);
+        for (const f of r.findings) {
+          expect(text).toContain(f.code);
+          if (f.fix) expect(text.replace(/\s+/g, ' ')).toContain(f.fix.replace(/\s+/g, ' '));
+        }
+      }
+      await expect(page.getByRole('heading', { name: 'Fix these first' }).first().isVisible()).resolves.toBe(true);
+      // The TXT value with a script is on screen as text, and did not run.
+      expect(text).toContain('<script>window.pwned=1</script>');
+      expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
+      // Long records wrap inside the page instead of widening it.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      await expectNoAxeViolations(page, 'the HTML report');
+      expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -19,6 +19,7 @@ import { criticalPath } from './critical-path';
 import { runMessageBench, writeZone } from './message-bench';
 import { runMessageBounds } from './message-bounds';
 import { runLimitBounds } from './limit-bounds';
+import { renderHtml } from '../../electron/core/report/html';
 import { runPlacementBench } from './placement-bench';
 import { runPlacementBounds } from './placement-bounds';
 import { runStartupBench } from './startup-bench';
@@ -66,7 +67,7 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
 
 const { positionals, values: flags } = parseArgs({ options: { compare: { type: 'string' } }, allowPositionals: true });
 const only = positionals[0];
-const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup'];
+const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup', 'report'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
@@ -93,6 +94,7 @@ try {
     rows.push(...bounds.rows);
     verdicts.push(...bounds.verdicts);
   }
+  if (only === undefined || only === 'report') await reportBench();
   if (only === undefined || only === 'startup') {
     const result = await runStartupBench(server.port, flags.compare === undefined ? undefined : resolve(flags.compare));
     tables.push(...result.tables);
@@ -182,6 +184,17 @@ async function auditBench(): Promise<void> {
   rows.push(stats('history: save one audit', await time(2000, () => store.saveAudit(result)), 'SQLite, WAL, one transaction'));
   rows.push(stats('history: list 100 newest', await time(500, () => store.listAudits({ limit: 100 })), 'of 2,000 rows'));
   store.close();
+}
+
+/** Issue 12: the HTML report of one full audit, well under 50 ms. */
+async function reportBench(): Promise<void> {
+  const result = await runAudit('good.test', { dns, skip });
+  for (let i = 0; i < 20; i++) renderHtml([result]); // warm up the JIT
+  const samples = await time(200, () => renderHtml([result]));
+  const bytes = Buffer.byteLength(renderHtml([result]));
+  const row = stats('report html, one full audit of good.test', samples, `${result.dns.length} DNS queries, ${result.findings.length} findings, ${(bytes / 1024).toFixed(0)} KiB`);
+  rows.push(row);
+  verdicts.push(`report html of one audit: median ${row.median.toFixed(2)} ms, worst ${Math.max(...samples).toFixed(2)} ms against 50 ms: ${Math.max(...samples) <= 50 ? 'within' : 'OVER'}`);
 }
 
 /** Issue 4: check against mailauth's authenticate alone (see message-bench.ts for how it is kept fair). */

@@ -15,7 +15,9 @@ import { boundListAnswer } from '../core/history/list-bounds';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
 import { renderReport } from '../core/report/render';
-import type { AuditResult } from '../core/audit/types';
+import { IMPACT_WORDS } from '../core/report/model';
+import { prioritize } from '../core/report/prioritize';
+import type { AuditResult, Finding } from '../core/audit/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
@@ -152,6 +154,17 @@ export function createApi(ctx: ApiContext): Api {
       const out = await spfCheckHost({ ip, mailFrom: sender, helo: heloName }, dns);
       if (dns.unreachable()) throw unreachable(new ResolverUnreachableError(dns.resolverLabel));
       return out;
+    },
+    'audit.priorities': (input) => {
+      let findings: Finding[];
+      if ('id' in input) {
+        const stored = store?.getAudit(input.id);
+        if (!stored) throw notFound(input.id);
+        findings = stored.findings;
+      } else findings = input.findings as unknown as Finding[];
+      // The reports' own ranking and words (core/report): the app's list and the report's never disagree.
+      const items = prioritize({ findings }).map((item) => ({ ...item, impactLabel: IMPACT_WORDS[item.impact], title: item.findings.map((f) => f.title).join('; ') }));
+      return { items };
     },
     'dkim.generate': ({ domain, selector, type, bits }) => generateDkimKey({ domain, selector, type, ...(bits ? { bits } : {}) }),
     'history.list': (query) => (store ? store.listAudits(query) : { items: [], total: 0 }),

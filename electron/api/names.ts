@@ -6,6 +6,7 @@
 export const OPERATION_NAMES = [
   'audit.run',
   'audit.spf-check',
+  'audit.priorities',
   'dkim.generate',
   'history.list',
   'history.get',

@@ -16,6 +16,7 @@ import type {
   AuditSummary,
   ConnectionResult,
   DkimKey,
+  FixItem,
   MessageAnalysis,
   MessageSummaryRow,
   PlacementEvent,
@@ -116,6 +117,31 @@ const AuditResultInput = z
     dns: z.array(z.object({ name: z.string(), type: z.string() }).passthrough()).max(100_000),
   })
   .passthrough();
+
+/**
+ * A finding handed back to be ranked: every field of a Finding, checked. A field a newer version adds
+ * is dropped, not refused, and a code this version does not know ranks as hygiene.
+ */
+const FindingInput = z
+  .object({
+    code: z.string().max(100),
+    severity: z.enum(['critical', 'warning', 'info']),
+    check: z.string().max(100),
+    title: z.string().max(10_000),
+    detail: z.string().max(100_000),
+    fix: z.string().max(100_000).optional(),
+    evidence: z.string().max(100_000).optional(),
+    refs: z.array(z.string().max(2000)).max(100).optional(),
+    reason: z.string().max(100).optional(),
+  });
+
+/** One item of "Fix these first", worded as the reports word it. */
+export interface PriorityItem extends FixItem {
+  /** What it breaks, in the reports' words ("mail is rejected or lost"). */
+  impactLabel: string;
+  /** The titles of the findings it resolves, joined as the reports join them. */
+  title: string;
+}
 
 export interface ReportOutput {
   format: ReportFormat;
@@ -282,6 +308,10 @@ export const operations = {
         message: 'Name one domain, or give a full MAIL FROM address or a HELO name',
         path: ['domain'],
       }),
+  }),
+  'audit.priorities': op<{ items: PriorityItem[] }>()({
+    summary: 'An audit\'s findings as "Fix these first": ranked by impact and grouped by fix, as every report lists them (a stored audit by id, or findings as given).',
+    input: z.union([HistoryIdSchema, z.object({ findings: z.array(FindingInput).max(10_000) }).strict()]),
   }),
   'dkim.generate': op<DkimKey>()({
     summary: 'A new DKIM key pair: the private key (PEM) and the TXT record to publish, split into 255-byte strings.',

@@ -49,3 +49,4 @@ export type {
 export type { ConnectionResult, SendError, SendResult, SmtpProfile, SmtpSecurity, TranscriptLine } from '../core/send/types';
 export type { SpfCheckOutput } from '../core/spf/types';
 export type { Settings } from '../core/types';
+export type { FixItem, Impact } from '../core/report/prioritize';

@@ -153,6 +153,10 @@ describe('accessibility', () => {
       await go(page, '#/audit');
       await auditDomain(page, 'bad.test');
       await waitForResult(page, 'bad.test');
+      // "Fix these first" loaded and unfolded, so every item is checked.
+      const fixFirst = page.getByRole('region', { name: 'Fix these first' });
+      await expectVisible(fixFirst.getByTestId('fix-first-item').first(), 'the list of what to fix first');
+      await fixFirst.getByRole('button', { name: /^Show all \d+$/ }).click();
       await expectNoAxeViolations(page, `an audit result (${scheme})`);
       await expectNoInternals(page, `an audit result (${scheme})`);
       // Audits that ended in error partly: an SPF include that fails (the tree shows under the error),
@@ -167,6 +171,7 @@ describe('accessibility', () => {
       const [probed] = storeResults(t.lab, [probedResult()]);
       await go(page, `#/history/${probed}`);
       await waitForResult(page, 'probed.test');
+      await expectVisible(page.getByTestId('fix-first-item').first(), 'the list of what to fix first in the stored audit');
       await page.getByRole('button', { name: /DNS queries/ }).click();
       await expectNoAxeViolations(page, `a stored audit with every panel (${scheme})`);
       await expectNoInternals(page, `a stored audit with every panel (${scheme})`);

@@ -44,7 +44,7 @@ describe('check panels', () => {
     const result = await waitForResult(page, FULL_DOMAIN);
 
     const headings = await result.getByRole('heading', { level: 3 }).allTextContents();
-    expect(headings).toEqual([...CHECK_TITLES]);
+    expect(headings).toEqual(['Fix these first', ...CHECK_TITLES]);
     for (const title of CHECK_TITLES) await expectVisible(checkPanel(result, title), `the ${title} panel`);
 
     const strip = result.getByRole('navigation', { name: 'Checks' });
@@ -167,7 +167,7 @@ describe('check panels', () => {
     const [id] = storeResults(t.lab, [legacyResult()]);
     const page = await openStored(id!);
     const result = await waitForResult(page, LEGACY_DOMAIN);
-    expect(await result.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['MX', 'SPF', 'DMARC']);
+    expect(await result.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Fix these first', 'MX', 'SPF', 'DMARC']);
     expect(await result.getByRole('navigation', { name: 'Checks' }).getByRole('button').count()).toBe(3);
     const spf = checkPanel(result, 'SPF');
     expect(await spf.getByTestId('spf-lookups').textContent()).toBe('1 of 10 DNS lookups');

@@ -4,10 +4,11 @@ import type { AuditResult } from '../../../electron/api/types';
 import { CHECK_ORDER, isCheckId } from '../checks/registry';
 import { formatDate, formatDuration, gradeColor } from '../format';
 import { ChangesSection } from './ChangesSection';
-import { CheckSection } from './CheckSection';
+import { CheckSection, OTHER_FINDINGS_ID } from './CheckSection';
 import { CheckSummary } from './CheckSummary';
 import { DnsTranscript } from './DnsTranscript';
 import { FindingList } from './FindingList';
+import { FixFirst } from './FixFirst';
 
 /** One figure of the audit's header, its label above it (not a row of facts: see checks/parts.tsx). */
 function HeaderStat({ label, children }: { label: string; children: ReactNode }) {
@@ -21,7 +22,10 @@ function HeaderStat({ label, children }: { label: string; children: ReactNode })
   );
 }
 
-/** A whole audit: score, what changed since the last audit, one panel per check, then the DNS transcript. */
+/**
+ * A whole audit: score, what to fix first, every check's status at a glance, what changed since the
+ * last audit, one panel per check, then the DNS transcript.
+ */
 export function AuditResultView({ result, actions }: { result: AuditResult; actions?: ReactNode }) {
   const critical = result.findings.filter((f) => f.severity === 'critical').length;
   const warning = result.findings.filter((f) => f.severity === 'warning').length;
@@ -67,14 +71,15 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
           </Group>
           {actions}
         </Group>
-        <CheckSummary result={result} />
       </Paper>
+      <FixFirst result={result} />
+      <CheckSummary result={result} />
       {result.diff && <ChangesSection diff={result.diff} />}
       {CHECK_ORDER.filter((id) => result.checks[id] !== undefined).map((id) => (
         <CheckSection key={id} id={id} result={result} />
       ))}
       {orphans.length > 0 && (
-        <Paper withBorder p="md" component="section" aria-label="Other findings">
+        <Paper withBorder p="md" component="section" aria-label="Other findings" id={OTHER_FINDINGS_ID} tabIndex={-1}>
           <Title order={3} mb="sm">
             Other findings
           </Title>

@@ -12,6 +12,16 @@ export function checkSectionId(id: CheckId): string {
   return `check-section-${id}`;
 }
 
+/** The DOM id of the section that lists findings of checks this version has no panel for. */
+export const OTHER_FINDINGS_ID = 'check-section-other';
+
+/** Scrolls a section into view and moves focus with it, so keyboard users land where they asked to go. */
+export function jumpToSection(elementId: string): void {
+  const section = document.getElementById(elementId);
+  section?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  section?.focus({ preventScroll: true });
+}
+
 /**
  * One check's panel: heading and status, the check's own details, then its findings.
  *
@@ -66,13 +76,20 @@ export function CheckSection<K extends CheckId>({ id, result }: { id: K; result:
         ) : (
           <Panel data={data} findings={findings} result={result} />
         )}
-        {(data.status !== 'skipped' || findings.length > 0) && (
+        {data.status === 'pass' && findings.length === 0 ? (
+          // Clean: one line, not a "Findings" heading over "No findings".
+          <Text size="sm" data-testid="check-clean">
+            Passed, nothing to fix.
+          </Text>
+        ) : (
+          (data.status !== 'skipped' || findings.length > 0) && (
           <>
             <Title order={4} size="h5">
               Findings
             </Title>
             <FindingList findings={findings} domain={result.domain} />
           </>
+          )
         )}
       </Stack>
     </Paper>

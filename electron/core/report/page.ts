@@ -19,9 +19,10 @@ export function escapeHtml(text: string): string {
 /**
  * JSON that cannot end its <script> element: `<`, `>` and `&` become \u escapes, which JSON.parse
  * reads back as the same characters (HTML §4.12.1.3: only "</script" and "<!--" end or bend the element).
+ * DEL and C1, which JSON.stringify leaves raw, are escaped too, so no control character is in the file.
  */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(/[<>&\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -111,4 +112,41 @@ export function readEmbedded(html: string): unknown {
   } catch {
     throw new ReportReadError('the result embedded in the report is not valid JSON.');
   }
+}
+
+/**
+ * Text from a message or a server, with its control characters shown rather than passed through:
+ * C0 as the Unicode control pictures (U+2400 block), DEL as U+2421, C1 as "<U+0085>"; tab, line feed
+ * and carriage return stay. HTML §13.2.2 makes a raw control a parse error, and a terminal or an
+ * editor reading the Markdown or CSV could act on one.
+ */
+export function visible(text: string): string {
+  return text.replace(/[^\P{Cc}\t\n\r]/gu, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+  });
+}
+
+/** Escaped and with its controls shown: for anything a sender or a remote server wrote. */
+export const text = (value: string | null | undefined): string => escapeHtml(visible(value ?? ''));
+
+/** A definition list of label and value pairs, the cover of every report; absent values are left out. */
+export function coverHtml(heading: string, rows: readonly (readonly [string, string | null | undefined])[], headingId: string): string {
+  const items = rows.filter((r): r is readonly [string, string] => typeof r[1] === 'string' && r[1] !== '');
+  return `<div class="cover"><h2 id="${headingId}">${text(heading)}</h2><dl>${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${text(v)}</dd>`).join('')}</dl></div>`;
+}
+
+/** A table with a header row; every cell is raw text, escaped here. `wrap` names the columns set in monospace. */
+export function tableHtml(head: readonly string[], rows: readonly (readonly string[])[], opts: { caption?: string; wrap?: readonly number[] } = {}): string {
+  const wrap = new Set(opts.wrap ?? []);
+  const cell = (value: string, i: number) => `<td${wrap.has(i) ? ' class="wrap"' : ''}>${text(value)}</td>`;
+  return [
+    '<table>',
+    opts.caption ? `<caption>${text(opts.caption)}</caption>` : '',
+    `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>`,
+    ...rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`),
+    '</tbody></table>',
+  ].join('');
 }

@@ -14,6 +14,8 @@ import { generateDkimKey } from '../core/dkim/keygen';
 import { boundListAnswer } from '../core/history/list-bounds';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
+import { renderMessageReport } from '../core/report/message-report';
+import { renderPlacementReport } from '../core/report/placement-report';
 import { renderReport } from '../core/report/render';
 import type { AuditResult } from '../core/audit/types';
 import { MessageInputError } from '../core/message/input';
@@ -161,7 +163,17 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': ({ audits, format }) => {
+    'report.render': ({ audits = [], message, placement, format }) => {
+      if (message !== undefined) {
+        const analysis = store?.getMessage(message);
+        if (!analysis) throw messageNotFound(message);
+        return { format, text: renderMessageReport(analysis, format), domains: analysis.summary.fromDomain ? [analysis.summary.fromDomain] : [], kind: 'message', name: `deliverlab-message-${message}` };
+      }
+      if (placement !== undefined) {
+        const run = store?.getPlacement(placement);
+        if (!run) throw new ApiError('not-found', `There is no placement run #${placement} in history.`);
+        return { format, text: renderPlacementReport(run, format), domains: [], kind: 'placement', name: `deliverlab-placement-${placement}` };
+      }
       const results = audits.map((audit) => {
         if (typeof audit !== 'number') return audit as unknown as AuditResult;
         const stored = store?.getAudit(audit);

@@ -121,8 +121,12 @@ export interface ReportOutput {
   format: ReportFormat;
   /** The report itself: HTML, Markdown, CSV (RFC 4180, CRLF) or JSON. */
   text: string;
-  /** The domains it covers, in order. */
+  /** The domains it covers, in order: a message's From domain; none for a placement run. */
   domains: string[];
+  /** What was reported on; absent means audits. */
+  kind?: 'audit' | 'message' | 'placement';
+  /** A file name for the report without its extension, e.g. "deliverlab-message-3". */
+  name?: string;
 }
 
 /** A page of a history list, optionally for one domain. */
@@ -307,13 +311,18 @@ export const operations = {
     input: HistoryIdSchema,
   }),
   'report.render': op<ReportOutput>()({
-    summary: 'A report of one or several audits (stored ones by id, or results as given), one section per audit, as html, md, csv or json.',
+    summary: 'A report of one or several audits (stored ones by id, or results as given), one section per audit, or of one stored message analysis or placement run, as html, md, csv or json.',
     input: z
       .object({
-        audits: z.array(z.union([z.number().int().positive(), AuditResultInput])).min(1).max(500),
+        audits: z.array(z.union([z.number().int().positive(), AuditResultInput])).min(1).max(500).optional(),
+        /** A stored message analysis, by id. */
+        message: z.number().int().positive().optional(),
+        /** A stored placement run, by id. */
+        placement: z.number().int().positive().optional(),
         format: z.enum(['html', 'md', 'csv', 'json']),
       })
-      .strict(),
+      .strict()
+      .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] }),
   }),
   'message.check': op<MessageAnalysis>()({
     summary: 'Analyse one received message (authentication, hops, headers, content, provider rules) and store it in history.',

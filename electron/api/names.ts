@@ -11,6 +11,7 @@ export const OPERATION_NAMES = [
   'history.get',
   'history.delete',
   'report.render',
+  'report.save',
   'message.check',
   'message.list',
   'message.get',

@@ -129,6 +129,12 @@ export interface ReportOutput {
   name?: string;
 }
 
+/** `saved` false: the user closed the save dialog. The path is the one the user chose there. */
+export interface ReportSaved {
+  saved: boolean;
+  path?: string;
+}
+
 /** A page of a history list, optionally for one domain. */
 const ListQuerySchema = z
   .object({
@@ -323,6 +329,16 @@ export const operations = {
       })
       .strict()
       .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] }),
+  }),
+  'report.save': op<ReportSaved>()({
+    summary: 'The desktop app only: the report of one stored audit, message analysis or placement run, saved where the user picks in a save dialog.',
+    input: z
+      .object({
+        kind: z.enum(['audit', 'message', 'placement']),
+        id: z.number().int().positive(),
+        format: z.enum(['html', 'md', 'csv', 'json']).default('html'),
+      })
+      .strict(),
   }),
   'message.check': op<MessageAnalysis>()({
     summary: 'Analyse one received message (authentication, hops, headers, content, provider rules) and store it in history.',

@@ -14,6 +14,9 @@ import { generateDkimKey } from '../core/dkim/keygen';
 import { boundListAnswer } from '../core/history/list-bounds';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
+import { renderMessageReport } from '../core/report/message-report';
+import { renderPlacementReport } from '../core/report/placement-report';
+import type { ReportFormat } from '../core/report/model';
 import { renderReport } from '../core/report/render';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
@@ -47,6 +50,11 @@ export interface ApiContext {
   /** Deadline of each SMTP/IMAP network step; 15 s when absent. */
   networkTimeoutMs?: number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /**
+   * The desktop app's save dialog: asks where to save `text`, offering `suggestedName`, writes it
+   * there and returns the path, or null when the user cancels. Absent outside the app.
+   */
+  saveReport?: (suggestedName: string, format: ReportFormat, text: string) => Promise<string | null>;
 }
 
 type Handlers = { [N in OperationName]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
@@ -92,6 +100,23 @@ export function createApi(ctx: ApiContext): Api {
     timeoutMs: ctx.networkTimeoutMs ?? 15_000,
     emit: ctx.emit,
   });
+
+  /** One stored item's report and a file name for it (without the extension). */
+  const renderStored = (kind: 'audit' | 'message' | 'placement', id: number, format: ReportFormat): { text: string; name: string } => {
+    if (kind === 'message') {
+      const analysis = store?.getMessage(id);
+      if (!analysis) throw messageNotFound(id);
+      return { text: renderMessageReport(analysis, format), name: `deliverlab-message-${id}` };
+    }
+    if (kind === 'placement') {
+      const run = store?.getPlacement(id);
+      if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
+      return { text: renderPlacementReport(run, format), name: `deliverlab-placement-${id}` };
+    }
+    const audit = store?.getAudit(id);
+    if (!audit) throw notFound(id);
+    return { text: renderReport([audit], format), name: `deliverlab-audit-${id}` };
+  };
 
   const core: CoreHandlers = {
     'audit.run': async ({ domain, resolver, runId, skip, selectors, sendingIps, network }) => {
@@ -174,7 +199,12 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': ({ audits, format }) => {
+    'report.render': ({ audits = [], message, placement, format }) => {
+      if (message !== undefined) {
+        const domain = store?.getMessage(message)?.summary.fromDomain;
+        return { format, ...renderStored('message', message, format), domains: domain ? [domain] : [], kind: 'message' };
+      }
+      if (placement !== undefined) return { format, ...renderStored('placement', placement, format), domains: [], kind: 'placement' };
       const results = audits.map((audit) => {
         if (typeof audit !== 'number') return audit as unknown as AuditResult;
         const stored = store?.getAudit(audit);
@@ -182,6 +212,12 @@ export function createApi(ctx: ApiContext): Api {
         return stored;
       });
       return { format, text: renderReport(results, format), domains: results.map((r) => r.domain) };
+    },
+    'report.save': async ({ kind, id, format }) => {
+      if (!ctx.saveReport) throw new ApiError('unknown-operation', 'report.save needs the desktop app\'s save dialog; elsewhere report.render gives the report to download.');
+      const item = renderStored(kind, id, format);
+      const path = await ctx.saveReport(item.name, format, item.text);
+      return path === null ? { saved: false } : { saved: true, path };
     },
     'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains }) => {
       const current = settings.get();

@@ -12,6 +12,7 @@ export const OPERATION_NAMES = [
   'history.get',
   'history.delete',
   'report.render',
+  'report.save',
   'message.check',
   'message.list',
   'message.get',

@@ -147,8 +147,18 @@ export interface ReportOutput {
   format: ReportFormat;
   /** The report itself: HTML, Markdown, CSV (RFC 4180, CRLF) or JSON. */
   text: string;
-  /** The domains it covers, in order. */
+  /** The domains it covers, in order: a message's From domain; none for a placement run. */
   domains: string[];
+  /** What was reported on; absent means audits. */
+  kind?: 'audit' | 'message' | 'placement';
+  /** A file name for the report without its extension, e.g. "deliverlab-message-3". */
+  name?: string;
+}
+
+/** `saved` false: the user closed the save dialog. The path is the one the user chose there. */
+export interface ReportSaved {
+  saved: boolean;
+  path?: string;
 }
 
 /** A page of a history list, optionally for one domain. */
@@ -337,11 +347,26 @@ export const operations = {
     input: HistoryIdSchema,
   }),
   'report.render': op<ReportOutput>()({
-    summary: 'A report of one or several audits (stored ones by id, or results as given), one section per audit, as html, md, csv or json.',
+    summary: 'A report of one or several audits (stored ones by id, or results as given), one section per audit, or of one stored message analysis or placement run, as html, md, csv or json.',
     input: z
       .object({
-        audits: z.array(z.union([z.number().int().positive(), AuditResultInput])).min(1).max(500),
+        audits: z.array(z.union([z.number().int().positive(), AuditResultInput])).min(1).max(500).optional(),
+        /** A stored message analysis, by id. */
+        message: z.number().int().positive().optional(),
+        /** A stored placement run, by id. */
+        placement: z.number().int().positive().optional(),
         format: z.enum(['html', 'md', 'csv', 'json']),
+      })
+      .strict()
+      .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] }),
+  }),
+  'report.save': op<ReportSaved>()({
+    summary: 'The desktop app only: the report of one stored audit, message analysis or placement run, saved where the user picks in a save dialog.',
+    input: z
+      .object({
+        kind: z.enum(['audit', 'message', 'placement']),
+        id: z.number().int().positive(),
+        format: z.enum(['html', 'md', 'csv', 'json']).default('html'),
       })
       .strict(),
   }),

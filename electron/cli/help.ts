@@ -41,6 +41,7 @@ Usage:
   deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
   deliverlab report <domain...> --out PATH [--format html|md|csv|json] [--db PATH]
   deliverlab report --audit ID --out PATH [--format ...] | --from REPORT.html --out PATH [--format ...]
+  deliverlab report --message ID | --placement ID --out PATH [--format ...]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
   deliverlab --version
 
@@ -68,7 +69,8 @@ history   Past audits from the local history.
 report    The latest stored audit of each domain (or --audit ID) as one file, one section per
           domain; the format comes from the --out extension unless --format names it. --from
           renders a Deliverlab HTML report again from the result embedded in it, after checking
-          its SHA-256. Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
+          its SHA-256. --message ID and --placement ID report one stored message analysis or
+          placement run. Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
           profiles and seeds name an environment variable for their secret. --ca-file trusts a
           private CA for SMTP and IMAP (a test lab).

@@ -12,6 +12,7 @@ import { registerIpc, sendEvent } from './ipc';
 import { menuTemplate } from './menu';
 import { openExternal } from './open-external';
 import { registerSecurity } from './register-security';
+import { saveReportWith } from './save-report';
 import { safeStorageCipher } from './secret-store';
 import { parseDevServerUrl, type TrustedRenderer } from './security';
 
@@ -36,6 +37,7 @@ function openApi(): Api {
     transport: 'ipc' as const,
     version: app.getVersion(),
     emit: (event: EventName, payload: unknown) => sendEvent(mainWindow, event, payload),
+    saveReport: saveReportWith(() => mainWindow),
   };
   try {
     return createApi({ ...base, dbPath, cipher: safeStorageCipher() });

@@ -24,23 +24,49 @@ function formatOf(value: string | undefined, out: string): ReportFormat {
   return format;
 }
 
+/** --message ID or --placement ID: one stored message analysis or placement run. */
+function storedItem(message: string | undefined, placement: string | undefined): { kind: 'message' | 'placement'; id: number } | null {
+  const [kind, value] = message !== undefined ? (['message', message] as const) : placement !== undefined ? (['placement', placement] as const) : [null, undefined];
+  if (!kind) return null;
+  const id = Number(value);
+  const what = kind === 'message' ? 'message analysis (deliverlab check --json prints it as "id")' : 'placement run (deliverlab placement --json prints it as "id")';
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`--${kind} takes the id of a stored ${what}.`);
+  return { kind, id };
+}
+
+/** Written beside the target and renamed over it: a stop half-way never leaves half a report. */
+function writeAtomically(path: string, text: string): void {
+  const partial = `${path}.partial-${process.pid}`;
+  writeFileSync(partial, text, 'utf8');
+  renameSync(partial, path);
+}
+
 export async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
     out: { type: 'string', short: 'o' },
     format: { type: 'string' },
     audit: { type: 'string' },
     from: { type: 'string' },
+    message: { type: 'string' },
+    placement: { type: 'string' },
   });
   if (values.help) return write(io.stdout, HELP), 0;
   if (values.json) throw new UsageError('report writes its format to --out: use --format json for JSON.');
   if (!values.out) throw new UsageError('Name the file to write with --out PATH.');
   const format = formatOf(values.format, values.out);
-  const sources = [positionals.length > 0, values.audit !== undefined, values.from !== undefined].filter(Boolean).length;
-  if (sources !== 1) throw new UsageError('Name the domains to report on, or --audit ID, or --from REPORT.html (one of them).');
+  const sources = [positionals.length > 0, values.audit !== undefined, values.from !== undefined, values.message !== undefined, values.placement !== undefined].filter(Boolean).length;
+  if (sources !== 1) throw new UsageError('Name the domains to report on, or --audit ID, --message ID, --placement ID or --from REPORT.html (one of them).');
+  const stored = storedItem(values.message, values.placement);
 
   let audits: OpInput<'report.render'>['audits'];
   const api = openApi(values.from ? null : dbPathFrom(values));
   try {
+    if (stored) {
+      const report = (await api.dispatch('report.render', { [stored.kind]: stored.id, format })) as ReportOutput;
+      writeAtomically(values.out, report.text);
+      write(io.stdout, `Wrote the ${format} report of ${stored.kind} #${stored.id} to ${values.out}.`);
+      return 0;
+    }
     if (values.from) {
       let html: string;
       try {

@@ -1,57 +1,12 @@
 /**
- * The audit report as one self-contained HTML file.
- *
- * Readable with no script, no network and no other file: the CSS is inline and a Content Security
- * Policy forbids every fetch, so a hostile record cannot make the report call out. The result it was
- * made from travels inside it, hashed, so the report can be checked and rendered again.
+ * The audit report as one self-contained HTML file, in the page every report shares (./page.ts).
  */
-import { createHash } from 'node:crypto';
 import type { AuditResult, Finding } from '../audit/types';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections } from './model';
+import { badge, escapeHtml, pre, readEmbedded, renderPage, ReportReadError, sev } from './page';
 import { prioritize } from './prioritize';
 
-export const EMBED_ID = 'deliverlab-result';
-
-/** Text for element content and attribute values: every character that could start markup is an entity. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/**
- * JSON that cannot end its <script> element: `<`, `>` and `&` become \u escapes, which JSON.parse
- * reads back as the same characters (HTML §4.12.1.3: only "</script" and "<!--" end or bend the element).
- */
-export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
-const CSS = `
-:root{color-scheme:light;--ink:#1a1a1a;--muted:#4a4a4a;--line:#c8c8c8;--accent:#0b5394}
-*{box-sizing:border-box}
-body{margin:0;overflow-wrap:anywhere;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;color:var(--ink);background:#fff}
-header,main,footer{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
-h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.35rem;margin-top:2rem;border-bottom:2px solid var(--accent)}h3{font-size:1.1rem;margin:1.2rem 0 .3rem}
-.domain-section{border-top:4px solid var(--accent);margin-top:2rem}
-.cover dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}.cover dt{font-weight:600}.cover dd{margin:0}
-.grade{font-size:2.4rem;font-weight:700}
-code,pre,.wrap{font-family:"Liberation Mono",ui-monospace,monospace;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
-pre{background:#f3f3f3;border:1px solid var(--line);padding:.5rem;margin:.3rem 0}
-table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#eef2f6}
-.sev{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-weight:600;color:#fff}
-.sev-critical,.st-fail,.st-error{background:#a4000f;color:#fff}.sev-warning,.st-warn{background:#7a4a00;color:#fff}.sev-info,.st-info,.st-skipped{background:#4a4a4a;color:#fff}.st-pass{background:#1e6b30;color:#fff}
-.st{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-weight:600}
-.muted{color:var(--muted)}
-ol.fixes>li{margin-bottom:.8rem}
-footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem}
-@media print{body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}h2,h3{break-after:avoid}section.check,ol.fixes>li,tr{break-inside:avoid}.domain-section{break-before:page}.domain-section:first-of-type{break-before:auto}pre{background:none}}
-`;
-
-const badge = (cls: string, text: string) => `<span class="${cls}">${escapeHtml(text)}</span>`;
-const sev = (s: Finding['severity']) => badge(`sev sev-${s}`, s);
-const pre = (text: string) => `<pre>${escapeHtml(text)}</pre>`;
+export { EMBED_ID, embedJson, escapeHtml, ReportReadError, sha256 } from './page';
 
 function findingHtml(f: Finding): string {
   return [
@@ -131,33 +86,13 @@ function auditHtml(result: AuditResult, n: number): string {
  * date in it is the audit's own.
  */
 export function renderHtml(results: readonly AuditResult[]): string {
-  const embedded = embedJson(results.length === 1 ? results[0] : results);
-  const title = `Deliverability report: ${results.map((r) => r.domain).join(', ')}`;
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    // No fetch of any kind: a record that smuggles markup past the escaping still cannot call out.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head>',
-    '<body>',
-    `<header><h1>${escapeHtml(title)}</h1><p class="muted">Prepared with Deliverlab.</p></header>`,
-    '<main>',
-    results.map((r, i) => auditHtml(r, i + 1)).join('\n'),
-    '</main>',
-    `<footer><p>Made by Deliverlab from the audit result embedded in this file. SHA-256 of that result: <code id="deliverlab-sha256">${sha256(embedded)}</code></p></footer>`,
-    `<script type="application/json" id="${EMBED_ID}">${embedded}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return renderPage({
+    title: `Deliverability report: ${results.map((r) => r.domain).join(', ')}`,
+    main: results.map((r, i) => auditHtml(r, i + 1)).join('\n'),
+    resultName: 'the audit result',
+    result: results.length === 1 ? results[0] : results,
+  });
 }
-
-export class ReportReadError extends Error {}
 
 /**
  * The results a report was made from, after checking them against the hash in its footer.
@@ -165,20 +100,7 @@ export class ReportReadError extends Error {}
  * Throws ReportReadError when the file holds no embedded result or the result was changed.
  */
 export function readEmbeddedResults(html: string): AuditResult[] {
-  const open = `<script type="application/json" id="${EMBED_ID}">`;
-  const start = html.indexOf(open);
-  const end = start < 0 ? -1 : html.indexOf('</script>', start + open.length);
-  if (start < 0 || end < 0) throw new ReportReadError('the file holds no Deliverlab result (no deliverlab-result block): it is not a Deliverlab HTML report.');
-  const embedded = html.slice(start + open.length, end);
-  const stated = /id="deliverlab-sha256">([0-9a-f]{64})</.exec(html)?.[1];
-  if (!stated) throw new ReportReadError('the report has no SHA-256 in its footer, so its result cannot be checked.');
-  if (sha256(embedded) !== stated) throw new ReportReadError('the result embedded in the report does not match the SHA-256 in its footer: the file was changed after it was made.');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(embedded);
-  } catch {
-    throw new ReportReadError('the result embedded in the report is not valid JSON.');
-  }
+  const parsed = readEmbedded(html);
   const list = Array.isArray(parsed) ? parsed : [parsed];
   if (list.length === 0 || !list.every((r) => typeof r === 'object' && r !== null && typeof (r as AuditResult).domain === 'string' && Array.isArray((r as AuditResult).findings))) {
     throw new ReportReadError('the result embedded in the report is not an audit result.');

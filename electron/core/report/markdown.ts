@@ -13,13 +13,13 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>&~"'=:]/g, (c) => `\\${c}`);
 }
 
-function block(text: string): string {
+export function block(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}text\n${text}\n${fence}`;
 }
 
-const code = (text: string) => {
+export const code = (text: string) => {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks} ${text.replace(/\r\n|\r|\n/g, ' ')} ${ticks}`;

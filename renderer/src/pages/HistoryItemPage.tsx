@@ -1,7 +1,8 @@
-import { Alert, Anchor, Loader, Stack, Title } from '@mantine/core';
+import { Alert, Anchor, Group, Loader, Stack, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../client/client-context';
 import { DeleteButton } from '../DeleteButton';
+import { ExportReportButton } from '../ExportReportButton';
 import { errorMessage, formatDate } from '../format';
 import { AuditResultView } from '../result/AuditResultView';
 import { navigate, routeHref } from '../router';
@@ -33,16 +34,19 @@ export function HistoryItemPage({ id }: { id: number }) {
         <AuditResultView
           result={audit.data}
           actions={
-            <DeleteButton
-              item={`the audit of ${audit.data.domain}`}
-              consequence={`The audit of ${formatDate(audit.data.startedAt)} leaves history for good.`}
-              remove={() => client.history.delete({ id })}
-              onDeleted={async () => {
-                queryClient.removeQueries({ queryKey: ['history', 'item', id] });
-                await queryClient.invalidateQueries({ queryKey: ['history'] });
-                navigate({ page: 'history' });
-              }}
-            />
+            <Group gap="sm" align="flex-start">
+              <ExportReportButton kind="audit" id={id} />
+              <DeleteButton
+                item={`the audit of ${audit.data.domain}`}
+                consequence={`The audit of ${formatDate(audit.data.startedAt)} leaves history for good.`}
+                remove={() => client.history.delete({ id })}
+                onDeleted={async () => {
+                  queryClient.removeQueries({ queryKey: ['history', 'item', id] });
+                  await queryClient.invalidateQueries({ queryKey: ['history'] });
+                  navigate({ page: 'history' });
+                }}
+              />
+            </Group>
           }
         />
       )}

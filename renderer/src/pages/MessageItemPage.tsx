@@ -1,10 +1,11 @@
 /**
  * One stored message analysis, with Delete.
  */
-import { Alert, Anchor, Loader, Stack, Title } from '@mantine/core';
+import { Alert, Anchor, Group, Loader, Stack, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from '../client/client-context';
 import { DeleteButton } from '../DeleteButton';
+import { ExportReportButton } from '../ExportReportButton';
 import { errorMessage } from '../format';
 import { MessageResultView } from '../received/MessageResultView';
 import { navigate, routeHref } from '../router';
@@ -36,16 +37,19 @@ export function MessageItemPage({ id }: { id: number }) {
         <MessageResultView
           analysis={analysis.data}
           actions={
-            <DeleteButton
-              item={`the analysis of “${analysis.data.summary.subject ?? '(no subject)'}”`}
-              consequence="The analysis and the stored copy of the message leave history for good."
-              remove={() => client.message.delete({ id })}
-              onDeleted={async () => {
-                queryClient.removeQueries({ queryKey: ['message', id] });
-                await queryClient.invalidateQueries({ queryKey: ['messages'] });
-                navigate({ page: 'messages' });
-              }}
-            />
+            <Group gap="sm" align="flex-start">
+              <ExportReportButton kind="message" id={id} />
+              <DeleteButton
+                item={`the analysis of “${analysis.data.summary.subject ?? '(no subject)'}”`}
+                consequence="The analysis and the stored copy of the message leave history for good."
+                remove={() => client.message.delete({ id })}
+                onDeleted={async () => {
+                  queryClient.removeQueries({ queryKey: ['message', id] });
+                  await queryClient.invalidateQueries({ queryKey: ['messages'] });
+                  navigate({ page: 'messages' });
+                }}
+              />
+            </Group>
           }
         />
       )}

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { PlacementSummaryRow, PlacementTrendSeries } from '../../../electron/api/operations';
 import type { PlacementRun } from '../../../electron/api/types';
 import { DeleteButton } from '../DeleteButton';
+import { ExportReportButton } from '../ExportReportButton';
 import { sendErrorText } from '../app-words';
 import { PastItems, type PastColumn } from '../PastItems';
 import { useClient } from '../client/client-context';
@@ -432,18 +433,21 @@ export function PlacementItemPage({ id }: { id: number }) {
                 {runStatusLabel(run.data.status)}
               </Badge>
             </Group>
-            <DeleteButton
-              label="Delete run"
-              size="xs"
-              variant="subtle"
-              item={`placement run #${id}`}
-              consequence={`The run of “${run.data.subject}” and where each copy landed leave history for good.`}
-              remove={() => client.placement.delete({ id })}
-              onDeleted={async () => {
-                await queryClient.invalidateQueries({ queryKey: ['placement'] });
-                navigate({ page: 'placement' });
-              }}
-            />
+            <Group gap="sm" align="flex-start">
+              <ExportReportButton kind="placement" id={id} size="xs" />
+              <DeleteButton
+                label="Delete run"
+                size="xs"
+                variant="subtle"
+                item={`placement run #${id}`}
+                consequence={`The run of “${run.data.subject}” and where each copy landed leave history for good.`}
+                remove={() => client.placement.delete({ id })}
+                onDeleted={async () => {
+                  await queryClient.invalidateQueries({ queryKey: ['placement'] });
+                  navigate({ page: 'placement' });
+                }}
+              />
+            </Group>
           </Group>
           <Text size="sm" c="dimmed">
             &ldquo;{run.data.subject}&rdquo; through {run.data.profile}, started {formatDate(run.data.startedAt)}

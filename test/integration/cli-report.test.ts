@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,10 +77,51 @@ describe('deliverlab report', () => {
     expect(missing.stderr).toMatch(/no audit #999999/);
   });
 
-  it('exits 2 for a domain with no stored audit, saying to run the audit first', async () => {
-    const run = await runCli(['report', 'never.report.test', '--out', join(dir, 'x.html'), '--db', db]);
+  it('exits 2 for a domain with no stored audit, saying to add --fresh', async () => {
+    const out = join(dir, 'x.html');
+    const run = await runCli(['report', 'never.report.test', '--out', out, '--db', db]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('run deliverlab audit never.report.test first');
+    expect(run.stderr).toContain('There is no stored audit of never.report.test: add --fresh');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--fresh audits the domains first, with the audit flags, and stores the audits', async () => {
+    const out = join(dir, 'fresh.md');
+    const fresh = join(dir, 'fresh.sqlite');
+    const run = await runCli(['report', 'good.test', 'hostile.report.test', '--fresh', '--resolver', `127.0.0.1:${server.port}`, ...SKIP, '--selectors', 'lab', '--out', out, '--db', fresh]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md).toContain('## Overview');
+    expect(md).toContain('SMTP probing turned off \\(\\-\\-skip smtp\\)');
+    expect(md).toContain('lab._domainkey.good.test TXT');
+    expect(md).toContain(`- Resolver: 127\\.0\\.0\\.1\\:${server.port}`);
+    // The audits went into history: the same report renders again without --fresh.
+    const again = join(dir, 'fresh-again.md');
+    expect((await runCli(['report', 'good.test', 'hostile.report.test', '--out', again, '--db', fresh])).code).toBe(0);
+    expect(readFileSync(again, 'utf8')).toBe(md);
+  });
+
+  it('--fresh reports a domain that cannot be audited and writes nothing; audit flags need --fresh', async () => {
+    const out = join(dir, 'refused.html');
+    const bad = await runCli(['report', 'good.test', '--fresh', '--resolver', 'not a resolver', '--out', out, '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--resolver/);
+    const noFresh = await runCli(['report', 'good.test', '--skip', 'smtp', '--out', out, '--db', db]);
+    expect(noFresh.code).toBe(2);
+    expect(noFresh.stderr).toContain('--skip says how to audit: add --fresh');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--file reads the domains by the audit list rule, telling the lines it refused', async () => {
+    const list = join(dir, 'list.csv');
+    writeFileSync(list, 'Domain,Client\r\nhttps://good.test/contact,Good Ltd\r\nnot_a domain,x\r\npostmaster@hostile.report.test,Hostile\r\n');
+    const out = join(dir, 'list.json');
+    const run = await runCli(['report', '--file', list, '--out', out, '--db', db]);
+    expect(run.stderr).toMatch(/^deliverlab: --file line 3: "not_a domain,x": /);
+    expect(run.code).toBe(2);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { domain: string }[];
+    expect(results.map((r) => r.domain)).toEqual(['good.test', 'hostile.report.test']);
   });
 
   it('renders a report again from its embedded result, and refuses a changed file', async () => {

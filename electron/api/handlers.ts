@@ -14,6 +14,7 @@ import { generateDkimKey } from '../core/dkim/keygen';
 import { boundListAnswer } from '../core/history/list-bounds';
 import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
+import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
 import { renderReport } from '../core/report/render';
 import type { AuditResult } from '../core/audit/types';
 import { MessageInputError } from '../core/message/input';
@@ -161,14 +162,21 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': ({ audits, format }) => {
+    'report.render': ({ audits, format, brand }) => {
+      let checked: ReportBrand;
+      try {
+        checked = brand ? checkBrand(brand) : {};
+      } catch (err) {
+        if (err instanceof BrandError) throw invalidField('brand', `Branding: ${err.message}`, `brand: ${err.message}`);
+        throw err;
+      }
       const results = audits.map((audit) => {
         if (typeof audit !== 'number') return audit as unknown as AuditResult;
         const stored = store?.getAudit(audit);
         if (!stored) throw notFound(audit);
         return stored;
       });
-      return { format, text: renderReport(results, format), domains: results.map((r) => r.domain) };
+      return { format, text: renderReport(results, format, checked), domains: results.map((r) => r.domain) };
     },
     'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains }) => {
       const current = settings.get();

@@ -312,6 +312,17 @@ export const operations = {
       .object({
         audits: z.array(z.union([z.number().int().positive(), AuditResultInput])).min(1).max(500),
         format: z.enum(['html', 'md', 'csv', 'json']),
+        /** The consultant's branding; the logo a base64 data URI (PNG, JPEG, or SVG sanitised again in core). */
+        brand: z
+          .object({
+            title: z.string().max(200).optional(),
+            name: z.string().max(200).optional(),
+            logo: z.string().max(1_400_000).optional(),
+            accent: z.string().max(7).optional(),
+            footer: z.string().max(1000).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
   }),

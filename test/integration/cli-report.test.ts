@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +122,36 @@ describe('deliverlab report', () => {
     expect(run.code).toBe(2);
     const results = JSON.parse(readFileSync(out, 'utf8')) as { domain: string }[];
     expect(results.map((r) => r.domain)).toEqual(['good.test', 'hostile.report.test']);
+  });
+
+  it('--brand FILE puts the title, name, logo (relative to the file), accent and footer on the report', async () => {
+    const brandDir = join(dir, 'brand');
+    mkdirSync(brandDir, { recursive: true });
+    writeFileSync(join(brandDir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4" onload="alert(1)"><script>alert(2)</script><circle cx="2" cy="2" r="2" fill="#7a1f5c"/></svg>');
+    const brandFile = join(brandDir, 'brand.json');
+    writeFileSync(brandFile, JSON.stringify({ title: 'Acme mail audit', name: 'Acme Consulting', logo: 'logo.svg', accent: '#7a1f5c', footer: 'Prepared for Good Ltd' }));
+    const out = join(dir, 'branded.html');
+    const run = await runCli(['report', 'good.test', '--brand', brandFile, '--out', out, '--db', db]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<title>Acme mail audit</title>');
+    expect(html).toContain('Prepared by Acme Consulting with Deliverlab.');
+    expect(html).toContain(':root{--accent:#7a1f5c}');
+    expect(html).toContain('<p>Prepared for Good Ltd</p>');
+    const logo = /<img class="brand-logo" src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(Buffer.from(logo, 'base64').toString()).toBe('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><circle cx="2" cy="2" r="2" fill="#7a1f5c"></circle></svg>');
+
+    writeFileSync(brandFile, JSON.stringify({ accent: 'blue', colour: '#000' }));
+    const unknown = await runCli(['report', 'good.test', '--brand', brandFile, '--out', join(dir, 'b2.html'), '--db', db]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown field "colour"');
+    writeFileSync(brandFile, JSON.stringify({ accent: 'blue' }));
+    const badAccent = await runCli(['report', 'good.test', '--brand', brandFile, '--out', join(dir, 'b2.html'), '--db', db]);
+    expect(badAccent.code).toBe(2);
+    expect(badAccent.stderr).toContain('--brand');
+    expect(badAccent.stderr).toContain('accent must be a colour written #rgb or #rrggbb');
+    expect(existsSync(join(dir, 'b2.html'))).toBe(false);
   });
 
   it('renders a report again from its embedded result, and refuses a changed file', async () => {

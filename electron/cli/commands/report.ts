@@ -3,10 +3,11 @@
  * embedded result, written as an html, md, csv or json file.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { ApiError } from '../../api/errors';
 import type { HistoryList, OpInput, ReportOutput } from '../../api/operations';
 import type { AuditResult } from '../../core/audit/types';
+import { BrandError, checkBrand, logoDataUri, type ReportBrand } from '../../core/report/brand';
 import { readEmbeddedResults, ReportReadError } from '../../core/report/html';
 import { REPORT_FORMATS, type ReportFormat } from '../../core/report/model';
 import { domainRefusal, parseDomainInput } from '../../shared/domain-name';
@@ -37,6 +38,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     audit: { type: 'string' },
     from: { type: 'string' },
     fresh: { type: 'boolean' },
+    brand: { type: 'string' },
   });
   if (values.help) return write(io.stdout, HELP), 0;
   if (values.json) throw new UsageError('report writes its format to --out: use --format json for JSON.');
@@ -53,6 +55,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const resolver = checkResolver(values.resolver);
   const options = values.fresh ? auditOptions(values) : {};
   let exit = 0;
+  const brand = values.brand === undefined ? undefined : readBrandFile(values.brand);
 
   let audits: OpInput<'report.render'>['audits'];
   const api = openApi(values.from ? null : dbPathFrom(values));
@@ -99,7 +102,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
         }
       }
     }
-    const report = (await api.dispatch('report.render', { audits, format })) as ReportOutput;
+    const report = (await api.dispatch('report.render', { audits, format, ...(brand ? { brand } : {}) })) as ReportOutput;
     // Written beside the target and renamed over it: a stop half-way never leaves half a report.
     const partial = `${values.out}.partial-${process.pid}`;
     writeFileSync(partial, report.text, 'utf8');
@@ -141,4 +144,41 @@ async function auditNow(api: ReturnType<typeof openApi>, domains: string[], opti
     const r = result as AuditResult;
     return typeof r.id === 'number' ? r.id : (r as unknown as OpInput<'report.render'>['audits'][number]);
   });
+}
+
+const BRAND_KEYS = ['title', 'name', 'logo', 'accent', 'footer'];
+
+/**
+ * --brand FILE: JSON with title, name, logo (a PNG, JPEG or SVG file; a relative path is read from
+ * the JSON file's folder), accent (#rrggbb) and footer, checked before any audit runs.
+ */
+export function readBrandFile(file: string): ReportBrand {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--brand: cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--brand: ${file} must hold a JSON object (${BRAND_KEYS.join(', ')}).`);
+  const given = parsed as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((key) => !BRAND_KEYS.includes(key));
+  if (unknown.length > 0) throw new UsageError(`--brand: ${file}: unknown field "${unknown[0]}"; the fields are ${BRAND_KEYS.join(', ')}.`);
+  try {
+    let logo: string | undefined;
+    if (given.logo !== undefined) {
+      if (typeof given.logo !== 'string' || given.logo === '') throw new BrandError('logo must be the path of a PNG, JPEG or SVG file.');
+      const path = resolve(dirname(file), given.logo);
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path);
+      } catch (err) {
+        throw new BrandError(`cannot read the logo ${path}: ${(err as Error).message}`);
+      }
+      logo = logoDataUri(bytes);
+    }
+    return checkBrand({ ...(given as ReportBrand), ...(logo ? { logo } : {}) });
+  } catch (err) {
+    if (err instanceof BrandError) throw new UsageError(`--brand: ${file}: ${err.message}`);
+    throw err;
+  }
 }

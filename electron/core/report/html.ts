@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditResult, Finding } from '../audit/types';
+import type { ReportBrand } from './brand';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
@@ -45,6 +46,7 @@ th{background:#eef2f6}
 .sev-critical,.st-fail,.st-error{background:#a4000f;color:#fff}.sev-warning,.st-warn{background:#7a4a00;color:#fff}.sev-info,.st-info,.st-skipped{background:#4a4a4a;color:#fff}.st-pass{background:#1e6b30;color:#fff}
 .st{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-weight:600}
 .muted{color:var(--muted)}
+.brand-logo{max-height:4rem;max-width:16rem;display:block;margin-bottom:.4rem}
 ol.fixes>li{margin-bottom:.8rem}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem}
 @media print{body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}h2,h3{break-after:avoid}section.check,ol.fixes>li,tr{break-inside:avoid}.domain-section{break-before:page}.domain-section:first-of-type{break-before:auto}pre{background:none}}
@@ -153,9 +155,13 @@ function overviewHtml(results: readonly AuditResult[]): string {
  * One file for one or several audits: the same results always give the same bytes, since every
  * date in it is the audit's own.
  */
-export function renderHtml(results: readonly AuditResult[]): string {
+export function renderHtml(results: readonly AuditResult[], brand: ReportBrand = {}): string {
   const embedded = embedJson(results.length === 1 ? results[0] : results);
-  const title = `Deliverability report: ${reportSubject(results)}`;
+  const title = brand.title ?? `Deliverability report: ${reportSubject(results)}`;
+  // The accent only colours rules and borders, never text, so any colour keeps the text readable.
+  const accent = brand.accent ? `:root{--accent:${brand.accent}}` : '';
+  const logo = brand.logo ? `<img class="brand-logo" src="${escapeHtml(brand.logo)}" alt="${escapeHtml(brand.name ? `${brand.name} logo` : 'Logo')}">` : '';
+  const prepared = brand.name ? `Prepared by ${escapeHtml(brand.name)} with Deliverlab.` : 'Prepared with Deliverlab.';
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -165,15 +171,15 @@ export function renderHtml(results: readonly AuditResult[]): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${CSS}${accent}</style>`,
     '</head>',
     '<body>',
-    `<header><h1>${escapeHtml(title)}</h1><p class="muted">Prepared with Deliverlab.</p></header>`,
+    `<header>${logo}<h1>${escapeHtml(title)}</h1><p class="muted">${prepared}</p></header>`,
     '<main>',
     results.length > 1 ? overviewHtml(results) : '',
     results.map((r, i) => auditHtml(r, i + 1)).join('\n'),
     '</main>',
-    `<footer><p>Made by Deliverlab from the audit result embedded in this file. SHA-256 of that result: <code id="deliverlab-sha256">${sha256(embedded)}</code></p></footer>`,
+    `<footer>${brand.footer ? `<p>${escapeHtml(brand.footer)}</p>` : ''}<p>Made by Deliverlab from the audit result embedded in this file. SHA-256 of that result: <code id="deliverlab-sha256">${sha256(embedded)}</code></p></footer>`,
     `<script type="application/json" id="${EMBED_ID}">${embedded}</script>`,
     '</body>',
     '</html>',

@@ -5,6 +5,7 @@
  * escaped so a record's text cannot become a link, a heading or raw HTML (CommonMark §2.4, §6.6).
  */
 import type { AuditResult } from '../audit/types';
+import type { ReportBrand } from './brand';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
@@ -78,11 +79,13 @@ function overviewMarkdown(results: readonly AuditResult[]): string[] {
   return out;
 }
 
-export function renderMarkdown(results: readonly AuditResult[]): string {
+export function renderMarkdown(results: readonly AuditResult[], brand: ReportBrand = {}): string {
   return [
-    `# Deliverability report: ${escapeMarkdown(reportSubject(results))}`,
+    `# ${escapeMarkdown(brand.title ?? `Deliverability report: ${reportSubject(results)}`)}`,
     '',
+    ...(brand.name ? [`Prepared by ${escapeMarkdown(brand.name)} with Deliverlab.`, ''] : []),
     ...(results.length > 1 ? overviewMarkdown(results) : []),
     ...results.map(auditMarkdown),
+    ...(brand.footer ? ['---', '', escapeMarkdown(brand.footer), ''] : []),
   ].join('\n');
 }

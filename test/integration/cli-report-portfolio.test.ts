@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEmbeddedResults } from '../../electron/core/report/html';
+import { pdfPages, pdfText } from '../helpers/pdf-text';
 import { runCli } from '../lab/cli';
 import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
@@ -63,4 +64,19 @@ describe('deliverlab report of a portfolio', () => {
     expect(md).toMatch(/- \*\*10 of 50 domains\*\*: critical .* ` spf\.all-pass `/);
     expect(md.indexOf('## Overview')).toBeLessThan(md.indexOf('## p1\\.portfolio\\.test'));
   });
+
+  it('prints the portfolio to a PDF: the overview, then each domain from a new page', async () => {
+    const out = join(dir, 'portfolio.pdf');
+    const run = await runCli(['report', ...domains, '--out', out, '--browser', process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', '--db', db], { timeoutMs: 110_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const pages = pdfPages(out);
+    // 925 pages here: each domain starts a page, and its DNS transcript (~100 lookups) fills most of its ~18.
+    expect(pages).toBeGreaterThan(COUNT);
+    expect(pages).toBeLessThanOrEqual(COUNT * 30);
+    const text = pdfText(out);
+    expect(text).toContain('Issues shared across domains');
+    expect(text.replace(/\s+/g, ' ')).toContain('38 of 50 domains');
+    for (const domain of domains) expect(text).toContain(domain);
+  }, 120_000);
 });

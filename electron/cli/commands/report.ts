@@ -15,18 +15,23 @@ import { runPool } from '../../shared/pool';
 import { checkResolver, dbPathFrom, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { HELP } from '../help';
 import { neutralise } from '../terminal-text';
+import { findBrowser, printPdf } from './report-pdf';
 import { AUDIT_RUN_FLAGS, auditOptions, concurrencyOf, readDomainList, readListFile } from './audit';
 import { UsageError } from '../usage-error';
 
-const BY_EXTENSION: Record<string, ReportFormat> = { '.html': 'html', '.htm': 'html', '.md': 'md', '.markdown': 'md', '.csv': 'csv', '.json': 'json' };
+/** What the CLI writes: the api's formats, and pdf printed from the html one. */
+type CliFormat = ReportFormat | 'pdf';
+const CLI_FORMATS: readonly CliFormat[] = ['html', 'pdf', ...REPORT_FORMATS.filter((f) => f !== 'html')];
 
-function formatOf(value: string | undefined, out: string): ReportFormat {
+const BY_EXTENSION: Record<string, CliFormat> = { '.html': 'html', '.htm': 'html', '.pdf': 'pdf', '.md': 'md', '.markdown': 'md', '.csv': 'csv', '.json': 'json' };
+
+function formatOf(value: string | undefined, out: string): CliFormat {
   if (value !== undefined) {
-    if (!(REPORT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}, not "${value}".`);
-    return value as ReportFormat;
+    if (!(CLI_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format takes ${CLI_FORMATS.join(', ')}, not "${value}".`);
+    return value as CliFormat;
   }
   const format = BY_EXTENSION[extname(out).toLowerCase()];
-  if (!format) throw new UsageError(`Cannot tell the format from "${out}": name it with --format ${REPORT_FORMATS.join('|')}.`);
+  if (!format) throw new UsageError(`Cannot tell the format from "${out}": name it with --format ${CLI_FORMATS.join('|')}.`);
   return format;
 }
 
@@ -39,6 +44,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     from: { type: 'string' },
     fresh: { type: 'boolean' },
     brand: { type: 'string' },
+    browser: { type: 'string' },
   });
   if (values.help) return write(io.stdout, HELP), 0;
   if (values.json) throw new UsageError('report writes its format to --out: use --format json for JSON.');
@@ -56,6 +62,9 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const options = values.fresh ? auditOptions(values) : {};
   let exit = 0;
   const brand = values.brand === undefined ? undefined : readBrandFile(values.brand);
+  if (values.browser !== undefined && format !== 'pdf') throw new UsageError('--browser prints a PDF: it goes with --format pdf (or an --out ending in .pdf).');
+  // Found before any audit runs: a missing browser is told at once.
+  const browser = format === 'pdf' ? findBrowser(values.browser) : undefined;
 
   let audits: OpInput<'report.render'>['audits'];
   const api = openApi(values.from ? null : dbPathFrom(values));
@@ -102,10 +111,11 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
         }
       }
     }
-    const report = (await api.dispatch('report.render', { audits, format, ...(brand ? { brand } : {}) })) as ReportOutput;
+    const report = (await api.dispatch('report.render', { audits, format: format === 'pdf' ? 'html' : format, ...(brand ? { brand } : {}) })) as ReportOutput;
+    const bytes = browser ? await untilStopped(printPdf(report.text, browser), io.signal) : report.text;
     // Written beside the target and renamed over it: a stop half-way never leaves half a report.
     const partial = `${values.out}.partial-${process.pid}`;
-    writeFileSync(partial, report.text, 'utf8');
+    writeFileSync(partial, bytes);
     renameSync(partial, values.out);
     write(io.stdout, `Wrote the ${format} report of ${report.domains.length > 3 ? `${report.domains.length} domains` : report.domains.join(', ')} to ${values.out}.`);
   } finally {

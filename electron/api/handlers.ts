@@ -17,6 +17,7 @@ import { analyzeMessage } from '../core/message/analyze';
 import { renderMessageReport } from '../core/report/message-report';
 import { renderPlacementReport } from '../core/report/placement-report';
 import type { ReportFormat } from '../core/report/model';
+import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
 import { renderReport } from '../core/report/render';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
@@ -199,7 +200,14 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': ({ audits = [], message, placement, format }) => {
+    'report.render': ({ audits = [], message, placement, format, brand }) => {
+      let checked: ReportBrand;
+      try {
+        checked = brand ? checkBrand(brand) : {};
+      } catch (err) {
+        if (err instanceof BrandError) throw invalidField('brand', `Branding: ${err.message}`, `brand: ${err.message}`);
+        throw err;
+      }
       if (message !== undefined) {
         const domain = store?.getMessage(message)?.summary.fromDomain;
         return { format, ...renderStored('message', message, format), domains: domain ? [domain] : [], kind: 'message' };
@@ -211,7 +219,7 @@ export function createApi(ctx: ApiContext): Api {
         if (!stored) throw notFound(audit);
         return stored;
       });
-      return { format, text: renderReport(results, format), domains: results.map((r) => r.domain) };
+      return { format, text: renderReport(results, format, checked), domains: results.map((r) => r.domain) };
     },
     'report.save': async ({ kind, id, format }) => {
       if (!ctx.saveReport) throw new ApiError('unknown-operation', 'report.save needs the desktop app\'s save dialog; elsewhere report.render gives the report to download.');

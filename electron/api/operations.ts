@@ -356,6 +356,17 @@ export const operations = {
         /** A stored placement run, by id. */
         placement: z.number().int().positive().optional(),
         format: z.enum(['html', 'md', 'csv', 'json']),
+        /** The consultant's branding; the logo a base64 data URI (PNG, JPEG, or SVG sanitised again in core). */
+        brand: z
+          .object({
+            title: z.string().max(200).optional(),
+            name: z.string().max(200).optional(),
+            logo: z.string().max(1_400_000).optional(),
+            accent: z.string().max(7).optional(),
+            footer: z.string().max(1000).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] }),

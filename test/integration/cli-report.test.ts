@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,10 +77,81 @@ describe('deliverlab report', () => {
     expect(missing.stderr).toMatch(/no audit #999999/);
   });
 
-  it('exits 2 for a domain with no stored audit, saying to run the audit first', async () => {
-    const run = await runCli(['report', 'never.report.test', '--out', join(dir, 'x.html'), '--db', db]);
+  it('exits 2 for a domain with no stored audit, saying to add --fresh', async () => {
+    const out = join(dir, 'x.html');
+    const run = await runCli(['report', 'never.report.test', '--out', out, '--db', db]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('run deliverlab audit never.report.test first');
+    expect(run.stderr).toContain('There is no stored audit of never.report.test: add --fresh');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--fresh audits the domains first, with the audit flags, and stores the audits', async () => {
+    const out = join(dir, 'fresh.md');
+    const fresh = join(dir, 'fresh.sqlite');
+    const run = await runCli(['report', 'good.test', 'hostile.report.test', '--fresh', '--resolver', `127.0.0.1:${server.port}`, ...SKIP, '--selectors', 'lab', '--out', out, '--db', fresh]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md).toContain('## Overview');
+    expect(md).toContain('SMTP probing turned off \\(\\-\\-skip smtp\\)');
+    expect(md).toContain('lab._domainkey.good.test TXT');
+    expect(md).toContain(`- Resolver: 127\\.0\\.0\\.1\\:${server.port}`);
+    // The audits went into history: the same report renders again without --fresh.
+    const again = join(dir, 'fresh-again.md');
+    expect((await runCli(['report', 'good.test', 'hostile.report.test', '--out', again, '--db', fresh])).code).toBe(0);
+    expect(readFileSync(again, 'utf8')).toBe(md);
+  });
+
+  it('--fresh reports a domain that cannot be audited and writes nothing; audit flags need --fresh', async () => {
+    const out = join(dir, 'refused.html');
+    const bad = await runCli(['report', 'good.test', '--fresh', '--resolver', 'not a resolver', '--out', out, '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--resolver/);
+    const noFresh = await runCli(['report', 'good.test', '--skip', 'smtp', '--out', out, '--db', db]);
+    expect(noFresh.code).toBe(2);
+    expect(noFresh.stderr).toContain('--skip says how to audit: add --fresh');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--file reads the domains by the audit list rule, telling the lines it refused', async () => {
+    const list = join(dir, 'list.csv');
+    writeFileSync(list, 'Domain,Client\r\nhttps://good.test/contact,Good Ltd\r\nnot_a domain,x\r\npostmaster@hostile.report.test,Hostile\r\n');
+    const out = join(dir, 'list.json');
+    const run = await runCli(['report', '--file', list, '--out', out, '--db', db]);
+    expect(run.stderr).toMatch(/^deliverlab: --file line 3: "not_a domain,x": /);
+    expect(run.code).toBe(2);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { domain: string }[];
+    expect(results.map((r) => r.domain)).toEqual(['good.test', 'hostile.report.test']);
+  });
+
+  it('--brand FILE puts the title, name, logo (relative to the file), accent and footer on the report', async () => {
+    const brandDir = join(dir, 'brand');
+    mkdirSync(brandDir, { recursive: true });
+    writeFileSync(join(brandDir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4" onload="alert(1)"><script>alert(2)</script><circle cx="2" cy="2" r="2" fill="#7a1f5c"/></svg>');
+    const brandFile = join(brandDir, 'brand.json');
+    writeFileSync(brandFile, JSON.stringify({ title: 'Acme mail audit', name: 'Acme Consulting', logo: 'logo.svg', accent: '#7a1f5c', footer: 'Prepared for Good Ltd' }));
+    const out = join(dir, 'branded.html');
+    const run = await runCli(['report', 'good.test', '--brand', brandFile, '--out', out, '--db', db]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<title>Acme mail audit</title>');
+    expect(html).toContain('Prepared by Acme Consulting with Deliverlab.');
+    expect(html).toContain(':root{--accent:#7a1f5c}');
+    expect(html).toContain('<p>Prepared for Good Ltd</p>');
+    const logo = /<img class="brand-logo" src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(Buffer.from(logo, 'base64').toString()).toBe('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><circle cx="2" cy="2" r="2" fill="#7a1f5c"></circle></svg>');
+
+    writeFileSync(brandFile, JSON.stringify({ accent: 'blue', colour: '#000' }));
+    const unknown = await runCli(['report', 'good.test', '--brand', brandFile, '--out', join(dir, 'b2.html'), '--db', db]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown field "colour"');
+    writeFileSync(brandFile, JSON.stringify({ accent: 'blue' }));
+    const badAccent = await runCli(['report', 'good.test', '--brand', brandFile, '--out', join(dir, 'b2.html'), '--db', db]);
+    expect(badAccent.code).toBe(2);
+    expect(badAccent.stderr).toContain('--brand');
+    expect(badAccent.stderr).toContain('accent must be a colour written #rgb or #rrggbb');
+    expect(existsSync(join(dir, 'b2.html'))).toBe(false);
   });
 
   it('renders a report again from its embedded result, and refuses a changed file', async () => {

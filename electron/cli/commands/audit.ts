@@ -16,8 +16,8 @@ import { HELP } from '../help';
 import { neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
-/** The audit.run options the flags ask for, checked by the same schema as every other caller's. */
-function auditOptions(values: Record<string, string | boolean | string[] | undefined>): Record<string, unknown> {
+/** The audit.run options the flags ask for, checked by the same schema as every other caller's (also `report --fresh`). */
+export function auditOptions(values: Record<string, string | boolean | string[] | undefined>): Record<string, unknown> {
   const skip = listOf(values.skip as string[] | undefined);
   for (const area of skip) {
     if (!['smtp', 'http', 'dnsbl'].includes(area)) throw new UsageError(`--skip takes smtp, http and dnsbl, not "${area}".`);
@@ -42,7 +42,8 @@ function auditOptions(values: Record<string, string | boolean | string[] | undef
   };
 }
 
-const AUDIT_FLAGS = {
+/** The flags that say how to audit, shared with `deliverlab report --fresh`. */
+export const AUDIT_RUN_FLAGS = {
   resolver: { type: 'string' },
   skip: { type: 'string', multiple: true },
   selectors: { type: 'string', multiple: true },
@@ -51,10 +52,18 @@ const AUDIT_FLAGS = {
   'https-port': { type: 'string' },
   'ca-file': { type: 'string', multiple: true },
   'network-timeout': { type: 'string' },
-  diff: { type: 'boolean' },
   file: { type: 'string' },
   concurrency: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
+
+const AUDIT_FLAGS = { ...AUDIT_RUN_FLAGS, diff: { type: 'boolean' } } as const satisfies ParseArgsConfig['options'];
+
+/** --concurrency: how many domains are audited at once. */
+export function concurrencyOf(value: string | undefined): number {
+  const concurrency = value === undefined ? 8 : Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new UsageError('--concurrency takes a number from 1 to 50.');
+  return concurrency;
+}
 
 /**
  * Reads a batch list by the rule the Batch page uses too (electron/shared/domain-list.ts).
@@ -94,8 +103,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   if (domains.length === 0) {
     throw new UsageError(problems.length ? `No domain to audit: ${problems.join('; ')}` : 'Name at least one domain: deliverlab audit example.com, or --file domains.txt');
   }
-  const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new UsageError('--concurrency takes a number from 1 to 50.');
+  const concurrency = concurrencyOf(values.concurrency);
   const resolver = checkResolver(values.resolver);
   const options = auditOptions(values);
   for (const line of [...problems, ...notes]) write(io.stderr, `deliverlab: --file ${neutralise(line)}`);
@@ -183,7 +191,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** The --file list, from a file or (with -) standard input; read without blocking, so a stop is heard. */
-async function readListFile(file: string, io: CliIo): Promise<string> {
+export async function readListFile(file: string, io: CliIo): Promise<string> {
   try {
     return file === '-' ? await untilStopped(text(io.stdin ?? process.stdin), io.signal) : await readFile(file, 'utf8');
   } catch (err) {

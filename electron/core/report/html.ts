@@ -2,8 +2,10 @@
  * The audit report as one self-contained HTML file, in the page every report shares (./page.ts).
  */
 import type { AuditResult, Finding } from '../audit/types';
-import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections } from './model';
+import type { ReportBrand } from './brand';
+import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { badge, escapeHtml, pre, readEmbedded, renderPage, ReportReadError, sev } from './page';
+import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
 
 export { EMBED_ID, embedJson, escapeHtml, ReportReadError, sha256 } from './page';
@@ -81,16 +83,39 @@ function auditHtml(result: AuditResult, n: number): string {
   return out.join('\n');
 }
 
+/** Before the sections of several domains: their grades, and the findings they share. */
+function overviewHtml(results: readonly AuditResult[]): string {
+  const { rows, shared, total } = portfolio(results);
+  const out: string[] = ['<section class="overview" aria-labelledby="overview-title">', '<h2 id="overview-title">Overview</h2>'];
+  out.push('<table><thead><tr><th scope="col">Domain</th><th scope="col">Grade</th><th scope="col">Score</th><th scope="col">Critical</th><th scope="col">Warnings</th><th scope="col">Audited</th></tr></thead><tbody>');
+  rows.forEach((row, i) => {
+    out.push(`<tr><td><a href="#d${i + 1}-title">${escapeHtml(row.domain)}</a></td><td>${escapeHtml(row.grade)}</td><td>${row.score}</td><td>${row.critical}</td><td>${row.warning}</td><td>${escapeHtml(auditDate(row.startedAt))}</td></tr>`);
+  });
+  out.push('</tbody></table>');
+  out.push('<h3 id="shared-title">Issues shared across domains</h3>');
+  if (shared.length === 0) out.push('<p>No finding is shared by two or more domains.</p>');
+  else {
+    out.push('<ul class="shared">');
+    for (const issue of shared) {
+      out.push(`<li><strong>${shareWords(issue, total)}</strong>: ${sev(issue.severity)} ${escapeHtml(issue.title)} <code>${escapeHtml(issue.code)}</code><br><span class="muted">${escapeHtml(issue.domains.join(', '))}</span></li>`);
+    }
+    out.push('</ul>');
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
 /**
  * One file for one or several audits: the same results always give the same bytes, since every
  * date in it is the audit's own.
  */
-export function renderHtml(results: readonly AuditResult[]): string {
+export function renderHtml(results: readonly AuditResult[], brand: ReportBrand = {}): string {
   return renderPage({
-    title: `Deliverability report: ${results.map((r) => r.domain).join(', ')}`,
-    main: results.map((r, i) => auditHtml(r, i + 1)).join('\n'),
+    title: brand.title ?? `Deliverability report: ${reportSubject(results)}`,
+    main: [results.length > 1 ? overviewHtml(results) : '', results.map((r, i) => auditHtml(r, i + 1)).join('\n')].join('\n'),
     resultName: 'the audit result',
     result: results.length === 1 ? results[0] : results,
+    brand,
   });
 }
 

@@ -5,7 +5,9 @@
  * escaped so a record's text cannot become a link, a heading or raw HTML (CommonMark §2.4, §6.6).
  */
 import type { AuditResult } from '../audit/types';
-import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections } from './model';
+import type { ReportBrand } from './brand';
+import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
+import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
 
 /** Inline text with every character CommonMark gives meaning to backslash-escaped, and line breaks flattened. */
@@ -65,6 +67,25 @@ function auditMarkdown(result: AuditResult): string {
   return out.join('\n');
 }
 
-export function renderMarkdown(results: readonly AuditResult[]): string {
-  return [`# Deliverability report: ${escapeMarkdown(results.map((r) => r.domain).join(', '))}`, '', ...results.map(auditMarkdown)].join('\n');
+/** Before the sections of several domains: their grades, and the findings they share. */
+function overviewMarkdown(results: readonly AuditResult[]): string[] {
+  const { rows, shared, total } = portfolio(results);
+  const out = ['## Overview', '', '| Domain | Grade | Score | Critical | Warnings | Audited |', '|---|---|---|---|---|---|'];
+  for (const row of rows) out.push(`| ${escapeMarkdown(row.domain)} | ${escapeMarkdown(row.grade)} | ${row.score} | ${row.critical} | ${row.warning} | ${escapeMarkdown(auditDate(row.startedAt))} |`);
+  out.push('', '### Issues shared across domains', '');
+  if (shared.length === 0) out.push('No finding is shared by two or more domains.');
+  for (const issue of shared) out.push(`- **${shareWords(issue, total)}**: ${issue.severity} ${escapeMarkdown(issue.title)} ${code(issue.code)} (${escapeMarkdown(issue.domains.join(', '))})`);
+  out.push('');
+  return out;
+}
+
+export function renderMarkdown(results: readonly AuditResult[], brand: ReportBrand = {}): string {
+  return [
+    `# ${escapeMarkdown(brand.title ?? `Deliverability report: ${reportSubject(results)}`)}`,
+    '',
+    ...(brand.name ? [`Prepared by ${escapeMarkdown(brand.name)} with Deliverlab.`, ''] : []),
+    ...(results.length > 1 ? overviewMarkdown(results) : []),
+    ...results.map(auditMarkdown),
+    ...(brand.footer ? ['---', '', escapeMarkdown(brand.footer), ''] : []),
+  ].join('\n');
 }

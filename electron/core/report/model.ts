@@ -118,3 +118,8 @@ export function checkSections(result: AuditResult): CheckSection[] {
   }
   return sections;
 }
+
+/** The report's name: its domains, or for a long portfolio how many, so a title stays a line. */
+export function reportSubject(results: readonly { domain: string }[]): string {
+  return results.length > 3 ? `${results.length} domains` : results.map((r) => r.domain).join(', ');
+}

@@ -44,6 +44,7 @@ th{background:#eef2f6}
 .sev-critical,.st-fail,.st-error{background:#a4000f;color:#fff}.sev-warning,.st-warn{background:#7a4a00;color:#fff}.sev-info,.st-info,.st-skipped{background:#4a4a4a;color:#fff}.st-pass{background:#1e6b30;color:#fff}
 .st{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-weight:600}
 .muted{color:var(--muted)}
+.brand-logo{max-height:4rem;max-width:16rem;display:block;margin-bottom:.4rem}
 ol.fixes>li{margin-bottom:.8rem}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem}
 @media print{body{font-size:10.5pt}header,main,footer{max-width:none;padding:0}h2,h3{break-after:avoid}section.check,ol.fixes>li,tr{break-inside:avoid}.domain-section{break-before:page}.domain-section:first-of-type{break-before:auto}pre{background:none}}
@@ -53,6 +54,19 @@ export const badge = (cls: string, text: string) => `<span class="${cls}">${esca
 export const sev = (s: Finding['severity']) => badge(`sev sev-${s}`, s);
 export const pre = (text: string) => `<pre>${escapeHtml(text)}</pre>`;
 
+/** A consultant's branding, checked by brand.ts (checkBrand) before it reaches a page. */
+export interface ReportBrand {
+  /** Replaces "Deliverability report: DOMAINS" as the report's title. */
+  title?: string | undefined;
+  /** The consultant or agency: "Prepared by NAME". */
+  name?: string | undefined;
+  /** data:image/png|jpeg|svg+xml;base64,... */
+  logo?: string | undefined;
+  /** #rgb or #rrggbb. */
+  accent?: string | undefined;
+  footer?: string | undefined;
+}
+
 export interface PageParts {
   title: string;
   /** The body between <main> and </main>, already escaped. */
@@ -61,11 +75,18 @@ export interface PageParts {
   resultName: string;
   /** The value embedded and hashed. */
   result: unknown;
+  /** The consultant's title, name, logo, accent and footer (checked by brand.ts); none: a neutral page. */
+  brand?: ReportBrand;
 }
 
 /** The whole file around a report's body; the same parts always give the same bytes. */
 export function renderPage(parts: PageParts): string {
   const embedded = embedJson(parts.result);
+  const brand = parts.brand ?? {};
+  // The accent only colours rules and borders, never text, so any colour keeps the text readable.
+  const accent = brand.accent ? `:root{--accent:${brand.accent}}` : '';
+  const logo = brand.logo ? `<img class="brand-logo" src="${escapeHtml(brand.logo)}" alt="${escapeHtml(brand.name ? `${brand.name} logo` : 'Logo')}">` : '';
+  const prepared = brand.name ? `Prepared by ${escapeHtml(brand.name)} with Deliverlab.` : 'Prepared with Deliverlab.';
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -75,14 +96,14 @@ export function renderPage(parts: PageParts): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(parts.title)}</title>`,
-    `<style>${CSS}</style>`,
+    `<style>${CSS}${accent}</style>`,
     '</head>',
     '<body>',
-    `<header><h1>${escapeHtml(parts.title)}</h1><p class="muted">Prepared with Deliverlab.</p></header>`,
+    `<header>${logo}<h1>${escapeHtml(parts.title)}</h1><p class="muted">${prepared}</p></header>`,
     '<main>',
     parts.main,
     '</main>',
-    `<footer><p>Made by Deliverlab from ${escapeHtml(parts.resultName)} embedded in this file. SHA-256 of that result: <code id="deliverlab-sha256">${sha256(embedded)}</code></p></footer>`,
+    `<footer>${brand.footer ? `<p>${escapeHtml(brand.footer)}</p>` : ''}<p>Made by Deliverlab from ${escapeHtml(parts.resultName)} embedded in this file. SHA-256 of that result: <code id="deliverlab-sha256">${sha256(embedded)}</code></p></footer>`,
     `<script type="application/json" id="${EMBED_ID}">${embedded}</script>`,
     '</body>',
     '</html>',

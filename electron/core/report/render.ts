@@ -2,17 +2,19 @@
  * A report of one or several audits in the format asked for.
  */
 import type { AuditResult } from '../audit/types';
+import type { ReportBrand } from './brand';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
 import type { ReportFormat } from './model';
 
-export function renderReport(results: readonly AuditResult[], format: ReportFormat): string {
+/** `brand` is a checked one (checkBrand): CSV and JSON carry data only, so no branding. */
+export function renderReport(results: readonly AuditResult[], format: ReportFormat, brand: ReportBrand = {}): string {
   switch (format) {
     case 'html':
-      return renderHtml(results);
+      return renderHtml(results, brand);
     case 'md':
-      return renderMarkdown(results);
+      return renderMarkdown(results, brand);
     case 'csv':
       return renderCsv(results);
     case 'json':

@@ -15,6 +15,19 @@ export type { CheckId, Severity };
  */
 export type FindingReason = 'resolver-rewrites-nxdomain';
 
+/**
+ * A DNS record a fix publishes, ready to paste into a DNS console.
+ *
+ * `name` is the full owner name without the trailing dot; `value` is the record's data as a console's
+ * value box takes it (a TXT value unquoted and unsplit, an MX as "10 mx.example.com").
+ */
+export interface FixRecord {
+  name: string;
+  type: 'TXT' | 'MX' | 'CNAME' | 'A' | 'AAAA' | 'TLSA';
+  value: string;
+  ttl?: number;
+}
+
 export interface Finding {
   code: FindingCode;
   severity: Severity;
@@ -23,6 +36,8 @@ export interface Finding {
   title: string;
   detail: string;
   fix?: string;
+  /** The records the fix publishes (replacing any of the same name and type that say otherwise); the prose `fix` explains them. */
+  fixRecords?: FixRecord[];
   evidence?: string;
   refs?: string[];
   reason?: FindingReason;

@@ -47,6 +47,15 @@ describe('audit against fixture zones', () => {
     expect(r.checks.dmarc.policy).toBeNull();
   });
 
+  it('gives the DMARC and TLS-RPT records to publish as records, starting DMARC at p=none', async () => {
+    const r = await audit('bad.test');
+    const records = (code: string) => r.findings.find((f) => f.code === code)?.fixRecords;
+    expect(records('dmarc.missing')).toEqual([{ name: '_dmarc.bad.test', type: 'TXT', value: 'v=DMARC1; p=none; rua=mailto:dmarc-reports@bad.test' }]);
+    expect(records('tlsrpt.missing')).toEqual([{ name: '_smtp._tls.bad.test', type: 'TXT', value: 'v=TLSRPTv1; rua=mailto:tls-reports@bad.test' }]);
+    // No sender list can be known for a domain without SPF: that fix stays in words.
+    expect(records('spf.missing')).toBeUndefined();
+  });
+
   it('warns about p=none', async () => {
     const r = await audit('monitor.test');
     expect(codes(r)).toEqual(['dmarc.policy-none']);

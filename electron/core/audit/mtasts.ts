@@ -182,7 +182,10 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
   const mxCheck = await ctx.need('mx');
   const mxHosts = mxCheck.nullMx ? [] : mxCheck.hosts.map((h) => h.exchange).filter((h) => h !== '');
   const mxForFix = mxHosts.length > 0 ? mxHosts : [`mx1.${domain}`];
-  const txtFix = `_mta-sts.${domain}. TXT "v=STSv1; id=${newId(now)}"`;
+  const stsValue = `v=STSv1; id=${newId(now)}`;
+  const txtFix = `_mta-sts.${domain}. TXT "${stsValue}"`;
+  // RFC 8461 §3.1: the TXT record only announces the policy; the file at policyUrl must be served first.
+  const stsRecord = [{ name: `_mta-sts.${domain}`, type: 'TXT' as const, value: stsValue }];
   const setupFix = (mode: MtaStsPolicy['mode']) =>
     `Publish the TXT record\n  ${txtFix}\nand serve this file at ${policyUrl} (HTTPS with a valid certificate for mta-sts.${domain}, Content-Type: text/plain):\n${policyText(mode, mxForFix, SUGGESTED_MAX_AGE)}`;
 
@@ -193,6 +196,7 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
         title: 'No MTA-STS policy',
         detail: `${domain} publishes no _mta-sts TXT record, so sending servers cannot require TLS to deliver to it: an attacker on the path can strip STARTTLS and read mail in transit. Start in testing mode, watch the TLS-RPT reports, then switch to enforce.`,
         fix: setupFix('testing'),
+        fixRecords: stsRecord,
         refs: REFS,
       }),
     );
@@ -309,6 +313,7 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
           title: 'MTA-STS is in testing mode',
           detail: `Senders report TLS failures to ${domain} (via TLS-RPT) but still deliver: the policy does not protect mail yet. Switch to enforce once the reports are clean.`,
           fix: `Serve this at ${policyUrl}:\n${policyText('enforce', mxForFix, policy.maxAge)}\nthen change the id in the TXT record, e.g. ${txtFix}`,
+          fixRecords: stsRecord,
           refs: ['RFC 8461 §5'],
         }),
       );
@@ -325,6 +330,7 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
               : 'In testing mode senders still deliver, but report each delivery to it as a failure; switching to enforce would make them refuse it.'
           } Note that "*." matches exactly one label (RFC 8461 §4.1).`,
           fix: `Serve this at ${policyUrl}:\n${policyText(policy.mode, mergeMx(policy.mx, mxHosts), policy.maxAge)}\nthen change the id, e.g. ${txtFix}`,
+          fixRecords: stsRecord,
           evidence: `MX: ${mxHosts.join(', ')}\npolicy mx: ${policy.mx.join(', ')}`,
           refs: ['RFC 8461 §4.1', 'RFC 8461 §5'],
           ...(enforce ? {} : { severity: 'warning' as const }),

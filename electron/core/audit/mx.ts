@@ -89,6 +89,7 @@ function hostFindings(domain: string, hosts: MxHost[]): Finding[] {
         title: `MX host ${host.exchange} is an alias (CNAME)`,
         detail: `${host.exchange} is a CNAME for ${host.cname}. An MX must name a host with its own address records (RFC 2181 §10.3, RFC 5321 §5.1); most senders follow the alias anyway, some refuse or warn.`,
         fix: `Point the MX at the real name: "${domain}. MX ${host.priority} ${host.cname}."`,
+        fixRecords: [{ name: domain, type: 'MX', value: `${host.priority} ${host.cname}` }],
         evidence: `${host.exchange} CNAME ${host.cname}`,
         refs: ['RFC 2181 §10.3', 'RFC 5321 §5.1'],
       }),

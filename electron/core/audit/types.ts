@@ -5,6 +5,9 @@
  */
 import type { CheckId, FindingCode, Severity } from './codes';
 import type { DnsQueryRecord } from '../dns/types';
+import type { FixRecord } from '../../shared/fix-record';
+
+export type { FixRecord };
 
 export type { CheckId, Severity };
 
@@ -14,19 +17,6 @@ export type { CheckId, Severity };
  * name" answers (the fix says to pick another resolver).
  */
 export type FindingReason = 'resolver-rewrites-nxdomain';
-
-/**
- * A DNS record a fix publishes, ready to paste into a DNS console.
- *
- * `name` is the full owner name without the trailing dot; `value` is the record's data as a console's
- * value box takes it (a TXT value unquoted and unsplit, an MX as "10 mx.example.com").
- */
-export interface FixRecord {
-  name: string;
-  type: 'TXT' | 'MX' | 'CNAME' | 'A' | 'AAAA' | 'TLSA';
-  value: string;
-  ttl?: number;
-}
 
 export interface Finding {
   code: FindingCode;

@@ -6,6 +6,7 @@
  * made from travels inside it, hashed, so the report can be checked and rendered again.
  */
 import { createHash } from 'node:crypto';
+import { zoneLines } from '../../shared/fix-record';
 import type { AuditResult, Finding } from '../audit/types';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections } from './model';
 import { prioritize } from './prioritize';
@@ -52,6 +53,7 @@ footer{border-top:1px solid var(--line);color:var(--muted);font-size:.85rem}
 const badge = (cls: string, text: string) => `<span class="${cls}">${escapeHtml(text)}</span>`;
 const sev = (s: Finding['severity']) => badge(`sev sev-${s}`, s);
 const pre = (text: string) => `<pre>${escapeHtml(text)}</pre>`;
+const records = (f: Finding | undefined) => (f?.fixRecords?.length ? `<p>Record:</p>${pre(zoneLines(f.fixRecords))}` : '');
 
 function findingHtml(f: Finding): string {
   return [
@@ -59,6 +61,7 @@ function findingHtml(f: Finding): string {
     `<p>${escapeHtml(f.detail)}</p>`,
     f.evidence ? `<p>Evidence:</p>${pre(f.evidence)}` : '',
     f.fix ? `<p>Fix:</p>${pre(f.fix)}` : '',
+    records(f),
     '</li>',
   ].join('');
 }
@@ -83,7 +86,7 @@ function auditHtml(result: AuditResult, n: number): string {
     for (const item of fixes) {
       const codes = item.findings.map((f) => `<code>${escapeHtml(f.code)}</code>`).join(', ');
       out.push(`<li>${sev(item.severity)} <strong>${escapeHtml(item.findings.map((f) => f.title).join('; '))}</strong> <span class="muted">(${escapeHtml(IMPACT_WORDS[item.impact])}; ${codes}; <a href="#${id(`check-${item.check}`)}">${escapeHtml(item.check)} check</a>)</span>`);
-      out.push(item.fix ? pre(item.fix) : '<p class="muted">No single record fixes this; see the check below.</p>');
+      out.push(item.fix ? pre(item.fix) + records(item.findings[0]) : '<p class="muted">No single record fixes this; see the check below.</p>');
       out.push('</li>');
     }
     out.push('</ol>');
@@ -112,7 +115,7 @@ function auditHtml(result: AuditResult, n: number): string {
   if (result.findings.length === 0) out.push('<p>No finding.</p>');
   else {
     out.push('<table><thead><tr><th scope="col">Code</th><th scope="col">Severity</th><th scope="col">Finding</th><th scope="col">Fix</th></tr></thead><tbody>');
-    for (const f of result.findings) out.push(`<tr><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.severity)}</td><td>${escapeHtml(f.title)}</td><td class="wrap">${escapeHtml(f.fix ?? '')}</td></tr>`);
+    for (const f of result.findings) out.push(`<tr><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.severity)}</td><td>${escapeHtml(f.title)}</td><td class="wrap">${escapeHtml(f.fixRecords?.length ? zoneLines(f.fixRecords) : (f.fix ?? ''))}</td></tr>`);
     out.push('</tbody></table>');
   }
 

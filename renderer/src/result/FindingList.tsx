@@ -1,5 +1,6 @@
 import { Anchor, Button, Code, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Finding } from '../../../electron/api/types';
+import { zoneLines } from '../../../electron/shared/fix-record';
 import { findingFix } from '../app-words';
 import { SEVERITY_COLOR } from '../format';
 import { SeverityBadge } from './SeverityBadge';
@@ -19,6 +20,8 @@ function Reference({ text }: { text: string }) {
 
 function FindingItem({ finding, domain }: { finding: Finding; domain: string }) {
   const fix = findingFix(finding, domain);
+  // The record itself when the fix is one: pasted into a DNS console or zone file, it needs no retyping.
+  const record = finding.fixRecords && finding.fixRecords.length > 0 ? zoneLines(finding.fixRecords) : null;
   return (
     <Paper
       component="li"
@@ -43,9 +46,13 @@ function FindingItem({ finding, domain }: { finding: Finding; domain: string }) 
                 How to fix:{' '}
               </Text>
               {fix}
+              {record && (
+                <Code block mt={4} data-testid="finding-fix-record">
+                  {record}
+                </Code>
+              )}
             </Text>
-            {/* The fix is often the exact record to publish: copying beats retyping it. */}
-            <CopyButton value={fix} timeout={2000}>
+            <CopyButton value={record ?? fix} timeout={2000}>
               {({ copied, copy }) => (
                 <Button
                   size="compact-xs"

@@ -24,6 +24,9 @@ export interface CodeInfo {
 }
 
 export const FINDING_CODES = {
+  // The domain itself (raised by the MX check, whose lookup is the one that finds the name missing)
+  'domain.nxdomain': { severity: 'critical', check: 'mx', meaning: 'The domain does not exist (NXDOMAIN): it can neither receive nor send mail; the other checks are skipped and no grade is given.' },
+
   // MX
   'mx.missing': { severity: 'warning', check: 'mx', meaning: 'The domain publishes no MX record, so mail to it falls back to its address record or bounces.' },
   'mx.null': { severity: 'info', check: 'mx', meaning: 'The domain publishes a null MX (RFC 7505): it declares that it accepts no mail.' },

@@ -77,6 +77,8 @@ function auditHtml(result: AuditResult, n: number): string {
   out.push(`<dt>Resolver</dt><dd>${escapeHtml(result.resolver)}</dd>`);
   out.push(`<dt>Grade</dt><dd><span class="grade">${escapeHtml(result.grade)}</span> (score ${result.score} of 100)</dd>`);
   out.push('</dl></div>');
+  const missing = result.findings.find((f) => f.code === 'domain.nxdomain');
+  if (missing) out.push(`<p class="headline"><strong>${escapeHtml(missing.title)} (NXDOMAIN): nothing to grade.</strong></p>`);
 
   const fixes = prioritize(result);
   out.push(`<h3 id="${id('first')}">Fix these first</h3>`);

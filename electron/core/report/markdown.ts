@@ -33,6 +33,8 @@ function auditMarkdown(result: AuditResult): string {
   out.push(`- Audited: ${escapeMarkdown(auditDate(result.startedAt))}`);
   out.push(`- Resolver: ${escapeMarkdown(result.resolver)}`);
   out.push(`- Grade: **${escapeMarkdown(result.grade)}** (score ${result.score} of 100)`, '');
+  const missing = result.findings.find((f) => f.code === 'domain.nxdomain');
+  if (missing) out.push(`**${escapeMarkdown(missing.title)} (NXDOMAIN): nothing to grade.**`, '');
 
   out.push('### Fix these first', '');
   const fixes = prioritize(result);

@@ -47,6 +47,12 @@ export interface CheckBase {
   /** Skipped because the audit's options turned it off (`--skip`, the app's boxes), not for want of anything to check. */
   turnedOff?: true;
   /**
+   * Skipped because the network the audit ran from prevented the measurement (outbound port 25
+   * blocked): `skipped` says what, the finding that explains it is information only, and the check
+   * costs no points, so a grade never depends on where the audit ran.
+   */
+  notMeasured?: true;
+  /**
    * The DNS or network error code when the check could not run (`ESERVFAIL`), or, when it ran but
    * lookups it depends on failed, which ones (`TXT _spf.example.com: SERVFAIL; ...`).
    */

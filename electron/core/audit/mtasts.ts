@@ -6,7 +6,7 @@
  * forgotten backup MX silently loses mail: the MX match is what this check exists for.
  */
 import { DnsError } from '../dns/session';
-import { HttpsGetError, httpsGet } from '../net/https-get';
+import { HttpsGetError, httpsGet, refusedByOwnNetwork } from '../net/https-get';
 import type { AuditContext, CheckOutput } from './context';
 import { splitFieldRecord } from './field-record';
 import { finding, statusOf } from './finding';
@@ -260,6 +260,24 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
     }
   } catch (err) {
     if (!(err instanceof HttpsGetError)) throw err;
+    if (refusedByOwnNetwork(err)) {
+      // What the policy host serves is unknown, not broken: information, no points (types.ts notMeasured).
+      // What the DNS record showed was measured and keeps its status when it found something.
+      const measured = statusOf(findings);
+      const skipped = `not measured: the network this audit ran from refused the HTTPS connection to mta-sts.${domain} (${err.extra.cause})`;
+      findings.push(
+        finding('mtasts.policy-unreachable', {
+          severity: 'info',
+          title: 'Not measured: the MTA-STS policy could not be fetched from this network',
+          detail: `${policyUrl} could not be fetched: ${err.message}. The refusal came from the network the audit ran from (${err.extra.cause}), not from ${domain}'s policy host, so the policy is not measured and not counted in the score.`,
+          fix: 'Run the audit again from a network that allows outbound HTTPS to the policy host.',
+          evidence: err.extra.cause ?? err.code,
+          refs: ['RFC 8461 §3.3'],
+        }),
+      );
+      const status = measured === 'warn' || measured === 'fail' ? measured : 'skipped';
+      return { check: { ...check, status, skipped, notMeasured: true, fetchError: err.message }, findings };
+    }
     const reason = unreachableReason(err);
     // Senders never fetch behind an invalid record, so today this costs nothing; it will once the record is fixed.
     const recordBroken = records.length > 1 || parsedRecord.errors.length > 0;

@@ -40,18 +40,20 @@ function FindingItem({ finding, domain }: { finding: Finding; domain: string }) 
         <Text size="sm">{finding.detail}</Text>
         {fix && (
           <Group gap="sm" align="flex-start" wrap="nowrap">
-            {/* pre-line: some fixes are a file to publish, line by line (an MTA-STS policy). */}
-            <Text size="sm" style={{ flex: 1, whiteSpace: 'pre-line' }} data-testid="finding-fix">
-              <Text span fw={600}>
-                How to fix:{' '}
+            <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
+              {/* pre-line: some fixes are a file to publish, line by line (an MTA-STS policy). */}
+              <Text size="sm" style={{ whiteSpace: 'pre-line' }} data-testid="finding-fix">
+                <Text span fw={600}>
+                  How to fix:{' '}
+                </Text>
+                {fix}
               </Text>
-              {fix}
               {record && (
-                <Code block mt={4} data-testid="finding-fix-record">
+                <Code block data-testid="finding-fix-record" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
                   {record}
                 </Code>
               )}
-            </Text>
+            </Stack>
             <CopyButton value={record ?? fix} timeout={2000}>
               {({ copied, copy }) => (
                 <Button

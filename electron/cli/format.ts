@@ -88,12 +88,13 @@ export function formatAudit(untrusted: AuditResult, paint: Paint): string {
   const result = neutraliseAll(untrusted);
   const critical = result.findings.filter((f) => f.severity === 'critical').length;
   const scoreStyle: Style = critical > 0 ? 'red' : result.score >= 90 ? 'green' : 'yellow';
-  const out = [
-    `${paint('bold', result.domain)}  score ${paint(scoreStyle, `${result.score}/100 (${result.grade})`)}  ${paint('dim', `${result.durationMs} ms, resolver ${result.resolver}`)}`,
-  ];
+  // A domain that does not exist gets one headline instead of a grade, and no list of skipped checks.
+  const missing = result.findings.some((f) => f.code === 'domain.nxdomain');
+  const headline = missing ? paint(['red', 'bold'], 'does not exist (NXDOMAIN): no grade') : `score ${paint(scoreStyle, `${result.score}/100 (${result.grade})`)}`;
+  const out = [`${paint('bold', result.domain)}  ${headline}  ${paint('dim', `${result.durationMs} ms, resolver ${result.resolver}`)}`];
   for (const id of Object.keys(result.checks) as (keyof Checks)[]) {
     const check = result.checks[id];
-    if (!check) continue;
+    if (!check || (missing && check.status === 'skipped')) continue;
     const [mark, style] = STATUS_MARK[check.status];
     out.push(`  ${paint(style, mark)} ${id.toUpperCase().padEnd(9)} ${checkLine(id, check)}`);
     for (const f of result.findings.filter((x) => x.check === id)) out.push(...findingLines(f, paint));

@@ -197,6 +197,27 @@ describe('check panels on real audits', () => {
     await expectVisible(item.getByRole('button', { name: 'Fix copied' }), 'the copied state');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fix);
   });
+
+  it('heads a domain that does not exist with one line, and no score', async () => {
+    const page = await open();
+    await auditDomain(page, 'nowhere.good.test');
+    const result = await waitForResult(page, 'nowhere.good.test');
+    await expectVisible(result.getByTestId('audit-headline').getByText('nowhere.good.test does not exist (NXDOMAIN): nothing to grade.'), 'the one-line headline');
+    expect(await result.getByTestId('score').count()).toBe(0);
+  });
+
+  it('copies the record itself when the fix is a record, the words staying beside it', async () => {
+    const page = await open();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.lab.origin });
+    await auditDomain(page, 'bad.test');
+    const item = finding(checkPanel(await waitForResult(page, 'bad.test'), 'DMARC'), 'dmarc.missing');
+    const line = '_dmarc.bad.test. 3600 IN TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@bad.test"';
+    expect(await item.getByTestId('finding-fix-record').textContent()).toBe(line);
+    expect(await item.getByTestId('finding-fix').textContent()).toMatch(/then move to p=quarantine and p=reject/);
+    await item.getByRole('button', { name: 'Copy fix' }).click();
+    await expectVisible(item.getByRole('button', { name: 'Fix copied' }), 'the copied state');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(line);
+  });
 });
 
 describe('history page', () => {

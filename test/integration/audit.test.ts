@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResolverUnreachableError, runAudit } from '../../electron/core/audit/run';
 import type { AuditProgress, AuditResult } from '../../electron/core/audit/types';
+import { renderHtml } from '../../electron/core/report/html';
+import { renderMarkdown } from '../../electron/core/report/markdown';
 import { fixtureAudit } from '../helpers/fixture-audit';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
@@ -47,6 +49,15 @@ describe('audit against fixture zones', () => {
     expect(r.checks.dmarc.policy).toBeNull();
   });
 
+  it('gives the DMARC and TLS-RPT records to publish as records, starting DMARC at p=none', async () => {
+    const r = await audit('bad.test');
+    const records = (code: string) => r.findings.find((f) => f.code === code)?.fixRecords;
+    expect(records('dmarc.missing')).toEqual([{ name: '_dmarc.bad.test', type: 'TXT', value: 'v=DMARC1; p=none; rua=mailto:dmarc-reports@bad.test' }]);
+    expect(records('tlsrpt.missing')).toEqual([{ name: '_smtp._tls.bad.test', type: 'TXT', value: 'v=TLSRPTv1; rua=mailto:tls-reports@bad.test' }]);
+    // No sender list can be known for a domain without SPF: that fix stays in words.
+    expect(records('spf.missing')).toBeUndefined();
+  });
+
   it('warns about p=none', async () => {
     const r = await audit('monitor.test');
     expect(codes(r)).toEqual(['dmarc.policy-none']);
@@ -66,7 +77,31 @@ describe('audit against fixture zones', () => {
   it('applies np= to a subdomain that does not exist', async () => {
     const r = await audit('ghost.inherit.test');
     expect(r.checks.dmarc).toMatchObject({ inherited: true, policy: 'reject', policySource: 'np' });
-    expect(r.findings.find((f) => f.code === 'mx.missing')?.severity).toBe('critical');
+    expect(r.findings.map((f) => f.code)).toContain('domain.nxdomain');
+  });
+
+  it('says a domain that does not exist does not exist, once, with no grade and every other check skipped', async () => {
+    // Blocklists and SMTP run too here: a nonexistent domain must not come out as "Blocklists: pass".
+    const r = await fixtureAudit(server, 'nowhere.good.test', { network: { timeoutMs: 500 } });
+    // Besides it only the DMARC walk's note that the parent's policy applies (np=, sp= or p=).
+    expect(r.findings.map((f) => f.code).sort()).toEqual(['dmarc.inherited', 'domain.nxdomain']);
+    expect(r.findings.find((f) => f.code === 'domain.nxdomain')).toMatchObject({ severity: 'critical', check: 'mx', title: 'nowhere.good.test does not exist' });
+    expect(r).toMatchObject({ grade: 'N/A', score: 0 });
+    expect(r.checks.mx.status).toBe('fail');
+    const others = Object.entries(r.checks).filter(([id]) => id !== 'mx' && id !== 'dmarc');
+    expect(others.map(([id]) => id)).toEqual(['spf', 'dkim', 'mtasts', 'tlsrpt', 'bimi', 'dnssec', 'ptr', 'dnsbl', 'smtp', 'providers']);
+    for (const [, check] of others) expect(check).toMatchObject({ status: 'skipped', skipped: 'nowhere.good.test does not exist (NXDOMAIN)' });
+    // The parent's DMARC still answers what receivers do with mail claiming to be from the name.
+    expect(r.checks.dmarc).toMatchObject({ inherited: true, recordDomain: 'good.test', policy: 'reject' });
+    // The reports open with the same one line.
+    expect(renderHtml([r])).toContain('<p class="headline"><strong>nowhere.good.test does not exist (NXDOMAIN): nothing to grade.</strong></p>');
+    expect(renderMarkdown([r])).toContain('**nowhere\\.good\\.test does not exist (NXDOMAIN): nothing to grade.**');
+  });
+
+  it('grades a name that exists with no MX (NODATA) as usual', async () => {
+    const r = await audit('mail.good.test');
+    expect(r.findings.map((f) => f.code)).not.toContain('domain.nxdomain');
+    expect(r.grade).not.toBe('N/A');
   });
 
   it('shortens a deep name to seven labels, then walks up, and inherits p= without sp=', async () => {

@@ -98,6 +98,13 @@ describe('BIMI against the DNS and HTTPS labs', () => {
     expect(r.checks.bimi?.svg).toMatchObject({ bytes: Buffer.byteLength(BIG_SVG), valid: false });
   });
 
+  it('does not count a logo fetch that the auditor\'s own network refuses', async () => {
+    const r = await audit('offnet.bimi.test');
+    expect(codes(r)).toEqual(['bimi.logo-unreachable:info', 'bimi.no-certificate:info']);
+    expect(of(r).find((f) => f.code === 'bimi.logo-unreachable')?.title).toMatch(/^Not measured: /);
+    expect(r.checks.bimi?.notMeasured).toBe(true);
+  });
+
   it('reports a logo that cannot be fetched', async () => {
     const r = await audit('gone.bimi.test');
     expect(codes(r)).toEqual(['bimi.logo-unreachable:warning', 'bimi.no-certificate:info']);

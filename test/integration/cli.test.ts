@@ -50,6 +50,15 @@ describe('deliverlab audit', () => {
     expect(run.stdout).toMatch(/Fix: /);
   });
 
+  it('says in one line that a domain does not exist, with no grade and no list of skipped checks', async () => {
+    const run = await runCli(['audit', 'nowhere.good.test', '--resolver', resolver, '--no-history']);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^nowhere\.good\.test {2}does not exist \(NXDOMAIN\): no grade {2}\d+ ms/);
+    expect(run.stdout).not.toMatch(/score|skipped|DNSBL|SMTP/);
+    expect(run.stdout).toMatch(/critical\s+domain\.nxdomain\s+nowhere\.good\.test does not exist/);
+  });
+
   it('exits 1 on an SPF include that cannot be looked up, where deliverlab spf says temperror', async () => {
     const run = await runCli(['audit', 'tempfail.spf.test', '--resolver', resolver, '--no-history', '--json', '--skip', 'smtp,http,dnsbl']);
     expect(run.code).toBe(1);

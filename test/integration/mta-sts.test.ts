@@ -58,6 +58,17 @@ const of = (r: AuditResult, check: string): Finding[] => r.findings.filter((f) =
 const codes = (r: AuditResult, check: string) => of(r, check).map((f) => `${f.code}:${f.severity}`).sort();
 
 describe('MTA-STS against the DNS and HTTPS labs', () => {
+  it('does not measure, nor count, a policy fetch that the auditor\'s own network refuses', async () => {
+    expect(process.env.DELIVERLAB_LOOPBACK_ONLY).toBe('1');
+    const r = await audit('offnet.sts.test');
+    expect(codes(r, 'mtasts')).toEqual(['mtasts.policy-unreachable:info']);
+    expect(of(r, 'mtasts')[0]?.title).toMatch(/^Not measured: /);
+    expect(of(r, 'mtasts')[0]?.detail).toContain('not counted in the score');
+    expect(r.checks.mtasts).toMatchObject({ status: 'skipped', notMeasured: true, skipped: expect.stringMatching(/^not measured: .*\(EBLOCKED\)$/) });
+    // The same score as with HTTPS fetches turned off: the grade does not depend on where the audit ran.
+    expect(r.score).toBe((await audit('offnet.sts.test', { skip: ['smtp', 'dnsbl', 'http'] })).score);
+  });
+
   it('passes an enforce policy that covers every MX, and reads TLS-RPT', async () => {
     const r = await audit('good.sts.test');
     expect(codes(r, 'mtasts')).toEqual([]);

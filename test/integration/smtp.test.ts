@@ -137,23 +137,31 @@ describe('smtp check against a loopback SMTP peer', () => {
     expect(r.checks.smtp?.hosts[0]?.tls?.version).toBe('TLSv1');
   });
 
-  it('reports a closed port as unreachable, with the port-25 hint', async () => {
-    const r = await audit('probe.smtp.test', await closedPort());
+  it('reports a closed port as not measured, with the port-25 hint, and costs no points', async () => {
+    const port = await closedPort();
+    const r = await audit('probe.smtp.test', port);
     expect(smtpCodes(r)).toEqual(['smtp.unreachable']);
     const f = smtpFindings(r)[0];
-    expect(f?.severity).toBe('warning');
-    expect(f?.detail).toContain('ECONNREFUSED');
+    expect(f?.severity).toBe('info');
+    expect(f?.title).toBe(`Not measured: could not connect to mx.smtp.test on port ${port}`);
+    expect(f?.evidence).toContain('ECONNREFUSED');
     expect(f?.detail).toContain('port 25 is often blocked on home and office networks');
-    expect(f?.detail).toContain('cannot tell a dead server from a blocked port');
+    expect(f?.detail).toContain('not measured and not counted in the score');
+    expect(r.checks.smtp).toMatchObject({ status: 'skipped', notMeasured: true, skipped: expect.stringMatching(/^not measured: .*may block outbound port/) });
     expect(r.checks.smtp?.hosts[0]).toMatchObject({ stage: 'connect' });
+    // The grade must not depend on the auditor's network: the same as with the probe turned off.
+    const off = await audit('probe.smtp.test', port, { skip: ['smtp'] });
+    expect(r.score).toBe(off.score);
+    expect(r.grade).toBe(off.grade);
   });
 
   it('says once, not per host, when no MX host takes a connection', async () => {
     const r = await audit('two.smtp.test', await closedPort());
     expect(smtpCodes(r)).toEqual(['smtp.unreachable']);
     const f = smtpFindings(r)[0];
-    expect(f?.title).toBe('Could not connect to any of the 2 MX hosts');
+    expect(f?.title).toMatch(/^Not measured: could not connect to any of the 2 MX hosts on port \d+$/);
     expect(f?.detail).toContain('cannot tell a dead server from a blocked port');
+    expect(r.checks.smtp).toMatchObject({ status: 'skipped', notMeasured: true });
     expect(f?.evidence?.split('\n')).toHaveLength(2);
     expect(r.checks.smtp?.hosts.map((h) => h.stage)).toEqual(['connect', 'connect']);
   });

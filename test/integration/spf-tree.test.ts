@@ -64,7 +64,21 @@ describe('SPF tree', () => {
     const out = await spfOnly(domain);
     expect(codes(out)).toEqual(expected);
     expect(out.findings[0]?.severity).toBe(severity);
-    expect(out.findings[0]?.fix).toMatch(/-all/);
+    // The fix softfails (never drops a sender at once) and names -all as the strict variant.
+    expect(out.findings[0]?.fixRecords).toEqual([{ name: domain, type: 'TXT', value: 'v=spf1 ip4:192.0.2.0/24 ~all' }]);
+    expect(out.findings[0]?.fix).toMatch(/"-all" \(fail\) is the strict variant/);
+  });
+
+  it('rewrites "v=spf1 +all" with the domain\'s own MX and address as senders, ending in ~all', async () => {
+    const out = await spfOnly('bareall.spf.test');
+    expect(codes(out)).toEqual(['spf.all-pass']);
+    expect(out.findings[0]?.fixRecords).toEqual([{ name: 'bareall.spf.test', type: 'TXT', value: 'v=spf1 mx a ~all' }]);
+    expect(out.findings[0]?.fix).toContain('Publish at bareall.spf.test: "v=spf1 mx a ~all"');
+  });
+
+  it('keeps every include, mechanism and modifier of a +all record', async () => {
+    const out = await spfOnly('incall.spf.test');
+    expect(out.findings.find((f) => f.code === 'spf.all-pass')?.fixRecords?.[0]?.value).toBe('v=spf1 include:p4.spf.test mx a ip6:2001:db8::/32 ~all exp=exp.incall.spf.test');
   });
 
   it('takes the all of a redirect target, and ignores redirect beside all', async () => {

@@ -8,6 +8,7 @@ const root = join(import.meta.dirname, '..', '..');
 describe('finding codes', () => {
   it('are pinned: renaming or dropping one breaks users’ scripts', () => {
     expect(Object.fromEntries(Object.entries(FINDING_CODES).map(([code, info]) => [code, info.severity]))).toEqual({
+      'domain.nxdomain': 'critical',
       'mx.missing': 'warning',
       'mx.null': 'info',
       'mx.cname': 'warning',
@@ -96,8 +97,10 @@ describe('finding codes', () => {
   it('are dotted, lower-case check.problem names whose prefix is their check', () => {
     for (const [code, info] of Object.entries(FINDING_CODES)) {
       expect(code).toMatch(/^[a-z]+\.[a-z0-9-]+$/);
-      // DANE findings belong to the DNSSEC check, which covers both.
-      const prefix = code.split('.')[0] === 'dane' ? 'dnssec' : code.split('.')[0];
+      // DANE findings belong to the DNSSEC check, which covers both; the domain's own existence to the
+      // MX check, whose lookup is the one that finds it missing.
+      const head = code.split('.')[0];
+      const prefix = head === 'dane' ? 'dnssec' : head === 'domain' ? 'mx' : head;
       expect(prefix).toBe(info.check);
     }
   });

@@ -9,7 +9,7 @@
 import { X509Certificate } from 'node:crypto';
 import { validateBimiSvg, validateBimiVmc } from 'mailauth';
 import { DnsError, type DnsSession } from '../dns/session';
-import { HttpsGetError, httpsGet, type HttpsGetOptions } from '../net/https-get';
+import { HttpsGetError, refusedByOwnNetwork, httpsGet, type HttpsGetOptions } from '../net/https-get';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
 import type { BimiCheck, DmarcCheck, Finding } from './types';
@@ -293,10 +293,16 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
       );
     } else {
       check.svg = { bytes: 0, valid: false, errors: [logo.error.message] };
+      // Refused by the auditor's own network: the logo is not measured, and costs no points.
+      const own = refusedByOwnNetwork(logo.error);
+      if (own) check.notMeasured = true;
       findings.push(
         finding('bimi.logo-unreachable', {
-          title: 'The BIMI logo cannot be fetched',
-          detail: `${parsed.logoUrl} could not be fetched: ${logo.error.message}. Receivers that cannot fetch the logo show none.`,
+          ...(own ? { severity: 'info' as const } : {}),
+          title: own ? 'Not measured: the BIMI logo could not be fetched from this network' : 'The BIMI logo cannot be fetched',
+          detail: own
+            ? `${parsed.logoUrl} could not be fetched: ${logo.error.message}. The refusal came from the network the audit ran from (${logo.error.extra.cause}), not from the logo's host, so the logo is not measured and not counted in the score.`
+            : `${parsed.logoUrl} could not be fetched: ${logo.error.message}. Receivers that cannot fetch the logo show none.`,
           fix: `Serve the SVG at ${parsed.logoUrl} with status 200 over HTTPS with a valid certificate, without a redirect.`,
           evidence: logo.error.extra.cause ?? logo.error.code,
           refs: ['draft-brand-indicators-for-message-identification §5.2'],

@@ -24,6 +24,9 @@ export interface CodeInfo {
 }
 
 export const FINDING_CODES = {
+  // The domain itself (raised by the MX check, whose lookup is the one that finds the name missing)
+  'domain.nxdomain': { severity: 'critical', check: 'mx', meaning: 'The domain does not exist (NXDOMAIN): it can neither receive nor send mail; the other checks are skipped and no grade is given.' },
+
   // MX
   'mx.missing': { severity: 'warning', check: 'mx', meaning: 'The domain publishes no MX record, so mail to it falls back to its address record or bounces.' },
   'mx.null': { severity: 'info', check: 'mx', meaning: 'The domain publishes a null MX (RFC 7505): it declares that it accepts no mail.' },
@@ -95,7 +98,7 @@ export const FINDING_CODES = {
   'dnsbl.refused': { severity: 'info', check: 'dnsbl', meaning: 'A blocklist refused the query (public resolver, over quota): the result is unknown, not clean.' },
 
   // SMTP
-  'smtp.unreachable': { severity: 'warning', check: 'smtp', meaning: 'An MX host did not answer on port 25 (outbound port 25 is often blocked on home and office networks).' },
+  'smtp.unreachable': { severity: 'warning', check: 'smtp', meaning: 'An MX host did not answer on port 25. When no MX host takes a connection, outbound port 25 is likely blocked where the audit ran: the check is not measured (skipped, notMeasured) and the finding is information only, costing no points.' },
   'smtp.no-starttls': { severity: 'critical', check: 'smtp', meaning: 'An MX host does not offer STARTTLS: mail to it travels in clear text.' },
   'smtp.cert-invalid': { severity: 'warning', check: 'smtp', meaning: 'The MX certificate is expired, self-signed, untrusted or for another name.' },
   'smtp.tls-old': { severity: 'warning', check: 'smtp', meaning: 'The MX negotiates TLS older than 1.2.' },

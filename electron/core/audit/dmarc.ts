@@ -129,6 +129,8 @@ export async function checkDmarc(ctx: AuditContext): Promise<CheckOutput<'dmarc'
         title: 'No DMARC record',
         detail: `No DMARC record was found at _dmarc.${domain} nor at any parent domain (${targets.slice(1).map((t) => `_dmarc.${t}`).join(', ') || 'none'}). Anyone can send mail in ${domain}'s name without receivers being told what to do, and Gmail, Yahoo and Microsoft require DMARC from bulk senders.`,
         fix: `Publish a TXT record at _dmarc.${domain}: start with "v=DMARC1; p=none; rua=mailto:dmarc-reports@${domain}" to collect reports, then move to p=quarantine and p=reject once legitimate mail passes.`,
+        // p=none first: a record that starts at quarantine could send the domain's own unaligned mail to spam.
+        fixRecords: [{ name: `_dmarc.${domain}`, type: 'TXT', value: `v=DMARC1; p=none; rua=mailto:dmarc-reports@${domain}` }],
         refs: ['RFC 9989 §4.10'],
       }),
     );
@@ -231,6 +233,7 @@ export async function checkDmarc(ctx: AuditContext): Promise<CheckOutput<'dmarc'
         title: 'No aggregate report address (rua=)',
         detail: `The record at _dmarc.${applied.domain} asks for no aggregate reports, so receivers send none. Those daily reports are the only way to see who sends mail as ${domain}, which of your own services fail SPF or DKIM, and whether it is safe to tighten the policy.${inherited ? ` (${domain} inherits this record from ${applied.domain}.)` : ''}`,
         fix: `Add a rua= address: publish at _dmarc.${applied.domain}: "${rewriteDmarcRecord(applied.record, { rua: `mailto:dmarc-reports@${applied.domain}` })}" (any mailbox that can take the reports, or your DMARC report service's address).`,
+        fixRecords: [{ name: `_dmarc.${applied.domain}`, type: 'TXT', value: rewriteDmarcRecord(applied.record, { rua: `mailto:dmarc-reports@${applied.domain}` }) }],
         evidence: applied.record,
         refs: ['RFC 9990 §3', 'RFC 9989 §4.7'],
       }),
@@ -291,6 +294,7 @@ function subdomainWeaker(domain: string, applied: FoundRecord, testingNote: stri
       title: `${said} is weaker than p=${p}`,
       detail: `The record at _dmarc.${applied.domain} applies p=${p} to ${applied.domain} itself but ${said} to ${who}: a spoofer who cannot send as ${applied.domain} can send as anything.${applied.domain} instead, and receivers will let it through.${affectsAudited}${testingNote}`,
       fix: `Unless a subdomain really sends mail that still fails DMARC, publish at _dmarc.${applied.domain}: "${rewriteDmarcRecord(applied.record, Object.fromEntries(weaker.map((t) => [t, p])))}".`,
+      fixRecords: [{ name: `_dmarc.${applied.domain}`, type: 'TXT', value: rewriteDmarcRecord(applied.record, Object.fromEntries(weaker.map((t) => [t, p]))) }],
       evidence: applied.record,
       refs: ['RFC 9989 §4.7'],
     }),
@@ -386,6 +390,7 @@ function reportFindings(
           title: `${dest} has not agreed to receive DMARC reports for ${applied.domain}`,
           detail: `The record at _dmarc.${applied.domain} sends reports to ${uris}, outside ${applied.domain}'s organization. Receivers send reports to another domain only when that domain publishes a TXT record at ${name} (or *._report._dmarc.${dest}) starting with v=DMARC1, so no reports reach this address.`,
           fix: `The owner of ${dest} (your report service, if it is one) publishes: ${name}. IN TXT "v=DMARC1" (or *._report._dmarc.${dest}. IN TXT "v=DMARC1" to accept reports for every domain). If you cannot arrange that, use an address in ${applied.domain} instead.`,
+          fixRecords: [{ name, type: 'TXT', value: 'v=DMARC1' }],
           evidence: applied.record,
           refs: ['RFC 9990 §3.2.3', 'RFC 7489 §7.1'],
         }),

@@ -208,7 +208,8 @@ function judgeDane(entry: MxDane, smtp: SmtpCheck): { match: boolean | null; not
       note: `No usable TLSA record: SMTP uses only DANE-TA (2) and DANE-EE (3); PKIX-TA (0) and PKIX-EE (1) are not used for SMTP (RFC 7672 §3.1.3), so senders treat ${entry.host} as having no TLSA records.${unsignedNote}`,
     };
   }
-  if (smtp.status === 'skipped') return { match: null, note: `The SMTP probe was skipped (${smtp.skipped ?? 'turned off'}), so the TLSA records could not be compared with the certificate.${unsignedNote}` };
+  // Not measured: the probe ran and its hosts say why it got no certificate (below).
+  if (smtp.status === 'skipped' && !smtp.notMeasured) return { match: null, note: `The SMTP probe was skipped (${smtp.skipped ?? 'turned off'}), so the TLSA records could not be compared with the certificate.${unsignedNote}` };
   const probe = smtp.hosts.find((p) => p.host === entry.host);
   const cert = probe?.tls?.certificate;
   if (!cert?.der) {

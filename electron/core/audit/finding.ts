@@ -1,10 +1,10 @@
 import { FINDING_CODES, type FindingCode } from './codes';
-import type { CheckStatus, Finding, FindingReason, Severity } from './types';
+import type { CheckStatus, Finding, FindingReason, FixRecord, Severity } from './types';
 
 /** Makes a finding whose check and default severity come from the codes module. */
 export function finding(
   code: FindingCode,
-  words: { title: string; detail: string; fix?: string; evidence?: string; refs?: string[]; severity?: Severity; reason?: FindingReason },
+  words: { title: string; detail: string; fix?: string; fixRecords?: FixRecord[]; evidence?: string; refs?: string[]; severity?: Severity; reason?: FindingReason },
 ): Finding {
   const info = FINDING_CODES[code];
   const { severity, ...rest } = words;

@@ -6,7 +6,7 @@
  * forgotten backup MX silently loses mail: the MX match is what this check exists for.
  */
 import { DnsError } from '../dns/session';
-import { HttpsGetError, httpsGet } from '../net/https-get';
+import { HttpsGetError, httpsGet, refusedByOwnNetwork } from '../net/https-get';
 import type { AuditContext, CheckOutput } from './context';
 import { splitFieldRecord } from './field-record';
 import { finding, statusOf } from './finding';
@@ -182,7 +182,10 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
   const mxCheck = await ctx.need('mx');
   const mxHosts = mxCheck.nullMx ? [] : mxCheck.hosts.map((h) => h.exchange).filter((h) => h !== '');
   const mxForFix = mxHosts.length > 0 ? mxHosts : [`mx1.${domain}`];
-  const txtFix = `_mta-sts.${domain}. TXT "v=STSv1; id=${newId(now)}"`;
+  const stsValue = `v=STSv1; id=${newId(now)}`;
+  const txtFix = `_mta-sts.${domain}. TXT "${stsValue}"`;
+  // RFC 8461 §3.1: the TXT record only announces the policy; the file at policyUrl must be served first.
+  const stsRecord = [{ name: `_mta-sts.${domain}`, type: 'TXT' as const, value: stsValue }];
   const setupFix = (mode: MtaStsPolicy['mode']) =>
     `Publish the TXT record\n  ${txtFix}\nand serve this file at ${policyUrl} (HTTPS with a valid certificate for mta-sts.${domain}, Content-Type: text/plain):\n${policyText(mode, mxForFix, SUGGESTED_MAX_AGE)}`;
 
@@ -193,6 +196,7 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
         title: 'No MTA-STS policy',
         detail: `${domain} publishes no _mta-sts TXT record, so sending servers cannot require TLS to deliver to it: an attacker on the path can strip STARTTLS and read mail in transit. Start in testing mode, watch the TLS-RPT reports, then switch to enforce.`,
         fix: setupFix('testing'),
+        fixRecords: stsRecord,
         refs: REFS,
       }),
     );
@@ -256,6 +260,24 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
     }
   } catch (err) {
     if (!(err instanceof HttpsGetError)) throw err;
+    if (refusedByOwnNetwork(err)) {
+      // What the policy host serves is unknown, not broken: information, no points (types.ts notMeasured).
+      // What the DNS record showed was measured and keeps its status when it found something.
+      const measured = statusOf(findings);
+      const skipped = `not measured: the network this audit ran from refused the HTTPS connection to mta-sts.${domain} (${err.extra.cause})`;
+      findings.push(
+        finding('mtasts.policy-unreachable', {
+          severity: 'info',
+          title: 'Not measured: the MTA-STS policy could not be fetched from this network',
+          detail: `${policyUrl} could not be fetched: ${err.message}. The refusal came from the network the audit ran from (${err.extra.cause}), not from ${domain}'s policy host, so the policy is not measured and not counted in the score.`,
+          fix: 'Run the audit again from a network that allows outbound HTTPS to the policy host.',
+          evidence: err.extra.cause ?? err.code,
+          refs: ['RFC 8461 §3.3'],
+        }),
+      );
+      const status = measured === 'warn' || measured === 'fail' ? measured : 'skipped';
+      return { check: { ...check, status, skipped, notMeasured: true, fetchError: err.message }, findings };
+    }
     const reason = unreachableReason(err);
     // Senders never fetch behind an invalid record, so today this costs nothing; it will once the record is fixed.
     const recordBroken = records.length > 1 || parsedRecord.errors.length > 0;
@@ -309,6 +331,7 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
           title: 'MTA-STS is in testing mode',
           detail: `Senders report TLS failures to ${domain} (via TLS-RPT) but still deliver: the policy does not protect mail yet. Switch to enforce once the reports are clean.`,
           fix: `Serve this at ${policyUrl}:\n${policyText('enforce', mxForFix, policy.maxAge)}\nthen change the id in the TXT record, e.g. ${txtFix}`,
+          fixRecords: stsRecord,
           refs: ['RFC 8461 §5'],
         }),
       );
@@ -325,6 +348,7 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
               : 'In testing mode senders still deliver, but report each delivery to it as a failure; switching to enforce would make them refuse it.'
           } Note that "*." matches exactly one label (RFC 8461 §4.1).`,
           fix: `Serve this at ${policyUrl}:\n${policyText(policy.mode, mergeMx(policy.mx, mxHosts), policy.maxAge)}\nthen change the id, e.g. ${txtFix}`,
+          fixRecords: stsRecord,
           evidence: `MX: ${mxHosts.join(', ')}\npolicy mx: ${policy.mx.join(', ')}`,
           refs: ['RFC 8461 §4.1', 'RFC 8461 §5'],
           ...(enforce ? {} : { severity: 'warning' as const }),

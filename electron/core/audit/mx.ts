@@ -5,6 +5,7 @@ import { DnsError } from '../dns/session';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
 import { failureOf, failuresText } from './lookup-failure';
+import { nxdomainFinding } from './nxdomain';
 import type { Finding, LookupFailure, MxHost } from './types';
 import type { DnsSession } from '../dns/session';
 
@@ -33,17 +34,15 @@ export async function checkMx(ctx: AuditContext): Promise<CheckOutput<'mx'>> {
         refs: ['RFC 7505 §3'],
       }),
     );
-  } else if (hosts.length === 0 && (error === undefined || error === 'ENODATA' || error === 'ENOTFOUND')) {
+  } else if (error === 'ENOTFOUND') {
+    findings.push(nxdomainFinding(domain));
+  } else if (hosts.length === 0 && (error === undefined || error === 'ENODATA')) {
     findings.push(
       finding('mx.missing', {
         title: 'No MX record',
-        detail:
-          error === 'ENOTFOUND'
-            ? `${domain} does not exist in DNS (NXDOMAIN), so it has no MX either. Receivers reject mail from a domain that does not exist.`
-            : `${domain} publishes no MX record. Mail to it falls back to its A/AAAA record (RFC 5321 §5.1) or bounces, so replies and bounces to your mail may be lost.`,
+        detail: `${domain} publishes no MX record. Mail to it falls back to its A/AAAA record (RFC 5321 §5.1) or bounces, so replies and bounces to your mail may be lost.`,
         fix: `Publish the servers that receive mail for ${domain}, for example "${domain}. MX 10 mx1.${domain}.", or a null MX ("MX 0 .", RFC 7505) if it never receives mail.`,
         refs: ['RFC 5321 §5.1', 'RFC 7505'],
-        ...(error === 'ENOTFOUND' ? { severity: 'critical' as const } : {}),
       }),
     );
   }
@@ -89,6 +88,7 @@ function hostFindings(domain: string, hosts: MxHost[]): Finding[] {
         title: `MX host ${host.exchange} is an alias (CNAME)`,
         detail: `${host.exchange} is a CNAME for ${host.cname}. An MX must name a host with its own address records (RFC 2181 §10.3, RFC 5321 §5.1); most senders follow the alias anyway, some refuse or warn.`,
         fix: `Point the MX at the real name: "${domain}. MX ${host.priority} ${host.cname}."`,
+        fixRecords: [{ name: domain, type: 'MX', value: `${host.priority} ${host.cname}` }],
         evidence: `${host.exchange} CNAME ${host.cname}`,
         refs: ['RFC 2181 §10.3', 'RFC 5321 §5.1'],
       }),

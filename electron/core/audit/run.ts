@@ -12,6 +12,7 @@ import { checkMtaSts } from './mtasts';
 import { checkMx } from './mx';
 import { checkProviders } from './providers';
 import { checkPtr } from './ptr';
+import { NOT_APPLICABLE_GRADE, NXDOMAIN_CHECKS, apexMissing, skippedChecks } from './nxdomain';
 import { scoreFindings } from './score';
 import { checkSmtp } from './smtp';
 import { checkSpf } from './spf';
@@ -93,17 +94,28 @@ export async function runAudit(domain: string, options: AuditOptions): Promise<A
   }
 
   let outputs: (readonly [CheckId, CheckOutput<CheckId>])[];
+  let missing: boolean;
   try {
-    outputs = await Promise.all(CHECK_IDS.map((id) => start(id).then((out) => [id, out] as const)));
+    // The MX lookup the MX check makes anyway (the session caches it): NXDOMAIN there ends the audit early.
+    missing = await apexMissing(domain, dns);
+    const ids = missing ? NXDOMAIN_CHECKS : CHECK_IDS;
+    outputs = await Promise.all(ids.map((id) => start(id).then((out) => [id, out] as const)));
   } finally {
     // A DoH session keeps a connection alive; the audit is over, so let it go now.
     if (ownsSession) dns.cancel();
   }
   if (dns.unreachable()) throw new ResolverUnreachableError(dns.resolverLabel, dns.failureDetail());
 
-  const checks = Object.fromEntries(outputs.map(([id, out]) => [id, out.check])) as unknown as AuditChecks;
+  const ran = new Map<CheckId, unknown>(outputs.map(([id, out]) => [id, out.check]));
+  const skipped: Partial<Record<CheckId, unknown>> = missing ? skippedChecks(domain) : {};
+  for (const id of CHECK_IDS) {
+    if (!running.has(id)) options.onProgress?.({ domain, check: id, state: 'done', done: ++done, total });
+  }
+  // In registry order, as the CLI and the JSON list them.
+  const checks = Object.fromEntries(CHECK_IDS.map((id) => [id, ran.get(id) ?? skipped[id]])) as unknown as AuditChecks;
   const findings = outputs.flatMap(([, out]) => out.findings);
-  const { score, grade } = scoreFindings(findings);
+  // A domain that does not exist has no grade; its score is 0 so lists sorted by score put it last.
+  const { score, grade } = missing ? { score: 0, grade: NOT_APPLICABLE_GRADE } : scoreFindings(findings);
   return {
     domain,
     startedAt: started.toISOString(),

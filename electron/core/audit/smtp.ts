@@ -38,13 +38,21 @@ export async function checkSmtp(ctx: AuditContext): Promise<CheckOutput<'smtp'>>
       return probeSmtp({ host: host.exchange, address, port, timeoutMs, ...(ca ? { ca } : {}) });
     }),
   );
-  // No host took a connection: most likely our own network blocks port 25, so one finding says so
-  // instead of one per host (each would say the same and weigh on the score again).
-  const noneConnected = probes.length > 1 && probes.every((p) => p.stage === 'connect');
+  // No host took a connection (refused or timed out, every one): most likely the network the audit
+  // runs from blocks outbound port 25, as most home, office and cloud networks do. That is not
+  // measured, not a fault of the domain: one information finding says so and the check costs no
+  // points, so the grade does not depend on the auditor's network.
+  const noneConnected = probes.length > 0 && probes.every((p) => p.stage === 'connect');
+  if (noneConnected) {
+    return {
+      check: { status: 'skipped', skipped: `not measured: no MX host took a connection on port ${port}; the network this audit ran from may block outbound port ${port}`, notMeasured: true, hosts: probes },
+      findings: [allUnreachable(probes)],
+    };
+  }
   // A host whose address lookup failed was not probed: that says nothing about the host itself.
   const unprobed = hosts.filter((h, i) => h.error && probes[i]?.stage === 'address');
   const probed = probes.filter((p) => !unprobed.some((h) => h.exchange === p.host));
-  const findings = noneConnected ? [allUnreachable(probes)] : probed.flatMap((p) => probeFindings(p, now));
+  const findings = probed.flatMap((p) => probeFindings(p, now));
   if (unprobed.length > 0) {
     const error = `not probed, the address lookup failed: ${unprobed.map((h) => `${h.exchange} (${h.error})`).join('; ')}`;
     return { check: { status: 'error', error, hosts: probes }, findings };
@@ -145,9 +153,11 @@ export function probeFindings(p: SmtpHostProbe, now: Date): Finding[] {
 }
 
 function allUnreachable(probes: SmtpHostProbe[]): Finding {
+  const port = probes[0]?.port ?? 25;
   return finding('smtp.unreachable', {
-    title: `Could not connect to any of the ${probes.length} MX hosts`,
-    detail: `None of the MX hosts accepted a connection on port ${probes[0]?.port ?? 25}. Outbound port 25 is often blocked on home and office networks and by cloud providers, and when every host fails the same way that is the likely cause: the audit cannot tell a dead server from a blocked port. Run it again from a network that allows port 25 (a server) before concluding the MX hosts are down.`,
+    severity: 'info',
+    title: probes.length === 1 ? `Not measured: could not connect to ${probes[0]?.host} on port ${port}` : `Not measured: could not connect to any of the ${probes.length} MX hosts on port ${port}`,
+    detail: `${probes.length === 1 ? 'The MX host' : 'None of the MX hosts'} accepted a connection on port ${port}. Outbound port 25 is often blocked on home and office networks and by cloud providers, and when every host fails the same way that is the likely cause: the audit cannot tell a dead server from a blocked port. The SMTP check is therefore not measured and not counted in the score. Run the audit again from a network that allows port 25 (a server) to measure it.`,
     fix: 'Run the audit from a network where outbound port 25 is open, or make sure the MX hosts accept SMTP connections on port 25 from the internet.',
     evidence: probes.map((p) => `${p.host} (${p.address || 'no address'}): ${p.error ?? 'no answer'}`).join('\n'),
     refs: ['RFC 5321 §3.1', 'RFC 5321 §4.5.3.2'],

@@ -109,26 +109,38 @@ export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
   for (const at of failed) findings.push(temperrorFinding(domain, at.term.lookupError as LookupFailure, at));
 
   const all = effectiveAll(tree);
-  if (all.qualifier === '+') {
-    findings.push(
-      finding('spf.all-pass', {
-        title: 'SPF allows every server on the internet (+all)',
-        detail: `The record${all.domain === domain ? '' : ` reached through redirect at ${all.domain}`} ends in "+all" (or a bare "all"), so any server passes SPF for ${domain}: SPF protects nothing, and some receivers treat it as a spam sign.`,
-        fix: `End the record with "-all" (or "~all" while you check your senders): ${record.replace(/\s[+]?all\b/i, ' -all')}`,
-        evidence: record,
-        refs: ['RFC 7208 §5.1'],
-      }),
-    );
-  } else if (all.qualifier === '?' || all.qualifier === null) {
-    findings.push(
-      finding('spf.all-neutral', {
-        title: all.qualifier === '?' ? 'SPF ends in ?all (neutral)' : 'SPF has no all mechanism and no redirect',
-        detail: `Servers not listed get "neutral" (RFC 7208 §2.6.2): receivers treat them like having no SPF at all, so the record does not stop anyone from sending as ${domain}.`,
-        fix: `End the record with "-all" (or "~all" while you check your senders): ${all.qualifier === '?' ? record.replace(/\s\?all\b/i, ' -all') : `${record} -all`}`,
-        evidence: record,
-        refs: ['RFC 7208 §4.7', 'RFC 7208 §5.1'],
-      }),
-    );
+  if (all.qualifier === '+' || all.qualifier === '?' || all.qualifier === null) {
+    // The record to rewrite is the one whose all decides: the domain's own, or its redirect target's.
+    const owner = all.domain === domain ? tree : findNode(tree, all.domain);
+    const ownRecord = owner?.record ?? record;
+    const senders = hasSenders(ownRecord) ? [] : await ownSenders(all.domain, dns);
+    const replacement = softfailRecord(ownRecord, senders);
+    const fixRecords = [{ name: all.domain, type: 'TXT' as const, value: replacement }];
+    const kept = senders.length > 0 ? ` It adds ${senders.map((t) => `"${t}"`).join(' and ')}: the record lists no sender of its own, and ${all.domain}'s ${senders.map((t) => (t === 'mx' ? 'MX hosts' : 'own address')).join(' and ')} may be sending today.` : ' It keeps every sender the record lists.';
+    const strict = `Publish at ${all.domain}: "${replacement}".${kept} "~all" (softfail) marks other servers as suspicious without refusing their mail, so a sender you forgot still gets through while DMARC reports show it; once the reports show all your legitimate mail passing, "-all" (fail) is the strict variant that lets receivers refuse the rest.`;
+    if (all.qualifier === '+') {
+      findings.push(
+        finding('spf.all-pass', {
+          title: 'SPF allows every server on the internet (+all)',
+          detail: `The record${all.domain === domain ? '' : ` reached through redirect at ${all.domain}`} ends in "+all" (or a bare "all"), so any server passes SPF for ${domain}: SPF protects nothing, and some receivers treat it as a spam sign.`,
+          fix: strict,
+          fixRecords,
+          evidence: record,
+          refs: ['RFC 7208 §5.1', 'RFC 7208 §8.5'],
+        }),
+      );
+    } else {
+      findings.push(
+        finding('spf.all-neutral', {
+          title: all.qualifier === '?' ? 'SPF ends in ?all (neutral)' : 'SPF has no all mechanism and no redirect',
+          detail: `Servers not listed get "neutral" (RFC 7208 §2.6.2): receivers treat them like having no SPF at all, so the record does not stop anyone from sending as ${domain}.`,
+          fix: strict,
+          fixRecords,
+          evidence: record,
+          refs: ['RFC 7208 §4.7', 'RFC 7208 §5.1'],
+        }),
+      );
+    }
   }
 
   return {
@@ -145,6 +157,57 @@ export async function checkSpf(ctx: AuditContext): Promise<CheckOutput<'spf'>> {
     },
     findings,
   };
+}
+
+/** A mechanism that names a sender (anything but all): the record authorizes someone. */
+function hasSenders(record: string): boolean {
+  return parseSpfRecord(record).terms.some((t) => t.kind === 'mechanism' && t.name !== 'all');
+}
+
+/**
+ * The mechanisms that stand for the domain's own servers: "mx" when it has MX hosts, "a" when it has an address.
+ *
+ * A record that is only "+all" lets the domain's own servers send today; a fix that ended in ~all
+ * without them would softfail the domain's own mail. A lookup that fails leaves its mechanism in:
+ * keeping a sender is the safe side.
+ */
+async function ownSenders(domain: string, dns: AuditContext['dns']): Promise<string[]> {
+  const has = (lookup: Promise<unknown[]>) =>
+    lookup.then(
+      (answer) => answer.length > 0,
+      (err: { code?: string }) => err.code !== 'ENODATA' && err.code !== 'ENOTFOUND',
+    );
+  const [mx, a, aaaa] = await Promise.all([
+    has(dns.resolveMx(domain).then((hosts) => hosts.filter((h) => h.exchange !== '' && h.exchange !== '.'))),
+    has(dns.resolve(domain, 'A') as Promise<unknown[]>),
+    has(dns.resolve(domain, 'AAAA') as Promise<unknown[]>),
+  ]);
+  return [...(mx ? ['mx'] : []), ...(a || aaaa ? ['a'] : [])];
+}
+
+/**
+ * The record with its all (or none) replaced by ~all, every other term kept in place.
+ *
+ * RFC 7208 §5.1: mechanisms after all are never reached, so ~all goes last, before the modifiers
+ * that followed the old all; `extra` mechanisms go just before it.
+ */
+export function softfailRecord(record: string, extra: readonly string[] = []): string {
+  const terms = record.trim().split(/ +/).slice(1);
+  const isAll = (t: string) => /^[+?~-]?all$/i.test(t);
+  const kept = terms.filter((t) => !isAll(t));
+  const mechanisms = kept.filter((t) => !/^[a-z][a-z0-9_.-]*=/i.test(t));
+  const modifiers = kept.filter((t) => /^[a-z][a-z0-9_.-]*=/i.test(t) && !/^redirect=/i.test(t));
+  // RFC 7208 §6.1: redirect is ignored once there is an all, so it has no place beside ~all.
+  return ['v=spf1', ...mechanisms, ...extra.filter((e) => !mechanisms.includes(e)), '~all', ...modifiers].join(' ');
+}
+
+function findNode(node: SpfNode, domain: string): SpfNode | undefined {
+  if (node.domain === domain) return node;
+  for (const term of node.terms) {
+    const found = term.child ? findNode(term.child, domain) : undefined;
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function treeFindings(domain: string, tree: SpfNode, lookups: number, voidLookups: number, truncated: boolean): Finding[] {

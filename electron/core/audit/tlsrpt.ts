@@ -101,6 +101,7 @@ export async function checkTlsRpt(ctx: AuditContext): Promise<CheckOutput<'tlsrp
         title: 'No TLS-RPT record',
         detail: `${domain} publishes no ${name} record, so nobody is told when senders fail to deliver to it over TLS: an expired MX certificate or a wrong MTA-STS policy goes unnoticed until mail is lost. Reports come as daily JSON files (RFC 8460 §4).`,
         fix: suggested,
+        fixRecords: [{ name, type: 'TXT', value: `v=TLSRPTv1; rua=mailto:tls-reports@${domain}` }],
         refs: ['RFC 8460 §3'],
       }),
     );

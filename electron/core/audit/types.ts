@@ -5,6 +5,9 @@
  */
 import type { CheckId, FindingCode, Severity } from './codes';
 import type { DnsQueryRecord } from '../dns/types';
+import type { FixRecord } from '../../shared/fix-record';
+
+export type { FixRecord };
 
 export type { CheckId, Severity };
 
@@ -23,6 +26,8 @@ export interface Finding {
   title: string;
   detail: string;
   fix?: string;
+  /** The records the fix publishes (replacing any of the same name and type that say otherwise); the prose `fix` explains them. */
+  fixRecords?: FixRecord[];
   evidence?: string;
   refs?: string[];
   reason?: FindingReason;
@@ -41,6 +46,12 @@ export interface CheckBase {
   skipped?: string;
   /** Skipped because the audit's options turned it off (`--skip`, the app's boxes), not for want of anything to check. */
   turnedOff?: true;
+  /**
+   * Skipped because the network the audit ran from prevented the measurement (outbound port 25
+   * blocked): `skipped` says what, the finding that explains it is information only, and the check
+   * costs no points, so a grade never depends on where the audit ran.
+   */
+  notMeasured?: true;
   /**
    * The DNS or network error code when the check could not run (`ESERVFAIL`), or, when it ran but
    * lookups it depends on failed, which ones (`TXT _spf.example.com: SERVFAIL; ...`).

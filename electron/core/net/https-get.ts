@@ -56,6 +56,20 @@ export class HttpsGetError extends Error {
   }
 }
 
+/**
+ * Node's codes for a connect that the auditor's own machine refused before anything left it:
+ * ENETUNREACH (no route from here to the address), EPERM and EACCES (Linux returns them when the
+ * local firewall's OUTPUT rules or a sandbox policy deny the connection). None says anything about
+ * the host asked for; nor does EBLOCKED, this machine's own DELIVERLAB_LOOPBACK_ONLY policy (guard.ts).
+ * ECONNREFUSED, EHOSTUNREACH and timeouts can come from the far side, so they are not here.
+ */
+const OWN_NETWORK_CAUSES = new Set(['ENETUNREACH', 'EPERM', 'EACCES', 'EBLOCKED']);
+
+/** The fetch was refused by the network the audit runs from, not by the host: what it serves is not measured. */
+export function refusedByOwnNetwork(err: HttpsGetError): boolean {
+  return err.code === 'ENET' && err.extra.cause !== undefined && OWN_NETWORK_CAUSES.has(err.extra.cause);
+}
+
 export interface HttpsGetOptions {
   /** The audit's DNS session: the host's A/AAAA records are looked up through it. */
   dns: DnsSession;
@@ -178,7 +192,7 @@ export async function httpsGet(url: string, options: HttpsGetOptions): Promise<H
     try {
       for (const { address } of addresses) assertConnectAllowed(address);
     } catch (err) {
-      throw new HttpsGetError('ENET', `connection to ${host} on port ${port} failed: ${(err as Error).message}`);
+      throw new HttpsGetError('ENET', `connection to ${host} on port ${port} failed: ${(err as Error).message}`, { cause: errnoCode(err) ?? 'EBLOCKED' });
     }
     // The socket connects to what the session resolved; Node asks with `all: true` when it races
     // IPv4 against IPv6 (autoSelectFamily), and for a single address otherwise.

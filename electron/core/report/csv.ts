@@ -1,10 +1,11 @@
 /**
- * One row per finding: domain, code, severity, title, fix.
+ * One row per finding: domain, code, severity, title, fix (the record to publish, in zone-file form, when the fix is one).
  *
  * RFC 4180: CRLF line ends, a field with a comma, quote or line break in double quotes, quotes
  * doubled. A cell that starts with = + - @ (or a tab or carriage return) gets a leading ' so a
  * spreadsheet shows it instead of running it as a formula (OWASP "CSV Injection").
  */
+import { zoneLines } from '../../shared/fix-record';
 import type { AuditResult } from '../audit/types';
 
 export function csvCell(value: string): string {
@@ -14,6 +15,6 @@ export function csvCell(value: string): string {
 
 export function renderCsv(results: readonly AuditResult[]): string {
   const rows = [['domain', 'code', 'severity', 'title', 'fix']];
-  for (const r of results) for (const f of r.findings) rows.push([r.domain, f.code, f.severity, f.title, f.fix ?? '']);
+  for (const r of results) for (const f of r.findings) rows.push([r.domain, f.code, f.severity, f.title, f.fixRecords?.length ? zoneLines(f.fixRecords) : (f.fix ?? '')]);
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

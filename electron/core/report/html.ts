@@ -1,6 +1,7 @@
 /**
  * The audit report as one self-contained HTML file, in the page every report shares (./page.ts).
  */
+import { zoneLines } from '../../shared/fix-record';
 import type { AuditResult, Finding } from '../audit/types';
 import type { ReportBrand } from './brand';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
@@ -10,12 +11,15 @@ import { prioritize } from './prioritize';
 
 export { EMBED_ID, embedJson, escapeHtml, ReportReadError, sha256 } from './page';
 
+const records = (f: Finding | undefined) => (f?.fixRecords?.length ? `<p>Record:</p>${pre(zoneLines(f.fixRecords))}` : '');
+
 function findingHtml(f: Finding): string {
   return [
     `<li>${sev(f.severity)} <code>${escapeHtml(f.code)}</code> ${escapeHtml(f.title)}`,
     `<p>${escapeHtml(f.detail)}</p>`,
     f.evidence ? `<p>Evidence:</p>${pre(f.evidence)}` : '',
     f.fix ? `<p>Fix:</p>${pre(f.fix)}` : '',
+    records(f),
     '</li>',
   ].join('');
 }
@@ -31,6 +35,8 @@ function auditHtml(result: AuditResult, n: number): string {
   out.push(`<dt>Resolver</dt><dd>${escapeHtml(result.resolver)}</dd>`);
   out.push(`<dt>Grade</dt><dd><span class="grade">${escapeHtml(result.grade)}</span> (score ${result.score} of 100)</dd>`);
   out.push('</dl></div>');
+  const missing = result.findings.find((f) => f.code === 'domain.nxdomain');
+  if (missing) out.push(`<p class="headline"><strong>${escapeHtml(missing.title)} (NXDOMAIN): nothing to grade.</strong></p>`);
 
   const fixes = prioritize(result);
   out.push(`<h3 id="${id('first')}">Fix these first</h3>`);
@@ -40,7 +46,7 @@ function auditHtml(result: AuditResult, n: number): string {
     for (const item of fixes) {
       const codes = item.findings.map((f) => `<code>${escapeHtml(f.code)}</code>`).join(', ');
       out.push(`<li>${sev(item.severity)} <strong>${escapeHtml(item.findings.map((f) => f.title).join('; '))}</strong> <span class="muted">(${escapeHtml(IMPACT_WORDS[item.impact])}; ${codes}; <a href="#${id(`check-${item.check}`)}">${escapeHtml(item.check)} check</a>)</span>`);
-      out.push(item.fix ? pre(item.fix) : '<p class="muted">No single record fixes this; see the check below.</p>');
+      out.push(item.fix ? pre(item.fix) + records(item.findings[0]) : '<p class="muted">No single record fixes this; see the check below.</p>');
       out.push('</li>');
     }
     out.push('</ol>');
@@ -69,7 +75,7 @@ function auditHtml(result: AuditResult, n: number): string {
   if (result.findings.length === 0) out.push('<p>No finding.</p>');
   else {
     out.push('<table><thead><tr><th scope="col">Code</th><th scope="col">Severity</th><th scope="col">Finding</th><th scope="col">Fix</th></tr></thead><tbody>');
-    for (const f of result.findings) out.push(`<tr><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.severity)}</td><td>${escapeHtml(f.title)}</td><td class="wrap">${escapeHtml(f.fix ?? '')}</td></tr>`);
+    for (const f of result.findings) out.push(`<tr><td><code>${escapeHtml(f.code)}</code></td><td>${escapeHtml(f.severity)}</td><td>${escapeHtml(f.title)}</td><td class="wrap">${escapeHtml(f.fixRecords?.length ? zoneLines(f.fixRecords) : (f.fix ?? ''))}</td></tr>`);
     out.push('</tbody></table>');
   }
 

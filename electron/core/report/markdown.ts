@@ -4,6 +4,7 @@
  * Records go in code blocks, whose fence is longer than any backtick run inside them; prose is
  * escaped so a record's text cannot become a link, a heading or raw HTML (CommonMark §2.4, §6.6).
  */
+import { zoneLines } from '../../shared/fix-record';
 import type { AuditResult } from '../audit/types';
 import type { ReportBrand } from './brand';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
@@ -34,6 +35,8 @@ function auditMarkdown(result: AuditResult): string {
   out.push(`- Audited: ${escapeMarkdown(auditDate(result.startedAt))}`);
   out.push(`- Resolver: ${escapeMarkdown(result.resolver)}`);
   out.push(`- Grade: **${escapeMarkdown(result.grade)}** (score ${result.score} of 100)`, '');
+  const missing = result.findings.find((f) => f.code === 'domain.nxdomain');
+  if (missing) out.push(`**${escapeMarkdown(missing.title)} (NXDOMAIN): nothing to grade.**`, '');
 
   out.push('### Fix these first', '');
   const fixes = prioritize(result);
@@ -41,6 +44,8 @@ function auditMarkdown(result: AuditResult): string {
   fixes.forEach((item, i) => {
     out.push(`${i + 1}. **${item.severity}** ${escapeMarkdown(item.findings.map((f) => f.title).join('; '))} (${IMPACT_WORDS[item.impact]}; ${item.findings.map((f) => code(f.code)).join(', ')})`);
     if (item.fix) out.push('', block(item.fix).replace(/^/gm, '   '));
+    const records = item.findings[0]?.fixRecords;
+    if (item.fix && records?.length) out.push('', block(zoneLines(records)).replace(/^/gm, '   '));
     out.push('');
   });
 
@@ -52,6 +57,7 @@ function auditMarkdown(result: AuditResult): string {
     for (const f of section.findings) {
       out.push(`- **${f.severity}** ${code(f.code)} ${escapeMarkdown(f.title)}: ${escapeMarkdown(f.detail)}`);
       if (f.fix) out.push('', block(f.fix).replace(/^/gm, '  '), '');
+      if (f.fixRecords?.length) out.push(block(zoneLines(f.fixRecords)).replace(/^/gm, '  '), '');
     }
     if (section.findings.length > 0) out.push('');
   }

@@ -20,6 +20,8 @@ const SEVERITY_ORDER: readonly Severity[] = ['critical', 'warning', 'info'];
  * line here fails the typecheck, and test/unit/report-prioritize.test.ts pins it at run time too.
  */
 export const IMPACT: Record<FindingCode, Impact> = {
+  // Nothing reaches a domain that does not exist, and nothing from it is accepted.
+  'domain.nxdomain': 'rejected',
   'mx.missing': 'rejected',
   'mx.null': 'hygiene',
   'mx.cname': 'rejected',

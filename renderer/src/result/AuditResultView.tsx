@@ -32,6 +32,8 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
   const color = gradeColor(result.grade);
   // Findings from a check this version has no panel for (a newer history row) still show.
   const orphans = result.findings.filter((f) => !isCheckId(f.check));
+  // A domain that does not exist: one headline, no grade (the core skips the other checks).
+  const missing = result.findings.find((f) => f.code === 'domain.nxdomain');
   return (
     <Stack gap="md" data-testid="audit-result">
       <Paper withBorder p="md">
@@ -52,10 +54,17 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
               <Title order={2} style={{ wordBreak: 'break-all' }}>
                 {result.domain}
               </Title>
-              <Group gap="xs" mt={4}>
-                <Text fw={600} data-testid="score">
-                  Score {result.score}/100
+              {missing && (
+                <Text fw={700} c="red" mt={4} role="status" data-testid="audit-headline">
+                  {missing.title} (NXDOMAIN): nothing to grade.
                 </Text>
+              )}
+              <Group gap="xs" mt={4}>
+                {!missing && (
+                  <Text fw={600} data-testid="score">
+                    Score {result.score}/100
+                  </Text>
+                )}
                 <Badge color={color} variant="light">
                   Grade {result.grade}
                 </Badge>

@@ -1,5 +1,6 @@
 import { Anchor, Button, Code, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
 import type { Finding } from '../../../electron/api/types';
+import { zoneLines } from '../../../electron/shared/fix-record';
 import { findingFix } from '../app-words';
 import { SEVERITY_COLOR } from '../format';
 import { SeverityBadge } from './SeverityBadge';
@@ -19,6 +20,8 @@ function Reference({ text }: { text: string }) {
 
 function FindingItem({ finding, domain }: { finding: Finding; domain: string }) {
   const fix = findingFix(finding, domain);
+  // The record itself when the fix is one: pasted into a DNS console or zone file, it needs no retyping.
+  const record = finding.fixRecords && finding.fixRecords.length > 0 ? zoneLines(finding.fixRecords) : null;
   return (
     <Paper
       component="li"
@@ -37,15 +40,21 @@ function FindingItem({ finding, domain }: { finding: Finding; domain: string }) 
         <Text size="sm">{finding.detail}</Text>
         {fix && (
           <Group gap="sm" align="flex-start" wrap="nowrap">
-            {/* pre-line: some fixes are a file to publish, line by line (an MTA-STS policy). */}
-            <Text size="sm" style={{ flex: 1, whiteSpace: 'pre-line' }} data-testid="finding-fix">
-              <Text span fw={600}>
-                How to fix:{' '}
+            <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
+              {/* pre-line: some fixes are a file to publish, line by line (an MTA-STS policy). */}
+              <Text size="sm" style={{ whiteSpace: 'pre-line' }} data-testid="finding-fix">
+                <Text span fw={600}>
+                  How to fix:{' '}
+                </Text>
+                {fix}
               </Text>
-              {fix}
-            </Text>
-            {/* The fix is often the exact record to publish: copying beats retyping it. */}
-            <CopyButton value={fix} timeout={2000}>
+              {record && (
+                <Code block data-testid="finding-fix-record" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                  {record}
+                </Code>
+              )}
+            </Stack>
+            <CopyButton value={record ?? fix} timeout={2000}>
               {({ copied, copy }) => (
                 <Button
                   size="compact-xs"

@@ -271,6 +271,9 @@ interface AxeViolation {
  */
 export async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  // A dialog fading in is read half-transparent: contrast is judged once every running transition has
+  // finished (awaited as events, not a fixed pause; a cancelled one counts as settled).
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))).then(() => undefined));
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;

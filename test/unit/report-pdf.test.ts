@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findBrowser, wellKnownBrowsers } from '../../electron/cli/commands/report-pdf';
-import { UsageError } from '../../electron/cli/usage-error';
+import { findBrowser, PdfError, wellKnownBrowsers } from '../../electron/core/report/pdf';
 
 describe('finding a browser for PDF reports', () => {
   it('exits 2 naming --browser when no browser is where browsers install', () => {
-    expect(() => findBrowser(undefined, ['/nonexistent/chromium', '/nonexistent/google-chrome'])).toThrow(UsageError);
+    expect(() => findBrowser(undefined, ['/nonexistent/chromium', '/nonexistent/google-chrome'])).toThrow(PdfError);
     expect(() => findBrowser(undefined, ['/nonexistent/chromium'])).toThrow(/none was found where they install: name one with --browser PATH/);
   });
 

@@ -15,7 +15,7 @@ import { runPool } from '../../shared/pool';
 import { checkResolver, dbPathFrom, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { HELP } from '../help';
 import { neutralise } from '../terminal-text';
-import { findBrowser, printPdf } from './report-pdf';
+import { findBrowser as findPdfBrowser, PdfError, printPdf as printPdfReport } from '../../core/report/pdf';
 import { AUDIT_RUN_FLAGS, auditOptions, concurrencyOf, readDomainList, readListFile } from './audit';
 import { UsageError } from '../usage-error';
 
@@ -216,6 +216,27 @@ export function readBrandFile(file: string): ReportBrand {
     return checkBrand({ ...(given as ReportBrand), ...(logo ? { logo } : {}) });
   } catch (err) {
     if (err instanceof BrandError) throw new UsageError(`--brand: ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The core's PDF refusals are usage errors here: they name --browser, and exit 2. */
+function asUsage<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof PdfError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+const findBrowser = (named: string | undefined): string => asUsage(() => findPdfBrowser(named));
+
+async function printPdf(html: string, browser: string): Promise<Buffer> {
+  try {
+    return await printPdfReport(html, browser);
+  } catch (err) {
+    if (err instanceof PdfError) throw new UsageError(err.message);
     throw err;
   }
 }

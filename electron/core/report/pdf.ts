@@ -1,11 +1,20 @@
 /**
- * `deliverlab report --format pdf`: the HTML report printed by a Chromium engine already on the
- * machine (Chrome, Chromium or Edge), driven over the DevTools protocol by playwright-core. The app
- * prints the same HTML through Electron's webContents.printToPDF.
+ * A PDF report: the HTML report printed by a Chromium engine already on the machine (Chrome,
+ * Chromium or Edge), driven over the DevTools protocol by playwright-core. `deliverlab report` and
+ * serve print so; the desktop app prints the same HTML through Electron's webContents.printToPDF.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../usage-error';
+
+/** Why no PDF could be printed; `reason` lets each caller word it (the CLI names --browser, the app its setting). */
+export class PdfError extends Error {
+  constructor(
+    readonly reason: 'not-runnable' | 'none-found' | 'launch-failed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Where Chrome, Chromium and Edge install themselves, per platform, in the order tried. */
 export function wellKnownBrowsers(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -36,11 +45,11 @@ function runnable(path: string): boolean {
 /** The browser named with --browser, or the first one found where browsers install; exit 2 naming --browser when none. */
 export function findBrowser(named: string | undefined, candidates: readonly string[] = wellKnownBrowsers()): string {
   if (named !== undefined) {
-    if (!runnable(named)) throw new UsageError(`--browser: ${named} is not a program that can be run; name the path of Chrome, Chromium or Edge.`);
+    if (!runnable(named)) throw new PdfError('not-runnable', `--browser: ${named} is not a program that can be run; name the path of Chrome, Chromium or Edge.`);
     return named;
   }
   const found = candidates.find(runnable);
-  if (!found) throw new UsageError('A PDF report needs Chrome, Chromium or Edge, and none was found where they install: name one with --browser PATH.');
+  if (!found) throw new PdfError('none-found', 'A PDF report needs Chrome, Chromium or Edge, and none was found where they install: name one with --browser PATH.');
   return found;
 }
 
@@ -58,7 +67,7 @@ export async function printPdf(html: string, browserPath: string): Promise<Buffe
   try {
     browser = await chromium.launch({ executablePath: browserPath, args: ARGS, timeout: DEADLINE_MS });
   } catch (err) {
-    throw new UsageError(`--browser: could not start ${browserPath}: ${(err as Error).message.split('\n')[0]}`);
+    throw new PdfError('launch-failed', `--browser: could not start ${browserPath}: ${(err as Error).message.split('\n')[0]}`);
   }
   try {
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true });

@@ -214,7 +214,7 @@ describe('accessibility', () => {
       await page.getByLabel('Domain', { exact: true }).fill('good.test');
       await page.getByLabel('Selector', { exact: true }).fill('a11y');
       await page.getByRole('button', { name: 'Generate key' }).click();
-      await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 20_000);
+      await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 60_000);
       await expectNoAxeViolations(page, `a generated DKIM key (${scheme})`);
       await expectNoInternals(page, `a generated DKIM key (${scheme})`);
 

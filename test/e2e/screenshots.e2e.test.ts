@@ -70,9 +70,9 @@ describe('screenshots', () => {
       await page.getByLabel('Domain', { exact: true }).fill('example.test');
       await page.getByLabel('Selector', { exact: true }).fill('s202611');
       await page.getByRole('button', { name: 'Generate key' }).click();
-      await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 20_000);
+      await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 60_000);
       await screenshot(page, `dkim-${scheme}`);
       expect(page.problems).toEqual([]);
-    }, 90_000);
+    }, 180_000);
   }
 });

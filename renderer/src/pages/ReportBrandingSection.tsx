@@ -212,7 +212,7 @@ export function ReportBrandingSection({ initial }: { initial: Brand }) {
               Save branding
             </Button>
             {save.isSuccess && (
-              <Text size="sm" c="green.9" role="status">
+              <Text size="sm" fw={500} role="status">
                 Branding saved.
               </Text>
             )}

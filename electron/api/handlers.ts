@@ -107,9 +107,12 @@ export function createApi(ctx: ApiContext): Api {
     emit: ctx.emit,
   });
 
-  /** The branding given with the call, or else the one saved in Settings (checked when it was saved). */
+  /**
+   * The branding given with the call, or else, in the app, the one saved in Settings (checked when
+   * it was saved). The command line brands only with --brand FILE, as it always has.
+   */
   const brandFor = (given: ReportBrand | undefined): ReportBrand => {
-    if (!given) return settings.get().reportBrand;
+    if (!given) return ctx.transport === 'cli' ? {} : settings.get().reportBrand;
     try {
       return checkBrand(given);
     } catch (err) {

@@ -81,6 +81,10 @@ describe('the branding saved in Settings', () => {
     expect(html).toContain('Prepared by Acme Consulting with Deliverlab.');
     expect(html).toContain('Confidential to Example Ltd');
 
+    // The command line brands with --brand FILE only, whatever the app keeps in the same history.
+    const cli = api({ transport: 'cli' });
+    expect(((await cli.dispatch('report.render', { audits: [auditId], format: 'html' })) as ReportOutput).text).toContain('Prepared with Deliverlab.');
+
     await a.dispatch('settings.set', { reportBrand: {} });
     const neutral = ((await a.dispatch('report.render', { audits: [auditId], format: 'html' })) as ReportOutput).text;
     expect(neutral).toContain('Prepared with Deliverlab.');

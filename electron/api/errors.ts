@@ -17,7 +17,7 @@ export type ApiErrorCode = 'invalid-input' | 'unknown-operation' | 'not-found' |
  * and params.detail as secrets.status gives them. dns-unreachable carries params.resolver (and
  * params.detail) instead.
  */
-export type ApiErrorReason = 'history-off' | 'dkim-key-not-pem' | 'dkim-key-short' | 'secrets-unavailable';
+export type ApiErrorReason = 'history-off' | 'dkim-key-not-pem' | 'dkim-key-short' | 'secrets-unavailable' | 'pdf-unavailable';
 
 /** One refused input: `field` is the input's name (dotted for nested ones), `index` the list item. */
 export interface FieldIssue {

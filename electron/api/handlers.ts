@@ -16,20 +16,20 @@ import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
 import { renderMessageReport } from '../core/report/message-report';
 import { renderPlacementReport } from '../core/report/placement-report';
-import type { ReportFormat } from '../core/report/model';
 import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
+import type { ReportFormat } from '../core/report/model';
 import { renderReport } from '../core/report/render';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
 import type { AuditResult, Finding } from '../core/audit/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
-import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
+import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
-import { operations, type EventPayload, type OpParsed, type OpResult } from './operations';
+import { operations, type EventPayload, type ExportFormat, type OpParsed, type OpResult } from './operations';
 
 export interface ApiContext {
   /** The history database file; ':memory:' for a throwaway one; null writes nothing. */
@@ -55,7 +55,12 @@ export interface ApiContext {
    * The desktop app's save dialog: asks where to save `text`, offering `suggestedName`, writes it
    * there and returns the path, or null when the user cancels. Absent outside the app.
    */
-  saveReport?: (suggestedName: string, format: ReportFormat, text: string) => Promise<string | null>;
+  saveReport?: (suggestedName: string, format: ExportFormat, content: string | Uint8Array) => Promise<string | null>;
+  /**
+   * The HTML report printed to an A4 PDF: Electron's printToPDF in the app, a Chromium found on the
+   * machine in serve. Throws an ApiError in the app's words when it cannot. Absent: no PDF here.
+   */
+  printPdf?: (html: string) => Promise<Uint8Array>;
 }
 
 type Handlers = { [N in OperationName]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
@@ -102,22 +107,51 @@ export function createApi(ctx: ApiContext): Api {
     emit: ctx.emit,
   });
 
+  /**
+   * The branding given with the call, or else, in the app, the one saved in Settings (checked when
+   * it was saved). The command line brands only with --brand FILE, as it always has.
+   */
+  const brandFor = (given: ReportBrand | undefined): ReportBrand => {
+    if (!given) return ctx.transport === 'cli' ? {} : settings.get().reportBrand;
+    try {
+      return checkBrand(given);
+    } catch (err) {
+      if (err instanceof BrandError) throw invalidField('brand', `Branding: ${err.message}`, `brand: ${err.message}`);
+      throw err;
+    }
+  };
+
+  /** A report as the format asks: PDF is the HTML report printed, its bytes in base64. */
+  const exported = async (format: ExportFormat, render: (format: ReportFormat) => string): Promise<{ text: string; encoding?: 'base64'; bytes?: Uint8Array }> => {
+    if (format !== 'pdf') return { text: render(format) };
+    if (!ctx.printPdf) throw new ApiError('invalid-input', 'PDF reports cannot be printed here: export the report as HTML and print it from a browser.');
+    const bytes = await ctx.printPdf(render('html'));
+    return { text: Buffer.from(bytes).toString('base64'), encoding: 'base64', bytes };
+  };
+
   /** One stored item's report and a file name for it (without the extension). */
-  const renderStored = (kind: 'audit' | 'message' | 'placement', id: number, format: ReportFormat): { text: string; name: string } => {
+  const renderStored = (kind: 'audit' | 'message' | 'placement', id: number, brand: ReportBrand): { render: (format: ReportFormat) => string; name: string } => {
     if (kind === 'message') {
       const analysis = store?.getMessage(id);
       if (!analysis) throw messageNotFound(id);
-      return { text: renderMessageReport(analysis, format), name: `deliverlab-message-${id}` };
+      return { render: (format) => renderMessageReport(analysis, format), name: `deliverlab-message-${id}` };
     }
     if (kind === 'placement') {
       const run = store?.getPlacement(id);
       if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
-      return { text: renderPlacementReport(run, format), name: `deliverlab-placement-${id}` };
+      return { render: (format) => renderPlacementReport(run, format), name: `deliverlab-placement-${id}` };
     }
     const audit = store?.getAudit(id);
     if (!audit) throw notFound(id);
-    return { text: renderReport([audit], format), name: `deliverlab-audit-${id}` };
+    return { render: (format) => renderReport([audit], format, brand), name: `deliverlab-audit-${id}` };
   };
+
+  const storedAudits = (ids: readonly number[]): AuditResult[] =>
+    ids.map((id) => {
+      const stored = store?.getAudit(id);
+      if (!stored) throw notFound(id);
+      return stored;
+    });
 
   const core: CoreHandlers = {
     'audit.run': async ({ domain, resolver, runId, skip, selectors, sendingIps, network }) => {
@@ -200,31 +234,35 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': ({ audits = [], message, placement, format, brand }) => {
-      let checked: ReportBrand;
-      try {
-        checked = brand ? checkBrand(brand) : {};
-      } catch (err) {
-        if (err instanceof BrandError) throw invalidField('brand', `Branding: ${err.message}`, `brand: ${err.message}`);
-        throw err;
-      }
+    'report.render': async ({ audits = [], message, placement, format, brand }) => {
+      const checked = brandFor(brand);
       if (message !== undefined) {
         const domain = store?.getMessage(message)?.summary.fromDomain;
-        return { format, ...renderStored('message', message, format), domains: domain ? [domain] : [], kind: 'message' };
+        const item = renderStored('message', message, checked);
+        const out = await exported(format, item.render);
+        return { format, text: out.text, ...(out.encoding ? { encoding: out.encoding } : {}), name: item.name, domains: domain ? [domain] : [], kind: 'message' };
       }
-      if (placement !== undefined) return { format, ...renderStored('placement', placement, format), domains: [], kind: 'placement' };
-      const results = audits.map((audit) => {
-        if (typeof audit !== 'number') return audit as unknown as AuditResult;
-        const stored = store?.getAudit(audit);
-        if (!stored) throw notFound(audit);
-        return stored;
-      });
-      return { format, text: renderReport(results, format, checked), domains: results.map((r) => r.domain) };
+      if (placement !== undefined) {
+        const item = renderStored('placement', placement, checked);
+        const out = await exported(format, item.render);
+        return { format, text: out.text, ...(out.encoding ? { encoding: out.encoding } : {}), name: item.name, domains: [], kind: 'placement' };
+      }
+      const results = audits.map((audit) => (typeof audit === 'number' ? storedAudits([audit])[0]! : (audit as unknown as AuditResult)));
+      const out = await exported(format, (f) => renderReport(results, f, checked));
+      return { format, text: out.text, ...(out.encoding ? { encoding: out.encoding } : {}), domains: results.map((r) => r.domain) };
     },
-    'report.save': async ({ kind, id, format }) => {
+    'report.save': async ({ kind, id, ids, format }) => {
       if (!ctx.saveReport) throw new ApiError('unknown-operation', 'report.save needs the desktop app\'s save dialog; elsewhere report.render gives the report to download.');
-      const item = renderStored(kind, id, format);
-      const path = await ctx.saveReport(item.name, format, item.text);
+      const brand = settings.get().reportBrand;
+      const item =
+        kind === 'portfolio'
+          ? (() => {
+              const results = storedAudits(ids ?? []);
+              return { render: (format: ReportFormat) => renderReport(results, format, brand), name: results.length === 1 ? `deliverlab-audit-${ids?.[0]}` : `deliverlab-portfolio-${results.length}-domains` };
+            })()
+          : renderStored(kind, id ?? 0, brand);
+      const out = await exported(format, item.render);
+      const path = await ctx.saveReport(item.name, format, out.bytes ?? out.text);
       return path === null ? { saved: false } : { saved: true, path };
     },
     'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains }) => {
@@ -284,7 +322,20 @@ export function createApi(ctx: ApiContext): Api {
     },
     'message.delete': ({ id }) => ({ deleted: store ? store.deleteMessage(id) : false }),
     'settings.get': () => settings.get(),
-    'settings.set': (patch) => settings.set(patch),
+    'settings.set': (patch) => {
+      if (!patch.reportBrand) return settings.set(patch);
+      const { brand, problems } = checkReportBrandSetting(patch.reportBrand);
+      if (problems.length > 0) {
+        const fields = problems.map((p) => ({ field: `reportBrand.${p.field}`, message: p.message }));
+        throw new ApiError(
+          'invalid-input',
+          problems.map((p) => p.message).join('. '),
+          fields.map((f) => ({ path: f.field, message: f.message })),
+          { fields },
+        );
+      }
+      return settings.set({ ...patch, reportBrand: brand });
+    },
     'app.info': () => ({
       name: 'Deliverlab',
       version: ctx.version,

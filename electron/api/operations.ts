@@ -81,6 +81,17 @@ const SelectorName = z
   .toLowerCase()
   .regex(/^[a-z0-9_]([a-z0-9_.-]{0,61}[a-z0-9_])?$/, 'A DKIM selector is a DNS label like "s1" or "google"');
 
+/** The consultant's branding; the logo a base64 data URI (PNG, JPEG, or SVG sanitised again in core). */
+const BrandSchema = z
+  .object({
+    title: z.string().max(200).optional(),
+    name: z.string().max(200).optional(),
+    logo: z.string().max(1_400_000).optional(),
+    accent: z.string().max(7).optional(),
+    footer: z.string().max(1000).optional(),
+  })
+  .strict();
+
 export const SettingsSchema = z.object({
   resolver: ResolverSchema,
   dnsTimeoutMs: z.number().int().min(200).max(30_000),
@@ -95,6 +106,8 @@ export const SettingsSchema = z.object({
   spamhausDqsKey: z.string().trim().regex(/^[a-z0-9]{0,64}$/i, 'A DQS key is letters and digits'),
   /** Keep a compressed copy of every analysed message in history (message.check's storeRaw default). */
   storeRawMessages: z.boolean(),
+  /** The branding of every exported report (checked again in core: lengths, colour, logo). */
+  reportBrand: BrandSchema,
 });
 
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
@@ -143,10 +156,16 @@ export interface PriorityItem extends FixItem {
   title: string;
 }
 
+/** What a report can be exported as: the renderers' formats, and the HTML printed to PDF. */
+export const EXPORT_FORMATS = ['html', 'pdf', 'md', 'csv', 'json'] as const;
+export type ExportFormat = ReportFormat | 'pdf';
+
 export interface ReportOutput {
-  format: ReportFormat;
-  /** The report itself: HTML, Markdown, CSV (RFC 4180, CRLF) or JSON. */
+  format: ExportFormat;
+  /** The report itself: HTML, Markdown, CSV (RFC 4180, CRLF) or JSON; a PDF's bytes in base64. */
   text: string;
+  /** base64: `text` holds bytes (a PDF), not text. */
+  encoding?: 'base64';
   /** The domains it covers, in order: a message's From domain; none for a placement run. */
   domains: string[];
   /** What was reported on; absent means audits. */
@@ -355,31 +374,29 @@ export const operations = {
         message: z.number().int().positive().optional(),
         /** A stored placement run, by id. */
         placement: z.number().int().positive().optional(),
-        format: z.enum(['html', 'md', 'csv', 'json']),
-        /** The consultant's branding; the logo a base64 data URI (PNG, JPEG, or SVG sanitised again in core). */
-        brand: z
-          .object({
-            title: z.string().max(200).optional(),
-            name: z.string().max(200).optional(),
-            logo: z.string().max(1_400_000).optional(),
-            accent: z.string().max(7).optional(),
-            footer: z.string().max(1000).optional(),
-          })
-          .strict()
-          .optional(),
+        /** pdf needs a printer: the app's own, or in serve a Chrome, Chromium or Edge on the machine. */
+        format: z.enum(EXPORT_FORMATS),
+        /** The consultant's branding; the one saved in Settings when absent. */
+        brand: BrandSchema.optional(),
       })
       .strict()
       .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] }),
   }),
   'report.save': op<ReportSaved>()({
-    summary: 'The desktop app only: the report of one stored audit, message analysis or placement run, saved where the user picks in a save dialog.',
+    summary: 'The desktop app only: the report of one stored audit, several (a portfolio), a message analysis or placement run, saved where the user picks in a save dialog.',
     input: z
       .object({
-        kind: z.enum(['audit', 'message', 'placement']),
-        id: z.number().int().positive(),
-        format: z.enum(['html', 'md', 'csv', 'json']).default('html'),
+        /** portfolio: several stored audits (a batch) in one report, named by `ids`. */
+        kind: z.enum(['audit', 'message', 'placement', 'portfolio']),
+        id: z.number().int().positive().optional(),
+        ids: z.array(z.number().int().positive()).min(1).max(500).optional(),
+        format: z.enum(EXPORT_FORMATS).default('html'),
       })
-      .strict(),
+      .strict()
+      .refine((v) => (v.kind === 'portfolio' ? v.ids !== undefined && v.id === undefined : v.id !== undefined && v.ids === undefined), {
+        message: 'Name the audits of a portfolio by ids, and any other item by id.',
+        path: ['id'],
+      }),
   }),
   'message.check': op<MessageAnalysis>()({
     summary: 'Analyse one received message (authentication, hops, headers, content, provider rules) and store it in history.',

@@ -1,6 +1,7 @@
 /**
  * User settings: stored in the history database when there is one, in memory otherwise.
  */
+import { BrandError, checkBrand, MAX_LOGO_BYTES, type ReportBrand } from './report/brand';
 import type { Settings } from './types';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -9,7 +10,53 @@ export const DEFAULT_SETTINGS: Settings = {
   dkimSelectors: '',
   spamhausDqsKey: '',
   storeRawMessages: true,
+  reportBrand: {},
 };
+
+/** The branding's fields as Settings labels them, for the sentences below. */
+const BRAND_WORDS: Record<keyof ReportBrand, string> = {
+  title: 'The report title',
+  name: 'Prepared by',
+  logo: 'The logo',
+  accent: 'The accent colour',
+  footer: 'The footer text',
+};
+
+export interface BrandProblem {
+  field: keyof ReportBrand;
+  message: string;
+}
+
+/** checkBrand's refusal of one field, said as Settings says it (no JSON keys, no data URI talk). */
+function brandProblem(field: keyof ReportBrand, err: BrandError): string {
+  if (field === 'accent') return 'A colour written as # and 3 or 6 hex digits, like #1a6fd4';
+  if (field === 'title' || field === 'name') return `${BRAND_WORDS[field]} is longer than 200 characters`;
+  if (field === 'footer') return 'The footer text is longer than 1000 characters';
+  if (/bytes; the limit/.test(err.message)) return `The logo is larger than ${MAX_LOGO_BYTES / 1024 / 1024} MB`;
+  if (/nothing Deliverlab can draw/.test(err.message)) return 'The SVG logo holds nothing Deliverlab can draw safely (shapes, paths and text only)';
+  return 'The logo must be a PNG, JPEG or SVG image';
+}
+
+/**
+ * The branding as Settings saves it: each field checked by the reports' own checkBrand (an SVG logo
+ * comes back sanitised), every refusal named by its field so the form can put it beside that field.
+ */
+export function checkReportBrandSetting(brand: ReportBrand): { brand: ReportBrand; problems: BrandProblem[] } {
+  const out: ReportBrand = {};
+  const problems: BrandProblem[] = [];
+  for (const field of Object.keys(BRAND_WORDS) as (keyof ReportBrand)[]) {
+    const value = brand[field];
+    // An empty field is no branding for it, as a cleared input means.
+    if (value === undefined || value.trim() === '') continue;
+    try {
+      Object.assign(out, checkBrand({ [field]: field === 'accent' ? value.trim() : value }));
+    } catch (err) {
+      if (!(err instanceof BrandError)) throw err;
+      problems.push({ field, message: brandProblem(field, err) });
+    }
+  }
+  return { brand: out, problems };
+}
 
 export interface SettingsBackend {
   getSetting(key: string): unknown;

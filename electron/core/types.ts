@@ -4,6 +4,7 @@
  *
  * Types only: the api re-exports them to the UI, which must not reach the modules' implementations.
  */
+import type { ReportBrand } from './report/page';
 
 /** User settings: stored in the history database when there is one, in memory otherwise. */
 export interface Settings {
@@ -17,6 +18,8 @@ export interface Settings {
   spamhausDqsKey: string;
   /** Keep a compressed copy of each analysed message in history, so it can be downloaded again. */
   storeRawMessages: boolean;
+  /** The branding every exported report carries until it is changed; empty: the neutral Deliverlab footer. */
+  reportBrand: ReportBrand;
 }
 
 /** How an SMTP profile or a seed mailbox logs in; runtime-neutral, so it lives with its rule in shared/. */

@@ -12,6 +12,7 @@ import { registerIpc, sendEvent } from './ipc';
 import { menuTemplate } from './menu';
 import { openExternal } from './open-external';
 import { registerSecurity } from './register-security';
+import { printReportPdf } from './print-pdf';
 import { saveReportWith } from './save-report';
 import { safeStorageCipher } from './secret-store';
 import { parseDevServerUrl, type TrustedRenderer } from './security';
@@ -38,6 +39,7 @@ function openApi(): Api {
     version: app.getVersion(),
     emit: (event: EventName, payload: unknown) => sendEvent(mainWindow, event, payload),
     saveReport: saveReportWith(() => mainWindow),
+    printPdf: printReportPdf,
   };
   try {
     return createApi({ ...base, dbPath, cipher: safeStorageCipher() });

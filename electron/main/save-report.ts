@@ -4,22 +4,23 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { dialog, type BrowserWindow } from 'electron';
-import type { ReportFormat } from '../core/report/model';
+import type { ExportFormat } from '../api/operations';
 
-const FILTERS: Record<ReportFormat, Electron.FileFilter> = {
+const FILTERS: Record<ExportFormat, Electron.FileFilter> = {
   html: { name: 'HTML report', extensions: ['html'] },
+  pdf: { name: 'PDF report', extensions: ['pdf'] },
   md: { name: 'Markdown', extensions: ['md'] },
   csv: { name: 'CSV', extensions: ['csv'] },
   json: { name: 'JSON', extensions: ['json'] },
 };
 
 export function saveReportWith(getWindow: () => BrowserWindow | null) {
-  return async (suggestedName: string, format: ReportFormat, text: string): Promise<string | null> => {
+  return async (suggestedName: string, format: ExportFormat, content: string | Uint8Array): Promise<string | null> => {
     const options: Electron.SaveDialogOptions = { title: 'Export report', defaultPath: `${suggestedName}.${format}`, filters: [FILTERS[format]] };
     const window = getWindow();
     const choice = window && !window.isDestroyed() ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
     if (choice.canceled || !choice.filePath) return null;
-    await writeFile(choice.filePath, text, 'utf8');
+    await (typeof content === 'string' ? writeFile(choice.filePath, content, 'utf8') : writeFile(choice.filePath, content));
     return choice.filePath;
   };
 }

@@ -15,6 +15,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../api/csp';
 import { ApiError, toErrorBody } from '../api/errors';
 import { createApi, type Api } from '../api/handlers';
+import { browserPdfPrinter } from './print-pdf';
 import { OPERATION_NAMES, type EventName, type OperationName } from '../api/names';
 import { readLimited } from '../core/read-limited';
 import { checkToken, EVENTS_PATH, isAllowedHost, isAllowedOrigin } from './guard';
@@ -166,6 +167,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     version: options.version,
     ...(options.ca ? { ca: options.ca } : {}),
     emit,
+    printPdf: browserPdfPrinter(),
   });
   const rendererRoot = normalize(options.rendererDir + sep);
   let port = options.port ?? 0;

@@ -6,21 +6,39 @@
  * the path is the user's choice there, never the page's. In serve the browser downloads it: the
  * report comes through the API like any call (token header and all) and is handed over as a Blob.
  */
-import { Alert, Button, Stack, Text, type ButtonProps } from '@mantine/core';
+import { Alert, Button, Group, NativeSelect, Stack, Text, type ButtonProps } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import type { ExportFormat } from '../../electron/api/operations';
 import { useClient } from './client/client-context';
 import { errorMessage } from './format';
 
-export interface ExportReportButtonProps {
-  kind: 'audit' | 'message' | 'placement';
-  id: number;
+type Item = { kind: 'audit' | 'message' | 'placement'; id: number } | { kind: 'portfolio'; ids: number[] };
+
+export type ExportReportButtonProps = Item & {
   size?: ButtonProps['size'];
   variant?: ButtonProps['variant'];
-}
+};
 
-/** Hands `text` to the browser as a file download. */
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/html;charset=utf-8' }));
+const FORMATS: { value: ExportFormat; label: string }[] = [
+  { value: 'html', label: 'HTML' },
+  { value: 'pdf', label: 'PDF' },
+  { value: 'md', label: 'Markdown' },
+  { value: 'csv', label: 'CSV' },
+  { value: 'json', label: 'JSON' },
+];
+
+const MIME: Record<ExportFormat, string> = {
+  html: 'text/html;charset=utf-8',
+  pdf: 'application/pdf',
+  md: 'text/markdown;charset=utf-8',
+  csv: 'text/csv;charset=utf-8',
+  json: 'application/json',
+};
+
+/** Hands the report to the browser as a file download. */
+function download(name: string, body: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([body], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -32,27 +50,55 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-export function ExportReportButton({ kind, id, size = 'sm', variant = 'light' }: ExportReportButtonProps) {
+function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function fallbackName(item: Item): string {
+  return item.kind === 'portfolio' ? `deliverlab-portfolio-${item.ids.length}-domains` : `deliverlab-${item.kind}-${item.id}`;
+}
+
+export function ExportReportButton({ size = 'sm', variant = 'light', ...item }: ExportReportButtonProps) {
   const client = useClient();
+  const selectId = useId();
+  const [format, setFormat] = useState<ExportFormat>('html');
   const info = useQuery({ queryKey: ['app', 'info'], queryFn: () => client.app.info(), staleTime: Infinity });
   const exported = useMutation({
-    mutationFn: async (): Promise<string | null> => {
+    mutationFn: async (format: ExportFormat): Promise<string | null> => {
       const transport = info.data?.transport ?? (await client.app.info()).transport;
       if (transport === 'ipc') {
-        const saved = await client.report.save({ kind, id, format: 'html' });
+        const saved = await client.report.save(item.kind === 'portfolio' ? { kind: 'portfolio', ids: item.ids, format } : { kind: item.kind, id: item.id, format });
         return saved.saved && saved.path ? `Saved to ${saved.path}.` : null;
       }
-      const input = kind === 'audit' ? { audits: [id], format: 'html' as const } : { [kind]: id, format: 'html' as const };
+      const input =
+        item.kind === 'portfolio' ? { audits: item.ids, format } : item.kind === 'audit' ? { audits: [item.id], format } : { [item.kind]: item.id, format };
       const report = await client.report.render(input);
-      download(`${report.name ?? `deliverlab-${kind}-${id}`}.html`, report.text);
+      const name = `${report.name ?? fallbackName(item)}.${format}`;
+      download(name, report.encoding === 'base64' ? base64Bytes(report.text) : report.text, MIME[format]);
       return null;
     },
   });
   return (
-    <Stack gap={4} align="flex-start">
-      <Button size={size} variant={variant} loading={exported.isPending} onClick={() => exported.mutate()} style={{ flexShrink: 0 }}>
-        Export report
-      </Button>
+    <Stack gap={4} align="flex-start" className="no-print">
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <NativeSelect
+          id={selectId}
+          label="Report format"
+          size={size}
+          data={FORMATS}
+          value={format}
+          onChange={(event) => {
+            setFormat(event.currentTarget.value as ExportFormat);
+            exported.reset();
+          }}
+        />
+        <Button size={size} variant={variant} loading={exported.isPending} onClick={() => exported.mutate(format)} style={{ flexShrink: 0 }}>
+          Export report
+        </Button>
+      </Group>
       {exported.data && (
         <Text size="xs" c="dimmed" role="status">
           {exported.data}

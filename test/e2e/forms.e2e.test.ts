@@ -99,7 +99,7 @@ describe('forms check as the user types', () => {
     await expectVisible(page.getByLabel('DNS timeout (ms)'), 'the settings form');
     await page.getByLabel('DNS timeout (ms)').fill('');
     await page.getByLabel('DKIM selectors').fill('ok, not ok!');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     expect(await fieldError(page.getByLabel('DNS timeout (ms)'), 'DNS timeout')).toBe('A whole number of milliseconds from 200 to 30000');
     expect(await fieldError(page.getByLabel('DKIM selectors'), 'DKIM selectors')).toMatch(/^List DKIM selectors separated by commas.*\(not a selector: ok!\)$/);
     expect(await page.getByText('Settings saved.').count()).toBe(0);

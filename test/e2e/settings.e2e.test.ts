@@ -26,7 +26,7 @@ describe('settings page', () => {
   it('refuses a resolver that is not an address, and says why', async () => {
     const page = await openSettings();
     await page.getByLabel('DNS resolver').fill('nonsense');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page.getByText(/"nonsense" is not a DNS server/), 'the validation message');
     expect(await page.getByLabel('DNS resolver').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByText('Settings saved.').count()).toBe(0);
@@ -42,7 +42,7 @@ describe('settings page', () => {
     const resolver = `127.0.0.1:${t.lab.dns.port}, 192.0.2.53:5353`;
     await page.getByLabel('DNS resolver').fill(resolver);
     await page.getByLabel('DNS timeout (ms)').fill('1800');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
 
     await page.reload();
@@ -56,11 +56,11 @@ describe('settings page', () => {
   it('keeps DKIM selectors that every audit then tries, and refuses one that is not a DNS label', async () => {
     const page = await openSettings();
     await page.getByLabel('DKIM selectors').fill('ed2026, not a label!');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page.getByText(/List DKIM selectors separated by commas/), 'the validation message');
 
     await page.getByLabel('DKIM selectors').fill('ed2026');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
     await page.reload();
     await expectVisible(page.getByLabel('DKIM selectors'), 'the DKIM selectors box after reload');
@@ -77,7 +77,7 @@ describe('settings page', () => {
     const toggle = page.getByRole('switch', { name: 'Keep a copy of analysed messages' });
     expect(await toggle.isChecked()).toBe(true);
     await toggle.click({ force: true });
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
     await page.reload();
     await expectVisible(page.getByRole('switch', { name: 'Keep a copy of analysed messages' }), 'the switch after reload');

@@ -19,6 +19,7 @@ import {
 import { useMemo, useState, type FormEvent } from 'react';
 import { AuditOptionsForm } from '../AuditOptionsForm';
 import { loadAuditOptions, saveAuditOptions, type AuditOptions } from '../audit-options';
+import { ExportReportButton } from '../ExportReportButton';
 import type { BatchRow } from '../batch/batch-types';
 import { batchCsv, batchCsvName } from '../batch/csv';
 import { nextSort, sortRows, type SortKey, type SortState } from '../batch/sort';
@@ -137,6 +138,8 @@ function ResultsTable({ rows }: { rows: BatchRow[] }) {
   const sorted = useMemo(() => sortRows(rows, sort), [rows, sort]);
   const [exportError, setExportError] = useState<string | null>(null);
   const audited = rows.filter((r) => r.state === 'done').length;
+  // The stored audits, in the order shown: the portfolio report's sections follow the table.
+  const storedIds = sorted.flatMap((r) => (r.state === 'done' && r.result?.id != null ? [r.result.id] : []));
 
   const exportCsv = () => {
     try {
@@ -163,9 +166,12 @@ function ResultsTable({ rows }: { rows: BatchRow[] }) {
         <Text size="sm" c="dimmed">
           Click a column header to sort; click a domain to open its full audit.
         </Text>
-        <Button variant="light" onClick={exportCsv} disabled={audited === 0} title="Audited domains, in the order shown">
-          Export CSV
-        </Button>
+        <Group gap="sm" align="flex-end">
+          {storedIds.length > 0 && <ExportReportButton kind="portfolio" ids={storedIds} />}
+          <Button variant="light" onClick={exportCsv} disabled={audited === 0} title="Audited domains, in the order shown">
+            Export CSV
+          </Button>
+        </Group>
       </Group>
       {exportError && (
         <Alert color="red" title="The CSV could not be made">

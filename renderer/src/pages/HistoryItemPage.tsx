@@ -18,7 +18,7 @@ export function HistoryItemPage({ id }: { id: number }) {
 
   return (
     <Stack gap="md">
-      <Anchor href={routeHref({ page: 'history' })} size="sm">
+      <Anchor href={routeHref({ page: 'history' })} size="sm" className="no-print">
         ← Back to history
       </Anchor>
       <Title order={1} size="h3">

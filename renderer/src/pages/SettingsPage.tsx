@@ -7,6 +7,7 @@ import { errorMessage } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';
 import { useFieldCheck } from '../forms/use-field-check';
 import { selectorListProblem } from '../forms/validators';
+import { ReportBrandingSection } from './ReportBrandingSection';
 
 type Field = 'resolver' | 'dnsTimeoutMs' | 'dkimSelectors' | 'spamhausDqsKey';
 
@@ -206,6 +207,7 @@ export function SettingsPage() {
         </Alert>
       )}
       {settings.data && <SettingsForm initial={settings.data} />}
+      {settings.data && <ReportBrandingSection initial={settings.data.reportBrand ?? {}} />}
       <AboutPanel />
     </Stack>
   );

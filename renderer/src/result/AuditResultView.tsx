@@ -1,4 +1,4 @@
-import { Badge, Group, Paper, RingProgress, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, RingProgress, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { AuditResult } from '../../../electron/api/types';
 import { CHECK_ORDER, isCheckId } from '../checks/registry';
@@ -78,7 +78,13 @@ export function AuditResultView({ result, actions }: { result: AuditResult; acti
             <HeaderStat label="Duration">{formatDuration(result.durationMs)}</HeaderStat>
             <HeaderStat label="Resolver">{result.resolver}</HeaderStat>
           </Group>
-          {actions}
+          <Group gap="sm" align="flex-start" className="no-print">
+            {/* The print styles (app.css) leave the result alone on the page: no sidebar, forms or buttons. */}
+            <Button variant="default" size="sm" onClick={() => window.print()}>
+              Print
+            </Button>
+            {actions}
+          </Group>
         </Group>
       </Paper>
       <FixFirst result={result} />

@@ -9,7 +9,7 @@ import { checkSectionId, jumpToSection, OTHER_FINDINGS_ID } from './CheckSection
 import { FIX_FIRST_SHOWN, fixFirstRows, type FixFirstRow } from './fix-first';
 import { SeverityBadge } from './SeverityBadge';
 
-function FixFirstItem({ row }: { row: FixFirstRow }) {
+function FixFirstItem({ row, collapsed }: { row: FixFirstRow; collapsed: boolean }) {
   const check = row.check;
   const where = isCheckId(check) ? `the ${CHECKS[check].title} check` : 'Other findings';
   const target = isCheckId(check) ? checkSectionId(check) : OTHER_FINDINGS_ID;
@@ -20,6 +20,8 @@ function FixFirstItem({ row }: { row: FixFirstRow }) {
       p="sm"
       data-testid="fix-first-item"
       data-check={row.check}
+      // Beyond the first items while the list is short: out of sight on screen, printed all the same.
+      className={collapsed ? 'print-collapsed' : undefined}
       style={{ borderLeft: `4px solid var(--mantine-color-${SEVERITY_COLOR[row.severity]}-filled)` }}
     >
       <Stack gap={6}>
@@ -76,7 +78,6 @@ export function FixFirst({ result }: { result: AuditResult }) {
     staleTime: Infinity,
   });
   const rows = ranked.data ? fixFirstRows(ranked.data.items, result.domain) : [];
-  const shown = all ? rows : rows.slice(0, FIX_FIRST_SHOWN);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={headingId} data-testid="fix-first">
       <Stack gap="sm">
@@ -90,10 +91,10 @@ export function FixFirst({ result }: { result: AuditResult }) {
           </Alert>
         )}
         {ranked.data && rows.length === 0 && <Text size="sm">Nothing to fix: no finding.</Text>}
-        {shown.length > 0 && (
+        {rows.length > 0 && (
           <Stack component="ol" id={listId} gap="xs" p={0} m={0} style={{ listStyle: 'none' }} aria-labelledby={headingId}>
-            {shown.map((row) => (
-              <FixFirstItem key={row.key} row={row} />
+            {rows.map((row, i) => (
+              <FixFirstItem key={row.key} row={row} collapsed={!all && i >= FIX_FIRST_SHOWN} />
             ))}
           </Stack>
         )}

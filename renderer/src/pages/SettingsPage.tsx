@@ -140,7 +140,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
             Save
           </Button>
           {save.isSuccess && (
-            <Text size="sm" c="green" role="status">
+            <Text size="sm" role="status">
               Settings saved.
             </Text>
           )}

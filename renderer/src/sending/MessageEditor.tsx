@@ -173,7 +173,7 @@ function DkimSection({ draft, profileFrom, check }: { draft: ComposeDraft; profi
                 Generate key
               </Button>
               {saveKey.isSuccess && (
-                <Text size="sm" c="green" role="status">
+                <Text size="sm" role="status">
                   Key saved for {saveKey.data.key}.
                 </Text>
               )}

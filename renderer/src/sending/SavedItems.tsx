@@ -239,7 +239,7 @@ export function SavedItemsPage<T extends { warnings: string[] }, R>(props: Saved
       )}
       {saved && (
         <Stack gap={4}>
-          <Text size="sm" c="green" role="status">
+          <Text size="sm" role="status">
             {capitalize(props.noun)} {nameOf(saved)} saved.
           </Text>
           <Warnings warnings={saved.warnings} />

@@ -219,7 +219,7 @@ function RoleOverrides({ stored, result }: { stored: StoredSeed; result: SeedTes
           Save folder roles
         </Button>
         {save.isSuccess && (
-          <Text size="sm" c="green" role="status">
+          <Text size="sm" role="status">
             Folder roles saved.
           </Text>
         )}

@@ -19,6 +19,8 @@ import { renderPlacementReport } from '../core/report/placement-report';
 import type { ReportFormat } from '../core/report/model';
 import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
 import { renderReport } from '../core/report/render';
+import type { ReportedAudit } from '../core/report/audit-report';
+import { compareWithReport, historyOf } from '../core/report/changes';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
 import type { AuditResult, Finding } from '../core/audit/types';
@@ -200,7 +202,7 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': ({ audits = [], message, placement, format, brand }) => {
+    'report.render': ({ audits = [], message, placement, format, brand, client, history = true, compare }) => {
       let checked: ReportBrand;
       try {
         checked = brand ? checkBrand(brand) : {};
@@ -213,13 +215,22 @@ export function createApi(ctx: ApiContext): Api {
         return { format, ...renderStored('message', message, format), domains: domain ? [domain] : [], kind: 'message' };
       }
       if (placement !== undefined) return { format, ...renderStored('placement', placement, format), domains: [], kind: 'placement' };
-      const results = audits.map((audit) => {
-        if (typeof audit !== 'number') return audit as unknown as AuditResult;
+      const given = audits.map((audit): ReportedAudit => {
+        if (typeof audit !== 'number') return 'result' in audit ? (audit as unknown as ReportedAudit) : { result: audit as unknown as AuditResult };
         const stored = store?.getAudit(audit);
         if (!stored) throw notFound(audit);
-        return stored;
+        return { result: stored };
       });
-      return { format, text: renderReport(results, format, checked), domains: results.map((r) => r.domain) };
+      // The trend and changes an audit came with (a report rendered again) stay; the rest come from
+      // history, up to each audit; --diff's other report replaces what changed.
+      const reported = given.map((audit): ReportedAudit => {
+        const fromHistory = store && history && (!audit.trend || !audit.compared) ? historyOf(store, audit.result) : null;
+        const trend = audit.trend ?? fromHistory?.trend;
+        const compared = compare ? compareWithReport(compare as unknown as AuditResult[], audit.result) : (audit.compared ?? fromHistory?.compared);
+        return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}) };
+      });
+      const report = { audits: reported, ...(client ? { client } : {}) };
+      return { format, text: renderReport(report, format, checked), domains: reported.map((a) => a.result.domain) };
     },
     'report.save': async ({ kind, id, format }) => {
       if (!ctx.saveReport) throw new ApiError('unknown-operation', 'report.save needs the desktop app\'s save dialog; elsewhere report.render gives the report to download.');

@@ -2,7 +2,7 @@
  * The audit report's history through the built CLI: two stored audits of one domain with a zone
  * change between them give a report with the score trend and what changed (the SPF record, the new
  * finding, the score); --from renders it again byte for byte; --diff compares with another report's
- * audit instead.
+ * audit instead; and the readable audit output prints each fix's record as a zone line.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ async function report(args: string[]): Promise<void> {
 
 beforeAll(async () => {
   zone = parseZone(
-    [`mx.${DOMAIN}. A 192.0.2.44`, `_dmarc.${DOMAIN}. TXT "v=DMARC1; p=reject; rua=mailto:dmarc@${DOMAIN}"`].join('\n'),
+    [`mx.${DOMAIN}. A 192.0.2.44`, `_dmarc.${DOMAIN}. TXT "v=DMARC1; p=reject; rua=mailto:dmarc@${DOMAIN}"`, `evil.history.report.test. MX 10 mx.${DOMAIN}.`, 'evil.history.report.test. TXT "v=spf1 ip4:192.0.2.1 \x1b[2J +all"'].join('\n'),
     loadZoneFixtures(),
   );
   publish(BEFORE);
@@ -137,5 +137,19 @@ describe('deliverlab report with history', () => {
     const message = await runCli(['report', '--message', '1', '--diff', file('old.html'), '--out', file('refused.md'), '--db', db]);
     expect(message.code).toBe(2);
     expect(message.stderr).toContain('--diff goes with a report of audits, not --message.');
+  });
+});
+
+describe('deliverlab audit, readable output', () => {
+  it('prints the fix record under the fix as a zone line, its control characters shown as escapes', async () => {
+    const run = await runCli(['audit', 'evil.history.report.test', '--resolver', resolver, '--no-history', ...SKIP]);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    const fix = lines.findIndex((l) => l.includes('spf.all-pass'));
+    const record = lines.slice(fix).find((l) => l.includes('Record:'));
+    expect(record?.trim()).toBe('Record: evil.history.report.test. 3600 IN TXT "v=spf1 ip4:192.0.2.1 \\x1b[2J ~all"');
+    expect(run.stdout).not.toContain('\x1b');
+    // The missing TLS-RPT record's fix: a record of another name.
+    expect(run.stdout).toContain('Record: _smtp._tls.evil.history.report.test. 3600 IN TXT "v=TLSRPTv1; rua=mailto:tls-reports@evil.history.report.test"');
   });
 });

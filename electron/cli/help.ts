@@ -77,8 +77,8 @@ report    The latest stored audit of each domain (or --audit ID) as one file, on
           they share. Each domain shows its score trend over its stored audits and what changed
           since the previous one; --diff OLD.html compares each domain with its audit in that
           report instead. --client NAME goes on the cover. --brand FILE: JSON with title, name,
-          logo (PNG, JPEG or SVG path), accent (#rrggbb) and footer. pdf prints the HTML through Chrome, Chromium or Edge (found where
-          they install, or --browser PATH). Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
+          logo (PNG, JPEG or SVG path), accent (#rrggbb) and footer. pdf prints the HTML through
+          Chrome, Chromium or Edge (found where they install, or --browser PATH). Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
           profiles and seeds name an environment variable for their secret. --ca-file trusts a
           private CA for SMTP and IMAP (a test lab).

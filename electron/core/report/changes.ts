@@ -34,7 +34,7 @@ export interface FindingChange {
 }
 
 /** A published record set that changed: the lines no longer published, and the lines newly published. */
-export interface RecordChange {
+export interface PublishedChange {
   check: CheckId;
   title: string;
   removed: string[];
@@ -49,7 +49,7 @@ export interface AuditChanges {
   checks: StatusChange[];
   added: FindingChange[];
   resolved: FindingChange[];
-  records: RecordChange[];
+  records: PublishedChange[];
 }
 
 /** The checks whose evidence is a published record (SPF, DMARC, MX, DKIM selectors, MTA-STS, TLS-RPT, BIMI). */
@@ -74,7 +74,7 @@ export function compareAudits(previous: AuditResult, current: AuditResult): Audi
     if (before !== undefined && after !== undefined && before !== after) checks.push({ check: id, title: CHECK_TITLES[id], before, after });
   }
 
-  const records: RecordChange[] = [];
+  const records: PublishedChange[] = [];
   const evidenceBefore = new Map(checkSections(previous).map((s) => [s.id, s]));
   for (const section of checkSections(current)) {
     const earlier = evidenceBefore.get(section.id);

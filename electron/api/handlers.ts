@@ -216,13 +216,14 @@ export function createApi(ctx: ApiContext): Api {
       }
       if (placement !== undefined) return { format, ...renderStored('placement', placement, format), domains: [], kind: 'placement' };
       const given = audits.map((audit): ReportedAudit => {
-        if (typeof audit !== 'number') return 'result' in audit ? (audit as unknown as ReportedAudit) : { result: audit as unknown as AuditResult };
+        // A result has a domain; an audit as a report embeds it (strict: result, trend, compared) has none.
+        if (typeof audit !== 'number') return 'domain' in audit ? { result: audit as unknown as AuditResult } : (audit as unknown as ReportedAudit);
         const stored = store?.getAudit(audit);
         if (!stored) throw notFound(audit);
         return { result: stored };
       });
       // The trend and changes an audit came with (a report rendered again) stay; the rest come from
-      // history, up to each audit; --diff's other report replaces what changed.
+      // history, up to each audit; results given in compare (another report's) replace what changed.
       const reported = given.map((audit): ReportedAudit => {
         const fromHistory = store && history && (!audit.trend || !audit.compared) ? historyOf(store, audit.result) : null;
         const trend = audit.trend ?? fromHistory?.trend;

@@ -19,6 +19,8 @@ import { renderPlacementReport } from '../core/report/placement-report';
 import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
 import type { ReportFormat } from '../core/report/model';
 import { renderReport } from '../core/report/render';
+import type { ReportedAudit } from '../core/report/audit-report';
+import { compareWithReport, historyOf } from '../core/report/changes';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
 import type { AuditResult, Finding } from '../core/audit/types';
@@ -143,8 +145,22 @@ export function createApi(ctx: ApiContext): Api {
     }
     const audit = store?.getAudit(id);
     if (!audit) throw notFound(id);
-    return { render: (format) => renderReport([audit], format, brand), name: `deliverlab-audit-${id}` };
+    const report = { audits: withHistory([{ result: audit }], true) };
+    return { render: (format) => renderReport(report, format, brand), name: `deliverlab-audit-${id}` };
   };
+
+  /**
+   * Each audit with its score trend and what changed: what it came with (a report rendered again)
+   * stays; the rest comes from history, up to that audit; results given in `compare` (another
+   * report's) replace what changed.
+   */
+  const withHistory = (given: readonly ReportedAudit[], history: boolean, compare?: readonly AuditResult[]): ReportedAudit[] =>
+    given.map((audit) => {
+      const fromHistory = store && history && (!audit.trend || !audit.compared) ? historyOf(store, audit.result) : null;
+      const trend = audit.trend ?? fromHistory?.trend;
+      const compared = compare ? compareWithReport(compare, audit.result) : (audit.compared ?? fromHistory?.compared);
+      return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}) };
+    });
 
   const storedAudits = (ids: readonly number[]): AuditResult[] =>
     ids.map((id) => {
@@ -234,7 +250,7 @@ export function createApi(ctx: ApiContext): Api {
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': async ({ audits = [], message, placement, format, brand }) => {
+    'report.render': async ({ audits = [], message, placement, format, brand, client, history = true, compare }) => {
       const checked = brandFor(brand);
       if (message !== undefined) {
         const domain = store?.getMessage(message)?.summary.fromDomain;
@@ -247,9 +263,14 @@ export function createApi(ctx: ApiContext): Api {
         const out = await exported(format, item.render);
         return { format, text: out.text, ...(out.encoding ? { encoding: out.encoding } : {}), name: item.name, domains: [], kind: 'placement' };
       }
-      const results = audits.map((audit) => (typeof audit === 'number' ? storedAudits([audit])[0]! : (audit as unknown as AuditResult)));
-      const out = await exported(format, (f) => renderReport(results, f, checked));
-      return { format, text: out.text, ...(out.encoding ? { encoding: out.encoding } : {}), domains: results.map((r) => r.domain) };
+      const given = audits.map((audit): ReportedAudit => {
+        // A result has a domain; an audit as a report embeds it (strict: result, trend, compared) has none.
+        if (typeof audit !== 'number') return 'domain' in audit ? { result: audit as unknown as AuditResult } : (audit as unknown as ReportedAudit);
+        return { result: storedAudits([audit])[0]! };
+      });
+      const report = { audits: withHistory(given, history, compare as unknown as AuditResult[] | undefined), ...(client ? { client } : {}) };
+      const out = await exported(format, (f) => renderReport(report, f, checked));
+      return { format, text: out.text, ...(out.encoding ? { encoding: out.encoding } : {}), domains: report.audits.map((a) => a.result.domain) };
     },
     'report.save': async ({ kind, id, ids, format }) => {
       if (!ctx.saveReport) throw new ApiError('unknown-operation', 'report.save needs the desktop app\'s save dialog; elsewhere report.render gives the report to download.');
@@ -257,8 +278,8 @@ export function createApi(ctx: ApiContext): Api {
       const item =
         kind === 'portfolio'
           ? (() => {
-              const results = storedAudits(ids ?? []);
-              return { render: (format: ReportFormat) => renderReport(results, format, brand), name: results.length === 1 ? `deliverlab-audit-${ids?.[0]}` : `deliverlab-portfolio-${results.length}-domains` };
+              const report = { audits: withHistory(storedAudits(ids ?? []).map((result) => ({ result })), true) };
+              return { render: (format: ReportFormat) => renderReport(report, format, brand), name: report.audits.length === 1 ? `deliverlab-audit-${ids?.[0]}` : `deliverlab-portfolio-${report.audits.length}-domains` };
             })()
           : renderStored(kind, id ?? 0, brand);
       const out = await exported(format, item.render);

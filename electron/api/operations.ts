@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { isIP } from 'node:net';
 import { codePoint, domainRefusal, firstControl, parseDomainInput } from '../shared/domain-name';
 import { parseResolverSpec } from '../core/dns/servers';
-import type { ReportFormat } from '../core/report/model';
+import { clientRefusal } from '../core/report/audit-report';
+import { TREND_POINTS } from '../core/report/changes';
+import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
 import type { EventName, OperationName } from './names';
 import type {
   AuditProgress,
@@ -130,6 +132,36 @@ const AuditResultInput = z
     dns: z.array(z.object({ name: z.string(), type: z.string() }).passthrough()).max(100_000),
   })
   .passthrough();
+
+const CheckIdInput = z.enum(Object.keys(CHECK_TITLES) as [keyof typeof CHECK_TITLES, ...(keyof typeof CHECK_TITLES)[]]);
+const CheckStatusInput = z.enum(['pass', 'warn', 'fail', 'info', 'error', 'skipped']);
+const ChangedFindingInput = z.object({ code: z.string().max(100), severity: z.enum(['critical', 'warning', 'info']), check: z.string().max(100), title: z.string().max(10_000) }).strict();
+const RecordLines = z.array(z.string().max(100_000)).max(1000);
+
+/**
+ * What changed between two audits (core/report/changes.ts), as a report embeds it and hands it back
+ * to be rendered again (deliverlab report --from).
+ */
+const AuditChangesInput = z
+  .object({
+    previousAt: z.string().max(64),
+    grade: z.object({ before: z.string().max(8), after: z.string().max(8) }).strict(),
+    score: z.object({ before: z.number(), after: z.number() }).strict(),
+    checks: z.array(z.object({ check: CheckIdInput, title: z.string().max(100), before: CheckStatusInput, after: CheckStatusInput }).strict()).max(50),
+    added: z.array(ChangedFindingInput).max(10_000),
+    resolved: z.array(ChangedFindingInput).max(10_000),
+    records: z.array(z.object({ check: CheckIdInput, title: z.string().max(100), removed: RecordLines, added: RecordLines }).strict()).max(50),
+  })
+  .strict();
+
+/** An audit as a report embeds it: the result, with the trend and the changes it was reported with. */
+const ReportedAuditInput = z
+  .object({
+    result: AuditResultInput,
+    trend: z.array(z.object({ startedAt: z.string().max(64), grade: z.string().max(8), score: z.number() }).strict()).min(1).max(TREND_POINTS).optional(),
+    compared: z.object({ against: z.enum(['history', 'report']), changes: AuditChangesInput.nullable() }).strict().optional(),
+  })
+  .strict();
 
 /**
  * A finding handed back to be ranked: every field of a Finding, checked. A field a newer version adds
@@ -366,10 +398,29 @@ export const operations = {
     input: HistoryIdSchema,
   }),
   'report.render': op<ReportOutput>()({
-    summary: 'A report of one or several audits (stored ones by id, or results as given), one section per audit, or of one stored message analysis or placement run, as html, md, csv or json.',
+    summary:
+      'A report of one or several audits (stored ones by id, or results as given), one section per audit with its score trend and what changed since the previous audit, or of one stored message analysis or placement run, as html, md, csv or json.',
     input: z
       .object({
-        audits: z.array(z.union([z.number().int().positive(), AuditResultInput])).min(1).max(500).optional(),
+        /** Stored audits by id, results as given, or audits as a report embeds them (with their trend and changes). */
+        audits: z.array(z.union([z.number().int().positive(), ReportedAuditInput, AuditResultInput])).min(1).max(500).optional(),
+        /** Who the audit report is for: the cover's Client row. */
+        client: z
+          .string()
+          .max(1000)
+          .superRefine((value, ctx) => {
+            const refusal = clientRefusal(value);
+            if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+          })
+          .trim()
+          .optional(),
+        /**
+         * The score trend and "What changed" from history (the domain's stored audits up to each one):
+         * true when absent. An audit given with its own trend or changes keeps them.
+         */
+        history: z.boolean().optional(),
+        /** Each audit's "What changed" against the audit of its domain here (another report's) instead of the previous stored one. */
+        compare: z.array(AuditResultInput).min(1).max(500).optional(),
         /** A stored message analysis, by id. */
         message: z.number().int().positive().optional(),
         /** A stored placement run, by id. */
@@ -380,7 +431,11 @@ export const operations = {
         brand: BrandSchema.optional(),
       })
       .strict()
-      .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] }),
+      .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] })
+      .refine((v) => v.audits !== undefined || (v.client === undefined && v.history === undefined && v.compare === undefined), {
+        message: 'client, history and compare belong to a report of audits.',
+        path: ['audits'],
+      }),
   }),
   'report.save': op<ReportSaved>()({
     summary: 'The desktop app only: the report of one stored audit, several (a portfolio), a message analysis or placement run, saved where the user picks in a save dialog.',

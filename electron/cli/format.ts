@@ -5,11 +5,12 @@
  * someone else's text, and must not reach the terminal as control sequences.
  */
 import { styleText } from 'node:util';
+import { zoneLines } from '../shared/fix-record';
 import type { AuditResult, CheckStatus, Finding, Severity } from '../core/audit/types';
 import { dkimOverall } from '../core/history/store';
 import type { AuditSummary } from '../core/history/types';
 import type { AuthResult, MessageAnalysis } from '../core/message/types';
-import { neutraliseAll } from './terminal-text';
+import { neutralise, neutraliseAll } from './terminal-text';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -77,15 +78,25 @@ const INDENT = ' '.repeat(13);
 /** Multi-line text (an MTA-STS policy file in a fix) keeps its lines, indented under the finding. */
 const indented = (text: string) => text.split('\n').join(`\n${INDENT}`);
 
-function findingLines(f: Finding, paint: Paint): string[] {
+/** `records`: the fix's records as zone-file lines, already neutralised, printed under the fix in words. */
+function findingLines(f: Finding, paint: Paint, records?: string): string[] {
   const lines = [`    ${paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(8))} ${paint('bold', f.code)}  ${f.title}`];
   lines.push(`${INDENT}${indented(f.detail)}`);
   if (f.fix) lines.push(`${INDENT}${paint('green', 'Fix:')} ${indented(f.fix)}`);
+  if (records) lines.push(`${INDENT}${paint('green', 'Record:')} ${records.split('\n').join(`\n${INDENT}${' '.repeat('Record: '.length)}`)}`);
   return lines;
 }
 
+/**
+ * A finding's fix records as zone-file lines (what a DNS console imports), made from the records as
+ * found and then neutralised: a control character in a value shows as `\x1b`, as everywhere else,
+ * rather than as the zone file's own escape of the already neutralised text.
+ */
+const recordLines = (f: Finding): string | undefined => (f.fixRecords?.length ? neutralise(zoneLines(f.fixRecords)) : undefined);
+
 export function formatAudit(untrusted: AuditResult, paint: Paint): string {
   const result = neutraliseAll(untrusted);
+  const records = untrusted.findings.map(recordLines);
   const critical = result.findings.filter((f) => f.severity === 'critical').length;
   const scoreStyle: Style = critical > 0 ? 'red' : result.score >= 90 ? 'green' : 'yellow';
   // A domain that does not exist gets one headline instead of a grade, and no list of skipped checks.
@@ -97,7 +108,9 @@ export function formatAudit(untrusted: AuditResult, paint: Paint): string {
     if (!check || (missing && check.status === 'skipped')) continue;
     const [mark, style] = STATUS_MARK[check.status];
     out.push(`  ${paint(style, mark)} ${id.toUpperCase().padEnd(9)} ${checkLine(id, check)}`);
-    for (const f of result.findings.filter((x) => x.check === id)) out.push(...findingLines(f, paint));
+    result.findings.forEach((f, i) => {
+      if (f.check === id) out.push(...findingLines(f, paint, records[i]));
+    });
   }
   if (result.findings.length === 0) out.push(`  ${paint('green', 'No findings.')}`);
   return out.join('\n');

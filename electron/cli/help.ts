@@ -40,7 +40,8 @@ Usage:
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
   deliverlab report <domain...> [--file LIST] --out PATH [--format html|pdf|md|csv|json] [--db PATH]
-        [--browser PATH] [--brand FILE] [--fresh [--resolver RESOLVER] [--skip smtp,http,dnsbl] [--selectors s1,s2] [--concurrency N] ...]
+        [--browser PATH] [--brand FILE] [--client NAME] [--diff OLD.html]
+        [--fresh [--resolver RESOLVER] [--skip smtp,http,dnsbl] [--selectors s1,s2] [--concurrency N] ...]
   deliverlab report --audit ID --out PATH [--format ...] | --from REPORT.html --out PATH [--format ...]
   deliverlab report --message ID | --placement ID --out PATH [--format ...]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
@@ -73,9 +74,11 @@ report    The latest stored audit of each domain (or --audit ID) as one file, on
           its SHA-256. --message ID and --placement ID report one stored message analysis or
           placement run. --fresh audits the domains first and takes every audit flag; --file reads a
           list as audit --file does. Several domains open with an overview of grades and the issues
-          they share. --brand FILE: JSON with title, name, logo (PNG, JPEG or SVG path), accent
-          (#rrggbb) and footer. pdf prints the HTML through Chrome, Chromium or Edge (found where
-          they install, or --browser PATH). Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
+          they share. Each domain shows its score trend over its stored audits and what changed
+          since the previous one; --diff OLD.html compares each domain with its audit in that
+          report instead. --client NAME goes on the cover. --brand FILE: JSON with title, name,
+          logo (PNG, JPEG or SVG path), accent (#rrggbb) and footer. pdf prints the HTML through
+          Chrome, Chromium or Edge (found where they install, or --browser PATH). Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
           profiles and seeds name an environment variable for their secret. --ca-file trusts a
           private CA for SMTP and IMAP (a test lab).

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult } from '../../electron/core/audit/types';
 import { renderHtml } from '../../electron/core/report/html';
 import { fixtureAudit } from '../helpers/fixture-audit';
+import { historyReport } from '../helpers/report-history';
 import { reportResult } from '../helpers/report-result';
 import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
 import { expectNoAxeViolations } from './harness';
@@ -63,6 +64,25 @@ describe('the HTML report in Chromium', () => {
       // Long records wrap inside the page instead of widening it.
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
       await expectNoAxeViolations(page, 'the HTML report');
+      expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the score trend as a named picture with its values as text, and what changed, with no axe violation', async () => {
+    const { page, requests } = await openReport(renderHtml(historyReport('Good Ltd'), { name: 'Acme Consulting' }));
+    try {
+      const chart = page.getByRole('img', { name: 'Score trend of example.test over its last 3 audits: from 35 (F) to 61 (D).' });
+      await expect(chart.isVisible()).resolves.toBe(true);
+      const table = page.getByRole('table', { name: 'Score trend, oldest first' });
+      expect((await table.innerText()).replace(/\s+/g, ' ')).toContain('2026-02-14 09:26:53 UTC F 48');
+      const text = (await page.evaluate(() => document.body.innerText)).replace(/\s+/g, ' ');
+      expect(text).toContain('Client Good Ltd');
+      expect(text).toContain('Prepared by Acme Consulting');
+      expect(text).toContain('Grade D, was F. Score 61 of 100, was 48 (up 13).');
+      expect(text).toContain('mx.no-address MX host mx2.example.test has no address');
+      await expectNoAxeViolations(page, 'the HTML report with its history');
       expect(requests).toEqual([]);
     } finally {
       await page.close();

@@ -8,7 +8,8 @@ import { ApiError } from '../../api/errors';
 import type { HistoryList, OpInput, ReportOutput } from '../../api/operations';
 import type { AuditResult } from '../../core/audit/types';
 import { BrandError, checkBrand, logoDataUri, type ReportBrand } from '../../core/report/brand';
-import { readEmbeddedResults, ReportReadError } from '../../core/report/html';
+import { clientRefusal, type AuditReport } from '../../core/report/audit-report';
+import { readEmbeddedReport, ReportReadError } from '../../core/report/html';
 import { REPORT_FORMATS, type ReportFormat } from '../../core/report/model';
 import { domainRefusal, parseDomainInput } from '../../shared/domain-name';
 import { runPool } from '../../shared/pool';
@@ -67,6 +68,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     fresh: { type: 'boolean' },
     brand: { type: 'string' },
     browser: { type: 'string' },
+    client: { type: 'string' },
+    diff: { type: 'string' },
   });
   if (values.help) return write(io.stdout, HELP), 0;
   if (values.json) throw new UsageError('report writes its format to --out: use --format json for JSON.');
@@ -76,6 +79,10 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const sources = [byDomain, values.audit !== undefined, values.from !== undefined, values.message !== undefined, values.placement !== undefined].filter(Boolean).length;
   if (sources !== 1) throw new UsageError('Name the domains to report on (or --file LIST), or --audit ID, --message ID, --placement ID or --from REPORT.html (one of them).');
   const stored = storedItem(values.message, values.placement);
+  if (stored && (values.client !== undefined || values.diff !== undefined)) throw new UsageError(`--${values.client !== undefined ? 'client' : 'diff'} goes with a report of audits, not --${stored.kind}.`);
+  if (values.diff !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--diff adds "What changed" to an html, pdf or md report; ${format} carries the results only.`);
+  const clientProblem = values.client === undefined ? null : clientRefusal(values.client);
+  if (clientProblem) throw new UsageError(`--client: ${clientProblem}.`);
   if (stored && format === 'pdf') throw new UsageError(`--${stored.kind} reports are written as html, md, csv or json for now: PDF covers audits.`);
   const auditFlags = (Object.keys(AUDIT_RUN_FLAGS) as (keyof typeof AUDIT_RUN_FLAGS)[]).filter((flag) => flag !== 'file' && values[flag] !== undefined);
   if (!values.fresh && auditFlags.length > 0) throw new UsageError(`--${auditFlags[0]} says how to audit: add --fresh to audit the domains now.`);
@@ -86,6 +93,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const options = values.fresh ? auditOptions(values) : {};
   let exit = 0;
   const brand = values.brand === undefined ? undefined : readBrandFile(values.brand);
+  // The other report is read and checked before any audit runs: a changed file is told at once.
+  const compare = values.diff === undefined ? undefined : readReportFile(values.diff, '--diff').audits.map((a) => a.result);
   if (values.browser !== undefined && format !== 'pdf') throw new UsageError('--browser prints a PDF: it goes with --format pdf (or an --out ending in .pdf).');
   // Found before any audit runs: a missing browser is told at once.
   const browser = format === 'pdf' ? findBrowser(values.browser) : undefined;
@@ -99,19 +108,12 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       write(io.stdout, `Wrote the ${format} report of ${stored.kind} #${stored.id} to ${values.out}.`);
       return 0;
     }
+    let client = values.client;
     if (values.from) {
-      let html: string;
-      try {
-        html = readFileSync(values.from, 'utf8');
-      } catch (err) {
-        throw new UsageError(`Cannot read ${values.from}: ${(err as Error).message}`);
-      }
-      try {
-        audits = readEmbeddedResults(html) as unknown as typeof audits;
-      } catch (err) {
-        if (err instanceof ReportReadError) throw new UsageError(`${values.from}: ${err.message}`);
-        throw err;
-      }
+      // As it was made: with its trend, its changes and its client (unless --client names another).
+      const report = readReportFile(values.from);
+      audits = report.audits.map((a) => (a.trend || a.compared ? a : a.result)) as unknown as AuditRefs;
+      client ??= report.client;
     } else if (values.audit !== undefined) {
       const id = Number(values.audit);
       if (!Number.isInteger(id) || id < 1) throw new UsageError('--audit takes the id of a stored audit (deliverlab history list shows them).');
@@ -141,7 +143,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
         }
       }
     }
-    const report = (await api.dispatch('report.render', { audits, format: format === 'pdf' ? 'html' : format, ...(brand ? { brand } : {}) })) as ReportOutput;
+    const input = { audits, format: format === 'pdf' ? 'html' : format, ...(brand ? { brand } : {}), ...(client ? { client } : {}), ...(compare ? { compare } : {}) };
+    const report = (await api.dispatch('report.render', input)) as ReportOutput;
     const bytes = browser ? await untilStopped(printPdf(report.text, browser), io.signal) : report.text;
     writeAtomically(values.out, bytes);
     write(io.stdout, `Wrote the ${format} report of ${report.domains.length > 3 ? `${report.domains.length} domains` : report.domains.join(', ')} to ${values.out}.`);
@@ -181,6 +184,23 @@ async function auditNow(api: ReturnType<typeof openApi>, domains: string[], opti
     const r = result as AuditResult;
     return typeof r.id === 'number' ? r.id : (r as unknown as AuditRefs[number]);
   });
+}
+
+/** A Deliverlab HTML report's embedded audits, checked against its SHA-256; `flag` names the option that gave the file. */
+function readReportFile(file: string, flag?: string): AuditReport {
+  const where = flag ? `${flag} ${file}` : file;
+  let html: string;
+  try {
+    html = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`Cannot read ${where}: ${(err as Error).message}`);
+  }
+  try {
+    return readEmbeddedReport(html);
+  } catch (err) {
+    if (err instanceof ReportReadError) throw new UsageError(`${where}: ${err.message}`);
+    throw err;
+  }
 }
 
 const BRAND_KEYS = ['title', 'name', 'logo', 'accent', 'footer'];

@@ -49,18 +49,20 @@ export function listAudits(db: HistoryDb, query: ListAuditsQuery = {}): { items:
   const total = (db.sql(`SELECT COUNT(*) AS n FROM audits a JOIN domains d ON d.id = a.domain_id ${where}`).get(...params) as { n: number }).n;
   return {
     total,
-    items: rows.map((r) => ({
-      id: r.id,
-      domain: r.domain,
-      startedAt: r.started_at,
-      durationMs: r.duration_ms,
-      score: r.score,
-      grade: r.grade,
-      critical: r.critical_count,
-      warning: r.warning_count,
-    })),
+    items: rows.map(summary),
   };
 }
+
+const summary = (r: AuditRow): AuditSummary => ({
+  id: r.id,
+  domain: r.domain,
+  startedAt: r.started_at,
+  durationMs: r.duration_ms,
+  score: r.score,
+  grade: r.grade,
+  critical: r.critical_count,
+  warning: r.warning_count,
+});
 
 export function getAudit(db: HistoryDb, id: number): AuditResult | null {
   const row = db.sql('SELECT result_json FROM audits WHERE id = ?').get(id) as { result_json: string } | undefined;
@@ -74,6 +76,23 @@ export function latestAudit(db: HistoryDb, domain: string): AuditResult | null {
     .sql('SELECT a.id FROM audits a JOIN domains d ON d.id = a.domain_id WHERE d.name = ? ORDER BY a.started_at DESC, a.id DESC LIMIT 1')
     .get(domain.toLowerCase()) as { id: number } | undefined;
   return row ? getAudit(db, row.id) : null;
+}
+
+/**
+ * The stored audits of `domain` before a point in its history, newest first: those started earlier,
+ * and of those started at the same time, the ones stored before `id` (none when `id` is null, an
+ * audit not stored). The report's trend and "What changed" read it.
+ */
+export function auditsBefore(db: HistoryDb, domain: string, startedAt: string, id: number | null, limit: number): AuditSummary[] {
+  const rows = db
+    .sql(
+      `SELECT a.id, d.name AS domain, a.started_at, a.duration_ms, a.score, a.grade, a.critical_count, a.warning_count
+       FROM audits a JOIN domains d ON d.id = a.domain_id
+       WHERE d.name = ? AND (a.started_at < ? OR (a.started_at = ? AND a.id < ?))
+       ORDER BY a.started_at DESC, a.id DESC LIMIT ?`,
+    )
+    .all(domain.toLowerCase(), startedAt, startedAt, id ?? 0, limit) as AuditRow[];
+  return rows.map(summary);
 }
 
 export function deleteAudit(db: HistoryDb, id: number): boolean {

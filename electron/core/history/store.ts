@@ -189,6 +189,10 @@ export class HistoryStore implements SecretTable {
   latestAudit(domain: string): AuditResult | null {
     return audits.latestAudit(this.conn, domain);
   }
+  /** The stored audits of `domain` before `startedAt` (at the same time, before `id`), newest first. */
+  auditsBefore(domain: string, startedAt: string, id: number | null, limit: number): AuditSummary[] {
+    return audits.auditsBefore(this.conn, domain, startedAt, id, limit);
+  }
   deleteAudit(id: number): boolean {
     return this.write(() => audits.deleteAudit(this.conn, id));
   }

@@ -3,11 +3,14 @@
  */
 import { zoneLines } from '../../shared/fix-record';
 import type { AuditResult, Finding } from '../audit/types';
+import { asReport, embeddedReport, reportFromEmbedded, type AuditReport, type ReportedAudit } from './audit-report';
 import type { ReportBrand } from './brand';
+import { historyWords, noDetail, type Compared, type TrendPoint } from './changes';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
-import { badge, escapeHtml, pre, readEmbedded, renderPage, ReportReadError, sev } from './page';
+import { badge, escapeHtml, pre, readEmbedded, renderPage, ReportReadError, sev, tableHtml, text } from './page';
 import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
+import { trendSvg } from './trend-chart';
 
 export { EMBED_ID, embedJson, escapeHtml, ReportReadError, sha256 } from './page';
 
@@ -24,15 +27,56 @@ function findingHtml(f: Finding): string {
   ].join('');
 }
 
+/** The score trend: the chart, and the same values as a table. */
+function trendHtml(domain: string, trend: readonly TrendPoint[], id: (name: string) => string): string {
+  const out = [`<h3 id="${id('trend')}">${historyWords.trendTitle}</h3>`];
+  if (trend.length < 2) {
+    out.push(`<p>${text(historyWords.firstAudit(domain))}</p>`);
+    return out.join('\n');
+  }
+  // One picture: a page break never cuts the chart in two.
+  out.push(`<div class="trend" style="break-inside:avoid">${trendSvg(trend, historyWords.trendName(domain, trend), id('trend-chart'))}</div>`);
+  out.push(tableHtml(['Audited', 'Grade', 'Score'], trend.map((p) => [auditDate(p.startedAt), p.grade, String(p.score)]), { caption: `${historyWords.trendTitle}, oldest first` }));
+  return out.join('\n');
+}
+
+/** What changed since the previous audit (or the audit of the domain in another report). */
+function changesHtml(domain: string, compared: Compared, id: (name: string) => string): string {
+  const out = [`<h3 id="${id('changes')}">${historyWords.changesTitle}</h3>`];
+  const c = compared.changes;
+  if (!c) {
+    out.push(`<p>${text(historyWords.noEarlier(compared, domain))}</p>`);
+    return out.join('\n');
+  }
+  out.push(`<p>${text(historyWords.against(compared, auditDate(c.previousAt)))}</p>`);
+  out.push(`<p><strong>${text(historyWords.grade(c))}</strong></p>`);
+  if (noDetail(c)) out.push(`<p>${historyWords.nothing}</p>`);
+  if (c.checks.length > 0) out.push(tableHtml(['Check', 'Was', 'Now'], c.checks.map((s) => [s.title, STATUS_WORDS[s.before], STATUS_WORDS[s.after]]), { caption: historyWords.statusTitle }));
+  const findings = (title: string, list: typeof c.added) => {
+    if (list.length === 0) return;
+    out.push(`<h4>${title}</h4><ul>${list.map((f) => `<li>${sev(f.severity)} <code>${text(f.code)}</code> ${text(f.title)}</li>`).join('')}</ul>`);
+  };
+  findings(historyWords.addedTitle, c.added);
+  findings(historyWords.resolvedTitle, c.resolved);
+  if (c.records.length > 0) {
+    const none = '(none)';
+    out.push(tableHtml(['Record', 'No longer published', 'Now published'], c.records.map((r) => [r.title, r.removed.join('\n') || none, r.added.join('\n') || none]), { caption: historyWords.recordsTitle, wrap: [1, 2] }));
+  }
+  return out.join('\n');
+}
+
 /** One audit's section; `n` keeps its ids apart from the other domains' in one file. */
-function auditHtml(result: AuditResult, n: number): string {
+function auditHtml(audit: ReportedAudit, n: number, cover: { client?: string | undefined; preparedBy?: string | undefined }): string {
+  const { result } = audit;
   const out: string[] = [];
   const id = (name: string) => `d${n}-${name}`;
   out.push(`<section class="domain-section" aria-labelledby="${id('title')}">`);
   out.push(`<div class="cover"><h2 id="${id('title')}">${escapeHtml(result.domain)}</h2><dl>`);
+  if (cover.client) out.push(`<dt>Client</dt><dd>${text(cover.client)}</dd>`);
   out.push(`<dt>Domain</dt><dd>${escapeHtml(result.domain)}</dd>`);
   out.push(`<dt>Audited</dt><dd>${escapeHtml(auditDate(result.startedAt))}</dd>`);
   out.push(`<dt>Resolver</dt><dd>${escapeHtml(result.resolver)}</dd>`);
+  if (cover.preparedBy) out.push(`<dt>Prepared by</dt><dd>${text(cover.preparedBy)}</dd>`);
   out.push(`<dt>Grade</dt><dd><span class="grade">${escapeHtml(result.grade)}</span> (score ${result.score} of 100)</dd>`);
   out.push('</dl></div>');
   const missing = result.findings.find((f) => f.code === 'domain.nxdomain');
@@ -51,6 +95,9 @@ function auditHtml(result: AuditResult, n: number): string {
     }
     out.push('</ol>');
   }
+
+  if (audit.trend) out.push(trendHtml(result.domain, audit.trend, id));
+  if (audit.compared) out.push(changesHtml(result.domain, audit.compared, id));
 
   out.push(`<h3>Checks</h3>`);
   for (const section of checkSections(result)) {
@@ -112,29 +159,37 @@ function overviewHtml(results: readonly AuditResult[]): string {
 }
 
 /**
- * One file for one or several audits: the same results always give the same bytes, since every
- * date in it is the audit's own.
+ * One file for one or several audits, with each one's trend and changes when the report has them:
+ * the same report always gives the same bytes, since every date in it is the audits' own. The file
+ * embeds the whole report (embeddedReport), so it renders again as it was.
  */
-export function renderHtml(results: readonly AuditResult[], brand: ReportBrand = {}): string {
+export function renderHtml(input: AuditReport | readonly AuditResult[], brand: ReportBrand = {}): string {
+  const report = asReport(input);
+  const results = report.audits.map((a) => a.result);
+  const cover = { client: report.client, preparedBy: brand.name };
   return renderPage({
     title: brand.title ?? `Deliverability report: ${reportSubject(results)}`,
-    main: [results.length > 1 ? overviewHtml(results) : '', results.map((r, i) => auditHtml(r, i + 1)).join('\n')].join('\n'),
+    main: [results.length > 1 ? overviewHtml(results) : '', report.audits.map((a, i) => auditHtml(a, i + 1, cover)).join('\n')].join('\n'),
     resultName: 'the audit result',
-    result: results.length === 1 ? results[0] : results,
+    result: embeddedReport(report),
     brand,
   });
 }
 
 /**
- * The results a report was made from, after checking them against the hash in its footer.
+ * The report a file was made from, after checking it against the hash in its footer; a report made
+ * before the trend existed reads as its results without history.
  *
- * Throws ReportReadError when the file holds no embedded result or the result was changed.
+ * Throws ReportReadError when the file holds no embedded result, the result was changed, or it is
+ * not an audit report.
  */
+export function readEmbeddedReport(html: string): AuditReport {
+  const report = reportFromEmbedded(readEmbedded(html));
+  if (!report) throw new ReportReadError('the result embedded in the report is not an audit result.');
+  return report;
+}
+
+/** The results a report was made from, checked as readEmbeddedReport checks them. */
 export function readEmbeddedResults(html: string): AuditResult[] {
-  const parsed = readEmbedded(html);
-  const list = Array.isArray(parsed) ? parsed : [parsed];
-  if (list.length === 0 || !list.every((r) => typeof r === 'object' && r !== null && typeof (r as AuditResult).domain === 'string' && Array.isArray((r as AuditResult).findings))) {
-    throw new ReportReadError('the result embedded in the report is not an audit result.');
-  }
-  return list as AuditResult[];
+  return readEmbeddedReport(html).audits.map((a) => a.result);
 }

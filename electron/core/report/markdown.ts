@@ -6,7 +6,9 @@
  */
 import { zoneLines } from '../../shared/fix-record';
 import type { AuditResult } from '../audit/types';
+import { asReport, type AuditReport, type ReportedAudit } from './audit-report';
 import type { ReportBrand } from './brand';
+import { historyWords, noDetail, type Compared, type TrendPoint } from './changes';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
@@ -28,12 +30,52 @@ export const code = (text: string) => {
   return `${ticks} ${text.replace(/\r\n|\r|\n/g, ' ')} ${ticks}`;
 };
 
-function auditMarkdown(result: AuditResult): string {
+/** A table row; a cell's line breaks become spaces and its text is escaped, pipes included. */
+const row = (cells: readonly string[]) => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
+
+function trendMarkdown(domain: string, trend: readonly TrendPoint[]): string[] {
+  const out = [`### ${historyWords.trendTitle}`, ''];
+  if (trend.length < 2) return [...out, escapeMarkdown(historyWords.firstAudit(domain)), ''];
+  out.push('| Audited | Grade | Score |', '|---|---|---|');
+  for (const p of trend) out.push(row([auditDate(p.startedAt), p.grade, String(p.score)]));
+  return [...out, ''];
+}
+
+function changesMarkdown(domain: string, compared: Compared): string[] {
+  const out = [`### ${historyWords.changesTitle}`, ''];
+  const c = compared.changes;
+  if (!c) return [...out, escapeMarkdown(historyWords.noEarlier(compared, domain)), ''];
+  out.push(escapeMarkdown(historyWords.against(compared, auditDate(c.previousAt))), '', `**${escapeMarkdown(historyWords.grade(c))}**`, '');
+  if (noDetail(c)) out.push(historyWords.nothing, '');
+  if (c.checks.length > 0) {
+    out.push(`#### ${historyWords.statusTitle}`, '', '| Check | Was | Now |', '|---|---|---|');
+    for (const s of c.checks) out.push(row([s.title, STATUS_WORDS[s.before], STATUS_WORDS[s.after]]));
+    out.push('');
+  }
+  for (const [title, list] of [[historyWords.addedTitle, c.added], [historyWords.resolvedTitle, c.resolved]] as const) {
+    if (list.length === 0) continue;
+    out.push(`#### ${title}`, '');
+    for (const f of list) out.push(`- **${f.severity}** ${code(f.code)} ${escapeMarkdown(f.title)}`);
+    out.push('');
+  }
+  if (c.records.length > 0) {
+    out.push(`#### ${historyWords.recordsTitle}`, '');
+    for (const r of c.records) {
+      out.push(`${escapeMarkdown(r.title)}:`, '', block([...r.removed.map((l) => `- ${l}`), ...r.added.map((l) => `+ ${l}`)].join('\n')), '');
+    }
+  }
+  return out;
+}
+
+function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefined; preparedBy?: string | undefined }): string {
+  const { result } = audit;
   const out: string[] = [];
   out.push(`## ${escapeMarkdown(result.domain)}`, '');
+  if (cover.client) out.push(`- Client: ${escapeMarkdown(cover.client)}`);
   out.push(`- Domain: ${escapeMarkdown(result.domain)}`);
   out.push(`- Audited: ${escapeMarkdown(auditDate(result.startedAt))}`);
   out.push(`- Resolver: ${escapeMarkdown(result.resolver)}`);
+  if (cover.preparedBy) out.push(`- Prepared by: ${escapeMarkdown(cover.preparedBy)}`);
   out.push(`- Grade: **${escapeMarkdown(result.grade)}** (score ${result.score} of 100)`, '');
   const missing = result.findings.find((f) => f.code === 'domain.nxdomain');
   if (missing) out.push(`**${escapeMarkdown(missing.title)} (NXDOMAIN): nothing to grade.**`, '');
@@ -48,6 +90,9 @@ function auditMarkdown(result: AuditResult): string {
     if (item.fix && records?.length) out.push('', block(zoneLines(records)).replace(/^/gm, '   '));
     out.push('');
   });
+
+  if (audit.trend) out.push(...trendMarkdown(result.domain, audit.trend));
+  if (audit.compared) out.push(...changesMarkdown(result.domain, audit.compared));
 
   out.push('### Checks', '');
   for (const section of checkSections(result)) {
@@ -85,13 +130,16 @@ function overviewMarkdown(results: readonly AuditResult[]): string[] {
   return out;
 }
 
-export function renderMarkdown(results: readonly AuditResult[], brand: ReportBrand = {}): string {
+export function renderMarkdown(input: AuditReport | readonly AuditResult[], brand: ReportBrand = {}): string {
+  const report = asReport(input);
+  const results = report.audits.map((a) => a.result);
+  const cover = { client: report.client, preparedBy: brand.name };
   return [
     `# ${escapeMarkdown(brand.title ?? `Deliverability report: ${reportSubject(results)}`)}`,
     '',
     ...(brand.name ? [`Prepared by ${escapeMarkdown(brand.name)} with Deliverlab.`, ''] : []),
     ...(results.length > 1 ? overviewMarkdown(results) : []),
-    ...results.map(auditMarkdown),
+    ...report.audits.map((a) => auditMarkdown(a, cover)),
     ...(brand.footer ? ['---', '', escapeMarkdown(brand.footer), ''] : []),
   ].join('\n');
 }

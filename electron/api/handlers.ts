@@ -103,16 +103,17 @@ export function createApi(ctx: ApiContext): Api {
   });
 
   /** One stored item's report and a file name for it (without the extension). */
-  const renderStored = (kind: 'audit' | 'message' | 'placement', id: number, format: ReportFormat): { text: string; name: string } => {
+  /** `brand` is a checked one (checkBrand). */
+  const renderStored = (kind: 'audit' | 'message' | 'placement', id: number, format: ReportFormat, brand: ReportBrand = {}): { text: string; name: string } => {
     if (kind === 'message') {
       const analysis = store?.getMessage(id);
       if (!analysis) throw messageNotFound(id);
-      return { text: renderMessageReport(analysis, format), name: `deliverlab-message-${id}` };
+      return { text: renderMessageReport(analysis, format, brand), name: `deliverlab-message-${id}` };
     }
     if (kind === 'placement') {
       const run = store?.getPlacement(id);
       if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
-      return { text: renderPlacementReport(run, format), name: `deliverlab-placement-${id}` };
+      return { text: renderPlacementReport(run, format, brand), name: `deliverlab-placement-${id}` };
     }
     const audit = store?.getAudit(id);
     if (!audit) throw notFound(id);
@@ -210,9 +211,9 @@ export function createApi(ctx: ApiContext): Api {
       }
       if (message !== undefined) {
         const domain = store?.getMessage(message)?.summary.fromDomain;
-        return { format, ...renderStored('message', message, format), domains: domain ? [domain] : [], kind: 'message' };
+        return { format, ...renderStored('message', message, format, checked), domains: domain ? [domain] : [], kind: 'message' };
       }
-      if (placement !== undefined) return { format, ...renderStored('placement', placement, format), domains: [], kind: 'placement' };
+      if (placement !== undefined) return { format, ...renderStored('placement', placement, format, checked), domains: [], kind: 'placement' };
       const results = audits.map((audit) => {
         if (typeof audit !== 'number') return audit as unknown as AuditResult;
         const stored = store?.getAudit(audit);

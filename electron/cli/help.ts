@@ -42,7 +42,7 @@ Usage:
   deliverlab report <domain...> [--file LIST] --out PATH [--format html|pdf|md|csv|json] [--db PATH]
         [--browser PATH] [--brand FILE] [--fresh [--resolver RESOLVER] [--skip smtp,http,dnsbl] [--selectors s1,s2] [--concurrency N] ...]
   deliverlab report --audit ID --out PATH [--format ...] | --from REPORT.html --out PATH [--format ...]
-  deliverlab report --message ID | --placement ID --out PATH [--format ...]
+  deliverlab report --message ID | --placement ID --out PATH [--format ...] [--brand FILE] [--browser PATH]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
   deliverlab --version
 

@@ -76,7 +76,6 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const sources = [byDomain, values.audit !== undefined, values.from !== undefined, values.message !== undefined, values.placement !== undefined].filter(Boolean).length;
   if (sources !== 1) throw new UsageError('Name the domains to report on (or --file LIST), or --audit ID, --message ID, --placement ID or --from REPORT.html (one of them).');
   const stored = storedItem(values.message, values.placement);
-  if (stored && format === 'pdf') throw new UsageError(`--${stored.kind} reports are written as html, md, csv or json for now: PDF covers audits.`);
   const auditFlags = (Object.keys(AUDIT_RUN_FLAGS) as (keyof typeof AUDIT_RUN_FLAGS)[]).filter((flag) => flag !== 'file' && values[flag] !== undefined);
   if (!values.fresh && auditFlags.length > 0) throw new UsageError(`--${auditFlags[0]} says how to audit: add --fresh to audit the domains now.`);
   if (values.fresh && !byDomain) throw new UsageError('--fresh audits the domains named (or listed with --file): it does not go with --audit or --from.');
@@ -94,8 +93,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const api = openApi(values.from ? null : dbPathFrom(values));
   try {
     if (stored) {
-      const report = (await api.dispatch('report.render', { [stored.kind]: stored.id, format })) as ReportOutput;
-      writeAtomically(values.out, report.text);
+      const report = (await api.dispatch('report.render', { [stored.kind]: stored.id, format: format === 'pdf' ? 'html' : format, ...(brand ? { brand } : {}) })) as ReportOutput;
+      writeAtomically(values.out, browser ? await untilStopped(printPdf(report.text, browser), io.signal) : report.text);
       write(io.stdout, `Wrote the ${format} report of ${stored.kind} #${stored.id} to ${values.out}.`);
       return 0;
     }

@@ -7,7 +7,7 @@ export const INTL = {
   chinese: '中文记录',
   korean: '한국어 레코드',
   arabic: 'مرحبا بالعالم',
-  latin: 'Café Müller Ångström',
+  latin: 'Crème brûlée Ø',
 } as const;
 
 export const INTL_TEXTS: readonly string[] = Object.values(INTL);

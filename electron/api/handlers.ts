@@ -136,12 +136,12 @@ export function createApi(ctx: ApiContext): Api {
     if (kind === 'message') {
       const analysis = store?.getMessage(id);
       if (!analysis) throw messageNotFound(id);
-      return { render: (format) => renderMessageReport(analysis, format), name: `deliverlab-message-${id}` };
+      return { render: (format) => renderMessageReport(analysis, format, brand), name: `deliverlab-message-${id}` };
     }
     if (kind === 'placement') {
       const run = store?.getPlacement(id);
       if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
-      return { render: (format) => renderPlacementReport(run, format), name: `deliverlab-placement-${id}` };
+      return { render: (format) => renderPlacementReport(run, format, brand), name: `deliverlab-placement-${id}` };
     }
     const audit = store?.getAudit(id);
     if (!audit) throw notFound(id);

@@ -43,7 +43,7 @@ Usage:
         [--browser PATH] [--brand FILE] [--client NAME] [--diff OLD.html]
         [--fresh [--resolver RESOLVER] [--skip smtp,http,dnsbl] [--selectors s1,s2] [--concurrency N] ...]
   deliverlab report --audit ID --out PATH [--format ...] | --from REPORT.html --out PATH [--format ...]
-  deliverlab report --message ID | --placement ID --out PATH [--format ...]
+  deliverlab report --message ID | --placement ID --out PATH [--format ...] [--brand FILE] [--browser PATH]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
   deliverlab --version
 

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditResult } from '../../electron/core/audit/types';
+import { INTL_TEXTS } from '../helpers/intl-text';
 import { pdfPages, pdfText } from '../helpers/pdf-text';
 import { runCli } from '../lab/cli';
 import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
@@ -26,6 +28,9 @@ beforeAll(async () => {
       'mx.pdf.report.test. A 192.0.2.45',
       'pdf.report.test. TXT "v=spf1 +all"',
       'pdf.report.test. TXT "</script><script>alert(1)</script>"',
+      'intl.pdf.report.test. MX 10 mx.pdf.report.test.',
+      'intl.pdf.report.test. TXT "v=spf1 mx -all"',
+      ...INTL_TEXTS.map((t) => `intl.pdf.report.test. TXT "${t}"`),
     ].join('\n'),
     loadZoneFixtures(),
   );
@@ -65,6 +70,21 @@ describe('deliverlab report as PDF', () => {
       expect(text).toContain(f.code);
       if (f.fix) expect(squash(text)).toContain(squash(f.fix));
     }
+  });
+
+  it('holds every character of records in Japanese, Chinese, Korean, Arabic and accented Latin', async () => {
+    // A missing font loses characters rather than failing to print: say which package provides them.
+    expect(execFileSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' }), 'no font covers Japanese: install fonts-wqy-microhei').not.toBe('');
+    expect(execFileSync('fc-list', [':lang=ar', 'family'], { encoding: 'utf8' }), 'no font covers Arabic: install fonts-dejavu-core').not.toBe('');
+    const audited = await runCli(['audit', 'intl.pdf.report.test', '--resolver', `127.0.0.1:${server.port}`, '--db', db, '--json', '--skip', 'smtp,http,dnsbl']);
+    expect(audited.stderr).toBe('');
+    const out = join(dir, 'intl.pdf');
+    const run = await runCli(['report', 'intl.pdf.report.test', '--out', out, '--browser', CHROMIUM, '--db', db], { timeoutMs: 90_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const text = pdfText(out);
+    // Each record as it was published, character for character (pdftotext marks the Arabic run's direction around it).
+    for (const record of INTL_TEXTS) expect(text).toContain(record);
   });
 
   it('takes pdf from the --out extension and finds the browser where it installs', async () => {

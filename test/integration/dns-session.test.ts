@@ -1,20 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spf } from 'mailauth';
 import { DnsError, DnsSession } from '../../electron/core/dns/session';
+import { INTL, INTL_TEXTS } from '../helpers/intl-text';
 import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
 let bigServer: DnsServer;
+let intlServer: DnsServer;
 
 beforeAll(async () => {
   server = await startDnsServer({ zone: loadZoneFixtures() });
   // A TXT answer far over 512 bytes: over UDP it comes back truncated, and the resolver retries over TCP.
   const strings = Array.from({ length: 12 }, (_, i) => `"${String(i).padStart(2, '0')}${'k'.repeat(200)}"`).join(' ');
   bigServer = await startDnsServer({ zone: parseZone(`big.test. TXT ${strings}\n`) });
+  // Non-ASCII TXT text, one record per string and one of two strings; and an answer over 512 bytes of it (TCP).
+  intlServer = await startDnsServer({
+    zone: parseZone(
+      [
+        ...INTL_TEXTS.map((t) => `intl.test. TXT "${t}"`),
+        `pair.intl.test. TXT "${INTL.japanese} " "${INTL.arabic}"`,
+        ...Array.from({ length: 12 }, (_, i) => `big.intl.test. TXT "${i} ${INTL.chinese.repeat(12)}"`),
+      ].join('\n'),
+    ),
+  });
 });
 afterAll(async () => {
   await server?.close();
   await bigServer?.close();
+  await intlServer?.close();
 });
 
 const session = (s: DnsServer = server, timeoutMs = 400) => new DnsSession({ servers: [{ address: '127.0.0.1', port: s.port }], timeoutMs, tries: 2 });
@@ -74,6 +87,24 @@ describe('DNS session against a loopback authoritative server', () => {
     const [record] = await dns.resolveTxt('big.test');
     expect(record).toHaveLength(12);
     expect(record?.join('').length).toBe(12 * 202);
+  });
+
+  it('gives non-ASCII TXT text back exactly, as the UTF-8 the server sent, over UDP and TCP', async () => {
+    const dns = session(intlServer);
+    const records = await dns.resolveTxt('intl.test');
+    expect(records.map((r) => r.join('')).sort()).toEqual([...INTL_TEXTS].sort());
+    expect(await dns.resolveTxt('pair.intl.test')).toEqual([[`${INTL.japanese} `, INTL.arabic]]);
+    const big = await dns.resolveTxt('big.intl.test');
+    expect(big.map((r) => r.join('')).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `${i} ${INTL.chinese.repeat(12)}`).sort());
+    // The transcript, which the reports show, holds the same text.
+    expect(dns.transcript.find((q) => q.name === 'pair.intl.test')?.answer).toEqual([`${INTL.japanese} ${INTL.arabic}`]);
+    expect([...(dns.transcript.find((q) => q.name === 'intl.test')?.answer ?? [])].sort()).toEqual([...INTL_TEXTS].sort());
+  });
+
+  it('the fixture server refuses a TXT string of more than 255 octets, counting UTF-8 bytes, not characters', () => {
+    // 85 three-octet characters fill a string; one more would not fit its length octet (RFC 1035 §3.3).
+    expect(() => parseZone(`full.test. TXT "${'日'.repeat(85)}"`)).not.toThrow();
+    expect(() => parseZone(`over.test. TXT "${'日'.repeat(86)}"`)).toThrow(/at most 255 octets; this one is 258/);
   });
 
   it('tells when nothing answered at all', async () => {

@@ -3,7 +3,8 @@
  *
  * Zones are text files in test/fixtures/zones, one record a line, BIND-like:
  *   good.test.          MX    10 mail.good.test.
- *   good.test.          TXT   "v=spf1 -all"            (several quoted strings make one multi-string record)
+ *   good.test.          TXT   "v=spf1 -all"            (several quoted strings make one multi-string record;
+ *                                                       each is sent as its UTF-8 bytes, at most 255 of them)
  *   slow.test.          DELAY 1500                     (answers for this name come after 1.5 s)
  *   dead.test.          TIMEOUT                        (queries for this name get no answer)
  *   broken.test.        SERVFAIL
@@ -112,9 +113,15 @@ export function parseZone(text: string, into: Zone = { records: new Map(), behav
       case 'MX':
         data = { preference: Number(rest[0]), exchange: bare(rest[1] ?? '') };
         break;
-      case 'TXT':
-        data = rest.map((t) => Buffer.from(t.startsWith('"') ? t.slice(1) : t, 'utf8'));
+      case 'TXT': {
+        // RFC 1035 §3.3: a character-string is a length octet and that many octets; the zone's text goes
+        // as its UTF-8 bytes, and one string longer than a length octet can count would garble the reply.
+        const strings = rest.map((t) => Buffer.from(t.startsWith('"') ? t.slice(1) : t, 'utf8'));
+        const long = strings.find((bytes) => bytes.length > 255);
+        if (long) throw new Error(`a TXT string holds at most 255 octets; this one is ${long.length} (UTF-8), split it in quoted strings: ${raw}`);
+        data = strings;
         break;
+      }
       case 'DS':
         data = { keyTag: Number(rest[0]), algorithm: Number(rest[1]), digestType: Number(rest[2]), digest: Buffer.from(rest.slice(3).join(''), 'hex') };
         break;

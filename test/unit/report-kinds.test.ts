@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageAnalysis } from '../../electron/core/message/types';
+import { checkBrand, logoDataUri, type ReportBrand } from '../../electron/core/report/brand';
 import { renderMessageReport } from '../../electron/core/report/message-report';
 import type { ReportFormat } from '../../electron/core/report/model';
 import { readEmbedded, visible } from '../../electron/core/report/page';
@@ -7,6 +8,8 @@ import { renderPlacementReport } from '../../electron/core/report/placement-repo
 import { CONTROL_TEXT, HOSTILE_SUBJECT, LONG_HEADER, SECRET, b64, messageAnalysis, placementRun } from '../helpers/report-kinds';
 
 const FORMATS: ReportFormat[] = ['html', 'md', 'csv', 'json'];
+/** A 1 x 1 PNG. */
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da6364f8ffbf1e000503020f0d6c7b5c0000000049454e44ae426082', 'hex');
 // C0 controls except tab, LF and CR; DEL; C1 (built from code points: no control character in this file).
 const RAW_CONTROL = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(0x0b, 0x0c)}${String.fromCharCode(0x0e)}-${String.fromCharCode(0x1f)}${String.fromCharCode(0x7f)}-${String.fromCharCode(0x9f)}]`);
 
@@ -101,6 +104,42 @@ describe('placement report', () => {
     const out = renderPlacementReport(run, format);
     if (format === 'html') expect(out).not.toContain('<script>window.pwned');
     if (format !== 'json') expect(out).not.toMatch(RAW_CONTROL);
+  });
+});
+
+describe('message and placement reports carry the brand', () => {
+  const brand = checkBrand({ title: 'Mail health <Q2>', name: 'Acme & Partners', logo: logoDataUri(PNG), accent: '#7a1f5c', footer: 'Confidential: for <client> only' });
+  const kinds = [
+    ['message analysis', (format: ReportFormat, b?: ReportBrand) => renderMessageReport(messageAnalysis(), format, b)],
+    ['placement run', (format: ReportFormat, b?: ReportBrand) => renderPlacementReport(placementRun(), format, b)],
+  ] as const;
+
+  it.each(kinds)('%s: HTML with the title, name, logo, accent and footer, escaped, as the audit report has them', (_, render) => {
+    const html = render('html', brand);
+    expect(html).toContain('<title>Mail health &#60;Q2&#62;</title>');
+    expect(html).toContain('<h1>Mail health &#60;Q2&#62;</h1>');
+    expect(html).toContain('Prepared by Acme &#38; Partners with Deliverlab.');
+    expect(html).toContain(`<img class="brand-logo" src="data:image/png;base64,${PNG.toString('base64')}" alt="Acme &#38; Partners logo">`);
+    expect(html).toContain(':root{--accent:#7a1f5c}</style>');
+    expect(html).toContain('<footer><p>Confidential: for &#60;client&#62; only</p><p>Made by Deliverlab');
+    // The brand goes on the page, not into the result it embeds.
+    expect(readEmbedded(html)).toEqual(readEmbedded(render('html')));
+  });
+
+  it.each(kinds)('%s: Markdown with the title, name and footer; CSV and JSON as without a brand', (_, render) => {
+    const md = render('md', brand);
+    expect(md.split('\n')[0]).toBe('# Mail health \\<Q2\\>');
+    expect(md).toContain('Prepared by Acme \\& Partners with Deliverlab.');
+    expect(md.trimEnd().endsWith('Confidential\\: for \\<client\\> only')).toBe(true);
+    for (const format of ['csv', 'json'] as const) expect(render(format, brand)).toBe(render(format));
+  });
+
+  it.each(kinds)('%s: without a brand, the neutral header and footer', (_, render) => {
+    const html = render('html');
+    expect(html).toContain('<p class="muted">Prepared with Deliverlab.</p>');
+    expect(html).toContain('<footer><p>Made by Deliverlab');
+    expect(html).not.toContain('brand-logo"');
+    expect(render('md')).not.toContain('Prepared by');
   });
 });
 

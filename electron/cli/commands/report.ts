@@ -83,7 +83,6 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (values.diff !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--diff adds "What changed" to an html, pdf or md report; ${format} carries the results only.`);
   const clientProblem = values.client === undefined ? null : clientRefusal(values.client);
   if (clientProblem) throw new UsageError(`--client: ${clientProblem}.`);
-  if (stored && format === 'pdf') throw new UsageError(`--${stored.kind} reports are written as html, md, csv or json for now: PDF covers audits.`);
   const auditFlags = (Object.keys(AUDIT_RUN_FLAGS) as (keyof typeof AUDIT_RUN_FLAGS)[]).filter((flag) => flag !== 'file' && values[flag] !== undefined);
   if (!values.fresh && auditFlags.length > 0) throw new UsageError(`--${auditFlags[0]} says how to audit: add --fresh to audit the domains now.`);
   if (values.fresh && !byDomain) throw new UsageError('--fresh audits the domains named (or listed with --file): it does not go with --audit or --from.');
@@ -103,8 +102,8 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   const api = openApi(values.from ? null : dbPathFrom(values));
   try {
     if (stored) {
-      const report = (await api.dispatch('report.render', { [stored.kind]: stored.id, format })) as ReportOutput;
-      writeAtomically(values.out, report.text);
+      const report = (await api.dispatch('report.render', { [stored.kind]: stored.id, format: format === 'pdf' ? 'html' : format, ...(brand ? { brand } : {}) })) as ReportOutput;
+      writeAtomically(values.out, browser ? await untilStopped(printPdf(report.text, browser), io.signal) : report.text);
       write(io.stdout, `Wrote the ${format} report of ${stored.kind} #${stored.id} to ${values.out}.`);
       return 0;
     }

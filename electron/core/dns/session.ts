@@ -243,7 +243,8 @@ export class DnsSession {
 
   private async cares(name: string, rrtype: string): Promise<Outcome> {
     try {
-      return { answer: await this.resolver.resolve(name, rrtype as 'A') };
+      const answer = await this.resolver.resolve(name, rrtype as 'A');
+      return { answer: rrtype === 'TXT' ? txtAsUtf8(answer as unknown as string[][]) : answer };
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'EUNKNOWN';
       // c-ares refuses names with characters a domain-spec may hold (RFC 7208 §7.1: "foo:bar/baz")
@@ -296,6 +297,16 @@ export class DnsSession {
     this.resolver.cancel();
     this.rawTransport.close();
   }
+}
+
+/**
+ * TXT strings from Node's resolver read as UTF-8, as the other transports read them.
+ *
+ * A TXT character-string is octets (RFC 1035 §3.3); Node's resolver makes each octet one Latin-1
+ * character, so "café" would reach a report as "cafÃ©". Latin-1 gives the octets back exactly.
+ */
+function txtAsUtf8(answer: string[][]): string[][] {
+  return answer.map((chunks) => chunks.map((chunk) => Buffer.from(chunk, 'latin1').toString('utf8')));
 }
 
 /** A reply's records of the type asked for, in the shapes Node's resolver returns. */

@@ -5,14 +5,15 @@
  *
  * Everything in it came from a sender or a remote server, so every value is escaped and its control
  * characters shown. The file embeds what it was made from (reportableMessage: the analysis without the
- * decoded body), hashed, like the audit report.
+ * decoded body), hashed, like the audit report. A consultant's branding (checked by brand.ts) goes on
+ * the HTML and Markdown as on the audit report; CSV and JSON carry data only.
  */
 import type { Finding, ProviderScorecard } from '../audit/types';
 import type { DkimSignatureResult, LenientResult, MessageAnalysis } from '../message/types';
 import { csvCell } from './csv';
 import { block, code, escapeMarkdown } from './markdown';
 import { IMPACT_WORDS, auditDate, type ReportFormat } from './model';
-import { coverHtml, escapeHtml, pre, renderPage, sev, tableHtml, text, visible } from './page';
+import { coverHtml, escapeHtml, pre, renderPage, sev, tableHtml, text, visible, type ReportBrand } from './page';
 import { prioritize } from './prioritize';
 import { withoutSecrets } from './reportable';
 
@@ -133,19 +134,20 @@ function messageHtml(a: MessageAnalysis): string {
   return out.join('\n');
 }
 
-export function renderMessageHtml(analysis: MessageAnalysis): string {
+export function renderMessageHtml(analysis: MessageAnalysis, brand: ReportBrand = {}): string {
   const a = reportableMessage(analysis);
-  return renderPage({ title: messageTitle(a), main: messageHtml(a), resultName: 'the message analysis', result: a });
+  return renderPage({ title: brand.title ?? messageTitle(a), main: messageHtml(a), resultName: 'the message analysis', result: a, brand });
 }
 
 /** Inline Markdown for text a sender wrote: controls shown, then escaped. */
 const md = (value: string | null | undefined) => escapeMarkdown(visible(value ?? ''));
 const cellMd = (value: string) => md(value).replace(/\|/g, '\\|');
 
-export function renderMessageMarkdown(analysis: MessageAnalysis): string {
+export function renderMessageMarkdown(analysis: MessageAnalysis, brand: ReportBrand = {}): string {
   const a = reportableMessage(analysis);
   const s = a.summary;
-  const out: string[] = [`# ${md(messageTitle(a))}`, ''];
+  const out: string[] = [`# ${md(brand.title ?? messageTitle(a))}`, ''];
+  if (brand.name) out.push(`Prepared by ${md(brand.name)} with Deliverlab.`, '');
   const facts: [string, string | null][] = [
     ['From', s.from],
     ['To', s.to.join(', ')],
@@ -182,6 +184,7 @@ export function renderMessageMarkdown(analysis: MessageAnalysis): string {
     out.push(`- **${f.severity}** ${code(visible(f.code))} ${md(f.title)}: ${md(f.detail)}`);
     if (f.fix) out.push('', block(visible(f.fix)).replace(/^/gm, '  '), '');
   }
+  if (brand.footer) out.push('', '---', '', md(brand.footer));
   return `${out.join('\n')}\n`;
 }
 
@@ -193,12 +196,13 @@ export function renderMessageCsv(analysis: MessageAnalysis): string {
   return rows.map((row) => row.map((c) => csvCell(visible(c))).join(',')).join('\r\n') + '\r\n';
 }
 
-export function renderMessageReport(analysis: MessageAnalysis, format: ReportFormat): string {
+/** `brand` is a checked one (checkBrand); CSV and JSON ignore it. */
+export function renderMessageReport(analysis: MessageAnalysis, format: ReportFormat, brand: ReportBrand = {}): string {
   switch (format) {
     case 'html':
-      return renderMessageHtml(analysis);
+      return renderMessageHtml(analysis, brand);
     case 'md':
-      return renderMessageMarkdown(analysis);
+      return renderMessageMarkdown(analysis, brand);
     case 'csv':
       return renderMessageCsv(analysis);
     case 'json':

@@ -27,16 +27,21 @@ export function embedJson(value: unknown): string {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/**
+ * The report's stylesheet. WenQuanYi Micro Hei (Debian's fonts-wqy-microhei) comes after the Latin
+ * fonts as the fallback for Chinese, Japanese and Korean text in records: without a CJK font a
+ * printed PDF has no glyph for those characters and loses them.
+ */
 export const CSS = `
 :root{color-scheme:light;--ink:#1a1a1a;--muted:#4a4a4a;--line:#c8c8c8;--accent:#0b5394}
 *{box-sizing:border-box}
-body{margin:0;overflow-wrap:anywhere;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;color:var(--ink);background:#fff}
+body{margin:0;overflow-wrap:anywhere;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans","WenQuanYi Micro Hei",sans-serif;color:var(--ink);background:#fff}
 header,main,footer{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
 h1{font-size:1.8rem;margin:.2rem 0}h2{font-size:1.35rem;margin-top:2rem;border-bottom:2px solid var(--accent)}h3{font-size:1.1rem;margin:1.2rem 0 .3rem}
 .domain-section{border-top:4px solid var(--accent);margin-top:2rem}
 .cover dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}.cover dt{font-weight:600}.cover dd{margin:0}
 .grade{font-size:2.4rem;font-weight:700}
-code,pre,.wrap{font-family:"Liberation Mono",ui-monospace,monospace;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
+code,pre,.wrap{font-family:"Liberation Mono","WenQuanYi Micro Hei Mono",ui-monospace,monospace;font-size:.85rem;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
 pre{background:#f3f3f3;border:1px solid var(--line);padding:.5rem;margin:.3rem 0}
 table{border-collapse:collapse;width:100%;table-layout:fixed}th,td{border:1px solid var(--line);padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#eef2f6}

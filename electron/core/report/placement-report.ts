@@ -4,12 +4,13 @@
  *
  * It embeds the run it was made from (reportablePlacement: without the SMTP transcript), hashed, like
  * the audit report. Seeds' logins are not part of a run; withoutSecrets drops them if one ever is.
+ * A consultant's branding (checked by brand.ts) goes on the HTML and Markdown as on the audit report.
  */
 import type { PlacementRun, SeedOutcome } from '../placement/types';
 import { csvCell } from './csv';
 import { escapeMarkdown } from './markdown';
 import { auditDate, type ReportFormat } from './model';
-import { badge, coverHtml, renderPage, tableHtml, text, visible } from './page';
+import { badge, coverHtml, renderPage, tableHtml, text, visible, type ReportBrand } from './page';
 import { withoutSecrets } from './reportable';
 
 export const reportablePlacement = (run: PlacementRun): PlacementRun => withoutSecrets(run);
@@ -103,17 +104,18 @@ function placementHtml(run: PlacementRun): string {
   return out.join('\n');
 }
 
-export function renderPlacementHtml(run: PlacementRun): string {
+export function renderPlacementHtml(run: PlacementRun, brand: ReportBrand = {}): string {
   const r = reportablePlacement(run);
-  return renderPage({ title: placementTitle(r), main: placementHtml(r), resultName: 'the placement run', result: r });
+  return renderPage({ title: brand.title ?? placementTitle(r), main: placementHtml(r), resultName: 'the placement run', result: r, brand });
 }
 
 const md = (value: string) => escapeMarkdown(visible(value));
 const cellMd = (value: string) => md(value).replace(/\|/g, '\\|');
 
-export function renderPlacementMarkdown(run: PlacementRun): string {
+export function renderPlacementMarkdown(run: PlacementRun, brand: ReportBrand = {}): string {
   const r = reportablePlacement(run);
-  const out = [`# ${md(placementTitle(r))}`, ''];
+  const out = [`# ${md(brand.title ?? placementTitle(r))}`, ''];
+  if (brand.name) out.push(`Prepared by ${md(brand.name)} with Deliverlab.`, '');
   const facts: [string, string | null][] = [
     ['Profile', r.profile],
     ['Status', r.status],
@@ -128,6 +130,7 @@ export function renderPlacementMarkdown(run: PlacementRun): string {
   out.push('', '## Seeds', '', `| ${SEED_HEAD.join(' | ')} |`, `|${SEED_HEAD.map(() => '---').join('|')}|`);
   for (const o of r.seeds) out.push(`| ${seedRow(o).map(cellMd).join(' | ')} |`);
   if (r.warnings.length > 0) out.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${md(w)}`));
+  if (brand.footer) out.push('', '---', '', md(brand.footer));
   return `${out.join('\n')}\n`;
 }
 
@@ -139,12 +142,13 @@ export function renderPlacementCsv(run: PlacementRun): string {
   return rows.map((row) => row.map((c) => csvCell(visible(c))).join(',')).join('\r\n') + '\r\n';
 }
 
-export function renderPlacementReport(run: PlacementRun, format: ReportFormat): string {
+/** `brand` is a checked one (checkBrand); CSV and JSON ignore it. */
+export function renderPlacementReport(run: PlacementRun, format: ReportFormat, brand: ReportBrand = {}): string {
   switch (format) {
     case 'html':
-      return renderPlacementHtml(run);
+      return renderPlacementHtml(run, brand);
     case 'md':
-      return renderPlacementMarkdown(run);
+      return renderPlacementMarkdown(run, brand);
     case 'csv':
       return renderPlacementCsv(run);
     case 'json':

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { finding } from '../../electron/core/audit/finding';
 import type { AuditResult } from '../../electron/core/audit/types';
-import { renderHtml } from '../../electron/core/report/html';
+import { readEmbeddedResults, renderHtml, TRANSCRIPT_ELSEWHERE } from '../../electron/core/report/html';
 import { renderMarkdown } from '../../electron/core/report/markdown';
+import { EMBED_ID, PLAIN_EMBED_LIMIT, readEmbedded, ReportReadError, sha256 } from '../../electron/core/report/page';
 import { portfolio } from '../../electron/core/report/portfolio';
+import { deflateSync } from 'node:zlib';
 import { reportResult } from '../helpers/report-result';
 
 /** A clean domain: no finding at all. */
@@ -56,4 +58,60 @@ describe('portfolio overview', () => {
     expect(md).toContain('| c\\.test | A | 100 | 0 | 0 |');
     expect(md).toContain('- **3 of 4 domains**: warning DMARC policy is none ` dmarc.policy-none ` (a\\.test, b\\.test, d\\.test)');
   });
+
+  it('leaves each domain\'s DNS transcript to its own report, where one domain keeps it', () => {
+    const html = renderHtml(results);
+    expect(html).not.toContain('Appendix: DNS transcript');
+    expect(html.split(TRANSCRIPT_ELSEWHERE)).toHaveLength(5);
+    expect(renderMarkdown(results)).not.toContain('Appendix: DNS transcript');
+    expect(renderHtml([reportResult()])).toContain('Appendix: DNS transcript');
+    expect(renderMarkdown([reportResult()])).toContain('Appendix: DNS transcript');
+  });
 });
+
+/** A portfolio whose results, as JSON, pass the plain-embedding limit. */
+function largePortfolio(): AuditResult[] {
+  const one = reportResult('big.test');
+  const size = JSON.stringify(one).length;
+  return Array.from({ length: Math.ceil(PLAIN_EMBED_LIMIT / size) + 2 }, (_, i) => ({ ...reportResult(`d${i}.big.test`), id: i + 1 }));
+}
+
+const embeddedOf = (html: string) => {
+  const open = `<script type="application/json" id="${EMBED_ID}">`;
+  const start = html.indexOf(open) + open.length;
+  return html.slice(start, html.indexOf('</script>', start));
+};
+
+describe('a large portfolio embeds its results compressed', () => {
+  const results = largePortfolio();
+  const html = renderHtml(results);
+
+  it('holds them deflated, says so, and reads them back whole', () => {
+    const embedded = embeddedOf(html);
+    expect(embedded.length).toBeLessThan(JSON.stringify(results).length / 4);
+    expect(JSON.parse(embedded)).toMatchObject({ deliverlab: 'compressed', encoding: 'deflate-base64' });
+    expect(html).toContain('embedded in this file (compressed, as JSON deflated and in base64)');
+    expect(readEmbeddedResults(html)).toEqual(results);
+    expect(renderHtml(results)).toBe(html);
+  });
+
+  it('keeps a small report\'s result as readable JSON', () => {
+    const small = renderHtml([reportResult()]);
+    expect(JSON.parse(embeddedOf(small))).toMatchObject({ kind: 'deliverlab.audit-report' });
+    expect(small).not.toContain('compressed');
+  });
+
+  it('refuses a compressed result that was changed, or that inflates past the limit', () => {
+    const embedded = embeddedOf(html);
+    const packed = JSON.parse(embedded) as { data: string };
+    const other = { ...packed, data: deflateSync(JSON.stringify(results.slice(1))).toString('base64') };
+    const changed = html.replace(embedded, JSON.stringify(other));
+    expect(() => readEmbedded(changed)).toThrow(/does not match the SHA-256/);
+    // Re-hashed, so only the size guard stands between the reader and the inflated text.
+    const rehashed = changed.replace(/id="deliverlab-sha256">[0-9a-f]{64}</, `id="deliverlab-sha256">${sha256(JSON.stringify(other))}<`);
+    expect(() => readEmbedded(rehashed, { maxInflated: 1024 })).toThrow(ReportReadError);
+    expect(() => readEmbedded(rehashed, { maxInflated: 1024 })).toThrow(/cannot be read/);
+    expect(readEmbedded(rehashed)).toEqual(expect.objectContaining({ length: results.length - 1 }));
+  });
+});
+

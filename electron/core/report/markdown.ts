@@ -67,7 +67,7 @@ function changesMarkdown(domain: string, compared: Compared): string[] {
   return out;
 }
 
-function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefined; preparedBy?: string | undefined }): string {
+function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefined; preparedBy?: string | undefined }, alone: boolean): string {
   const { result } = audit;
   const out: string[] = [];
   out.push(`## ${escapeMarkdown(result.domain)}`, '');
@@ -113,6 +113,11 @@ function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefine
     out.push('');
   }
 
+  // As in the HTML portfolio (html.ts): each domain's transcript stays in its own report.
+  if (!alone) {
+    out.push('The DNS transcript of this audit is in the report of this domain alone.', '');
+    return out.join('\n');
+  }
   out.push('### Appendix: DNS transcript', '');
   out.push(block(result.dns.map((q) => `${q.name} ${q.type} ${q.answer ? q.answer.join(' | ') : (q.error ?? 'no answer')}`).join('\n')), '');
   return out.join('\n');
@@ -139,7 +144,7 @@ export function renderMarkdown(input: AuditReport | readonly AuditResult[], bran
     '',
     ...(brand.name ? [`Prepared by ${escapeMarkdown(brand.name)} with Deliverlab.`, ''] : []),
     ...(results.length > 1 ? overviewMarkdown(results) : []),
-    ...report.audits.map((a) => auditMarkdown(a, cover)),
+    ...report.audits.map((a) => auditMarkdown(a, cover, results.length === 1)),
     ...(brand.footer ? ['---', '', escapeMarkdown(brand.footer), ''] : []),
   ].join('\n');
 }

@@ -7,6 +7,7 @@
  * it was made from travels inside it, hashed, so the report can be checked and rendered again.
  */
 import { createHash } from 'node:crypto';
+import { deflateSync, inflateSync } from 'node:zlib';
 import type { Finding } from '../audit/types';
 
 export const EMBED_ID = 'deliverlab-result';
@@ -24,6 +25,32 @@ export function escapeHtml(text: string): string {
 export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * Above this many characters of JSON the result is embedded compressed: a 500-domain portfolio's
+ * results are some 15 MB of JSON, about 1.5 MB deflated. A report of one audit stays readable JSON.
+ */
+export const PLAIN_EMBED_LIMIT = 1024 * 1024;
+/** What a compressed result is read back to at most: far above any real report, far below a deflate bomb's reach. */
+const MAX_INFLATED = 256 * 1024 * 1024;
+
+/** A result too large to embed as it is: its JSON, deflated (RFC 1950, level 9), in base64. */
+interface CompressedResult {
+  deliverlab: 'compressed';
+  encoding: 'deflate-base64';
+  data: string;
+}
+
+/** The JSON a page embeds: the value itself, or deflated when it is large. The same value always gives the same text. */
+export function embeddedText(value: unknown): { text: string; compressed: boolean } {
+  const plain = JSON.stringify(value);
+  if (plain.length <= PLAIN_EMBED_LIMIT) return { text: embedJson(value), compressed: false };
+  const packed: CompressedResult = { deliverlab: 'compressed', encoding: 'deflate-base64', data: deflateSync(plain, { level: 9 }).toString('base64') };
+  return { text: embedJson(packed), compressed: true };
+}
+
+const isCompressed = (value: unknown): value is CompressedResult =>
+  typeof value === 'object' && value !== null && (value as CompressedResult).deliverlab === 'compressed' && (value as CompressedResult).encoding === 'deflate-base64' && typeof (value as CompressedResult).data === 'string';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -86,7 +113,7 @@ export interface PageParts {
 
 /** The whole file around a report's body; the same parts always give the same bytes. */
 export function renderPage(parts: PageParts): string {
-  const embedded = embedJson(parts.result);
+  const { text: embedded, compressed } = embeddedText(parts.result);
   const brand = parts.brand ?? {};
   // The accent only colours rules and borders, never text, so any colour keeps the text readable.
   const accent = brand.accent ? `:root{--accent:${brand.accent}}` : '';
@@ -108,7 +135,7 @@ export function renderPage(parts: PageParts): string {
     '<main>',
     parts.main,
     '</main>',
-    `<footer>${brand.footer ? `<p>${escapeHtml(brand.footer)}</p>` : ''}<p>Made by Deliverlab from ${escapeHtml(parts.resultName)} embedded in this file. SHA-256 of that result: <code id="deliverlab-sha256">${sha256(embedded)}</code></p></footer>`,
+    `<footer>${brand.footer ? `<p>${escapeHtml(brand.footer)}</p>` : ''}<p>Made by Deliverlab from ${escapeHtml(parts.resultName)} embedded in this file${compressed ? ' (compressed, as JSON deflated and in base64)' : ''}. SHA-256 of that result: <code id="deliverlab-sha256">${sha256(embedded)}</code></p></footer>`,
     `<script type="application/json" id="${EMBED_ID}">${embedded}</script>`,
     '</body>',
     '</html>',
@@ -124,7 +151,7 @@ export class ReportReadError extends Error {}
  * Throws ReportReadError when the file holds no embedded result, the result was changed or it is
  * not valid JSON; what kind of result it is, the caller checks.
  */
-export function readEmbedded(html: string): unknown {
+export function readEmbedded(html: string, limits: { maxInflated?: number } = {}): unknown {
   const open = `<script type="application/json" id="${EMBED_ID}">`;
   const start = html.indexOf(open);
   const end = start < 0 ? -1 : html.indexOf('</script>', start + open.length);
@@ -133,10 +160,23 @@ export function readEmbedded(html: string): unknown {
   const stated = /id="deliverlab-sha256">([0-9a-f]{64})</.exec(html)?.[1];
   if (!stated) throw new ReportReadError('the report has no SHA-256 in its footer, so its result cannot be checked.');
   if (sha256(embedded) !== stated) throw new ReportReadError('the result embedded in the report does not match the SHA-256 in its footer: the file was changed after it was made.');
+  let value: unknown;
   try {
-    return JSON.parse(embedded) as unknown;
+    value = JSON.parse(embedded) as unknown;
   } catch {
     throw new ReportReadError('the result embedded in the report is not valid JSON.');
+  }
+  if (!isCompressed(value)) return value;
+  let inflated: string;
+  try {
+    inflated = inflateSync(Buffer.from(value.data, 'base64'), { maxOutputLength: limits.maxInflated ?? MAX_INFLATED }).toString('utf8');
+  } catch (err) {
+    throw new ReportReadError(`the compressed result embedded in the report cannot be read: ${(err as Error).message}.`);
+  }
+  try {
+    return JSON.parse(inflated) as unknown;
+  } catch {
+    throw new ReportReadError('the compressed result embedded in the report is not valid JSON.');
   }
 }
 

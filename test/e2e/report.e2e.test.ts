@@ -9,6 +9,9 @@ import type { AuditResult } from '../../electron/core/audit/types';
 import { renderHtml } from '../../electron/core/report/html';
 import { fixtureAudit } from '../helpers/fixture-audit';
 import { historyReport } from '../helpers/report-history';
+import { messageAnalysis, placementRun } from '../helpers/report-kinds';
+import { renderMessageHtml } from '../../electron/core/report/message-report';
+import { renderPlacementHtml } from '../../electron/core/report/placement-report';
 import { reportResult } from '../helpers/report-result';
 import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
 import { expectNoAxeViolations } from './harness';
@@ -88,4 +91,37 @@ describe('the HTML report in Chromium', () => {
       await page.close();
     }
   });
+
+  it('a message analysis report: asks for nothing, shows its verdicts and codes, the hostile Subject as text, no axe violation', async () => {
+    const analysis = messageAnalysis();
+    const { page, requests } = await openReport(renderMessageHtml(analysis, { name: 'Acme Consulting', accent: '#ff0000' }));
+    try {
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const f of analysis.findings) expect(text).toContain(f.code);
+      expect(text).toContain('<script>window.pwned=1</script>');
+      expect(await page.evaluate(() => 'pwned' in window)).toBe(false);
+      expect(text).toContain('Prepared by Acme Consulting');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      await expectNoAxeViolations(page, 'the message analysis report');
+      expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a placement report: asks for nothing, shows each seed and where its copy landed, no axe violation', async () => {
+    const run = placementRun();
+    const { page, requests } = await openReport(renderPlacementHtml(run));
+    try {
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const seed of run.seeds) expect(text).toContain(seed.seed);
+      expect(text).toContain('Inbox: 1 of 5, Spam: 1 of 5, Bounced: 1 of 5, Missing: 1 of 5, Error: 1 of 5');
+      expect(text).toContain('The mailbox refused the login.');
+      await expectNoAxeViolations(page, 'the placement report');
+      expect(requests).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
 });
+

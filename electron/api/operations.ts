@@ -53,6 +53,9 @@ const EnvelopeText = z
  * (parseDomainInput in electron/shared/domain-name.ts, which the Batch page runs too), which refuses
  * IP literals, control characters and names too long to look up.
  */
+
+/** The most audits one report covers: a portfolio of 500 domains is some 14 MiB of HTML. */
+export const MAX_REPORT_AUDITS = 500;
 export const DomainSchema = z
   .string()
   .max(1000, 'A domain name is at most 253 characters')
@@ -403,7 +406,7 @@ export const operations = {
     input: z
       .object({
         /** Stored audits by id, results as given, or audits as a report embeds them (with their trend and changes). */
-        audits: z.array(z.union([z.number().int().positive(), ReportedAuditInput, AuditResultInput])).min(1).max(500).optional(),
+        audits: z.array(z.union([z.number().int().positive(), ReportedAuditInput, AuditResultInput])).min(1).max(MAX_REPORT_AUDITS).optional(),
         /** Who the audit report is for: the cover's Client row. */
         client: z
           .string()
@@ -420,7 +423,7 @@ export const operations = {
          */
         history: z.boolean().optional(),
         /** Each audit's "What changed" against the audit of its domain here (another report's) instead of the previous stored one. */
-        compare: z.array(AuditResultInput).min(1).max(500).optional(),
+        compare: z.array(AuditResultInput).min(1).max(MAX_REPORT_AUDITS).optional(),
         /** A stored message analysis, by id. */
         message: z.number().int().positive().optional(),
         /** A stored placement run, by id. */
@@ -444,7 +447,7 @@ export const operations = {
         /** portfolio: several stored audits (a batch) in one report, named by `ids`. */
         kind: z.enum(['audit', 'message', 'placement', 'portfolio']),
         id: z.number().int().positive().optional(),
-        ids: z.array(z.number().int().positive()).min(1).max(500).optional(),
+        ids: z.array(z.number().int().positive()).min(1).max(MAX_REPORT_AUDITS).optional(),
         format: z.enum(EXPORT_FORMATS).default('html'),
       })
       .strict()

@@ -44,9 +44,16 @@ describe('deliverlab report', () => {
     expect(results.map((r) => r.domain)).toEqual(['good.test', 'hostile.report.test']);
     expect(html.match(/class="domain-section"/g)).toHaveLength(2);
     expect(html.match(/<script/g)).toHaveLength(1);
-    expect(html).toContain('&#60;/script&#62;&#60;script&#62;alert(1)');
     for (const f of results[1]?.findings ?? []) expect(html).toContain(f.code);
     expect(results[1]?.findings.map((f) => f.code)).toContain('spf.all-pass');
+    // A portfolio leaves each transcript to the domain's own report, where the hostile record shows escaped.
+    expect(html).not.toContain('Appendix: DNS transcript');
+    const alone = join(dir, 'hostile.html');
+    expect((await runCli(['report', 'hostile.report.test', '--out', alone, '--db', db])).code).toBe(0);
+    const one = readFileSync(alone, 'utf8');
+    expect(one).toContain('Appendix: DNS transcript');
+    expect(one).toContain('&#60;/script&#62;&#60;script&#62;alert(1)');
+    expect(one.match(/<script/g)).toHaveLength(1);
   });
 
   it('takes the format from the extension of --out, or from --format', async () => {
@@ -94,7 +101,7 @@ describe('deliverlab report', () => {
     const md = readFileSync(out, 'utf8');
     expect(md).toContain('## Overview');
     expect(md).toContain('SMTP probing turned off \\(\\-\\-skip smtp\\)');
-    expect(md).toContain('lab._domainkey.good.test TXT');
+    expect(md).toMatch(/Selectors tried: .*\blab\b/);
     expect(md).toContain(`- Resolver: 127\\.0\\.0\\.1\\:${server.port}`);
     // The audits went into history: the same report renders again without --fresh.
     const again = join(dir, 'fresh-again.md');
@@ -111,6 +118,19 @@ describe('deliverlab report', () => {
     expect(noFresh.code).toBe(2);
     expect(noFresh.stderr).toContain('--skip says how to audit: add --fresh');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a list of more than 500 domains at once, before any audit runs, and writes nothing', async () => {
+    const list = join(dir, 'too-many.txt');
+    writeFileSync(list, Array.from({ length: 501 }, (_, i) => `d${i}.many.test`).join('\n'));
+    const out = join(dir, 'too-many.html');
+    const run = await runCli(['report', '--file', list, '--fresh', '--resolver', `127.0.0.1:${server.port}`, '--out', out, '--db', db]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('A report covers at most 500 domains, and 501 were named: split the list into several reports.');
+    expect(existsSync(out)).toBe(false);
+    const history = await runCli(['history', 'list', '--domain', 'd0.many.test', '--json', '--db', db]);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toBe('');
   });
 
   it('--file reads the domains by the audit list rule, telling the lines it refused', async () => {

@@ -5,7 +5,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { ApiError } from '../../api/errors';
-import type { HistoryList, OpInput, ReportOutput } from '../../api/operations';
+import { MAX_REPORT_AUDITS, type HistoryList, type OpInput, type ReportOutput } from '../../api/operations';
 import type { AuditResult } from '../../core/audit/types';
 import { BrandError, checkBrand, logoDataUri, type ReportBrand } from '../../core/report/brand';
 import { clientRefusal, type AuditReport } from '../../core/report/audit-report';
@@ -111,6 +111,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
     if (values.from) {
       // As it was made: with its trend, its changes and its client (unless --client names another).
       const report = readReportFile(values.from);
+      tooMany(report.audits.length);
       audits = report.audits.map((a) => (a.trend || a.compared ? a : a.result)) as unknown as AuditRefs;
       client ??= report.client;
     } else if (values.audit !== undefined) {
@@ -132,6 +133,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
         domains.push(...list.domains.filter((d) => !domains.includes(d)));
       }
       if (domains.length === 0) throw new UsageError('No domain to report on: the --file list holds none.');
+      tooMany(domains.length);
       audits = values.fresh ? await auditNow(api, domains, { ...options, ...(resolver ? { resolver } : {}) }, concurrency, io) : [];
       if (!values.fresh) {
         for (const domain of domains) {
@@ -258,4 +260,9 @@ async function printPdf(html: string, browser: string): Promise<Buffer> {
     if (err instanceof PdfError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** Told before any audit runs, in words rather than as the api's refusal. */
+function tooMany(count: number): void {
+  if (count > MAX_REPORT_AUDITS) throw new UsageError(`A report covers at most ${MAX_REPORT_AUDITS} domains, and ${count} were named: split the list into several reports.`);
 }

@@ -110,6 +110,7 @@ function auditHtml(audit: ReportedAudit, n: number, cover: { client?: string | u
     out.push(`<section class="check" aria-labelledby="${id(`check-${section.id}`)}"><h4 id="${id(`check-${section.id}`)}">${escapeHtml(section.title)} ${badge(`st st-${section.status}`, STATUS_WORDS[section.status])}</h4>`);
     if (section.note) out.push(`<p class="muted">${escapeHtml(section.note)}</p>`);
     if (section.evidence.length > 0) out.push(`<p>As published:</p>${pre(section.evidence.join('\n'))}`);
+    if (section.tried) out.push(`<p class="muted">Selectors tried: ${escapeHtml(section.tried.join(', '))}</p>`);
     if (section.findings.length > 0) out.push(`<ul>${section.findings.map(findingHtml).join('')}</ul>`);
     out.push('</section>');
   }

@@ -99,6 +99,7 @@ function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefine
     out.push(`#### ${section.title}: ${STATUS_WORDS[section.status]}`, '');
     if (section.note) out.push(escapeMarkdown(section.note), '');
     if (section.evidence.length > 0) out.push(block(section.evidence.join('\n')), '');
+    if (section.tried) out.push(`Selectors tried: ${escapeMarkdown(section.tried.join(', '))}`, '');
     for (const f of section.findings) {
       out.push(`- **${f.severity}** ${code(f.code)} ${escapeMarkdown(f.title)}: ${escapeMarkdown(f.detail)}`);
       if (f.fix) out.push('', block(f.fix).replace(/^/gm, '  '), '');

@@ -56,6 +56,8 @@ export interface CheckSection {
   note?: string;
   /** The records and answers as published. */
   evidence: string[];
+  /** DKIM: the selectors looked for, which say how far "no key found" goes. */
+  tried?: string[];
   findings: Finding[];
 }
 
@@ -113,6 +115,7 @@ export function checkSections(result: AuditResult): CheckSection[] {
       status: check.status,
       ...(note ? { note } : {}),
       evidence: evidenceOf(id, check),
+      ...(id === 'dkim' && (check as NonNullable<AuditChecks['dkim']>).tried.length > 0 ? { tried: (check as NonNullable<AuditChecks['dkim']>).tried } : {}),
       findings: result.findings.filter((f) => f.check === id),
     });
   }

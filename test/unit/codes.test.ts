@@ -91,6 +91,18 @@ describe('finding codes', () => {
       'content.no-postal-address': 'warning',
       'content.tracking-pixel': 'info',
       'content.listed-domain': 'critical',
+      'link.broken': 'warning',
+      'link.private': 'warning',
+      'link.too-many-redirects': 'warning',
+      'link.insecure': 'warning',
+      'link.redirect-chain': 'info',
+      'link.slow': 'info',
+      'link.utm-missing': 'info',
+      'link.utm-inconsistent': 'info',
+      'image.broken': 'warning',
+      'image.insecure': 'warning',
+      'image.heavy': 'warning',
+      'image.total-weight': 'warning',
     });
   });
 

@@ -16,9 +16,12 @@ export type CheckId = 'mx' | 'spf' | 'dmarc' | 'dkim' | 'mtasts' | 'tlsrpt' | 'b
 /** Message analysis raises findings in these areas besides the audit's checks. */
 export type MessageArea = 'auth' | 'header' | 'content';
 
+/** Design QA raises findings in these areas: the link check's links and images. */
+export type QaArea = 'link' | 'image';
+
 export interface CodeInfo {
   severity: Severity;
-  check: CheckId | MessageArea;
+  check: CheckId | MessageArea | QaArea;
   /** One line for the README and the UI's legend. */
   meaning: string;
 }
@@ -134,6 +137,20 @@ export const FINDING_CODES = {
   'content.no-postal-address': { severity: 'warning', check: 'content', meaning: 'Commercial mail without a physical postal address (CAN-SPAM, 15 U.S.C. §7704(a)(5)).' },
   'content.tracking-pixel': { severity: 'info', check: 'content', meaning: 'A 1x1 or hidden image that reports opens.' },
   'content.listed-domain': { severity: 'critical', check: 'content', meaning: 'A link points at a domain listed on a domain blocklist.' },
+
+  // Design QA: the link check (core/qa/links.ts)
+  'link.broken': { severity: 'warning', check: 'link', meaning: 'A link answers 4xx or 5xx, or cannot be reached (no host, refused, reset, timeout, certificate): critical when it is gone for every reader (404, 410, a host that does not exist, a URL that does not parse).' },
+  'link.private': { severity: 'warning', check: 'link', meaning: 'A link or image points, or redirects, to a private, loopback, link-local or other non-public address that readers cannot reach; it is not requested.' },
+  'link.too-many-redirects': { severity: 'warning', check: 'link', meaning: 'A link or image redirects more than 5 times, usually a loop; the check stops there.' },
+  'link.insecure': { severity: 'warning', check: 'link', meaning: 'An https link redirects down to a plain http page.' },
+  'link.redirect-chain': { severity: 'info', check: 'link', meaning: 'A link or image goes through 2 redirects or more before it answers.' },
+  'link.slow': { severity: 'info', check: 'link', meaning: 'A link or image took over 3 s to answer, its redirects included.' },
+  'link.utm-missing': { severity: 'info', check: 'link', meaning: 'Links to a site that other links tag with UTM parameters lack utm_source, utm_medium or utm_campaign.' },
+  'link.utm-inconsistent': { severity: 'info', check: 'link', meaning: 'The links of one email carry different utm_source, utm_medium or utm_campaign values.' },
+  'image.broken': { severity: 'warning', check: 'image', meaning: 'An image answers 4xx or 5xx, answers with something that is not an image, or cannot be reached: critical when it is gone for every reader (404, 410, a host that does not exist, a URL that does not parse).' },
+  'image.insecure': { severity: 'warning', check: 'image', meaning: 'An image loads over plain http (written so, or by a redirect): mixed content that clients block or flag.' },
+  'image.heavy': { severity: 'warning', check: 'image', meaning: 'One image is over 500 KiB.' },
+  'image.total-weight': { severity: 'warning', check: 'image', meaning: 'The email\'s images weigh over 2 MiB together.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -16,6 +16,7 @@ import type { BodyRead, ImageInfo, LintInput } from './lint-types';
 import { listedLinkDomains } from './link-domains';
 import { decodeLeaf, walkMime, type MimeLeaf } from './mime';
 import type { ContentSummary, LinkInfo } from './types';
+import { UNSUBSCRIBE_WORDS } from './unsubscribe-words';
 
 /**
  * Gmail clips a message whose HTML is over about 102 KB as transferred and shows "[Message clipped]".
@@ -54,14 +55,6 @@ function isShortener(host: string): boolean {
   const h = host.replace(/^www\./, '');
   return SHORTENERS.has(h) || SHORTENERS.has(orgDomain(h));
 }
-
-/**
- * Words that offer a way out of a list, in en, de, fr, es, nl, it, pt.
- *
- * Matched on visible text, link text and link targets; accents optional where senders often drop them.
- */
-const UNSUBSCRIBE_WORDS =
-  /unsubscri|opt[\s-]?out|manage\s+(?:your\s+)?(?:e-?mail\s+|subscription\s+|notification\s+)?(?:preferences|subscriptions?)|e-?mail\s+preferences|update\s+(?:your\s+)?preferences|abmeld|abbestell|austragen|newsletter\s+k[üu]ndigen|d[ée]sabonn|d[ée]sinscri|se\s+d[ée]sinscrire|darse\s+de\s+baja|dar(?:te)?\s+de\s+baja|date\s+de\s+baja|cancelar\s+(?:la\s+)?suscripci[óo]n|afmeld|uitschrijv|disiscriv|cancella(?:re)?\s+(?:l'|la\s+)?iscrizione|annulla(?:re)?\s+(?:l'|la\s+)?iscrizione|descadastr|cancelar\s+(?:a\s+)?(?:inscri[çc][ãa]o|assinatura)|optout|list-unsubscribe/i;
 
 /**
  * Something that looks like a postal address (CAN-SPAM 15 U.S.C. §7704(a)(5)(A)(iii)).

@@ -119,6 +119,20 @@ export const IMPACT: Record<FindingCode, Impact> = {
   'content.no-postal-address': 'reputation',
   'content.tracking-pixel': 'hygiene',
   'content.listed-domain': 'reputation',
+  // Design QA's link check: what readers meet, not what receivers decide; a chain of redirects is
+  // also a pattern spam filters score.
+  'link.broken': 'hygiene',
+  'link.private': 'hygiene',
+  'link.too-many-redirects': 'hygiene',
+  'link.insecure': 'hygiene',
+  'link.redirect-chain': 'reputation',
+  'link.slow': 'hygiene',
+  'link.utm-missing': 'hygiene',
+  'link.utm-inconsistent': 'hygiene',
+  'image.broken': 'hygiene',
+  'image.insecure': 'hygiene',
+  'image.heavy': 'hygiene',
+  'image.total-weight': 'hygiene',
 };
 
 /** One thing to do: a fix and every finding it resolves, with the worst severity and impact among them. */

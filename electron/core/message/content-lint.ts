@@ -12,7 +12,7 @@ import type { Finding } from '../audit/types';
 import type { DnsSession } from '../dns/session';
 import { hostOf, MAX_LINKS, scanHtml, TEXT_WINDOW } from './html-scan';
 import { bulkWhy, orgDomain } from './lint-common';
-import type { BodyRead, ImageInfo, LintInput } from './lint-types';
+import type { BodyRead, ContentLintInput, ImageInfo, LintInput } from './lint-types';
 import { listedLinkDomains } from './link-domains';
 import { decodeLeaf, walkMime, type MimeLeaf } from './mime';
 import type { ContentSummary, LinkInfo } from './types';
@@ -60,7 +60,7 @@ function isShortener(host: string): boolean {
  *
  * Matched on visible text, link text and link targets; accents optional where senders often drop them.
  */
-const UNSUBSCRIBE_WORDS =
+export const UNSUBSCRIBE_WORDS =
   /unsubscri|opt[\s-]?out|manage\s+(?:your\s+)?(?:e-?mail\s+|subscription\s+|notification\s+)?(?:preferences|subscriptions?)|e-?mail\s+preferences|update\s+(?:your\s+)?preferences|abmeld|abbestell|austragen|newsletter\s+k[üu]ndigen|d[ée]sabonn|d[ée]sinscri|se\s+d[ée]sinscrire|darse\s+de\s+baja|dar(?:te)?\s+de\s+baja|date\s+de\s+baja|cancelar\s+(?:la\s+)?suscripci[óo]n|afmeld|uitschrijv|disiscriv|cancella(?:re)?\s+(?:l'|la\s+)?iscrizione|annulla(?:re)?\s+(?:l'|la\s+)?iscrizione|descadastr|cancelar\s+(?:a\s+)?(?:inscri[çc][ãa]o|assinatura)|optout|list-unsubscribe/i;
 
 /**
@@ -194,7 +194,7 @@ export function readBody(input: Pick<LintInput, 'parsed' | 'raw'>): BodyRead {
 }
 
 /** Content lint findings (content.* codes) and the content summary for one message. */
-export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{ findings: Finding[]; content: ContentSummary }> {
+export async function lintContent(input: ContentLintInput, dns?: DnsSession): Promise<{ findings: Finding[]; content: ContentSummary }> {
   if (input.headersOnly) return { findings: [], content: empty() };
   const findings: Finding[] = [];
   const parsed = input.parsed;

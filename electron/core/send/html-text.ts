@@ -12,7 +12,8 @@
  * untrusted, so boundNesting() first rewrites it, in one tokenizer pass, with at most MAX_DEPTH open
  * elements: tags deeper than that are dropped, their text kept.
  */
-import { compile, type FormatCallback } from 'html-to-text';
+import { createRequire } from 'node:module';
+import type { FormatCallback, HtmlToTextOptions } from 'html-to-text';
 import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 
 /** Open elements kept: far deeper than any mail template (table layouts nest some 30 levels). */
@@ -145,10 +146,10 @@ const cell: FormatCallback = (elem, walk, builder) => {
   builder.addInline(' ');
 };
 
-const convert = compile({
+const OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
   formatters: { altText, cell },
-  // Longer input is cut by the send's own size limit first; this keeps the library's warning off stderr.
+  // The send's own bound (20 MB of HTML) applies; the library's default cuts at 16 MB with a warning on stderr.
   limits: { maxInputLength: undefined },
   selectors: [
     { selector: 'a', options: { linkBrackets: ['(', ')'], hideLinkHrefIfSameAsText: true, noAnchorUrl: true, pathRewrite: noHref } },
@@ -164,7 +165,17 @@ const convert = compile({
     ...['title', 'template', 'iframe', 'noembed', 'noframes', 'script', 'style'].map((selector) => ({ selector, format: 'skip' })),
     { selector: 'hr', options: { length: 4 } },
   ],
-});
+};
+
+/**
+ * html-to-text, loaded and compiled on first use: every command that opens the api loads this
+ * module (the send handlers import it), and the library with its parser costs some 25 ms to load.
+ */
+let converter: ((html: string) => string) | undefined;
+function convert(html: string): string {
+  converter ??= (createRequire(import.meta.url)('html-to-text') as typeof import('html-to-text')).compile(OPTIONS);
+  return converter(html);
+}
 
 /** The plain-text part for an HTML body: what a reader of the rendered HTML would read, line by line. */
 export function htmlToText(html: string): string {

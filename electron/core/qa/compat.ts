@@ -187,7 +187,7 @@ const FALLBACKS: [RegExp, string][] = [
 ];
 
 function fallbackFor(title: string): string {
-  return FALLBACKS.find(([re]) => re.test(title))?.[1] ?? 'give them a fallback that reads well without it';
+  return FALLBACKS.find(([re]) => re.test(title))?.[1] ?? 'make sure the email still reads well without it';
 }
 
 function featureFinding(title: string, f: Feature): QaFinding {

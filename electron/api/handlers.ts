@@ -26,6 +26,8 @@ import { prioritize } from '../core/report/prioritize';
 import type { AuditResult, Finding } from '../core/audit/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
+import { isClientFamily } from '../core/qa/families';
+import { draftLinkChecker } from '../core/qa/link-check';
 import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
@@ -342,6 +344,31 @@ export function createApi(ctx: ApiContext): Api {
       return { raw: raw.toString('base64') };
     },
     'message.delete': ({ id }) => ({ deleted: store ? store.deleteMessage(id) : false }),
+    'qa.run': async ({ source, encoding, kind, name, clients, links, allowPrivate, inlineCss }) => {
+      if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(source)) {
+        throw invalidField('source', 'The draft is not valid base64.', 'source: the draft is not valid base64.');
+      }
+      const checker = links ? await draftLinkChecker() : null;
+      // Loaded on first use: the MJML compiler and the caniemail data are large, and no other operation needs them.
+      const { runQa, QaInputError } = await import('../core/qa/run');
+      const saved = settings.get().clients.filter(isClientFamily);
+      try {
+        return await runQa(Buffer.from(source, encoding), {
+          ...(name !== undefined ? { name } : {}),
+          ...(kind ? { kind } : {}),
+          clients: clients ?? saved,
+          ...(checker ? { links: { checker, allowPrivate, ...(ctx.ca ? { ca: ctx.ca.join('\n') } : {}) } } : {}),
+          inlineCss,
+        });
+      } catch (err) {
+        if (err instanceof QaInputError) {
+          // An MJML compile error: each of the compiler's errors beside the source, with its line.
+          const fields = err.details.map((d) => ({ field: 'source', message: `Line ${d.line}: ${d.message}` }));
+          throw new ApiError('invalid-input', err.message, undefined, fields.length ? { fields, params: { lines: err.details.map((d) => d.line).join(',') } } : {});
+        }
+        throw err;
+      }
+    },
     'settings.get': () => settings.get(),
     'settings.set': (patch) => {
       if (!patch.reportBrand) return settings.set(patch);

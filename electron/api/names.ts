@@ -18,6 +18,7 @@ export const OPERATION_NAMES = [
   'message.get',
   'message.raw',
   'message.delete',
+  'qa.run',
   'smtp.list',
   'smtp.save',
   'smtp.delete',

@@ -11,6 +11,7 @@ import { parseResolverSpec } from '../core/dns/servers';
 import { clientRefusal } from '../core/report/audit-report';
 import { TREND_POINTS } from '../core/report/changes';
 import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
+import { CLIENT_FAMILIES } from '../core/qa/families';
 import type { EventName, OperationName } from './names';
 import type {
   AuditProgress,
@@ -24,6 +25,7 @@ import type {
   PlacementEvent,
   PlacementListItem,
   PlacementRun,
+  QaResult,
   Seed,
   SeedTestResult,
   SendResult,
@@ -113,6 +115,11 @@ export const SettingsSchema = z.object({
   storeRawMessages: z.boolean(),
   /** The branding of every exported report (checked again in core: lengths, colour, logo). */
   reportBrand: BrandSchema,
+  /** The mail client families design QA checks compatibility for; all of them when empty. */
+  clients: z
+    .array(z.enum(CLIENT_FAMILIES))
+    .max(CLIENT_FAMILIES.length)
+    .refine((names) => new Set(names).size === names.length, 'A client family is listed twice'),
 });
 
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
@@ -493,6 +500,34 @@ export const operations = {
   'message.delete': op<{ deleted: boolean }>()({
     summary: 'Delete one stored message analysis and its raw copy.',
     input: HistoryIdSchema,
+  }),
+  'qa.run': op<QaResult>()({
+    summary:
+      'Design QA of a draft (.html, .mjml or .eml): client compatibility, accessibility, size as sent with the Gmail clipping point and the content findings, each with its line, and the plain-text part as sent. Links and images are requested only with links: true.',
+    input: z
+      .object({
+        /** The draft: the HTML, the MJML template or the message (RFC 5322). */
+        source: z.string().min(1, 'Open or paste the HTML, MJML or message to check').max(MAX_MESSAGE_TEXT, 'The draft is larger than 50 MB'),
+        /** base64 carries any bytes (files); utf8 is for pasted text. */
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        /** What the draft is; from the name's extension, else from its first bytes, when absent. */
+        kind: z.enum(['html', 'mjml', 'eml']).optional(),
+        /** The file name, as given: returned as the result's file (shown as text, never obeyed), its extension telling the kind. */
+        name: z.string().max(1000).optional(),
+        /** The client families to check; the clients setting when absent (all families when that is empty). */
+        clients: z
+          .array(z.enum(CLIENT_FAMILIES))
+          .min(1, 'Pick at least one mail client family')
+          .max(CLIENT_FAMILIES.length)
+          .optional(),
+        /** Request each link and image (HEAD, GET fallback); tracking links may record a click. Unsubscribe links are never requested. */
+        links: z.boolean().default(false),
+        /** Let the link check request private, loopback and link-local addresses (test labs). */
+        allowPrivate: z.boolean().default(false),
+        /** Return the HTML with its CSS inlined (juice) as inlinedHtml. */
+        inlineCss: z.boolean().default(false),
+      })
+      .strict(),
   }),
   'smtp.list': op<{ profiles: StoredProfile[] }>()({
     summary: 'The saved SMTP profiles, with where each one\'s secret comes from (never the secret).',

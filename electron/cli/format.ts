@@ -18,7 +18,7 @@ export function painter(stream: NodeJS.WritableStream) {
   return (style: Style, text: string) => styleText(style, text, { stream, validateStream: true });
 }
 
-type Paint = ReturnType<typeof painter>;
+export type Paint = ReturnType<typeof painter>;
 
 const SEVERITY_STYLE: Record<Severity, Style> = { critical: ['red', 'bold'], warning: 'yellow', info: 'cyan' };
 const STATUS_MARK: Record<CheckStatus, [string, Style]> = {
@@ -79,7 +79,7 @@ const INDENT = ' '.repeat(13);
 const indented = (text: string) => text.split('\n').join(`\n${INDENT}`);
 
 /** `records`: the fix's records as zone-file lines, already neutralised, printed under the fix in words. */
-function findingLines(f: Finding, paint: Paint, records?: string): string[] {
+export function findingLines(f: Finding, paint: Paint, records?: string): string[] {
   const lines = [`    ${paint(SEVERITY_STYLE[f.severity], f.severity.padEnd(8))} ${paint('bold', f.code)}  ${f.title}`];
   lines.push(`${INDENT}${indented(f.detail)}`);
   if (f.fix) lines.push(`${INDENT}${paint('green', 'Fix:')} ${indented(f.fix)}`);
@@ -160,7 +160,7 @@ const RESULT_STYLE: Record<AuthResult, Style> = {
 
 const styleOf = (result: string): Style => RESULT_STYLE[result as AuthResult] ?? 'yellow';
 
-function bytes(n: number): string {
+export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;

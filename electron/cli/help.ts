@@ -30,6 +30,7 @@ Usage:
                    [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
   deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
                    [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
+  deliverlab qa <FILE|-> [--json] [--links] [--allow-private] [--clients gmail,outlook,...] [--inline-css OUT]
   deliverlab spf [<domain>] --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
                   [--text FILE] [--header 'Name: value']... [--dkim-domain D --dkim-selector S --dkim-key-env VAR|--dkim-key-file PEM]
@@ -57,6 +58,13 @@ check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, D
           connecting IP, HELO and envelope sender come from the receiving hop's Received and
           Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
           leaves out the blocklist lookups of link domains.
+qa        Design QA of a draft (.html, .mjml or .eml, or - for stdin) before the test send: client
+          compatibility (caniemail.com data; --clients narrows the families: gmail, outlook, apple,
+          yahoo, samsung, thunderbird), accessibility, size as sent with Gmail's clipping line, the
+          content findings and the text part, each finding with its lines. MJML is compiled first;
+          a compile error exits 2 with its lines. --links requests every link and image (tracking
+          links may record a click; unsubscribe links are never opened; --allow-private for test
+          labs). --inline-css OUT writes the HTML with its CSS inlined to a new file, never over the draft.
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
           Checks MAIL FROM postmaster@<domain>, or --mail-from (a local part, or an address in
           any domain); with --helo and no --mail-from, the HELO identity on its own.

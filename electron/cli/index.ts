@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   history: async () => (await import('./commands/history')).historyCommand,
   report: async () => (await import('./commands/report')).reportCommand,
   check: async () => (await import('./commands/check')).checkCommand,
+  qa: async () => (await import('./commands/qa')).qaCommand,
   spf: async () => (await import('./commands/spf')).spfCommand,
   send: async () => (await import('./send')).sendCommand,
   placement: async () => (await import('./placement')).placementCommand,

@@ -49,3 +49,12 @@ export function neutraliseAll<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * `value` as one line of JSON whose text holds no control character at all: JSON.stringify escapes
+ * C0 controls but leaves DEL and the C1 controls (U+0080-U+009F, CSI among them) as they are, so
+ * those are written as \u escapes too. A JSON reader gets exactly the same strings.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -11,6 +11,7 @@ export const DEFAULT_SETTINGS: Settings = {
   spamhausDqsKey: '',
   storeRawMessages: true,
   reportBrand: {},
+  clients: [],
 };
 
 /** The branding's fields as Settings labels them, for the sentences below. */

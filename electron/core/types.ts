@@ -4,6 +4,7 @@
  *
  * Types only: the api re-exports them to the UI, which must not reach the modules' implementations.
  */
+import type { ClientFamily } from './qa/families';
 import type { ReportBrand } from './report/page';
 
 /** User settings: stored in the history database when there is one, in memory otherwise. */
@@ -20,6 +21,8 @@ export interface Settings {
   storeRawMessages: boolean;
   /** The branding every exported report carries until it is changed; empty: the neutral Deliverlab footer. */
   reportBrand: ReportBrand;
+  /** The mail client families design QA checks compatibility for; empty: all of them. */
+  clients: ClientFamily[];
 }
 
 /** How an SMTP profile or a seed mailbox logs in; runtime-neutral, so it lives with its rule in shared/. */

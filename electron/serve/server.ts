@@ -50,6 +50,8 @@ const MAX_BODY = 1024 * 1024;
  */
 export const BODY_LIMITS: ReadonlyMap<OperationName, number> = new Map([
   ['message.check', 70 * 1024 * 1024],
+  // A draft up to 50 MB (a message with attachments), base64 inside JSON.
+  ['qa.run', 70 * 1024 * 1024],
   // HTML and text parts of up to 20 MB each, JSON-escaped.
   ['send.run', 50 * 1024 * 1024],
   ['placement.run', 50 * 1024 * 1024],

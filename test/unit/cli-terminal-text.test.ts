@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { neutralise, neutraliseAll } from '../../electron/cli/terminal-text';
+import { jsonText, neutralise, neutraliseAll } from '../../electron/cli/terminal-text';
 
 describe('neutralise', () => {
   it('shows C0 controls, DEL and C1 controls as \\xNN, and leaves text alone', () => {
@@ -19,5 +19,14 @@ describe('neutralise', () => {
     const out = neutraliseAll({ a: ['\x1bx', 1, null, { 'folder:\x1b': true }], b: buffer });
     expect(out).toEqual({ a: ['\\x1bx', 1, null, { 'folder:\\x1b': true }], b: buffer });
     expect(out.b).toBe(buffer);
+  });
+});
+
+describe('jsonText', () => {
+  it('writes JSON with no control character in it, DEL and C1 escaped too, which parses back to the same strings', () => {
+    const value = { title: 'a\x1b[2Jb\x7fc\u009b31md\u0085e', n: 1 };
+    const text = jsonText(value);
+    expect(text).toBe('{"title":"a\\u001b[2Jb\\u007fc\\u009b31md\\u0085e","n":1}');
+    expect(JSON.parse(text)).toEqual(value);
   });
 });

@@ -103,12 +103,24 @@ describe('finding codes', () => {
       'image.insecure': 'warning',
       'image.heavy': 'warning',
       'image.total-weight': 'warning',
+      'compat.unsupported': 'warning',
+      'compat.partial': 'info',
+      'a11y.missing-lang': 'warning',
+      'a11y.img-no-alt': 'warning',
+      'a11y.layout-table': 'warning',
+      'a11y.heading-order': 'info',
+      'a11y.vague-link': 'warning',
+      'a11y.small-text': 'info',
+      'a11y.low-contrast': 'warning',
+      'a11y.all-caps': 'info',
+      'a11y.missing-title': 'info',
     });
   });
 
   it('are dotted, lower-case check.problem names whose prefix is their check', () => {
     for (const [code, info] of Object.entries(FINDING_CODES)) {
-      expect(code).toMatch(/^[a-z]+\.[a-z0-9-]+$/);
+      // The check may carry digits after its first letter (a11y, as accessibility is written).
+      expect(code).toMatch(/^[a-z][a-z0-9]*\.[a-z0-9-]+$/);
       // DANE findings belong to the DNSSEC check, which covers both; the domain's own existence to the
       // MX check, whose lookup is the one that finds it missing.
       const head = code.split('.')[0];

@@ -5,12 +5,12 @@ import { htmlToText } from '../../electron/core/send/html-text';
 // client shows of the message, so it must read like the rendered HTML, whatever the HTML looks like.
 
 describe('htmlToText: the text of an ordinary message', () => {
-  it('keeps block structure, lists, rules and table rows as lines', () => {
+  it('keeps block structure, lists (numbered when ordered), rules, quotes and table rows as lines', () => {
     const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Autumn sale</title><style>td{padding:0}</style></head>
 <body><table role="presentation"><tr><td><h1>Autumn sale &ndash; 30% off</h1><p>Dear customer,<br/>it starts today.</p></td></tr>
 <tr><td>Price</td><td>&euro;10</td></tr><tr><th>Size</th><th>M</th></tr></table>
 <ol><li>First<li>Second</ol><hr><blockquote>Quoted</blockquote>\r\n<p>Shop Ltd &copy; 2026</p></body></html>`;
-    expect(htmlToText(html)).toBe('Autumn sale – 30% off\n\nDear customer,\nit starts today.\n\nPrice €10\nSize M\n\n- First\n- Second\n\n----\n\nQuoted\n\nShop Ltd © 2026\n');
+    expect(htmlToText(html)).toBe('Autumn sale – 30% off\n\nDear customer,\nit starts today.\n\nPrice €10\nSize M\n\n1. First\n2. Second\n\n----\n\n> Quoted\n\nShop Ltd © 2026\n');
   });
 
   it('shows links as "text (url)", an address shown as text once, and drops page-internal and script links to their text', () => {
@@ -19,6 +19,12 @@ describe('htmlToText: the text of an ordinary message', () => {
 <p><a href="#top">Top</a> <a href="javascript:void(0)">Menu</a> <a href="">Empty</a> <a name="n">Anchor</a> <a href="https://e.test"></a></p>`;
     expect(htmlToText(html)).toBe(
       'See our great offer (https://shop.test/sale?a=1&b=2).\n\nhttps://x.test help@x.test Write us (help@x.test)\n\nTop Menu Empty Anchor https://e.test\n',
+    );
+  });
+
+  it('keeps the space a link ends with between the link and the next word, as a browser shows it', () => {
+    expect(htmlToText('<p><a href="https://shop.test/">Shop now </a>today, <a href="https://shop.test/b">or\nlater\n</a>.</p>')).toBe(
+      'Shop now (https://shop.test/) today, or later (https://shop.test/b) .\n',
     );
   });
 

@@ -16,8 +16,8 @@ export type CheckId = 'mx' | 'spf' | 'dmarc' | 'dkim' | 'mtasts' | 'tlsrpt' | 'b
 /** Message analysis raises findings in these areas besides the audit's checks. */
 export type MessageArea = 'auth' | 'header' | 'content';
 
-/** Design QA raises findings in these areas: the link check's links and images. */
-export type QaArea = 'link' | 'image';
+/** Design QA of a draft raises these besides the content findings (core/qa): client compatibility, accessibility, and the link check's links and images. */
+export type QaArea = 'compat' | 'a11y' | 'link' | 'image';
 
 export interface CodeInfo {
   severity: Severity;
@@ -151,6 +151,20 @@ export const FINDING_CODES = {
   'image.insecure': { severity: 'warning', check: 'image', meaning: 'An image loads over plain http (written so, or by a redirect): mixed content that clients block or flag.' },
   'image.heavy': { severity: 'warning', check: 'image', meaning: 'One image is over 500 KiB.' },
   'image.total-weight': { severity: 'warning', check: 'image', meaning: 'The email\'s images weigh over 2 MiB together.' },
+  // Design QA: client compatibility (caniemail.com data)
+  'compat.unsupported': { severity: 'warning', check: 'compat', meaning: 'An HTML element, attribute or CSS feature the draft uses is not supported by a client of a major family (Gmail, Outlook, Apple Mail, Yahoo); information only when only Samsung Email or Thunderbird lack it.' },
+  'compat.partial': { severity: 'info', check: 'compat', meaning: 'A feature the draft uses is only partly supported by some clients (the caniemail.com notes say how).' },
+
+  // Design QA: accessibility
+  'a11y.missing-lang': { severity: 'warning', check: 'a11y', meaning: 'The <html> element has no lang attribute: screen readers guess the language and may read the text with the wrong voice.' },
+  'a11y.img-no-alt': { severity: 'warning', check: 'a11y', meaning: 'An image has no alt attribute: screen readers read its file name, and blocked images leave an empty box (alt="" marks a decorative one).' },
+  'a11y.layout-table': { severity: 'warning', check: 'a11y', meaning: 'A layout table without role="presentation": screen readers announce its rows and columns as data.' },
+  'a11y.heading-order': { severity: 'info', check: 'a11y', meaning: 'A heading skips a level (an h2 followed by an h4): readers navigating by headings lose the structure.' },
+  'a11y.vague-link': { severity: 'warning', check: 'a11y', meaning: 'A link whose text says nothing of where it goes ("click here", "read more") or has no text at all.' },
+  'a11y.small-text': { severity: 'info', check: 'a11y', meaning: 'Text smaller than 14 px: hard to read, above all on phones.' },
+  'a11y.low-contrast': { severity: 'warning', check: 'a11y', meaning: 'Text whose colour contrasts with its background less than WCAG AA asks (4.5:1, or 3:1 for large text), from the email\'s own colours.' },
+  'a11y.all-caps': { severity: 'info', check: 'a11y', meaning: 'A paragraph in capitals: slower to read, and some screen readers spell it out.' },
+  'a11y.missing-title': { severity: 'info', check: 'a11y', meaning: 'No <title>: screen readers and the browser view of the email have no name to announce.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -12,7 +12,7 @@ import type { Finding } from '../audit/types';
 import type { DnsSession } from '../dns/session';
 import { hostOf, MAX_LINKS, scanHtml, TEXT_WINDOW } from './html-scan';
 import { bulkWhy, orgDomain } from './lint-common';
-import type { BodyRead, ImageInfo, LintInput } from './lint-types';
+import type { BodyRead, ContentLintInput, ImageInfo, LintInput } from './lint-types';
 import { listedLinkDomains } from './link-domains';
 import { decodeLeaf, walkMime, type MimeLeaf } from './mime';
 import type { ContentSummary, LinkInfo } from './types';
@@ -187,7 +187,7 @@ export function readBody(input: Pick<LintInput, 'parsed' | 'raw'>): BodyRead {
 }
 
 /** Content lint findings (content.* codes) and the content summary for one message. */
-export async function lintContent(input: LintInput, dns?: DnsSession): Promise<{ findings: Finding[]; content: ContentSummary }> {
+export async function lintContent(input: ContentLintInput, dns?: DnsSession): Promise<{ findings: Finding[]; content: ContentSummary }> {
   if (input.headersOnly) return { findings: [], content: empty() };
   const findings: Finding[] = [];
   const parsed = input.parsed;

@@ -13,7 +13,7 @@ export function orgDomain(host: string): string {
 }
 
 /** Why the message counts as bulk, in words: its signals, or the old summary's wording without them. */
-export function bulkWhy(input: Pick<LintInput, 'summary'>): string {
+export function bulkWhy(input: { summary: Pick<LintInput['summary'], 'bulkSignals'> }): string {
   const signals = input.summary.bulkSignals ?? [];
   return signals.length ? signals.join(', ') : 'list or bulk headers';
 }

@@ -32,6 +32,16 @@ export interface LintInput {
   body?: BodyRead | null;
 }
 
+/**
+ * What content lint reads of a LintInput: the body and the few summary fields its findings word.
+ *
+ * Narrower than LintInput so that a draft that was never received (design QA) can be linted too,
+ * without an authentication result or header fields it does not have.
+ */
+export type ContentLintInput = Pick<LintInput, 'parsed' | 'raw' | 'headersOnly' | 'checkLinkDomains' | 'body'> & {
+  summary: Pick<MessageSummary, 'bulk' | 'bulkSignals' | 'fromDomain'>;
+};
+
 /** An image as the HTML scan found it (html-scan.ts scanHtml). */
 export interface ImageInfo {
   src: string;

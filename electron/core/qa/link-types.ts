@@ -25,7 +25,8 @@ export interface LinkRef {
  * - invalid: it starts like an http(s) URL but does not parse (a space in the host, a bad port).
  * - loopback-only: the test suites' safety catch (DELIVERLAB_LOOPBACK_ONLY=1) refused a non-loopback address.
  */
-export type LinkReason = 'unsubscribe' | 'private' | 'not-http' | 'invalid' | 'loopback-only';
+/** `not-checked`: the checker gave no answer for a target (it should not happen; said rather than hidden). */
+export type LinkReason = 'unsubscribe' | 'private' | 'not-http' | 'invalid' | 'loopback-only' | 'not-checked';
 
 /** What went wrong with a request, as a kind a caller can branch on; `error` says it in words. */
 export type LinkErrorKind =

@@ -133,6 +133,19 @@ export const IMPACT: Record<FindingCode, Impact> = {
   'image.insecure': 'hygiene',
   'image.heavy': 'hygiene',
   'image.total-weight': 'hygiene',
+
+  // Design QA: how the email looks and reads, not whether it arrives.
+  'compat.unsupported': 'hygiene',
+  'compat.partial': 'hygiene',
+  'a11y.missing-lang': 'hygiene',
+  'a11y.img-no-alt': 'hygiene',
+  'a11y.layout-table': 'hygiene',
+  'a11y.heading-order': 'hygiene',
+  'a11y.vague-link': 'hygiene',
+  'a11y.small-text': 'hygiene',
+  'a11y.low-contrast': 'hygiene',
+  'a11y.all-caps': 'hygiene',
+  'a11y.missing-title': 'hygiene',
 };
 
 /** One thing to do: a fix and every finding it resolves, with the worst severity and impact among them. */

@@ -1,12 +1,13 @@
 /**
- * gzip and zip (fflate) with a hard bound on what they produce.
+ * gzip (Node's zlib) and zip (fflate) with a hard bound on what they produce.
  *
- * A few hundred kilobytes of deflate expand to gigabytes: the input is pushed in small slices and the
- * output counted as it comes, so a bomb stops at the cap, having cost one slice past it. The zip's
- * table of contents is read here (APPNOTE.TXT §4.3); its members are inflated by fflate.
+ * A few hundred kilobytes of deflate expand to gigabytes. gzip stops at zlib's maxOutputLength; a zip
+ * member is pushed to fflate in small slices and its output counted as it comes, so a bomb stops at
+ * the cap having cost one slice past it. The zip's table of contents is read here (APPNOTE.TXT
+ * §4.3), and each member's CRC-32 and length checked after inflating.
  */
-import { crc32 } from 'node:zlib';
-import { Gunzip, Inflate } from 'fflate';
+import { crc32, gunzipSync, constants as zlibConstants } from 'node:zlib';
+import { Inflate } from 'fflate';
 
 /** Input slice pushed at a time: deflate expands at most 1032:1, so one slice overshoots the cap by 16 MiB at worst. */
 const SLICE = 16 * 1024;
@@ -61,12 +62,35 @@ function drain(stream: Stream, input: Uint8Array, cap: number, what: string): Ui
 /**
  * Expands gzip data (RFC 1952; several members are joined), producing at most `cap` bytes.
  *
- * Data cut inside the deflate stream is refused as truncated. The 8-byte trailer is not insisted on:
- * reporters append stray bytes after it (a line break, from one mail gateway), and a file cut within
- * it has lost none of its data.
+ * Node's zlib rather than fflate: fflate's streaming gunzip ends quietly on some data cut short, and
+ * its one-shot gunzip allocates the size the trailer claims (a bomb's word). zlib checks every
+ * member's CRC-32 and length and stops at maxOutputLength. Stray line breaks or NULs after the last
+ * member (one mail gateway appends a CRLF) are no part of the data. Data that ends before its
+ * compressed stream does comes back with `truncated` set, as far as it goes: the caller decides
+ * whether what came out is whole (one mail gateway ends its streams early, after the whole report).
  */
-export function gunzipCapped(data: Uint8Array, cap: number): Uint8Array {
-  return drain(new Gunzip() as unknown as Stream, data, cap, 'gzip');
+export function gunzipCapped(data: Uint8Array, cap: number): { data: Uint8Array; truncated: boolean } {
+  let input = Buffer.from(data.buffer, data.byteOffset, data.length);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { data: gunzipSync(input, { maxOutputLength: cap }), truncated: false };
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE') throw new InflateError('over-cap', `it expands past ${cap.toLocaleString('en-US')} bytes`);
+      if (code === 'Z_BUF_ERROR') {
+        try {
+          return { data: gunzipSync(input, { maxOutputLength: cap, finishFlush: zlibConstants.Z_SYNC_FLUSH }), truncated: true };
+        } catch (again) {
+          if ((again as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateError('over-cap', `it expands past ${cap.toLocaleString('en-US')} bytes`);
+          throw new InflateError('truncated', 'the gzip data ends before its end (the file is truncated)');
+        }
+      }
+      let end = input.length;
+      while (end > 0 && [0x0d, 0x0a, 0x20, 0x09, 0x00].includes(input[end - 1] as number)) end--;
+      if (attempt > 0 || end === input.length) throw new InflateError('damaged', `the gzip data is damaged (${(err as Error).message})`);
+      input = input.subarray(0, end);
+    }
+  }
 }
 
 export interface ZipMember {

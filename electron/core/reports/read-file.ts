@@ -88,6 +88,8 @@ const INFLATE_CODES: Record<InflateError['kind'], [RefusalCode, RefusalCode]> = 
   unsupported: ['bad-gzip', 'bad-zip'],
 };
 
+const TRUNCATED_GZIP = 'truncated gzip: the data ends before the end of the compressed stream';
+
 /** Splits an mbox (RFC 4155) at its "From " lines. */
 function mboxMessages(bytes: Buffer): Buffer[] {
   const starts: number[] = [];
@@ -164,17 +166,25 @@ class Reader {
   }
 
   private gzip(name: string, bytes: Uint8Array, depth: number): boolean {
-    let out: Uint8Array;
+    let out: { data: Uint8Array; truncated: boolean };
     try {
       out = gunzipCapped(bytes, this.budget);
     } catch (err) {
       if (!(err instanceof InflateError)) throw err;
       if (err.kind === 'over-cap') throw this.overCap();
-      throw new ReportRefused(INFLATE_CODES[err.kind][0], err.kind === 'truncated' ? 'truncated gzip: the data ends before the end of the compressed stream' : `not valid gzip: ${err.message}`);
+      throw new ReportRefused(INFLATE_CODES[err.kind][0], err.kind === 'truncated' ? TRUNCATED_GZIP : `not valid gzip: ${err.message}`);
     }
-    this.spend(out);
+    this.spend(out.data);
     // A .gz holds one document: it keeps the file's name.
-    return this.visit(name, out, depth + 1, false);
+    if (!out.truncated) return this.visit(name, out.data, depth + 1, false);
+    // The compressed stream stops early: what came out is imported only if it is a whole report.
+    const refusedBefore = this.outcome.refused.length;
+    this.visit(name, out.data, depth + 1, false);
+    if (this.outcome.refused.length > refusedBefore) {
+      this.outcome.refused.splice(refusedBefore);
+      this.refuse(name, 'truncated-gzip', TRUNCATED_GZIP);
+    }
+    return true;
   }
 
   private zip(name: string, bytes: Uint8Array, depth: number): boolean {

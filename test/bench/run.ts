@@ -3,7 +3,7 @@
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
  * work plus loopback round trips, not the internet; the placement part uses the mail lab (Postfix and
- * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`, `startup`) runs
+ * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`, `startup`, `dmarc`) runs
  * one part alone; `npm run bench -- startup --compare ../main` times another checkout's CLI beside this
  * one. Each part ends with the speed bounds the tests leave to it (bound.ts): the tests prove what
  * happens, the bench how fast.
@@ -24,6 +24,7 @@ import { runPlacementBench } from './placement-bench';
 import { runReportBench } from './report-bench';
 import { runPlacementBounds } from './placement-bounds';
 import { runStartupBench } from './startup-bench';
+import { runDmarcBench } from './dmarc-bench';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +69,7 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
 
 const { positionals, values: flags } = parseArgs({ options: { compare: { type: 'string' } }, allowPositionals: true });
 const only = positionals[0];
-const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup', 'report'];
+const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup', 'report', 'dmarc'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
@@ -96,6 +97,11 @@ try {
     verdicts.push(...bounds.verdicts);
   }
   if (only === undefined || only === 'report') await reportBench();
+  if (only === undefined || only === 'dmarc') {
+    const result = await runDmarcBench(server.port);
+    rows.push(...result.rows);
+    verdicts.push(...result.verdicts);
+  }
   if (only === undefined || only === 'startup') {
     const result = await runStartupBench(server.port, flags.compare === undefined ? undefined : resolve(flags.compare));
     tables.push(...result.tables);

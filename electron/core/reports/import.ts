@@ -115,7 +115,9 @@ class ReaderPool {
 
   constructor(script: URL, size: number) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script);
+      // A smaller young generation than V8's default: parsing makes much short-lived garbage, and
+      // collecting it sooner kept the import of 10,000 files under 500 MiB instead of 770.
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
       worker.on('message', ({ id, outcome }: { id: number; outcome: FileOutcome }) => {
         const task = this.pending.get(id);
         this.pending.delete(id);

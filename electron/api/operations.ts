@@ -644,7 +644,7 @@ export const operations = {
     input: z
       .object({
         /** Files and folders on this machine (folders are searched for report files). Not over HTTP: the browser sends contents. */
-        paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000).optional(),
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(100_000).optional(),
         /** Files' contents, base64 (an upload or a drop in the browser). */
         files: z
           .array(z.object({ name: z.string().trim().min(1).max(1000), data: z.string().max(MAX_MESSAGE_TEXT, 'A report file is larger than 50 MB') }).strict())

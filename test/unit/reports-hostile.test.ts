@@ -175,3 +175,12 @@ describe('hostile report files', () => {
     }
   });
 });
+
+describe('what the parsers did not foresee', () => {
+  it('refuses a document nested deeper than the parser goes, and the import goes on', () => {
+    const deep = `<feedback>${'<x>'.repeat(5000)}${'</x>'.repeat(5000)}</feedback>`;
+    const outcome = readReportBytes('deep.xml', Buffer.from(deep));
+    expect(outcome.reports).toEqual([]);
+    expect(outcome.refused).toEqual([{ file: 'deep.xml', code: 'unreadable', reason: expect.stringMatching(/^it could not be read \(.+\)$/) }]);
+  });
+});

@@ -112,6 +112,7 @@ class ReaderPool {
   private readonly pending = new Map<number, { resolve: (o: FileOutcome) => void; path: string; worker: Worker }>();
   private nextId = 0;
   private turn = 0;
+  private closing = false;
 
   constructor(script: URL, size: number) {
     for (let i = 0; i < size; i++) {
@@ -132,6 +133,8 @@ class ReaderPool {
   private orphan(worker: Worker): void {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
+    // Closed on purpose (the import is over or stopped): what it was reading is no longer wanted.
+    if (this.closing) return;
     for (const [id, task] of this.pending) {
       if (task.worker !== worker) continue;
       this.pending.delete(id);
@@ -150,6 +153,7 @@ class ReaderPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
   }

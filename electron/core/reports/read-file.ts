@@ -253,7 +253,12 @@ class Reader {
 /** The reports in bytes already read (an upload), named `name`. */
 export function readReportBytes(name: string, bytes: Uint8Array): FileOutcome {
   const reader = new Reader(name);
-  reader.visit(name, bytes, 0, false);
+  try {
+    reader.visit(name, bytes, 0, false);
+  } catch (err) {
+    // What the parsers did not foresee (a stack too deep for them, say) refuses this file, not the import.
+    reader.refuse(name, 'unreadable', `it could not be read (${(err as Error).message})`);
+  }
   return reader.outcome;
 }
 

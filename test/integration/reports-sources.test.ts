@@ -10,7 +10,7 @@ import { HistoryStore } from '../../electron/core/history/store';
 import { reportReadiness, reportSources } from '../../electron/core/reports/analysis';
 import { importReports } from '../../electron/core/reports/import';
 import type { ReadinessPolicy, SourcesResult } from '../../electron/core/reports/types';
-import { aggregateXml, KNOWN_DOMAIN, KNOWN_SOURCES, knownRecords } from '../helpers/dmarc-reports';
+import { aggregateXml, KNOWN_DOMAIN, KNOWN_SOURCES, knownRecords, tlsJson } from '../helpers/dmarc-reports';
 import { fixtureDns } from '../helpers/fixture-audit';
 import { tempDbPaths } from '../helpers/temp-db';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
@@ -131,7 +131,13 @@ describe('report sources', () => {
         ['google.com', 'a1', 120],
       ]);
       expect(records.items[0]?.dkimAuth).toEqual([{ domain: 'sendgrid.info', selector: 's1', result: 'pass' }]);
-      const list = (await api.dispatch('reports.list', {})) as { total: number; items: { kind: string; reportId: string; records: number; messages: number; source: string }[] };
+      const tls = tlsJson({ org: 'mta.example', reportId: 't1', begin: DAY1, policies: [{ type: 'sts', domain: 'otherxbrand.test', successes: 4, failures: 0 }, { type: 'sts', domain: KNOWN_DOMAIN, successes: 5, failures: 1 }] });
+      await api.dispatch('reports.import', { files: [{ name: 't1.json', data: Buffer.from(tls).toString('base64') }] });
+      const tlsOnly = (await api.dispatch('reports.list', { kind: 'tls', domain: KNOWN_DOMAIN })) as { total: number; items: { reportId: string; domain: string; records: number; messages: number }[] };
+      expect(tlsOnly).toEqual({ total: 1, items: [expect.objectContaining({ reportId: 't1', domain: `otherxbrand.test,${KNOWN_DOMAIN}`, records: 2, messages: 10 })] });
+      // "_" is no wildcard: other_brand.test is not otherxbrand.test.
+      expect(((await api.dispatch('reports.list', { kind: 'tls', domain: 'other_brand.test' })) as { total: number }).total).toBe(0);
+      const list = (await api.dispatch('reports.list', { kind: 'dmarc' })) as { total: number; items: { kind: string; reportId: string; records: number; messages: number; source: string }[] };
       expect(list.total).toBe(3);
       expect(list.items.map((i) => [i.kind, i.reportId, i.records, i.source]).sort()).toEqual([
         ['dmarc', 'a1', 8, 'a1.xml'],

@@ -353,7 +353,8 @@ export function records(db: HistoryDb, r: Range, ips: readonly string[], limit: 
 /** The stored reports, DMARC and TLS together, the latest imported first. */
 export function listReports(db: HistoryDb, query: { domain?: string; kind?: 'dmarc' | 'tls'; limit: number; offset: number }): { items: ReportListItem[]; total: number } {
   const dmarcWhere = query.domain ? 'WHERE domain = ?' : '';
-  const tlsWhere = query.domain ? "WHERE (',' || domains || ',') LIKE ('%,' || ? || ',%')" : '';
+  // instr, not LIKE: "_" in a domain name is a LIKE wildcard.
+  const tlsWhere = query.domain ? "WHERE instr(',' || domains || ',', ',' || ? || ',') > 0" : '';
   const parts: string[] = [];
   const params: unknown[] = [];
   if (query.kind !== 'tls') {

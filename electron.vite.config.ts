@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(root, 'electron/main/index.ts') },
+      // The report reader's worker thread (electron/core/reports/worker.ts) is built beside the main process.
+      lib: { entry: { index: resolve(root, 'electron/main/index.ts'), 'reports-worker': resolve(root, 'electron/core/reports/worker.ts') } },
       externalizeDeps: true,
     },
   },

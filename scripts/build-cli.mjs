@@ -7,7 +7,8 @@ import { build } from 'esbuild';
 // Chunk names carry a content hash: clear the folder so an old build's chunks do not pile up.
 rmSync('out/cli', { recursive: true, force: true });
 await build({
-  entryPoints: { index: 'electron/cli/run.ts' },
+  // The report reader's worker thread is an entry of its own, beside the chunks it shares.
+  entryPoints: { index: 'electron/cli/run.ts', 'reports-worker': 'electron/core/reports/worker.ts' },
   outdir: 'out/cli',
   bundle: true,
   splitting: true,

@@ -31,6 +31,7 @@ import { draftLinkChecker } from '../core/qa/link-check';
 import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
+import { createReportHandlers, type ReportsOperation } from './handlers-reports';
 import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
 import { operations, type EventPayload, type ExportFormat, type OpParsed, type OpResult } from './operations';
@@ -65,10 +66,12 @@ export interface ApiContext {
    * machine in serve. Throws an ApiError in the app's words when it cannot. Absent: no PDF here.
    */
   printPdf?: (html: string) => Promise<Uint8Array>;
+  /** Aborted to stop long work in progress (a report import): the CLI's Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 type Handlers = { [N in OperationName]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
-type CoreHandlers = Omit<Handlers, MailOperation>;
+type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation>;
 
 const NO_KEYCHAIN = {
   http: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.',
@@ -89,7 +92,7 @@ function unreachable(err: ResolverUnreachableError): ApiError {
 const isOperation = (name: string): name is OperationName => (OPERATION_NAMES as readonly string[]).includes(name);
 
 /** The history lists, whose rows carry stored text of any length: their answers are bounded (list-bounds.ts). */
-const LISTS: ReadonlySet<OperationName> = new Set(['history.list', 'message.list', 'send.list', 'placement.list']);
+const LISTS: ReadonlySet<OperationName> = new Set(['history.list', 'message.list', 'send.list', 'placement.list', 'reports.list', 'reports.records']);
 
 export function createApi(ctx: ApiContext): Api {
   const ownsStore = !ctx.store;
@@ -393,7 +396,8 @@ export function createApi(ctx: ApiContext): Api {
       transport: ctx.transport,
     }),
   };
-  const handlers: Handlers = { ...core, ...mail };
+  const reports = createReportHandlers({ store, settings, transport: ctx.transport, emit: ctx.emit, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const handlers: Handlers = { ...core, ...mail, ...reports };
 
   return {
     async dispatch(name, input) {

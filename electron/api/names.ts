@@ -38,12 +38,19 @@ export const OPERATION_NAMES = [
   'placement.get',
   'placement.delete',
   'placement.trend',
+  'reports.import',
+  'reports.list',
+  'reports.summary',
+  'reports.sources',
+  'reports.records',
+  'reports.readiness',
+  'reports.tls',
   'settings.get',
   'settings.set',
   'app.info',
 ] as const;
 
-export const EVENT_NAMES = ['audit.progress', 'placement.progress'] as const;
+export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress'] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

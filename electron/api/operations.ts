@@ -12,6 +12,7 @@ import { clientRefusal } from '../core/report/audit-report';
 import { TREND_POINTS } from '../core/report/changes';
 import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
 import { CLIENT_FAMILIES } from '../core/qa/families';
+import { parseDay, SINCE_WORDS } from '../core/reports/range';
 import type { EventName, OperationName } from './names';
 import type {
   AuditProgress,
@@ -20,19 +21,27 @@ import type {
   ConnectionResult,
   DkimKey,
   FixItem,
+  ImportProgress,
+  ImportResult,
   MessageAnalysis,
   MessageSummaryRow,
   PlacementEvent,
   PlacementListItem,
   PlacementRun,
   QaResult,
+  Readiness,
+  ReportListItem,
+  ReportSummary,
   Seed,
   SeedTestResult,
   SendResult,
   SendSummary,
   Settings,
   SmtpProfile,
+  SourcesResult,
   SpfCheckOutput,
+  StoredRecord,
+  TlsSummary,
   TrendSeries,
 } from './types';
 
@@ -290,6 +299,41 @@ export type PlacementTrendSeries = TrendSeries;
 
 export interface HistoryList {
   items: AuditSummary[];
+  total: number;
+}
+
+/** The first day of a report view: a number of days back (30d) or a date; the last 30 days when absent. */
+const SinceSchema = z
+  .string()
+  .trim()
+  .max(20)
+  .refine((v) => /^\d{1,5}d$/.test(v) || parseDay(v) !== null, `Give ${SINCE_WORDS}`);
+
+/** A domain over a range of whole UTC days, as every report view takes it. */
+const ReportRangeFields = {
+  domain: DomainSchema,
+  since: SinceSchema.optional(),
+  /** The last day included (YYYY-MM-DD); today when absent. */
+  until: z
+    .string()
+    .trim()
+    .max(20)
+    .refine((v) => parseDay(v) !== null, 'Give a date (2024-05-31)')
+    .optional(),
+};
+
+export const SOURCE_CLASSES = ['compliant', 'forwarded', 'misconfigured', 'unknown'] as const;
+
+/** The most files one reports.import takes as contents (an upload), and the largest. */
+export const MAX_UPLOADED_REPORTS = 1000;
+
+export interface ReportList {
+  items: ReportListItem[];
+  total: number;
+}
+
+export interface RecordList {
+  items: StoredRecord[];
   total: number;
 }
 
@@ -629,6 +673,72 @@ export const operations = {
     summary: 'Placement over time per seed or per provider.',
     input: z.object({ by: z.enum(['seed', 'provider']).default('seed'), limit: z.number().int().min(1).max(1000).default(50) }).strict().default({ by: 'seed', limit: 50 }),
   }),
+  'reports.import': op<ImportResult>()({
+    summary:
+      'Import DMARC aggregate reports (XML, .xml.gz, .zip, or e-mails carrying them) and TLS reports (JSON, .json.gz) from files and folders, or from files\' contents; each is accepted or refused with its reason; emits reports.progress.',
+    input: z
+      .object({
+        /** Files and folders on this machine (folders are searched for report files). Not over HTTP: the browser sends contents. */
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(100_000).optional(),
+        /** Files' contents, base64 (an upload or a drop in the browser). */
+        files: z
+          .array(z.object({ name: z.string().trim().min(1).max(1000), data: z.string().max(MAX_MESSAGE_TEXT, 'A report file is larger than 50 MB') }).strict())
+          .min(1)
+          .max(MAX_UPLOADED_REPORTS)
+          .optional(),
+        runId: z.string().max(100).optional(),
+      })
+      .strict()
+      .refine((v) => (v.paths === undefined) !== (v.files === undefined), { message: 'Give either paths or files.', path: ['paths'] }),
+  }),
+  'reports.list': op<ReportList>()({
+    summary: 'The imported reports (DMARC aggregate and TLS), the latest imported first.',
+    input: z
+      .object({
+        domain: DomainSchema.optional(),
+        kind: z.enum(['dmarc', 'tls']).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ limit: 100, offset: 0 }),
+  }),
+  'reports.summary': op<ReportSummary>()({
+    summary: 'Messages reported for a domain over a range of days: DMARC pass, SPF and DKIM aligned pass, dispositions, by reporter and by day.',
+    input: z.object(ReportRangeFields).strict(),
+  }),
+  'reports.sources': op<SourcesResult>()({
+    summary:
+      'Who sends as a domain: sources grouped by sending organisation (reverse DNS, DKIM and SPF domains, known senders) and classified compliant, forwarded, misconfigured (with the fix) or unknown, with messages per class per day.',
+    input: z
+      .object({
+        ...ReportRangeFields,
+        /** Only the sources of this class (the per-day volumes cover every class). */
+        class: z.enum(SOURCE_CLASSES).optional(),
+        /** Overrides the resolver setting for the reverse DNS lookups. */
+        resolver: ResolverSchema.optional(),
+      })
+      .strict(),
+  }),
+  'reports.records': op<RecordList>()({
+    summary: 'The stored DMARC records of a domain, optionally from some source addresses only (the drill-down from a source), newest reports first.',
+    input: z
+      .object({
+        ...ReportRangeFields,
+        ips: z.array(IpSchema).max(5000).optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict(),
+  }),
+  'reports.readiness': op<Readiness>()({
+    summary: 'Whether the DMARC policy can be made stronger: the legitimate mail that would pass, the sources it would hurt, the policy now and the next step.',
+    input: z.object({ ...ReportRangeFields, resolver: ResolverSchema.optional() }).strict(),
+  }),
+  'reports.tls': op<TlsSummary>()({
+    summary: 'TLS reports (RFC 8460) for a domain: successes and failures per policy type and day, failure types, and the sending MTAs that reported them.',
+    input: z.object(ReportRangeFields).strict(),
+  }),
   'settings.get': op<Settings>()({
     summary: 'The current settings.',
     input: z.object({}).strict().default({}),
@@ -646,6 +756,7 @@ export const operations = {
 export interface EventPayloads {
   'audit.progress': AuditProgress & { runId?: string };
   'placement.progress': PlacementEvent & { runId?: string };
+  'reports.progress': ImportProgress & { runId?: string };
 }
 
 export type Operations = typeof operations;

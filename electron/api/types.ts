@@ -51,3 +51,25 @@ export type { ConnectionResult, SendError, SendResult, SmtpProfile, SmtpSecurity
 export type { SpfCheckOutput } from '../core/spf/types';
 export type { Settings } from '../core/types';
 export type { FixItem, Impact } from '../core/report/prioritize';
+export type {
+  AggregateSchema,
+  ClassDay,
+  DayVolume,
+  DispositionCounts,
+  ImportedReport,
+  ImportResult,
+  Readiness,
+  Refusal,
+  RefusalCode,
+  ReporterSummary,
+  ReportListItem,
+  ReportSource,
+  ReportSummary,
+  SourceAddress,
+  SourceClass,
+  SourcesResult,
+  StoredRecord,
+  TlsPolicySummary,
+  TlsSummary,
+} from '../core/reports/types';
+export type { ImportProgress } from '../core/reports/import';

@@ -58,13 +58,14 @@ export function checkResolver(value: string | undefined): string | undefined {
   return parsed.data;
 }
 
-export function openApi(dbPath: string | null, resolverDefault?: string): Api {
+export function openApi(dbPath: string | null, resolverDefault?: string, options: { signal?: AbortSignal | undefined } = {}): Api {
   return createApi({
     dbPath,
     ...(resolverDefault ? { resolverDefault } : {}),
     transport: 'cli',
     version: version(),
     emit: () => {},
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 

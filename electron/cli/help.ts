@@ -45,6 +45,9 @@ Usage:
         [--fresh [--resolver RESOLVER] [--skip smtp,http,dnsbl] [--selectors s1,s2] [--concurrency N] ...]
   deliverlab report --audit ID --out PATH [--format ...] | --from REPORT.html --out PATH [--format ...]
   deliverlab report --message ID | --placement ID --out PATH [--format ...] [--brand FILE] [--browser PATH]
+  deliverlab reports import PATH... [--json] [--db PATH]
+  deliverlab reports summary|sources|tls --domain D [--since 30d|YYYY-MM-DD] [--json] [--db PATH]
+                   [sources: --class compliant|forwarded|misconfigured|unknown --resolver RESOLVER]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
   deliverlab --version
 
@@ -87,6 +90,10 @@ report    The latest stored audit of each domain (or --audit ID) as one file, on
           report instead. --client NAME goes on the cover. --brand FILE: JSON with title, name,
           logo (PNG, JPEG or SVG path), accent (#rrggbb) and footer. pdf prints the HTML through
           Chrome, Chromium or Edge (found where they install, or --browser PATH). Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
+reports   DMARC aggregate and TLS reports: import files, folders and report e-mails into history
+          (import exits 1 when a file was refused), then the summary per domain, the sources
+          sending as it (compliant, forwarded, misconfigured with the fix, unknown) and whether
+          enforcement is safe, and TLS results. deliverlab reports --help says more.
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
           profiles and seeds name an environment variable for their secret. --ca-file trusts a
           private CA for SMTP and IMAP (a test lab).

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./commands/audit')).auditCommand,
   history: async () => (await import('./commands/history')).historyCommand,
   report: async () => (await import('./commands/report')).reportCommand,
+  reports: async () => (await import('./commands/reports')).reportsCommand,
   check: async () => (await import('./commands/check')).checkCommand,
   qa: async () => (await import('./commands/qa')).qaCommand,
   spf: async () => (await import('./commands/spf')).spfCommand,

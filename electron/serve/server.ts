@@ -55,6 +55,9 @@ export const BODY_LIMITS: ReadonlyMap<OperationName, number> = new Map([
   // HTML and text parts of up to 20 MB each, JSON-escaped.
   ['send.run', 50 * 1024 * 1024],
   ['placement.run', 50 * 1024 * 1024],
+  // Report files uploaded from the browser, base64 inside JSON (a day's reports are kilobytes; a
+  // large Google report some megabytes).
+  ['reports.import', 100 * 1024 * 1024],
 ]);
 
 const OPERATIONS: ReadonlySet<string> = new Set(OPERATION_NAMES);

@@ -46,6 +46,7 @@ describe('history store', () => {
       { version: 1, name: 'domains, audits, settings' },
       { version: 2, name: 'messages, raw messages, DKIM selectors seen' },
       { version: 3, name: 'SMTP profiles, seeds, secrets, sends, placement runs' },
+      { version: 4, name: 'DMARC aggregate and TLS reports, reverse DNS cache' },
     ]);
     db.close();
   });
@@ -159,7 +160,7 @@ describe('message history (migration 2)', () => {
       expect(tables.find((t) => t.name === name)?.sql, name).toMatch(/\)\s*STRICT$/);
     }
     expect(tables.find((t) => t.name === 'message_raw')?.sql).toMatch(/REFERENCES messages\(id\) ON DELETE CASCADE/);
-    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 3 });
+    expect(db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: 4 });
     // STRICT refuses a value of the wrong type instead of storing it.
     expect(() => db.prepare("INSERT INTO messages (analysed_at, sha256, spf, dkim, dmarc, critical_count, warning_count, result_json) VALUES ('t', 'x', 'p', 'p', 'p', 'many', 0, '{}')").run()).toThrow(/cannot store TEXT value in INTEGER column/);
     db.close();
@@ -172,7 +173,7 @@ describe('message history (migration 2)', () => {
     expect(v1.schemaVersion()).toBe(1);
     v1.close();
     const v2 = HistoryStore.open(path);
-    expect(v2.schemaVersion()).toBe(3);
+    expect(v2.schemaVersion()).toBe(4);
     expect(v2.listAudits().items.map((i) => i.domain)).toEqual(['old.example']);
     expect(v2.listMessages()).toEqual({ items: [], total: 0 });
     v2.close();

@@ -3,7 +3,7 @@
  *
  * store.ts opens, migrates and closes the file and turns disk errors into words; the modules of each
  * kind of record (audits.ts, messages.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts,
- * settings.ts) run their SQL through this, so every statement is prepared once per connection.
+ * settings.ts, reports.ts) run their SQL through this, so every statement is prepared once per connection.
  */
 import type Database from 'better-sqlite3';
 import { HistoryError } from './errors';

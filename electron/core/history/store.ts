@@ -4,7 +4,7 @@
  * WAL and foreign keys on; the schema comes from numbered migrations, recorded in schema_migrations.
  * HistoryStore is the one way in: it opens, migrates and closes the file, runs every write so that a
  * full disk says so in words, and hands each kind of record to its own module (audits.ts,
- * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts), which holds
+ * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts, reports.ts), which holds
  * its SQL. The one escape hatch for bulk work is `transaction(fn)`.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,6 +13,8 @@ import Database from 'better-sqlite3';
 import type { AuditResult } from '../audit/types';
 import type { MessageAnalysis } from '../message/types';
 import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
+import type { Range } from '../reports/range';
+import type { FoundReport, PublishedPolicy, ReportListItem, StoredRecord } from '../reports/types';
 import type { SecretTable, StoredSecret } from '../secrets';
 import type { SendResult, SmtpProfile } from '../send/types';
 import * as audits from './audits';
@@ -22,6 +24,7 @@ import * as messages from './messages';
 import { MIGRATIONS, type Migration } from './migrations';
 import * as placements from './placements';
 import * as profilesSeeds from './profiles-seeds';
+import * as reports from './reports';
 import * as secrets from './secrets';
 import * as sends from './sends';
 import * as settings from './settings';
@@ -279,6 +282,47 @@ export class HistoryStore implements SecretTable {
     return placements.placementTrend(this.conn, query);
   }
 
+  // DMARC aggregate and TLS reports, reverse DNS cache (reports.ts)
+
+  /** Stores a batch of reports in one transaction: all of them, or none when the write fails. */
+  saveReports(found: readonly FoundReport[], importedAt: string): reports.SavedReport[] {
+    return this.write(() => reports.saveReports(this.conn, found, importedAt));
+  }
+  reportTotals(range: Range): reports.ReportTotals {
+    return reports.aggregateTotals(this.conn, range);
+  }
+  reporterTotals(range: Range): { org: string; reports: number; messages: number; dmarcPass: number }[] {
+    return reports.reporterTotals(this.conn, range);
+  }
+  reportDays(range: Range): { day: number; messages: number; dmarcPass: number }[] {
+    return reports.dayTotals(this.conn, range);
+  }
+  sourceDays(range: Range): reports.SourceDayRow[] {
+    return reports.sourceDays(this.conn, range);
+  }
+  /** The policy published in the domain's latest stored report, or null. */
+  latestReportedPolicy(domain: string): PublishedPolicy | null {
+    return reports.latestPolicy(this.conn, domain);
+  }
+  reportRecords(range: Range, ips: readonly string[], limit: number, offset: number): { items: StoredRecord[]; total: number } {
+    return reports.records(this.conn, range, ips, limit, offset);
+  }
+  listReports(query: { domain?: string; kind?: 'dmarc' | 'tls'; limit: number; offset: number }): { items: ReportListItem[]; total: number } {
+    return reports.listReports(this.conn, query);
+  }
+  tlsPolicies(range: Range): reports.TlsPolicyRow[] {
+    return reports.tlsPolicies(this.conn, range);
+  }
+  tlsFailures(range: Range): reports.TlsFailureRow[] {
+    return reports.tlsFailures(this.conn, range);
+  }
+  cachedPtrs(ips: readonly string[]): Map<string, reports.CachedPtr> {
+    return reports.cachedPtrs(this.conn, ips);
+  }
+  cachePtrs(answers: readonly { ip: string; names: string[]; error: string | null; checkedAt: number }[]): void {
+    this.write(() => reports.cachePtrs(this.conn, answers));
+  }
+
   // SMTP profiles and seed mailboxes (profiles-seeds.ts)
 
   /** Validates (refusing anything that looks like a secret) and stores a profile: pass the user's object as it came. */
@@ -314,6 +358,23 @@ export class HistoryStore implements SecretTable {
   }
   deleteSecret(key: string): void {
     this.write(() => secrets.deleteSecret(this.conn, key));
+  }
+
+  /**
+   * Bulk writing (a report import) on or off.
+   *
+   * On, commits do not wait for the disk (synchronous=NORMAL: in WAL mode a crash cannot corrupt
+   * the file, and each transaction is still all or nothing; a power cut may lose the last commits).
+   * Off again, the write-ahead log is synced at once, so that what the bulk work wrote is as durable
+   * as everything else when the caller says it is done. A commit waiting for the disk each time cost
+   * a report import twice its other work.
+   */
+  bulkWriting(on: boolean): void {
+    this.write(() => {
+      this.db.pragma(`synchronous = ${on ? 'NORMAL' : 'FULL'}`);
+      // In WAL mode a checkpoint syncs the log first (and then the database).
+      if (!on) this.db.pragma('wal_checkpoint(PASSIVE)');
+    });
   }
 
   /** The escape hatch for bulk work: runs `fn` in one transaction. */

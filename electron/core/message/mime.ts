@@ -536,14 +536,17 @@ function decodeQuotedPrintable(body: Uint8Array): Buffer {
   return out.subarray(0, n);
 }
 
+/** A leaf's body as bytes, its transfer encoding undone (an attachment's content). */
+export function leafBytes(raw: Buffer, leaf: MimeLeaf): Buffer {
+  const body = raw.subarray(leaf.start, leaf.end);
+  if (leaf.encoding === 'base64') return Buffer.from(body.toString('latin1'), 'base64');
+  if (leaf.encoding === 'quoted-printable') return decodeQuotedPrintable(body);
+  return body;
+}
+
 /** A leaf's body decoded to text (transfer encoding, then charset). */
 export function decodeLeaf(raw: Buffer, leaf: MimeLeaf): string {
-  const body = raw.subarray(leaf.start, leaf.end);
-  let bytes: Uint8Array;
-  if (leaf.encoding === 'base64') bytes = Buffer.from(body.toString('latin1'), 'base64');
-  else if (leaf.encoding === 'quoted-printable') bytes = decodeQuotedPrintable(body);
-  else bytes = body;
-  return decodeCharset(bytes, leaf.charset);
+  return decodeCharset(leafBytes(raw, leaf), leaf.charset);
 }
 
 /** The decoded size of a leaf, counted from its encoded bytes without decoding them. */

@@ -1,0 +1,201 @@
+/**
+ * `deliverlab reports`: DMARC aggregate and TLS reports imported into history, and what they say.
+ *
+ *   reports import PATH... [--json]                       exit 0, 1 when a file was refused, 2 on error
+ *   reports summary --domain D [--since 30d] [--json]
+ *   reports sources --domain D [--since 30d] [--class C] [--resolver R] [--json]
+ *   reports tls --domain D [--since 30d] [--json]
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { ApiError } from '../../api/errors';
+import { SOURCE_CLASSES } from '../../api/operations';
+import type { ImportResult, Readiness, ReportSummary, SourcesResult, TlsSummary } from '../../api/types';
+import { parseDay, SINCE_WORDS } from '../../core/reports/range';
+import { checkResolver, dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
+import { painter } from '../format';
+import { formatImport, formatSources, formatSummary, formatTls } from '../reports-format';
+import { neutralise } from '../terminal-text';
+import { UsageError } from '../usage-error';
+
+export const REPORTS_HELP = `Usage:
+  deliverlab reports import PATH... [--json] [--db PATH]
+  deliverlab reports import --imap ACCOUNT.json --folder FOLDER [--since YYYY-MM-DD] [--json]
+  deliverlab reports summary --domain D [--since 30d|YYYY-MM-DD] [--until YYYY-MM-DD] [--json] [--db PATH]
+  deliverlab reports sources --domain D [--since 30d] [--until DATE] [--class compliant|forwarded|misconfigured|unknown]
+                             [--resolver RESOLVER] [--json] [--db PATH]
+  deliverlab reports tls --domain D [--since 30d] [--until DATE] [--json] [--db PATH]
+
+import   DMARC aggregate reports (.xml, .xml.gz, .zip, and .eml/.mbox messages carrying them as
+         attachments) and TLS reports (RFC 8460: .json, .json.gz, and in messages) into history.
+         A folder is searched (sub-folders too) for .xml .gz .zip .json .eml and .mbox files;
+         a file named on its own is read whatever its name. What a file is comes from its content.
+         Each file is accepted or refused on its own, with the reason; the rest go on. A report
+         already in history (same organisation and report id) adds nothing and counts as a duplicate.
+         Bounds: 256 MiB a file, 128 MiB decompressed per file (a zip bomb stops there), 100,000
+         records a report; DOCTYPE and entity declarations are refused unread.
+         --json prints { imported, duplicates, refused: [{ file, reason }], records }.
+         Exit 0 every file imported, 1 some refused, 2 an error.
+summary  Messages over the period (not records): DMARC pass, SPF and DKIM aligned pass,
+         dispositions, by reporter. --json prints { domain, since, until, reports, messages,
+         dmarcPass, spfAlignedPass, dkimAlignedPass, disposition: { none, quarantine, reject },
+         reporters: [{ org, reports, messages, dmarcPass }] }.
+sources  Who sends as the domain: sources grouped by organisation (reverse DNS through the
+         resolver, cached; DKIM and SPF domains; known senders), each compliant, forwarded,
+         misconfigured (with the fix) or unknown, then whether p=quarantine or p=reject is safe
+         and the next step. --json prints [{ organization, class, ips, messages, dmarcPass,
+         spfAlignedPass, dkimAlignedPass, fix? }].
+tls      TLS reports: successes and failures per policy type, failure types, the sending MTAs
+         that reported them.
+
+--since takes a number of days (30d, the default: today and the 29 before) or a date; days are
+UTC. Exit codes: 0 done, 2 a usage or operational error (import: 1 when a file was refused).`;
+
+const RANGE_OPTIONS = { domain: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' } } as const;
+
+function rangeFrom(values: { domain?: string | undefined; since?: string | undefined; until?: string | undefined }): { domain: string; since?: string; until?: string } {
+  if (!values.domain) throw new UsageError('Name the domain: --domain example.com');
+  if (values.since !== undefined && !/^\d{1,5}d$/.test(values.since) && parseDay(values.since) === null) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
+  if (values.until !== undefined && parseDay(values.until) === null) throw new UsageError(`--until: "${values.until}" is not a date (2024-05-31).`);
+  return { domain: values.domain, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) };
+}
+
+/** The api's refusal of an input, as a usage error (exit 2, its message as it is). */
+async function call<T>(api: ReturnType<typeof openApi>, name: string, input: unknown): Promise<T> {
+  try {
+    return (await api.dispatch(name, input)) as T;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+function dbFor(values: { db?: string | undefined; 'no-history'?: boolean | undefined }): string {
+  if (values['no-history']) throw new UsageError('--no-history: reports are imported into history and read from it.');
+  return dbPathFrom(values) as string;
+}
+
+/** Checks --imap, --folder and --since as an IMAP import takes them. */
+function checkImap(values: { imap?: string | undefined; folder?: string | undefined; since?: string | undefined }, paths: string[]): void {
+  if (paths.length > 0) throw new UsageError('--imap imports from a mailbox: name no files with it.');
+  if (!values.folder) throw new UsageError('--imap needs --folder: the mailbox folder the reports arrive in (INBOX, or a folder like "DMARC").');
+  if (values.since !== undefined && parseDay(values.since) === null) throw new UsageError(`--since: "${values.since}" is not a date (2024-05-01).`);
+  let account: unknown;
+  try {
+    if (statSync(values.imap as string).size > 1024 * 1024) throw new UsageError(`--imap: ${values.imap} is larger than 1 MB: it is not an account file.`);
+    account = JSON.parse(readFileSync(values.imap as string, 'utf8'));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--imap: cannot read ${values.imap}: ${(err as Error).message}`);
+  }
+  if (typeof account !== 'object' || account === null || typeof (account as { host?: unknown }).host !== 'string') {
+    throw new UsageError(`--imap: ${values.imap} is not an IMAP account (a JSON object with host, port, security and auth, as a seed mailbox is saved).`);
+  }
+  throw new UsageError('Importing reports from an IMAP mailbox is not available yet: save the report messages as .eml or .mbox files and import those.');
+}
+
+async function importCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { imap: { type: 'string' }, folder: { type: 'string' }, since: { type: 'string' } });
+  if (values.help) return write(io.stdout, REPORTS_HELP), 0;
+  if (values.imap !== undefined) checkImap(values, positionals);
+  if (values.folder !== undefined || values.since !== undefined) throw new UsageError('--folder and --since belong to an IMAP import (--imap ACCOUNT.json).');
+  if (positionals.length === 0) throw new UsageError('Name the report files or folders to import: deliverlab reports import reports/');
+  const api = openApi(dbFor(values), undefined, { signal: io.signal });
+  try {
+    const result = await call<ImportResult>(api, 'reports.import', { paths: positionals });
+    if (values.json) {
+      const { imported, duplicates, refused, records } = result;
+      await emit(io.stdout, JSON.stringify({ imported, duplicates, refused: refused.map(({ file, reason }) => ({ file, reason })), records }));
+    } else await emit(io.stdout, formatImport(result, painter(io.stdout)));
+    if (result.stopped) {
+      write(io.stderr, `deliverlab: ${neutralise(result.stopped)}`);
+      return 2;
+    }
+    return result.refused.length > 0 ? 1 : 0;
+  } finally {
+    api.close();
+  }
+}
+
+async function summaryCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, RANGE_OPTIONS);
+  if (values.help) return write(io.stdout, REPORTS_HELP), 0;
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": name the domain with --domain.`);
+  const range = rangeFrom(values);
+  const api = openApi(dbFor(values));
+  try {
+    const summary = await call<ReportSummary>(api, 'reports.summary', range);
+    if (values.json) {
+      const { days: _days, ...contract } = summary;
+      await emit(io.stdout, JSON.stringify(contract));
+    } else await emit(io.stdout, formatSummary(summary, painter(io.stdout)));
+    return 0;
+  } finally {
+    api.close();
+  }
+}
+
+async function sourcesCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { ...RANGE_OPTIONS, class: { type: 'string' }, resolver: { type: 'string' } });
+  if (values.help) return write(io.stdout, REPORTS_HELP), 0;
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": name the domain with --domain.`);
+  const range = rangeFrom(values);
+  if (values.class !== undefined && !(SOURCE_CLASSES as readonly string[]).includes(values.class)) throw new UsageError(`--class: use one of ${SOURCE_CLASSES.join(', ')}.`);
+  const resolver = checkResolver(values.resolver);
+  const api = openApi(dbFor(values));
+  try {
+    const input = { ...range, ...(values.class ? { class: values.class } : {}), ...(resolver ? { resolver } : {}) };
+    const result = await call<SourcesResult>(api, 'reports.sources', input);
+    if (values.json) {
+      const sources = result.sources.map((s) => ({
+        organization: s.organization,
+        class: s.class,
+        ips: s.ips,
+        messages: s.messages,
+        dmarcPass: s.dmarcPass,
+        spfAlignedPass: s.spfAlignedPass,
+        dkimAlignedPass: s.dkimAlignedPass,
+        ...(s.fix ? { fix: s.fix } : {}),
+      }));
+      await emit(io.stdout, JSON.stringify(sources));
+    } else {
+      // The reverse DNS answers are cached now: the readiness reads them back without asking again.
+      const readiness = values.class ? null : await call<Readiness>(api, 'reports.readiness', { ...range, ...(resolver ? { resolver } : {}) });
+      await emit(io.stdout, formatSources(result, readiness, painter(io.stdout)));
+    }
+    if (result.lookupFailures > 0 && values.json) write(io.stderr, `deliverlab: reverse DNS failed for ${result.lookupFailures} source address(es): each stands alone, named by its address.`);
+    return 0;
+  } finally {
+    api.close();
+  }
+}
+
+async function tlsCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, RANGE_OPTIONS);
+  if (values.help) return write(io.stdout, REPORTS_HELP), 0;
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": name the domain with --domain.`);
+  const range = rangeFrom(values);
+  const api = openApi(dbFor(values));
+  try {
+    const tls = await call<TlsSummary>(api, 'reports.tls', range);
+    if (values.json) await emit(io.stdout, JSON.stringify(tls));
+    else await emit(io.stdout, formatTls(tls, painter(io.stdout)));
+    return 0;
+  } finally {
+    api.close();
+  }
+}
+
+const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  import: importCommand,
+  summary: summaryCommand,
+  sources: sourcesCommand,
+  tls: tlsCommand,
+};
+
+export async function reportsCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') return write(io.stdout, REPORTS_HELP), 0;
+  const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+  if (!run) throw new UsageError(`Unknown reports command "${sub}": use import, summary, sources or tls.`);
+  return run(rest, io);
+}

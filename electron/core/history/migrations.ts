@@ -169,4 +169,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX placement_seeds_by_provider ON placement_seeds(provider, placement_id);
     `,
   },
+  // Versions 4 and 5 are DMARC reports and monitoring.
+  {
+    version: 6,
+    name: 'design QA summary with sends and placement runs',
+    // The last design QA of the HTML sent (core/qa/types.ts QaSummary: counts by severity and the
+    // codes), as JSON: read whole with its send, never queried by field. NULL for a send made
+    // without one (from the command line, or HTML changed since its QA).
+    sql: `
+      ALTER TABLE sends ADD COLUMN qa_json TEXT;
+      ALTER TABLE placements ADD COLUMN qa_json TEXT;
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import type { AuditResult } from '../audit/types';
 import type { MessageAnalysis } from '../message/types';
 import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
+import type { QaSummary } from '../qa/types';
 import type { SecretTable, StoredSecret } from '../secrets';
 import type { SendResult, SmtpProfile } from '../send/types';
 import * as audits from './audits';
@@ -238,8 +239,8 @@ export class HistoryStore implements SecretTable {
 
   // Test sends (sends.ts)
 
-  saveSend(result: SendResult, subject: string): number {
-    return this.write(() => sends.saveSend(this.conn, result, subject));
+  saveSend(result: SendResult, subject: string, qa?: QaSummary): number {
+    return this.write(() => sends.saveSend(this.conn, result, subject, qa));
   }
   listSends(query?: Page & { profile?: string }): { items: SendSummary[]; total: number } {
     return sends.listSends(this.conn, query);

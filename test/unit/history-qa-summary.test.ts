@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { operations } from '../../electron/api/operations';
 import { MIGRATIONS } from '../../electron/core/history/migrations';
 import { HistoryStore } from '../../electron/core/history/store';
 import type { PlacementRun } from '../../electron/core/placement/types';
@@ -91,5 +92,15 @@ describe('design QA kept with the send (migration 6)', () => {
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT version FROM schema_migrations WHERE version = 6').get()).toEqual({ version: 6 });
     db.close();
+  });
+
+  it('takes the summary with send.run and placement.run, checked at the boundary', () => {
+    const send = operations['send.run'].input;
+    const base = { profile: 'lab', subject: 'Autumn', html: '<p>Hi</p>', to: ['a@lab.test'] };
+    expect(send.safeParse({ ...base, qa: QA }).success).toBe(true);
+    expect(send.safeParse({ ...base, qa: { ...QA, codes: ['not a code'] } }).success).toBe(false);
+    expect(send.safeParse({ ...base, qa: { ...QA, counts: { critical: -1, warning: 0, info: 0 } } }).success).toBe(false);
+    expect(send.safeParse({ ...base, qa: { ...QA, extra: true } }).success).toBe(false);
+    expect(operations['placement.run'].input.safeParse({ profile: 'lab', subject: 'Autumn', html: '<p>Hi</p>', qa: QA }).success).toBe(true);
   });
 });

@@ -25,7 +25,7 @@ export const MAX_WATCHED_BYTES = MAX_DRAFT_BYTES;
 /** How many files are watched at once; opening one more stops the one opened longest ago. */
 export const MAX_WATCHED = 4;
 /** How long the folder must be quiet after an event before the file is read again. */
-export const DEBOUNCE_MS = 150;
+export const DEBOUNCE_MS = 100;
 
 const KINDS: Record<string, QaKind> = { '.html': 'html', '.htm': 'html', '.mjml': 'mjml', '.eml': 'eml' };
 

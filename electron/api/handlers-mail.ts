@@ -298,7 +298,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       storeSecret(ctx, key, privateKey);
       return { saved: true, key: `${selector}._domainkey.${domain}` };
     },
-    'send.run': async ({ profile: name, to, subject, html, text, headers, dkim }) => {
+    'send.run': async ({ profile: name, to, subject, html, text, headers, dkim, qa }) => {
       const profile = profileNamed(name);
       const { warnings } = validateProfile(profile);
       return sendAndRecord(
@@ -314,7 +314,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
           ...conn(),
           warnings,
         },
-        { store: ctx.store, keepDkimRefusal: true },
+        { store: ctx.store, keepDkimRefusal: true, ...(qa ? { qa } : {}) },
       );
     },
     'send.list': (page) => ctx.store?.listSends(page) ?? { items: [], total: 0 },
@@ -323,7 +323,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       if (!found) throw new ApiError('not-found', `There is no test send #${id} in history.`);
       return found;
     },
-    'placement.run': async ({ profile: name, subject, html, text, headers, dkim, seeds: names, deadlineMs, cleanup, bounceSeed, runId }) => {
+    'placement.run': async ({ profile: name, subject, html, text, headers, dkim, seeds: names, deadlineMs, cleanup, bounceSeed, runId, qa }) => {
       const profile = profileNamed(name);
       const { warnings } = validateProfile(profile);
       const bounceAt = bounceSeed === undefined ? undefined : seedNamed(bounceSeed);
@@ -366,6 +366,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
           ...(ctx.ca ? { ca: ctx.ca } : {}),
           ...(bounceMailbox ? { bounceMailbox } : {}),
           warnings: runWarnings,
+          ...(qa ? { qa } : {}),
           signal: controller.signal,
           onEvent: (event) => {
             if (event.type === 'started') {

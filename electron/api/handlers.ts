@@ -26,12 +26,11 @@ import { prioritize } from '../core/report/prioritize';
 import type { AuditResult, Finding } from '../core/audit/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
-import { isClientFamily } from '../core/qa/families';
-import { draftLinkChecker } from '../core/qa/link-check';
 import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
+import { createQaHandlers, LOCAL_CALLER, type AskOpenPath, type AskSavePath, type QaOperation } from './handlers-qa';
 import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
 import { operations, type EventPayload, type ExportFormat, type OpParsed, type OpResult } from './operations';
@@ -68,10 +67,15 @@ export interface ApiContext {
   printPdf?: (html: string) => Promise<Uint8Array>;
   /** Aborted to stop long work in progress (a report import): the CLI's Ctrl-C. */
   signal?: AbortSignal;
+  /** The desktop app's open dialog for a draft (qa.open). Absent outside the app. */
+  askOpenPath?: AskOpenPath;
+  /** The desktop app's save dialog for a new HTML file (qa.save-inlined). Absent outside the app. */
+  askSavePath?: AskSavePath;
 }
 
-type Handlers = { [N in OperationName]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
-type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation>;
+/** `caller`: who called (a window, an event stream), for what is kept per caller (watched drafts). */
+type Handlers = { [N in OperationName]: (input: OpParsed<N>, caller: string) => Promise<OpResult<N>> | OpResult<N> };
+type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation>;
 
 const NO_KEYCHAIN = {
   http: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.',
@@ -80,7 +84,10 @@ const NO_KEYCHAIN = {
 } as const;
 
 export interface Api {
-  dispatch(name: string, input: unknown): Promise<unknown>;
+  /** `caller` names who called (serve: the tab's event stream); the desktop app and the CLI leave it out. */
+  dispatch(name: string, input: unknown, caller?: string): Promise<unknown>;
+  /** Stops watching the drafts `caller` opened (its event stream closed); every caller's when absent (the window reloaded). */
+  releaseWatches(caller?: string): void;
   close(): void;
 }
 
@@ -347,31 +354,6 @@ export function createApi(ctx: ApiContext): Api {
       return { raw: raw.toString('base64') };
     },
     'message.delete': ({ id }) => ({ deleted: store ? store.deleteMessage(id) : false }),
-    'qa.run': async ({ source, encoding, kind, name, clients, links, allowPrivate, inlineCss }) => {
-      if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(source)) {
-        throw invalidField('source', 'The draft is not valid base64.', 'source: the draft is not valid base64.');
-      }
-      const checker = links ? await draftLinkChecker() : null;
-      // Loaded on first use: the MJML compiler and the caniemail data are large, and no other operation needs them.
-      const { runQa, QaInputError } = await import('../core/qa/run');
-      const saved = settings.get().clients.filter(isClientFamily);
-      try {
-        return await runQa(Buffer.from(source, encoding), {
-          ...(name !== undefined ? { name } : {}),
-          ...(kind ? { kind } : {}),
-          clients: clients ?? saved,
-          ...(checker ? { links: { checker, allowPrivate, ...(ctx.ca ? { ca: ctx.ca.join('\n') } : {}) } } : {}),
-          inlineCss,
-        });
-      } catch (err) {
-        if (err instanceof QaInputError) {
-          // An MJML compile error: each of the compiler's errors beside the source, with its line.
-          const fields = err.details.map((d) => ({ field: 'source', message: `Line ${d.line}: ${d.message}` }));
-          throw new ApiError('invalid-input', err.message, undefined, fields.length ? { fields, params: { lines: err.details.map((d) => d.line).join(',') } } : {});
-        }
-        throw err;
-      }
-    },
     'settings.get': () => settings.get(),
     'settings.set': (patch) => {
       if (!patch.reportBrand) return settings.set(patch);
@@ -397,10 +379,18 @@ export function createApi(ctx: ApiContext): Api {
     }),
   };
   const reports = createReportHandlers({ store, settings, transport: ctx.transport, emit: ctx.emit, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  const handlers: Handlers = { ...core, ...mail, ...reports };
+  const qa = createQaHandlers({
+    settings,
+    ...(ctx.ca ? { ca: ctx.ca } : {}),
+    emit: (change) => ctx.emit('qa.changed', change),
+    ...(ctx.askOpenPath ? { askOpenPath: ctx.askOpenPath } : {}),
+    ...(ctx.askSavePath ? { askSavePath: ctx.askSavePath } : {}),
+  });
+  const { release: releaseWatches, close: closeQa, ...qaHandlers } = qa;
+  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers };
 
   return {
-    async dispatch(name, input) {
+    async dispatch(name, input, caller = LOCAL_CALLER) {
       if (!isOperation(name)) throw new ApiError('unknown-operation', `There is no operation "${name}".`);
       const parsed = operations[name].input.safeParse(input ?? {});
       if (!parsed.success) {
@@ -409,14 +399,16 @@ export function createApi(ctx: ApiContext): Api {
         throw new ApiError('invalid-input', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues, { fields });
       }
       try {
-        const result = await (handlers[name] as (input: unknown) => unknown)(parsed.data);
+        const result = await (handlers[name] as (input: unknown, caller: string) => unknown)(parsed.data, caller);
         return LISTS.has(name) ? boundListAnswer(result as { items: unknown[] }) : result;
       } catch (err) {
         if (err instanceof HistoryError) throw new ApiError('internal', err.message);
         throw err;
       }
     },
+    releaseWatches,
     close() {
+      closeQa();
       mail.cancelAll();
       if (ownsStore) store?.close();
     },

@@ -19,6 +19,10 @@ export const OPERATION_NAMES = [
   'message.raw',
   'message.delete',
   'qa.run',
+  'qa.open',
+  'qa.watch',
+  'qa.unwatch',
+  'qa.save-inlined',
   'smtp.list',
   'smtp.save',
   'smtp.delete',
@@ -50,7 +54,7 @@ export const OPERATION_NAMES = [
   'app.info',
 ] as const;
 
-export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress'] as const;
+export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed'] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isIP } from 'node:net';
+import { isAbsolute } from 'node:path';
 import { codePoint, domainRefusal, firstControl, parseDomainInput } from '../shared/domain-name';
 import { parseResolverSpec } from '../core/dns/servers';
 import { clientRefusal } from '../core/report/audit-report';
@@ -20,6 +21,8 @@ import type {
   AuditSummary,
   ConnectionResult,
   DkimKey,
+  DraftChange,
+  DraftFile,
   FixItem,
   ImportProgress,
   ImportResult,
@@ -32,6 +35,7 @@ import type {
   Readiness,
   ReportListItem,
   ReportSummary,
+  QaSummary,
   Seed,
   SeedTestResult,
   SendResult,
@@ -290,6 +294,8 @@ export interface SendRecord extends SendResult {
   id: number | null;
   subject: string;
   historyError?: string;
+  /** The design QA the HTML was sent with (the Design QA page's last run of it). */
+  qa?: QaSummary;
 }
 
 /** The list rows and trend series are history's own shapes (electron/core/history/types.ts). */
@@ -355,6 +361,36 @@ const PageSchema = z
   .strict()
   .default({ limit: 100, offset: 0 });
 
+/** A finding code as the codes list writes them (`compat.unsupported`, `a11y.img-no-alt`). */
+const FindingCodeText = z.string().max(100).regex(/^[a-z0-9]+(?:\.[a-z0-9-]+)+$/, 'A finding code looks like a11y.img-no-alt');
+const FindingCount = z.number().int().min(0).max(1_000_000);
+
+/** The design QA summary a send keeps (QaSummary): counts by severity and the codes. */
+const QaSummarySchema = z
+  .object({
+    file: z.string().max(1000).nullable(),
+    checkedAt: z.iso.datetime({ offset: true }),
+    counts: z.object({ critical: FindingCount, warning: FindingCount, info: FindingCount }).strict(),
+    codes: z.array(FindingCodeText).max(200),
+  })
+  .strict();
+
+/**
+ * A draft's path on this machine, as the app opens and watches it (qa.watch): whole, ending in one
+ * of the draft extensions; what it names is checked in core (a regular file, links followed).
+ */
+const DraftPathSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the path of an .html, .mjml or .eml file')
+  .max(4096, 'A path is at most 4,096 characters')
+  .superRefine((value, ctx) => {
+    const control = firstControl(value);
+    if (control !== undefined) ctx.addIssue({ code: 'custom', message: `The path contains a control character (${codePoint(control)})` });
+    else if (!isAbsolute(value)) ctx.addIssue({ code: 'custom', message: 'Give the whole path of the file, from the root of the disk (such as /home/me/mail/news.html)' });
+    else if (!/\.(html?|mjml|eml)$/i.test(value)) ctx.addIssue({ code: 'custom', message: 'Deliverlab opens .html, .htm, .mjml and .eml files' });
+  });
+
 /** What to send: shared by send.run and placement.run. */
 const ComposeFields = {
   /** A stored SMTP profile's name. */
@@ -367,6 +403,8 @@ const ComposeFields = {
   headers: z.record(HeaderName, HeaderValue).optional(),
   /** Sign with the key stored for this domain and selector (dkim.save-key). */
   dkim: z.object({ domain: DomainSchema, selector: SelectorName }).strict().optional(),
+  /** The last design QA of this HTML (the Design QA page's), kept with the send in history. */
+  qa: QaSummarySchema.optional(),
 };
 
 export const operations = {
@@ -573,6 +611,31 @@ export const operations = {
       })
       .strict(),
   }),
+  'qa.open': op<{ file: DraftFile | null }>()({
+    summary: 'The desktop app only: the open dialog for a draft (.html, .mjml or .eml); the file chosen is read and watched as qa.watch does. file is null when the dialog was closed.',
+    input: z.object({}).strict().default({}),
+  }),
+  'qa.watch': op<DraftFile>()({
+    summary:
+      'Reads a draft by its path on this machine and watches it: each save sends qa.changed with its new bytes. A regular .html, .htm, .mjml or .eml file of at most 20 MB; at most 4 files are watched at once. Stops with qa.unwatch, or when the window reloads or the event stream closes.',
+    input: z.object({ path: DraftPathSchema }).strict(),
+  }),
+  'qa.unwatch': op<{ stopped: boolean }>()({
+    summary: 'Stops watching a draft opened with qa.watch or qa.open.',
+    input: z.object({ path: DraftPathSchema }).strict(),
+  }),
+  'qa.save-inlined': op<ReportSaved>()({
+    summary: 'The desktop app only: the HTML with its CSS inlined (juice), saved as a new file where the user picks in a save dialog, never over the draft itself.',
+    input: z
+      .object({
+        html: z.string().min(1, 'Open or paste the HTML first').max(20 * 1024 * 1024, 'The HTML is larger than 20 MB'),
+        /** The draft's file name, for the name the dialog offers. */
+        name: z.string().max(1000).optional(),
+        /** The draft's own path when it was opened by path: the dialog starts beside it, and refuses it. */
+        original: DraftPathSchema.optional(),
+      })
+      .strict(),
+  }),
   'smtp.list': op<{ profiles: StoredProfile[] }>()({
     summary: 'The saved SMTP profiles, with where each one\'s secret comes from (never the secret).',
     input: z.object({}).strict().default({}),
@@ -757,7 +820,11 @@ export interface EventPayloads {
   'audit.progress': AuditProgress & { runId?: string };
   'placement.progress': PlacementEvent & { runId?: string };
   'reports.progress': ImportProgress & { runId?: string };
+  /** A watched draft was saved (with its new bytes), went missing, or is no longer watched. */
+  'qa.changed': DraftChange;
 }
+
+export type { QaSummary };
 
 export type Operations = typeof operations;
 export type OpInput<N extends OperationName> = z.input<Operations[N]['input']>;

@@ -46,7 +46,8 @@ export type {
   SeedState,
   SeedTestResult,
 } from '../core/placement/types';
-export type { ClientFamily, ClipPoint, LinkCheck, LinkTarget, QaFinding, QaKind, QaResult } from '../core/qa/types';
+export type { ClientFamily, ClipPoint, LinkCheck, LinkTarget, QaFinding, QaKind, QaResult, QaSummary } from '../core/qa/types';
+export type { DraftChange, DraftFile } from '../core/qa/draft-watch';
 export type { ConnectionResult, SendError, SendResult, SmtpProfile, SmtpSecurity, TranscriptLine } from '../core/send/types';
 export type { SpfCheckOutput } from '../core/spf/types';
 export type { Settings } from '../core/types';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { createApi, type Api } from '../api/handlers';
 import type { EventName } from '../api/names';
+import { askOpenPathWith, askSavePathWith } from './draft-dialogs';
 import { registerIpc, sendEvent } from './ipc';
 import { menuTemplate } from './menu';
 import { openExternal } from './open-external';
@@ -40,6 +41,8 @@ function openApi(): Api {
     emit: (event: EventName, payload: unknown) => sendEvent(mainWindow, event, payload),
     saveReport: saveReportWith(() => mainWindow),
     printPdf: printReportPdf,
+    askOpenPath: askOpenPathWith(() => mainWindow),
+    askSavePath: askSavePathWith(() => mainWindow),
   };
   try {
     return createApi({ ...base, dbPath, cipher: safeStorageCipher() });
@@ -76,7 +79,13 @@ function createMainWindow(): BrowserWindow {
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
+    api?.releaseWatches();
   });
+  // A reload (or any new document) is a new page: the drafts the old one watched are let go.
+  window.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) api?.releaseWatches();
+  });
+  window.webContents.on('render-process-gone', () => api?.releaseWatches());
   const loaded = devServer ? window.loadURL(devServer.href) : window.loadFile(rendererFile);
   loaded.catch((err: unknown) => {
     console.error(`[deliverlab] could not load the interface: ${(err as Error).message}`);

@@ -52,3 +52,14 @@ export function checkToken(path: string, header: string | undefined, addressToke
   if (addressToken !== null) return 'in-address';
   return tokenMatches(header, token) ? 'ok' : 'wrong';
 }
+
+/** The header naming the page's event stream on each call (what the stream's page watches lives and dies with it). */
+export const STREAM_HEADER = 'x-deliverlab-stream';
+
+/**
+ * The caller a page's event stream stands for, from its `?stream=` or the calls' header: an id the
+ * page made up (random, 8 to 64 letters, digits, - and _), or null for none or anything else.
+ */
+export function streamCaller(id: string | string[] | null | undefined): string | null {
+  return typeof id === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(id) ? `stream:${id}` : null;
+}

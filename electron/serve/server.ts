@@ -4,7 +4,9 @@
  *   POST /api/<operation>   JSON body = input; header X-Deliverlab-Token (never ?token=)
  *                           → 200 { ok: true, result } | 4xx/5xx { ok: false, error: { code, message } }
  *   GET  /api/events        text/event-stream of `event: <name>` / `data: <json>`; the token in the
- *                           header, or as ?token= (EventSource cannot send headers)
+ *                           header, or as ?token= (EventSource cannot send headers); ?stream=ID names
+ *                           the stream, and calls carrying X-Deliverlab-Stream: ID are its page's: the
+ *                           drafts that page watches stop when the stream closes
  *   GET  /…                 the built renderer, not gated: it holds no data. The user opens
  *                           /?token=…; the page keeps the token and takes it out of the address.
  */
@@ -18,7 +20,7 @@ import { createApi, type Api } from '../api/handlers';
 import { browserPdfPrinter } from './print-pdf';
 import { OPERATION_NAMES, type EventName, type OperationName } from '../api/names';
 import { readLimited } from '../core/read-limited';
-import { checkToken, EVENTS_PATH, isAllowedHost, isAllowedOrigin } from './guard';
+import { checkToken, EVENTS_PATH, isAllowedHost, isAllowedOrigin, STREAM_HEADER, streamCaller } from './guard';
 
 export interface ServeOptions {
   port?: number;
@@ -196,7 +198,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
   };
 
-  const openEvents = (req: IncomingMessage, res: ServerResponse) => {
+  const openEvents = (req: IncomingMessage, res: ServerResponse, caller: string | null) => {
     res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.write(': connected\n\n');
     streams.add(res);
@@ -204,6 +206,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     req.on('close', () => {
       clearInterval(heartbeat);
       streams.delete(res);
+      // The page went away (closed, reloaded): the drafts it watched are watched no more.
+      if (caller) api.releaseWatches(caller);
     });
   };
 
@@ -235,7 +239,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (path === EVENTS_PATH) {
       if (req.method !== 'GET') return refuseUnread(req, res, 405, 'method-not-allowed', 'Use GET.');
-      return openEvents(req, res);
+      return openEvents(req, res, streamCaller(url.searchParams.get('stream')));
     }
     if (req.method !== 'POST') return refuseUnread(req, res, 405, 'method-not-allowed', 'Operations are called with POST.');
     const name = path.slice('/api/'.length);
@@ -261,7 +265,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           throw new ApiError('invalid-input', 'The request body is not valid JSON.');
         }
       }
-      const result = await api.dispatch(name, input);
+      const caller = streamCaller(req.headers[STREAM_HEADER]);
+      const result = await api.dispatch(name, input, caller ?? undefined);
       sendJson(res, 200, { ok: true, result });
     } catch (err) {
       if (err instanceof BodyTooLargeError) return refuseUnread(req, res, 413, 'invalid-input', err.message);

@@ -13,6 +13,7 @@ import { ProfilesPage } from './sending/ProfilesPage';
 import { SeedsPage } from './sending/SeedsPage';
 import { MessageItemPage } from './pages/MessageItemPage';
 import { MessagesPage } from './pages/MessagesPage';
+import { QaPage } from './qa/QaPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { isUnder, NAV, pageTitle, routeHref, useRoute, type PageName, type RouteOf } from './router';
 import { useAuditRun } from './use-audit-run';
@@ -49,6 +50,7 @@ export function App() {
     batch: () => <BatchPage state={batch.state} onRun={(domains, options, parallel) => void batch.run(domains, options, parallel)} onCancel={batch.cancel} />,
     messages: () => <MessagesPage />,
     'message-item': ({ id }) => <MessageItemPage key={id} id={id} />,
+    qa: () => <QaPage />,
     send: () => <ComposePage />,
     placement: () => <PlacementPage />,
     'placement-item': ({ id }) => <PlacementItemPage key={id} id={id} />,

@@ -21,6 +21,7 @@ const PAGES = {
   batch: { path: '/batch', title: 'Batch audit', nav: 'Batch' },
   messages: { path: '/messages', title: 'Analyse a message', nav: 'Messages' },
   'message-item': { path: '/messages/:id', title: (id) => `Message analysis #${id}` },
+  qa: { path: '/qa', title: 'Design QA', nav: 'Design QA' },
   send: { path: '/send', title: 'Test send', nav: 'Test send' },
   placement: { path: '/placement', title: 'Inbox placement', nav: 'Placement' },
   'placement-item': { path: '/placement/:id', title: (id) => `Placement run #${id}` },

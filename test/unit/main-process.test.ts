@@ -15,7 +15,7 @@ const ready = new Promise<void>((resolve) => (resolveReady = resolve));
 
 class FakeWindow extends EventEmitter {
   loaded: string[] = [];
-  webContents = { id: 1, isDestroyed: () => false, send: () => {} };
+  webContents = Object.assign(new EventEmitter(), { id: 1, isDestroyed: () => false, send: () => {} });
   constructor(readonly options: { webPreferences: Record<string, unknown> }) {
     super();
     windows.push(this);
@@ -64,7 +64,7 @@ vi.mock('electron', () => ({
 vi.mock('../../electron/api/handlers', () => ({
   createApi: (ctx: { dbPath: string | null; transport: string }) => {
     apiContexts.push(ctx);
-    return { dispatch: async () => null, close: () => calls.push('api.close') };
+    return { dispatch: async () => null, releaseWatches: () => calls.push('api.releaseWatches'), close: () => calls.push('api.close') };
   },
 }));
 
@@ -109,6 +109,18 @@ describe('the main process', () => {
     expect(apiContexts).toEqual([
       expect.objectContaining({ dbPath: join('/home/user/.config/Deliverlab', 'history.sqlite'), transport: 'ipc' }),
     ]);
+  });
+
+  it('lets go of the drafts the page watched when it reloads, not when its route changes', () => {
+    const released = () => calls.filter((c) => c === 'api.releaseWatches').length;
+    const before = released();
+    windows[0]!.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    windows[0]!.webContents.emit('did-start-navigation', { isMainFrame: false, isSameDocument: false });
+    expect(released()).toBe(before);
+    windows[0]!.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    expect(released()).toBe(before + 1);
+    windows[0]!.webContents.emit('render-process-gone');
+    expect(released()).toBe(before + 2);
   });
 
   it('focuses the existing window for a second instance instead of opening another', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AA_LARGE, AA_NORMAL, contrastRatio, hex, isLargeText, luminance, over, parseColour } from '../../electron/core/qa/colour';
+import { AA_LARGE, AA_NORMAL, contrastRatio, hex, isLargeText, luminance, over, parseColour } from '../../electron/shared/colour';
 
 // WCAG 2.2 contrast, worked by hand: the figures are the ones every contrast checker shows.
 

@@ -70,6 +70,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
       ['Audit', '#/audit'],
       ['Batch', '#/batch'],
       ['Messages', '#/messages'],
+      ['Design QA', '#/qa'],
       ['Test send', '#/send'],
       ['Placement', '#/placement'],
       ['SMTP profiles', '#/profiles'],

@@ -307,4 +307,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  // Version 5 is monitoring.
+  {
+    version: 6,
+    name: 'design QA summary with sends and placement runs',
+    // The last design QA of the HTML sent (core/qa/types.ts QaSummary: counts by severity and the
+    // codes), as JSON: read whole with its send, never queried by field. NULL for a send made
+    // without one (from the command line, or HTML changed since its QA).
+    sql: `
+      ALTER TABLE sends ADD COLUMN qa_json TEXT;
+      ALTER TABLE placements ADD COLUMN qa_json TEXT;
+    `,
+  },
 ];

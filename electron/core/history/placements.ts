@@ -8,6 +8,7 @@
 import type { Placement, PlacementRun, PlacementSummary, SeedOutcome, SeedProvider } from '../placement/types';
 import { median } from '../../shared/median';
 import { summarize } from '../placement/summary';
+import type { QaSummary } from '../qa/types';
 import type { SendResult } from '../send/types';
 import { MAX_PAGE, page, parseStored, type HistoryDb } from './db';
 import { HistoryError } from './errors';
@@ -65,8 +66,8 @@ export function startPlacement(db: HistoryDb, run: PlacementRun): number {
     if (existing) throw new HistoryError(`A placement run with token ${run.token} is already in history (#${existing.id}).`);
     const info = db
       .sql(
-        `INSERT INTO placements (token, started_at, profile, subject, status, deadline_ms, owner_pid, owner_token, send_json, warnings_json)
-         VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
+        `INSERT INTO placements (token, started_at, profile, subject, status, deadline_ms, owner_pid, owner_token, send_json, warnings_json, qa_json)
+         VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         run.token,
@@ -78,6 +79,7 @@ export function startPlacement(db: HistoryDb, run: PlacementRun): number {
         ownerToken(db.raw),
         run.send ? JSON.stringify(run.send) : null,
         JSON.stringify(run.warnings ?? []),
+        run.qa ? JSON.stringify(run.qa) : null,
       );
     const id = Number(info.lastInsertRowid);
     const insert = db.sql(
@@ -162,6 +164,7 @@ interface PlacementRow extends OwnerRow {
   summary_json: string | null;
   warnings_json: string;
   cleanup_json: string | null;
+  qa_json: string | null;
 }
 
 function interruptedWarning(seeds: readonly SeedOutcome[]): string {
@@ -196,6 +199,7 @@ export function getPlacement(db: HistoryDb, id: number, now = Date.now()): Store
       summary: row.summary_json ? parseStored<PlacementSummary>(row.summary_json, `The summary of placement run #${id}`) : summarize(seeds),
       ...(row.cleanup_json ? { cleanup: parseStored<NonNullable<PlacementRun['cleanup']>>(row.cleanup_json, `The clean-up of placement run #${id}`) } : {}),
       warnings: status === 'interrupted' ? [...warnings, interruptedWarning(seeds)] : warnings,
+      ...(row.qa_json ? { qa: parseStored<QaSummary>(row.qa_json, `The design QA of placement run #${id}`) } : {}),
     };
     return run;
   });

@@ -1,6 +1,7 @@
 /**
  * Test sends in history: the columns a list shows, and the whole result (transcript included) as JSON.
  */
+import type { QaSummary } from '../qa/types';
 import type { SendResult } from '../send/types';
 import { page, parseStored, type HistoryDb } from './db';
 import type { Page, SendSummary, StoredSend } from './types';
@@ -18,14 +19,14 @@ interface SendRow {
   error_code: string | null;
 }
 
-export function saveSend(db: HistoryDb, result: SendResult, subject: string): number {
+export function saveSend(db: HistoryDb, result: SendResult, subject: string, qa?: QaSummary): number {
   // A SendRecord from the API carries its own id and history error: neither belongs in the stored copy.
-  const { id: _id, subject: _subject, historyError: _error, ...stored } = result as SendResult & { id?: unknown; subject?: unknown; historyError?: unknown };
+  const { id: _id, subject: _subject, historyError: _error, qa: _qa, ...stored } = result as SendResult & { id?: unknown; subject?: unknown; historyError?: unknown; qa?: unknown };
   const accepted = result.recipients.filter((r) => r.status === 'accepted').length;
   const info = db
     .sql(
-      `INSERT INTO sends (sent_at, profile, subject, ok, message_id, queue_id, recipient_count, accepted_count, error_code, result_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sends (sent_at, profile, subject, ok, message_id, queue_id, recipient_count, accepted_count, error_code, result_json, qa_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       result.timings.startedAt,
@@ -38,6 +39,7 @@ export function saveSend(db: HistoryDb, result: SendResult, subject: string): nu
       accepted,
       result.error?.code ?? null,
       JSON.stringify(stored),
+      qa ? JSON.stringify(qa) : null,
     );
   return Number(info.lastInsertRowid);
 }
@@ -71,9 +73,14 @@ export function listSends(db: HistoryDb, query: Page & { profile?: string } = {}
 }
 
 export function getSend(db: HistoryDb, id: number): StoredSend | null {
-  const row = db.sql('SELECT subject, result_json FROM sends WHERE id = ?').get(id) as { subject: string; result_json: string } | undefined;
+  const row = db.sql('SELECT subject, result_json, qa_json FROM sends WHERE id = ?').get(id) as { subject: string; result_json: string; qa_json: string | null } | undefined;
   if (!row) return null;
-  return { ...parseStored<SendResult>(row.result_json, `Test send #${id}`), id, subject: row.subject };
+  return {
+    ...parseStored<SendResult>(row.result_json, `Test send #${id}`),
+    id,
+    subject: row.subject,
+    ...(row.qa_json ? { qa: parseStored<QaSummary>(row.qa_json, `The design QA of test send #${id}`) } : {}),
+  };
 }
 
 export function deleteSend(db: HistoryDb, id: number): boolean {

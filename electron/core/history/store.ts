@@ -15,6 +15,7 @@ import type { MessageAnalysis } from '../message/types';
 import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
 import type { Range } from '../reports/range';
 import type { FoundReport, PublishedPolicy, ReportListItem, StoredRecord } from '../reports/types';
+import type { QaSummary } from '../qa/types';
 import type { SecretTable, StoredSecret } from '../secrets';
 import type { SendResult, SmtpProfile } from '../send/types';
 import * as audits from './audits';
@@ -241,8 +242,8 @@ export class HistoryStore implements SecretTable {
 
   // Test sends (sends.ts)
 
-  saveSend(result: SendResult, subject: string): number {
-    return this.write(() => sends.saveSend(this.conn, result, subject));
+  saveSend(result: SendResult, subject: string, qa?: QaSummary): number {
+    return this.write(() => sends.saveSend(this.conn, result, subject, qa));
   }
   listSends(query?: Page & { profile?: string }): { items: SendSummary[]; total: number } {
     return sends.listSends(this.conn, query);

@@ -5,6 +5,7 @@
  */
 import type { AuthResult } from '../message/types';
 import type { Placement, PlacementRun, PlacementStatus, SeedProvider } from '../placement/types';
+import type { QaSummary } from '../qa/types';
 import type { SendResult } from '../send/types';
 
 export interface Page {
@@ -77,8 +78,8 @@ export interface SendSummary {
   errorCode: string | null;
 }
 
-/** A stored send: the result as it was returned, with its history id and subject. */
-export type StoredSend = SendResult & { id: number; subject: string };
+/** A stored send: the result as it was returned, with its history id, subject and the design QA it was sent with. */
+export type StoredSend = SendResult & { id: number; subject: string; qa?: QaSummary };
 
 // ---------------------------------------------------------------------------------------------
 // Placement runs

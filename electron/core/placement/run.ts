@@ -9,6 +9,7 @@
  * at once. Every change is reported through `onEvent` as it happens (the API writes it to history
  * there), so a crash loses nothing already seen.
  */
+import type { QaSummary } from '../qa/types';
 import { randomBytes } from 'node:crypto';
 import { runPool } from '../../shared/pool';
 import { sendTest, type SendRequest } from '../send/send';
@@ -71,6 +72,8 @@ export interface PlacementRequest {
   onEvent?: (event: PlacementEvent) => void;
   /** Fixed token, for tests; a fresh random one when absent. */
   token?: string;
+  /** The last design QA of this HTML, kept with the run in history. */
+  qa?: QaSummary;
 }
 
 /** A run token: short enough for a subject line, long enough never to match another run's copies. */
@@ -149,6 +152,7 @@ export async function runPlacement(req: PlacementRequest): Promise<PlacementRun>
     summary: summarize(outcomes),
     ...(req.bounceMailbox ? { bounceMailbox: req.bounceMailbox.seed.name } : {}),
     warnings: [...(req.warnings ?? [])],
+    ...(req.qa ? { qa: req.qa } : {}),
   };
   emit({ type: 'started', token, seeds: outcomes.map((o) => ({ ...o })), run: { ...run, seeds: outcomes.map((o) => ({ ...o })) } });
 

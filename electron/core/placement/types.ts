@@ -4,6 +4,7 @@
  * A run sends one test message (carrying a fresh token in a header and the subject) to every seed
  * mailbox, then watches all seeds at once over IMAP until each copy is found or its deadline passes.
  */
+import type { QaSummary } from '../qa/types';
 import type { SendResult } from '../send/types';
 import type { MailAuth } from '../types';
 
@@ -213,6 +214,8 @@ export interface PlacementRun {
   /** The mailbox watched for bounces besides the seeds (the envelope sender's), by seed name. */
   bounceMailbox?: string;
   warnings: string[];
+  /** The last design QA of the HTML sent, when the run was started from it. */
+  qa?: QaSummary;
 }
 
 /** Progress of a run, for the live board and the CLI. */

@@ -5,7 +5,7 @@
  * The rules follow WCAG 2.2 where it has one (the success criterion is cited in each finding) and
  * the common advice for email where it does not (text under 14 px, paragraphs in capitals).
  */
-import { AA_LARGE, AA_NORMAL, contrastRatio, hex, isLargeText, over } from './colour';
+import { AA_LARGE, AA_NORMAL, contrastRatio, hex, isLargeText, over } from '../../shared/colour';
 import type { HtmlDocument, QaElement } from './document';
 import { lineList, plural, qaFinding, sample } from './qa-finding';
 import { DEFAULT_BACKGROUND, DEFAULT_TEXT, type Computed } from './style';

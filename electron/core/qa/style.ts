@@ -8,7 +8,7 @@
  * attributes mail HTML still uses (bgcolor, <font color size>), and a mail app's defaults (black
  * text on white, blue links, heading sizes).
  */
-import { over, parseColour, type Rgba } from './colour';
+import { over, parseColour, type Rgba } from '../../shared/colour';
 import type { HtmlDocument, QaElement } from './document';
 
 export interface Declaration {

@@ -79,3 +79,17 @@ export interface QaResult {
   notes: string[];
   durationMs: number;
 }
+
+/**
+ * The last design QA of a draft, kept with the test send or placement run made from it: how many
+ * findings of each severity, and which codes, so that history shows what was known before sending.
+ */
+export interface QaSummary {
+  /** The draft's file name, or null for pasted HTML. */
+  file: string | null;
+  /** When the checks ran (ISO 8601). */
+  checkedAt: string;
+  counts: { critical: number; warning: number; info: number };
+  /** The codes found, each once, worst first. */
+  codes: string[];
+}

@@ -5,11 +5,12 @@
  * result: the send is returned whole, with the reason it was not kept.
  */
 import { HistoryError, type HistoryStore } from '../history/store';
+import type { QaSummary } from '../qa/types';
 import { sendTest, type SendRequest } from './send';
 import type { SendResult } from './types';
 
-/** A send as it is returned: the result, its subject, and its history id (null when not kept). */
-export type RecordedSend = SendResult & { subject: string; id: number | null; historyError?: string };
+/** A send as it is returned: the result, its subject, its history id (null when not kept), and the design QA it was sent with. */
+export type RecordedSend = SendResult & { subject: string; id: number | null; historyError?: string; qa?: QaSummary };
 
 export interface SendHistory {
   /**
@@ -23,17 +24,19 @@ export interface SendHistory {
    * sent: the CLI, which says why on stderr, keeps none; the app lists it with the other sends.
    */
   keepDkimRefusal: boolean;
+  /** The last design QA of the HTML sent (the app's Design QA page), kept with the send. */
+  qa?: QaSummary;
 }
 
 /** Sends the test message and keeps the result in history; never throws for a history that cannot be written. */
 export async function sendAndRecord(request: SendRequest, history: SendHistory): Promise<RecordedSend> {
   const result = await sendTest(request);
-  const sent: RecordedSend = { ...result, subject: request.subject, id: null };
+  const sent: RecordedSend = { ...result, subject: request.subject, id: null, ...(history.qa ? { qa: history.qa } : {}) };
   if (!history.store || (result.error?.code === 'EDKIM' && !history.keepDkimRefusal)) return sent;
   let opened: HistoryStore | null = null;
   try {
     const store = typeof history.store === 'function' ? (opened = history.store()) : history.store;
-    sent.id = store.saveSend(result, request.subject);
+    sent.id = store.saveSend(result, request.subject, history.qa);
   } catch (err) {
     if (!(err instanceof HistoryError)) throw err;
     sent.historyError = err.message;

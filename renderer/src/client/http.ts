@@ -12,6 +12,8 @@ import type { DeliverlabClient } from '../../../electron/api/operations';
 
 const TOKEN_KEY = 'deliverlab.token';
 export const TOKEN_HEADER = 'X-Deliverlab-Token';
+/** Names this page's event stream on every call: what the page watches stops when its stream closes. */
+export const STREAM_HEADER = 'X-Deliverlab-Stream';
 
 /**
  * The serve token: from `?token=` when present, else the one this tab saw before.
@@ -55,18 +57,23 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
   /** Absent in environments without SSE: calls still work, progress events never arrive. */
   EventSource?: typeof EventSource;
+  /** This page's stream id; a random one when absent. */
+  streamId?: string;
 }
 
 export function createHttpClient(options: HttpClientOptions): DeliverlabClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const Source = options.EventSource ?? globalThis.EventSource;
+  // Only a page with a stream names one: without it, nothing would ever tell serve the page is gone.
+  const streamId = Source ? (options.streamId ?? crypto.randomUUID()) : undefined;
 
   async function call(name: OperationName, input: unknown): Promise<unknown> {
     let response: Response;
     try {
       response = await doFetch(`${baseUrl}/api/${name}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: options.token },
+        headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: options.token, ...(streamId ? { [STREAM_HEADER]: streamId } : {}) },
         body: JSON.stringify(input ?? {}),
       });
     } catch (err) {
@@ -90,9 +97,8 @@ export function createHttpClient(options: HttpClientOptions): DeliverlabClient {
   // Opened at once, not on first subscribe: a fast audit's first events would otherwise be sent
   // before the stream is connected.
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
-  const Source = options.EventSource ?? globalThis.EventSource;
-  if (Source) {
-    const source = new Source(`${baseUrl}/api/events?token=${encodeURIComponent(options.token)}`);
+  if (Source && streamId) {
+    const source = new Source(`${baseUrl}/api/events?token=${encodeURIComponent(options.token)}&stream=${encodeURIComponent(streamId)}`);
     for (const event of EVENT_NAMES) {
       source.addEventListener(event, (message: MessageEvent<string>) => {
         let payload: unknown;

@@ -1,5 +1,5 @@
 import { Anchor, Button, Code, CopyButton, Group, Paper, Stack, Text } from '@mantine/core';
-import type { Finding } from '../../../electron/api/types';
+import type { Finding, QaFinding } from '../../../electron/api/types';
 import { zoneLines } from '../../../electron/shared/fix-record';
 import { findingFix } from '../app-words';
 import { SEVERITY_COLOR } from '../format';
@@ -18,7 +18,17 @@ function Reference({ text }: { text: string }) {
   return <Text size="sm">{text}</Text>;
 }
 
-function FindingItem({ finding, domain }: { finding: Finding; domain: string }) {
+/** "Line 12", "Lines 12, 40 and 80": where in the HTML a design QA finding is. */
+export function sourceLines(finding: QaFinding): string | null {
+  const lines = finding.lines ?? (finding.line !== undefined ? [finding.line] : []);
+  if (lines.length === 0) return null;
+  if (lines.length === 1) return `Line ${lines[0]}`;
+  if (lines.length > 10) return `Lines ${lines.slice(0, 10).join(', ')} and ${lines.length - 10} more`;
+  return `Lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
+}
+
+function FindingItem({ finding, domain }: { finding: QaFinding; domain: string }) {
+  const lines = sourceLines(finding);
   const fix = findingFix(finding, domain);
   // The record itself when the fix is one: pasted into a DNS console or zone file, it needs no retyping.
   const record = finding.fixRecords && finding.fixRecords.length > 0 ? zoneLines(finding.fixRecords) : null;
@@ -36,6 +46,11 @@ function FindingItem({ finding, domain }: { finding: Finding; domain: string }) 
           <SeverityBadge severity={finding.severity} />
           <Text fw={600}>{finding.title}</Text>
           <Code>{finding.code}</Code>
+          {lines && (
+            <Text size="sm" c="dimmed" data-testid="finding-lines">
+              {lines}
+            </Text>
+          )}
         </Group>
         <Text size="sm">{finding.detail}</Text>
         {fix && (
@@ -94,8 +109,8 @@ function FindingItem({ finding, domain }: { finding: Finding; domain: string }) 
 }
 
 /** Findings, worst first. */
-/** `domain`: the audited domain, for fixes the app words itself (app-words.ts); absent for a message. */
-export function FindingList({ findings, domain = '' }: { findings: Finding[]; domain?: string }) {
+/** `domain`: the audited domain, for fixes the app words itself (app-words.ts); absent for a message. A design QA finding shows its source lines. */
+export function FindingList({ findings, domain = '' }: { findings: readonly (Finding | QaFinding)[]; domain?: string }) {
   if (findings.length === 0) {
     return (
       <Text size="sm" c="dimmed">

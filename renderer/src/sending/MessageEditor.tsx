@@ -14,7 +14,8 @@ import { errorMessage } from '../format';
 import { previewDocument } from '../received/sanitize';
 import { routeHref } from '../router';
 import { useFieldCheck, type FieldCheck } from '../forms/use-field-check';
-import { draftProblems, fromDomain, headerProblems, listUnsubscribeHeaders, newHeaderRow, updateDraft, useDraft, withHeaders, type ComposeDraft, type ComposeField } from './compose-draft';
+import { countWords } from '../qa/qa-findings';
+import { draftProblems, fromDomain, headerProblems, listUnsubscribeHeaders, newHeaderRow, qaFor, updateDraft, useDraft, withHeaders, type ComposeDraft, type ComposeField } from './compose-draft';
 import { useProfiles } from './ProfilesPage';
 
 /** The api's bound on the HTML (operations.ts ComposeFields). */
@@ -335,6 +336,7 @@ export function MessageEditor({ check: given }: { check?: FieldCheck<ComposeFiel
       ) : (
         <HtmlPreview html={draft.html} />
       )}
+      <QaNote draft={draft} />
       <Textarea
         label="Plain text (optional)"
         description="Generated from the HTML unless given: a message with only HTML scores worse with spam filters."
@@ -348,6 +350,22 @@ export function MessageEditor({ check: given }: { check?: FieldCheck<ComposeFiel
       <HeadersEditor draft={draft} profileFrom={profileFrom} />
       <DkimSection draft={draft} profileFrom={profileFrom} check={check} />
     </Stack>
+  );
+}
+
+/** Whether the design QA of this HTML goes with the send, in words. */
+function QaNote({ draft }: { draft: ComposeDraft }) {
+  if (!draft.qa) return null;
+  const summary = qaFor(draft);
+  return (
+    <Text size="xs" c="dimmed" role="status" data-testid="compose-qa">
+      {summary
+        ? `From Design QA${summary.file ? ` of ${summary.file}` : ''}: ${countWords(summary.counts)}. This result is kept with the send in history. `
+        : 'The HTML changed after its design QA: no QA result is kept with the send. '}
+      <Anchor href={routeHref({ page: 'qa' })} size="xs">
+        {summary ? 'Back to Design QA' : 'Check it again in Design QA'}
+      </Anchor>
+    </Text>
   );
 }
 

@@ -16,6 +16,7 @@ import { formatDate, formatDuration } from '../format';
 import { navigate, routeHref } from '../router';
 import { composeFields, headerProblems, useDraft } from './compose-draft';
 import { MessageEditor, useComposeCheck } from './MessageEditor';
+import { QaSummaryNote } from '../qa/QaSummaryNote';
 import { CallError, Warnings } from './parts';
 import { CleanupNote, SeedTable, SummaryStrip } from './PlacementBoard';
 import { cancelPlacement, clearPlacement, startPlacement, usePlacementRun } from './placement-run-store';
@@ -458,6 +459,7 @@ export function PlacementItemPage({ id }: { id: number }) {
               It was interrupted (the app closed or the backend stopped) and is shown as far as it got.
             </Alert>
           )}
+          {run.data.qa && <QaSummaryNote summary={run.data.qa} />}
           <SummaryStrip seeds={run.data.seeds} running={false} />
           <SeedTable seeds={run.data.seeds} />
           <CleanupNote cleanup={run.data.cleanup} />

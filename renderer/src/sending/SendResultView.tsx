@@ -3,7 +3,8 @@
  * the error in words, and the SMTP conversation.
  */
 import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { SendResult } from '../../../electron/api/types';
+import type { QaSummary, SendResult } from '../../../electron/api/types';
+import { QaSummaryNote } from '../qa/QaSummaryNote';
 import { formatDate, formatDuration } from '../format';
 import { Fact } from '../checks/parts';
 import { SendErrorAlert, Transcript, Warnings } from './parts';
@@ -15,7 +16,7 @@ export const RECIPIENT_WORDS: Record<SendResult['recipients'][number]['status'],
   'not-sent': { word: 'not sent', color: 'gray' },
 };
 
-export function SendResultView({ result, title, historyError }: { result: SendResult; title: string; historyError?: string | undefined }) {
+export function SendResultView({ result, title, historyError }: { result: SendResult & { qa?: QaSummary }; title: string; historyError?: string | undefined }) {
   const accepted = result.recipients.filter((r) => r.status === 'accepted').length;
   return (
     <Paper withBorder p="md" component="section" aria-label={title} data-testid="send-result">
@@ -34,6 +35,7 @@ export function SendResultView({ result, title, historyError }: { result: SendRe
           </Text>
         </Group>
         {result.error && <SendErrorAlert error={result.error} />}
+        {result.qa && <QaSummaryNote summary={result.qa} />}
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing={4}>
           <Fact label="Message-ID">{result.messageId ?? '—'}</Fact>
           <Fact label="Queue id">

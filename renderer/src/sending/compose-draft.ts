@@ -6,6 +6,7 @@
  * the window; nothing is written to storage.
  */
 import { useSyncExternalStore } from 'react';
+import type { QaSummary } from '../../../electron/api/types';
 import { domainProblem, selectorProblem, type FieldErrors } from '../forms/validators';
 
 export interface HeaderRow {
@@ -25,6 +26,8 @@ export interface ComposeDraft {
   text: string;
   headers: HeaderRow[];
   dkim: { enabled: boolean; domain: string; selector: string };
+  /** The Design QA page's last result for `html`, kept with the send while the HTML is still that one. */
+  qa?: { summary: QaSummary; html: string } | null;
 }
 
 export const EMPTY_DRAFT: ComposeDraft = {
@@ -35,6 +38,7 @@ export const EMPTY_DRAFT: ComposeDraft = {
   text: '',
   headers: [],
   dkim: { enabled: false, domain: '', selector: '' },
+  qa: null,
 };
 
 let draft: ComposeDraft = EMPTY_DRAFT;
@@ -135,8 +139,10 @@ export function composeFields(d: ComposeDraft): {
   text?: string;
   headers?: Record<string, string>;
   dkim?: { domain: string; selector: string };
+  qa?: QaSummary;
 } {
   const headers = headersRecord(d.headers);
+  const qa = qaFor(d);
   return {
     profile: d.profile,
     subject: d.subject,
@@ -144,7 +150,13 @@ export function composeFields(d: ComposeDraft): {
     ...(d.text.trim() ? { text: d.text } : {}),
     ...(headers ? { headers } : {}),
     ...(d.dkim.enabled ? { dkim: { domain: d.dkim.domain, selector: d.dkim.selector } } : {}),
+    ...(qa ? { qa } : {}),
   };
+}
+
+/** The design QA summary that goes with the send: only while the HTML is the one that was checked. */
+export function qaFor(d: Pick<ComposeDraft, 'html' | 'qa'>): QaSummary | null {
+  return d.qa && d.qa.html === d.html ? d.qa.summary : null;
 }
 
 /** The composer's fields that can be wrong, named as the api's fields are. */

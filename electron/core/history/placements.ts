@@ -201,16 +201,19 @@ export function getPlacement(db: HistoryDb, id: number, now = Date.now()): Store
   });
 }
 
-export function listPlacements(db: HistoryDb, query: Page = {}, now = Date.now()): { items: PlacementListItem[]; total: number } {
+/** `profiles`: only the runs sent through these profiles (a domain's or a client's, found by the store). */
+export function listPlacements(db: HistoryDb, query: Page & { profiles?: readonly string[] } = {}, now = Date.now()): { items: PlacementListItem[]; total: number } {
   const { limit, offset } = page(query);
+  const where = query.profiles !== undefined ? 'WHERE profile IN (SELECT value FROM json_each(?))' : '';
+  const params = query.profiles !== undefined ? [JSON.stringify(query.profiles)] : [];
   return db.tx(() => {
     const rows = db
       .sql(
         `SELECT id, token, started_at, finished_at, profile, subject, status, deadline_ms, owner_pid, owner_token
-         FROM placements ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`,
+         FROM placements ${where} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`,
       )
-      .all(limit, offset) as (OwnerRow & { id: number; token: string; finished_at: string | null; profile: string; subject: string })[];
-    const total = (db.sql('SELECT COUNT(*) AS n FROM placements').get() as { n: number }).n;
+      .all(...params, limit, offset) as (OwnerRow & { id: number; token: string; finished_at: string | null; profile: string; subject: string })[];
+    const total = (db.sql(`SELECT COUNT(*) AS n FROM placements ${where}`).get(...params) as { n: number }).n;
     const seedsOf = new Map<number, { placement: string; latency_ms: number | null }[]>();
     if (rows.length > 0) {
       // The page's ids as one JSON parameter: one statement, prepared once, whatever the page's size.

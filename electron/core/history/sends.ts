@@ -42,10 +42,20 @@ export function saveSend(db: HistoryDb, result: SendResult, subject: string): nu
   return Number(info.lastInsertRowid);
 }
 
-export function listSends(db: HistoryDb, query: Page & { profile?: string } = {}): { items: SendSummary[]; total: number } {
+/** `profiles`: only the sends through these profiles (a domain's or a client's, found by the store). */
+export function listSends(db: HistoryDb, query: Page & { profile?: string; profiles?: readonly string[] } = {}): { items: SendSummary[]; total: number } {
   const { limit, offset } = page(query);
-  const where = query.profile !== undefined ? 'WHERE profile = ?' : '';
-  const params = query.profile !== undefined ? [query.profile] : [];
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (query.profile !== undefined) {
+    conditions.push('profile = ?');
+    params.push(query.profile);
+  }
+  if (query.profiles !== undefined) {
+    conditions.push('profile IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(query.profiles));
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const rows = db
     .sql(
       `SELECT id, sent_at, profile, subject, ok, message_id, queue_id, recipient_count, accepted_count, error_code

@@ -11,6 +11,10 @@ export const DEFAULT_SETTINGS: Settings = {
   spamhausDqsKey: '',
   storeRawMessages: true,
   reportBrand: {},
+  alertRules: { off: [], scoreDrop: 10, certDays: 21 },
+  alertWebhook: { url: '', format: 'json', secretEnv: '' },
+  alertEmail: { profile: '', to: [] },
+  watchDnsRate: 200,
 };
 
 /** The branding's fields as Settings labels them, for the sentences below. */

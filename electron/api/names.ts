@@ -11,6 +11,8 @@ export const OPERATION_NAMES = [
   'history.list',
   'history.get',
   'history.delete',
+  'history.compare',
+  'history.recent',
   'report.render',
   'report.save',
   'message.check',
@@ -37,12 +39,25 @@ export const OPERATION_NAMES = [
   'placement.get',
   'placement.delete',
   'placement.trend',
+  'clients.list',
+  'clients.get',
+  'clients.save',
+  'clients.delete',
+  'watch.list',
+  'watch.add',
+  'watch.remove',
+  'watch.mute',
+  'watch.check',
+  'alerts.list',
+  'alerts.ack',
+  'alerts.snooze',
+  'alerts.save-webhook-secret',
   'settings.get',
   'settings.set',
   'app.info',
 ] as const;
 
-export const EVENT_NAMES = ['audit.progress', 'placement.progress'] as const;
+export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'alert.raised', 'watch.checked'] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -50,3 +50,20 @@ export type { ConnectionResult, SendError, SendResult, SmtpProfile, SmtpSecurity
 export type { SpfCheckOutput } from '../core/spf/types';
 export type { Settings } from '../core/types';
 export type { FixItem, Impact } from '../core/report/prioritize';
+export type { AuditChanges } from '../core/report/changes';
+export type { CheckedEvent } from '../core/watch/scheduler';
+export type {
+  ActivityItem,
+  Alert,
+  AlertRule,
+  AlertRuleSettings,
+  AlertEmailSettings,
+  Client,
+  ClientSummary,
+  Watch,
+  WatchKind,
+  WatchSchedule,
+  WatchSummary,
+  WebhookFormat,
+  WebhookSettings,
+} from '../core/watch/types';

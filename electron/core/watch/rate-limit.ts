@@ -69,7 +69,7 @@ export class RateLimiter {
       }
       if (bucket.waiting.length > 0) this.schedule(bucket);
     }, wait);
-    // Waiting queries keep their own promises alive; the timer must not hold a stopping process open.
-    bucket.timer.unref();
+    // Not unref'd: the queries waiting here are the work in hand, and with all of them waiting the
+    // timer is the one thing that keeps the process running until they may go.
   }
 }

@@ -51,14 +51,21 @@ function deadPid(): number {
 }
 
 describe('migration 5 and the migrator', () => {
-  it('applies on top of a version-3 database with data, and keeps it', () => {
+  it('applies on top of a version-3 database with data, and keeps it; sends made before it are found by their sender\'s domain', () => {
     const path = tmp();
     const v3 = HistoryStore.open(path, MIGRATIONS.filter((m) => m.version <= 3));
     v3.saveAudit(audit('old.example', '2026-01-01T00:00:00.000Z'));
+    v3.transaction((db) =>
+      db
+        .prepare("INSERT INTO sends (sent_at, profile, subject, ok, recipient_count, accepted_count, result_json) VALUES ('2026-01-01T00:00:00.000Z', 'p', 's', 1, 1, 1, ?)")
+        .run(JSON.stringify({ transcript: [{ dir: 'S', text: '220 hi' }, { dir: 'C', text: 'MAIL FROM:<news@Old.Example>' }] })),
+    );
     v3.close();
     const store = HistoryStore.open(path);
     expect(store.schemaVersion()).toBe(5);
     expect(store.listAudits().items.map((a) => a.domain)).toEqual(['old.example']);
+    expect(store.listSends({ domain: 'old.example' }).total).toBe(1);
+    expect(store.listSends({ domain: 'other.example' }).total).toBe(0);
     expect(store.listWatches()).toEqual([]);
     store.close();
     const db = new Database(path, { readonly: true });
@@ -124,10 +131,17 @@ describe('clients', () => {
     expect(store.listSends({ clientId: acme.id }).items.map((s) => s.id)).toEqual([acmeSend]);
     expect(store.listSends({ domain: 'acme.example' }).items.map((s) => s.id)).toEqual([acmeSend]);
     expect(store.listSends({ domain: 'nobody.example' }).total).toBe(0);
+    // A send through a profile never saved here (deliverlab send --profile FILE): found by its envelope sender's domain.
+    const fileSend = store.saveSend(
+      { ok: true, profile: 'file', recipients: [], timings: { startedAt: '2026-01-05T12:00:00.000Z', totalMs: 1 }, transcript: [{ dir: 'C', text: 'MAIL FROM:<bounce@News.Acme.Example> SIZE=10', ms: 1 }], warnings: [] },
+      'from a file',
+    );
+    expect(store.listSends({ clientId: acme.id }).items.map((s) => s.id)).toEqual([fileSend, acmeSend]);
+    expect(store.listSends({ domain: 'news.acme.example' }).items.map((s) => s.id)).toEqual([fileSend]);
     expect(store.listPlacements({ clientId: acme.id }).total).toBe(0);
     expect(store.listMessages({ clientId: acme.id }).total).toBe(0);
     const recent = store.recentActivity({ clientId: acme.id });
-    expect(recent.map((r) => `${r.kind} ${r.id}`)).toEqual([`send ${acmeSend}`, `audit ${mine[1]}`, `audit ${mine[0]}`]);
+    expect(recent.map((r) => `${r.kind} ${r.id}`)).toEqual([`send ${fileSend}`, `send ${acmeSend}`, `audit ${mine[1]}`, `audit ${mine[0]}`]);
     store.close();
   });
 });

@@ -282,6 +282,25 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at TEXT NOT NULL
       ) STRICT;
 
+      -- Sends and placement runs by the domain they were sent as: the envelope sender's, read from the
+      -- MAIL FROM line of the transcript (new rows get it as they are written, sends.ts).
+      ALTER TABLE sends ADD COLUMN sender_domain TEXT;
+      ALTER TABLE placements ADD COLUMN sender_domain TEXT;
+      UPDATE sends SET sender_domain = (
+        SELECT lower(substr(addr, instr(addr, '@') + 1)) FROM (
+          SELECT substr(line, instr(line, '<') + 1, instr(line, '>') - instr(line, '<') - 1) AS addr
+          FROM (SELECT json_extract(t.value, '$.text') AS line FROM json_each(sends.result_json, '$.transcript') t WHERE json_extract(t.value, '$.dir') = 'C')
+          WHERE upper(line) LIKE 'MAIL FROM:%' AND instr(line, '>') > instr(line, '<') LIMIT 1
+        ) WHERE instr(addr, '@') > 0
+      );
+      UPDATE placements SET sender_domain = (
+        SELECT lower(substr(addr, instr(addr, '@') + 1)) FROM (
+          SELECT substr(line, instr(line, '<') + 1, instr(line, '>') - instr(line, '<') - 1) AS addr
+          FROM (SELECT json_extract(t.value, '$.text') AS line FROM json_each(placements.send_json, '$.transcript') t WHERE json_extract(t.value, '$.dir') = 'C')
+          WHERE upper(line) LIKE 'MAIL FROM:%' AND instr(line, '>') > instr(line, '<') LIMIT 1
+        ) WHERE instr(addr, '@') > 0
+      ) WHERE send_json IS NOT NULL;
+
       DROP INDEX audits_by_domain;
       DROP INDEX audits_by_time;
       CREATE INDEX audits_by_time ON audits(started_at DESC, id DESC);

@@ -12,6 +12,7 @@ import type { SendResult } from '../send/types';
 import { MAX_PAGE, page, parseStored, type HistoryDb } from './db';
 import { HistoryError } from './errors';
 import { ownerToken, statusOf, type OwnerRow } from './run-owner';
+import { senderDomain, sentCondition, type SentFilter } from './sends';
 import type { Page, PlacementListItem, StoredPlacementRun, TrendPoint, TrendQuery, TrendSeries } from './types';
 
 /** In the inbox: INBOX itself, or one of Gmail's tabs (they are all inside the inbox). */
@@ -102,7 +103,7 @@ function runningRow(db: HistoryDb, id: number, action: string): void {
 export function markSent(db: HistoryDb, id: number, send: SendResult): void {
   db.tx(() => {
     runningRow(db, id, 'record the send of');
-    db.sql('UPDATE placements SET send_json = ? WHERE id = ?').run(JSON.stringify(send), id);
+    db.sql('UPDATE placements SET send_json = ?, sender_domain = ? WHERE id = ?').run(JSON.stringify(send), senderDomain(send), id);
   });
 }
 
@@ -201,11 +202,12 @@ export function getPlacement(db: HistoryDb, id: number, now = Date.now()): Store
   });
 }
 
-/** `profiles`: only the runs sent through these profiles (a domain's or a client's, found by the store). */
-export function listPlacements(db: HistoryDb, query: Page & { profiles?: readonly string[] } = {}, now = Date.now()): { items: PlacementListItem[]; total: number } {
+/** A page of runs, newest first; sent as a domain or a client's domains (sends.ts SentFilter). */
+export function listPlacements(db: HistoryDb, query: Page & SentFilter = {}, now = Date.now()): { items: PlacementListItem[]; total: number } {
   const { limit, offset } = page(query);
-  const where = query.profiles !== undefined ? 'WHERE profile IN (SELECT value FROM json_each(?))' : '';
-  const params = query.profiles !== undefined ? [JSON.stringify(query.profiles)] : [];
+  const sent = sentCondition(query);
+  const where = sent ? `WHERE ${sent.sql}` : '';
+  const params = sent ? sent.params : [];
   return db.tx(() => {
     const rows = db
       .sql(

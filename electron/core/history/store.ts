@@ -265,10 +265,9 @@ export class HistoryStore implements SecretTable {
   saveSend(result: SendResult, subject: string): number {
     return this.write(() => sends.saveSend(this.conn, result, subject));
   }
-  /** `domain` and `clientId` find the profiles that send as them (listProfilesSendingAs). */
+  /** `domain` and `clientId`: sent as them, by the envelope sender's domain or the saved profile sent through. */
   listSends(query: Page & { profile?: string; domain?: string; clientId?: number } = {}): { items: SendSummary[]; total: number } {
-    const { domain, clientId, ...rest } = query;
-    return sends.listSends(this.conn, { ...rest, ...this.profilesFilter(domain, clientId) });
+    return sends.listSends(this.conn, { ...query, ...this.profilesFilter(query.domain, query.clientId) });
   }
   getSend(id: number): StoredSend | null {
     return sends.getSend(this.conn, id);
@@ -293,8 +292,7 @@ export class HistoryStore implements SecretTable {
     this.write(() => placements.finishPlacement(this.conn, id, run));
   }
   listPlacements(query: Page & { domain?: string; clientId?: number } = {}): { items: PlacementListItem[]; total: number } {
-    const { domain, clientId, ...rest } = query;
-    return placements.listPlacements(this.conn, { ...rest, ...this.profilesFilter(domain, clientId) });
+    return placements.listPlacements(this.conn, { ...query, ...this.profilesFilter(query.domain, query.clientId) });
   }
   getPlacement(id: number): StoredPlacementRun | null {
     return placements.getPlacement(this.conn, id);
@@ -345,8 +343,8 @@ export class HistoryStore implements SecretTable {
 
   /**
    * The saved profiles that send as `domain`, or as one of the client's domains (a From or envelope
-   * address in it or below it): what sends and placement runs are filtered by, since a send records
-   * its profile. A send through a profile since deleted matches no domain.
+   * address in it or below it): besides the envelope sender's domain a send records, what finds the
+   * sends that failed before naming one.
    */
   private profilesFilter(domain: string | undefined, clientId: number | undefined): { profiles?: string[] } {
     if (domain === undefined && clientId === undefined) return {};

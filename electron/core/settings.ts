@@ -14,7 +14,8 @@ export const DEFAULT_SETTINGS: Settings = {
   alertRules: { off: [], scoreDrop: 10, certDays: 21 },
   alertWebhook: { url: '', format: 'json', secretEnv: '' },
   alertEmail: { profile: '', to: [] },
-  watchDnsRate: 200,
+  // A local resolver takes this easily; public resolvers limit each client, so lower it for those.
+  watchDnsRate: 2000,
 };
 
 /** The branding's fields as Settings labels them, for the sentences below. */

@@ -88,7 +88,7 @@ describe('migration 5 and the migrator', () => {
     expect(() => HistoryStore.open(path)).toThrow(/newer Deliverlab \(schema 4/);
   });
 
-  it('lists audits newest first through an index, without sorting the table, for every filter', () => {
+  it('lists audits newest first in the order of an index, with no sort step, whole or for one domain', () => {
     const store = HistoryStore.open(tmp());
     store.saveClient({ name: 'Acme', domains: ['a.example'] });
     const plans = store.transaction((db) =>

@@ -95,7 +95,10 @@ function certsOf(audit: AuditResult, previous: WatchState['certs']): WatchState[
   const bimi = audit.checks.bimi;
   if (bimi?.certificate?.validTo && bimi.authorityUrl) {
     out.bimi = { what: 'the BIMI mark certificate', host: new URL(bimi.authorityUrl).hostname, validTo: bimi.certificate.validTo, ...(bimi.certificate.subject ? { subject: bimi.certificate.subject } : {}) };
-  } else if (!bimi || bimi.status === 'skipped' || bimi.status === 'error' || bimi.fetchSkipped) keep('bimi');
+  } else if (!bimi || bimi.status === 'skipped' || bimi.status === 'error' || bimi.fetchSkipped || (bimi.authorityUrl && !bimi.certificate?.validTo)) {
+    // Not fetched, or fetched and unreadable this time: the certificate is what it was.
+    keep('bimi');
+  }
   return out;
 }
 

@@ -80,7 +80,7 @@ export class Deliverer {
     for (const channel of CHANNELS) {
       while (!signal?.aborted) {
         const head = this.head(channel);
-        if (!head || !(await this.attempt(head))) break;
+        if (!head || !(await this.attempt(head, signal))) break;
       }
       this.release(channel);
     }
@@ -107,7 +107,7 @@ export class Deliverer {
         await this.idle(wait, signal);
         continue;
       }
-      await this.attempt(head);
+      await this.attempt(head, signal);
     }
   }
 
@@ -142,11 +142,18 @@ export class Deliverer {
     }
   }
 
-  /** Sends one delivery once; true when it was delivered (or is no longer owed). */
-  private async attempt(delivery: Delivery): Promise<boolean> {
+  /**
+   * Sends one delivery once; true when it was delivered (or is no longer owed). A stop while it is
+   * being sent records nothing: the next deliverer sends it again, with the same delivery id.
+   */
+  private async attempt(delivery: Delivery, signal?: AbortSignal): Promise<boolean> {
     const { store } = this.options;
     let error: string | null = null;
-    try {
+    const stop = Promise.withResolvers<'stopped'>();
+    const onStop = () => stop.resolve('stopped');
+    if (signal?.aborted) onStop();
+    signal?.addEventListener('abort', onStop, { once: true });
+    const send = async (): Promise<void> => {
       if (delivery.channel === 'webhook') {
         const target = this.options.webhook();
         if (!target) error = 'no webhook is set up';
@@ -159,12 +166,19 @@ export class Deliverer {
           if (status < 200 || status >= 300) error = `the webhook answered HTTP ${status}`;
         }
       } else {
-        const send = this.options.email();
-        if (!send) error = 'no alert email is set up';
-        else await send(delivery.payload);
+        const mail = this.options.email();
+        if (!mail) error = 'no alert email is set up';
+        else await mail(delivery.payload);
       }
+    };
+    try {
+      const sent = send();
+      sent.catch(() => {});
+      if ((await Promise.race([sent.then(() => 'sent' as const), stop.promise])) === 'stopped') return false;
     } catch (err) {
       error = (err as Error).message;
+    } finally {
+      signal?.removeEventListener('abort', onStop);
     }
     const now = this.clock();
     if (error === null) {

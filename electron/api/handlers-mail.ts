@@ -9,7 +9,9 @@
 import type { HistoryStore } from '../core/history/store';
 import { validateProfile, type SmtpSecrets } from '../core/send/profile';
 import { sendAndRecord } from '../core/send/record';
-import { checkDkim, testConnection, type SendRequest } from '../core/send/send';
+import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
+import type { EmailSender } from '../core/watch/delivery';
+import type { AlertPayload } from '../core/watch/types';
 import type { SmtpProfile } from '../core/send/types';
 import { testSeed } from '../core/placement/imap';
 import { duplicateAddressWarnings, validateSeed } from '../core/placement/seeds';
@@ -144,7 +146,26 @@ function storeSecret(ctx: MailContext, key: string, value: string): void {
   }
 }
 
-export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll(): void } {
+/** An alert as a short email: plain text, with the HTML part made of the same lines. */
+function alertMessage(payload: AlertPayload): { subject: string; text: string; html: string } {
+  // Titles carry what DNS published: no line break may reach the Subject header.
+  const subject = [...`Deliverlab alert: ${payload.title}`].map((c) => (c < ' ' || c === '\u007f' ? ' ' : c)).join('').slice(0, 900);
+  const lines = [
+    payload.title,
+    '',
+    payload.detail,
+    ...(payload.before !== undefined ? ['', `Before: ${payload.before}`] : []),
+    ...(payload.after !== undefined ? [`After: ${payload.after}`] : []),
+    ...(payload.fix ? ['', `Fix: ${payload.fix}`] : []),
+    '',
+    `Rule: ${payload.rule}. Watch: ${payload.watch.kind === 'ip' ? 'sending IP' : 'domain'} ${payload.target}${payload.watch.client ? `, client ${payload.watch.client}` : ''}. Raised ${payload.raisedAt}${payload.auditId !== null ? `, audit #${payload.auditId}` : ''}.`,
+  ];
+  const text = lines.join('\n');
+  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return { subject, text, html: `<pre style="font-family: sans-serif; white-space: pre-wrap">${escape(text)}</pre>` };
+}
+
+export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll(): void; alertMailer(profile: string, to: readonly string[]): EmailSender } {
   const running = new Map<string, AbortController>();
 
   const needStore = (what: string): HistoryStore => {
@@ -166,6 +187,14 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
   const storedProfile = (profile: SmtpProfile, warnings: string[] = []): StoredProfile => ({ profile, secret: secretSource(profile.auth, secretKey.smtp(profile.name), ctx), warnings });
   const storedSeed = (seed: Seed, warnings: string[] = []): StoredSeed => ({ seed, secret: secretSource(seed.auth, secretKey.seed(seed.name), ctx), warnings });
   const conn = () => ({ timeoutMs: ctx.timeoutMs, ...(ctx.ca ? { ca: ctx.ca } : {}) });
+  /** A list query with the client's name turned into its id; an unknown client is not found. */
+  const byClient = <Q extends { client?: string | undefined }>(query: Q): Omit<Q, 'client'> & { clientId?: number } => {
+    const { client, ...rest } = query;
+    if (client === undefined) return rest;
+    const found = ctx.store?.clientNamed(client);
+    if (!found) throw new ApiError('not-found', `There is no client named "${client}".`);
+    return { ...rest, clientId: found.id };
+  };
 
   const dkimFor = (dkim: { domain: string; selector: string } | undefined): SendRequest['dkim'] => {
     if (!dkim) return undefined;
@@ -317,7 +346,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
         { store: ctx.store, keepDkimRefusal: true, ...(qa ? { qa } : {}) },
       );
     },
-    'send.list': (page) => ctx.store?.listSends(page) ?? { items: [], total: 0 },
+    'send.list': (query) => ctx.store?.listSends(byClient(query)) ?? { items: [], total: 0 },
     'send.get': ({ id }) => {
       const found = ctx.store?.getSend(id);
       if (!found) throw new ApiError('not-found', `There is no test send #${id} in history.`);
@@ -386,7 +415,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       controller?.abort();
       return { cancelled: Boolean(controller) };
     },
-    'placement.list': (page) => ctx.store?.listPlacements(page) ?? { items: [], total: 0 },
+    'placement.list': (query) => ctx.store?.listPlacements(byClient(query)) ?? { items: [], total: 0 },
     'placement.get': ({ id }) => {
       const run = ctx.store?.getPlacement(id);
       if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
@@ -396,6 +425,12 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
     'placement.trend': (query) => ({ series: ctx.store?.placementTrend(query) ?? [] }),
     cancelAll() {
       for (const controller of running.values()) controller.abort();
+    },
+    alertMailer: (name, to) => async (payload) => {
+      const profile = profileNamed(name);
+      const message = alertMessage(payload);
+      const result = await sendTest({ profile, secrets: profileSecrets(profile), to: [...to], ...message, ...conn(), warnings: [] });
+      if (!result.ok) throw new Error(result.error?.explanation ?? 'the alert email was not accepted');
     },
   };
 }

@@ -20,10 +20,11 @@ import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
 import type { ReportFormat } from '../core/report/model';
 import { renderReport } from '../core/report/render';
 import type { ReportedAudit } from '../core/report/audit-report';
-import { compareWithReport, historyOf } from '../core/report/changes';
+import { compareAudits, compareWithReport, historyOf } from '../core/report/changes';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
-import type { AuditResult, Finding } from '../core/audit/types';
+import type { AuditProgress, AuditResult, Finding } from '../core/audit/types';
+import type { Settings } from '../core/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../core/settings';
@@ -31,9 +32,15 @@ import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
 import { createQaHandlers, LOCAL_CALLER, type AskOpenPath, type AskSavePath, type QaOperation } from './handlers-qa';
+import { createWatchHandlers, type AuditCall, type WatchOperation, type WatchRunOverrides, type WatchService, type WatchServiceHooks } from './handlers-watch';
 import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
-import { operations, type EventPayload, type ExportFormat, type OpParsed, type OpResult } from './operations';
+import { MAX_REPORT_AUDITS, operations, type EventPayload, type ExportFormat, type OpParsed, type OpResult } from './operations';
+
+/** An object's fields that are set: a patch given in part. */
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 export interface ApiContext {
   /** The history database file; ':memory:' for a throwaway one; null writes nothing. */
@@ -75,7 +82,7 @@ export interface ApiContext {
 
 /** `caller`: who called (a window, an event stream), for what is kept per caller (watched drafts). */
 type Handlers = { [N in OperationName]: (input: OpParsed<N>, caller: string) => Promise<OpResult<N>> | OpResult<N> };
-type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation>;
+type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation | WatchOperation>;
 
 const NO_KEYCHAIN = {
   http: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.',
@@ -88,6 +95,12 @@ export interface Api {
   dispatch(name: string, input: unknown, caller?: string): Promise<unknown>;
   /** Stops watching the drafts `caller` opened (its event stream closed); every caller's when absent (the window reloaded). */
   releaseWatches(caller?: string): void;
+  /**
+   * The watch scheduler and alert deliveries over this api's history and settings: what the app
+   * runs while it is open and `deliverlab watch run` runs in the foreground. Throws an ApiError
+   * when history is off.
+   */
+  watchService(overrides?: WatchRunOverrides, hooks?: WatchServiceHooks): WatchService;
   close(): void;
 }
 
@@ -99,7 +112,7 @@ function unreachable(err: ResolverUnreachableError): ApiError {
 const isOperation = (name: string): name is OperationName => (OPERATION_NAMES as readonly string[]).includes(name);
 
 /** The history lists, whose rows carry stored text of any length: their answers are bounded (list-bounds.ts). */
-const LISTS: ReadonlySet<OperationName> = new Set(['history.list', 'message.list', 'send.list', 'placement.list', 'reports.list', 'reports.records']);
+const LISTS: ReadonlySet<OperationName> = new Set(['history.list', 'message.list', 'send.list', 'placement.list', 'reports.list', 'reports.records', 'alerts.list']);
 
 export function createApi(ctx: ApiContext): Api {
   const ownsStore = !ctx.store;
@@ -110,11 +123,45 @@ export function createApi(ctx: ApiContext): Api {
   });
 
   const notFound = (id: number) => new ApiError('not-found', `There is no audit #${id} in history.`);
+  /** The id of the client named so; an unknown client is not found. */
+  const clientIdOf = (name: string): number => {
+    const client = store?.clientNamed(name);
+    if (!client) throw new ApiError('not-found', `There is no client named "${name}".`);
+    return client.id;
+  };
   const messageNotFound = (id: number) => new ApiError('not-found', `There is no message #${id} in history.`);
 
+  /**
+   * One domain's audit as the settings say, not stored: audit.run's, and each watch's check. The
+   * caller's resolver, parts left out and selectors come first; the DNS gate is the watches' rate limit.
+   */
+  const auditDomain = (domain: string, call: AuditCall & { sendingIps?: readonly string[]; onProgress?: (p: AuditProgress) => void }): Promise<AuditResult> => {
+    const current = settings.get();
+    const savedSelectors = current.dkimSelectors.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    return runAudit(domain, {
+      dns: {
+        servers: parseResolverSpec(call.resolver ?? current.resolver),
+        timeoutMs: current.dnsTimeoutMs,
+        ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}),
+        // A DoH resolver in a lab presents a certificate from the lab's CA, like its HTTPS hosts.
+        ...(call.network?.ca ? { ca: call.network.ca } : {}),
+        ...(call.gate ? { gate: call.gate } : {}),
+      },
+      skip: call.skip ?? [],
+      selectors: [...new Set([...(call.selectors ?? []), ...savedSelectors])],
+      // Selectors that signed messages analysed here: DNS cannot list them, mail shows them.
+      seenSelectors: store?.selectorsSeen(domain) ?? [],
+      sendingIps: call.sendingIps ?? [],
+      ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}),
+      ...(call.network ? { network: call.network } : {}),
+      ...(call.onProgress ? { onProgress: call.onProgress } : {}),
+    });
+  };
+
+  const secrets = ctx.secrets ?? createSecretStore(ctx.cipher ?? null, store, NO_KEYCHAIN[ctx.transport]);
   const mail = createMailHandlers({
     store,
-    secrets: ctx.secrets ?? createSecretStore(ctx.cipher ?? null, store, NO_KEYCHAIN[ctx.transport]),
+    secrets,
     env: ctx.env ?? process.env,
     ...(ctx.ca ? { ca: ctx.ca } : {}),
     timeoutMs: ctx.networkTimeoutMs ?? 15_000,
@@ -183,23 +230,12 @@ export function createApi(ctx: ApiContext): Api {
 
   const core: CoreHandlers = {
     'audit.run': async ({ domain, resolver, runId, skip, selectors, sendingIps, network }) => {
-      const current = settings.get();
-      const savedSelectors = current.dkimSelectors.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
       try {
-        const result = await runAudit(domain, {
-          dns: {
-            servers: parseResolverSpec(resolver ?? current.resolver),
-            timeoutMs: current.dnsTimeoutMs,
-            ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}),
-            // A DoH resolver in a lab presents a certificate from the lab's CA, like its HTTPS hosts.
-            ...(network?.ca ? { ca: network.ca } : {}),
-          },
-          skip: skip ?? [],
-          selectors: [...new Set([...(selectors ?? []), ...savedSelectors])],
-          // Selectors that signed messages analysed here: DNS cannot list them, mail shows them.
-          seenSelectors: store?.selectorsSeen(domain) ?? [],
-          sendingIps: sendingIps ?? [],
-          ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}),
+        const result = await auditDomain(domain, {
+          ...(resolver ? { resolver } : {}),
+          ...(skip ? { skip } : {}),
+          ...(selectors ? { selectors } : {}),
+          ...(sendingIps ? { sendingIps } : {}),
           ...(network ? { network } : {}),
           onProgress: (p) => ctx.emit('audit.progress', { ...p, ...(runId ? { runId } : {}) }),
         });
@@ -255,14 +291,33 @@ export function createApi(ctx: ApiContext): Api {
       return { items };
     },
     'dkim.generate': ({ domain, selector, type, bits }) => generateDkimKey({ domain, selector, type, ...(bits ? { bits } : {}) }),
-    'history.list': (query) => (store ? store.listAudits(query) : { items: [], total: 0 }),
+    'history.list': ({ client, ...query }) => (store ? store.listAudits({ ...query, ...(client !== undefined ? { clientId: clientIdOf(client) } : {}) }) : { items: [], total: 0 }),
+    'history.compare': ({ a, b }) => {
+      const [before, after] = storedAudits([a, b]) as [AuditResult, AuditResult];
+      return compareAudits(before, after);
+    },
+    'history.recent': ({ limit, client }) => ({ items: store?.recentActivity({ limit, ...(client !== undefined ? { clientId: clientIdOf(client) } : {}) }) ?? [] }),
     'history.get': ({ id }) => {
       const audit = store?.getAudit(id);
       if (!audit) throw notFound(id);
       return audit;
     },
     'history.delete': ({ id }) => ({ deleted: store ? store.deleteAudit(id) : false }),
-    'report.render': async ({ audits = [], message, placement, format, brand, client, history = true, compare }) => {
+    'report.render': async ({ audits: named = [], message, placement, clientId, format, brand, client: cover, history = true, compare }) => {
+      let audits = named;
+      let client = cover;
+      if (clientId !== undefined) {
+        // A portfolio of one client: the latest stored audit of each of its domains, all of them or no report.
+        const owner = store?.clientById(clientId);
+        if (!owner) throw new ApiError('not-found', `There is no client #${clientId}.`);
+        if (owner.domains.length === 0) throw new ApiError('invalid-input', `The client ${owner.name} has no domains to report on.`);
+        if (owner.domains.length > MAX_REPORT_AUDITS) throw new ApiError('invalid-input', `A report covers at most ${MAX_REPORT_AUDITS} domains, and ${owner.name} has ${owner.domains.length}.`);
+        const latest = owner.domains.map((domain) => ({ domain, id: store?.listAudits({ domain, limit: 1 }).items[0]?.id }));
+        const missing = latest.filter((l) => l.id === undefined).map((l) => l.domain);
+        if (missing.length > 0) throw new ApiError('invalid-input', `There is no stored audit of ${missing.join(', ')}: audit ${missing.length === 1 ? 'it' : 'them'} first.`);
+        audits = latest.map((l) => l.id as number);
+        client ??= owner.name;
+      }
       const checked = brandFor(brand);
       if (message !== undefined) {
         const domain = store?.getMessage(message)?.summary.fromDomain;
@@ -355,7 +410,15 @@ export function createApi(ctx: ApiContext): Api {
     },
     'message.delete': ({ id }) => ({ deleted: store ? store.deleteMessage(id) : false }),
     'settings.get': () => settings.get(),
-    'settings.set': (patch) => {
+    'settings.set': (given) => {
+      // The alert settings are objects: a change given in part keeps the rest.
+      const current = settings.get();
+      const patch = {
+        ...given,
+        ...(given.alertRules ? { alertRules: { ...current.alertRules, ...defined(given.alertRules) } } : {}),
+        ...(given.alertWebhook ? { alertWebhook: { ...current.alertWebhook, ...defined(given.alertWebhook) } } : {}),
+        ...(given.alertEmail ? { alertEmail: { ...current.alertEmail, ...defined(given.alertEmail) } } : {}),
+      } as Partial<Settings>;
       if (!patch.reportBrand) return settings.set(patch);
       const { brand, problems } = checkReportBrandSetting(patch.reportBrand);
       if (problems.length > 0) {
@@ -387,7 +450,16 @@ export function createApi(ctx: ApiContext): Api {
     ...(ctx.askSavePath ? { askSavePath: ctx.askSavePath } : {}),
   });
   const { release: releaseWatches, close: closeQa, ...qaHandlers } = qa;
-  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers };
+  const watch = createWatchHandlers({
+    store,
+    settings,
+    secrets,
+    env: ctx.env ?? process.env,
+    audit: auditDomain,
+    mailer: mail.alertMailer,
+    emit: ctx.emit,
+  });
+  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch };
 
   return {
     async dispatch(name, input, caller = LOCAL_CALLER) {
@@ -406,8 +478,17 @@ export function createApi(ctx: ApiContext): Api {
         throw err;
       }
     },
+    watchService(overrides, hooks) {
+      try {
+        return watch.service(overrides, hooks);
+      } catch (err) {
+        if (err instanceof HistoryError) throw new ApiError('internal', err.message);
+        throw err;
+      }
+    },
     releaseWatches,
     close() {
+      watch.close();
       closeQa();
       mail.cancelAll();
       if (ownsStore) store?.close();

@@ -11,6 +11,8 @@ export const OPERATION_NAMES = [
   'history.list',
   'history.get',
   'history.delete',
+  'history.compare',
+  'history.recent',
   'report.render',
   'report.save',
   'message.check',
@@ -49,12 +51,25 @@ export const OPERATION_NAMES = [
   'reports.records',
   'reports.readiness',
   'reports.tls',
+  'clients.list',
+  'clients.get',
+  'clients.save',
+  'clients.delete',
+  'watch.list',
+  'watch.add',
+  'watch.remove',
+  'watch.mute',
+  'watch.check',
+  'alerts.list',
+  'alerts.ack',
+  'alerts.snooze',
+  'alerts.save-webhook-secret',
   'settings.get',
   'settings.set',
   'app.info',
 ] as const;
 
-export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed'] as const;
+export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;
 
 export type OperationName = (typeof OPERATION_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -10,15 +10,22 @@ import { isAbsolute } from 'node:path';
 import { codePoint, domainRefusal, firstControl, parseDomainInput } from '../shared/domain-name';
 import { parseResolverSpec } from '../core/dns/servers';
 import { clientRefusal } from '../core/report/audit-report';
-import { TREND_POINTS } from '../core/report/changes';
+import { TREND_POINTS, type AuditChanges } from '../core/report/changes';
+import { normalizeIp } from '../core/net/ip';
+import { ALERT_RULES } from '../core/watch/types';
 import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
 import { CLIENT_FAMILIES } from '../core/qa/families';
 import { parseDay, SINCE_WORDS } from '../core/reports/range';
 import type { EventName, OperationName } from './names';
 import type {
+  ActivityItem,
+  Alert,
   AuditProgress,
   AuditResult,
   AuditSummary,
+  CheckedEvent,
+  Client,
+  ClientSummary,
   ConnectionResult,
   DkimKey,
   DraftChange,
@@ -47,6 +54,8 @@ import type {
   StoredRecord,
   TlsSummary,
   TrendSeries,
+  Watch,
+  WatchSummary,
 } from './types';
 
 /**
@@ -133,6 +142,41 @@ export const SettingsSchema = z.object({
     .array(z.enum(CLIENT_FAMILIES))
     .max(CLIENT_FAMILIES.length)
     .refine((names) => new Set(names).size === names.length, 'A client family is listed twice'),
+  /** Alert rules turned off everywhere, and the thresholds (a change given in part keeps the rest). */
+  alertRules: z
+    .object({
+      off: z.array(z.enum(ALERT_RULES)).max(ALERT_RULES.length),
+      scoreDrop: z.number().int().min(1, 'A score drop of at least 1 point').max(100),
+      certDays: z.number().int().min(1, 'At least 1 day').max(365, 'At most 365 days'),
+    })
+    .strict()
+    .partial(),
+  /** The alert webhook: its address and body format, and where its signing secret is read (a variable's name). */
+  alertWebhook: z
+    .object({
+      url: z
+        .string()
+        .trim()
+        .max(2000)
+        .refine((v) => v === '' || /^https?:\/\/[^\s]+$/i.test(v), 'A webhook address starts with https:// (or http://)'),
+      format: z.enum(['json', 'slack', 'teams']),
+      secretEnv: z
+        .string()
+        .trim()
+        .regex(/^(DELIVERLAB_[A-Z0-9_]{1,100})?$/, 'The variable\'s name starts with DELIVERLAB_, like DELIVERLAB_WEBHOOK_SECRET'),
+    })
+    .strict()
+    .partial(),
+  /** Alerts by email: a saved SMTP profile and the addresses (an empty profile turns email off). */
+  alertEmail: z
+    .object({
+      profile: z.string().trim().max(100),
+      to: z.array(z.string().trim().max(320).regex(/^[^@\s<>]+@[^@\s<>]+$/, 'An address looks like name@example.com')).max(20),
+    })
+    .strict()
+    .partial(),
+  /** DNS queries a second the watch scheduler sends one resolver, at most. */
+  watchDnsRate: z.number().int().min(1).max(10_000),
 });
 
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
@@ -236,9 +280,19 @@ export interface ReportSaved {
 }
 
 /** A page of a history list, optionally for one domain. */
+/** A client's name, as the user typed it (matched whatever its case). */
+const ClientName = z
+  .string()
+  .trim()
+  .min(1, 'Name the client')
+  .max(100, 'A client name is at most 100 characters')
+  .refine((v) => firstControl(v) === undefined, 'A client name may not contain control characters');
+
 const ListQuerySchema = z
   .object({
     domain: z.string().max(253).optional(),
+    /** Only the items of this client's domains (and the domains below them). */
+    client: ClientName.optional(),
     limit: z.number().int().min(1).max(500).default(100),
     offset: z.number().int().min(0).default(0),
   })
@@ -356,8 +410,15 @@ const SeedName = z.string().trim().min(1).max(100);
 const Address = z.string().trim().max(320).regex(/^[^@\s<>]+@[^@\s<>]+$/, 'An address looks like name@example.com');
 const HeaderName = z.string().regex(/^[\x21-\x39\x3b-\x7e]{1,76}$/, 'A header name is printable ASCII without a colon');
 const HeaderValue = z.string().max(2000).refine((v) => !/[\r\n]/.test(v), 'A header value may not contain line breaks');
-const PageSchema = z
-  .object({ limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) })
+/** A page of sends or placement runs, optionally of the profiles sending as a domain, or as a client's domains. */
+const SentListSchema = z
+  .object({
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).default(0),
+    /** Sent through a profile whose From (or envelope) address is in this domain or below it. */
+    domain: z.string().max(253).optional(),
+    client: ClientName.optional(),
+  })
   .strict()
   .default({ limit: 100, offset: 0 });
 
@@ -390,6 +451,38 @@ const DraftPathSchema = z
     else if (!isAbsolute(value)) ctx.addIssue({ code: 'custom', message: 'Give the whole path of the file, from the root of the disk (such as /home/me/mail/news.html)' });
     else if (!/\.(html?|mjml|eml)$/i.test(value)) ctx.addIssue({ code: 'custom', message: 'Deliverlab opens .html, .htm, .mjml and .eml files' });
   });
+
+/** A watched target: a domain (by the audit's rule) or an IPv4 or IPv6 address. */
+export const WatchTargetSchema = z
+  .string()
+  .max(1000)
+  .transform((value, ctx) => {
+    const ip = isIP(value.trim()) ? normalizeIp(value.trim()) : null;
+    if (ip) return { kind: 'ip' as const, target: ip };
+    const parsed = parseDomainInput(value);
+    if (parsed.ok) return { kind: 'domain' as const, target: parsed.domain };
+    ctx.addIssue({ code: 'custom', message: `Not a domain or an IP address: ${domainRefusal(parsed.reason)}` });
+    return z.NEVER;
+  });
+
+const Skip = z.array(z.enum(['smtp', 'http', 'dnsbl'])).max(3);
+const AlertRuleName = z.enum(ALERT_RULES);
+
+export interface WatchList {
+  items: WatchSummary[];
+}
+
+export interface AlertList {
+  items: Alert[];
+  total: number;
+}
+
+/** One pass of checks: how many watches were checked, the alerts they raised, the checks that failed. */
+export interface WatchPass {
+  checked: number;
+  alerts: Alert[];
+  errors: { target: string; error: string }[];
+}
 
 /** What to send: shared by send.run and placement.run. */
 const ComposeFields = {
@@ -478,8 +571,19 @@ export const operations = {
       .strict(),
   }),
   'history.list': op<HistoryList>()({
-    summary: 'Past audits, newest first.',
+    summary: 'Past audits, newest first; of one domain, or of one client\'s domains.',
     input: ListQuerySchema,
+  }),
+  'history.compare': op<AuditChanges>()({
+    summary: 'What changed between two stored audits: a the earlier, b the later (check results, findings new and resolved, published records, score).',
+    input: z.object({ a: z.number().int().positive(), b: z.number().int().positive() }).strict(),
+  }),
+  'history.recent': op<{ items: ActivityItem[] }>()({
+    summary: 'Recent activity across the kinds of history (audits, message analyses, test sends, placement runs, alerts), newest first.',
+    input: z
+      .object({ limit: z.number().int().min(1).max(200).default(20), client: ClientName.optional() })
+      .strict()
+      .default({ limit: 20 }),
   }),
   'history.get': op<AuditResult>()({
     summary: 'One stored audit, whole.',
@@ -517,14 +621,16 @@ export const operations = {
         message: z.number().int().positive().optional(),
         /** A stored placement run, by id. */
         placement: z.number().int().positive().optional(),
+        /** A client, by id: the latest stored audit of each of its domains, its name on the cover unless `client` says otherwise. */
+        clientId: z.number().int().positive().optional(),
         /** pdf needs a printer: the app's own, or in serve a Chrome, Chromium or Edge on the machine. */
         format: z.enum(EXPORT_FORMATS),
         /** The consultant's branding; the one saved in Settings when absent. */
         brand: BrandSchema.optional(),
       })
       .strict()
-      .refine((v) => [v.audits, v.message, v.placement].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message or placement.', path: ['audits'] })
-      .refine((v) => v.audits !== undefined || (v.client === undefined && v.history === undefined && v.compare === undefined), {
+      .refine((v) => [v.audits, v.message, v.placement, v.clientId].filter((x) => x !== undefined).length === 1, { message: 'Name one of audits, message, placement or clientId.', path: ['audits'] })
+      .refine((v) => v.audits !== undefined || v.clientId !== undefined || (v.client === undefined && v.history === undefined && v.compare === undefined), {
         message: 'client, history and compare belong to a report of audits.',
         path: ['audits'],
       }),
@@ -687,8 +793,8 @@ export const operations = {
     input: z.object({ ...ComposeFields, to: z.array(Address).min(1, 'Add a recipient').max(100) }).strict(),
   }),
   'send.list': op<{ items: SendSummary[]; total: number }>()({
-    summary: 'Past test sends, newest first.',
-    input: PageSchema,
+    summary: 'Past test sends, newest first; through the profiles that send as a domain, or as a client\'s domains.',
+    input: SentListSchema,
   }),
   'send.get': op<SendRecord>()({
     summary: 'One stored test send, with its transcript.',
@@ -721,8 +827,8 @@ export const operations = {
     input: z.object({ token: z.string().max(100) }).strict(),
   }),
   'placement.list': op<{ items: PlacementSummaryRow[]; total: number }>()({
-    summary: 'Past placement runs, newest first.',
-    input: PageSchema,
+    summary: 'Past placement runs, newest first; through the profiles that send as a domain, or as a client\'s domains.',
+    input: SentListSchema,
   }),
   'placement.get': op<PlacementRun>()({
     summary: 'One placement run, whole (as far as it got, for a run that was interrupted).',
@@ -766,6 +872,80 @@ export const operations = {
       .strict()
       .default({ limit: 100, offset: 0 }),
   }),
+  'clients.list': op<{ clients: ClientSummary[] }>()({
+    summary: 'The clients, with their domains, sending IPs, watches and open alerts.',
+    input: z.object({}).strict().default({}),
+  }),
+  'clients.get': op<Client>()({
+    summary: 'One client, by name.',
+    input: z.object({ name: ClientName }).strict(),
+  }),
+  'clients.save': op<Client>()({
+    summary: 'Create a client, or add to the one of that name: domains, sending IPs and tags join its own; notes given replace its notes.',
+    input: z
+      .object({
+        name: ClientName,
+        notes: z.string().max(10_000).optional(),
+        tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+        domains: z.array(DomainSchema).max(1000).optional(),
+        ips: z.array(IpSchema.transform((v, ctx) => normalizeIp(v) ?? (ctx.addIssue({ code: 'custom', message: 'Not an IPv4 or IPv6 address' }), z.NEVER))).max(1000).optional(),
+      })
+      .strict(),
+  }),
+  'clients.delete': op<{ deleted: boolean }>()({
+    summary: 'Delete a client; its watches stay, belonging to no client.',
+    input: z.object({ name: ClientName }).strict(),
+  }),
+  'watch.list': op<WatchList>()({
+    summary: 'The watches, next due first: each with its last check (grade, score, alerts), a score series for a sparkline and its open alerts.',
+    input: z.object({ client: ClientName.optional() }).strict().default({}),
+  }),
+  'watch.add': op<{ watches: Watch[]; added: number[]; updated: number[] }>()({
+    summary: 'Watch domains (a full audit) and sending IPs (blocklists, PTR and forward confirmation) on a schedule; a target already watched takes the new schedule and options.',
+    input: z
+      .object({
+        targets: z.array(WatchTargetSchema).min(1, 'Name a domain or an IP address to watch').max(1000),
+        /** The client the targets belong to: created when it does not exist yet. */
+        client: ClientName.optional(),
+        /** Every N minutes, hours or days: 6h, 90m, 1d (at least 15m). */
+        every: z.string().max(20).optional(),
+        /** Daily at HH:MM, in this machine's time zone. */
+        at: z.string().max(20).optional(),
+        skip: Skip.optional(),
+        selectors: z.array(SelectorName).max(50).optional(),
+        resolver: ResolverSchema.optional(),
+      })
+      .strict()
+      .refine((v) => v.every === undefined || v.at === undefined, { message: 'Give either every or at, not both.', path: ['every'] }),
+  }),
+  'watch.remove': op<{ removed: number }>()({
+    summary: 'Stop watching: by id or by domain or IP; its checks and alerts go with it.',
+    input: z
+      .object({ ids: z.array(z.number().int().positive()).max(1000).optional(), targets: z.array(WatchTargetSchema).max(1000).optional() })
+      .strict()
+      .refine((v) => (v.ids?.length ?? 0) + (v.targets?.length ?? 0) > 0, { message: 'Name the watches to remove.', path: ['ids'] }),
+  }),
+  'watch.mute': op<Watch>()({
+    summary: 'Mute (or unmute) one alert rule for one watch.',
+    input: z.object({ id: z.number().int().positive(), rule: AlertRuleName, muted: z.boolean().default(true) }).strict(),
+  }),
+  'watch.check': op<WatchPass>()({
+    summary: 'Check watches now: the ones named, or every one that is due; emits alert.raised and watch.checked.',
+    input: z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000).optional() }).strict().default({}),
+  }),
+  'alerts.list': op<AlertList>()({
+    summary: 'Alerts, newest first: all, or the open ones (not acknowledged, not snoozed); of one watch or one client.',
+    input: z
+      .object({
+        open: z.boolean().optional(),
+        watch: z.number().int().positive().optional(),
+        client: ClientName.optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ limit: 100, offset: 0 }),
+  }),
   'reports.summary': op<ReportSummary>()({
     summary: 'Messages reported for a domain over a range of days: DMARC pass, SPF and DKIM aligned pass, dispositions, by reporter and by day.',
     input: z.object(ReportRangeFields).strict(),
@@ -802,6 +982,18 @@ export const operations = {
     summary: 'TLS reports (RFC 8460) for a domain: successes and failures per policy type and day, failure types, and the sending MTAs that reported them.',
     input: z.object(ReportRangeFields).strict(),
   }),
+  'alerts.ack': op<Alert>()({
+    summary: 'Acknowledge an alert: it leaves the open alerts.',
+    input: HistoryIdSchema,
+  }),
+  'alerts.snooze': op<Alert>()({
+    summary: 'Hide an alert from the open alerts until a time (ISO 8601); null brings it back now.',
+    input: z.object({ id: z.number().int().positive(), until: z.iso.datetime({ offset: true }).nullable() }).strict(),
+  }),
+  'alerts.save-webhook-secret': op<{ saved: boolean }>()({
+    summary: 'Keep the alert webhook\'s signing secret in the secret store (empty: remove it); it is never returned.',
+    input: z.object({ secret: z.string().max(1000) }).strict(),
+  }),
   'settings.get': op<Settings>()({
     summary: 'The current settings.',
     input: z.object({}).strict().default({}),
@@ -822,6 +1014,10 @@ export interface EventPayloads {
   'reports.progress': ImportProgress & { runId?: string };
   /** A watched draft was saved (with its new bytes), went missing, or is no longer watched. */
   'qa.changed': DraftChange;
+  /** A watch's check raised an alert: for the app's notifications and lists. */
+  'alert.raised': Alert;
+  /** A watch was checked (with the alerts it raised, or why it could not be). */
+  'watch.checked': CheckedEvent;
 }
 
 export type { QaSummary };

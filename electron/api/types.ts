@@ -74,3 +74,20 @@ export type {
   TlsSummary,
 } from '../core/reports/types';
 export type { ImportProgress } from '../core/reports/import';
+export type { AuditChanges } from '../core/report/changes';
+export type { CheckedEvent } from '../core/watch/scheduler';
+export type {
+  ActivityItem,
+  Alert,
+  AlertRule,
+  AlertRuleSettings,
+  AlertEmailSettings,
+  Client,
+  ClientSummary,
+  Watch,
+  WatchKind,
+  WatchSchedule,
+  WatchSummary,
+  WebhookFormat,
+  WebhookSettings,
+} from '../core/watch/types';

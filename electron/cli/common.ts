@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ResolverSchema } from '../api/operations';
 import { createApi, type Api } from '../api/handlers';
+import type { EventName } from '../api/names';
 import { defaultDbPath } from '../core/paths';
 import { version } from './help';
 import { UsageError } from './usage-error';
@@ -58,13 +59,14 @@ export function checkResolver(value: string | undefined): string | undefined {
   return parsed.data;
 }
 
-export function openApi(dbPath: string | null, resolverDefault?: string, options: { signal?: AbortSignal | undefined } = {}): Api {
+/** The api over `dbPath`; `emit` receives its events (the watch scheduler's alerts), which are dropped otherwise; `signal` stops long work (a report import). */
+export function openApi(dbPath: string | null, resolverDefault?: string, options: { signal?: AbortSignal | undefined; emit?: (event: EventName, payload: unknown) => void } = {}): Api {
   return createApi({
     dbPath,
     ...(resolverDefault ? { resolverDefault } : {}),
     transport: 'cli',
     version: version(),
-    emit: () => {},
+    emit: options.emit ?? (() => {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }

@@ -39,7 +39,8 @@ Usage:
                   [--text FILE] [--header 'Name: value']... [--deadline 10m] [--poll MS] [--bounce-seed NAME]
                   [--cleanup] [--ca-file PEM]... [--json]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
-  deliverlab history list [--domain D] [--limit N] [--json] [--db PATH]
+  deliverlab history list [--kind audits|messages|sends|placements] [--domain D] [--client NAME]
+                   [--limit N] [--json] [--db PATH]
   deliverlab report <domain...> [--file LIST] --out PATH [--format html|pdf|md|csv|json] [--db PATH]
         [--browser PATH] [--brand FILE] [--client NAME] [--diff OLD.html]
         [--fresh [--resolver RESOLVER] [--skip smtp,http,dnsbl] [--selectors s1,s2] [--concurrency N] ...]
@@ -48,6 +49,17 @@ Usage:
   deliverlab reports import PATH... [--json] [--db PATH]
   deliverlab reports summary|sources|tls --domain D [--since 30d|YYYY-MM-DD] [--json] [--db PATH]
                    [sources: --class compliant|forwarded|misconfigured|unknown --resolver RESOLVER]
+  deliverlab report --client NAME --out PATH [--format ...] [--fresh ...]   (every domain of a stored client)
+  deliverlab watch add DOMAIN|IP... [--client NAME] [--every 6h | --at 07:00] [--skip smtp,http,dnsbl]
+                   [--resolver RESOLVER] [--selectors s1,s2] [--json] [--db PATH]
+  deliverlab watch list [--client NAME] [--json] [--db PATH]
+  deliverlab watch remove DOMAIN|IP|ID... [--db PATH]
+  deliverlab watch run [--once] [--json] [--resolver RESOLVER] [--skip ...] [--selectors s1,s2]
+                   [--concurrency N] [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS] [--db PATH]
+  deliverlab alerts list [--open] [--client NAME] [--limit N] [--json] [--db PATH]
+  deliverlab alerts ack ID... [--db PATH]
+  deliverlab clients add NAME [--domain D]... [--ip IP]... [--tag T]... [--notes TEXT] [--db PATH]
+  deliverlab clients list [--json] [--db PATH] | clients remove NAME [--db PATH]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
   deliverlab --version
 
@@ -78,7 +90,9 @@ placement Inbox placement: the test to every seed mailbox, each watched over IMA
           (bounced), or the deadline passes (missing). deliverlab placement --help says more.
           Exit 0 every copy outside spam, 1 a copy in spam, bounced or missing, 2 an error.
 dkim-keygen  A new DKIM key: the TXT record to publish, and the private key (to --out, mode 600).
-history   Past audits from the local history.
+history   Past audits from the local history; --kind lists message analyses, test sends or placement
+          runs instead. --domain and --client (a stored client: its domains and those below them;
+          sends and runs by their profile's From domain) narrow the list.
 report    The latest stored audit of each domain (or --audit ID) as one file, one section per
           domain; the format comes from the --out extension unless --format names it. --from
           renders a Deliverlab HTML report again from the result embedded in it, after checking
@@ -87,13 +101,27 @@ report    The latest stored audit of each domain (or --audit ID) as one file, on
           list as audit --file does. Several domains open with an overview of grades and the issues
           they share. Each domain shows its score trend over its stored audits and what changed
           since the previous one; --diff OLD.html compares each domain with its audit in that
-          report instead. --client NAME goes on the cover. --brand FILE: JSON with title, name,
+          report instead. --client NAME goes on the cover; with no domain named, it names a stored
+          client and the report covers each of its domains. --brand FILE: JSON with title, name,
           logo (PNG, JPEG or SVG path), accent (#rrggbb) and footer. pdf prints the HTML through
           Chrome, Chromium or Edge (found where they install, or --browser PATH). Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
 reports   DMARC aggregate and TLS reports: import files, folders and report e-mails into history
           (import exits 1 when a file was refused), then the summary per domain, the sources
           sending as it (compliant, forwarded, misconfigured with the fix, unknown) and whether
           enforcement is safe, and TLS results. deliverlab reports --help says more.
+watch     Domains (a full audit, with the --skip and --selectors given) and sending IPs (blocklists,
+          reverse DNS and its forward confirmation) checked on a schedule: --every 6h (the default;
+          15m at least) or --at 07:00 daily, a few minutes' jitter on each. watch run checks what falls
+          due until Ctrl-C; a time missed while the machine slept is checked once. watch run --once
+          checks what is due and exits: 0 no alert, 1 an alert fired, 2 a check failed; with --json,
+          one object { checked, alerts: [{ id, rule, target, title, detail, before?, after?, fix? }] }.
+          The first check of a watch is its baseline: only finding.new-critical, for criticals present.
+          Rules: finding.new-critical, score.drop, record.changed, dnsbl.listed, dnsbl.delisted,
+          cert.expiring, dkim.selector-gone. Alerts go to a webhook ($DELIVERLAB_WEBHOOK_URL,
+          $DELIVERLAB_WEBHOOK_FORMAT json|slack|teams, signed with $DELIVERLAB_WEBHOOK_SECRET) or by email
+          through a saved profile ($DELIVERLAB_ALERT_EMAIL_PROFILE, $DELIVERLAB_ALERT_EMAIL_TO).
+alerts    What the watches raised: list (--open: not acknowledged or snoozed), ack ID.
+clients   Clients group domains and sending IPs; watch add --client adds to one (creating it).
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
           profiles and seeds name an environment variable for their secret. --ca-file trusts a
           private CA for SMTP and IMAP (a test lab).

@@ -26,6 +26,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   placement: async () => (await import('./placement')).placementCommand,
   'dkim-keygen': async () => (await import('./commands/dkim-keygen')).dkimKeygenCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
+  watch: async () => (await import('./commands/watch')).watchCommand,
+  alerts: async () => (await import('./commands/alerts')).alertsCommand,
+  clients: async () => (await import('./commands/clients')).clientsCommand,
 };
 
 const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);

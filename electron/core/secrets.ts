@@ -72,6 +72,8 @@ export const secretKey = {
   seed: (seed: string): string => `seed:${seed}`,
   // DNS names are case-insensitive (RFC 4343): one key whatever case the user typed.
   dkim: (domain: string, selector: string): string => `dkim:${selector.toLowerCase()}._domainkey.${domain.toLowerCase().replace(/\.$/, '')}`,
+  /** The alert webhook's signing secret (HMAC-SHA256 of each body). */
+  webhook: (): string => 'webhook:alerts',
 };
 
 export const NO_KEYCHAIN_REASON =

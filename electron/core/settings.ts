@@ -12,6 +12,11 @@ export const DEFAULT_SETTINGS: Settings = {
   storeRawMessages: true,
   reportBrand: {},
   clients: [],
+  alertRules: { off: [], scoreDrop: 10, certDays: 21 },
+  alertWebhook: { url: '', format: 'json', secretEnv: '' },
+  alertEmail: { profile: '', to: [] },
+  // A local resolver takes this easily; public resolvers limit each client, so lower it for those.
+  watchDnsRate: 2000,
 };
 
 /** The branding's fields as Settings labels them, for the sentences below. */

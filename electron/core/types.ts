@@ -6,6 +6,7 @@
  */
 import type { ClientFamily } from './qa/families';
 import type { ReportBrand } from './report/page';
+import type { AlertEmailSettings, AlertRuleSettings, WebhookSettings } from './watch/types';
 
 /** User settings: stored in the history database when there is one, in memory otherwise. */
 export interface Settings {
@@ -23,6 +24,14 @@ export interface Settings {
   reportBrand: ReportBrand;
   /** The mail client families design QA checks compatibility for; empty: all of them. */
   clients: ClientFamily[];
+  /** The alert rules turned off everywhere, and the thresholds of score.drop and cert.expiring. */
+  alertRules: AlertRuleSettings;
+  /** Where alerts are posted (an empty url: nowhere); the signing secret is never here. */
+  alertWebhook: WebhookSettings;
+  /** Alerts by email through a saved SMTP profile (an empty profile: none). */
+  alertEmail: AlertEmailSettings;
+  /** The most DNS queries a second the watch scheduler sends to one resolver. */
+  watchDnsRate: number;
 }
 
 /** How an SMTP profile or a seed mailbox logs in; runtime-neutral, so it lives with its rule in shared/. */

@@ -20,18 +20,21 @@ export interface SmtpSink {
   port: number;
   /** How many messages were accepted. */
   messages: number;
+  /** The messages accepted, as received (headers and body, dot-stuffing undone). */
+  received: string[];
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const sockets = new Set<Socket>();
-  const state = { messages: 0 };
+  const state = { messages: 0, received: [] as string[] };
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     let buffer = '';
     let inData = false;
+    let message: string[] = [];
     const reply = (text: string) => socket.write(`${text}\r\n`);
     reply(`220 ${options.greeting ?? 'sink.test ESMTP'}`);
     socket.on('data', (chunk: Buffer) => {
@@ -44,8 +47,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           if (line === '.') {
             inData = false;
             state.messages++;
+            state.received.push(message.join('\r\n'));
+            message = [];
             reply(`250 ${options.dataReply ?? '2.0.0 Ok: queued as SINK1'}`);
-          }
+          } else message.push(line.startsWith('..') ? line.slice(1) : line);
           continue;
         }
         const verb = (line.split(' ')[0] ?? '').toUpperCase();
@@ -69,6 +74,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     port: (server.address() as { port: number }).port,
     get messages() {
       return state.messages;
+    },
+    get received() {
+      return state.received;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -22,8 +22,11 @@ export interface TestCa {
   /** The CA certificate (PEM): what a client adds to its trusted roots. */
   caPem: string;
   dir: string;
-  /** A leaf signed by this CA for the given DNS names (the first is also the CN). */
-  issue(names: readonly string[], options?: { expired?: boolean; notYetValid?: boolean }): KeyPair;
+  /**
+   * A leaf signed by this CA for the given DNS names (the first is also the CN): valid from a day
+   * ago for 30 days, or for `validDays` from now (a certificate near its end).
+   */
+  issue(names: readonly string[], options?: { expired?: boolean; notYetValid?: boolean; validDays?: number }): KeyPair;
   /** A leaf that signs itself, trusted by nobody. */
   selfSigned(names: readonly string[]): KeyPair;
   /** Removes the temp dir. */
@@ -99,7 +102,7 @@ export function createTestCa(name = 'Deliverlab Test CA', options: { openssl?: s
       ? [new Date(now - 30 * day), new Date(now - day)]
       : options.notYetValid
         ? [new Date(now + day), new Date(now + 30 * day)]
-        : [new Date(now - day), new Date(now + 30 * day)];
+        : [new Date(now - day), new Date(now + (options.validDays ?? 30) * day)];
     openssl(
       ['ca', '-config', 'ca.cnf', '-batch', '-notext', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', `${id}.csr`, '-out', `${id}.pem`,
         '-extfile', `${id}.ext`, '-extensions', 'leaf', '-startdate', asn1Time(from), '-enddate', asn1Time(to)],

@@ -124,9 +124,9 @@ describe('readDraftFile: which paths open', () => {
 
   it('follows a link to another draft file, and names the link in the result', async () => {
     const disk = fakeDisk();
-    disk.files.set('/work/build/news.html', html('Built'));
-    disk.links.set('/mail/news.html', '/work/build/news.html');
-    expect(await readDraftFile('/mail/news.html', disk.io)).toMatchObject({ path: '/mail/news.html', name: 'news.html', real: '/work/build/news.html' });
+    disk.files.set('/srv/build/news.html', html('Built'));
+    disk.links.set('/mail/news.html', '/srv/build/news.html');
+    expect(await readDraftFile('/mail/news.html', disk.io)).toMatchObject({ path: '/mail/news.html', name: 'news.html', real: '/srv/build/news.html' });
   });
 });
 

@@ -7,6 +7,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { ApiError } from '../../api/errors';
 import { MAX_REPORT_AUDITS, type HistoryList, type OpInput, type ReportOutput } from '../../api/operations';
 import type { AuditResult } from '../../core/audit/types';
+import type { Client } from '../../core/watch/types';
 import { BrandError, checkBrand, logoDataUri, type ReportBrand } from '../../core/report/brand';
 import { clientRefusal, type AuditReport } from '../../core/report/audit-report';
 import { readEmbeddedReport, ReportReadError } from '../../core/report/html';
@@ -75,9 +76,13 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
   if (values.json) throw new UsageError('report writes its format to --out: use --format json for JSON.');
   if (!values.out) throw new UsageError('Name the file to write with --out PATH.');
   const format = formatOf(values.format, values.out);
-  const byDomain = positionals.length > 0 || values.file !== undefined;
+  const named = positionals.length > 0 || values.file !== undefined;
+  const otherSource = values.audit !== undefined || values.from !== undefined || values.message !== undefined || values.placement !== undefined;
+  // --client NAME alone: the domains of the stored client of that name (its name on the cover, as ever).
+  const ofClient = !named && !otherSource && values.client !== undefined;
+  const byDomain = named || ofClient;
   const sources = [byDomain, values.audit !== undefined, values.from !== undefined, values.message !== undefined, values.placement !== undefined].filter(Boolean).length;
-  if (sources !== 1) throw new UsageError('Name the domains to report on (or --file LIST), or --audit ID, --message ID, --placement ID or --from REPORT.html (one of them).');
+  if (sources !== 1) throw new UsageError('Name the domains to report on (or --file LIST, or --client NAME of a stored client), or --audit ID, --message ID, --placement ID or --from REPORT.html (one of them).');
   const stored = storedItem(values.message, values.placement);
   if (stored && (values.client !== undefined || values.diff !== undefined)) throw new UsageError(`--${values.client !== undefined ? 'client' : 'diff'} goes with a report of audits, not --${stored.kind}.`);
   if (values.diff !== undefined && (format === 'csv' || format === 'json')) throw new UsageError(`--diff adds "What changed" to an html, pdf or md report; ${format} carries the results only.`);
@@ -119,7 +124,10 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
       if (!Number.isInteger(id) || id < 1) throw new UsageError('--audit takes the id of a stored audit (deliverlab history list shows them).');
       audits = [id];
     } else {
-      const domains: string[] = [];
+      const owner = ofClient ? await storedClient(api, values.client as string) : null;
+      // The client's name as it was stored, whatever case it was typed in.
+      if (owner) client = owner.name;
+      const domains: string[] = owner ? [...owner.domains] : [];
       for (const input of positionals) {
         const parsed = parseDomainInput(input);
         if (!parsed.ok) throw new UsageError(`${input}: ${domainRefusal(parsed.reason)}`);
@@ -132,7 +140,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<number> 
         if (list.problems.length > 0) exit = 2;
         domains.push(...list.domains.filter((d) => !domains.includes(d)));
       }
-      if (domains.length === 0) throw new UsageError('No domain to report on: the --file list holds none.');
+      if (domains.length === 0) throw new UsageError(ofClient ? `The client ${neutralise(values.client as string)} has no domains: add them with deliverlab clients add "${neutralise(values.client as string)}" --domain example.com.` : 'No domain to report on: the --file list holds none.');
       tooMany(domains.length);
       audits = values.fresh ? await auditNow(api, domains, { ...options, ...(resolver ? { resolver } : {}) }, concurrency, io) : [];
       if (!values.fresh) {
@@ -265,4 +273,16 @@ async function printPdf(html: string, browser: string): Promise<Buffer> {
 /** Told before any audit runs, in words rather than as the api's refusal. */
 function tooMany(count: number): void {
   if (count > MAX_REPORT_AUDITS) throw new UsageError(`A report covers at most ${MAX_REPORT_AUDITS} domains, and ${count} were named: split the list into several reports.`);
+}
+
+/** The stored client named `name`, for a report of its domains (`--client NAME` alone). */
+async function storedClient(api: ReturnType<typeof openApi>, name: string): Promise<Client> {
+  try {
+    return (await api.dispatch('clients.get', { name })) as Client;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'not-found') {
+      throw new UsageError(`There is no client named "${name}": name the domains to report on (--client then only goes on the cover), or add the client with deliverlab clients add.`);
+    }
+    throw err;
+  }
 }

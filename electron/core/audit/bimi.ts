@@ -121,6 +121,16 @@ function describeSubject(pem: Buffer): string | undefined {
   }
 }
 
+/** The end of the mark certificate's validity (the first certificate of the PEM chain), as ISO. */
+function certificateEnd(pem: Buffer): string | undefined {
+  try {
+    const ms = Date.parse(new X509Certificate(pem).validTo);
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Certificate-chain codes from @postalsys/vmc and OpenSSL that mean "not issued by a mark verifying authority". */
 const CHAIN_CODES = new Set(['INVALID_CHAIN', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
 
@@ -337,6 +347,8 @@ export async function checkBimi(ctx: AuditContext): Promise<CheckOutput<'bimi'>>
     else if (cert.body) {
       const subject = describeSubject(cert.body);
       if (subject) certificate.subject = subject;
+      const validTo = certificateEnd(cert.body);
+      if (validTo) certificate.validTo = validTo;
       try {
         // Both files are handed over already fetched, so mailauth makes no request of its own.
         const result = await validateBimiVmc(

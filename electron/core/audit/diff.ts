@@ -25,15 +25,25 @@ const RECORDS: { check: keyof AuditChecks; what: string; get: Extract }[] = [
   { check: 'dnssec', what: 'DNSSEC', get: (c) => c.dnssec && (c.dnssec.signed === null ? null : c.dnssec.signed ? 'signed' : 'unsigned') },
 ];
 
-const key = (f: Finding) => `${f.code}\u0000${f.evidence ?? f.title}`;
+/** A finding told apart from the others of its code by its subject (the evidence, or else the title). */
+export const findingKey = (f: Pick<Finding, 'code' | 'evidence' | 'title'>) => `${f.code}\u0000${f.evidence ?? f.title}`;
+const key = findingKey;
+
+/**
+ * The records an audit found published, each as the one line this diff compares (the monitoring
+ * rules compare the same lines). A check the audit does not have gives no line.
+ */
+export function publishedRecords(checks: AuditChecks): { check: keyof AuditChecks; what: string; value: string | null }[] {
+  return RECORDS.filter((r) => checks[r.check] !== undefined).map((r) => ({ check: r.check, what: r.what, value: r.get(checks) ?? null }));
+}
 
 export function diffAudits(previous: AuditResult, current: AuditResult): AuditDiff {
   const records: RecordChange[] = [];
-  for (const r of RECORDS) {
-    if (!previous.checks[r.check] || !current.checks[r.check]) continue;
-    const before = r.get(previous.checks) ?? null;
-    const after = r.get(current.checks) ?? null;
-    if (before !== after) records.push({ check: r.check, what: r.what, before, after });
+  const before = new Map(publishedRecords(previous.checks).map((r) => [r.what, r.value]));
+  for (const r of publishedRecords(current.checks)) {
+    if (!before.has(r.what)) continue;
+    const was = before.get(r.what) ?? null;
+    if (was !== r.value) records.push({ check: r.check, what: r.what, before: was, after: r.value });
   }
   const beforeKeys = new Set(previous.findings.map(key));
   const afterKeys = new Set(current.findings.map(key));

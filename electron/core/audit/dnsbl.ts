@@ -125,7 +125,8 @@ function queriesFor(ctx: AuditContext, addresses: readonly AuditAddress[]): Quer
   for (const list of DNSBL_LISTS) {
     const zone = queryZone(list, key);
     if (list.type === 'domain') {
-      queries.push({ list, target: ctx.domain, source: 'domain', name: `${ctx.domain}.${zone}` });
+      // A sending IP's check (core/watch/ip-check.ts) has no domain to look up.
+      if (ctx.domain) queries.push({ list, target: ctx.domain, source: 'domain', name: `${ctx.domain}.${zone}` });
       continue;
     }
     for (const a of addresses) {

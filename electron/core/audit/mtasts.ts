@@ -245,7 +245,7 @@ export async function checkMtaSts(ctx: AuditContext): Promise<CheckOutput<'mtast
       ...(network.timeoutMs !== undefined ? { timeoutMs: network.timeoutMs } : {}),
     });
     body = res.body;
-    check.tls = { version: res.tls.version, cipher: res.tls.cipher };
+    check.tls = { version: res.tls.version, cipher: res.tls.cipher, ...(res.tls.validTo ? { validTo: res.tls.validTo } : {}) };
     // RFC 8461 §3.2: the policy is served as text/plain; strict senders discard anything else.
     const type = (res.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (type !== 'text/plain') {

@@ -124,6 +124,8 @@ function roleWords(a: PtrAddress): { what: string; matters: string } {
 
 function suggestName(ctx: AuditContext, a: PtrAddress): string {
   if (a.host) return a.host;
+  // A sending IP's check (core/watch/ip-check.ts) has no domain: the name it already has, or a placeholder.
+  if (!ctx.domain) return a.ptr[0] ?? 'mail.<your domain>';
   const own = a.ptr.find((n) => n === ctx.domain || n.endsWith(`.${ctx.domain}`));
   return own ?? `mail.${ctx.domain}`;
 }
@@ -148,7 +150,7 @@ function ptrFinding(ctx: AuditContext, a: PtrAddress): Finding | null {
   }
   const shown = a.ptr.map((n) => `${n} -> ${(a.forward?.[n] ?? []).join(', ') || 'no ' + family + ' record'}`).join('; ');
   const first = a.ptr[0] as string;
-  const ownsFirst = first === ctx.domain || first.endsWith(`.${ctx.domain}`);
+  const ownsFirst = ctx.domain !== '' && (first === ctx.domain || first.endsWith(`.${ctx.domain}`));
   return finding('ptr.mismatch', {
     title: `Reverse DNS of ${a.ip} does not resolve back to it`,
     detail: `${what} has PTR ${a.ptr.join(', ')}, but ${a.ptr.length === 1 ? 'that name does' : 'none of those names does'} not resolve back to ${a.ip} (${shown}). Without forward-confirmed reverse DNS the PTR counts for nothing. ${matters}${rangeNote}`,

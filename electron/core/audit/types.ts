@@ -222,8 +222,8 @@ export interface MtaStsCheck extends CheckBase {
   fetchSkipped?: string;
   /** Why the policy could not be fetched, in words (timeout, certificate error, 404, redirect...). */
   fetchError?: string;
-  /** The TLS the policy host negotiated, when the fetch succeeded. */
-  tls?: { version: string | null; cipher: string | null };
+  /** The TLS the policy host negotiated, when the fetch succeeded; validTo: its certificate's end (ISO). */
+  tls?: { version: string | null; cipher: string | null; validTo?: string };
 }
 
 export interface TlsRptCheck extends CheckBase {
@@ -238,7 +238,8 @@ export interface BimiCheck extends CheckBase {
   /** a= : where the VMC/CMC certificate lives. */
   authorityUrl: string | null;
   svg?: { bytes: number; valid: boolean; errors: string[] };
-  certificate?: { valid: boolean; type?: string; subject?: string; errors: string[] };
+  /** validTo: the mark certificate's end of validity (ISO), when it could be read. */
+  certificate?: { valid: boolean; type?: string; subject?: string; validTo?: string; errors: string[] };
   dmarcEnforced: boolean;
   /** Where the record was found: the domain, or its organizational domain (the BIMI draft's fallback). */
   recordDomain?: string | null;

@@ -28,6 +28,11 @@ export interface DnsSessionOptions {
   redact?: readonly string[];
   /** Extra trusted CA certificates (PEM) for DNS-over-HTTPS, like the audit's network `ca`. */
   ca?: string[];
+  /**
+   * Awaited before each query the session sends (never for an answer it already has): the
+   * scheduler's per-resolver rate limit.
+   */
+  gate?: () => Promise<void>;
   /** For labs only: stand-ins for what real DNS has fixed (ports, addresses). */
   lab?: {
     /** Authoritative mode: NS host name or address → port (real name servers listen on 53). */
@@ -93,6 +98,7 @@ export class DnsSession {
   private readonly rawCache = new Map<string, Promise<TransportReply>>();
   /** Transcript entries whose failure was the resolver's own, under a code a DNS answer could have. */
   private readonly resolverFailures = new WeakSet<DnsQueryRecord>();
+  private readonly gate: (() => Promise<void>) | undefined;
 
   constructor(options: DnsSessionOptions) {
     const timeoutMs = options.timeoutMs ?? 2500;
@@ -105,6 +111,7 @@ export class DnsSession {
     this.now = options.now ?? (() => performance.now());
     this.startedAt = this.now();
     this.redact = (options.redact ?? []).filter((secret) => secret.length > 0);
+    this.gate = options.gate;
     const systemServers = (): RawServer[] => {
       try {
         const parsed = parseResolverSpec(getServers().join(','));
@@ -149,7 +156,7 @@ export class DnsSession {
     const key = `${rrtype} ${name.toLowerCase()}`;
     const started = this.now();
     const shared = this.cache.get(key);
-    const query = shared ?? this.query(name, rrtype);
+    const query = shared ?? (this.gate ? this.gate().then(() => this.query(name, rrtype)) : this.query(name, rrtype));
     if (!shared) this.cache.set(key, query);
     return query.then(
       (outcome) => {
@@ -179,7 +186,7 @@ export class DnsSession {
     const key = `${rrtype} ${name.toLowerCase()} ${dnssec ? 'do' : ''}`;
     const started = this.now();
     const shared = this.rawCache.get(key);
-    const query = shared ?? this.hardStop(name, rrtype, this.raw(name, rrtype, dnssec));
+    const query = shared ?? (this.gate ? this.gate().then(() => this.hardStop(name, rrtype, this.raw(name, rrtype, dnssec))) : this.hardStop(name, rrtype, this.raw(name, rrtype, dnssec)));
     if (!shared) this.rawCache.set(key, query);
     return query.then(
       (reply) => {

@@ -2,6 +2,7 @@
  * Domain audits in history: one row per audit, the whole result kept as JSON, under its domain.
  */
 import type { AuditResult } from '../audit/types';
+import { clientDomainMatch } from './clients';
 import type { HistoryDb } from './db';
 import type { AuditSummary, ListAuditsQuery } from './types';
 
@@ -37,8 +38,18 @@ export function saveAudit(db: HistoryDb, result: AuditResult): number {
 export function listAudits(db: HistoryDb, query: ListAuditsQuery = {}): { items: AuditSummary[]; total: number } {
   const limit = query.limit ?? 100;
   const offset = query.offset ?? 0;
-  const where = query.domain ? 'WHERE d.name = ?' : '';
-  const params = query.domain ? [query.domain.toLowerCase()] : [];
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (query.domain) {
+    conditions.push('a.domain_id = (SELECT id FROM domains WHERE name = ?)');
+    params.push(query.domain.toLowerCase());
+  }
+  if (query.clientId !== undefined) {
+    // The client's domains (and those below them) are few: their ids first, then the audits by index.
+    conditions.push(`a.domain_id IN (SELECT dd.id FROM domains dd WHERE ${clientDomainMatch('dd.name')})`);
+    params.push(query.clientId);
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const rows = db
     .sql(
       `SELECT a.id, d.name AS domain, a.started_at, a.duration_ms, a.score, a.grade, a.critical_count, a.warning_count
@@ -46,7 +57,7 @@ export function listAudits(db: HistoryDb, query: ListAuditsQuery = {}): { items:
        ORDER BY a.started_at DESC, a.id DESC LIMIT ? OFFSET ?`,
     )
     .all(...params, limit, offset) as AuditRow[];
-  const total = (db.sql(`SELECT COUNT(*) AS n FROM audits a JOIN domains d ON d.id = a.domain_id ${where}`).get(...params) as { n: number }).n;
+  const total = (db.sql(`SELECT COUNT(*) AS n FROM audits a ${where}`).get(...params) as { n: number }).n;
   return {
     total,
     items: rows.map(summary),

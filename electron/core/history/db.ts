@@ -36,6 +36,15 @@ export class HistoryDb {
   tx<T>(fn: () => T): T {
     return this.raw.transaction(fn)();
   }
+
+  /**
+   * Runs `fn` in one BEGIN IMMEDIATE transaction: the write lock is taken before anything is read,
+   * so what `fn` reads cannot change under it before it writes (another process waits, up to the
+   * busy timeout). Leases are taken and checks recorded so.
+   */
+  immediate<T>(fn: () => T): T {
+    return this.raw.transaction(fn).immediate();
+  }
 }
 
 /** A page within bounds: at least one row, at most MAX_PAGE, 100 when not asked. */

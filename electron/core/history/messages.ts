@@ -8,6 +8,7 @@ import { brotliCompress, brotliDecompressSync, constants as zlibConstants, gunzi
 import { isValidSelector } from '../audit/dkim-parse';
 import { isValidDomain, normalizeDomain } from '../../shared/domain-name';
 import type { DkimSignatureResult, MessageAnalysis } from '../message/types';
+import { clientDomainMatch } from './clients';
 import type { HistoryDb } from './db';
 import { HistoryError } from './errors';
 import { clipText, listColumn } from './list-bounds';
@@ -109,8 +110,17 @@ export function saveMessage(db: HistoryDb, analysis: MessageAnalysis, raw: { pac
 export function listMessages(db: HistoryDb, query: ListMessagesQuery = {}): { items: MessageSummaryRow[]; total: number } {
   const limit = query.limit ?? 100;
   const offset = query.offset ?? 0;
-  const where = query.domain ? 'WHERE m.from_domain = ?' : '';
-  const params = query.domain ? [normalizeDomain(query.domain)] : [];
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (query.domain) {
+    conditions.push('m.from_domain = ?');
+    params.push(normalizeDomain(query.domain));
+  }
+  if (query.clientId !== undefined) {
+    conditions.push(`m.from_domain IS NOT NULL AND ${clientDomainMatch('m.from_domain')}`);
+    params.push(query.clientId);
+  }
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const rows = db
     .sql(
       `SELECT m.id, m.analysed_at, ${listColumn('m.subject', 'subject')}, ${listColumn('m.from_address', 'from_address')},

@@ -13,6 +13,7 @@ import type { SendResult } from '../send/types';
 import { MAX_PAGE, page, parseStored, type HistoryDb } from './db';
 import { HistoryError } from './errors';
 import { ownerToken, statusOf, type OwnerRow } from './run-owner';
+import { senderDomain, sentCondition, type SentFilter } from './sends';
 import type { Page, PlacementListItem, StoredPlacementRun, TrendPoint, TrendQuery, TrendSeries } from './types';
 
 /** In the inbox: INBOX itself, or one of Gmail's tabs (they are all inside the inbox). */
@@ -104,7 +105,7 @@ function runningRow(db: HistoryDb, id: number, action: string): void {
 export function markSent(db: HistoryDb, id: number, send: SendResult): void {
   db.tx(() => {
     runningRow(db, id, 'record the send of');
-    db.sql('UPDATE placements SET send_json = ? WHERE id = ?').run(JSON.stringify(send), id);
+    db.sql('UPDATE placements SET send_json = ?, sender_domain = ? WHERE id = ?').run(JSON.stringify(send), senderDomain(send), id);
   });
 }
 
@@ -205,16 +206,20 @@ export function getPlacement(db: HistoryDb, id: number, now = Date.now()): Store
   });
 }
 
-export function listPlacements(db: HistoryDb, query: Page = {}, now = Date.now()): { items: PlacementListItem[]; total: number } {
+/** A page of runs, newest first; sent as a domain or a client's domains (sends.ts SentFilter). */
+export function listPlacements(db: HistoryDb, query: Page & SentFilter = {}, now = Date.now()): { items: PlacementListItem[]; total: number } {
   const { limit, offset } = page(query);
+  const sent = sentCondition(query);
+  const where = sent ? `WHERE ${sent.sql}` : '';
+  const params = sent ? sent.params : [];
   return db.tx(() => {
     const rows = db
       .sql(
         `SELECT id, token, started_at, finished_at, profile, subject, status, deadline_ms, owner_pid, owner_token
-         FROM placements ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`,
+         FROM placements ${where} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`,
       )
-      .all(limit, offset) as (OwnerRow & { id: number; token: string; finished_at: string | null; profile: string; subject: string })[];
-    const total = (db.sql('SELECT COUNT(*) AS n FROM placements').get() as { n: number }).n;
+      .all(...params, limit, offset) as (OwnerRow & { id: number; token: string; finished_at: string | null; profile: string; subject: string })[];
+    const total = (db.sql(`SELECT COUNT(*) AS n FROM placements ${where}`).get(...params) as { n: number }).n;
     const seedsOf = new Map<number, { placement: string; latency_ms: number | null }[]>();
     if (rows.length > 0) {
       // The page's ids as one JSON parameter: one statement, prepared once, whatever the page's size.

@@ -4,8 +4,9 @@
  * WAL and foreign keys on; the schema comes from numbered migrations, recorded in schema_migrations.
  * HistoryStore is the one way in: it opens, migrates and closes the file, runs every write so that a
  * full disk says so in words, and hands each kind of record to its own module (audits.ts,
- * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts, reports.ts), which holds
- * its SQL. The one escape hatch for bulk work is `transaction(fn)`.
+ * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts, reports.ts,
+ * clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts), which holds its SQL. The one escape
+ * hatch for bulk work is `transaction(fn)`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,17 +19,23 @@ import type { FoundReport, PublishedPolicy, ReportListItem, StoredRecord } from 
 import type { QaSummary } from '../qa/types';
 import type { SecretTable, StoredSecret } from '../secrets';
 import type { SendResult, SmtpProfile } from '../send/types';
+import * as alerts from './alerts';
 import * as audits from './audits';
+import * as clients from './clients';
 import { HistoryDb } from './db';
 import { HistoryError } from './errors';
 import * as messages from './messages';
 import { MIGRATIONS, type Migration } from './migrations';
+import * as leases from './leases';
+import * as outbox from './outbox';
 import * as placements from './placements';
 import * as profilesSeeds from './profiles-seeds';
 import * as reports from './reports';
 import * as secrets from './secrets';
 import * as sends from './sends';
 import * as settings from './settings';
+import * as watches from './watches';
+import type { ActivityItem, Alert, Client, ClientSummary, Delivery, Watch, WatchSummary, WatchState } from '../watch/types';
 import type {
   AuditSummary,
   ListAuditsQuery,
@@ -44,6 +51,13 @@ import type {
 } from './types';
 
 export { HistoryError };
+export type { ClientInput } from './clients';
+export type { ListAlertsQuery } from './alerts';
+export type { CheckRecord, NewWatch, WatchRecord } from './watches';
+export type { LeaseHolder } from './leases';
+export type { Channel } from './outbox';
+export { leaseHolder } from './leases';
+export { payloadOf, watchLease } from './watches';
 export { dkimOverall } from './messages';
 export type * from './types';
 
@@ -113,24 +127,30 @@ export class HistoryStore implements SecretTable {
    * Brings the schema up to date, safely when other processes open the same file at the same time.
    *
    * An up-to-date file is only read. Otherwise every pending migration runs in one IMMEDIATE
-   * transaction (the write lock taken before anything is read), and the version is read again
+   * transaction (the write lock taken before anything is read), and what is applied is read again
    * under that lock: a process that waited behind another one finds its work done and applies
    * nothing, where reading the version before locking made it run migration 1 a second time
    * ("table domains already exists").
+   *
+   * Pending means not recorded, not above the highest recorded: numbers taken side by side by two
+   * lines of work (4 and 5) may arrive in either order, and a file that has 5 still gets 4. A
+   * recorded number this version does not know is a newer Deliverlab's.
    */
   private migrate(migrations: readonly Migration[]): void {
     const ordered = [...migrations].sort((a, b) => a.version - b.version);
+    const known = new Set(ordered.map((m) => m.version));
     const latest = ordered.at(-1)?.version ?? 0;
-    const checkNotNewer = (current: number) => {
-      if (current > latest) {
+    const checkNotNewer = (applied: ReadonlySet<number>) => {
+      const unknown = [...applied].filter((v) => !known.has(v)).sort((a, b) => b - a)[0];
+      if (unknown !== undefined) {
         throw new HistoryError(
-          `The history database at ${this.path} was written by a newer Deliverlab (schema ${current}, this one knows ${latest}). Update Deliverlab, or use --db to pick another file.`,
+          `The history database at ${this.path} was written by a newer Deliverlab (schema ${unknown}, this one knows ${latest}). Update Deliverlab, or use --db to pick another file.`,
         );
       }
     };
-    const seen = this.hasMigrationTable() ? this.schemaVersion() : 0;
+    const seen = this.hasMigrationTable() ? this.appliedVersions() : new Set<number>();
     checkNotNewer(seen);
-    if (seen === latest && latest > 0) return;
+    if (ordered.length > 0 && ordered.every((m) => seen.has(m.version))) return;
     this.write(() =>
       this.db
         .transaction(() => {
@@ -139,17 +159,21 @@ export class HistoryStore implements SecretTable {
             name TEXT NOT NULL,
             applied_at TEXT NOT NULL
           ) STRICT`);
-          const current = this.schemaVersion();
-          checkNotNewer(current);
+          const applied = this.appliedVersions();
+          checkNotNewer(applied);
           const record = this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
           for (const migration of ordered) {
-            if (migration.version <= current) continue;
+            if (applied.has(migration.version)) continue;
             this.db.exec(migration.sql);
             record.run(migration.version, migration.name, new Date().toISOString());
           }
         })
         .immediate(),
     );
+  }
+
+  private appliedVersions(): Set<number> {
+    return new Set((this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
   }
 
   private hasMigrationTable(): boolean {
@@ -245,8 +269,9 @@ export class HistoryStore implements SecretTable {
   saveSend(result: SendResult, subject: string, qa?: QaSummary): number {
     return this.write(() => sends.saveSend(this.conn, result, subject, qa));
   }
-  listSends(query?: Page & { profile?: string }): { items: SendSummary[]; total: number } {
-    return sends.listSends(this.conn, query);
+  /** `domain` and `clientId`: sent as them, by the envelope sender's domain or the saved profile sent through. */
+  listSends(query: Page & { profile?: string; domain?: string; clientId?: number } = {}): { items: SendSummary[]; total: number } {
+    return sends.listSends(this.conn, { ...query, ...this.profilesFilter(query.domain, query.clientId) });
   }
   getSend(id: number): StoredSend | null {
     return sends.getSend(this.conn, id);
@@ -270,8 +295,8 @@ export class HistoryStore implements SecretTable {
   finishPlacement(id: number, run: PlacementRun): void {
     this.write(() => placements.finishPlacement(this.conn, id, run));
   }
-  listPlacements(query?: Page): { items: PlacementListItem[]; total: number } {
-    return placements.listPlacements(this.conn, query);
+  listPlacements(query: Page & { domain?: string; clientId?: number } = {}): { items: PlacementListItem[]; total: number } {
+    return placements.listPlacements(this.conn, { ...query, ...this.profilesFilter(query.domain, query.clientId) });
   }
   getPlacement(id: number): StoredPlacementRun | null {
     return placements.getPlacement(this.conn, id);
@@ -376,6 +401,161 @@ export class HistoryStore implements SecretTable {
       // In WAL mode a checkpoint syncs the log first (and then the database).
       if (!on) this.db.pragma('wal_checkpoint(PASSIVE)');
     });
+  }
+
+  /**
+   * The saved profiles that send as `domain`, or as one of the client's domains (a From or envelope
+   * address in it or below it): besides the envelope sender's domain a send records, what finds the
+   * sends that failed before naming one.
+   */
+  private profilesFilter(domain: string | undefined, clientId: number | undefined): { profiles?: string[] } {
+    if (domain === undefined && clientId === undefined) return {};
+    const wanted: string[] = [];
+    if (domain !== undefined) wanted.push(domain.toLowerCase());
+    const client = clientId === undefined ? null : clients.clientById(this.conn, clientId);
+    const within = (d: string, of: string) => d === of || d.endsWith(`.${of}`);
+    const domainOf = (address: string | undefined) => /@([^@\s>]+)>?\s*$/.exec(address ?? '')?.[1]?.toLowerCase().replace(/\.$/, '');
+    return {
+      profiles: this.listProfiles()
+        .filter((p) => {
+          const own = [domainOf(p.from), domainOf(p.envelopeFrom)].filter((d): d is string => d !== undefined);
+          if (domain !== undefined && !own.some((d) => wanted.some((w) => within(d, w)))) return false;
+          if (client && !own.some((d) => client.domains.some((c) => within(d, c)))) return false;
+          return clientId === undefined || client !== null;
+        })
+        .map((p) => p.name),
+    };
+  }
+
+  // Clients (clients.ts)
+
+  /** Creates the client, or adds domains, IPs and tags to the one of that name (notes given replace its notes). */
+  saveClient(input: clients.ClientInput): Client {
+    return this.write(() => clients.saveClient(this.conn, input, new Date().toISOString()));
+  }
+  clientNamed(name: string): Client | null {
+    return clients.clientNamed(this.conn, name);
+  }
+  clientById(id: number): Client | null {
+    return clients.clientById(this.conn, id);
+  }
+  listClients(): ClientSummary[] {
+    return clients.listClients(this.conn);
+  }
+  deleteClient(name: string): boolean {
+    return this.write(() => clients.deleteClient(this.conn, name));
+  }
+
+  // Watches and their checks (watches.ts), and leases (leases.ts)
+
+  addWatch(input: watches.NewWatch, clientMember?: { clientId: number }): { watch: Watch; added: boolean } {
+    return this.write(() =>
+      this.conn.tx(() => {
+        if (clientMember) clients.addMembers(this.conn, clientMember.clientId, input.kind, [input.target]);
+        return watches.addWatch(this.conn, input, new Date().toISOString());
+      }),
+    );
+  }
+  getWatch(id: number): Watch | null {
+    return watches.getWatch(this.conn, id);
+  }
+  watchRecord(id: number): watches.WatchRecord | null {
+    return watches.watchRecord(this.conn, id);
+  }
+  watchByTarget(target: string): Watch | null {
+    return watches.watchByTarget(this.conn, target);
+  }
+  removeWatch(id: number): boolean {
+    return this.write(() => watches.removeWatch(this.conn, id));
+  }
+  setWatchMuted(id: number, rule: Alert['rule'], muted: boolean): Watch | null {
+    return this.write(() => watches.setMuted(this.conn, id, rule, muted));
+  }
+  listWatches(query: { clientId?: number } = {}, now = new Date().toISOString()): WatchSummary[] {
+    return watches.listWatches(this.conn, query, now);
+  }
+  nextDueAt(): string | null {
+    return watches.nextDueAt(this.conn);
+  }
+  /** Takes the lease of a due watch nobody holds (or of one of `only`); see watches.ts. */
+  claimWatch(holder: leases.LeaseHolder, now: string, expires: string, pick: { only?: readonly number[]; exclude?: readonly number[] } = {}): watches.WatchRecord | null {
+    return this.write(() => watches.claimWatch(this.conn, holder, now, expires, pick));
+  }
+  /** Ends a pass of a watch, all or nothing, while `holder` holds its lease; null when it does not. */
+  finishCheck(holder: leases.LeaseHolder, check: watches.CheckRecord): { checkId: number; auditId: number | null; alerts: Alert[] } | null {
+    return this.write(() => watches.finishCheck(this.conn, holder, check));
+  }
+  watchState(id: number): WatchState | null {
+    return watches.watchRecord(this.conn, id)?.state ?? null;
+  }
+  ipCheckOf(checkId: number): ReturnType<typeof watches.ipCheckOf> {
+    return watches.ipCheckOf(this.conn, checkId);
+  }
+  watchCheckCounts(): Map<number, number> {
+    return watches.checkCounts(this.conn);
+  }
+  /** Takes (or renews) a named lease in BEGIN IMMEDIATE (an outbox channel's). */
+  takeLease(name: string, holder: leases.LeaseHolder, now: string, expires: string): boolean {
+    return this.write(() => this.conn.immediate(() => leases.takeLease(this.conn, name, holder, now, expires)));
+  }
+  renewLeases(names: readonly string[], holder: leases.LeaseHolder, expires: string): void {
+    this.write(() => this.conn.tx(() => leases.renewLeases(this.conn, names, holder, expires)));
+  }
+  releaseLease(name: string, holder: leases.LeaseHolder): void {
+    this.write(() => leases.releaseLease(this.conn, name, holder));
+  }
+  releaseLeases(holder: leases.LeaseHolder): void {
+    this.write(() => leases.releaseAll(this.conn, holder));
+  }
+
+  // Alerts (alerts.ts)
+
+  listAlerts(query: alerts.ListAlertsQuery = {}, now = new Date().toISOString()): { items: Alert[]; total: number } {
+    return alerts.listAlerts(this.conn, query, now);
+  }
+  getAlert(id: number, now = new Date().toISOString()): Alert | null {
+    return alerts.getAlert(this.conn, id, now);
+  }
+  ackAlert(id: number, now = new Date().toISOString()): boolean {
+    return this.write(() => alerts.ackAlert(this.conn, id, now));
+  }
+  snoozeAlert(id: number, until: string | null): boolean {
+    return this.write(() => alerts.snoozeAlert(this.conn, id, until));
+  }
+
+  // The alert outbox (outbox.ts)
+
+  outboxHead(channel: outbox.Channel): Delivery | null {
+    return outbox.headOf(this.conn, channel);
+  }
+  markDelivered(id: number, now = new Date().toISOString()): void {
+    this.write(() => outbox.markDelivered(this.conn, id, now));
+  }
+  markAttemptFailed(id: number, error: string, nextAttemptAt: string, giveUp: boolean, now = new Date().toISOString()): void {
+    this.write(() => outbox.markAttemptFailed(this.conn, id, error, nextAttemptAt, giveUp, now));
+  }
+  listDeliveries(channel?: outbox.Channel, limit?: number): Delivery[] {
+    return outbox.listDeliveries(this.conn, channel, limit);
+  }
+  pendingDeliveries(): Record<outbox.Channel, number> {
+    return outbox.pendingCount(this.conn);
+  }
+
+  /**
+   * The newest items of every kind (audits, message analyses, test sends, placement runs, alerts),
+   * merged newest first; for one client when `clientId` is given.
+   */
+  recentActivity(query: { limit?: number; clientId?: number } = {}): ActivityItem[] {
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 20), 1), 200);
+    const by = query.clientId !== undefined ? { clientId: query.clientId } : {};
+    const items: ActivityItem[] = [
+      ...this.listAudits({ ...by, limit }).items.map((a): ActivityItem => ({ kind: 'audit', id: a.id, at: a.startedAt, title: a.domain, summary: `${a.grade} ${a.score}`, domain: a.domain })),
+      ...this.listMessages({ ...by, limit }).items.map((m): ActivityItem => ({ kind: 'message', id: m.id, at: m.analysedAt, title: m.subject ?? '(no subject)', summary: `DMARC ${m.dmarc}`, domain: m.fromDomain })),
+      ...this.listSends({ ...by, limit }).items.map((x): ActivityItem => ({ kind: 'send', id: x.id, at: x.sentAt, title: x.subject, summary: x.ok ? `accepted (${x.acceptedCount} of ${x.recipientCount})` : `failed${x.errorCode ? ` (${x.errorCode})` : ''}`, domain: null })),
+      ...this.listPlacements({ ...by, limit }).items.map((p): ActivityItem => ({ kind: 'placement', id: p.id, at: p.startedAt, title: p.subject, summary: p.status, domain: null })),
+      ...this.listAlerts({ ...by, limit }).items.map((a): ActivityItem => ({ kind: 'alert', id: a.id, at: a.raisedAt, title: a.title, summary: a.rule, domain: a.kind === 'domain' ? a.target : null })),
+    ];
+    return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.id - a.id)).slice(0, limit);
   }
 
   /** The escape hatch for bulk work: runs `fn` in one transaction. */

@@ -29,6 +29,8 @@ export interface AuditSummary {
 
 export interface ListAuditsQuery {
   domain?: string;
+  /** Only the audits of this client's domains (and the domains below them). */
+  clientId?: number;
   limit?: number;
   offset?: number;
 }
@@ -57,6 +59,8 @@ export interface MessageSummaryRow {
 export interface ListMessagesQuery {
   /** The From domain. */
   domain?: string;
+  /** Only messages from this client's domains (and the domains below them). */
+  clientId?: number;
   limit?: number;
   offset?: number;
 }

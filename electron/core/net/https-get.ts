@@ -91,7 +91,8 @@ export interface HttpsResponse {
   body: Buffer;
   /** The Content-Type header, or null. */
   contentType: string | null;
-  tls: { version: string | null; cipher: string | null; authorized: boolean };
+  /** validTo: the end of the server certificate's validity (ISO), when it presented one. */
+  tls: { version: string | null; cipher: string | null; authorized: boolean; validTo: string | null };
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -133,6 +134,13 @@ function classify(err: unknown, host: string, port: number): HttpsGetError {
     return new HttpsGetError('ETLS', `TLS handshake with ${host} failed: ${message}`, { cause: code });
   }
   return new HttpsGetError('ENET', `connection to ${host} on port ${port} failed: ${message}`, code ? { cause: code } : {});
+}
+
+/** When the certificate the server presented stops being valid, as ISO; null when there is none. */
+function certificateEnd(socket: tls.TLSSocket): string | null {
+  const to = socket.getPeerCertificate?.()?.valid_to;
+  const ms = to ? Date.parse(to) : NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
 /** A and AAAA through the session; IPv4 first since labs and most MTA-STS hosts have it. */
@@ -236,7 +244,7 @@ export async function httpsGet(url: string, options: HttpsGetOptions): Promise<H
         if (status !== 200) return fail(new HttpsGetError('EHTTP', `${host} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`, { status }));
         // Read now: once the body ends the server closes and the socket forgets its session.
         const socket = res.socket as tls.TLSSocket;
-        const tlsInfo = { version: socket.getProtocol?.() ?? null, cipher: socket.getCipher?.()?.name ?? null, authorized: socket.authorized === true };
+        const tlsInfo = { version: socket.getProtocol?.() ?? null, cipher: socket.getCipher?.()?.name ?? null, authorized: socket.authorized === true, validTo: certificateEnd(socket) };
         const announced = Number(res.headers['content-length']);
         if (Number.isFinite(announced) && announced > maxBytes) {
           return fail(new HttpsGetError('ETOOBIG', `the body is ${announced} bytes, over the ${maxBytes}-byte limit`, { bytes: announced }));

@@ -1,15 +1,14 @@
 /**
  * `deliverlab check`: why a received message landed where it did.
  */
-import { open } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { ApiError } from '../../api/errors';
 import { MAX_MESSAGE_BYTES } from '../../core/message/input';
 import type { MessageAnalysis } from '../../core/message/types';
-import { readLimited } from '../../core/read-limited';
 import { checkResolver, dbPathFrom, emit, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { formatMessage, painter } from '../format';
 import { HELP } from '../help';
+import { readInput } from '../read-input';
 import { neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
@@ -17,47 +16,6 @@ import { UsageError } from '../usage-error';
 const tooLarge = (what: string) =>
   new UsageError(`${what} is larger than ${MAX_MESSAGE_BYTES / (1024 * 1024)} MB, the largest message deliverlab check analyses.`);
 
-/** Reads a message file, refusing it as soon as it passes the size limit. */
-async function readMessageFile(path: string): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file.` : `Cannot read ${path}: ${(err as Error).message}`);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new UsageError(`${path} is a folder: name a message file (.eml).`);
-    if (info.isFile() && info.size > MAX_MESSAGE_BYTES) throw tooLarge(path);
-    // A FIFO or device has no size up front: read in pieces and stop at the limit.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.allocUnsafe(1024 * 1024) });
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > MAX_MESSAGE_BYTES) throw tooLarge(path);
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks, total);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`Cannot read ${path}: ${(err as Error).message}`);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Reads a message from a stream (stdin), refusing it as soon as it passes the size limit. */
-async function readMessageStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  try {
-    return await readLimited(stream, MAX_MESSAGE_BYTES, { tooLarge: () => tooLarge('The message on standard input') });
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`Cannot read standard input: ${(err as Error).message}`);
-  }
-}
 
 export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -74,7 +32,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
   const resolver = checkResolver(values.resolver);
   const dbPath = dbPathFrom(values);
   const source = positionals[0] as string;
-  const raw = await untilStopped(source === '-' ? readMessageStream(io.stdin ?? process.stdin) : readMessageFile(source), io.signal);
+  const raw = await untilStopped(readInput(source, io.stdin ?? process.stdin, { max: MAX_MESSAGE_BYTES, tooLarge, fileKind: 'a message file (.eml)', stdinName: 'The message on standard input' }), io.signal);
   const api = openApi(dbPath);
   try {
     // The analysis cannot be cancelled inside: on a stop it is abandoned before anything is saved or printed.

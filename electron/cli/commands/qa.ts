@@ -1,62 +1,22 @@
 /**
  * `deliverlab qa`: design QA of a draft (.html, .mjml or .eml) before the test send.
  */
-import { open, realpath, stat, writeFile } from 'node:fs/promises';
+import { realpath, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ApiError } from '../../api/errors';
 import { CLIENT_FAMILIES, isClientFamily, type ClientFamily } from '../../core/qa/families';
 import { MAX_EML_BYTES } from '../../core/qa/input';
 import type { QaResult } from '../../core/qa/types';
-import { readLimited } from '../../core/read-limited';
 import { dbPathFrom, emit, listOf, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { formatQa } from '../format-qa';
 import { HELP } from '../help';
+import { readInput } from '../read-input';
 import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 const tooLarge = (what: string) => new UsageError(`${what} is larger than ${MAX_EML_BYTES / (1024 * 1024)} MB, the largest draft deliverlab qa checks.`);
 
-/** Reads the draft file, refusing it as soon as it passes the size limit. */
-async function readDraftFile(path: string): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new UsageError(code === 'ENOENT' ? `${path}: no such file.` : `Cannot read ${path}: ${(err as Error).message}`);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw new UsageError(`${path} is a folder: name an .html, .mjml or .eml file.`);
-    if (info.isFile() && info.size > MAX_EML_BYTES) throw tooLarge(path);
-    // A FIFO or device has no size up front: read in pieces and stop at the limit.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.allocUnsafe(1024 * 1024) });
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > MAX_EML_BYTES) throw tooLarge(path);
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks, total);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`Cannot read ${path}: ${(err as Error).message}`);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readDraftStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  try {
-    return await readLimited(stream, MAX_EML_BYTES, { tooLarge: () => tooLarge('The draft on standard input') });
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`Cannot read standard input: ${(err as Error).message}`);
-  }
-}
 
 /** --clients gmail,outlook: the families named, each known. */
 function clientsOf(values: string[] | undefined): ClientFamily[] | undefined {
@@ -98,7 +58,7 @@ export async function qaCommand(args: string[], io: CliIo): Promise<number> {
   }
   if (values['allow-private'] && !values.links) throw new UsageError('--allow-private goes with --links: it lets the link check request private and loopback addresses.');
   const dbPath = dbPathFrom(values);
-  const bytes = await untilStopped(source === '-' ? readDraftStream(io.stdin ?? process.stdin) : readDraftFile(source), io.signal);
+  const bytes = await untilStopped(readInput(source, io.stdin ?? process.stdin, { max: MAX_EML_BYTES, tooLarge, fileKind: 'an .html, .mjml or .eml file', stdinName: 'The draft on standard input' }), io.signal);
 
   // Said before any request: opening a tracking link can count as a click in the sender's statistics.
   if (values.links) write(io.stderr, 'deliverlab: the link check requests every link and image of the draft: a tracking link may record a click. Unsubscribe links are never opened.');

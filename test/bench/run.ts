@@ -28,27 +28,12 @@ import { runPlacementBounds } from './placement-bounds';
 import { runStartupBench } from './startup-bench';
 import { runDmarcBench } from './dmarc-bench';
 import { runWatchBench } from './watch-bench';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchRow } from './row';
-
-/** Starts test/lab/dns-serve.ts in a child process and waits (bounded) for its port. */
-function serveInChild(args: string[]): Promise<{ port: number; close(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'lab', 'dns-serve.ts'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill(), reject(new Error('the DNS fixture server did not start within 20 s'))), 20_000);
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /port (\d+)/.exec(String(d));
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({ port: Number(m[1]), close: () => child.kill() });
-    });
-    child.once('exit', (code) => reject(new Error(`the DNS fixture server exited with ${code}`)));
-  });
-}
+import { serveInChild } from './dns-child';
 
 // Fixture MX hosts are documentation addresses: nothing here may dial them.
 process.env.DELIVERLAB_LOOPBACK_ONLY = '1';

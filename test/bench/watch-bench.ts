@@ -9,7 +9,6 @@
  * history.list (the operation, through dispatch: input checked, answer bounded) over 100,000 stored
  * audits of 1,000 domains: newest first, one domain's, one client's. Target: under 50 ms each.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,26 +17,12 @@ import { DEFAULT_SETTINGS } from '../../electron/core/settings';
 import { HistoryStore } from '../../electron/core/history/store';
 import type { Bounded } from './bound';
 import { judge } from './bound';
+import { serveInChild } from './dns-child';
 
 const DOMAINS = 1000;
 const PASS_LIMIT_MS = 60_000;
 const AUDITS = 100_000;
 const LIST_LIMIT_MS = 50;
-
-/** test/lab/dns-serve.ts in a child process; resolves with its port once it listens. */
-function serveInChild(args: string[]): Promise<{ port: number; close(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'lab', 'dns-serve.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill(), reject(new Error('the DNS fixture server did not start within 20 s'))), 20_000);
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /port (\d+)/.exec(String(d));
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({ port: Number(m[1]), close: () => child.kill() });
-    });
-    child.once('exit', (code) => reject(new Error(`the DNS fixture server exited with ${code}`)));
-  });
-}
 
 const domain = (i: number) => `d${i}.watch.bench`;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, percent, recordsCsv, reportDomains, sourcesCsv, tlsPolicyName } from '../../renderer/src/reports/report-words';
+import { MAX_UPLOADED_REPORTS as API_MAX } from '../../electron/api/operations';
+import { addImports, csvCell, importBatches, MAX_IMPORT_BATCH_BYTES, MAX_UPLOADED_REPORTS, percent, recordsCsv, reportDomains, sourcesCsv, tlsPolicyName } from '../../renderer/src/reports/report-words';
 
 describe('the reports page words and CSV', () => {
   it('gives shares with one decimal, and a dash for nothing', () => {
@@ -63,5 +64,15 @@ describe('the reports page words and CSV', () => {
     ]);
     expect(records.split('\r\n')[0]).toMatch(/^Reporter,Period start,/);
     expect(records.split('\r\n')[1]).toBe('google.com,2026-12-05T00:00:00.000Z,2026-12-05T23:59:59.000Z,203.0.113.121,120,none,fail,fail,brand.test,sendgrid.net,sendgrid.info:pass,sendgrid.net:pass');
+  });
+
+  it('splits a large selection into calls the import takes, and adds their results up', () => {
+    expect(MAX_UPLOADED_REPORTS).toBe(API_MAX);
+    const small = Array.from({ length: 2500 }, () => ({ size: 10 }));
+    expect(importBatches(small).map((b) => b.length)).toEqual([1000, 1000, 500]);
+    const big = [{ size: MAX_IMPORT_BATCH_BYTES - 5 }, { size: 10 }, { size: MAX_IMPORT_BATCH_BYTES * 2 }, { size: 1 }];
+    expect(importBatches(big).map((b) => b.map((f) => f.size))).toEqual([[MAX_IMPORT_BATCH_BYTES - 5], [10], [MAX_IMPORT_BATCH_BYTES * 2], [1]]);
+    const one = { imported: 2, duplicates: 1, refused: [{ file: 'a', reason: 'r', code: 'not-xml' as const }], records: 9, messages: 930, reports: [] };
+    expect(addImports(one, { ...one, refused: [], stopped: 'the disk is full' })).toEqual({ imported: 4, duplicates: 2, refused: one.refused, records: 18, messages: 1860, reports: [], stopped: 'the disk is full' });
   });
 });

@@ -9,7 +9,7 @@ import type { ImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { bytesToBase64 } from '../received/message-text';
-import { count } from './report-words';
+import { addImports, count, importBatches } from './report-words';
 
 const ACCEPT = '.xml,.gz,.zip,.eml,.mbox,.json,application/xml,text/xml,application/gzip,application/zip,message/rfc822,application/json';
 
@@ -19,8 +19,13 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
   const [dragging, setDragging] = useState(false);
   const imported = useMutation({
     mutationFn: async (files: File[]) => {
-      const contents = await Promise.all(files.map(async (f) => ({ name: f.name, data: bytesToBase64(new Uint8Array(await f.arrayBuffer())) })));
-      return client.reports.import({ files: contents });
+      let total: ImportResult = { imported: 0, duplicates: 0, refused: [], records: 0, messages: 0, reports: [] };
+      for (const batch of importBatches(files)) {
+        const contents = await Promise.all(batch.map(async (f) => ({ name: f.name, data: bytesToBase64(new Uint8Array(await f.arrayBuffer())) })));
+        total = addImports(total, await client.reports.import({ files: contents }));
+        if (total.stopped) break;
+      }
+      return total;
     },
     onSuccess: async (result) => {
       await queries.invalidateQueries({ queryKey: ['reports'] });

@@ -12,7 +12,7 @@ import { errorMessage } from '../format';
 import { ChartFigure } from './ChartFigure';
 import { downloadText } from './download';
 import { ReportImport } from './ReportImport';
-import { CLASS_ORDER, CLASS_WORDS, count, percent, RANGES, recordsCsv, reportDomains, sourcesCsv, type RangeDays, type SourceClass } from './report-words';
+import { CLASS_ORDER, CLASS_WORDS, count, percent, plural, RANGES, recordsCsv, reportDomains, sourcesCsv, type RangeDays, type SourceClass } from './report-words';
 import { Section } from './ReportSection';
 import { TlsSection } from './TlsSection';
 
@@ -102,7 +102,7 @@ function SummaryView({ summary: s }: { summary: ReportSummary }) {
   return (
     <Stack gap="md" data-testid="report-summary">
       <SimpleGrid cols={{ base: 2, md: 4 }}>
-        <Figure label="Messages" value={count(s.messages)} detail={`in ${count(s.reports)} reports`} />
+        <Figure label="Messages" value={count(s.messages)} detail={`in ${plural(s.reports, 'report')}`} />
         <Figure label="DMARC pass rate" value={percent(s.dmarcPass, s.messages)} detail={`${count(s.dmarcPass)} messages passed`} />
         <Figure label="SPF aligned pass" value={percent(s.spfAlignedPass, s.messages)} detail={`${count(s.spfAlignedPass)} messages`} />
         <Figure label="DKIM aligned pass" value={percent(s.dkimAlignedPass, s.messages)} detail={`${count(s.dkimAlignedPass)} messages`} />
@@ -237,8 +237,8 @@ function SourcesView({ sources }: { sources: SourcesResult }) {
                   {s.ips.length > 3 ? ` and ${s.ips.length - 3} more` : ''}
                 </Text>
               </Table.Th>
-              <Table.Td>
-                <Badge color={CLASS_COLOURS[s.class].split('.')[0]} variant="light">
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Badge color={CLASS_COLOURS[s.class].split('.')[0]} variant="light" style={{ overflow: 'visible' }}>
                   {CLASS_WORDS[s.class].label}
                 </Badge>
               </Table.Td>

@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { TlsSummary } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { ChartFigure } from './ChartFigure';
-import { count, percent, tlsPolicyName } from './report-words';
+import { count, percent, plural, tlsPolicyName } from './report-words';
 import { Section } from './ReportSection';
 
 export function TlsSection({ domain, since }: { domain: string; since: string }) {
@@ -26,7 +26,7 @@ function TlsView({ tls }: { tls: TlsSummary }) {
   return (
     <Stack gap="md" data-testid="tls-reports">
       <Text size="sm">
-        {count(tls.reports)} reports: {count(tls.successes)} sessions secured, {count(tls.failures)} failed ({percent(tls.failures, tls.successes + tls.failures)}).
+        {plural(tls.reports, 'report')}: {plural(tls.successes, 'session')} secured, {count(tls.failures)} failed ({percent(tls.failures, tls.successes + tls.failures)}).
       </Text>
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="xl">
         {tls.policies.map((p) => (

@@ -1,7 +1,7 @@
 /**
  * Words, numbers and CSV for the DMARC and TLS reports page: pure functions, no DOM.
  */
-import type { ReportSource, StoredRecord } from '../../../electron/api/types';
+import type { ImportResult, ReportSource, StoredRecord } from '../../../electron/api/types';
 
 export type SourceClass = ReportSource['class'];
 
@@ -91,4 +91,49 @@ export function recordsCsv(records: readonly StoredRecord[]): string {
       r.spfAuth.map((a) => `${a.domain}:${a.result}`).join(' '),
     ]),
   );
+}
+
+/** The most files one import call carries: reports.import's own bound (operations.ts, pinned by a test). */
+export const MAX_UPLOADED_REPORTS = 1000;
+
+/** The most bytes of files one import call carries: base64 makes them a third larger, and serve takes 100 MB. */
+export const MAX_IMPORT_BATCH_BYTES = 60 * 1024 * 1024;
+
+/**
+ * Files split into import calls of at most MAX_UPLOADED_REPORTS files and MAX_IMPORT_BATCH_BYTES
+ * bytes each (a single larger file goes alone, and the import says what it makes of it).
+ */
+export function importBatches<F extends { size: number }>(files: readonly F[]): F[][] {
+  const batches: F[][] = [];
+  let current: F[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (current.length > 0 && (current.length >= MAX_UPLOADED_REPORTS || bytes + file.size > MAX_IMPORT_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += file.size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Two imports' results as one. */
+export function addImports(a: ImportResult, b: ImportResult): ImportResult {
+  return {
+    imported: a.imported + b.imported,
+    duplicates: a.duplicates + b.duplicates,
+    refused: [...a.refused, ...b.refused],
+    records: a.records + b.records,
+    messages: a.messages + b.messages,
+    reports: [...a.reports, ...b.reports],
+    ...(b.stopped ? { stopped: b.stopped } : a.stopped ? { stopped: a.stopped } : {}),
+  };
+}
+
+/** "1 report", "2 reports". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
 }

@@ -3,6 +3,7 @@
  * sources filtered by class and drilled down to their records, enforcement readiness, a chart's
  * values read as a table, the TLS reports, and axe in both schemes.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aggregateXml, gzip, KNOWN_DOMAIN, KNOWN_SOURCES, knownRecords, tlsJson } from '../helpers/dmarc-reports';
 import { expectGone, expectNoAxeViolations, expectVisible, useLab, type LabPage } from './harness';
@@ -90,6 +91,16 @@ describe('DMARC reports page', () => {
     const rows = table.locator('tbody tr');
     expect((await rows.allInnerTexts()).map((r) => r.split(/\s/)[0])).toEqual([KNOWN_SOURCES.spoofer.ip, KNOWN_SOURCES.broken.ip]);
 
+    // The export holds what the filter shows.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export sources (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^deliverlab-dmarc-sources-brand\.test-unknown-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('Organisation,Class,Addresses,Messages,DMARC pass,SPF aligned pass,DKIM aligned pass,Fix');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
+      `${KNOWN_SOURCES.spoofer.ip},Unknown,${KNOWN_SOURCES.spoofer.ip},60`,
+      `${KNOWN_SOURCES.broken.ip},Unknown,${KNOWN_SOURCES.broken.ip},10`,
+    ]);
+
     await page.getByLabel('Show sources').selectOption('misconfigured');
     const sendgrid = table.getByRole('row', { name: /SendGrid/ });
     expect(await sendgrid.textContent()).toMatch(/Misconfigured/);
@@ -98,11 +109,11 @@ describe('DMARC reports page', () => {
     await expectVisible(drill.getByRole('heading', { name: 'Records from SendGrid' }), 'the records of SendGrid');
     const records = drill.getByRole('table', { name: 'Records from SendGrid' }).locator('tbody tr');
     await expectVisible(records.first(), 'a record');
-    const lines = (await records.allInnerTexts()).map((r) => r.replace(/\s+/g, ' '));
+    const recordLines = (await records.allInnerTexts()).map((r) => r.replace(/\s+/g, ' '));
     // Two reports, one row each from SendGrid's address.
-    expect(lines).toHaveLength(2);
-    for (const line of lines) expect(line).toContain(`google.com`);
-    for (const line of lines) expect(line).toContain(`${KNOWN_SOURCES.sendgrid.ip} 120 delivered fail fail sendgrid.info (pass)`);
+    expect(recordLines).toHaveLength(2);
+    for (const line of recordLines) expect(line).toContain(`google.com`);
+    for (const line of recordLines) expect(line).toContain(`${KNOWN_SOURCES.sendgrid.ip} 120 delivered fail fail sendgrid.info (pass)`);
   });
 
   it('shows whether the policy can be made stronger, and the legitimate sources it would hurt', async () => {

@@ -6,13 +6,13 @@ import { BarChart, LineChart } from '@mantine/charts';
 import { Alert, Badge, Button, Code, Group, Loader, NativeSelect, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ReportSource, ReportSummary, Readiness, SourcesResult, StoredRecord } from '../../../electron/api/types';
+import type { ReportSource, ReportSummary, Readiness, SourcesResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { ChartFigure } from './ChartFigure';
 import { downloadText } from './download';
 import { ReportImport } from './ReportImport';
-import { CLASS_ORDER, CLASS_WORDS, count, percent, plural, RANGES, recordsCsv, reportDomains, sourcesCsv, type RangeDays, type SourceClass } from './report-words';
+import { CLASS_ORDER, CLASS_WORDS, count, percent, plural, RANGES, reportDomains, type RangeDays, type SourceClass } from './report-words';
 import { Section } from './ReportSection';
 import { TlsSection } from './TlsSection';
 
@@ -173,15 +173,19 @@ function SourcesView({ sources }: { sources: SourcesResult }) {
   const [only, setOnly] = useState<SourceClass | 'all'>('all');
   const [open, setOpen] = useState<ReportSource | null>(null);
   const shown = only === 'all' ? sources.sources : sources.sources.filter((s) => s.class === only);
-  const exportRecords = useMutation({
-    mutationFn: async () => {
-      const all: StoredRecord[] = [];
-      for (let offset = 0; ; offset += 1000) {
-        const page = await client.reports.records({ domain: sources.domain, since: sources.since.slice(0, 10), until: sources.until.slice(0, 10), limit: 1000, offset });
-        all.push(...page.items);
-        if (page.items.length === 0 || all.length >= page.total) break;
+  const range = { domain: sources.domain, since: sources.since.slice(0, 10), until: sources.until.slice(0, 10) };
+  const exported = useMutation({
+    mutationFn: async (what: 'sources' | 'records'): Promise<string | null> => {
+      const input = { ...range, what, ...(what === 'sources' && only !== 'all' ? { class: only } : {}) };
+      const transport = (await client.app.info()).transport;
+      // The desktop app saves through main's dialog; a browser downloads the same CSV.
+      if (transport === 'ipc') {
+        const saved = await client.reports.save(input);
+        return saved.saved && saved.path ? `Saved to ${saved.path}.` : null;
       }
-      downloadText(`deliverlab-dmarc-records-${sources.domain}.csv`, recordsCsv(all), 'text/csv;charset=utf-8');
+      const out = await client.reports.export(input);
+      downloadText(`${out.name}.csv`, out.text, 'text/csv;charset=utf-8');
+      return out.truncated ? `The file holds the newest ${count(out.rows)} records, the most one export takes.` : null;
     },
   });
   return (
@@ -197,17 +201,22 @@ function SourcesView({ sources }: { sources: SourcesResult }) {
           data={[{ value: 'all', label: 'All classes' }, ...CLASS_ORDER.map((c) => ({ value: c, label: `${CLASS_WORDS[c].label}: ${CLASS_WORDS[c].meaning}` }))]}
         />
         <Group gap="xs">
-          <Button variant="light" onClick={() => downloadText(`deliverlab-dmarc-sources-${sources.domain}.csv`, sourcesCsv(shown), 'text/csv;charset=utf-8')}>
+          <Button variant="light" loading={exported.isPending && exported.variables === 'sources'} onClick={() => exported.mutate('sources')}>
             Export sources (CSV)
           </Button>
-          <Button variant="light" loading={exportRecords.isPending} onClick={() => exportRecords.mutate()}>
+          <Button variant="light" loading={exported.isPending && exported.variables === 'records'} onClick={() => exported.mutate('records')}>
             Export records (CSV)
           </Button>
         </Group>
       </Group>
-      {exportRecords.isError && (
-        <Alert color="red" title="The records could not be exported">
-          {errorMessage(exportRecords.error)}
+      {exported.data && (
+        <Text size="sm" role="status">
+          {exported.data}
+        </Text>
+      )}
+      {exported.isError && (
+        <Alert color="red" title="The export did not finish">
+          {errorMessage(exported.error)}
         </Alert>
       )}
       {(sources.lookupFailures > 0 || sources.notLookedUp > 0) && (

@@ -1,7 +1,7 @@
 /**
  * Words, numbers and CSV for the DMARC and TLS reports page: pure functions, no DOM.
  */
-import type { ImportResult, ReportSource, StoredRecord } from '../../../electron/api/types';
+import type { ImportResult, ReportSource } from '../../../electron/api/types';
 
 export type SourceClass = ReportSource['class'];
 
@@ -48,49 +48,6 @@ export function reportDomains(items: readonly { domain: string }[]): string[] {
     }
   }
   return [...set].sort();
-}
-
-/**
- * One CSV cell (RFC 4180): quoted when needed. Reports come from other organisations, so a cell that
- * a spreadsheet would run as a formula starts with an apostrophe, and control characters are dropped.
- */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  // eslint-disable-next-line no-control-regex
-  let text = String(value).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
-export function sourcesCsv(sources: readonly ReportSource[]): string {
-  return csv(
-    ['Organisation', 'Class', 'Addresses', 'Messages', 'DMARC pass', 'SPF aligned pass', 'DKIM aligned pass', 'Fix'],
-    sources.map((s) => [s.organization, CLASS_WORDS[s.class].label, s.ips.join(' '), s.messages, s.dmarcPass, s.spfAlignedPass, s.dkimAlignedPass, s.fix ?? '']),
-  );
-}
-
-export function recordsCsv(records: readonly StoredRecord[]): string {
-  return csv(
-    ['Reporter', 'Period start', 'Period end', 'Source address', 'Messages', 'Disposition', 'DKIM aligned', 'SPF aligned', 'Header from', 'Envelope from', 'DKIM domains', 'SPF domains'],
-    records.map((r) => [
-      r.org,
-      r.begin,
-      r.end,
-      r.sourceIp,
-      r.count,
-      r.disposition,
-      r.dkim,
-      r.spf,
-      r.headerFrom,
-      r.envelopeFrom,
-      r.dkimAuth.map((a) => `${a.domain}:${a.result}`).join(' '),
-      r.spfAuth.map((a) => `${a.domain}:${a.result}`).join(' '),
-    ]),
-  );
 }
 
 /** The most files one import call carries: reports.import's own bound (operations.ts, pinned by a test). */

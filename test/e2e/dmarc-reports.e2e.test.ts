@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aggregateXml, gzip, KNOWN_DOMAIN, KNOWN_SOURCES, knownRecords, tlsJson } from '../helpers/dmarc-reports';
-import { expectGone, expectNoAxeViolations, expectVisible, useLab, type LabPage } from './harness';
+import { expectGone, expectNoAxeViolations, expectNoInternals, expectVisible, useLab, type LabPage } from './harness';
 
 const t = useLab();
 
@@ -151,6 +151,7 @@ describe('DMARC reports page', () => {
       await expectVisible(page.getByRole('table', { name: 'Records from SendGrid' }), 'the records of SendGrid');
       await page.getByRole('figure', { name: 'Messages per day by source class' }).getByText(/as a table/).click();
       await expectNoAxeViolations(page, `the DMARC reports page (${scheme})`);
+      await expectNoInternals(page, `the DMARC reports page (${scheme})`);
     });
   }
 });

@@ -11,19 +11,39 @@ import { errorMessage } from '../format';
 import { bytesToBase64 } from '../received/message-text';
 import { addImports, count, importBatches } from './report-words';
 
+/** Names this import's progress events among any other page's. */
+function newRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // randomUUID needs a secure context; getRandomValues does not.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 const ACCEPT = '.xml,.gz,.zip,.eml,.mbox,.json,application/xml,text/xml,application/gzip,application/zip,message/rfc822,application/json';
 
 export function ReportImport({ onImported }: { onImported: (result: ImportResult) => void }) {
   const client = useClient();
   const queries = useQueryClient();
   const [dragging, setDragging] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; files: number } | null>(null);
   const imported = useMutation({
     mutationFn: async (files: File[]) => {
       let total: ImportResult = { imported: 0, duplicates: 0, refused: [], records: 0, messages: 0, reports: [] };
-      for (const batch of importBatches(files)) {
-        const contents = await Promise.all(batch.map(async (f) => ({ name: f.name, data: bytesToBase64(new Uint8Array(await f.arrayBuffer())) })));
-        total = addImports(total, await client.reports.import({ files: contents }));
-        if (total.stopped) break;
+      const runId = newRunId();
+      let before = 0;
+      setProgress({ done: 0, files: files.length });
+      const off = client.on('reports.progress', (event) => {
+        if (event.runId === runId) setProgress({ done: before + event.done, files: files.length });
+      });
+      try {
+        for (const batch of importBatches(files)) {
+          const contents = await Promise.all(batch.map(async (f) => ({ name: f.name, data: bytesToBase64(new Uint8Array(await f.arrayBuffer())) })));
+          total = addImports(total, await client.reports.import({ files: contents, runId }));
+          before += batch.length;
+          if (total.stopped) break;
+        }
+      } finally {
+        off();
+        setProgress(null);
       }
       return total;
     },
@@ -65,6 +85,11 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
           </FileButton>
         </Group>
       </Paper>
+      {progress && (
+        <Text size="sm" role="status">
+          Importing: {count(progress.done)} of {count(progress.files)} files read.
+        </Text>
+      )}
       {imported.isError && (
         <Alert color="red" title="The reports could not be imported">
           {errorMessage(imported.error)}

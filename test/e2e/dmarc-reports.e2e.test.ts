@@ -107,6 +107,7 @@ describe('DMARC reports page', () => {
     await sendgrid.getByRole('button', { name: 'Show records of SendGrid' }).click();
     const drill = page.getByTestId('source-records');
     await expectVisible(drill.getByRole('heading', { name: 'Records from SendGrid' }), 'the records of SendGrid');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Records from SendGrid');
     const records = drill.getByRole('table', { name: 'Records from SendGrid' }).locator('tbody tr');
     await expectVisible(records.first(), 'a record');
     const recordLines = (await records.allInnerTexts()).map((r) => r.replace(/\s+/g, ' '));

@@ -5,7 +5,7 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import { Alert, Badge, Button, Code, Group, Loader, NativeSelect, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ReportSource, ReportSummary, Readiness, SourcesResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
@@ -278,10 +278,18 @@ function SourceRecords({ source, sources, onClose }: { source: ReportSource; sou
     queryFn: () => client.reports.records({ domain: sources.domain, since: sources.since.slice(0, 10), until: sources.until.slice(0, 10), ips: source.ips.slice(0, 5000), limit: 200, offset: 0 }),
   });
   const title = `Records from ${source.organization}`;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The records open below a long table: take the reader (and a screen reader's focus) to them.
+  useEffect(() => {
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: 'start' });
+  }, [source]);
   return (
     <Paper withBorder p="md" data-testid="source-records">
       <Group justify="space-between" mb="sm">
-        <Title order={3}>{title}</Title>
+        <Title order={3} ref={heading} tabIndex={-1}>
+          {title}
+        </Title>
         <Button size="xs" variant="subtle" onClick={onClose}>
           Close
         </Button>

@@ -6,12 +6,13 @@ import { parseResolverSpec } from '../core/dns/servers';
 import { DnsSession } from '../core/dns/session';
 import type { HistoryStore } from '../core/history/store';
 import { reportReadiness, reportSources, reportSummary, tlsSummary } from '../core/reports/analysis';
+import { recordsCsv, sourcesCsv } from '../core/reports/csv';
 import { importReports, type ImportInput } from '../core/reports/import';
 import { rangeOf } from '../core/reports/range';
 import type { SettingsService } from '../core/settings';
 import { ApiError } from './errors';
 import type { EventName } from './names';
-import type { EventPayload, OpParsed, OpResult } from './operations';
+import { MAX_EXPORTED_RECORDS, type EventPayload, type ExportFormat, type OpParsed, type OpResult, type ReportsCsv } from './operations';
 
 export interface ReportsContext {
   store: HistoryStore | null;
@@ -21,9 +22,11 @@ export interface ReportsContext {
   /** Stops an import in progress (the CLI's Ctrl-C). */
   signal?: AbortSignal;
   now?: () => Date;
+  /** The desktop app's save dialog (main): writes the file where the user picks; null when cancelled. */
+  saveReport?: (suggestedName: string, format: ExportFormat, content: string | Uint8Array) => Promise<string | null>;
 }
 
-export type ReportsOperation = 'reports.import' | 'reports.list' | 'reports.summary' | 'reports.sources' | 'reports.records' | 'reports.readiness' | 'reports.tls';
+export type ReportsOperation = 'reports.import' | 'reports.list' | 'reports.summary' | 'reports.sources' | 'reports.records' | 'reports.readiness' | 'reports.tls' | 'reports.export' | 'reports.save';
 
 type ReportsHandlers = { [N in ReportsOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
@@ -38,7 +41,32 @@ export function createReportHandlers(ctx: ReportsContext): ReportsHandlers {
     const current = ctx.settings.get();
     return new DnsSession({ servers: parseResolverSpec(resolver ?? current.resolver), timeoutMs: current.dnsTimeoutMs });
   };
+  /** The CSV of a domain's sources or records: the same for a download and for the save dialog. */
+  const exportCsv = async ({ what, class: only, resolver, ...range }: OpParsed<'reports.export'>): Promise<ReportsCsv> => {
+    const store = needStore();
+    const day = rangeOf(range, now());
+    const stamp = new Date(day.until * 1000).toISOString().slice(0, 10);
+    if (what === 'records') {
+      const { items, total } = store.reportRecords(day, [], MAX_EXPORTED_RECORDS, 0);
+      return { name: `deliverlab-dmarc-records-${range.domain}-${stamp}`, text: recordsCsv(items), rows: items.length, truncated: total > items.length };
+    }
+    const dns = session(resolver);
+    try {
+      const { sources } = await reportSources(store, range, { dns, now: now() });
+      const shown = only ? sources.filter((s) => s.class === only) : sources;
+      return { name: `deliverlab-dmarc-sources-${range.domain}${only ? `-${only}` : ''}-${stamp}`, text: sourcesCsv(shown), rows: shown.length, truncated: false };
+    } finally {
+      dns.cancel();
+    }
+  };
   return {
+    'reports.export': exportCsv,
+    'reports.save': async (input) => {
+      if (!ctx.saveReport) throw new ApiError('unknown-operation', 'reports.save needs the desktop app\'s save dialog; elsewhere reports.export gives the CSV to download.');
+      const out = await exportCsv(input);
+      const path = await ctx.saveReport(out.name, 'csv', out.text);
+      return path === null ? { saved: false } : { saved: true, path };
+    },
     'reports.import': async ({ paths, files, runId }) => {
       const store = needStore();
       // A page in a browser reads no path on this machine: it sends what the user picked.

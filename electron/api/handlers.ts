@@ -441,7 +441,14 @@ export function createApi(ctx: ApiContext): Api {
       transport: ctx.transport,
     }),
   };
-  const reports = createReportHandlers({ store, settings, transport: ctx.transport, emit: ctx.emit, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const reports = createReportHandlers({
+    store,
+    settings,
+    transport: ctx.transport,
+    emit: ctx.emit,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.saveReport ? { saveReport: ctx.saveReport } : {}),
+  });
   const qa = createQaHandlers({
     settings,
     ...(ctx.ca ? { ca: ctx.ca } : {}),

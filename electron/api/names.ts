@@ -51,6 +51,8 @@ export const OPERATION_NAMES = [
   'reports.records',
   'reports.readiness',
   'reports.tls',
+  'reports.export',
+  'reports.save',
   'clients.list',
   'clients.get',
   'clients.save',

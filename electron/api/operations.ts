@@ -392,6 +392,29 @@ export interface ReportList {
   total: number;
 }
 
+/** The most DMARC records one CSV export holds. */
+export const MAX_EXPORTED_RECORDS = 200_000;
+
+/** A CSV export of a domain's sources or records: a file name (without .csv) and its text. */
+export interface ReportsCsv {
+  name: string;
+  text: string;
+  /** Lines of data (sources or records), the header line aside. */
+  rows: number;
+  /** More records than MAX_EXPORTED_RECORDS: the newest reports' records are in the file. */
+  truncated: boolean;
+}
+
+/** What a CSV export is of: the sources (optionally of one class) or the records, of a domain over a range. */
+const ReportsExportInput = z
+  .object({
+    ...ReportRangeFields,
+    what: z.enum(['sources', 'records']),
+    class: z.enum(SOURCE_CLASSES).optional(),
+    resolver: ResolverSchema.optional(),
+  })
+  .strict();
+
 export interface RecordList {
   items: StoredRecord[];
   total: number;
@@ -981,6 +1004,14 @@ export const operations = {
   'reports.tls': op<TlsSummary>()({
     summary: 'TLS reports (RFC 8460) for a domain: successes and failures per policy type and day, failure types, and the sending MTAs that reported them.',
     input: z.object(ReportRangeFields).strict(),
+  }),
+  'reports.export': op<ReportsCsv>()({
+    summary: 'A domain\'s sources (optionally of one class) or its DMARC records over a range of days, as CSV.',
+    input: ReportsExportInput,
+  }),
+  'reports.save': op<ReportSaved>()({
+    summary: 'The desktop app only: a domain\'s sources or DMARC records as CSV, saved where the user picks in a save dialog.',
+    input: ReportsExportInput,
   }),
   'alerts.ack': op<Alert>()({
     summary: 'Acknowledge an alert: it leaves the open alerts.',

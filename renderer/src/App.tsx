@@ -14,6 +14,7 @@ import { SeedsPage } from './sending/SeedsPage';
 import { MessageItemPage } from './pages/MessageItemPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { QaPage } from './qa/QaPage';
+import { ReportsPage } from './reports/ReportsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { isUnder, NAV, pageTitle, routeHref, useRoute, type PageName, type RouteOf } from './router';
 import { useAuditRun } from './use-audit-run';
@@ -56,6 +57,7 @@ export function App() {
     'placement-item': ({ id }) => <PlacementItemPage key={id} id={id} />,
     profiles: () => <ProfilesPage />,
     seeds: () => <SeedsPage />,
+    reports: () => <ReportsPage />,
     history: () => <HistoryPage />,
     'history-item': ({ id }) => <HistoryItemPage key={id} id={id} />,
     dkim: () => <DkimPage />,

@@ -27,6 +27,7 @@ const PAGES = {
   'placement-item': { path: '/placement/:id', title: (id) => `Placement run #${id}` },
   profiles: { path: '/profiles', title: 'SMTP profiles', nav: 'SMTP profiles' },
   seeds: { path: '/seeds', title: 'Seed mailboxes', nav: 'Seeds' },
+  reports: { path: '/reports', title: 'DMARC reports', nav: 'DMARC reports' },
   history: { path: '/history', title: 'History', nav: 'History' },
   'history-item': { path: '/history/:id', title: (id) => `Stored audit #${id}` },
   dkim: { path: '/dkim', title: 'DKIM keys', nav: 'DKIM keys' },

@@ -75,6 +75,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
       ['Placement', '#/placement'],
       ['SMTP profiles', '#/profiles'],
       ['Seeds', '#/seeds'],
+      ['DMARC reports', '#/reports'],
       ['History', '#/history'],
       ['DKIM keys', '#/dkim'],
       ['Settings', '#/settings'],

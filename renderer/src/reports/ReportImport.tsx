@@ -1,0 +1,117 @@
+/**
+ * Importing DMARC aggregate and TLS reports: dropped or picked files, sent as their contents (the
+ * same in the desktop app and in a browser), and what the import made of each.
+ */
+import { Alert, Button, FileButton, Group, List, Paper, Stack, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type DragEvent } from 'react';
+import type { ImportResult } from '../../../electron/api/types';
+import { useClient } from '../client/client-context';
+import { errorMessage } from '../format';
+import { bytesToBase64 } from '../received/message-text';
+import { addImports, count, importBatches } from './report-words';
+
+/** Names this import's progress events among any other page's. */
+function newRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // randomUUID needs a secure context; getRandomValues does not.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const ACCEPT = '.xml,.gz,.zip,.eml,.mbox,.json,application/xml,text/xml,application/gzip,application/zip,message/rfc822,application/json';
+
+export function ReportImport({ onImported }: { onImported: (result: ImportResult) => void }) {
+  const client = useClient();
+  const queries = useQueryClient();
+  const [dragging, setDragging] = useState(false);
+  const [progress, setProgress] = useState<{ done: number; files: number } | null>(null);
+  const imported = useMutation({
+    mutationFn: async (files: File[]) => {
+      let total: ImportResult = { imported: 0, duplicates: 0, refused: [], records: 0, messages: 0, reports: [] };
+      const runId = newRunId();
+      let before = 0;
+      setProgress({ done: 0, files: files.length });
+      const off = client.on('reports.progress', (event) => {
+        if (event.runId === runId) setProgress({ done: before + event.done, files: files.length });
+      });
+      try {
+        for (const batch of importBatches(files)) {
+          const contents = await Promise.all(batch.map(async (f) => ({ name: f.name, data: bytesToBase64(new Uint8Array(await f.arrayBuffer())) })));
+          total = addImports(total, await client.reports.import({ files: contents, runId }));
+          before += batch.length;
+          if (total.stopped) break;
+        }
+      } finally {
+        off();
+        setProgress(null);
+      }
+      return total;
+    },
+    onSuccess: async (result) => {
+      await queries.invalidateQueries({ queryKey: ['reports'] });
+      onImported(result);
+    },
+  });
+  const take = (files: File[]) => {
+    if (files.length > 0) imported.mutate(files);
+  };
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    take([...event.dataTransfer.files]);
+  };
+  const result = imported.data;
+  return (
+    <Stack gap="sm">
+      <Paper
+        withBorder
+        p="md"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        style={dragging ? { borderStyle: 'dashed', borderColor: 'var(--mantine-color-blue-filled)' } : undefined}
+      >
+        <Group justify="space-between" wrap="wrap">
+          <Text size="sm">Drop report files here: DMARC reports (XML, gzip, zip, or e-mails carrying them) and TLS reports (JSON).</Text>
+          <FileButton onChange={take} accept={ACCEPT} multiple>
+            {(props) => (
+              <Button {...props} loading={imported.isPending}>
+                Import reports
+              </Button>
+            )}
+          </FileButton>
+        </Group>
+      </Paper>
+      {progress && (
+        <Text size="sm" role="status">
+          Importing: {count(progress.done)} of {count(progress.files)} files read.
+        </Text>
+      )}
+      {imported.isError && (
+        <Alert color="red" title="The reports could not be imported">
+          {errorMessage(imported.error)}
+        </Alert>
+      )}
+      {result && (
+        <Alert color={result.refused.length > 0 ? 'yellow' : 'green'} title="Import finished" data-testid="import-summary" role="status">
+          <Text size="sm">
+            {count(result.imported)} imported, {count(result.duplicates)} already imported, {count(result.refused.length)} refused; {count(result.records)} records added.
+          </Text>
+          {result.stopped && <Text size="sm">The import stopped early: {result.stopped}</Text>}
+          {result.refused.length > 0 && (
+            <List size="sm" mt="xs" aria-label="Refused files">
+              {result.refused.map((r, i) => (
+                <List.Item key={i}>
+                  {r.file}: {r.reason}
+                </List.Item>
+              ))}
+            </List>
+          )}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_UPLOADED_REPORTS as API_MAX } from '../../electron/api/operations';
+import { addImports, importBatches, MAX_IMPORT_BATCH_BYTES, MAX_UPLOADED_REPORTS, percent, reportDomains, tlsPolicyName } from '../../renderer/src/reports/report-words';
+
+describe('the reports page words and imports', () => {
+  it('gives shares with one decimal, and a dash for nothing', () => {
+    expect(percent(740, 930)).toBe('79.6%');
+    expect(percent(0, 0)).toBe('–');
+  });
+
+  it('names TLS policies as people say them', () => {
+    expect(tlsPolicyName('sts')).toBe('MTA-STS');
+    expect(tlsPolicyName('tlsa')).toBe('DANE');
+  });
+
+  it('lists each domain once, TLS reports naming several', () => {
+    expect(reportDomains([{ domain: 'b.test' }, { domain: 'a.test,B.test' }])).toEqual(['a.test', 'b.test']);
+  });
+
+  it('splits a large selection into calls the import takes, and adds their results up', () => {
+    expect(MAX_UPLOADED_REPORTS).toBe(API_MAX);
+    const small = Array.from({ length: 2500 }, () => ({ size: 10 }));
+    expect(importBatches(small).map((b) => b.length)).toEqual([1000, 1000, 500]);
+    const big = [{ size: MAX_IMPORT_BATCH_BYTES - 5 }, { size: 10 }, { size: MAX_IMPORT_BATCH_BYTES * 2 }, { size: 1 }];
+    expect(importBatches(big).map((b) => b.map((f) => f.size))).toEqual([[MAX_IMPORT_BATCH_BYTES - 5], [10], [MAX_IMPORT_BATCH_BYTES * 2], [1]]);
+    const one = { imported: 2, duplicates: 1, refused: [{ file: 'a', reason: 'r', code: 'not-xml' as const }], records: 9, messages: 930, reports: [] };
+    expect(addImports(one, { ...one, refused: [], stopped: 'the disk is full' })).toEqual({ imported: 4, duplicates: 2, refused: one.refused, records: 18, messages: 1860, reports: [], stopped: 'the disk is full' });
+  });
+});

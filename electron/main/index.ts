@@ -5,7 +5,7 @@
  * electron/api and electron/core, which run the same way under `deliverlab serve` and the CLI.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { app, BrowserWindow, dialog, Menu, Notification } from 'electron';
 import { createApi, type Api } from '../api/handlers';
 import type { EventName } from '../api/names';
 import { askOpenPathWith, askSavePathWith } from './draft-dialogs';
@@ -17,6 +17,8 @@ import { printReportPdf } from './print-pdf';
 import { saveReportWith } from './save-report';
 import { safeStorageCipher } from './secret-store';
 import { parseDevServerUrl, type TrustedRenderer } from './security';
+import { alertNotice, startWatchRunner, type WatchRunner } from './watch-runner';
+import type { Alert } from '../api/types';
 
 // out/main/index.js -> out/preload/index.cjs, out/renderer/index.html (electron.vite.config.ts).
 const here = import.meta.dirname;
@@ -32,13 +34,25 @@ const renderer: TrustedRenderer = { rendererFile, devServerUrl: devServer?.href 
 
 let mainWindow: BrowserWindow | null = null;
 let api: Api | null = null;
+let watching: WatchRunner | null = null;
+
+/** A desktop notification for a raised alert; a click brings the window to the front. */
+function notifyAlert(alert: Alert): void {
+  if (!Notification.isSupported()) return;
+  const notice = new Notification(alertNotice(alert));
+  notice.on('click', showMainWindow);
+  notice.show();
+}
 
 function openApi(): Api {
   const dbPath = join(app.getPath('userData'), 'history.sqlite');
   const base = {
     transport: 'ipc' as const,
     version: app.getVersion(),
-    emit: (event: EventName, payload: unknown) => sendEvent(mainWindow, event, payload),
+    emit: (event: EventName, payload: unknown) => {
+      sendEvent(mainWindow, event, payload);
+      if (event === 'alert.raised') notifyAlert(payload as Alert);
+    },
     saveReport: saveReportWith(() => mainWindow),
     printPdf: printReportPdf,
     askOpenPath: askOpenPathWith(() => mainWindow),
@@ -119,7 +133,15 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
+  app.on('will-quit', (event) => {
+    if (watching) {
+      // The check under way ends (its lease and its record) before the database closes.
+      event.preventDefault();
+      const stopping = watching;
+      watching = null;
+      void stopping.stop().finally(() => app.quit());
+      return;
+    }
     api?.close();
     api = null;
   });
@@ -129,6 +151,9 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       api = openApi();
       registerIpc(api, () => mainWindow, renderer);
+      // Watches are checked while the app is open (with history off, the service refuses: logged once).
+      const opened = api;
+      watching = startWatchRunner((signal) => opened.watchService().run(signal), (err) => console.error(`[deliverlab] the watch scheduler stopped: ${err.message}`));
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
           menuTemplate({ appName: app.name, platform: process.platform, isDev: !app.isPackaged, openExternal }),

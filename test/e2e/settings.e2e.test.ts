@@ -7,7 +7,7 @@ import { auditDomain, checkPanel, expectVisible, useLab, waitForResult, type Lab
 const t = useLab();
 
 async function openSettings(): Promise<LabPage> {
-  const page = await t.open();
+  const page = await t.open('#/audit');
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box');
   return page;

@@ -177,6 +177,8 @@ export const SettingsSchema = z.object({
     .partial(),
   /** DNS queries a second the watch scheduler sends one resolver, at most. */
   watchDnsRate: z.number().int().min(1).max(10_000),
+  /** The desktop app keeps running with its window closed, checking watches (a tray icon opens it again or quits). */
+  keepWatchingInBackground: z.boolean(),
 });
 
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });

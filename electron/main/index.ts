@@ -5,7 +5,7 @@
  * electron/api and electron/core, which run the same way under `deliverlab serve` and the CLI.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, Notification } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, Tray } from 'electron';
 import { createApi, type Api } from '../api/handlers';
 import type { EventName } from '../api/names';
 import { askOpenPathWith, askSavePathWith } from './draft-dialogs';
@@ -17,7 +17,8 @@ import { printReportPdf } from './print-pdf';
 import { saveReportWith } from './save-report';
 import { safeStorageCipher } from './secret-store';
 import { parseDevServerUrl, type TrustedRenderer } from './security';
-import { alertNotice, startWatchRunner, type WatchRunner } from './watch-runner';
+import { alertNotice, startWatchRunner, staysOpenWithoutWindows, type WatchRunner } from './watch-runner';
+import type { Settings } from '../api/types';
 import type { Alert } from '../api/types';
 
 // out/main/index.js -> out/preload/index.cjs, out/renderer/index.html (electron.vite.config.ts).
@@ -35,6 +36,32 @@ const renderer: TrustedRenderer = { rendererFile, devServerUrl: devServer?.href 
 let mainWindow: BrowserWindow | null = null;
 let api: Api | null = null;
 let watching: WatchRunner | null = null;
+let tray: Tray | null = null;
+
+/** The setting read when the last window closes: off (quit) when it cannot be read. */
+async function keepWatchingInBackground(): Promise<boolean> {
+  try {
+    return Boolean(((await api?.dispatch('settings.get', {})) as Settings | undefined)?.keepWatchingInBackground);
+  } catch {
+    return false;
+  }
+}
+
+/** The tray icon of background mode: it opens the window again, or quits. */
+function showTray(): void {
+  if (tray) return;
+  const image = nativeImage.createFromPath(join(here, '../../resources/icon.png'));
+  tray = new Tray(image.isEmpty() ? image : image.resize({ width: 16, height: 16 }));
+  tray.setToolTip('Deliverlab: checking watched domains and IPs');
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open Deliverlab', click: showMainWindow },
+      { type: 'separator' },
+      { label: 'Quit Deliverlab', click: () => app.quit() },
+    ]),
+  );
+  tray.on('click', showMainWindow);
+}
 
 /** A desktop notification for a raised alert; a click brings the window to the front. */
 function notifyAlert(alert: Alert): void {
@@ -131,9 +158,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', showMainWindow);
   app.on('activate', showMainWindow);
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    void keepWatchingInBackground().then((keep) => {
+      if (!staysOpenWithoutWindows(process.platform, keep)) app.quit();
+      else if (keep) showTray();
+    });
   });
   app.on('will-quit', (event) => {
+    tray?.destroy();
+    tray = null;
     if (watching) {
       // The check under way ends (its lease and its record) before the database closes.
       event.preventDefault();

@@ -49,3 +49,11 @@ export function alertNotice(alert: Pick<Alert, 'target' | 'title' | 'detail' | '
   const who = alert.client ? `${alert.target} (${alert.client})` : alert.target;
   return { title: clean(`${who}: ${alert.title}`, 120), body: clean(alert.detail, 300) };
 }
+
+/**
+ * Whether closing the last window leaves the app running: on macOS always (its convention, the
+ * menu bar stays), elsewhere only when the user chose to keep checking watches in the background.
+ */
+export function staysOpenWithoutWindows(platform: NodeJS.Platform, keepWatchingInBackground: boolean): boolean {
+  return platform === 'darwin' || keepWatchingInBackground;
+}

@@ -83,4 +83,17 @@ describe('settings page', () => {
     await expectVisible(page.getByRole('switch', { name: 'Keep a copy of analysed messages' }), 'the switch after reload');
     expect(await page.getByRole('switch', { name: 'Keep a copy of analysed messages' }).isChecked()).toBe(false);
   });
+
+  it('keeps checking watches with the window closed only when turned on, and keeps that choice', async () => {
+    const page = await openSettings();
+    const name = 'Keep checking watches with the window closed';
+    const toggle = page.getByRole('switch', { name });
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.click({ force: true });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
+    await page.reload();
+    await expectVisible(page.getByRole('switch', { name }), 'the switch after reload');
+    expect(await page.getByRole('switch', { name }).isChecked()).toBe(true);
+  });
 });

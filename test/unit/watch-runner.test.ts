@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertNotice, startWatchRunner } from '../../electron/main/watch-runner';
+import { alertNotice, startWatchRunner, staysOpenWithoutWindows } from '../../electron/main/watch-runner';
 
 describe('the app’s watch runner', () => {
   it('runs until stopped, and stop waits for the run to end', async () => {
@@ -63,5 +63,15 @@ describe('an alert’s desktop notification', () => {
     expect([...notice.body].some((c) => c.charCodeAt(0) < 0x20 || c === '\u202e')).toBe(false);
     expect(notice.body.length).toBe(300);
     expect(notice.body.endsWith('…')).toBe(true);
+  });
+});
+
+describe('closing the last window', () => {
+  it('quits on Windows and Linux unless watches are to be checked in the background; macOS keeps the app as ever', () => {
+    expect(staysOpenWithoutWindows('linux', false)).toBe(false);
+    expect(staysOpenWithoutWindows('win32', false)).toBe(false);
+    expect(staysOpenWithoutWindows('linux', true)).toBe(true);
+    expect(staysOpenWithoutWindows('win32', true)).toBe(true);
+    expect(staysOpenWithoutWindows('darwin', false)).toBe(true);
   });
 });

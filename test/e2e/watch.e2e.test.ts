@@ -85,4 +85,33 @@ describe('monitoring on the home page', () => {
     await expectGone(alert, 'the acknowledged alert');
     await expectVisible(page.getByText('No open alerts.'), 'no open alerts left');
   });
+
+  it('filters history by client and domain, draws the domain’s score over time, and compares the two checks’ audits', async () => {
+    // The audits of the test before: good.test's baseline and the check after its SPF record changed.
+    const page = await t.open('#/history');
+    const table = page.getByRole('table', { name: 'Past audits' });
+    await expectVisible(table.getByRole('link', { name: 'good.test' }), 'the audits of the checks');
+
+    await page.getByLabel('Domain', { exact: true }).fill('other.test');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await expectVisible(page.getByText('No stored audit matches this filter.'), 'an empty filter');
+
+    await page.getByLabel('Domain', { exact: true }).fill('good.test');
+    await page.getByLabel('Client', { exact: true }).first().click();
+    await page.getByRole('option', { name: 'Acme' }).click();
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => table.getByRole('link', { name: 'good.test' }).count()).toBe(2);
+    await expectVisible(page.getByRole('img', { name: /^Score of good\.test over its last 2 audits: / }), 'the score trend');
+
+    await page.getByLabel('One audit', { exact: true }).first().click();
+    await page.getByRole('option').nth(0).click();
+    await page.getByLabel('The other audit', { exact: true }).first().click();
+    await page.getByRole('option').nth(1).click();
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const changes = page.getByTestId('audit-changes');
+    await expectVisible(changes.getByText('Records changed'), 'the records changed between the audits');
+    await expect.poll(() => changes.textContent()).toContain(SPF_AFTER);
+    await axeBothSchemes(page, 'history filtered, with its trend and a comparison');
+    await expectNoInternals(page, 'history filtered, with its trend and a comparison');
+  });
 });

@@ -58,6 +58,9 @@ describe('monitoring on the home page', () => {
     await page.getByRole('checkbox', { name: 'Web checks (MTA-STS policy, BIMI)' }).check();
     await page.getByRole('button', { name: 'Watch', exact: true }).click();
     await expectVisible(page.getByRole('status').getByText(/good\.test is watched now/), 'the watch added');
+    // A new, empty form, that does not call its empty box a mistake.
+    await expect.poll(() => page.getByLabel('Domains and IP addresses').inputValue()).toBe('');
+    expect(await page.getByText('Enter a domain or an IP address to watch').count()).toBe(0);
 
     const row = page.getByTestId('watch-row').filter({ hasText: 'good.test' });
     await expectVisible(row, 'the watch in the list');
@@ -80,6 +83,7 @@ describe('monitoring on the home page', () => {
     await axeBothSchemes(page, 'the home page with an open alert');
     await expectNoInternals(page, 'the home page with an open alert');
     await expectVisible(page.getByTestId('recent').getByText(/Audit: good\.test/).first(), 'the check in recent activity');
+    await expectVisible(page.getByTestId('recent').getByText(/· Record changed ·/), 'the alert in recent activity, in words');
 
     await alert.getByRole('button', { name: 'Acknowledge' }).click();
     await expectGone(alert, 'the acknowledged alert');

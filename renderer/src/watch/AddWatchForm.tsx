@@ -45,7 +45,6 @@ export function AddWatchForm({ onAdded }: { onAdded: (targets: string[]) => void
         ...(mode === 'every' ? { every: `${Number(hours)}h` } : { at: time.trim() }),
         ...(skip.length ? { skip } : {}),
       });
-      setTargets('');
       onAdded(list);
     } catch (err) {
       const mapped = apiFieldErrors(err, {

@@ -9,7 +9,7 @@ import { routeHref, type Route } from '../router';
 import { AddWatchForm } from './AddWatchForm';
 import { AlertCard } from './AlertCard';
 import { BrowserNotificationsButton } from './notifications';
-import { ACTIVITY_WORDS, scheduleWords } from './words';
+import { ACTIVITY_WORDS, RULE_WORDS, scheduleWords } from './words';
 
 const HOME = ['home'] as const;
 
@@ -25,6 +25,11 @@ function activityRoute(item: ActivityItem): Route | null {
     default:
       return null;
   }
+}
+
+/** An alert's summary is its rule's name (the CLI's contract): the page says what it means. */
+function activitySummary(item: ActivityItem): string {
+  return item.kind === 'alert' && item.summary in RULE_WORDS ? RULE_WORDS[item.summary as keyof typeof RULE_WORDS] : item.summary;
 }
 
 function ScoreTrend({ watch }: { watch: WatchSummary }) {
@@ -108,6 +113,8 @@ export function HomePage() {
   const [checking, setChecking] = useState<ReadonlySet<number>>(new Set());
   const [checkError, setCheckError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
+  // A new form after each watch added: empty, and with no problem shown for its empty box.
+  const [formKey, setFormKey] = useState(0);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: HOME });
 
   // Checks the scheduler runs (here or in another window) update the page as they end.
@@ -228,7 +235,8 @@ export function HomePage() {
           {added}
         </Notice>
       )}
-      <AddWatchForm onAdded={(targets) => {
+      <AddWatchForm key={formKey} onAdded={(targets) => {
+        setFormKey((k) => k + 1);
         setAdded(`${targets.join(', ')} ${targets.length === 1 ? 'is' : 'are'} watched now; the first check sets the baseline that later checks are compared with.`);
         refresh();
       }} />
@@ -271,7 +279,7 @@ export function HomePage() {
                 const label = `${ACTIVITY_WORDS[item.kind]}: ${item.title}`;
                 return (
                   <Text component="li" size="sm" key={`${item.kind}-${item.id}`}>
-                    {route ? <Anchor href={routeHref(route)}>{label}</Anchor> : label} · {item.summary} ·{' '}
+                    {route ? <Anchor href={routeHref(route)}>{label}</Anchor> : label} · {activitySummary(item)} ·{' '}
                     <Text span c="dimmed" size="sm">
                       {formatDate(item.at)}
                     </Text>

@@ -107,6 +107,12 @@ describe('monitoring on the home page', () => {
     await expect.poll(() => table.getByRole('link', { name: 'good.test' }).count()).toBe(2);
     await expectVisible(page.getByRole('img', { name: /^Score of good\.test over its last 2 audits: / }), 'the score trend');
 
+    // The other kinds of history, under the same filter: none of them here.
+    await page.getByText('Test sends', { exact: true }).click();
+    await expectVisible(page.getByText('Nothing of this kind matches the filter.'), 'no test sends for good.test');
+    await page.getByText('Audits', { exact: true }).click();
+    await expect.poll(() => table.getByRole('link', { name: 'good.test' }).count()).toBe(2);
+
     await page.getByLabel('One audit', { exact: true }).first().click();
     await page.getByRole('option').nth(0).click();
     await page.getByLabel('The other audit', { exact: true }).first().click();

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseZone } from '../lab/dns-server';
-import { expectGone, expectNoAxeViolations, expectNoInternals, expectVisible, fieldError, useLab, type LabPage } from './harness';
+import { confirmDelete, expectGone, expectNoAxeViolations, expectNoInternals, expectVisible, fieldError, useLab, type LabPage } from './harness';
 
 const t = useLab();
 
@@ -123,5 +123,13 @@ describe('monitoring on the home page', () => {
     await expect.poll(() => changes.textContent()).toContain(SPF_AFTER);
     await axeBothSchemes(page, 'history filtered, with its trend and a comparison');
     await expectNoInternals(page, 'history filtered, with its trend and a comparison');
+  });
+
+  it('stops watching after asking first, and the home page is back to its first run', async () => {
+    const page = await t.open('#/home');
+    await page.getByRole('button', { name: 'Stop watching good.test' }).click();
+    await confirmDelete(page, 'Delete the watch of good.test?');
+    await expectVisible(page.getByTestId('home-empty'), 'the first-run state again');
+    await expectGone(page.getByTestId('watch-row'), 'the watch removed');
   });
 });

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { ActivityItem, WatchSummary } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
+import { DeleteButton } from '../DeleteButton';
 import { errorMessage, formatDate, gradeColor } from '../format';
 import { routeHref, type Route } from '../router';
 import { AddWatchForm } from './AddWatchForm';
@@ -49,7 +50,8 @@ function ScoreTrend({ watch }: { watch: WatchSummary }) {
   );
 }
 
-function WatchRow({ watch, onCheck, checking }: { watch: WatchSummary; onCheck: (id: number) => void; checking: boolean }) {
+function WatchRow({ watch, onCheck, checking, onRemoved }: { watch: WatchSummary; onCheck: (id: number) => void; checking: boolean; onRemoved: () => void }) {
+  const client = useClient();
   const last = watch.last;
   return (
     <Table.Tr data-testid="watch-row">
@@ -95,6 +97,18 @@ function WatchRow({ watch, onCheck, checking }: { watch: WatchSummary; onCheck: 
         <Button size="compact-sm" variant="light" loading={checking} onClick={() => onCheck(watch.id)} aria-label={`Check now: ${watch.target}`}>
           Check now
         </Button>
+      </Table.Td>
+      <Table.Td>
+        <DeleteButton
+          item={`the watch of ${watch.target}`}
+          consequence="Its checks and alerts go with it; the audits its checks made stay in History."
+          label="Stop watching"
+          ariaLabel={`Stop watching ${watch.target}`}
+          size="compact-sm"
+          variant="subtle"
+          remove={() => client.watch.remove({ ids: [watch.id] })}
+          onDeleted={onRemoved}
+        />
       </Table.Td>
     </Table.Tr>
   );
@@ -188,13 +202,16 @@ export function HomePage() {
                   <Table.Th scope="col">Open alerts</Table.Th>
                   <Table.Th scope="col">Schedule</Table.Th>
                   <Table.Th scope="col">
-                    <VisuallyHidden>Actions</VisuallyHidden>
+                    <VisuallyHidden>Check</VisuallyHidden>
+                  </Table.Th>
+                  <Table.Th scope="col">
+                    <VisuallyHidden>Stop watching</VisuallyHidden>
                   </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {items.map((w) => (
-                  <WatchRow key={w.id} watch={w} checking={checking.has(w.id)} onCheck={(id) => void check([id])} />
+                  <WatchRow key={w.id} watch={w} checking={checking.has(w.id)} onCheck={(id) => void check([id])} onRemoved={refresh} />
                 ))}
               </Table.Tbody>
             </Table>

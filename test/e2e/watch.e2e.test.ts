@@ -96,6 +96,10 @@ describe('monitoring on the home page', () => {
     const table = page.getByRole('table', { name: 'Past audits' });
     await expectVisible(table.getByRole('link', { name: 'good.test' }), 'the audits of the checks');
 
+    await page.getByLabel('Search', { exact: true }).fill('ood.te');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => table.getByRole('link', { name: 'good.test' }).count()).toBe(2);
+    await page.getByLabel('Search', { exact: true }).fill('');
     await page.getByLabel('Domain', { exact: true }).fill('other.test');
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     await expectVisible(page.getByText('No stored audit matches this filter.'), 'an empty filter');

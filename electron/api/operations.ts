@@ -177,6 +177,8 @@ export const SettingsSchema = z.object({
     .partial(),
   /** DNS queries a second the watch scheduler sends one resolver, at most. */
   watchDnsRate: z.number().int().min(1).max(10_000),
+  /** The desktop app keeps running with its window closed, checking watches (a tray icon opens it again or quits). */
+  keepWatchingInBackground: z.boolean(),
 });
 
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
@@ -594,8 +596,18 @@ export const operations = {
       .strict(),
   }),
   'history.list': op<HistoryList>()({
-    summary: 'Past audits, newest first; of one domain, or of one client\'s domains.',
-    input: ListQuerySchema,
+    summary: 'Past audits, newest first; of one domain, of one client\'s domains, or of the domains whose name contains the search text.',
+    input: z
+      .object({
+        domain: z.string().max(253).optional(),
+        client: ClientName.optional(),
+        /** Only the audits of domains whose name contains this text. */
+        search: z.string().trim().max(253).optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .default({ limit: 100, offset: 0 }),
   }),
   'history.compare': op<AuditChanges>()({
     summary: 'What changed between two stored audits: a the earlier, b the later (check results, findings new and resolved, published records, score).',

@@ -17,6 +17,8 @@ export const DEFAULT_SETTINGS: Settings = {
   alertEmail: { profile: '', to: [] },
   // A local resolver takes this easily; public resolvers limit each client, so lower it for those.
   watchDnsRate: 2000,
+  // Off: closing the window quits, and the checks stop with it.
+  keepWatchingInBackground: false,
 };
 
 /** The branding's fields as Settings labels them, for the sentences below. */

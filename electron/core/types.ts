@@ -32,6 +32,8 @@ export interface Settings {
   alertEmail: AlertEmailSettings;
   /** The most DNS queries a second the watch scheduler sends to one resolver. */
   watchDnsRate: number;
+  /** The desktop app keeps running (and checking its watches) with its window closed, from a tray icon. */
+  keepWatchingInBackground: boolean;
 }
 
 /** How an SMTP profile or a seed mailbox logs in; runtime-neutral, so it lives with its rule in shared/. */

@@ -5,7 +5,7 @@
  * electron/api and electron/core, which run the same way under `deliverlab serve` and the CLI.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeImage, Notification, Tray } from 'electron';
 import { createApi, type Api } from '../api/handlers';
 import type { EventName } from '../api/names';
 import { askOpenPathWith, askSavePathWith } from './draft-dialogs';
@@ -17,6 +17,9 @@ import { printReportPdf } from './print-pdf';
 import { saveReportWith } from './save-report';
 import { safeStorageCipher } from './secret-store';
 import { parseDevServerUrl, type TrustedRenderer } from './security';
+import { alertNotice, startWatchRunner, staysOpenWithoutWindows, type WatchRunner } from './watch-runner';
+import type { Settings } from '../api/types';
+import type { Alert } from '../api/types';
 
 // out/main/index.js -> out/preload/index.cjs, out/renderer/index.html (electron.vite.config.ts).
 const here = import.meta.dirname;
@@ -32,13 +35,51 @@ const renderer: TrustedRenderer = { rendererFile, devServerUrl: devServer?.href 
 
 let mainWindow: BrowserWindow | null = null;
 let api: Api | null = null;
+let watching: WatchRunner | null = null;
+let tray: Tray | null = null;
+
+/** The setting read when the last window closes: off (quit) when it cannot be read. */
+async function keepWatchingInBackground(): Promise<boolean> {
+  try {
+    return Boolean(((await api?.dispatch('settings.get', {})) as Settings | undefined)?.keepWatchingInBackground);
+  } catch {
+    return false;
+  }
+}
+
+/** The tray icon of background mode: it opens the window again, or quits. */
+function showTray(): void {
+  if (tray) return;
+  const image = nativeImage.createFromPath(join(here, '../../resources/icon.png'));
+  tray = new Tray(image.isEmpty() ? image : image.resize({ width: 16, height: 16 }));
+  tray.setToolTip('Deliverlab: checking watched domains and IPs');
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open Deliverlab', click: showMainWindow },
+      { type: 'separator' },
+      { label: 'Quit Deliverlab', click: () => app.quit() },
+    ]),
+  );
+  tray.on('click', showMainWindow);
+}
+
+/** A desktop notification for a raised alert; a click brings the window to the front. */
+function notifyAlert(alert: Alert): void {
+  if (!Notification.isSupported()) return;
+  const notice = new Notification(alertNotice(alert));
+  notice.on('click', showMainWindow);
+  notice.show();
+}
 
 function openApi(): Api {
   const dbPath = join(app.getPath('userData'), 'history.sqlite');
   const base = {
     transport: 'ipc' as const,
     version: app.getVersion(),
-    emit: (event: EventName, payload: unknown) => sendEvent(mainWindow, event, payload),
+    emit: (event: EventName, payload: unknown) => {
+      sendEvent(mainWindow, event, payload);
+      if (event === 'alert.raised') notifyAlert(payload as Alert);
+    },
     saveReport: saveReportWith(() => mainWindow),
     printPdf: printReportPdf,
     askOpenPath: askOpenPathWith(() => mainWindow),
@@ -117,9 +158,22 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', showMainWindow);
   app.on('activate', showMainWindow);
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    void keepWatchingInBackground().then((keep) => {
+      if (!staysOpenWithoutWindows(process.platform, keep)) app.quit();
+      else if (keep) showTray();
+    });
   });
-  app.on('will-quit', () => {
+  app.on('will-quit', (event) => {
+    tray?.destroy();
+    tray = null;
+    if (watching) {
+      // The check under way ends (its lease and its record) before the database closes.
+      event.preventDefault();
+      const stopping = watching;
+      watching = null;
+      void stopping.stop().finally(() => app.quit());
+      return;
+    }
     api?.close();
     api = null;
   });
@@ -129,6 +183,9 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       api = openApi();
       registerIpc(api, () => mainWindow, renderer);
+      // Watches are checked while the app is open (with history off, the service refuses: logged once).
+      const opened = api;
+      watching = startWatchRunner((signal) => opened.watchService().run(signal), (err) => console.error(`[deliverlab] the watch scheduler stopped: ${err.message}`));
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
           menuTemplate({ appName: app.name, platform: process.platform, isDev: !app.isPackaged, openExternal }),

@@ -176,6 +176,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     emit,
     printPdf: browserPdfPrinter(),
   });
+  // The scheduler runs while serve does, as in the desktop app; its alerts reach pages as alert.raised.
+  const watching = new AbortController();
+  const watchRun = options.dbPath === null ? Promise.resolve() : api.watchService().run(watching.signal).catch((err: unknown) => {
+    if (!watching.signal.aborted) console.error(`[deliverlab] the watch scheduler stopped: ${(err as Error).message}`);
+  });
   const rendererRoot = normalize(options.rendererDir + sep);
   let port = options.port ?? 0;
 
@@ -303,7 +308,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       streams.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await closed;
+      watching.abort();
+      await Promise.all([closed, watchRun]);
       api.close();
     },
   };

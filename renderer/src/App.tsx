@@ -18,6 +18,9 @@ import { ReportsPage } from './reports/ReportsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { isUnder, NAV, pageTitle, routeHref, useRoute, type PageName, type RouteOf } from './router';
 import { useAuditRun } from './use-audit-run';
+import { useClient } from './client/client-context';
+import { HomePage } from './watch/HomePage';
+import { useBrowserAlertNotifications } from './watch/notifications';
 
 /** Each page's component; the compiler holds it to the list in router.ts, one entry per page. */
 type Views = { [P in PageName]: (route: RouteOf<P>) => ReactNode };
@@ -46,7 +49,9 @@ export function App() {
   const batch = useBatchRun();
   const [navOpened, nav] = useDisclosure(false);
   const title = pageTitle(route);
+  useBrowserAlertNotifications(useClient());
   const views: Views = {
+    home: () => <HomePage />,
     audit: () => <AuditPage state={audit.state} onRun={(domain, options) => void audit.run(domain, options)} />,
     batch: () => <BatchPage state={batch.state} onRun={(domains, options, parallel) => void batch.run(domains, options, parallel)} onCancel={batch.cancel} />,
     messages: () => <MessagesPage />,

@@ -46,6 +46,8 @@ export interface PastItemsProps<T extends { id: number }> {
   loading: string;
   failed: string;
   empty: ReactNode;
+  /** Shown between the heading and the list: a filter. */
+  before?: ReactNode;
 }
 
 export function PastItems<T extends { id: number }>(props: PastItemsProps<T>) {
@@ -86,6 +88,7 @@ export function PastItems<T extends { id: number }>(props: PastItemsProps<T>) {
           </Text>
         )}
       </Group>
+      {props.before}
       {list.isPending && <Loader size="sm" aria-label={props.loading} />}
       {list.isError && (
         <Alert color="red" title={props.failed} role="alert">

@@ -17,6 +17,7 @@ type PageSpec = { path: `/${string}/:id`; title: (id: number) => string } | { pa
 
 /** Every page, once, in the order of the navigation. App.tsx gives each its component. */
 const PAGES = {
+  home: { path: '/home', title: 'Home', nav: 'Home' },
   audit: { path: '/audit', title: 'Audit a domain', nav: 'Audit' },
   batch: { path: '/batch', title: 'Batch audit', nav: 'Batch' },
   messages: { path: '/messages', title: 'Analyse a message', nav: 'Messages' },
@@ -48,7 +49,7 @@ const ID = '([1-9][0-9]{0,15})';
 
 const MATCHERS = PAGE_NAMES.map((page) => ({ page, pattern: new RegExp(`^${PAGES[page].path.replace(':id', ID)}$`) }));
 
-/** The page an address names; anything else (a mistyped or hostile hash) is the Audit page. */
+/** The page an address names; anything else (no hash, a mistyped or hostile one) is the home page. */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   for (const { page, pattern } of MATCHERS) {
@@ -56,7 +57,7 @@ export function parseRoute(hash: string): Route {
     // The pattern has a group exactly when the page's address has an :id, as Routes says.
     if (match) return (match[1] === undefined ? { page } : { page, id: Number(match[1]) }) as Route;
   }
-  return { page: 'audit' };
+  return { page: 'home' };
 }
 
 export function routeHref(route: Route): string {

@@ -47,7 +47,7 @@ const BARE_MESSAGE = [
   '',
 ].join('\r\n');
 
-const PAGES = ['#/audit', '#/batch', '#/messages', '#/qa', '#/send', '#/placement', '#/profiles', '#/seeds', '#/history', '#/dkim', '#/settings'] as const;
+const PAGES = ['#/home', '#/audit', '#/batch', '#/messages', '#/qa', '#/send', '#/placement', '#/profiles', '#/seeds', '#/history', '#/dkim', '#/settings'] as const;
 
 async function go(page: LabPage, hash: string): Promise<void> {
   await page.goto(`${t.lab.url}${hash}`);
@@ -112,7 +112,7 @@ async function eachTab(page: LabPage, subject: string, scheme: string): Promise<
 
 describe('accessibility', () => {
   it('gives every page its own title, one h1, and Skip to content as the first stop of Tab', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     const titles = new Set<string>();
     for (const hash of PAGES) {
       await go(page, hash);
@@ -140,7 +140,7 @@ describe('accessibility', () => {
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`passes axe's WCAG 2 A and AA rules on every page and state, ${scheme} scheme`, async () => {
-      const page = await t.open('', { colorScheme: scheme });
+      const page = await t.open('#/audit', { colorScheme: scheme });
       await seedData(page);
 
       for (const hash of PAGES) {
@@ -231,7 +231,7 @@ describe('accessibility', () => {
   }
 
   it('fits the Profiles actions and the Hops table into a 1024-pixel window', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await seedData(page);
     await page.setViewportSize({ width: 1024, height: 800 });
     await go(page, '#/profiles');

@@ -25,7 +25,7 @@ const open = (hash = ''): Promise<LabPage> => t.open(hash);
 
 describe('audit page', () => {
   it('shows the critical SPF and DMARC findings of a domain that has neither', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'bad.test', 'click');
     const result = await waitForResult(page, 'bad.test');
 
@@ -47,7 +47,7 @@ describe('audit page', () => {
   });
 
   it('runs on Enter and shows a clean domain with its reject policy', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'good.test', 'enter');
     const result = await waitForResult(page, 'good.test');
 
@@ -80,7 +80,7 @@ describe('audit page', () => {
   });
 
   it('explains a DMARC policy inherited from the parent domain', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'shop.inherit.test');
     const dmarc = checkPanel(await waitForResult(page, 'shop.inherit.test'), 'DMARC');
     await expectVisible(dmarc.getByText(/Inherited from inherit\.test/), 'that the record is inherited');
@@ -91,7 +91,7 @@ describe('audit page', () => {
   });
 
   it('shows progress while the checks run', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     // slow.test's own records answer after 1.5 s (see the zone file): MX and SPF are still running.
     await auditDomain(page, 'slow.test');
     const progress = page.getByRole('status').filter({ hasText: 'Auditing slow.test' });
@@ -103,7 +103,7 @@ describe('audit page', () => {
   });
 
   it('says why an invalid domain cannot be audited, beside the Domain box', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'not a domain');
     expect(await fieldError(page.getByLabel('Domain', { exact: true }), 'the Domain box')).toMatch(/not a valid domain/i);
     expect(await page.getByTestId('audit-result').count()).toBe(0);
@@ -113,7 +113,7 @@ describe('audit page', () => {
 
 describe('check panels on real audits', () => {
   it('shows a panel for every check, in order, with a summary strip', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'good.test');
     const result = await waitForResult(page, 'good.test');
     expect(await result.getByRole('heading', { level: 3 }).allTextContents()).toEqual(['Fix these first', ...CHECK_TITLES]);
@@ -130,7 +130,7 @@ describe('check panels on real audits', () => {
   });
 
   it('marks an SPF record over the lookup limit, and one over the void limit', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'lookups.spf.test');
     let spf = checkPanel(await waitForResult(page, 'lookups.spf.test'), 'SPF');
     expect(await spf.getByTestId('spf-lookups').textContent()).toBe('11 of 10 DNS lookups');
@@ -145,7 +145,7 @@ describe('check panels on real audits', () => {
   });
 
   it('shows DKIM keys, a blocklist listing and a DMARC report destination from the fixture zones', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'weak.dkim.test');
     const dkim = checkPanel(await waitForResult(page, 'weak.dkim.test'), 'DKIM');
     const weak = dkim.getByRole('row').filter({ hasText: 'default._domainkey' });
@@ -166,7 +166,7 @@ describe('check panels on real audits', () => {
   });
 
   it('takes extra DKIM selectors and sending IPs, leaves out blocklists, and remembers the choice', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await page.getByRole('button', { name: 'DKIM selectors and sending IPs' }).click();
     await page.getByLabel('DKIM selectors').fill('ed2026');
     await page.getByLabel('Sending IPs').fill('198.51.100.7, 198.51.100.8');
@@ -187,7 +187,7 @@ describe('check panels on real audits', () => {
   });
 
   it('copies the exact fix of a finding', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.lab.origin });
     await auditDomain(page, 'bad.test');
     const item = finding(checkPanel(await waitForResult(page, 'bad.test'), 'SPF'), 'spf.missing');
@@ -199,7 +199,7 @@ describe('check panels on real audits', () => {
   });
 
   it('heads a domain that does not exist with one line, and no score', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'nowhere.good.test');
     const result = await waitForResult(page, 'nowhere.good.test');
     await expectVisible(result.getByTestId('audit-headline').getByText('nowhere.good.test does not exist (NXDOMAIN): nothing to grade.'), 'the one-line headline');
@@ -207,7 +207,7 @@ describe('check panels on real audits', () => {
   });
 
   it('copies the record itself when the fix is a record, the words staying beside it', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.lab.origin });
     await auditDomain(page, 'bad.test');
     const item = finding(checkPanel(await waitForResult(page, 'bad.test'), 'DMARC'), 'dmarc.missing');
@@ -222,7 +222,7 @@ describe('check panels on real audits', () => {
 
 describe('history page', () => {
   it('lists past audits after a reload, opens one and deletes one', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'monitor.test');
     await waitForResult(page, 'monitor.test');
     await auditDomain(page, 'bad.test', 'enter');
@@ -254,7 +254,7 @@ describe('history page', () => {
   });
 
   it('keeps working when a navigation drops the ?token= query', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await expectVisible(page.getByLabel('Domain', { exact: true }), 'the audit page');
     // Same tab, no query: the token comes from sessionStorage.
     await page.goto(`${t.lab.origin}/#/history`);
@@ -265,7 +265,7 @@ describe('history page', () => {
 
 describe('changes since the previous audit', () => {
   it('says nothing changed when good.test is audited twice, and links to the audit before', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'good.test');
     await waitForResult(page, 'good.test');
     await auditDomain(page, 'good.test');
@@ -281,7 +281,7 @@ describe('changes since the previous audit', () => {
   });
 
   it('shows the score, the changed record and the findings added and resolved', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'bad.test');
     await waitForResult(page, 'bad.test');
     // The audit before, as if bad.test had had an SPF record and a DMARC warning then.
@@ -322,7 +322,7 @@ describe('changes since the previous audit', () => {
   });
 
   it('shows no changes section for a domain audited for the first time', async () => {
-    const page = await open();
+    const page = await open('#/audit');
     await auditDomain(page, 'split.test');
     const result = await waitForResult(page, 'split.test');
     expect(await result.getByTestId('audit-changes').count()).toBe(0);

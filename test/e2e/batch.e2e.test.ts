@@ -99,7 +99,7 @@ describe('batch page', () => {
 
   it('refuses an address in the list in the words the Audit page uses for it', async () => {
     // What the Audit page says beside its Domain field when the address is typed there: no audit runs.
-    const audit = await t.open();
+    const audit = await t.open('#/audit');
     await audit.getByLabel('Domain', { exact: true }).fill('192.0.2.1');
     await audit.getByRole('button', { name: 'Run audit' }).click();
     expect(await fieldError(audit.getByLabel('Domain', { exact: true }), 'Domain')).toBe(

@@ -45,7 +45,7 @@ function latestStored(domain: string) {
 
 describe('"Fix these first"', () => {
   it('lists the findings of bad.test worst first, in the reports’ order, and jumps to each check', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'bad.test');
     const result = await waitForResult(page, 'bad.test');
     const list = result.getByRole('region', { name: 'Fix these first' });
@@ -87,7 +87,7 @@ describe('"Fix these first"', () => {
   });
 
   it('shows one cell per check with its status word, and a clean check in one line', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'good.test');
     const result = await waitForResult(page, 'good.test');
     const stored = latestStored('good.test');

@@ -21,7 +21,7 @@ const NODOT = 'Not a valid domain name: a domain name needs at least two labels,
 
 describe('forms check as the user types', () => {
   it('audit: every bad field at once, beside it, and no audit runs', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await page.getByRole('button', { name: 'DKIM selectors and sending IPs' }).click();
     await page.getByLabel('Domain', { exact: true }).fill('nodot');
     await page.getByLabel('DKIM selectors').fill('s1, bad!');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startServe, type ServeProcess } from '../lab/cli';
-import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
+import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer, type Zone } from '../lab/dns-server';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
@@ -39,6 +39,8 @@ export interface Lab {
   url: string;
   origin: string;
   dns: DnsServer;
+  /** The records the DNS server answers from: a test may change them between checks. */
+  zone: Zone;
   dataDir: string;
   openPage(options?: { colorScheme?: 'light' | 'dark' }): Promise<LabPage>;
   close(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     url,
     origin: new URL(url).origin,
     dns,
+    zone,
     dataDir,
     async openPage({ colorScheme = 'light' } = {}) {
       const context = await chrome.newContext({ viewport: { width: 1280, height: 900 }, colorScheme });

@@ -91,7 +91,7 @@ describe('the app speaks its own language', () => {
   });
 
   it('an audit whose SPF include fails shows the error and, under it, the SPF tree with the failed include', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'provider.fail.test');
     const result = await waitForResult(page, 'provider.fail.test', 30_000);
 
@@ -113,7 +113,7 @@ describe('the app speaks its own language', () => {
   });
 
   it('a DMARC record whose walk above failed: the record under the error, and the error said once', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'own.oparent.fail.test');
     const dmarc = checkPanel(await waitForResult(page, 'own.oparent.fail.test', 30_000), 'DMARC');
     await expectVisible(dmarc.getByTestId('check-error').getByText(/the walk above the record failed: TXT _dmarc\.oparent\.fail\.test: SERVFAIL/), 'the error');
@@ -122,7 +122,7 @@ describe('the app speaks its own language', () => {
   });
 
   it('reverse DNS with no MX address to look up points to the Sending IPs box, not --sending-ip', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'mxfail.fail.test');
     const ptr = checkPanel(await waitForResult(page, 'mxfail.fail.test', 30_000), 'Reverse DNS');
     const error = ptr.getByTestId('check-error');
@@ -132,7 +132,7 @@ describe('the app speaks its own language', () => {
   });
 
   it('a domain without MX, audited with the SMTP probe off: the box is named, in the SMTP panel and in the providers’ rules', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'own.oparent.fail.test');
     const result = await waitForResult(page, 'own.oparent.fail.test', 30_000);
     expect(await checkPanel(result, 'SMTP').getByTestId('check-skipped').textContent()).toBe('Not checked: the SMTP probe was turned off for this audit (the “SMTP probe” box)');
@@ -149,7 +149,7 @@ describe('the app speaks its own language', () => {
   });
 
   it('blocklists that partly failed keep their table, and a rewriting resolver is pointed to Settings', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'refused.bl.test');
     const result = await waitForResult(page, 'refused.bl.test', 30_000);
     const blocklists = checkPanel(result, 'Blocklists');

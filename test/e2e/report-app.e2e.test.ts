@@ -112,7 +112,7 @@ describe('PDF and batch exports', () => {
 
 describe('the result page in print', () => {
   it('shows the audit result alone: no sidebar, form or buttons, every item to fix, and no "Copy fix" in its PDF', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await auditDomain(page, 'bad.test');
     const result = await waitForResult(page, 'bad.test');
     const items = result.getByTestId('fix-first-item');

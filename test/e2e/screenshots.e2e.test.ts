@@ -12,7 +12,7 @@ const t = useLab();
 describe('screenshots', () => {
   for (const scheme of ['light', 'dark'] as const) {
     it(`captures audit, history and settings in the ${scheme} scheme`, async () => {
-      const page = await t.open('', { colorScheme: scheme });
+      const page = await t.open('#/audit', { colorScheme: scheme });
       expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe(scheme);
 
       await auditDomain(page, 'monitor.test');

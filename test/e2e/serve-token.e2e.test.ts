@@ -29,7 +29,7 @@ describe('the serve token in the browser', () => {
   });
 
   it('is needed: a fresh tab opened without it is told to use the printed address', async () => {
-    const page = await t.open();
+    const page = await t.open('#/audit');
     await expectVisible(page.getByLabel('Domain', { exact: true }), 'the audit page');
     const fresh = await page.context().newPage();
     try {

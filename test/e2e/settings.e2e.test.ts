@@ -7,7 +7,7 @@ import { auditDomain, checkPanel, expectVisible, useLab, waitForResult, type Lab
 const t = useLab();
 
 async function openSettings(): Promise<LabPage> {
-  const page = await t.open();
+  const page = await t.open('#/audit');
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await expectVisible(page.getByLabel('DNS resolver'), 'the DNS resolver box');
   return page;
@@ -82,5 +82,18 @@ describe('settings page', () => {
     await page.reload();
     await expectVisible(page.getByRole('switch', { name: 'Keep a copy of analysed messages' }), 'the switch after reload');
     expect(await page.getByRole('switch', { name: 'Keep a copy of analysed messages' }).isChecked()).toBe(false);
+  });
+
+  it('keeps checking watches with the window closed only when turned on, and keeps that choice', async () => {
+    const page = await openSettings();
+    const name = 'Keep checking watches with the window closed';
+    const toggle = page.getByRole('switch', { name });
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.click({ force: true });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expectVisible(page.getByText('Settings saved.'), 'the saved confirmation');
+    await page.reload();
+    await expectVisible(page.getByRole('switch', { name }), 'the switch after reload');
+    expect(await page.getByRole('switch', { name }).isChecked()).toBe(true);
   });
 });

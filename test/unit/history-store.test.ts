@@ -66,6 +66,9 @@ describe('history store', () => {
     expect(list.items.map((i) => i.domain)).toEqual(['a.example', 'b.example', 'a.example']);
     expect(list.items[2]).toMatchObject({ id: a, critical: 2, warning: 1, durationMs: 12 });
     expect(store.listAudits({ domain: 'A.example' }).total).toBe(2);
+    expect(store.listAudits({ search: 'B.EX' }).items.map((i) => i.id)).toEqual([b]);
+    expect(store.listAudits({ search: 'example' }).total).toBe(3);
+    expect(store.listAudits({ search: 'nowhere' }).total).toBe(0);
     expect(store.listAudits({ limit: 1, offset: 1 }).items.map((i) => i.id)).toEqual([b]);
     const got = store.getAudit(b);
     expect(got?.domain).toBe('b.example');

@@ -224,9 +224,9 @@ describe('routes of the mail pages', () => {
     ['#/placement/12', { page: 'placement-item', id: 12 }],
     ['#/profiles', { page: 'profiles' }],
     ['#/seeds', { page: 'seeds' }],
-    ['#/placement/0', { page: 'audit' }],
-    ['#/placement/x', { page: 'audit' }],
-    ['#/seeds/1', { page: 'audit' }],
+    ['#/placement/0', { page: 'home' }],
+    ['#/placement/x', { page: 'home' }],
+    ['#/seeds/1', { page: 'home' }],
   ])('%j is %j', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });

@@ -4,7 +4,8 @@ import { isUnder, NAV, pageTitle, parseRoute, routeHref, type Route } from '../.
 
 describe('renderer routes', () => {
   it.each([
-    ['', { page: 'audit' }],
+    ['', { page: 'home' }],
+    ['#/home', { page: 'home' }],
     ['#/audit', { page: 'audit' }],
     ['#/history', { page: 'history' }],
     ['#/history/42', { page: 'history-item', id: 42 }],
@@ -13,19 +14,19 @@ describe('renderer routes', () => {
     ['#/settings', { page: 'settings' }],
     ['#/batch', { page: 'batch' }],
     ['#/dkim', { page: 'dkim' }],
-    ['#/batch/1', { page: 'audit' }],
-    ['#/history/0', { page: 'audit' }],
-    ['#/history/abc', { page: 'audit' }],
-    ['#/messages/0', { page: 'audit' }],
-    ['#/messages/x', { page: 'audit' }],
-    ['#/history/1/../../etc', { page: 'audit' }],
-    ['#javascript:alert(1)', { page: 'audit' }],
+    ['#/batch/1', { page: 'home' }],
+    ['#/history/0', { page: 'home' }],
+    ['#/history/abc', { page: 'home' }],
+    ['#/messages/0', { page: 'home' }],
+    ['#/messages/x', { page: 'home' }],
+    ['#/history/1/../../etc', { page: 'home' }],
+    ['#javascript:alert(1)', { page: 'home' }],
   ])('%j is %j', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
 
   it('round-trips every route through its href', () => {
-    for (const route of [{ page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }, { page: 'batch' }, { page: 'dkim' }, { page: 'messages' }, { page: 'message-item', id: 9 }] as const) {
+    for (const route of [{ page: 'home' }, { page: 'audit' }, { page: 'history' }, { page: 'history-item', id: 7 }, { page: 'settings' }, { page: 'batch' }, { page: 'dkim' }, { page: 'messages' }, { page: 'message-item', id: 9 }] as const) {
       expect(parseRoute(routeHref(route))).toEqual(route);
     }
   });
@@ -34,6 +35,7 @@ describe('renderer routes', () => {
 describe('page titles and the navigation, from the one list of pages', () => {
   it('titles every page with its own name first', () => {
     const routes: Route[] = [
+      { page: 'home' },
       { page: 'audit' },
       { page: 'batch' },
       { page: 'messages' },
@@ -49,6 +51,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
       { page: 'settings' },
     ];
     expect(routes.map(pageTitle)).toEqual([
+      'Home · Deliverlab',
       'Audit a domain · Deliverlab',
       'Batch audit · Deliverlab',
       'Analyse a message · Deliverlab',
@@ -67,6 +70,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
 
   it('lists the navigation in order, and lights the list a stored item belongs to', () => {
     expect(NAV.map((entry) => [entry.label, routeHref(entry.route)])).toEqual([
+      ['Home', '#/home'],
       ['Audit', '#/audit'],
       ['Batch', '#/batch'],
       ['Messages', '#/messages'],
@@ -85,7 +89,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
     expect(lit('#/messages/4')).toEqual(['Messages']);
     expect(lit('#/placement/3')).toEqual(['Placement']);
     expect(lit('#/send')).toEqual(['Test send']);
-    expect(lit('')).toEqual(['Audit']);
+    expect(lit('')).toEqual(['Home']);
   });
 });
 

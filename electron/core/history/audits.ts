@@ -44,6 +44,11 @@ export function listAudits(db: HistoryDb, query: ListAuditsQuery = {}): { items:
     conditions.push('a.domain_id = (SELECT id FROM domains WHERE name = ?)');
     params.push(query.domain.toLowerCase());
   }
+  if (query.search) {
+    // The domains are few beside their audits: the matching ids first, then the audits by index.
+    conditions.push('a.domain_id IN (SELECT id FROM domains WHERE instr(name, ?) > 0)');
+    params.push(query.search.toLowerCase());
+  }
   if (query.clientId !== undefined) {
     // The client's domains (and those below them) are few: their ids first, then the audits by index.
     conditions.push(`a.domain_id IN (SELECT dd.id FROM domains dd WHERE ${clientDomainMatch('dd.name')})`);

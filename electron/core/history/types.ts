@@ -31,6 +31,8 @@ export interface ListAuditsQuery {
   domain?: string;
   /** Only the audits of this client's domains (and the domains below them). */
   clientId?: number;
+  /** Only the audits of domains whose name contains this text (any case). */
+  search?: string;
   limit?: number;
   offset?: number;
 }

@@ -29,7 +29,7 @@ function Result({ result }: { result: string }) {
 
 type Analysis = MessageList['items'][number];
 
-const COLUMNS: readonly PastColumn<Analysis>[] = [
+export const MESSAGE_COLUMNS: readonly PastColumn<Analysis>[] = [
   { header: 'Subject', wrap: true, cell: (item) => item.subject ?? '(no subject)' },
   { header: 'From', wrap: true, cell: (item) => item.from ?? item.fromDomain ?? '—' },
   { header: 'Analysed', cell: (item) => formatDate(item.analysedAt) },
@@ -52,7 +52,7 @@ function MessageHistory() {
       load={(page) => client.message.list(page)}
       pageSize={50}
       pager="Message pages"
-      columns={COLUMNS}
+      columns={MESSAGE_COLUMNS}
       open={{ route: (item) => ({ page: 'message-item', id: item.id }) }}
       minWidth={720}
       loading="Loading past messages"

@@ -27,6 +27,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const [selectors, setSelectors] = useState(initial.dkimSelectors ?? '');
   const [dqsKey, setDqsKey] = useState(initial.spamhausDqsKey ?? '');
   const [storeRaw, setStoreRaw] = useState(initial.storeRawMessages ?? true);
+  const [background, setBackground] = useState(initial.keepWatchingInBackground ?? false);
   // The resolver's forms (servers, DNS-over-HTTPS, authoritative) are checked by the api alone: its
   // answer shows beside the field like the others.
   const check = useFieldCheck<Field>({
@@ -38,7 +39,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.settings.set(patch),
     onError: (err) => {
-      const mapped = apiFieldErrors(err, { fields: FIELDS, labels: { storeRawMessages: 'Keep a copy of analysed messages' } });
+      const mapped = apiFieldErrors(err, { fields: FIELDS, labels: { storeRawMessages: 'Keep a copy of analysed messages', keepWatchingInBackground: 'Keep checking watches with the window closed' } });
       check.setServer(mapped.fields);
       setOtherError(Object.keys(mapped.fields).length === 0 && mapped.rest.length === 0 ? [errorMessage(err)] : mapped.rest);
     },
@@ -49,6 +50,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
       setSelectors(saved.dkimSelectors ?? '');
       setDqsKey(saved.spamhausDqsKey ?? '');
       setStoreRaw(saved.storeRawMessages ?? true);
+      setBackground(saved.keepWatchingInBackground ?? false);
     },
   });
   const edited = (field: Field) => {
@@ -67,6 +69,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
       dkimSelectors: selectors,
       spamhausDqsKey: dqsKey,
       storeRawMessages: storeRaw,
+      keepWatchingInBackground: background,
     });
   };
 
@@ -132,6 +135,15 @@ function SettingsForm({ initial }: { initial: Settings }) {
           checked={storeRaw}
           onChange={(event) => {
             setStoreRaw(event.currentTarget.checked);
+            save.reset();
+          }}
+        />
+        <Switch
+          label="Keep checking watches with the window closed"
+          description="The desktop app stays running from an icon in the system tray (or the menu bar) and keeps checking watched domains and IPs. Off: closing the window quits, and checks run while the app is open."
+          checked={background}
+          onChange={(event) => {
+            setBackground(event.currentTarget.checked);
             save.reset();
           }}
         />

@@ -16,7 +16,7 @@ import { MessageEditor, useComposeCheck } from './MessageEditor';
 import { CallError } from './parts';
 import { SendResultView } from './SendResultView';
 
-const COLUMNS: readonly PastColumn<SendSummary>[] = [
+export const SEND_COLUMNS: readonly PastColumn<SendSummary>[] = [
   { header: 'Sent', cell: (item) => formatDate(item.sentAt) },
   { header: 'Subject', wrap: true, cell: (item) => item.subject },
   { header: 'Profile', cell: (item) => item.profile },
@@ -44,7 +44,7 @@ function PastSends({ onOpen }: { onOpen: (id: number) => void }) {
       queryKey={['send', 'list']}
       load={(page) => client.send.list(page)}
       pageSize={20}
-      columns={COLUMNS}
+      columns={SEND_COLUMNS}
       open={{ action: (item) => onOpen(item.id) }}
       minWidth={640}
       loading="Loading past sends"

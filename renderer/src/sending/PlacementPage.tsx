@@ -269,7 +269,7 @@ function CountBadges({ counts }: { counts: Record<string, number> }) {
   );
 }
 
-const PAST_RUN_COLUMNS: readonly PastColumn<PlacementSummaryRow>[] = [
+export const PAST_RUN_COLUMNS: readonly PastColumn<PlacementSummaryRow>[] = [
   { header: 'Started', cell: (row) => formatDate(row.startedAt) },
   { header: 'Subject', wrap: true, cell: (row) => row.subject },
   { header: 'Profile', cell: (row) => row.profile },

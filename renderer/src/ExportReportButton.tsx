@@ -12,6 +12,7 @@ import { useId, useState } from 'react';
 import type { ExportFormat } from '../../electron/api/operations';
 import { useClient } from './client/client-context';
 import { errorMessage } from './format';
+import { downloadFile } from './download';
 
 type Item = { kind: 'audit' | 'message' | 'placement'; id: number } | { kind: 'portfolio'; ids: number[] };
 
@@ -35,20 +36,6 @@ const MIME: Record<ExportFormat, string> = {
   csv: 'text/csv;charset=utf-8',
   json: 'application/json',
 };
-
-/** Hands the report to the browser as a file download. */
-function download(name: string, body: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([body], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The click has started the download by the time the next task runs.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 function base64Bytes(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -77,7 +64,7 @@ export function ExportReportButton({ size = 'sm', variant = 'light', ...item }: 
         item.kind === 'portfolio' ? { audits: item.ids, format } : item.kind === 'audit' ? { audits: [item.id], format } : { [item.kind]: item.id, format };
       const report = await client.report.render(input);
       const name = `${report.name ?? fallbackName(item)}.${format}`;
-      download(name, report.encoding === 'base64' ? base64Bytes(report.text) : report.text, MIME[format]);
+      downloadFile(name, report.encoding === 'base64' ? base64Bytes(report.text) : report.text, MIME[format]);
       return null;
     },
   });

@@ -29,6 +29,7 @@ import { useFieldCheck } from '../forms/use-field-check';
 import { ipListProblem, selectorListProblem } from '../forms/validators';
 import { routeHref } from '../router';
 import { parseDomainList, type ListProblem } from '../../../electron/shared/domain-list';
+import { downloadFile } from '../download';
 
 /** Larger files are not domain lists; reading them would only freeze the page. */
 const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
@@ -143,17 +144,7 @@ function ResultsTable({ rows }: { rows: BatchRow[] }) {
 
   const exportCsv = () => {
     try {
-      // A Blob and a link made here: the file never leaves the machine, no request is made.
-      const blob = new Blob([batchCsv(sorted)], { type: 'text/csv;charset=utf-8' });
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = batchCsvName(new Date());
-      link.style.display = 'none';
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadFile(batchCsvName(new Date()), batchCsv(sorted), 'text/csv;charset=utf-8');
       setExportError(null);
     } catch (err) {
       setExportError(errorMessage(err));

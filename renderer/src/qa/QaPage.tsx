@@ -22,6 +22,7 @@ import { qaSummary } from './qa-findings';
 import { draftText, EMPTY_QA_DRAFT, fileBase64, keepCurrentDraft, kindOfName, MAX_KEPT_CHARS, setQaDraft, useQaDraft, type Kept, type QaDraft } from './qa-draft';
 import { SourceErrors, sourceErrors } from './SourceErrors';
 import { draftOf, inOrder, useDraftWatch } from './use-draft-watch';
+import { downloadFile } from '../download';
 
 /** The api's bound on a draft file (a message can be larger, up to 50 MB). */
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -33,19 +34,6 @@ function runInput(d: QaDraft) {
 
 /** The name remote-image consent and hand-offs know a draft by. */
 const draftKey = (d: QaDraft) => d.path ?? d.name ?? 'pasted';
-
-/** Hands the inlined HTML to the browser as a download (serve). */
-function download(name: string, html: string): void {
-  const url = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 const inlinedName = (name: string | null) => `${(name ?? 'email').replace(/\.[^.]*$/, '') || 'email'}-inlined.html`;
 
@@ -137,7 +125,7 @@ export function QaPage() {
         return saved.saved && saved.path ? `Saved to ${saved.path}.` : null;
       }
       const out = await client.qa.run({ ...runInput(settled), inlineCss: true });
-      download(inlinedName(draft.name), out.inlinedHtml ?? out.html);
+      downloadFile(inlinedName(draft.name), out.inlinedHtml ?? out.html, 'text/html;charset=utf-8');
       return `Downloaded as ${inlinedName(draft.name)}.`;
     },
   });

@@ -10,7 +10,7 @@ import type { ReportSource, ReportSummary, Readiness, SourcesResult } from '../.
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { ChartFigure } from './ChartFigure';
-import { downloadText } from './download';
+import { downloadFile } from '../download';
 import { ReportImport } from './ReportImport';
 import { CLASS_ORDER, CLASS_WORDS, count, percent, plural, RANGES, reportDomains, type RangeDays, type SourceClass } from './report-words';
 import { Section } from './ReportSection';
@@ -184,7 +184,7 @@ function SourcesView({ sources }: { sources: SourcesResult }) {
         return saved.saved && saved.path ? `Saved to ${saved.path}.` : null;
       }
       const out = await client.reports.export(input);
-      downloadText(`${out.name}.csv`, out.text, 'text/csv;charset=utf-8');
+      downloadFile(`${out.name}.csv`, out.text, 'text/csv;charset=utf-8');
       return out.truncated ? `The file holds the newest ${count(out.rows)} records, the most one export takes.` : null;
     },
   });

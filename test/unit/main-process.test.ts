@@ -129,8 +129,20 @@ describe('the main process', () => {
     expect(calls).toContain('focus');
   });
 
-  it('closes the API when quitting', () => {
-    app.emit('will-quit');
+  it('stops the watch scheduler before quitting, then closes the API', async () => {
+    const quits = () => calls.filter((c) => c === 'quit').length;
+    const before = quits();
+    let prevented = 0;
+    const quitEvent = { preventDefault: () => void prevented++ };
+    // The first will-quit waits for the check under way (here none: the fake api has no scheduler).
+    app.emit('will-quit', quitEvent);
+    expect(prevented).toBe(1);
+    expect(calls).not.toContain('api.close');
+    // Once the scheduler has stopped, main quits again (a turn of the event loop, no timer).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(quits()).toBe(before + 1);
+    app.emit('will-quit', quitEvent);
+    expect(prevented).toBe(1);
     expect(calls).toContain('api.close');
   });
 });

@@ -53,19 +53,6 @@ export function readSignature(auth: string): { dkim: [string, string][]; spf: [s
   return { dkim: pairs(dkim), spf: pairs(spf) };
 }
 
-interface Rollup {
-  day: number;
-  ip: string;
-  auth: string;
-  messages: number;
-  spf: number;
-  dkim: number;
-  both: number;
-  overridden: number;
-  quarantine: number;
-  reject: number;
-}
-
 function saveAggregate(db: HistoryDb, report: AggregateReport, source: string, importedAt: string): SavedReport {
   let messages = 0;
   let pass = 0;
@@ -118,7 +105,7 @@ function saveAggregate(db: HistoryDb, report: AggregateReport, source: string, i
     `INSERT INTO dmarc_records (report, domain, day, source_ip, count, disposition, dkim, spf, reasons_json, header_from, envelope_from, envelope_to, dkim_auth_json, spf_auth_json)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const rollups = new Map<string, Rollup>();
+  const rollups = new Map<string, SourceDayRow>();
   for (const r of report.records) {
     insertRecord.run(
       id,

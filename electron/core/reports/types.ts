@@ -338,23 +338,12 @@ export interface TlsSummary extends DateRange {
   reporters: { org: string; reports: number; successes: number; failures: number }[];
 }
 
-/** One stored DMARC record, for the drill-down from a source to its rows. */
-export interface StoredRecord {
+/** One stored DMARC record, for the drill-down from a source to its rows: the record, and the report it came in. */
+export interface StoredRecord extends AggregateRecord {
   reportId: string;
   org: string;
   begin: string;
   end: string;
-  sourceIp: string;
-  count: number;
-  disposition: Disposition;
-  dkim: AlignedResult;
-  spf: AlignedResult;
-  reasons: PolicyOverride[];
-  headerFrom: string;
-  envelopeFrom: string | null;
-  envelopeTo: string | null;
-  dkimAuth: DkimAuthResult[];
-  spfAuth: SpfAuthResult[];
 }
 
 /** One stored report, for the list of imports. */

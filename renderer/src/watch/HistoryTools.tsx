@@ -82,30 +82,8 @@ function Changes({ changes }: { changes: AuditChanges }) {
               </List>
             </div>
           )}
-          {changes.added.length > 0 && (
-            <div>
-              <Text size="sm" fw={600}>
-                New findings
-              </Text>
-              <List size="sm">
-                {changes.added.map((f) => (
-                  <List.Item key={`${f.code}-${f.title}`}>{f.title}</List.Item>
-                ))}
-              </List>
-            </div>
-          )}
-          {changes.resolved.length > 0 && (
-            <div>
-              <Text size="sm" fw={600}>
-                Resolved findings
-              </Text>
-              <List size="sm">
-                {changes.resolved.map((f) => (
-                  <List.Item key={`${f.code}-${f.title}`}>{f.title}</List.Item>
-                ))}
-              </List>
-            </div>
-          )}
+          <FindingTitles heading="New findings" findings={changes.added} />
+          <FindingTitles heading="Resolved findings" findings={changes.resolved} />
           {changes.checks.length > 0 && (
             <div>
               <Text size="sm" fw={600}>
@@ -175,5 +153,22 @@ export function CompareAudits({ audits }: { audits: readonly Audit[] }) {
         </Stack>
       )}
     </Paper>
+  );
+}
+
+/** A heading and the titles of the findings under it; nothing when there are none. */
+function FindingTitles({ heading, findings }: { heading: string; findings: readonly { code: string; title: string }[] }) {
+  if (findings.length === 0) return null;
+  return (
+    <div>
+      <Text size="sm" fw={600}>
+        {heading}
+      </Text>
+      <List size="sm">
+        {findings.map((f) => (
+          <List.Item key={`${f.code}-${f.title}`}>{f.title}</List.Item>
+        ))}
+      </List>
+    </div>
   );
 }

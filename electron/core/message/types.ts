@@ -7,6 +7,7 @@
  */
 import type { Finding, ProviderScorecard } from '../audit/types';
 import type { DnsQueryRecord } from '../dns/types';
+import type { SpamFilterResult } from '../spam/types';
 
 export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
 
@@ -164,6 +165,8 @@ export interface MessageAnalysis {
   findings: Finding[];
   providers: ProviderScorecard[];
   dns: DnsQueryRecord[];
+  /** Spam filter verdicts, when they were asked for (`--spam`, the Spam filters tab); absent otherwise. */
+  spam?: SpamFilterResult[];
   /** The history row this analysis was stored as. */
   id?: number | null;
   historyError?: string;

@@ -42,7 +42,7 @@ export async function warmupCommand(args: string[], io: CliIo): Promise<number> 
   throw new UsageError(sub ? `Unknown warmup command "${sub}": use deliverlab warmup plan, list or progress.` : 'Use: deliverlab warmup plan --daily N --start N, warmup list, or warmup progress ID');
 }
 
-const FLAGS: Record<string, string> = { daily: '--daily', start: '--start', template: '--template', startDate: '--start-date', ip: '--ip', domain: '--domain', name: '--name', mix: '--mix' };
+const FLAGS: Record<string, string> = { daily: '--daily', start: '--start', template: '--template', startDate: '--start-date', ip: '--ip', domain: '--domain', name: '--name' };
 
 /** The api's refusal, said with the CLI's flags. */
 function refused(err: unknown): never {

@@ -32,6 +32,7 @@ import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
 import { createQaHandlers, LOCAL_CALLER, type AskOpenPath, type AskSavePath, type QaOperation } from './handlers-qa';
+import { createWarmupHandlers, type WarmupOperation } from './handlers-warmup';
 import { createWatchHandlers, type AuditCall, type WatchOperation, type WatchRunOverrides, type WatchService, type WatchServiceHooks } from './handlers-watch';
 import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
 import { OPERATION_NAMES, type EventName, type OperationName } from './names';
@@ -82,7 +83,7 @@ export interface ApiContext {
 
 /** `caller`: who called (a window, an event stream), for what is kept per caller (watched drafts). */
 type Handlers = { [N in OperationName]: (input: OpParsed<N>, caller: string) => Promise<OpResult<N>> | OpResult<N> };
-type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation | WatchOperation>;
+type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation | WatchOperation | WarmupOperation>;
 
 const NO_KEYCHAIN = {
   http: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.',
@@ -466,7 +467,10 @@ export function createApi(ctx: ApiContext): Api {
     mailer: mail.alertMailer,
     emit: ctx.emit,
   });
-  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch };
+  // The one place the sending data reaches the warm-up planner: once core/history/health.ts lands,
+  // dailyVolume: (query) => dailyVolume(store, query) (only when store is not null).
+  const warmup = createWarmupHandlers({ store });
+  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch, ...warmup };
 
   return {
     async dispatch(name, input, caller = LOCAL_CALLER) {

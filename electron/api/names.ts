@@ -69,6 +69,12 @@ export const OPERATION_NAMES = [
   'settings.get',
   'settings.set',
   'app.info',
+  'warmup.templates',
+  'warmup.plan',
+  'warmup.save',
+  'warmup.list',
+  'warmup.delete',
+  'warmup.progress',
 ] as const;
 
 export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;

@@ -16,6 +16,7 @@ import { ALERT_RULES } from '../core/watch/types';
 import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
 import { CLIENT_FAMILIES } from '../core/qa/families';
 import { parseDay, SINCE_WORDS } from '../core/reports/range';
+import { WARMUP_TEMPLATES, type StoredWarmupPlan, type WarmupPlan, type WarmupProgress, type WarmupTemplateInfo } from '../core/health/warmup-types';
 import type { EventName, OperationName } from './names';
 import type {
   ActivityItem,
@@ -524,6 +525,51 @@ const ComposeFields = {
   /** The last design QA of this HTML (the Design QA page's), kept with the send in history. */
   qa: QaSummarySchema.optional(),
 };
+
+/**
+ * A warm-up plan's numbers as the planner's fields give them: checked in core (warmup-plan.ts), which
+ * says what is wrong with each in words; here only bounded.
+ */
+const WarmupShare = z.number().min(0).max(1_000_000_000);
+const WarmupPlanFields = {
+  /** The daily volume the warm-up ends at. */
+  daily: z.number().max(1e12),
+  /** Day 1's volume. */
+  start: z.number().max(1e12),
+  template: z.enum(WARMUP_TEMPLATES).default('standard'),
+  /** Day 1 (YYYY-MM-DD); today (UTC) when absent. */
+  startDate: z.string().trim().max(40).optional(),
+  /** The list's shares by provider, in any unit; the template file's default mix when absent. */
+  mix: z.object({ gmail: WarmupShare, microsoft: WarmupShare, yahoo: WarmupShare, apple: WarmupShare, other: WarmupShare }).partial().strict().optional(),
+};
+const WarmupPlanName = z
+  .string()
+  .trim()
+  .min(1, 'Name the plan')
+  .max(100, 'A plan name is at most 100 characters')
+  .refine((v) => firstControl(v) === undefined, 'A plan name may not contain control characters');
+
+/** A plan computed, not stored; with its CSV or calendar when a format was asked for. */
+export interface WarmupPlanResult {
+  plan: WarmupPlan;
+  template: WarmupTemplateInfo;
+  file?: { name: string; format: 'csv' | 'ics'; text: string };
+}
+
+/** A stored plan with its schedule's outline: the day it reaches the target and its last day. */
+export interface WarmupPlanItem extends StoredWarmupPlan {
+  targetDay: number;
+  days: number;
+  endDate: string;
+}
+
+/** A stored plan against the sending data; `progress` null with the reason in `noData` when there is none. */
+export interface WarmupProgressResult {
+  item: WarmupPlanItem;
+  plan: WarmupPlan;
+  progress: WarmupProgress | null;
+  noData?: 'no sending data imported yet';
+}
 
 export const operations = {
   'audit.run': op<AuditResult>()({
@@ -1048,6 +1094,46 @@ export const operations = {
   'app.info': op<AppInfo>()({
     summary: 'Name, version and where data lives.',
     input: z.object({}).strict().default({}),
+  }),
+  'warmup.templates': op<{ templates: WarmupTemplateInfo[] }>()({
+    summary: 'The warm-up templates (standard and conservative): what each is for, and the public guides it draws on.',
+    input: z.object({}).strict().default({}),
+  }),
+  'warmup.plan': op<WarmupPlanResult>()({
+    summary:
+      'A warm-up plan for a new IP or domain, not stored: each day\'s volume from the starting volume to the daily target by the template, split by provider, with whom to send to; as CSV or an iCalendar file when format is given.',
+    input: z
+      .object({
+        ...WarmupPlanFields,
+        /** The IP or domain warmed up: named in the calendar and its events' UIDs. */
+        ip: IpSchema.optional(),
+        domain: DomainSchema.optional(),
+        /** The calendar's name. */
+        name: WarmupPlanName.optional(),
+        format: z.enum(['csv', 'ics']).optional(),
+      })
+      .strict()
+      .refine((v) => v.ip === undefined || v.domain === undefined, { message: 'Give an IP address or a domain, not both.', path: ['ip'] }),
+  }),
+  'warmup.save': op<WarmupPlanItem>()({
+    summary: 'Keep a warm-up plan in history: its name, the IP or domain it warms up, and what it is made from.',
+    input: z
+      .object({ ...WarmupPlanFields, name: WarmupPlanName, ip: IpSchema.optional(), domain: DomainSchema.optional() })
+      .strict()
+      .refine((v) => (v.ip === undefined) !== (v.domain === undefined), { message: 'Give the IP address or the domain the plan warms up.', path: ['ip'] }),
+  }),
+  'warmup.list': op<{ items: WarmupPlanItem[] }>()({
+    summary: 'The stored warm-up plans, newest first.',
+    input: z.object({}).strict().default({}),
+  }),
+  'warmup.delete': op<{ deleted: boolean }>()({
+    summary: 'Delete a stored warm-up plan.',
+    input: HistoryIdSchema,
+  }),
+  'warmup.progress': op<WarmupProgressResult>()({
+    summary:
+      'A stored warm-up plan against the sending data imported for its IP or domain: each day ahead (over 110 %), on track or behind (under 90 %), and a warning before a planned day when the last days\' complaints reach 0.1 % or bounces 2 %.',
+    input: HistoryIdSchema,
   }),
 } as const satisfies Record<OperationName, { input: z.ZodType; summary: string }>;
 

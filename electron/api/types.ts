@@ -91,3 +91,20 @@ export type {
   WebhookFormat,
   WebhookSettings,
 } from '../core/watch/types';
+export type {
+  DailyVolumeRow,
+  ProviderMix,
+  SegmentAdvice,
+  StoredWarmupPlan,
+  WarmupDay,
+  WarmupDayProgress,
+  WarmupPlan,
+  WarmupPlanWarning,
+  WarmupProgress,
+  WarmupProvider,
+  WarmupRateWarning,
+  WarmupSource,
+  WarmupStatus,
+  WarmupTemplateInfo,
+  WarmupTemplateName,
+} from '../core/health/warmup-types';

@@ -60,6 +60,9 @@ Usage:
   deliverlab alerts ack ID... [--db PATH]
   deliverlab clients add NAME [--domain D]... [--ip IP]... [--tag T]... [--notes TEXT] [--db PATH]
   deliverlab clients list [--json] [--db PATH] | clients remove NAME [--db PATH]
+  deliverlab warmup plan --daily N --start N [--template standard|conservative] [--start-date YYYY-MM-DD]
+                   [--ip IP | --domain D] [--out plan.csv|plan.ics] [--json]
+  deliverlab warmup list [--json] [--db PATH] | warmup progress ID [--json] [--db PATH]
   deliverlab serve [--port N] [--resolver RESOLVER] [--db PATH | --no-history] [--ca-file PEM]...
   deliverlab --version
 
@@ -122,6 +125,10 @@ watch     Domains (a full audit, with the --skip and --selectors given) and send
           through a saved profile ($DELIVERLAB_ALERT_EMAIL_PROFILE, $DELIVERLAB_ALERT_EMAIL_TO).
 alerts    What the watches raised: list (--open: not acknowledged or snoozed), ack ID.
 clients   Clients group domains and sending IPs; watch add --client adds to one (creating it).
+warmup    The warm-up of a new or cold IP or domain: a plan day by day (volume, split by provider,
+          whom to send to) as a table, CSV or calendar; a kept plan against the sending data.
+          plan exits 1 when it starts above its template's first-day limit; progress exits 1 on a
+          complaint or bounce rate over its limit. deliverlab warmup --help says more.
 serve     The app in your browser, on 127.0.0.1 only; open the URL it prints. It has no keychain:
           profiles and seeds name an environment variable for their secret. --ca-file trusts a
           private CA for SMTP and IMAP (a test lab).

@@ -457,4 +457,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE placements ADD COLUMN qa_json TEXT;
     `,
   },
+  {
+    version: 10,
+    name: 'warm-up plans',
+    // A plan is kept as what made it (its days are computed again from these), with the IP or domain
+    // it warms up; mix_json is NULL for the template file's default mix.
+    sql: `
+      CREATE TABLE warmup_plans (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('ip', 'domain')),
+        target TEXT NOT NULL,
+        template TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        daily INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        mix_json TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX warmup_plans_by_time ON warmup_plans(created_at DESC, id DESC);
+    `,
+  },
 ];

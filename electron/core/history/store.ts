@@ -5,7 +5,7 @@
  * HistoryStore is the one way in: it opens, migrates and closes the file, runs every write so that a
  * full disk says so in words, and hands each kind of record to its own module (audits.ts,
  * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts, reports.ts,
- * clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts), which holds its SQL. The one escape
+ * clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts, warmup-plans.ts), which holds its SQL. The one escape
  * hatch for bulk work is `transaction(fn)`.
  */
 import { mkdirSync } from 'node:fs';
@@ -35,6 +35,8 @@ import * as secrets from './secrets';
 import * as sends from './sends';
 import * as settings from './settings';
 import * as watches from './watches';
+import * as warmupPlans from './warmup-plans';
+import type { NewWarmupPlan, StoredWarmupPlan } from '../health/warmup-types';
 import type { ActivityItem, Alert, Client, ClientSummary, Delivery, Watch, WatchSummary, WatchState } from '../watch/types';
 import type {
   AuditSummary,
@@ -539,6 +541,21 @@ export class HistoryStore implements SecretTable {
   }
   pendingDeliveries(): Record<outbox.Channel, number> {
     return outbox.pendingCount(this.conn);
+  }
+
+  // Warm-up plans (warmup-plans.ts)
+
+  saveWarmupPlan(plan: NewWarmupPlan): StoredWarmupPlan {
+    return this.write(() => warmupPlans.saveWarmupPlan(this.conn, plan, new Date().toISOString()));
+  }
+  getWarmupPlan(id: number): StoredWarmupPlan | null {
+    return warmupPlans.getWarmupPlan(this.conn, id);
+  }
+  listWarmupPlans(): StoredWarmupPlan[] {
+    return warmupPlans.listWarmupPlans(this.conn);
+  }
+  deleteWarmupPlan(id: number): boolean {
+    return this.write(() => warmupPlans.deleteWarmupPlan(this.conn, id));
   }
 
   /**

@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../electron/core/history/store';
 import { importFromImap, mailboxAccount } from '../../electron/core/reports/imap-import';
 import { aggregateXml, gzip, knownRecords, reportEmail, tlsJson, zip } from '../helpers/dmarc-reports';
 import { tempDbPaths } from '../helpers/temp-db';
 import { runCli } from '../lab/cli';
-import { labImap, waitForArrival } from '../lab/mail-lab/lab-imap';
+import { labImap } from '../lab/mail-lab/lab-imap';
+import { deleteFolders, deliverReports } from '../lab/mail-lab/lab-reports';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labSeed } from '../lab/mail-lab/lab-profile';
 import { startTcpProxy } from '../lab/tcp-proxy';
@@ -103,49 +103,6 @@ function batch(tag: string): { subject: string; raw: string }[] {
   ];
 }
 
-/**
- * Mails the batch to the seed through the lab's submission port (the lab sender's login), waits for
- * each message in INBOX (IDLE, bounded), then moves them into `folder`, created for this run.
- */
-async function deliver(messages: { subject: string; raw: string }[], folder: string): Promise<number[]> {
-  const transport = nodemailer.createTransport({
-    host: lab.host,
-    port: lab.ports.submission,
-    secure: false,
-    requireTLS: true,
-    auth: { user: lab.sender.user, pass: lab.sender.password },
-    tls: {
-      ca: [lab.caPem],
-      servername: lab.hostname,
-      rejectUnauthorized: true,
-    },
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-    socketTimeout: 10_000,
-  });
-  try {
-    for (const m of messages)
-      await transport.sendMail({
-        envelope: { from: lab.sender.user, to: user.user },
-        raw: m.raw,
-      });
-  } finally {
-    transport.close();
-  }
-  const client = labImap(user);
-  await client.connect();
-  try {
-    const uids: number[] = [];
-    for (const m of messages) uids.push(await waitForArrival(client, 'INBOX', { subject: m.subject }));
-    await client.mailboxCreate(folder);
-    await client.mailboxOpen('INBOX');
-    await client.messageMove(uids, folder, { uid: true });
-    return uids;
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
-}
-
 /** The subjects in a folder of this run. */
 async function subjectsIn(folder: string): Promise<string[]> {
   const client = labImap(user);
@@ -165,13 +122,7 @@ async function subjectsIn(folder: string): Promise<string[]> {
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  const client = labImap(user);
-  await client.connect();
-  try {
-    for (const folder of folders) await client.mailboxDelete(folder).catch(() => undefined);
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
+  await deleteFolders(user, folders);
 });
 
 const seed = labSeed(user, {
@@ -191,7 +142,7 @@ describe('deliverlab reports import --imap', () => {
     ca = join(dir, 'ca.pem');
     writeFileSync(account, JSON.stringify(seed));
     writeFileSync(ca, lab.caPem);
-    await deliver(messages, folder);
+    await deliverReports(user, messages, folder);
   });
 
   it('imports the reports mailed to the folder, refuses the broken one by its UID, moves the others; a second run finds nothing new', async () => {
@@ -252,7 +203,7 @@ describe('a connection lost in the middle of an import', () => {
   const folder = folderFor('drop');
   let uids: number[] = [];
   beforeAll(async () => {
-    uids = await deliver(batch('drop'), folder);
+    uids = await deliverReports(user, batch('drop'), folder);
   });
 
   it('keeps what was imported, remembers only the messages done, and the next run takes the rest', async () => {

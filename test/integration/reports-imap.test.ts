@@ -255,4 +255,41 @@ describe('a connection lost in the middle of an import', () => {
       store.close();
     }
   });
+
+  it('stops when asked, after the message in hand, remembering only what was done', async () => {
+    const store = HistoryStore.open(dbPath());
+    try {
+      const stop = new AbortController();
+      const result = await importFromImap({
+        store,
+        seed,
+        secrets: { password: user.password },
+        folder,
+        connection: { timeoutMs: 5_000, ca: [lab.caPem] },
+        signal: stop.signal,
+        onProgress: (p) => {
+          if (p.done === 2) stop.abort(new Error('Cancel was pressed'));
+        },
+      });
+      expect(result.stopped).toBe('stopped: Cancel was pressed after 2 of 4 messages.');
+      expect(result.imported).toBe(2);
+      expect(store.reportMailbox(mailboxAccount(seed), folder)?.lastUid).toBe(uids.slice().sort((a, b) => a - b)[1]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a message over the size cap by its UID, unread, and goes on', async () => {
+    const store = HistoryStore.open(dbPath());
+    try {
+      const result = await importFromImap({ store, seed, secrets: { password: user.password }, folder, connection: { timeoutMs: 5_000, ca: [lab.caPem] }, maxMessageBytes: 100 });
+      expect(result.imported).toBe(0);
+      expect(result.mailbox).toMatchObject({ newMessages: 4, done: 4 });
+      expect(result.refused).toHaveLength(4);
+      expect(result.refused[0]?.reason).toBe('the message is larger than 100 bytes, the largest read from a mailbox: not read');
+      expect(result.refused.map((r) => r.file)).toEqual(uids.slice().sort((a, b) => a - b).map((uid) => expect.stringMatching(new RegExp(`^${folder} UID ${uid}: Report \\w+ drop ${run}$`))));
+    } finally {
+      store.close();
+    }
+  });
 });

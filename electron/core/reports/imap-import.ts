@@ -250,11 +250,7 @@ export async function importFromImap(options: ImapImportOptions): Promise<ImapIm
       }
       const name = messageName(folder, message.uid, message.subject);
       if (message.size > cap) {
-        result.refused.push({
-          file: name,
-          code: 'too-large',
-          reason: `the message is larger than ${Math.round(cap / (1024 * 1024))} MiB, the largest read from a mailbox: not read`,
-        });
+        result.refused.push({ file: name, code: 'too-large', reason: `the message is larger than ${sizeWords(cap)}, the largest read from a mailbox: not read` });
         remember(message.uid);
         progress();
         continue;
@@ -302,6 +298,8 @@ export async function importFromImap(options: ImapImportOptions): Promise<ImapIm
     client?.close();
   }
 }
+
+const sizeWords = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${bytes.toLocaleString('en-US')} bytes`);
 
 /** What a run that stopped after a failure kept, and where the next one starts. */
 function lostWords(explanation: string, mailbox: MailboxImport, total: number): string {

@@ -8,7 +8,8 @@ import { readMailLab, type MailLabUser } from './lab-info';
 
 /**
  * Mails the messages (whole, raw) to `user` through the lab's submission port (the lab sender's
- * login), waits for each in INBOX (IDLE, bounded), then moves them into `folder`, created for them.
+ * login), waits for each in INBOX (IDLE, bounded), then moves them into `folder`, created for them;
+ * returns their UIDs there.
  */
 export async function deliverReports(user: MailLabUser, messages: readonly { subject: string; raw: string }[], folder: string): Promise<number[]> {
   const lab = readMailLab();
@@ -39,8 +40,11 @@ export async function deliverReports(user: MailLabUser, messages: readonly { sub
     for (const m of messages) uids.push(await waitForArrival(client, 'INBOX', { subject: m.subject }));
     await client.mailboxCreate(folder);
     await client.mailboxOpen('INBOX');
-    await client.messageMove(uids, folder, { uid: true });
-    return uids;
+    const moved = await client.messageMove(uids, folder, { uid: true });
+    // Their UIDs in `folder` (UIDPLUS, RFC 4315 COPYUID), in the order of `messages`.
+    const map = moved ? moved.uidMap : undefined;
+    if (!map) throw new Error(`the lab did not say the UIDs of the messages moved to ${folder}`);
+    return uids.map((uid) => map.get(uid) as number);
   } finally {
     await client.logout().catch(() => undefined);
   }

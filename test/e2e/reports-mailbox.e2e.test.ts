@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { aggregateXml, gzip, knownRecords, reportEmail, tlsJson } from '../helpers/dmarc-reports';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { deleteFolders, deliverReports } from '../lab/mail-lab/lab-reports';
-import { expectNoAxeViolations, expectNoInternals, expectVisible, useLab } from './harness';
+import { expectNoAxeViolations, expectNoInternals, expectVisible, screenshot, useLab } from './harness';
 
 const lab = readMailLab();
 const user = lab.seeds[13] as MailLabUser;
@@ -90,6 +90,7 @@ describe('reports from a mailbox', () => {
     expect(await summary.getByRole('list', { name: 'Refused messages' }).innerText()).toMatch(new RegExp(`^${folder} UID \\d+: Not a report e2e ${run}: the message carries no DMARC aggregate report or TLS report$`));
     await expectNoInternals(page, 'after a mailbox import');
     await expectNoAxeViolations(page, 'reports page, after a mailbox import');
+    await screenshot(page, 'reports-mailbox-light');
 
     await section.getByRole('button', { name: 'Import from the mailbox' }).click();
     await expectVisible(summary.getByText(`0 new messages in ${folder} since 2000-01-01; 0 moved to ${done}.`), 'nothing new the second time');

@@ -165,7 +165,19 @@ function alertMessage(payload: AlertPayload): { subject: string; text: string; h
   return { subject, text, html: `<pre style="font-family: sans-serif; white-space: pre-wrap">${escape(text)}</pre>` };
 }
 
-export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll(): void; alertMailer(profile: string, to: readonly string[]): EmailSender } {
+/** A mailbox to read: a saved seed by name, or an account (with its secret, or the variable it names). */
+export type MailboxRef = { seed: string } | { account: unknown; secret?: string | undefined };
+
+/** A mailbox's login, its secret, and the connection's deadline and trusted CAs. */
+export interface MailboxLogin {
+  seed: Seed;
+  secrets: SeedSecrets;
+  connection: { timeoutMs: number; ca?: string[] };
+}
+
+export function createMailHandlers(
+  ctx: MailContext,
+): MailHandlers & { cancelAll(): void; alertMailer(profile: string, to: readonly string[]): EmailSender; mailboxLogin(ref: MailboxRef): MailboxLogin } {
   const running = new Map<string, AbortController>();
 
   const needStore = (what: string): HistoryStore => {
@@ -431,6 +443,25 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       const message = alertMessage(payload);
       const result = await sendTest({ profile, secrets: profileSecrets(profile), to: [...to], ...message, ...conn(), warnings: [] });
       if (!result.ok) throw new Error(result.error?.explanation ?? 'the alert email was not accepted');
+    },
+    mailboxLogin: (ref) => {
+      if ('seed' in ref) {
+        const seed = seedNamed(ref.seed);
+        return { seed, secrets: seedSecrets(seed), connection: conn() };
+      }
+      let seed: Seed;
+      try {
+        seed = validateSeed(ref.account, 'the account').seed;
+      } catch (err) {
+        return invalid(err);
+      }
+      if (ref.secret !== undefined) return { seed, secrets: isOAuth2(seed.auth) ? { oauth2Token: ref.secret } : { password: ref.secret }, connection: conn() };
+      // No secret given: the variable the account names, under the rule a saved seed follows.
+      if (secretVariable(seed.auth) === undefined) {
+        throw new ApiError('invalid-input', `the account: name the environment variable that holds the ${isOAuth2(seed.auth) ? 'OAuth2 token' : 'password'} for ${seed.auth.user} (auth.passwordEnv or auth.oauth2TokenEnv).`);
+      }
+      checkLogin('the account', seed, undefined, undefined, '');
+      return { seed, secrets: readSecret(seed.auth, '', 'the account', ctx), connection: conn() };
     },
   };
 }

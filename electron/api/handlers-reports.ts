@@ -8,9 +8,11 @@ import type { HistoryStore } from '../core/history/store';
 import { reportReadiness, reportSources, reportSummary, tlsSummary } from '../core/reports/analysis';
 import { recordsCsv, sourcesCsv } from '../core/reports/csv';
 import { importReports, type ImportInput } from '../core/reports/import';
+import { ImapImportError, importFromImap } from '../core/reports/imap-import';
 import { rangeOf } from '../core/reports/range';
 import type { SettingsService } from '../core/settings';
 import { ApiError } from './errors';
+import type { MailboxLogin, MailboxRef } from './handlers-mail';
 import type { EventName } from './names';
 import { MAX_EXPORTED_RECORDS, type EventPayload, type ExportFormat, type OpParsed, type OpResult, type ReportsCsv } from './operations';
 
@@ -24,9 +26,14 @@ export interface ReportsContext {
   now?: () => Date;
   /** The desktop app's save dialog (main): writes the file where the user picks; null when cancelled. */
   saveReport?: (suggestedName: string, format: ExportFormat, content: string | Uint8Array) => Promise<string | null>;
+  /** A mailbox's login and secret (handlers-mail.ts), for an import from IMAP. */
+  mailboxLogin?: (ref: MailboxRef) => MailboxLogin;
 }
 
-export type ReportsOperation = 'reports.import' | 'reports.list' | 'reports.summary' | 'reports.sources' | 'reports.records' | 'reports.readiness' | 'reports.tls' | 'reports.export' | 'reports.save';
+export type ReportsOperation =
+  | 'reports.import'
+  | 'reports.import-imap'
+  | 'reports.list' | 'reports.summary' | 'reports.sources' | 'reports.records' | 'reports.readiness' | 'reports.tls' | 'reports.export' | 'reports.save';
 
 type ReportsHandlers = { [N in ReportsOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
@@ -86,6 +93,28 @@ export function createReportHandlers(ctx: ReportsContext): ReportsHandlers {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         onProgress: (p) => ctx.emit('reports.progress', { ...p, ...(runId ? { runId } : {}) }),
       });
+    },
+    'reports.import-imap': async ({ seed, account, secret, folder, since, moveTo, runId }) => {
+      const store = needStore();
+      if (!ctx.mailboxLogin) throw new ApiError('unknown-operation', 'Importing from a mailbox is not available here.');
+      const login = ctx.mailboxLogin(seed !== undefined ? { seed } : { account, secret });
+      try {
+        return await importFromImap({
+          store,
+          ...login,
+          folder,
+          ...(since ? { since } : {}),
+          ...(moveTo ? { moveTo } : {}),
+          now,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onProgress: (p) => ctx.emit('reports.progress', { ...p, ...(runId ? { runId } : {}) }),
+        });
+      } catch (err) {
+        if (!(err instanceof ImapImportError)) throw err;
+        // A folder the server does not have is the input's fault; the rest is the connection's.
+        if (err.info.code === 'NONEXISTENT') throw new ApiError('invalid-input', err.message, [{ path: 'folder', message: err.message }]);
+        throw new ApiError('internal', err.message);
+      }
     },
     'reports.list': ({ domain, kind, limit, offset }) =>
       ctx.store ? ctx.store.listReports({ ...(domain ? { domain } : {}), ...(kind ? { kind } : {}), limit, offset }) : { items: [], total: 0 },

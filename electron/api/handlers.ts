@@ -449,6 +449,7 @@ export function createApi(ctx: ApiContext): Api {
     emit: ctx.emit,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.saveReport ? { saveReport: ctx.saveReport } : {}),
+    mailboxLogin: mail.mailboxLogin,
   });
   const qa = createQaHandlers({
     settings,

@@ -53,6 +53,7 @@ export const OPERATION_NAMES = [
   'reports.tls',
   'reports.export',
   'reports.save',
+  'reports.import-imap',
   'clients.list',
   'clients.get',
   'clients.save',

@@ -33,6 +33,7 @@ import type {
   DraftFile,
   FixItem,
   ImportProgress,
+  ImapImportResult,
   ImportResult,
   MessageAnalysis,
   MessageSummaryRow,
@@ -433,6 +434,13 @@ function op<Result>() {
 const SecretInput = z.string().min(1, 'Enter the password or token').max(8192);
 const ProfileName = z.string().trim().min(1, 'Choose a profile').max(100);
 const SeedName = z.string().trim().min(1).max(100);
+/** An IMAP folder's path as the server names it (INBOX, DMARC, Reports/DMARC): no control characters. */
+const MailboxFolder = z
+  .string()
+  .trim()
+  .min(1, 'Enter the folder')
+  .max(1000)
+  .refine((v) => firstControl(v) === undefined, 'A folder name has no control characters');
 const Address = z.string().trim().max(320).regex(/^[^@\s<>]+@[^@\s<>]+$/, 'An address looks like name@example.com');
 const HeaderName = z.string().regex(/^[\x21-\x39\x3b-\x7e]{1,76}$/, 'A header name is printable ASCII without a colon');
 const HeaderValue = z.string().max(2000).refine((v) => !/[\r\n]/.test(v), 'A header value may not contain line breaks');
@@ -940,6 +948,34 @@ export const operations = {
       })
       .strict()
       .refine((v) => (v.paths === undefined) !== (v.files === undefined), { message: 'Give either paths or files.', path: ['paths'] }),
+  }),
+  'reports.import-imap': op<ImapImportResult>()({
+    summary:
+      'Import the reports mailed to an IMAP folder (a saved seed mailbox, or an account as a seed is saved): the messages new since the last import of that folder, each accepted or refused with its reason, optionally moved to another folder; emits reports.progress.',
+    input: z
+      .object({
+        /** A saved seed mailbox, by name (the app). */
+        seed: SeedName.optional(),
+        /** An account as a seed is saved: host, port, security, auth (the command line's file). */
+        account: z.unknown().optional(),
+        /** With account: its password or token for this import only, never stored. */
+        secret: SecretInput.optional(),
+        folder: MailboxFolder,
+        /** The first day whose messages are read (YYYY-MM-DD, by the date the server received them). */
+        since: z
+          .string()
+          .trim()
+          .max(20)
+          .refine((v) => parseDay(v) !== null, 'Give a date (2024-05-01)')
+          .optional(),
+        /** A folder the messages that carried a report are moved to (created when missing). */
+        moveTo: MailboxFolder.optional(),
+        runId: z.string().max(100).optional(),
+      })
+      .strict()
+      .refine((v) => (v.seed === undefined) !== (v.account === undefined), { message: 'Choose a seed mailbox, or give an account.', path: ['seed'] })
+      .refine((v) => v.secret === undefined || v.account !== undefined, { message: 'A password goes with an account, not with a saved seed mailbox.', path: ['secret'] })
+      .refine((v) => v.moveTo === undefined || v.moveTo !== v.folder, { message: 'Move the messages to another folder than the one they are read from.', path: ['moveTo'] }),
   }),
   'reports.list': op<ReportList>()({
     summary: 'The imported reports (DMARC aggregate and TLS), the latest imported first.',

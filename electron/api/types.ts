@@ -74,6 +74,7 @@ export type {
   TlsSummary,
 } from '../core/reports/types';
 export type { ImportProgress } from '../core/reports/import';
+export type { ImapImportResult, MailboxImport } from '../core/reports/imap-import';
 export type { AuditChanges } from '../core/report/changes';
 export type { CheckedEvent } from '../core/watch/scheduler';
 export type {

@@ -59,9 +59,18 @@ export function checkResolver(value: string | undefined): string | undefined {
   return parsed.data;
 }
 
-/** The api over `dbPath`; `emit` receives its events (the watch scheduler's alerts), which are dropped otherwise; `signal` stops long work (a report import). */
-export function openApi(dbPath: string | null, resolverDefault?: string, options: { signal?: AbortSignal | undefined; emit?: (event: EventName, payload: unknown) => void } = {}): Api {
+/**
+ * The api over `dbPath`; `emit` receives its events (the watch scheduler's alerts), which are dropped
+ * otherwise; `signal` stops long work (a report import); `ca` and `networkTimeoutMs` are for IMAP and SMTP.
+ */
+export function openApi(
+  dbPath: string | null,
+  resolverDefault?: string,
+  options: { signal?: AbortSignal | undefined; emit?: (event: EventName, payload: unknown) => void; ca?: string[]; networkTimeoutMs?: number } = {},
+): Api {
   return createApi({
+    ...(options.ca?.length ? { ca: options.ca } : {}),
+    ...(options.networkTimeoutMs ? { networkTimeoutMs: options.networkTimeoutMs } : {}),
     dbPath,
     ...(resolverDefault ? { resolverDefault } : {}),
     transport: 'cli',

@@ -47,6 +47,7 @@ Usage:
   deliverlab report --audit ID --out PATH [--format ...] | --from REPORT.html --out PATH [--format ...]
   deliverlab report --message ID | --placement ID --out PATH [--format ...] [--brand FILE] [--browser PATH]
   deliverlab reports import PATH... [--json] [--db PATH]
+  deliverlab reports import --imap ACCOUNT.json --folder F [--since YYYY-MM-DD] [--move-to FOLDER] [--json]
   deliverlab reports summary|sources|tls --domain D [--since 30d|YYYY-MM-DD] [--json] [--db PATH]
                    [sources: --class compliant|forwarded|misconfigured|unknown --resolver RESOLVER]
   deliverlab report --client NAME --out PATH [--format ...] [--fresh ...]   (every domain of a stored client)
@@ -108,8 +109,8 @@ report    The latest stored audit of each domain (or --audit ID) as one file, on
           client and the report covers each of its domains. --brand FILE: JSON with title, name,
           logo (PNG, JPEG or SVG path), accent (#rrggbb) and footer. pdf prints the HTML through
           Chrome, Chromium or Edge (found where they install, or --browser PATH). Exit 0 written, 2 an error (a domain with no stored audit, a changed file).
-reports   DMARC aggregate and TLS reports: import files, folders and report e-mails into history
-          (import exits 1 when a file was refused), then the summary per domain, the sources
+reports   DMARC aggregate and TLS reports: import files, folders and report e-mails into history,
+          or the new messages of an IMAP folder (import exits 1 when a file was refused), then the summary per domain, the sources
           sending as it (compliant, forwarded, misconfigured with the fix, unknown) and whether
           enforcement is safe, and TLS results. deliverlab reports --help says more.
 watch     Domains (a full audit, with the --skip and --selectors given) and sending IPs (blocklists,

@@ -6,7 +6,7 @@
  * terminal.
  */
 import type { styleText } from 'node:util';
-import type { ImportResult, Readiness, ReportSummary, SourceClass, SourcesResult, TlsSummary } from '../api/types';
+import type { ImapImportResult, ImportResult, Readiness, ReportSummary, SourceClass, SourcesResult, TlsSummary } from '../api/types';
 import { neutraliseAll } from './terminal-text';
 
 type Paint = (style: Parameters<typeof styleText>[0], text: string) => string;
@@ -48,6 +48,18 @@ export function formatImport(untrusted: ImportResult, paint: Paint): string {
   ];
   for (const f of r.refused) out.push(`  ${paint('yellow', 'refused')} ${f.file}: ${f.reason}`);
   if (r.stopped) out.push(paint('red', `Stopped: ${r.stopped}`));
+  return out.join('\n');
+}
+
+/** An import from a mailbox: the import's lines, then what was read from the folder and where the next run starts. */
+export function formatImapImport(untrusted: ImapImportResult, paint: Paint): string {
+  const m = neutraliseAll(untrusted.mailbox);
+  const out = [formatImport(untrusted, paint)];
+  if (m.restarted) out.push(paint('yellow', "The folder's UIDVALIDITY changed since the last import: its messages were all read again (reports already in history count as duplicates)."));
+  const read = m.done === m.newMessages ? '' : `, ${n(m.done)} read`;
+  const moved = m.moveTo ? `; ${plural(m.moved, 'message')} moved to ${m.moveTo}` : '';
+  out.push(`${m.folder}${m.since ? ` since ${m.since}` : ''}: ${plural(m.newMessages, 'new message')}${read}${moved}.`);
+  if (m.remaining > 0) out.push(`${plural(m.remaining, 'more new message')} ${m.remaining === 1 ? 'is' : 'are'} left for the next import.`);
   return out.join('\n');
 }
 

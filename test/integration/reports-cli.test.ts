@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateXml, gzip, KNOWN_DOMAIN, KNOWN_SOURCES, knownRecords, reportEmail, tlsJson, zip } from '../helpers/dmarc-reports';
+import { closedPort } from '../helpers/loopback';
 import { runCli } from '../lab/cli';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 
@@ -84,17 +85,26 @@ describe('deliverlab reports import', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ imported: 80, duplicates: 0, records: 640, refused: [{ file: join(path, 'broken.xml') }] });
   });
 
-  it('checks the IMAP options, then says an IMAP import is not available yet', async () => {
+  it('checks the IMAP options, then connects: a mailbox that cannot be reached is an error in words, exit 2', async () => {
+    const port = await closedPort();
     const account = join(dir, 'account.json');
-    writeFileSync(account, JSON.stringify({ host: '127.0.0.1', port: 993, security: 'tls', auth: { user: 'dmarc@brand.test', passwordEnv: 'X' } }));
+    writeFileSync(account, JSON.stringify({ host: '127.0.0.1', port, security: 'tls', auth: { user: 'dmarc@brand.test', passwordEnv: 'DL_REPORTS_PASS' } }));
     const noFolder = await runCli(['reports', 'import', '--imap', account]);
     expect(noFolder.code).toBe(2);
     expect(noFolder.stderr).toMatch(/--imap needs --folder/);
     const badDate = await runCli(['reports', 'import', '--imap', account, '--folder', 'DMARC', '--since', 'yesterday']);
     expect(badDate.stderr).toMatch(/--since: "yesterday" is not a date/);
-    const later = await runCli(['reports', 'import', '--imap', account, '--folder', 'DMARC', '--since', '2024-06-01']);
-    expect(later.code).toBe(2);
-    expect(later.stderr).toBe('deliverlab: Importing reports from an IMAP mailbox is not available yet: save the report messages as .eml or .mbox files and import those.\n');
+    const sameFolder = await runCli(['reports', 'import', '--imap', account, '--folder', 'DMARC', '--move-to', 'DMARC']);
+    expect(sameFolder.stderr).toBe('deliverlab: --move-to: name another folder than --folder.\n');
+    const withFiles = await runCli(['reports', 'import', join(dir, 'reports'), '--folder', 'DMARC']);
+    expect(withFiles.stderr).toMatch(/--folder, --since and --move-to belong to an IMAP import/);
+    const noSecret = await runCli(['reports', 'import', '--imap', account, '--folder', 'DMARC', '--db', join(dir, 'imap.sqlite')]);
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toBe('deliverlab: the password for dmarc@brand.test is read from $DL_REPORTS_PASS, which is not set\n');
+    const down = await runCli(['reports', 'import', '--imap', account, '--folder', 'DMARC', '--since', '2024-06-01', '--db', join(dir, 'imap.sqlite')], { env: { DL_REPORTS_PASS: 'pw' } });
+    expect(down.code).toBe(2);
+    expect(down.stdout).toBe('');
+    expect(down.stderr).toMatch(new RegExp(`^deliverlab: Nothing accepts connections on 127\\.0\\.0\\.1:${port}`));
   });
 });
 

@@ -458,6 +458,23 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    name: 'report mailboxes: how far each IMAP folder was imported',
+    // One row per (account, folder): the account is the login and server (imap://user@host:port), so
+    // the app's saved seed and a command-line account file for one mailbox share their progress.
+    // uidvalidity is TEXT: RFC 3501 §2.3.1.1 makes it a 32-bit unsigned number, kept as its decimal.
+    sql: `
+      CREATE TABLE report_mailboxes (
+        account TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uidvalidity TEXT NOT NULL,
+        last_uid INTEGER NOT NULL,
+        last_run_at TEXT NOT NULL,
+        PRIMARY KEY (account, folder)
+      ) STRICT;
+    `,
+  },
+  {
     version: 10,
     name: 'warm-up plans',
     // A plan is kept as what made it (its days are computed again from these), with the IP or domain

@@ -5,8 +5,8 @@
  * HistoryStore is the one way in: it opens, migrates and closes the file, runs every write so that a
  * full disk says so in words, and hands each kind of record to its own module (audits.ts,
  * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts, reports.ts,
- * clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts, warmup-plans.ts), which holds its SQL. The one escape
- * hatch for bulk work is `transaction(fn)`.
+ * clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts, warmup-plans.ts, report-mailboxes.ts),
+ * which holds its SQL. The one escape hatch for bulk work is `transaction(fn)`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -31,6 +31,7 @@ import * as outbox from './outbox';
 import * as placements from './placements';
 import * as profilesSeeds from './profiles-seeds';
 import * as reports from './reports';
+import * as reportMailboxes from './report-mailboxes';
 import * as secrets from './secrets';
 import * as sends from './sends';
 import * as settings from './settings';
@@ -57,6 +58,7 @@ export type { ClientInput } from './clients';
 export type { ListAlertsQuery } from './alerts';
 export type { CheckRecord, NewWatch, WatchRecord } from './watches';
 export type { LeaseHolder } from './leases';
+export type { ReportMailboxState } from './report-mailboxes';
 export type { Channel } from './outbox';
 export { leaseHolder } from './leases';
 export { payloadOf, watchLease } from './watches';
@@ -386,6 +388,15 @@ export class HistoryStore implements SecretTable {
   }
   deleteSecret(key: string): void {
     this.write(() => secrets.deleteSecret(this.conn, key));
+  }
+
+  // How far each IMAP folder's reports were imported (report-mailboxes.ts)
+
+  reportMailbox(account: string, folder: string): reportMailboxes.ReportMailboxState | null {
+    return reportMailboxes.getReportMailbox(this.conn, account, folder);
+  }
+  setReportMailbox(state: reportMailboxes.ReportMailboxState): void {
+    this.write(() => reportMailboxes.setReportMailbox(this.conn, state));
   }
 
   /**

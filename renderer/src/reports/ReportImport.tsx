@@ -2,21 +2,16 @@
  * Importing DMARC aggregate and TLS reports: dropped or picked files, sent as their contents (the
  * same in the desktop app and in a browser), and what the import made of each.
  */
-import { Alert, Button, FileButton, Group, List, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Button, FileButton, Group, Paper, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type DragEvent } from 'react';
 import type { ImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { bytesToBase64 } from '../received/message-text';
+import { ImportSummary, newRunId } from './ImportSummary';
+import { MailboxImport } from './MailboxImport';
 import { addImports, count, importBatches } from './report-words';
-
-/** Names this import's progress events among any other page's. */
-function newRunId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // randomUUID needs a secure context; getRandomValues does not.
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 const ACCEPT = '.xml,.gz,.zip,.eml,.mbox,.json,application/xml,text/xml,application/gzip,application/zip,message/rfc822,application/json';
 
@@ -95,23 +90,8 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
           {errorMessage(imported.error)}
         </Alert>
       )}
-      {result && (
-        <Alert color={result.refused.length > 0 ? 'yellow' : 'green'} title="Import finished" data-testid="import-summary" role="status">
-          <Text size="sm">
-            {count(result.imported)} imported, {count(result.duplicates)} already imported, {count(result.refused.length)} refused; {count(result.records)} records added.
-          </Text>
-          {result.stopped && <Text size="sm">The import stopped early: {result.stopped}</Text>}
-          {result.refused.length > 0 && (
-            <List size="sm" mt="xs" aria-label="Refused files">
-              {result.refused.map((r, i) => (
-                <List.Item key={i}>
-                  {r.file}: {r.reason}
-                </List.Item>
-              ))}
-            </List>
-          )}
-        </Alert>
-      )}
+      {result && <ImportSummary result={result} />}
+      <MailboxImport onImported={onImported} />
     </Stack>
   );
 }

@@ -1,0 +1,37 @@
+/**
+ * What an import made of its files or messages, shown the same for a file import and an import from
+ * a mailbox.
+ */
+import { Alert, List, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { ImportResult } from '../../../electron/api/types';
+import { count } from './report-words';
+
+/** Names this import's progress events among any other page's. */
+export function newRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  // randomUUID needs a secure context; getRandomValues does not.
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** What an import made of its files or messages: the counts, why it stopped early, each refusal; `children` adds lines of its own. */
+export function ImportSummary({ result, refusedLabel = 'Refused files', children }: { result: ImportResult; refusedLabel?: string; children?: ReactNode }) {
+  return (
+    <Alert color={result.refused.length > 0 ? 'yellow' : 'green'} title="Import finished" data-testid="import-summary" role="status">
+      <Text size="sm">
+        {count(result.imported)} imported, {count(result.duplicates)} already imported, {count(result.refused.length)} refused; {count(result.records)} records added.
+      </Text>
+      {children}
+      {result.stopped && <Text size="sm">The import stopped early: {result.stopped}</Text>}
+      {result.refused.length > 0 && (
+        <List size="sm" mt="xs" aria-label={refusedLabel}>
+          {result.refused.map((r, i) => (
+            <List.Item key={i}>
+              {r.file}: {r.reason}
+            </List.Item>
+          ))}
+        </List>
+      )}
+    </Alert>
+  );
+}

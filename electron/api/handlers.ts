@@ -166,6 +166,10 @@ export function createApi(ctx: ApiContext): Api {
     ...(ctx.ca ? { ca: ctx.ca } : {}),
     timeoutMs: ctx.networkTimeoutMs ?? 15_000,
     emit: ctx.emit,
+    dns: () => {
+      const current = settings.get();
+      return { servers: parseResolverSpec(current.resolver), timeoutMs: current.dnsTimeoutMs, ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}) };
+    },
   });
 
   /**

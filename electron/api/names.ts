@@ -69,6 +69,8 @@ export const OPERATION_NAMES = [
   'settings.get',
   'settings.set',
   'app.info',
+  'placement.analyseCopy',
+  'placement.copy',
 ] as const;
 
 export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;

@@ -27,6 +27,7 @@ import type {
   Client,
   ClientSummary,
   ConnectionResult,
+  CopyAnalysis,
   DkimKey,
   DraftChange,
   DraftFile,
@@ -1048,6 +1049,15 @@ export const operations = {
   'app.info': op<AppInfo>()({
     summary: 'Name, version and where data lives.',
     input: z.object({}).strict().default({}),
+  }),
+  'placement.analyseCopy': op<CopyAnalysis>()({
+    summary:
+      'Fetch one detected copy of a stored placement run from its seed over IMAP and run the full message analysis on it (authentication as the receiving server recorded it and ours, hops, the spam filter verdicts it carries); stored with the run.',
+    input: z.object({ id: z.number().int().positive(), seed: SeedName }).strict(),
+  }),
+  'placement.copy': op<CopyAnalysis>()({
+    summary: 'One stored analysis of a placement run\'s copy, by run and seed.',
+    input: z.object({ id: z.number().int().positive(), seed: SeedName }).strict(),
   }),
 } as const satisfies Record<OperationName, { input: z.ZodType; summary: string }>;
 

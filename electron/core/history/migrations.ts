@@ -457,4 +457,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE placements ADD COLUMN qa_json TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'copies of placement runs analysed where they landed',
+    // One analysis per seed of a run (analysing a copy again replaces it): the whole CopyAnalysis as
+    // JSON, read whole, and the few columns a run's list of copies shows. It goes with its seed's row.
+    sql: `
+      CREATE TABLE placement_copies (
+        placement_id INTEGER NOT NULL,
+        seed TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        item_json TEXT NOT NULL,
+        result_json TEXT NOT NULL,
+        PRIMARY KEY (placement_id, seed),
+        FOREIGN KEY (placement_id, seed) REFERENCES placement_seeds(placement_id, seed) ON DELETE CASCADE
+      ) STRICT;
+    `,
+  },
 ];

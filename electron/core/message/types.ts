@@ -171,3 +171,29 @@ export interface MessageAnalysis {
   id?: number | null;
   historyError?: string;
 }
+
+/** Who wrote a carried spam verdict, as far as the header's name tells. */
+export type CarriedFilter = 'spamassassin' | 'rspamd' | 'microsoft' | 'gmail' | 'barracuda' | 'proofpoint' | 'other';
+
+/**
+ * A spam filter's verdict as a header of the message carries it: what a filter on the way (the
+ * receiving server's) wrote, read from X-Spam-Status, X-Spamd-Result, X-Forefront-Antispam-Report
+ * and their kin. A header that only carries data (a queue id) is not one.
+ */
+export interface CarriedSpamVerdict {
+  filter: CarriedFilter;
+  /** The header's name as written, and its value (unfolded, cut at 2000 characters). */
+  header: string;
+  value: string;
+  /** spam or ham when the header says so; unknown when it only gives a score or data. */
+  verdict: 'spam' | 'ham' | 'unknown';
+  score?: number;
+  /** The score at which the filter calls a message spam, when the header gives it. */
+  threshold?: number;
+  /** The rules or symbols the header lists, with their score when it gives one. */
+  rules?: { name: string; score?: number }[];
+  /** Named fields (Microsoft's SCL, BCL, SFV, CIP ...), as written. */
+  fields?: Record<string, string>;
+  /** What the header says, in words. */
+  meaning: string;
+}

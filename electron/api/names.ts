@@ -71,6 +71,7 @@ export const OPERATION_NAMES = [
   'app.info',
   'placement.analyseCopy',
   'placement.copy',
+  'message.readiness',
 ] as const;
 
 export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;

@@ -35,6 +35,7 @@ import type {
   ImportProgress,
   ImportResult,
   MessageAnalysis,
+  MessageReadiness,
   MessageSummaryRow,
   PlacementEvent,
   PlacementListItem,
@@ -705,6 +706,8 @@ export const operations = {
         storeRaw: z.boolean().optional(),
         /** Look link domains up on domain blocklists (DNS queries only; no link is ever requested). */
         checkLinkDomains: z.boolean().default(true),
+        /** Add the readiness summary (score out of 10, explained), which also looks the sending IP up on blocklists. */
+        readiness: z.boolean().default(false),
       })
       .strict(),
   }),
@@ -1058,6 +1061,17 @@ export const operations = {
   'placement.copy': op<CopyAnalysis>()({
     summary: 'One stored analysis of a placement run\'s copy, by run and seed.',
     input: z.object({ id: z.number().int().positive(), seed: SeedName }).strict(),
+  }),
+  'message.readiness': op<MessageReadiness>()({
+    summary:
+      'The readiness summary of a stored message analysis (id) or an analysed placement copy (placement and seed): authentication, spam filter verdicts, blocklists of the sending IP and link domains, content and header lint, the bulk-sender rules, each with its weight and fix, and a score out of 10.',
+    input: z
+      .object({ id: z.number().int().positive().optional(), placement: z.number().int().positive().optional(), seed: SeedName.optional() })
+      .strict()
+      .refine((v) => (v.id !== undefined) !== (v.placement !== undefined && v.seed !== undefined) && (v.placement === undefined) === (v.seed === undefined), {
+        message: 'Name a stored message by id, or a placement copy by placement and seed.',
+        path: ['id'],
+      }),
   }),
 } as const satisfies Record<OperationName, { input: z.ZodType; summary: string }>;
 

@@ -10,7 +10,7 @@
  */
 import { parseResolverSpec } from '../core/dns/servers';
 import { HistoryError, HistoryStore } from '../core/history/store';
-import { analyseCopy, CopyError } from '../core/placement/copy';
+import { analyseCopy, CopyError, type CopyRequest } from '../core/placement/copy';
 import { MessageInputError } from '../core/message/input';
 import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { defaultDbPath } from '../core/paths';
@@ -154,7 +154,7 @@ function copyLines(copy: CopyAnalysis): string[] {
 export async function analyseRunCopies(
   run: Pick<PlacementRun, 'token' | 'seeds'> & { id?: number | undefined },
   seeds: readonly { seed: Seed; secrets: SeedSecrets }[],
-  options: { store: HistoryStore | null; resolver: string; timeoutMs: number; ca: string[]; onResult?: (r: CopyResult) => void },
+  options: { store: HistoryStore | null; resolver: string; timeoutMs: number; ca: string[]; onResult?: (r: CopyResult) => void; scoreSpam?: CopyRequest['scoreSpam'] },
 ): Promise<CopyResult[]> {
   const results: CopyResult[] = [];
   const dns = { servers: parseResolverSpec(options.resolver) };
@@ -166,7 +166,17 @@ export async function analyseRunCopies(
       result = { seed: outcome.seed, error: `the seed file has no seed named "${outcome.seed}", so its copy cannot be fetched.` };
     } else {
       try {
-        const analysis = await analyseCopy({ seed: entry.seed, secrets: entry.secrets, token: run.token, placementId: run.id ?? null, outcome, dns, timeoutMs: options.timeoutMs, ...(options.ca.length ? { ca: options.ca } : {}) });
+        const analysis = await analyseCopy({
+          seed: entry.seed,
+          secrets: entry.secrets,
+          token: run.token,
+          placementId: run.id ?? null,
+          outcome,
+          dns,
+          timeoutMs: options.timeoutMs,
+          ...(options.ca.length ? { ca: options.ca } : {}),
+          ...(options.scoreSpam ? { scoreSpam: options.scoreSpam } : {}),
+        });
         if (options.store && run.id !== undefined) {
           try {
             options.store.saveCopyAnalysis(run.id, analysis);

@@ -54,7 +54,7 @@ function spfItem(a: MessageAnalysis): ReadinessItem {
   const who = spf.domain ? ` for ${spf.domain}` : '';
   const fix = `Publish an SPF record${spf.domain ? ` at ${spf.domain}` : ' at the envelope sender\'s domain'} that includes every server and service that sends for it (RFC 7208).`;
   if (!a.envelope.ip && (spf.result === 'none' || spf.result === 'temperror')) {
-    return item('authentication', 'SPF', w, 'not-run', 0, 'The sending IP is unknown (the message carries no Received header from a receiving server): SPF can only be evaluated once the message has been sent.');
+    return item('authentication', 'SPF', w, 'not-run', 0, 'The sending IP is unknown: no Received header names one from outside the receiving server (a draft has none), so SPF cannot be evaluated.');
   }
   if (spf.result === 'pass') return item('authentication', 'SPF', w, 'pass', 0, `SPF passed${who}${a.envelope.ip ? ` from ${a.envelope.ip}` : ''}.`);
   if (spf.result === 'temperror') return item('authentication', 'SPF', w, 'error', 0, `SPF could not be evaluated${who}: a temporary DNS error${spf.comment ? ` (${spf.comment})` : ''}.`, 'Check again once DNS answers.');
@@ -172,7 +172,7 @@ export async function messageReadiness(a: MessageAnalysis, options: ReadinessOpt
   const lookups = await lookupBlocklists(options.dns, { ips: ip ? [ip] : [], domains }, options.spamhausDqsKey);
   const ipItem = ip
     ? blocklistItem('Sending IP', READINESS_WEIGHTS.sendingIp, `The sending IP ${ip}`, lookups.filter((r) => r.source === 'sending'))
-    : item('blocklists', 'Sending IP', READINESS_WEIGHTS.sendingIp, 'not-run', 0, 'The sending IP is unknown (the message carries no Received header from a receiving server): there is no address to look up.');
+    : item('blocklists', 'Sending IP', READINESS_WEIGHTS.sendingIp, 'not-run', 0, 'The sending IP is unknown: no Received header names one from outside the receiving server (a draft has none), so there is no address to look up.');
   const domainItem = !a.content
     ? item('blocklists', 'Link domains', READINESS_WEIGHTS.linkDomains, 'not-run', 0, 'Only headers were given: the links are in the body.')
     : domains.length === 0

@@ -6,7 +6,11 @@
  * a connection needs them. A profile or seed may instead name an environment variable (the only
  * way under `deliverlab serve`, which has no keychain).
  */
-import type { HistoryStore } from '../core/history/store';
+import { HistoryError, type HistoryStore } from '../core/history/store';
+import type { DnsSessionOptions } from '../core/dns/session';
+import { MessageInputError } from '../core/message/input';
+import { analyseCopy, CopyError } from '../core/placement/copy';
+import type { SpamFilterResult } from '../core/spam/types';
 import { validateProfile, type SmtpSecrets } from '../core/send/profile';
 import { sendAndRecord } from '../core/send/record';
 import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
@@ -34,6 +38,10 @@ export interface MailContext {
   /** The deadline of each network step. */
   timeoutMs: number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** The DNS a copy's analysis uses: the resolver and deadline the settings say, as message.check. */
+  dns?: () => DnsSessionOptions;
+  /** The local spam filters, when configured: a copy's analysis carries their verdicts. */
+  scoreSpam?: (raw: Buffer) => Promise<SpamFilterResult[]>;
 }
 
 export type MailOperation =
@@ -55,7 +63,9 @@ export type MailOperation =
   | 'placement.list'
   | 'placement.get'
   | 'placement.delete'
-  | 'placement.trend';
+  | 'placement.trend'
+  | 'placement.analyse-copy'
+  | 'placement.copy';
 
 type MailHandlers = { [N in MailOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
@@ -435,6 +445,44 @@ export function createMailHandlers(
     },
     'placement.delete': ({ id }) => ({ deleted: ctx.store?.deletePlacement(id) ?? false }),
     'placement.trend': (query) => ({ series: ctx.store?.placementTrend(query) ?? [] }),
+    'placement.analyse-copy': async ({ id, seed: name }) => {
+      const store = needStore('a copy\'s analysis');
+      const run = store.getPlacement(id);
+      if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
+      const outcome = run.seeds.find((s) => s.seed === name);
+      if (!outcome) throw new ApiError('not-found', `Seed "${name}" is not part of placement run #${id}.`);
+      const seed = seedNamed(name);
+      let copy: Awaited<ReturnType<typeof analyseCopy>>;
+      try {
+        copy = await analyseCopy({
+          seed,
+          secrets: seedSecrets(seed),
+          token: run.token,
+          placementId: id,
+          outcome,
+          dns: ctx.dns?.() ?? { servers: null },
+          ...(ctx.scoreSpam ? { scoreSpam: ctx.scoreSpam } : {}),
+          ...conn(),
+        });
+      } catch (err) {
+        if (err instanceof CopyError) throw new ApiError(err.code === 'no-copy' || err.code === 'gone' ? 'not-found' : 'invalid-input', err.message);
+        if (err instanceof MessageInputError) throw new ApiError('invalid-input', `The copy in ${name} is not a message that can be analysed: ${err.message}`);
+        throw err;
+      }
+      try {
+        store.saveCopyAnalysis(id, copy);
+      } catch (err) {
+        // As for message.check: the analysis is done and worth having; say why it is not kept.
+        if (!(err instanceof HistoryError)) throw err;
+        copy.historyError = err.message;
+      }
+      return copy;
+    },
+    'placement.copy': ({ id, seed }) => {
+      const copy = ctx.store?.getCopyAnalysis(id, seed);
+      if (!copy) throw new ApiError('not-found', `The copy of seed "${seed}" in placement run #${id} has not been analysed.`);
+      return copy;
+    },
     cancelAll() {
       for (const controller of running.values()) controller.abort();
     },

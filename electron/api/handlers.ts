@@ -16,6 +16,7 @@ import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
 import { renderMessageReport } from '../core/report/message-report';
 import { renderPlacementReport } from '../core/report/placement-report';
+import { messageReadiness } from '../core/message/readiness';
 import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
 import type { ReportFormat } from '../core/report/model';
 import { renderReport } from '../core/report/render';
@@ -167,6 +168,10 @@ export function createApi(ctx: ApiContext): Api {
     ...(ctx.ca ? { ca: ctx.ca } : {}),
     timeoutMs: ctx.networkTimeoutMs ?? 15_000,
     emit: ctx.emit,
+    dns: () => {
+      const current = settings.get();
+      return { servers: parseResolverSpec(current.resolver), timeoutMs: current.dnsTimeoutMs, ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}) };
+    },
   });
 
   /**
@@ -354,7 +359,7 @@ export function createApi(ctx: ApiContext): Api {
       const path = await ctx.saveReport(item.name, format, out.bytes ?? out.text);
       return path === null ? { saved: false } : { saved: true, path };
     },
-    'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains }) => {
+    'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains, readiness }) => {
       const current = settings.get();
       // Buffer's decoder skips characters outside the alphabet: refuse them, or garbage would pass as a message.
       if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) {
@@ -375,6 +380,7 @@ export function createApi(ctx: ApiContext): Api {
           ...(mailFrom ? { mailFrom } : {}),
           checkLinkDomains,
         });
+        if (readiness && !dns.unreachable()) analysis.readiness = await messageReadiness(analysis, { dns, ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}) });
       } catch (err) {
         if (err instanceof MessageInputError) throw new ApiError('invalid-input', err.message);
         throw err;
@@ -410,6 +416,21 @@ export function createApi(ctx: ApiContext): Api {
       return { raw: raw.toString('base64') };
     },
     'message.delete': ({ id }) => ({ deleted: store ? store.deleteMessage(id) : false }),
+    'message.readiness': async ({ id, placement, seed }) => {
+      const analysis = id !== undefined ? store?.getMessage(id) : store?.getCopyAnalysis(placement as number, seed as string)?.analysis;
+      if (!analysis) throw id !== undefined ? messageNotFound(id) : new ApiError('not-found', `The copy of seed "${seed}" in placement run #${placement} has not been analysed.`);
+      const current = settings.get();
+      const dns = new DnsSession({
+        servers: parseResolverSpec(current.resolver),
+        timeoutMs: current.dnsTimeoutMs,
+        ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}),
+      });
+      try {
+        return await messageReadiness(analysis, { dns, ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}) });
+      } finally {
+        dns.cancel();
+      }
+    },
     'settings.get': () => settings.get(),
     'settings.set': (given) => {
       // The alert settings are objects: a change given in part keeps the rest.

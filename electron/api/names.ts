@@ -76,6 +76,9 @@ export const OPERATION_NAMES = [
   'warmup.list',
   'warmup.delete',
   'warmup.progress',
+  'placement.analyse-copy',
+  'placement.copy',
+  'message.readiness',
 ] as const;
 
 export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;

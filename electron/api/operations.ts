@@ -28,6 +28,7 @@ import type {
   Client,
   ClientSummary,
   ConnectionResult,
+  CopyAnalysis,
   DkimKey,
   DraftChange,
   DraftFile,
@@ -36,6 +37,7 @@ import type {
   ImapImportResult,
   ImportResult,
   MessageAnalysis,
+  MessageReadiness,
   MessageSummaryRow,
   PlacementEvent,
   PlacementListItem,
@@ -758,6 +760,8 @@ export const operations = {
         storeRaw: z.boolean().optional(),
         /** Look link domains up on domain blocklists (DNS queries only; no link is ever requested). */
         checkLinkDomains: z.boolean().default(true),
+        /** Add the readiness summary (score out of 10, explained), which also looks the sending IP up on blocklists. */
+        readiness: z.boolean().default(false),
       })
       .strict(),
   }),
@@ -1170,6 +1174,26 @@ export const operations = {
     summary:
       'A stored warm-up plan against the sending data imported for its IP or domain: each day ahead (over 110 %), on track or behind (under 90 %), and a warning before a planned day when the last days\' complaints reach 0.1 % or bounces 2 %.',
     input: HistoryIdSchema,
+  }),
+  'placement.analyse-copy': op<CopyAnalysis>()({
+    summary:
+      'Fetch one detected copy of a stored placement run from its seed over IMAP and run the full message analysis on it (authentication as the receiving server recorded it and ours, hops, the spam filter verdicts it carries); stored with the run.',
+    input: z.object({ id: z.number().int().positive(), seed: SeedName }).strict(),
+  }),
+  'placement.copy': op<CopyAnalysis>()({
+    summary: 'One stored analysis of a placement run\'s copy, by run and seed.',
+    input: z.object({ id: z.number().int().positive(), seed: SeedName }).strict(),
+  }),
+  'message.readiness': op<MessageReadiness>()({
+    summary:
+      'The readiness summary of a stored message analysis (id) or an analysed placement copy (placement and seed): authentication, spam filter verdicts, blocklists of the sending IP and link domains, content and header lint, the bulk-sender rules, each with its weight and fix, and a score out of 10.',
+    input: z
+      .object({ id: z.number().int().positive().optional(), placement: z.number().int().positive().optional(), seed: SeedName.optional() })
+      .strict()
+      .refine((v) => (v.id !== undefined) !== (v.placement !== undefined && v.seed !== undefined) && (v.placement === undefined) === (v.seed === undefined), {
+        message: 'Name a stored message by id, or a placement copy by placement and seed.',
+        path: ['id'],
+      }),
   }),
 } as const satisfies Record<OperationName, { input: z.ZodType; summary: string }>;
 

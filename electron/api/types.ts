@@ -33,8 +33,22 @@ export type {
 export type { DkimKey } from '../core/dkim/types';
 export type { DnsQueryRecord } from '../core/dns/types';
 export type { AuditSummary, MessageSummaryRow, PlacementListItem, SendSummary, TrendSeries } from '../core/history/types';
-export type { AuthResult, ContentSummary, DkimSignatureResult, LenientResult, MessageAnalysis } from '../core/message/types';
 export type {
+  AuthResult,
+  CarriedSpamVerdict,
+  ContentSummary,
+  DkimSignatureResult,
+  LenientResult,
+  MessageAnalysis,
+  MessageReadiness,
+  ReadinessArea,
+  ReadinessItem,
+  ReadinessStatus,
+} from '../core/message/types';
+export type {
+  AnalysedCopy,
+  CopyAnalysis,
+  RecordedByReceiver,
   FolderRole,
   ImapErrorInfo,
   ImapSecurity,

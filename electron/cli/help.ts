@@ -29,7 +29,7 @@ Usage:
                    [--skip smtp,http,dnsbl] [--selectors s1,s2] [--sending-ip IP]...
                    [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
   deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
-                   [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
+                   [--db PATH | --no-history] [--no-store-raw] [--no-link-check] [--readiness]
   deliverlab qa <FILE|-> [--json] [--links] [--allow-private] [--clients gmail,outlook,...] [--inline-css OUT]
   deliverlab spf [<domain>] --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
@@ -37,7 +37,8 @@ Usage:
                   [--ca-file PEM]... [--timeout MS] [--transcript] [--json] [--test-connection] [--db PATH | --no-history]
   deliverlab placement --profile smtp.json --seeds seeds.json [--seed NAME]... --subject S --html FILE
                   [--text FILE] [--header 'Name: value']... [--deadline 10m] [--poll MS] [--bounce-seed NAME]
-                  [--cleanup] [--ca-file PEM]... [--json]
+                  [--cleanup | --analyse] [--ca-file PEM]... [--json]
+  deliverlab placement --analyse --run ID --seeds seeds.json [--seed NAME]... [--resolver ...] [--json]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--kind audits|messages|sends|placements] [--domain D] [--client NAME]
                    [--limit N] [--json] [--db PATH]
@@ -76,7 +77,9 @@ check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, D
           BIMI, the Received hops, header and content lint, the providers' rules. Without --ip the
           connecting IP, HELO and envelope sender come from the receiving hop's Received and
           Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
-          leaves out the blocklist lookups of link domains.
+          leaves out the blocklist lookups of link domains. --readiness adds the readiness summary:
+          a score out of 10 like mail-tester's, each item with its weight, what it took off and its
+          fix (JSON: readiness { score, outOf, unchecked, explanation, items }).
 qa        Design QA of a draft (.html, .mjml or .eml, or - for stdin) before the test send: client
           compatibility (caniemail.com data; --clients narrows the families: gmail, outlook, apple,
           yahoo, samsung, thunderbird), accessibility, size as sent with Gmail's clipping line, the

@@ -8,14 +8,19 @@
  * Exit codes: 0 every seed reported a copy outside spam, 1 any copy went to spam, is missing or
  * bounced, 2 a usage or operational error (the send failed, a seed could not be watched).
  */
+import { parseResolverSpec } from '../core/dns/servers';
 import { HistoryError, HistoryStore } from '../core/history/store';
+import { analyseCopy, CopyError, type CopyRequest } from '../core/placement/copy';
+import { MessageInputError } from '../core/message/input';
+import { DEFAULT_SETTINGS, SettingsService } from '../core/settings';
 import { defaultDbPath } from '../core/paths';
 import { parseProfileFile, ProfileError } from '../core/send/profile';
 import { checkDkim } from '../core/send/send';
 import { parseSeedFile, SeedError, seedSecretsFromEnv, seedSetWarnings } from '../core/placement/seeds';
 import { DEFAULT_DEADLINE_MS } from '../core/placement/run';
 import { runPlacementAndRecord } from '../core/placement/record';
-import type { PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
+import type { CopyAnalysis, PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
+import { ResolverSchema } from '../api/operations';
 import { PromptAbortedError, type PromptIo } from './prompt';
 import { neutralise, neutraliseAll } from './terminal-text';
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, loginSecret, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
@@ -32,7 +37,8 @@ export const PLACEMENT_HELP = `Usage:
                        --subject S --html FILE [--text FILE] [--header 'Name: value']...
                        [--dkim-domain D --dkim-selector S (--dkim-key-env VAR | --dkim-key-file PEM)]
                        [--deadline 10m] [--poll MS] [--bounce-seed NAME] [--cleanup] [--ca-file PEM]...
-                       [--timeout MS] [--json] [--db PATH | --no-history]
+                       [--timeout MS] [--analyse [--resolver R]] [--json] [--db PATH | --no-history]
+  deliverlab placement --analyse --run ID --seeds seeds.json [--seed NAME]... [--resolver R] [--json] [--db PATH]
 
 Sends one test message, carrying a fresh token in the X-Deliverlab-Token header and the subject, to
 every seed mailbox, then watches all seeds at once over IMAP: IDLE on INBOX and on Junk (pushed as
@@ -58,10 +64,18 @@ is not set and the terminal is interactive, it is asked for without echo. DKIM f
                notifications only, and gets no copy unless --seed picks it too. Bounces are also
                read in every seed's own INBOX and Junk.
 --cleanup      delete the probe copies from the seeds afterwards.
---json         print the whole run as one JSON object at the end.
+--analyse      after the run, fetch every detected copy from its seed over IMAP and analyse it where
+               it landed: authentication as the receiving server recorded it beside ours, the path,
+               the spam filter verdicts it carries, header and content checks; each analysis is
+               stored with the run. With --run ID, the copies of that stored run are analysed
+               instead, and nothing is sent.
+--resolver     the DNS resolver the analyses use (default: the one saved in settings, else the
+               system's).
+--json         print the whole run as one JSON object at the end (with --analyse, its
+               copyAnalyses: one { seed, analysis } or { seed, error } per detected copy).
 
 Exit codes: 0 every copy arrived outside spam, 1 a copy went to spam, is missing or bounced,
-2 an error.`;
+2 an error (a copy that could not be analysed included).`;
 
 /** A seed's password or token: from its variable, else asked for on a terminal. */
 function seedSecrets(seed: Seed, env: NodeJS.ProcessEnv, io: PlacementIo): Promise<SeedSecrets> {
@@ -108,6 +122,125 @@ function summaryLine(run: PlacementRun): string {
   return `Summary: ${parts.join(', ')}${latency}`;
 }
 
+
+/** One detected copy's analysis, or why there is none. */
+export type CopyResult = { seed: string; analysis: CopyAnalysis } | { seed: string; error: string };
+
+const authWord = (copy: CopyAnalysis) => {
+  const { auth } = copy.analysis;
+  const dkim = auth.dkim.some((d) => d.result === 'pass') ? 'pass' : (auth.dkim[0]?.result ?? 'none');
+  return `SPF ${auth.spf.result} · DKIM ${dkim} · DMARC ${auth.dmarc.result}`;
+};
+
+/** A copy's lines: our verdicts, what the receiving server recorded, and the findings' count. */
+function copyLines(copy: CopyAnalysis): string[] {
+  const r = copy.recorded;
+  const receiver = r.authenticationResults.length
+    ? `the receiving server (${r.authServId ?? 'no authserv-id'}) recorded ${copy.analysis.receiver.results.map((x) => `${x.method}=${x.result}`).join(' ') || 'no results'}`
+    : 'the receiving server recorded no authentication';
+  const spam = r.spamVerdicts.length ? r.spamVerdicts.map((v) => `${v.header}: ${v.verdict}${v.score !== undefined ? ` (${v.score})` : ''}`).join('; ') : 'no spam filter headers';
+  const critical = copy.analysis.findings.filter((f) => f.severity === 'critical').length;
+  const warning = copy.analysis.findings.filter((f) => f.severity === 'warning').length;
+  return [
+    `  analysed ${copy.seed.padEnd(14)} ${copy.folder}${copy.moved ? ' (moved since the run)' : ''}: ${authWord(copy)} · ${critical} critical, ${warning} warning${warning === 1 ? '' : 's'}`,
+    `      ${receiver}; ${spam}`,
+  ];
+}
+
+/**
+ * Fetches and analyses every detected copy of a run, one seed after another (each is one login),
+ * storing each with the run when it is stored. Never throws for a seed: its error is its result.
+ */
+export async function analyseRunCopies(
+  run: Pick<PlacementRun, 'token' | 'seeds'> & { id?: number | undefined },
+  seeds: readonly { seed: Seed; secrets: SeedSecrets }[],
+  options: { store: HistoryStore | null; resolver: string; timeoutMs: number; ca: string[]; onResult?: (r: CopyResult) => void; scoreSpam?: CopyRequest['scoreSpam'] },
+): Promise<CopyResult[]> {
+  const results: CopyResult[] = [];
+  const dns = { servers: parseResolverSpec(options.resolver) };
+  for (const outcome of run.seeds) {
+    if (!outcome.detection) continue;
+    const entry = seeds.find((s) => s.seed.name === outcome.seed);
+    let result: CopyResult;
+    if (!entry) {
+      result = { seed: outcome.seed, error: `the seed file has no seed named "${outcome.seed}", so its copy cannot be fetched.` };
+    } else {
+      try {
+        const analysis = await analyseCopy({
+          seed: entry.seed,
+          secrets: entry.secrets,
+          token: run.token,
+          placementId: run.id ?? null,
+          outcome,
+          dns,
+          timeoutMs: options.timeoutMs,
+          ...(options.ca.length ? { ca: options.ca } : {}),
+          ...(options.scoreSpam ? { scoreSpam: options.scoreSpam } : {}),
+        });
+        if (options.store && run.id !== undefined) {
+          try {
+            options.store.saveCopyAnalysis(run.id, analysis);
+          } catch (err) {
+            if (!(err instanceof HistoryError)) throw err;
+            analysis.historyError = err.message;
+          }
+        }
+        result = { seed: outcome.seed, analysis };
+      } catch (err) {
+        if (!(err instanceof CopyError) && !(err instanceof MessageInputError)) throw err;
+        result = { seed: outcome.seed, error: err.message };
+      }
+    }
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return results;
+}
+
+/** The resolver the analyses use: --resolver, else the one saved in settings, else the default. */
+function analysisResolver(flag: string | undefined, store: HistoryStore | null): string {
+  if (flag !== undefined) {
+    const parsed = ResolverSchema.safeParse(flag);
+    if (!parsed.success) throw new UsageError(`--resolver: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+  return new SettingsService(store, DEFAULT_SETTINGS).get().resolver;
+}
+
+const printCopy = (io: PlacementIo) => (r: CopyResult) => {
+  if ('error' in r) line(io.stdout, `  analysis FAILED ${r.seed.padEnd(14)} ${neutralise(r.error)}`);
+  else for (const text of copyLines(neutraliseAll(r.analysis))) line(io.stdout, text);
+};
+
+/** `--analyse --run ID`: the copies of a stored run, nothing sent. */
+async function analyseStoredRun(v: { run?: string | undefined; seeds?: string | undefined; seed?: string[] | undefined; resolver?: string | undefined; json?: boolean | undefined; db?: string | undefined; 'no-history'?: boolean | undefined }, connection: { timeoutMs: number; ca: string[] }, io: PlacementIo, env: NodeJS.ProcessEnv): Promise<number> {
+  if (v['no-history']) throw new UsageError('--run reads the run from history: it cannot go with --no-history.');
+  if (!v.seeds) throw new UsageError('--seeds seeds.json is required: the copies are fetched with the seeds\' logins.');
+  const id = Number(v.run);
+  if (!/^[1-9]\d{0,15}$/.test(v.run ?? '') || !Number.isSafeInteger(id)) throw new UsageError(`--run takes the number of a stored placement run, not "${v.run}".`);
+  const store = HistoryStore.open(v.db ?? defaultDbPath());
+  try {
+    const run = store.getPlacement(id);
+    if (!run) throw new UsageError(`there is no placement run #${id} in history.`);
+    let seeds = parseSeedFile(readText('seeds', v.seeds)).seeds;
+    if (v.seed?.length) {
+      const wanted = v.seed.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      seeds = seeds.filter((s) => wanted.includes(s.name));
+    }
+    const detected = run.seeds.filter((o) => o.detection && seeds.some((s) => s.name === o.seed));
+    if (detected.length === 0) throw new UsageError(`placement run #${id} has no detected copy in ${v.seed?.length ? 'the seeds named' : 'the seeds of the seed file'}: there is nothing to analyse.`);
+    const withSecrets: { seed: Seed; secrets: SeedSecrets }[] = [];
+    for (const seed of seeds) if (detected.some((o) => o.seed === seed.name)) withSecrets.push({ seed, secrets: await seedSecrets(seed, env, io) });
+    const resolver = analysisResolver(v.resolver, store);
+    if (!v.json) line(io.stdout, `Analysing ${detected.length} cop${detected.length === 1 ? 'y' : 'ies'} of placement run #${id} (${neutralise(run.token)})`);
+    const results = await analyseRunCopies({ id, token: run.token, seeds: detected }, withSecrets, { store, resolver, ...connection, ...(v.json ? {} : { onResult: printCopy(io) }) });
+    if (v.json) line(io.stdout, JSON.stringify({ id, token: run.token, copyAnalyses: results }));
+    return results.some((r) => 'error' in r) ? 2 : 0;
+  } finally {
+    store.close();
+  }
+}
+
 export async function placementCommand(args: string[], io: PlacementIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let store: HistoryStore | null = null;
   try {
@@ -119,11 +252,22 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       poll: { type: 'string' },
       'bounce-seed': { type: 'string' },
       cleanup: { type: 'boolean' },
+      analyse: { type: 'boolean' },
+      run: { type: 'string' },
+      resolver: { type: 'string' },
     }).values;
     if (v.help) {
       line(io.stdout, PLACEMENT_HELP);
       return 0;
     }
+    if (v.run !== undefined) {
+      if (!v.analyse) throw new UsageError('--run names a stored run whose copies --analyse analyses: add --analyse.');
+      return await analyseStoredRun(v, connectionFlags(v), io, env);
+    }
+    if (v.resolver !== undefined && !v.analyse) throw new UsageError('--resolver is for the analyses of --analyse.');
+    if (v.resolver !== undefined) analysisResolver(v.resolver, null);
+    // The clean-up would delete the very copies the analyses read.
+    if (v.analyse && v.cleanup) throw new UsageError('--cleanup deletes the copies that --analyse reads: run with --analyse alone, and delete the copies afterwards.');
     if (!v.profile) throw new UsageError('--profile smtp.json is required.');
     if (!v.seeds) throw new UsageError('--seeds seeds.json is required.');
     if (!v.subject) throw new UsageError('--subject is required.');
@@ -207,7 +351,12 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       },
       store,
     );
-    if (v.json) line(io.stdout, JSON.stringify(run));
+    let copyAnalyses: CopyResult[] | undefined;
+    if (v.analyse && run.status !== 'send-failed') {
+      if (!v.json) line(io.stdout, 'Analysing the copies where they landed:');
+      copyAnalyses = await analyseRunCopies(run, withSecrets, { store, resolver: analysisResolver(v.resolver, store), timeoutMs, ca, ...(v.json ? {} : { onResult: printCopy(io) }) });
+    }
+    if (v.json) line(io.stdout, JSON.stringify(copyAnalyses ? { ...run, copyAnalyses } : run));
     else {
       const shown = neutraliseAll(run);
       line(io.stdout, summaryLine(shown));
@@ -215,7 +364,7 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       if (shown.id) line(io.stdout, `Stored in history as placement #${shown.id}.`);
       for (const w of shown.warnings.filter((w) => w.startsWith('Not fully kept') || w.startsWith('The bounce mailbox'))) line(io.stderr, `warning: ${w}`);
     }
-    return placementExitCode(run);
+    return copyAnalyses?.some((r) => 'error' in r) ? 2 : placementExitCode(run);
   } catch (err) {
     if (err instanceof UsageError || err instanceof ProfileError || err instanceof SeedError || err instanceof HistoryError || err instanceof PromptAbortedError) {
       line(io.stderr, `deliverlab placement: ${neutralise(err.message)}`);

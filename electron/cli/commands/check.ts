@@ -7,6 +7,7 @@ import { MAX_MESSAGE_BYTES } from '../../core/message/input';
 import type { MessageAnalysis } from '../../core/message/types';
 import { checkResolver, dbPathFrom, emit, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { formatMessage, painter } from '../format';
+import { formatReadiness } from '../format-readiness';
 import { HELP } from '../help';
 import { readInput } from '../read-input';
 import { neutralise } from '../terminal-text';
@@ -25,6 +26,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
     'mail-from': { type: 'string' },
     'no-store-raw': { type: 'boolean' },
     'no-link-check': { type: 'boolean' },
+    readiness: { type: 'boolean' },
   });
   if (values.help) return write(io.stdout, HELP), 0;
   if (positionals.length !== 1) throw new UsageError('Name one message file, or - to read it from standard input: deliverlab check message.eml');
@@ -46,9 +48,10 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
       ...(resolver ? { resolver } : {}),
       ...(values['no-store-raw'] ? { storeRaw: false } : {}),
       checkLinkDomains: !values['no-link-check'],
+      ...(values.readiness ? { readiness: true } : {}),
     }), io.signal)) as MessageAnalysis;
     if (values.json) await emit(io.stdout, JSON.stringify(analysis));
-    else await emit(io.stdout, `${formatMessage(analysis, painter(io.stdout))}\n`);
+    else await emit(io.stdout, `${formatMessage(analysis, painter(io.stdout))}\n${analysis.readiness ? `${formatReadiness(analysis.readiness, painter(io.stdout))}\n` : ''}`);
     if (analysis.historyError) {
       write(io.stderr, `deliverlab: not saved to history: ${neutralise(analysis.historyError)}`);
       return 2;

@@ -9,6 +9,7 @@ import catalogJson from '../../../resources/dnsbl.json' with { type: 'json' };
 import { DnsError } from '../dns/session';
 import { classifyIp, parseIp, reversedLabels } from '../net/ip';
 import { runPool } from '../../shared/pool';
+import type { DnsSession } from '../dns/session';
 import type { AuditContext, CheckOutput } from './context';
 import { finding, statusOf } from './finding';
 import { answerWords } from './lookup-failure';
@@ -114,10 +115,12 @@ interface Query {
 }
 
 /** The DQS key when it is one: letters and digits only, so it can never add or hide a label in the query name. */
-function dqsKey(ctx: AuditContext): string | undefined {
-  const key = ctx.options.spamhausDqsKey?.trim();
+function validKey(given: string | undefined): string | undefined {
+  const key = given?.trim();
   return key && /^[a-z0-9]{1,64}$/i.test(key) ? key : undefined;
 }
+
+const dqsKey = (ctx: AuditContext): string | undefined => validKey(ctx.options.spamhausDqsKey);
 
 function queriesFor(ctx: AuditContext, addresses: readonly AuditAddress[]): Query[] {
   const key = dqsKey(ctx);
@@ -145,8 +148,7 @@ function queriesFor(ctx: AuditContext, addresses: readonly AuditAddress[]): Quer
   return queries;
 }
 
-async function runQuery(ctx: AuditContext, q: Query): Promise<DnsblResult> {
-  const key = dqsKey(ctx);
+async function runQuery(dns: DnsSession, key: string | undefined, q: Query): Promise<DnsblResult> {
   const base = {
     target: q.target,
     list: q.list.name,
@@ -156,7 +158,7 @@ async function runQuery(ctx: AuditContext, q: Query): Promise<DnsblResult> {
     ...(q.range ? { range: q.range } : {}),
   };
   try {
-    const answer = (await ctx.dns.resolve(q.name, 'A')) as unknown;
+    const answer = (await dns.resolve(q.name, 'A')) as unknown;
     const addresses = Array.isArray(answer) ? answer.filter((x): x is string => typeof x === 'string') : [];
     return { ...base, ...interpretAnswer(q.list, addresses) };
   } catch (err) {
@@ -214,7 +216,8 @@ export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'
   const { addresses, mxError } = await auditAddresses(ctx);
   const ordered = [...addresses.filter((a) => a.source === 'sending'), ...addresses.filter((a) => a.source === 'mx')];
   const queries = queriesFor(ctx, ordered.slice(0, MAX_ADDRESSES));
-  const { results } = await runPool(queries, CONCURRENCY, (q) => runQuery(ctx, q));
+  const key = dqsKey(ctx);
+  const { results } = await runPool(queries, CONCURRENCY, (q) => runQuery(ctx.dns, key, q));
   const findings: Finding[] = [];
   const byList = new Map(DNSBL_LISTS.map((l) => [l.name, l]));
   for (const r of results) if (r.listed) findings.push(listedFinding(r, byList.get(r.list) as DnsblList));
@@ -239,4 +242,29 @@ export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'
     },
     findings,
   };
+}
+
+/**
+ * Addresses and domains looked up on the catalogue's lists outside an audit: a message's sending IP
+ * (source "sending") and its link domains (source "domain"), with the same queries, answers and
+ * words as the audit. A failed lookup comes back with its `error`: neither listed nor clean.
+ */
+export async function lookupBlocklists(dns: DnsSession, targets: { ips?: readonly string[]; domains?: readonly string[] }, spamhausDqsKey?: string): Promise<DnsblResult[]> {
+  const key = validKey(spamhausDqsKey);
+  const queries: Query[] = [];
+  for (const list of DNSBL_LISTS) {
+    const zone = queryZone(list, key);
+    if (list.type === 'domain') {
+      for (const domain of targets.domains ?? []) queries.push({ list, target: domain, source: 'domain', name: `${domain}.${zone}` });
+      continue;
+    }
+    for (const ip of targets.ips ?? []) {
+      if (parseIp(ip)?.family === 6 && !list.ipv6) continue;
+      const labels = reversedLabels(ip);
+      if (!labels) continue;
+      const range = classifyIp(ip);
+      queries.push({ list, target: ip, source: 'sending', name: `${labels}.${zone}`, ...(range && range.kind !== 'global' ? { range: range.note } : {}) });
+    }
+  }
+  return (await runPool(queries, CONCURRENCY, (q) => runQuery(dns, key, q))).results;
 }

@@ -458,6 +458,24 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'copies of placement runs analysed where they landed',
+    // One analysis per seed of a run (analysing a copy again replaces it): the whole CopyAnalysis as
+    // JSON, read whole, and the few columns a run's list of copies shows. It goes with its seed's row.
+    sql: `
+      CREATE TABLE placement_copies (
+        placement_id INTEGER NOT NULL,
+        seed TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        item_json TEXT NOT NULL,
+        result_json TEXT NOT NULL,
+        PRIMARY KEY (placement_id, seed),
+        FOREIGN KEY (placement_id, seed) REFERENCES placement_seeds(placement_id, seed) ON DELETE CASCADE
+      ) STRICT;
+    `,
+  },
+  {
     version: 9,
     name: 'report mailboxes: how far each IMAP folder was imported',
     // One row per (account, folder): the account is the login and server (imap://user@host:port), so

@@ -12,6 +12,7 @@ import type { QaSummary } from '../qa/types';
 import type { SendResult } from '../send/types';
 import { MAX_PAGE, page, parseStored, type HistoryDb } from './db';
 import { HistoryError } from './errors';
+import { listCopyAnalyses } from './placement-copies';
 import { ownerToken, statusOf, type OwnerRow } from './run-owner';
 import { senderDomain, sentCondition, type SentFilter } from './sends';
 import type { Page, PlacementListItem, StoredPlacementRun, TrendPoint, TrendQuery, TrendSeries } from './types';
@@ -185,6 +186,7 @@ export function getPlacement(db: HistoryDb, id: number, now = Date.now()): Store
       parseStored<SeedOutcome>(r.outcome_json, `A seed of placement run #${id}`),
     );
     const status = statusOf(row, now);
+    const copies = listCopyAnalyses(db, id);
     const warnings = parseStored<string[]>(row.warnings_json, `The warnings of placement run #${id}`);
     const run: StoredPlacementRun = {
       id,
@@ -201,6 +203,7 @@ export function getPlacement(db: HistoryDb, id: number, now = Date.now()): Store
       ...(row.cleanup_json ? { cleanup: parseStored<NonNullable<PlacementRun['cleanup']>>(row.cleanup_json, `The clean-up of placement run #${id}`) } : {}),
       warnings: status === 'interrupted' ? [...warnings, interruptedWarning(seeds)] : warnings,
       ...(row.qa_json ? { qa: parseStored<QaSummary>(row.qa_json, `The design QA of placement run #${id}`) } : {}),
+      ...(copies.length ? { copies } : {}),
     };
     return run;
   });

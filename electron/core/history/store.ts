@@ -4,8 +4,8 @@
  * WAL and foreign keys on; the schema comes from numbered migrations, recorded in schema_migrations.
  * HistoryStore is the one way in: it opens, migrates and closes the file, runs every write so that a
  * full disk says so in words, and hands each kind of record to its own module (audits.ts,
- * messages.ts, settings.ts, sends.ts, placements.ts, profiles-seeds.ts, secrets.ts, reports.ts,
- * clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts, warmup-plans.ts, report-mailboxes.ts),
+ * messages.ts, settings.ts, sends.ts, placements.ts, placement-copies.ts, profiles-seeds.ts, secrets.ts,
+ * reports.ts, clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts, warmup-plans.ts, report-mailboxes.ts),
  * which holds its SQL. The one escape hatch for bulk work is `transaction(fn)`.
  */
 import { mkdirSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditResult } from '../audit/types';
 import type { MessageAnalysis } from '../message/types';
-import type { PlacementRun, Seed, SeedOutcome } from '../placement/types';
+import type { AnalysedCopy, CopyAnalysis, PlacementRun, Seed, SeedOutcome } from '../placement/types';
 import type { Range } from '../reports/range';
 import type { FoundReport, PublishedPolicy, ReportListItem, StoredRecord } from '../reports/types';
 import type { QaSummary } from '../qa/types';
@@ -28,6 +28,7 @@ import * as messages from './messages';
 import { MIGRATIONS, type Migration } from './migrations';
 import * as leases from './leases';
 import * as outbox from './outbox';
+import * as placementCopies from './placement-copies';
 import * as placements from './placements';
 import * as profilesSeeds from './profiles-seeds';
 import * as reports from './reports';
@@ -310,6 +311,18 @@ export class HistoryStore implements SecretTable {
   }
   placementTrend(query: TrendQuery): TrendSeries[] {
     return placements.placementTrend(this.conn, query);
+  }
+
+  // Copies of placement runs analysed where they landed (placement-copies.ts), one per seed of a run.
+
+  saveCopyAnalysis(placementId: number, copy: CopyAnalysis): void {
+    this.write(() => placementCopies.saveCopyAnalysis(this.conn, placementId, copy));
+  }
+  getCopyAnalysis(placementId: number, seed: string): CopyAnalysis | null {
+    return placementCopies.getCopyAnalysis(this.conn, placementId, seed);
+  }
+  listCopyAnalyses(placementId: number): AnalysedCopy[] {
+    return placementCopies.listCopyAnalyses(this.conn, placementId);
   }
 
   // DMARC aggregate and TLS reports, reverse DNS cache (reports.ts)

@@ -44,7 +44,7 @@ async function listedDomains(domains: readonly string[], dns: DnsSession): Promi
 }
 
 /** A name we may put in front of a blocklist zone: a registrable domain, not an IP literal. */
-function queryableDomain(host: string): string | null {
+export function queryableDomain(host: string): string | null {
   const info = parseHost(host);
   if (info.isIp || !info.domain) return null;
   const d = info.domain.toLowerCase();

@@ -167,7 +167,68 @@ export interface MessageAnalysis {
   dns: DnsQueryRecord[];
   /** Spam filter verdicts, when they were asked for (`--spam`, the Spam filters tab); absent otherwise. */
   spam?: SpamFilterResult[];
+  /** The readiness summary, when it was asked for (`--readiness`); message.readiness gives it for any analysis. */
+  readiness?: MessageReadiness;
   /** The history row this analysis was stored as. */
   id?: number | null;
   historyError?: string;
+}
+
+/** Who wrote a carried spam verdict, as far as the header's name tells. */
+export type CarriedFilter = 'spamassassin' | 'rspamd' | 'microsoft' | 'gmail' | 'barracuda' | 'proofpoint' | 'other';
+
+/**
+ * A spam filter's verdict as a header of the message carries it: what a filter on the way (the
+ * receiving server's) wrote, read from X-Spam-Status, X-Spamd-Result, X-Forefront-Antispam-Report
+ * and their kin. A header that only carries data (a queue id) is not one.
+ */
+export interface CarriedSpamVerdict {
+  filter: CarriedFilter;
+  /** The header's name as written, and its value (unfolded, cut at 2000 characters). */
+  header: string;
+  value: string;
+  /** spam or ham when the header says so; unknown when it only gives a score or data. */
+  verdict: 'spam' | 'ham' | 'unknown';
+  score?: number;
+  /** The score at which the filter calls a message spam, when the header gives it. */
+  threshold?: number;
+  /** The rules or symbols the header lists, with their score when it gives one. */
+  rules?: { name: string; score?: number }[];
+  /** Named fields (Microsoft's SCL, BCL, SFV, CIP ...), as written. */
+  fields?: Record<string, string>;
+  /** What the header says, in words. */
+  meaning: string;
+}
+
+/** The parts of a readiness summary, each with its share of the 10 points (readiness.ts READINESS_WEIGHTS). */
+export type ReadinessArea = 'authentication' | 'spam-filters' | 'blocklists' | 'content' | 'headers' | 'bulk-sender-rules';
+
+/** not-run: nothing was asked (no spam filter configured, no body); error: it was asked and did not answer. Neither is a pass. */
+export type ReadinessStatus = 'pass' | 'warn' | 'fail' | 'error' | 'not-run';
+
+export interface ReadinessItem {
+  area: ReadinessArea;
+  label: string;
+  status: ReadinessStatus;
+  /** Its share of the 10 points. */
+  weight: number;
+  /** The points it takes off (0 when it passed, could not be checked or was not run). */
+  deduction: number;
+  /** What was found, in words. */
+  detail: string;
+  fix?: string;
+}
+
+/**
+ * A message's readiness, scored out of 10 like mail-tester's, with every point explained: each item
+ * says what it weighs, what it took off and how to fix it.
+ */
+export interface MessageReadiness {
+  score: number;
+  outOf: 10;
+  /** Points of items that could not be checked (error, not run): neither earned nor taken off. */
+  unchecked: number;
+  /** The score in one sentence: what took points off, what was not checked. */
+  explanation: string;
+  items: ReadinessItem[];
 }

@@ -4,6 +4,7 @@
  * A run sends one test message (carrying a fresh token in a header and the subject) to every seed
  * mailbox, then watches all seeds at once over IMAP until each copy is found or its deadline passes.
  */
+import type { CarriedSpamVerdict, MessageAnalysis } from '../message/types';
 import type { QaSummary } from '../qa/types';
 import type { SendResult } from '../send/types';
 import type { MailAuth } from '../types';
@@ -216,6 +217,8 @@ export interface PlacementRun {
   warnings: string[];
   /** The last design QA of the HTML sent, when the run was started from it. */
   qa?: QaSummary;
+  /** The copies analysed where they landed (placement.analyse-copy, --analyse), one per seed, when any were. */
+  copies?: AnalysedCopy[];
 }
 
 /** Progress of a run, for the live board and the CLI. */
@@ -227,3 +230,49 @@ export type PlacementEvent =
 
 /** The header that carries the run token on every probe copy. */
 export const TOKEN_HEADER = 'X-Deliverlab-Token';
+
+/**
+ * What the receiving server recorded on a copy: its Authentication-Results (the top one's
+ * authserv-id, RFC 8601 §5: the last server adds it at the top) and the spam verdicts the copy carries.
+ */
+export interface RecordedByReceiver {
+  /** The authserv-id of the receiving server's Authentication-Results, null when it wrote none. */
+  authServId: string | null;
+  /** Its Authentication-Results values, as written. */
+  authenticationResults: string[];
+  spamVerdicts: CarriedSpamVerdict[];
+}
+
+/** One detected copy, fetched from its seed over IMAP and analysed where it landed. */
+export interface CopyAnalysis {
+  /** The run in history, and the seed the copy was fetched from. */
+  placementId: number | null;
+  seed: string;
+  token: string;
+  placement: Detection['placement'];
+  /** Where it was fetched: the folder and UID the run saw, or where it was found since (moved). */
+  folder: string;
+  uid: number;
+  /** Not where the run saw it (the user or a filter moved it since): the folder says where it is now. */
+  moved?: boolean;
+  fetchedAt: string;
+  /** The full message analysis of the copy as the seed holds it, with the local spam filters' verdicts when they ran. */
+  analysis: MessageAnalysis;
+  recorded: RecordedByReceiver;
+  /** Why the analysis is not kept in history, when it could not be written. */
+  historyError?: string;
+}
+
+/** A copy analysis in a run's list: enough to show it beside its seed. */
+export interface AnalysedCopy {
+  seed: string;
+  fetchedAt: string;
+  folder: string;
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  critical: number;
+  warning: number;
+  /** The receiving server's own spam verdict, when the copy carries one: spam wins over ham. */
+  receiverVerdict: 'spam' | 'ham' | null;
+}

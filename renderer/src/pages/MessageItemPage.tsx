@@ -36,6 +36,7 @@ export function MessageItemPage({ id }: { id: number }) {
       {analysis.data && (
         <MessageResultView
           analysis={analysis.data}
+          readiness={{ key: ['message', id], load: () => client.message.readiness({ id }) }}
           actions={
             <Group gap="sm" align="flex-start">
               <ExportReportButton kind="message" id={id} />

@@ -11,6 +11,7 @@ import { AuthenticationTab } from './AuthenticationTab';
 import { ContentTab } from './ContentTab';
 import { HeadersTab } from './HeadersTab';
 import { HopsTab } from './HopsTab';
+import { ReadinessTab, type ReadinessSource } from './ReadinessTab';
 import { dkimVerdict, formatBytes, resultColor } from './message-text';
 
 /** What a headers-only input cannot show, when the analysis gives no notes of its own. */
@@ -90,7 +91,11 @@ function Counted({ label, n }: { label: string; n: number }): ReactNode {
   );
 }
 
-export function MessageResultView({ analysis, actions }: { analysis: MessageAnalysis; actions?: ReactNode }) {
+/**
+ * `readiness`: where the readiness summary comes from when the analysis does not carry one (a stored
+ * analysis or placement copy asks for it when its tab opens).
+ */
+export function MessageResultView({ analysis, actions, readiness }: { analysis: MessageAnalysis; actions?: ReactNode; readiness?: ReadinessSource }) {
   const s = analysis.summary;
   const critical = analysis.findings.filter((f) => f.severity === 'critical').length;
   const warning = analysis.findings.filter((f) => f.severity === 'warning').length;
@@ -157,6 +162,7 @@ export function MessageResultView({ analysis, actions }: { analysis: MessageAnal
           </Tabs.Tab>
           <Tabs.Tab value="hops">Hops</Tabs.Tab>
           <Tabs.Tab value="providers">Provider rules</Tabs.Tab>
+          <Tabs.Tab value="readiness">Readiness</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="auth" pt="md">
           <AuthenticationTab analysis={analysis} findings={of('auth')} />
@@ -172,6 +178,9 @@ export function MessageResultView({ analysis, actions }: { analysis: MessageAnal
         </Tabs.Panel>
         <Tabs.Panel value="providers" pt="md">
           <ScorecardGrid scorecards={analysis.providers} unseenFrom="the message" why={(item) => messageRequirementWhy(item, analysis)} />
+        </Tabs.Panel>
+        <Tabs.Panel value="readiness" pt="md">
+          <ReadinessTab readiness={analysis.readiness} source={readiness} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -2,7 +2,7 @@
  * The placement board: the summary strip and one row per seed, live or from history.
  */
 import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text } from '@mantine/core';
-import { Fragment, useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import type { SeedOutcome } from '../../../electron/api/types';
 import { formatDate, formatDuration } from '../format';
 import { ImapErrorAlert, PlacementBadge, SeedStateBadge } from './parts';
@@ -105,8 +105,11 @@ function SeedDetails({ outcome }: { outcome: SeedOutcome }) {
   );
 }
 
-/** One row per seed; a row opens to the copy's Authentication-Results and spam headers, or the error. */
-export function SeedTable({ seeds }: { seeds: readonly SeedOutcome[] }) {
+/**
+ * One row per seed; a row opens to the copy's Authentication-Results and spam headers, or the error.
+ * `action` adds a seed's own buttons (Analyse this copy) beside Details.
+ */
+export function SeedTable({ seeds, action }: { seeds: readonly SeedOutcome[]; action?: (outcome: SeedOutcome) => ReactNode }) {
   const [open, setOpen] = useState<Set<string>>(new Set());
   const toggle = (seed: string) =>
     setOpen((prev) => {
@@ -163,9 +166,12 @@ export function SeedTable({ seeds }: { seeds: readonly SeedOutcome[] }) {
                   {s.detection ? formatDuration(s.detection.latencyMs) : s.bounce ? formatDuration(s.bounce.latencyMs) : '—'}
                 </Table.Td>
                 <Table.Td>
-                  <Button size="compact-xs" variant="subtle" onClick={() => toggle(s.seed)} aria-expanded={open.has(s.seed)} aria-label={`Details for ${s.seed}`}>
-                    {open.has(s.seed) ? 'Hide' : 'Details'}
-                  </Button>
+                  <Group gap={4} wrap="nowrap" justify="flex-end">
+                    {action?.(s)}
+                    <Button size="compact-xs" variant="subtle" onClick={() => toggle(s.seed)} aria-expanded={open.has(s.seed)} aria-label={`Details for ${s.seed}`}>
+                      {open.has(s.seed) ? 'Hide' : 'Details'}
+                    </Button>
+                  </Group>
                 </Table.Td>
               </Table.Tr>
               {open.has(s.seed) && (

@@ -18,6 +18,7 @@ import { composeFields, headerProblems, useDraft } from './compose-draft';
 import { MessageEditor, useComposeCheck } from './MessageEditor';
 import { QaSummaryNote } from '../qa/QaSummaryNote';
 import { CallError, Warnings } from './parts';
+import { useCopyAnalyses } from './CopyAnalysis';
 import { CleanupNote, SeedTable, SummaryStrip } from './PlacementBoard';
 import { cancelPlacement, clearPlacement, startPlacement, usePlacementRun } from './placement-run-store';
 import { envelopeSender, formatShare, placementLook, reachedInbox, runDidNotFinish, runStatusLabel, seedReadiness } from './placement-view';
@@ -96,6 +97,8 @@ function RunBoard() {
   const client = useClient();
   const state = usePlacementRun();
   const [cancelError, setCancelError] = useState<string | null>(null);
+  const finished = state.status !== 'idle' && state.status !== 'running' ? state.live.run : null;
+  const copies = useCopyAnalyses(finished?.id, finished?.copies);
   if (state.status === 'idle') return null;
   const live = state.live;
   const run: PlacementRun | null = live.run;
@@ -171,9 +174,10 @@ function RunBoard() {
             {live.send.timings.acceptedMs !== undefined ? `, accepted after ${formatDuration(live.send.timings.acceptedMs)}` : ''}.
           </Text>
         )}
-        {live.seeds.length > 0 && <SeedTable seeds={live.seeds} />}
+        {live.seeds.length > 0 && <SeedTable seeds={live.seeds} action={copies.action} />}
         {run && <CleanupNote cleanup={run.cleanup} />}
         {run && <Warnings warnings={run.warnings} />}
+        {copies.view}
       </Stack>
     </Paper>
   );
@@ -416,6 +420,7 @@ export function PlacementItemPage({ id }: { id: number }) {
   const client = useClient();
   const queryClient = useQueryClient();
   const run = useQuery({ queryKey: ['placement', 'get', id], queryFn: () => client.placement.get({ id }) });
+  const copies = useCopyAnalyses(run.data ? id : undefined, run.data?.copies);
   return (
     <Stack gap="md">
       <Anchor href={routeHref({ page: 'placement' })} size="sm">
@@ -461,9 +466,10 @@ export function PlacementItemPage({ id }: { id: number }) {
           )}
           {run.data.qa && <QaSummaryNote summary={run.data.qa} />}
           <SummaryStrip seeds={run.data.seeds} running={false} />
-          <SeedTable seeds={run.data.seeds} />
+          <SeedTable seeds={run.data.seeds} action={copies.action} />
           <CleanupNote cleanup={run.data.cleanup} />
           <Warnings warnings={run.data.warnings} />
+          {copies.view}
           {run.data.send && <SendResultView result={run.data.send} title="The test send" />}
         </Stack>
       )}

@@ -31,6 +31,7 @@ import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../c
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
+import { createHealthHandlers, type HealthOperation } from './handlers-health';
 import { createQaHandlers, LOCAL_CALLER, type AskOpenPath, type AskSavePath, type QaOperation } from './handlers-qa';
 import { createWatchHandlers, type AuditCall, type WatchOperation, type WatchRunOverrides, type WatchService, type WatchServiceHooks } from './handlers-watch';
 import { createSecretStore, type SecretCipher, type SecretStore } from '../core/secrets';
@@ -82,7 +83,7 @@ export interface ApiContext {
 
 /** `caller`: who called (a window, an event stream), for what is kept per caller (watched drafts). */
 type Handlers = { [N in OperationName]: (input: OpParsed<N>, caller: string) => Promise<OpResult<N>> | OpResult<N> };
-type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation | WatchOperation>;
+type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation | WatchOperation | HealthOperation>;
 
 const NO_KEYCHAIN = {
   http: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.',
@@ -466,7 +467,14 @@ export function createApi(ctx: ApiContext): Api {
     mailer: mail.alertMailer,
     emit: ctx.emit,
   });
-  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch };
+  const health = createHealthHandlers({
+    store,
+    settings,
+    transport: ctx.transport,
+    addWatches: (input) => watch['watch.add'](input),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch, ...health };
 
   return {
     async dispatch(name, input, caller = LOCAL_CALLER) {

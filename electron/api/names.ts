@@ -69,6 +69,12 @@ export const OPERATION_NAMES = [
   'settings.get',
   'settings.set',
   'app.info',
+  // Sending health (issue 18)
+  'health.import',
+  'health.summary',
+  'health.domains',
+  'health.ips',
+  'health.watch-ips',
 ] as const;
 
 export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;

@@ -74,6 +74,9 @@ export type {
   TlsSummary,
 } from '../core/reports/types';
 export type { ImportProgress } from '../core/reports/import';
+export type { HealthFileResult, HealthImportResult, RowRefusal } from '../core/health/import';
+export type { HealthDay, HealthRates, HealthSummary, HealthThresholds, HealthTotals, ProviderHealth, RuleSource } from '../core/health/summary';
+export type { HealthCounts, HealthFormat, RecipientProvider } from '../core/health/types';
 export type { AuditChanges } from '../core/report/changes';
 export type { CheckedEvent } from '../core/watch/scheduler';
 export type {

@@ -29,6 +29,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   watch: async () => (await import('./commands/watch')).watchCommand,
   alerts: async () => (await import('./commands/alerts')).alertsCommand,
   clients: async () => (await import('./commands/clients')).clientsCommand,
+  // Sending health (issue 18)
+  health: async () => (await import('./commands/health')).healthCommand,
 };
 
 const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);

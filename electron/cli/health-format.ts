@@ -25,7 +25,7 @@ export function formatHealthImport(untrusted: HealthImportResult, paint: Paint):
       continue;
     }
     const how = f.detected ? `${f.formatName} (told from its content)` : f.formatName;
-    const parts = [`${plural(f.read, 'event')} read`, `${n(f.added)} added`];
+    const parts = [`${plural(f.read, f.format === 'csv' || f.format === 'mailchimp' ? 'row' : 'event')} read`, `${n(f.added)} added`];
     if (f.alreadyImported) parts.push(paint('dim', 'imported before: nothing added'));
     else if (f.duplicates > 0) parts.push(`${n(f.duplicates)} imported before`);
     if (f.ignored > 0) parts.push(`${n(f.ignored)} of types not counted`);

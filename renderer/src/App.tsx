@@ -15,6 +15,7 @@ import { MessageItemPage } from './pages/MessageItemPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { QaPage } from './qa/QaPage';
 import { ReportsPage } from './reports/ReportsPage';
+import { HealthPage } from './health/HealthPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { isUnder, NAV, pageTitle, routeHref, useRoute, type PageName, type RouteOf } from './router';
 import { useAuditRun } from './use-audit-run';
@@ -63,6 +64,7 @@ export function App() {
     profiles: () => <ProfilesPage />,
     seeds: () => <SeedsPage />,
     reports: () => <ReportsPage />,
+    health: () => <HealthPage />,
     history: () => <HistoryPage />,
     'history-item': ({ id }) => <HistoryItemPage key={id} id={id} />,
     dkim: () => <DkimPage />,

@@ -80,6 +80,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
       ['SMTP profiles', '#/profiles'],
       ['Seeds', '#/seeds'],
       ['DMARC reports', '#/reports'],
+      ['Sending health', '#/health'],
       ['History', '#/history'],
       ['DKIM keys', '#/dkim'],
       ['Settings', '#/settings'],

@@ -21,6 +21,7 @@ import type { ReportFormat } from '../core/report/model';
 import { renderReport } from '../core/report/render';
 import type { ReportedAudit } from '../core/report/audit-report';
 import { compareAudits, compareWithReport, historyOf } from '../core/report/changes';
+import { healthSectionFor } from '../core/report/health-section';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
 import type { AuditProgress, AuditResult, Finding } from '../core/audit/types';
@@ -219,7 +220,9 @@ export function createApi(ctx: ApiContext): Api {
       const fromHistory = store && history && (!audit.trend || !audit.compared) ? historyOf(store, audit.result) : null;
       const trend = audit.trend ?? fromHistory?.trend;
       const compared = compare ? compareWithReport(compare, audit.result) : (audit.compared ?? fromHistory?.compared);
-      return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}) };
+      // Sending health, when history has sending data for the domain up to the audit.
+      const health = audit.health ?? (store && history ? healthSectionFor(store, audit.result.domain, audit.result.startedAt) : null);
+      return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}), ...(health ? { health } : {}) };
     });
 
   const storedAudits = (ids: readonly number[]): AuditResult[] =>

@@ -16,7 +16,7 @@ import { ALERT_RULES } from '../core/watch/types';
 import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
 import { CLIENT_FAMILIES } from '../core/qa/families';
 import { parseDay, SINCE_WORDS } from '../core/reports/range';
-import { HEALTH_FORMATS } from '../core/health/types';
+import { HEALTH_FORMATS, RECIPIENT_PROVIDERS } from '../core/health/types';
 import type { HealthImportResult } from '../core/health/import';
 import type { HealthSummary } from '../core/health/summary';
 import type { EventName, OperationName } from './names';
@@ -226,15 +226,6 @@ const AuditChangesInput = z
   })
   .strict();
 
-/** An audit as a report embeds it: the result, with the trend and the changes it was reported with. */
-const ReportedAuditInput = z
-  .object({
-    result: AuditResultInput,
-    trend: z.array(z.object({ startedAt: z.string().max(64), grade: z.string().max(8), score: z.number() }).strict()).min(1).max(TREND_POINTS).optional(),
-    compared: z.object({ against: z.enum(['history', 'report']), changes: AuditChangesInput.nullable() }).strict().optional(),
-  })
-  .strict();
-
 /**
  * A finding handed back to be ranked: every field of a Finding, checked. A field a newer version adds
  * is dropped, not refused, and a code this version does not know ranks as hygiene.
@@ -251,6 +242,52 @@ const FindingInput = z
     refs: z.array(z.string().max(2000)).max(100).optional(),
     reason: z.string().max(100).optional(),
   });
+
+const HealthCount = z.number().int().min(0);
+const HealthRate = z.number().min(0).max(1).nullable();
+/** Counts and rates as a report's sending health section carries them (core/report/health-section.ts). */
+const HealthTotalsInput = z
+  .object({
+    sent: HealthCount,
+    delivered: HealthCount,
+    hardBounced: HealthCount,
+    softBounced: HealthCount,
+    unknownUsers: HealthCount,
+    complaints: HealthCount,
+    opens: HealthCount,
+    clicks: HealthCount,
+    unsubscribes: HealthCount,
+    rates: z
+      .object({ delivery: HealthRate, bounce: HealthRate, hardBounce: HealthRate, softBounce: HealthRate, unknownUsers: HealthRate, complaint: HealthRate, unsubscribe: HealthRate, open: z.number().min(0).nullable(), click: z.number().min(0).nullable() })
+      .strict(),
+  })
+  .strict();
+
+/** A report's sending health section, handed back with the report it was embedded in. */
+const HealthSectionInput = z
+  .object({
+    since: z.string().max(10).refine((v) => parseDay(v) !== null, 'Give a date (2024-05-31)'),
+    until: z.string().max(10).refine((v) => parseDay(v) !== null, 'Give a date (2024-05-31)'),
+    totals: HealthTotalsInput,
+    providers: z.array(HealthTotalsInput.extend({ provider: z.enum(RECIPIENT_PROVIDERS) })).max(RECIPIENT_PROVIDERS.length),
+    ips: z.array(HealthTotalsInput.extend({ ip: z.string().max(100) })).max(10_000),
+    thresholds: z.object({ complaintTarget: z.number(), complaintLimit: z.number(), bounceWarning: z.number(), bounceLimit: z.number() }).strict(),
+    findings: z.array(FindingInput).max(1000),
+    limitExceeded: z.boolean(),
+    opensUnreliable: z.boolean(),
+  })
+  .strict();
+
+/** An audit as a report embeds it: the result, with the trend and the changes it was reported with. */
+const ReportedAuditInput = z
+  .object({
+    result: AuditResultInput,
+    trend: z.array(z.object({ startedAt: z.string().max(64), grade: z.string().max(8), score: z.number() }).strict()).min(1).max(TREND_POINTS).optional(),
+    compared: z.object({ against: z.enum(['history', 'report']), changes: AuditChangesInput.nullable() }).strict().optional(),
+    health: HealthSectionInput.optional(),
+  })
+  .strict();
+
 
 /** One item of "Fix these first", worded as the reports word it. */
 export interface PriorityItem extends FixItem {

@@ -14,7 +14,7 @@ export interface WarmupContext {
   store: HistoryStore | null;
   /**
    * Each day's sending for an IP or a domain, from the imported ESP exports (core/history/health.ts
-   * dailyVolume over the store). Absent until that import exists: progress then says there is no data.
+   * dailyVolume over the store). Absent without a history: progress then says there is no data.
    */
   dailyVolume?: DailyVolumeSource;
   now?: () => Date;

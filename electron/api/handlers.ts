@@ -22,6 +22,7 @@ import type { ReportFormat } from '../core/report/model';
 import { renderReport } from '../core/report/render';
 import type { ReportedAudit } from '../core/report/audit-report';
 import { compareAudits, compareWithReport, historyOf } from '../core/report/changes';
+import { healthSectionFor } from '../core/report/health-section';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
 import type { AuditProgress, AuditResult, Finding } from '../core/audit/types';
@@ -32,6 +33,7 @@ import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../c
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
+import { createHealthHandlers, type HealthOperation } from './handlers-health';
 import { createQaHandlers, LOCAL_CALLER, type AskOpenPath, type AskSavePath, type QaOperation } from './handlers-qa';
 import { createWarmupHandlers, type WarmupOperation } from './handlers-warmup';
 import { createWatchHandlers, type AuditCall, type WatchOperation, type WatchRunOverrides, type WatchService, type WatchServiceHooks } from './handlers-watch';
@@ -84,7 +86,7 @@ export interface ApiContext {
 
 /** `caller`: who called (a window, an event stream), for what is kept per caller (watched drafts). */
 type Handlers = { [N in OperationName]: (input: OpParsed<N>, caller: string) => Promise<OpResult<N>> | OpResult<N> };
-type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation | WatchOperation | WarmupOperation>;
+type CoreHandlers = Omit<Handlers, MailOperation | ReportsOperation | QaOperation | WatchOperation | WarmupOperation | HealthOperation>;
 
 const NO_KEYCHAIN = {
   http: 'deliverlab serve has no access to an operating-system keychain, so it stores no secrets: name an environment variable in the profile or seed (auth.passwordEnv or auth.oauth2TokenEnv) and set it before starting serve.',
@@ -224,7 +226,9 @@ export function createApi(ctx: ApiContext): Api {
       const fromHistory = store && history && (!audit.trend || !audit.compared) ? historyOf(store, audit.result) : null;
       const trend = audit.trend ?? fromHistory?.trend;
       const compared = compare ? compareWithReport(compare, audit.result) : (audit.compared ?? fromHistory?.compared);
-      return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}) };
+      // Sending health, when history has sending data for the domain up to the audit.
+      const health = audit.health ?? (store && history ? healthSectionFor(store, audit.result.domain, audit.result.startedAt) : null);
+      return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}), ...(health ? { health } : {}) };
     });
 
   const storedAudits = (ids: readonly number[]): AuditResult[] =>
@@ -489,10 +493,16 @@ export function createApi(ctx: ApiContext): Api {
     mailer: mail.alertMailer,
     emit: ctx.emit,
   });
-  // The one place the sending data reaches the warm-up planner: once core/history/health.ts lands,
-  // dailyVolume: (query) => dailyVolume(store, query) (only when store is not null).
-  const warmup = createWarmupHandlers({ store });
-  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch, ...warmup };
+  const health = createHealthHandlers({
+    store,
+    settings,
+    transport: ctx.transport,
+    addWatches: (input) => watch['watch.add'](input),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  // The one place the sending data (the imported ESP exports) reaches the warm-up planner.
+  const warmup = createWarmupHandlers({ store, ...(store ? { dailyVolume: (query) => store.dailyVolume(query) } : {}) });
+  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch, ...health, ...warmup };
 
   return {
     async dispatch(name, input, caller = LOCAL_CALLER) {

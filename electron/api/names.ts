@@ -79,6 +79,12 @@ export const OPERATION_NAMES = [
   'placement.analyse-copy',
   'placement.copy',
   'message.readiness',
+  // Sending health (issue 18)
+  'health.import',
+  'health.summary',
+  'health.domains',
+  'health.ips',
+  'health.watch-ips',
 ] as const;
 
 export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;

@@ -17,6 +17,9 @@ import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
 import { CLIENT_FAMILIES } from '../core/qa/families';
 import { parseDay, SINCE_WORDS } from '../core/reports/range';
 import { WARMUP_TEMPLATES, type StoredWarmupPlan, type WarmupPlan, type WarmupProgress, type WarmupTemplateInfo } from '../core/health/warmup-types';
+import { HEALTH_FORMATS, RECIPIENT_PROVIDERS } from '../core/health/types';
+import type { HealthImportResult } from '../core/health/import';
+import type { HealthSummary } from '../core/health/summary';
 import type { EventName, OperationName } from './names';
 import type {
   ActivityItem,
@@ -227,15 +230,6 @@ const AuditChangesInput = z
   })
   .strict();
 
-/** An audit as a report embeds it: the result, with the trend and the changes it was reported with. */
-const ReportedAuditInput = z
-  .object({
-    result: AuditResultInput,
-    trend: z.array(z.object({ startedAt: z.string().max(64), grade: z.string().max(8), score: z.number() }).strict()).min(1).max(TREND_POINTS).optional(),
-    compared: z.object({ against: z.enum(['history', 'report']), changes: AuditChangesInput.nullable() }).strict().optional(),
-  })
-  .strict();
-
 /**
  * A finding handed back to be ranked: every field of a Finding, checked. A field a newer version adds
  * is dropped, not refused, and a code this version does not know ranks as hygiene.
@@ -252,6 +246,52 @@ const FindingInput = z
     refs: z.array(z.string().max(2000)).max(100).optional(),
     reason: z.string().max(100).optional(),
   });
+
+const HealthCount = z.number().int().min(0);
+const HealthRate = z.number().min(0).max(1).nullable();
+/** Counts and rates as a report's sending health section carries them (core/report/health-section.ts). */
+const HealthTotalsInput = z
+  .object({
+    sent: HealthCount,
+    delivered: HealthCount,
+    hardBounced: HealthCount,
+    softBounced: HealthCount,
+    unknownUsers: HealthCount,
+    complaints: HealthCount,
+    opens: HealthCount,
+    clicks: HealthCount,
+    unsubscribes: HealthCount,
+    rates: z
+      .object({ delivery: HealthRate, bounce: HealthRate, hardBounce: HealthRate, softBounce: HealthRate, unknownUsers: HealthRate, complaint: HealthRate, unsubscribe: HealthRate, open: z.number().min(0).nullable(), click: z.number().min(0).nullable() })
+      .strict(),
+  })
+  .strict();
+
+/** A report's sending health section, handed back with the report it was embedded in. */
+const HealthSectionInput = z
+  .object({
+    since: z.string().max(10).refine((v) => parseDay(v) !== null, 'Give a date (2024-05-31)'),
+    until: z.string().max(10).refine((v) => parseDay(v) !== null, 'Give a date (2024-05-31)'),
+    totals: HealthTotalsInput,
+    providers: z.array(HealthTotalsInput.extend({ provider: z.enum(RECIPIENT_PROVIDERS) })).max(RECIPIENT_PROVIDERS.length),
+    ips: z.array(HealthTotalsInput.extend({ ip: z.string().max(100) })).max(10_000),
+    thresholds: z.object({ complaintTarget: z.number(), complaintLimit: z.number(), bounceWarning: z.number(), bounceLimit: z.number() }).strict(),
+    findings: z.array(FindingInput).max(1000),
+    limitExceeded: z.boolean(),
+    opensUnreliable: z.boolean(),
+  })
+  .strict();
+
+/** An audit as a report embeds it: the result, with the trend and the changes it was reported with. */
+const ReportedAuditInput = z
+  .object({
+    result: AuditResultInput,
+    trend: z.array(z.object({ startedAt: z.string().max(64), grade: z.string().max(8), score: z.number() }).strict()).min(1).max(TREND_POINTS).optional(),
+    compared: z.object({ against: z.enum(['history', 'report']), changes: AuditChangesInput.nullable() }).strict().optional(),
+    health: HealthSectionInput.optional(),
+  })
+  .strict();
+
 
 /** One item of "Fix these first", worded as the reports word it. */
 export interface PriorityItem extends FixItem {
@@ -424,6 +464,25 @@ const ReportsExportInput = z
 export interface RecordList {
   items: StoredRecord[];
   total: number;
+}
+
+// Sending health (issue 18)
+
+/** The most export files one health.import takes as contents (an upload or a drop). */
+export const MAX_UPLOADED_EXPORTS = 100;
+
+export interface HealthDomainList {
+  /** Sending domains with health data, most mail first; '' for mail whose export names no domain. */
+  domains: { domain: string; sent: number; first: string; last: string }[];
+}
+
+/** A sending IP (or pool) found in the imported data, and whether it is watched already. */
+export interface HealthIp {
+  ip: string;
+  sent: number;
+  /** An address that can be watched (blocklists, PTR); a pool's name cannot. */
+  address: boolean;
+  watched: boolean;
 }
 
 /** Declares an operation: its input schema, and (as a type only) its result. */
@@ -1194,6 +1253,43 @@ export const operations = {
         message: 'Name a stored message by id, or a placement copy by placement and seed.',
         path: ['id'],
       }),
+  }),
+  // Sending health (issue 18)
+  'health.import': op<HealthImportResult>()({
+    summary:
+      'Import ESP exports (Amazon SES event publishing, SendGrid events, Mailgun events, Postmark webhooks, Mailchimp campaign reports, the generic CSV) into daily counts per sending domain, IP and recipient provider; the format is told from the content unless named; a second import of the same events adds nothing.',
+    input: z
+      .object({
+        /** Files on this machine. Not over HTTP: the browser sends contents. */
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000).optional(),
+        /** Files' contents, base64 (a drop in the browser). */
+        files: z
+          .array(z.object({ name: z.string().trim().min(1).max(1000), data: z.string().max(MAX_MESSAGE_TEXT, 'An export file is larger than 50 MB: import it from the command line') }).strict())
+          .min(1)
+          .max(MAX_UPLOADED_EXPORTS)
+          .optional(),
+        format: z.enum(HEALTH_FORMATS).optional(),
+        /** Overrides the resolver setting for the recipient domains' MX lookups. */
+        resolver: ResolverSchema.optional(),
+      })
+      .strict()
+      .refine((v) => (v.paths === undefined) !== (v.files === undefined), { message: 'Give either paths or files.', path: ['paths'] }),
+  }),
+  'health.summary': op<HealthSummary>()({
+    summary: 'Sending health over a range of days, for one sending domain or all: rates per day, provider, domain and IP against the providers\' thresholds, and the findings (health.*).',
+    input: z.object({ domain: DomainSchema.optional(), since: ReportRangeFields.since, until: ReportRangeFields.until }).strict().default({}),
+  }),
+  'health.domains': op<HealthDomainList>()({
+    summary: 'The sending domains with health data, most mail first.',
+    input: z.object({}).strict().default({}),
+  }),
+  'health.ips': op<{ ips: HealthIp[] }>()({
+    summary: 'The sending IPs and pools found in the health data over a range, most mail first, each with whether it is watched.',
+    input: z.object({ domain: DomainSchema.optional(), since: ReportRangeFields.since, until: ReportRangeFields.until }).strict().default({}),
+  }),
+  'health.watch-ips': op<{ watches: Watch[]; added: number[]; updated: number[] }>()({
+    summary: 'Watch the sending IPs the user ticked (blocklists, PTR and forward confirmation), as watch.add does.',
+    input: z.object({ ips: z.array(IpSchema).min(1, 'Tick the IPs to watch').max(1000) }).strict(),
   }),
 } as const satisfies Record<OperationName, { input: z.ZodType; summary: string }>;
 

@@ -89,6 +89,9 @@ export type {
 } from '../core/reports/types';
 export type { ImportProgress } from '../core/reports/import';
 export type { ImapImportResult, MailboxImport } from '../core/reports/imap-import';
+export type { HealthFileResult, HealthImportResult, RowRefusal } from '../core/health/import';
+export type { HealthDay, HealthRates, HealthSummary, HealthThresholds, HealthTotals, ProviderHealth, RuleSource } from '../core/health/summary';
+export type { HealthCounts, HealthFormat, RecipientProvider } from '../core/health/types';
 export type { AuditChanges } from '../core/report/changes';
 export type { CheckedEvent } from '../core/watch/scheduler';
 export type {

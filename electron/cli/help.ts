@@ -50,6 +50,8 @@ Usage:
   deliverlab reports import PATH... [--json] [--db PATH]
   deliverlab reports import --imap ACCOUNT.json --folder F [--since YYYY-MM-DD] [--move-to FOLDER] [--json]
   deliverlab reports summary|sources|tls --domain D [--since 30d|YYYY-MM-DD] [--json] [--db PATH]
+  deliverlab health import FILE... [--format ses|sendgrid|mailgun|postmark|mailchimp|csv] [--json]
+  deliverlab health summary [--domain D] [--since 30d] [--json]
                    [sources: --class compliant|forwarded|misconfigured|unknown --resolver RESOLVER]
   deliverlab report --client NAME --out PATH [--format ...] [--fresh ...]   (every domain of a stored client)
   deliverlab watch add DOMAIN|IP... [--client NAME] [--every 6h | --at 07:00] [--skip smtp,http,dnsbl]
@@ -116,6 +118,9 @@ reports   DMARC aggregate and TLS reports: import files, folders and report e-ma
           or the new messages of an IMAP folder (import exits 1 when a file was refused), then the summary per domain, the sources
           sending as it (compliant, forwarded, misconfigured with the fix, unknown) and whether
           enforcement is safe, and TLS results. deliverlab reports --help says more.
+health    Sending health from ESP exports (SES, SendGrid, Mailgun, Postmark, Mailchimp, CSV): import
+          them, then rates per provider, domain and IP against Gmail's and Yahoo's thresholds, with
+          findings; summary exits 1 when a limit is exceeded. deliverlab health --help says more.
 watch     Domains (a full audit, with the --skip and --selectors given) and sending IPs (blocklists,
           reverse DNS and its forward confirmation) checked on a schedule: --every 6h (the default;
           15m at least) or --at 07:00 daily, a few minutes' jitter on each. watch run checks what falls

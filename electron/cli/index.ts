@@ -30,6 +30,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   alerts: async () => (await import('./commands/alerts')).alertsCommand,
   clients: async () => (await import('./commands/clients')).clientsCommand,
   warmup: async () => (await import('./commands/warmup')).warmupCommand,
+  // Sending health (issue 18)
+  health: async () => (await import('./commands/health')).healthCommand,
 };
 
 const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);

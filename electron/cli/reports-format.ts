@@ -20,7 +20,7 @@ const day = (iso: string) => iso.slice(0, 10);
  * Columns: text left-aligned, numbers (`right`) right-aligned, the header bold. `style` paints a cell
  * after it is padded, so that colour codes do not shift the columns.
  */
-function table(
+export function table(
   head: string[],
   rows: string[][],
   paint: Paint,

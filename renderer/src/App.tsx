@@ -16,6 +16,7 @@ import { MessagesPage } from './pages/MessagesPage';
 import { QaPage } from './qa/QaPage';
 import { ReportsPage } from './reports/ReportsPage';
 import { WarmupPlanner } from './health/WarmupPlanner';
+import { HealthPage } from './health/HealthPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { isUnder, NAV, pageTitle, routeHref, useRoute, type PageName, type RouteOf } from './router';
 import { useAuditRun } from './use-audit-run';
@@ -65,6 +66,7 @@ export function App() {
     seeds: () => <SeedsPage />,
     reports: () => <ReportsPage />,
     'health-warmup': () => <WarmupPlanner />,
+    health: () => <HealthPage />,
     history: () => <HistoryPage />,
     'history-item': ({ id }) => <HistoryItemPage key={id} id={id} />,
     dkim: () => <DkimPage />,

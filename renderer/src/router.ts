@@ -29,7 +29,9 @@ const PAGES = {
   profiles: { path: '/profiles', title: 'SMTP profiles', nav: 'SMTP profiles' },
   seeds: { path: '/seeds', title: 'Seed mailboxes', nav: 'Seeds' },
   reports: { path: '/reports', title: 'DMARC reports', nav: 'DMARC reports' },
-  'health-warmup': { path: '/health/warmup', title: 'Warm-up planner', nav: 'Warm-up planner' },
+  // Sending health (issue 18)
+  health: { path: '/health', title: 'Sending health', nav: 'Sending health' },
+  'health-warmup': { path: '/health/warmup', title: 'Warm-up planner' },
   history: { path: '/history', title: 'History', nav: 'History' },
   'history-item': { path: '/history/:id', title: (id) => `Stored audit #${id}` },
   dkim: { path: '/dkim', title: 'DKIM keys', nav: 'DKIM keys' },

@@ -3,7 +3,7 @@
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
  * work plus loopback round trips, not the internet; the placement part uses the mail lab (Postfix and
- * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`, `startup`, `report`, `links`, `qa`, `dmarc`, `watch`) runs
+ * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`, `startup`, `report`, `links`, `qa`, `dmarc`, `watch`, `health`) runs
  * one part alone; `npm run bench -- startup --compare ../main` times another checkout's CLI beside this
  * one. Each part ends with the speed bounds the tests leave to it (bound.ts): the tests prove what
  * happens, the bench how fast.
@@ -28,6 +28,7 @@ import { runPlacementBounds } from './placement-bounds';
 import { runStartupBench } from './startup-bench';
 import { runDmarcBench } from './dmarc-bench';
 import { runWatchBench } from './watch-bench';
+import { runHealthBench } from './health-bench';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,7 +58,7 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
 
 const { positionals, values: flags } = parseArgs({ options: { compare: { type: 'string' } }, allowPositionals: true });
 const only = positionals[0];
-const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup', 'report', 'links', 'qa', 'dmarc', 'watch'];
+const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup', 'report', 'links', 'qa', 'dmarc', 'watch', 'health'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
@@ -102,6 +103,12 @@ try {
   }
   if (only === undefined || only === 'watch') {
     const result = await runWatchBench();
+    rows.push(...result.rows);
+    verdicts.push(...result.verdicts);
+  }
+  // Sending health (issue 18)
+  if (only === undefined || only === 'health') {
+    const result = await runHealthBench(server.port);
     rows.push(...result.rows);
     verdicts.push(...result.verdicts);
   }

@@ -1,5 +1,5 @@
 /**
- * The warm-up planner in the browser: reached from its link, the schedule as a table and a chart for
+ * The warm-up planner in the browser: reached from its link on the Sending health page, the schedule as a table and a chart for
  * the numbers typed, the template's description and sources, a refused start beside its field, the
  * plan downloaded as CSV and as a calendar, saved with its IP and shown with no sending data yet,
  * deleted; axe in both schemes.
@@ -13,6 +13,7 @@ const t = useLab();
 
 async function openPlanner(colorScheme: 'light' | 'dark' = 'light'): Promise<LabPage> {
   const page = await t.open('#/home', { colorScheme });
+  await page.getByRole('link', { name: 'Sending health' }).click();
   await page.getByRole('link', { name: 'Warm-up planner' }).click();
   await expectVisible(page.getByRole('heading', { level: 1, name: 'Warm-up planner' }), 'the warm-up planner');
   await page.getByLabel('Start date').fill('2025-03-01');

@@ -114,6 +114,14 @@ describe('finding codes', () => {
       'a11y.low-contrast': 'warning',
       'a11y.all-caps': 'info',
       'a11y.missing-title': 'info',
+      'health.complaint-rate': 'critical',
+      'health.complaint-rate-elevated': 'warning',
+      'health.bounce-rate': 'critical',
+      'health.bounce-rate-elevated': 'warning',
+      'health.bounce-spike': 'warning',
+      'health.delivery-drop': 'warning',
+      'health.volume-spike': 'warning',
+      'health.unknown-users-rising': 'warning',
     });
   });
 

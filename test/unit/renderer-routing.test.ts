@@ -80,7 +80,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
       ['SMTP profiles', '#/profiles'],
       ['Seeds', '#/seeds'],
       ['DMARC reports', '#/reports'],
-      ['Warm-up planner', '#/health/warmup'],
+      ['Sending health', '#/health'],
       ['History', '#/history'],
       ['DKIM keys', '#/dkim'],
       ['Settings', '#/settings'],
@@ -91,7 +91,7 @@ describe('page titles and the navigation, from the one list of pages', () => {
     expect(lit('#/placement/3')).toEqual(['Placement']);
     expect(lit('#/send')).toEqual(['Test send']);
     expect(lit('')).toEqual(['Home']);
-    expect(lit('#/health/warmup')).toEqual(['Warm-up planner']);
+    expect(lit('#/health/warmup')).toEqual(['Sending health']);
     expect(pageTitle(parseRoute('#/health/warmup'))).toBe('Warm-up planner · Deliverlab');
   });
 });

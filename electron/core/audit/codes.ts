@@ -19,9 +19,12 @@ export type MessageArea = 'auth' | 'header' | 'content';
 /** Design QA of a draft raises these besides the content findings (core/qa): client compatibility, accessibility, and the link check's links and images. */
 export type QaArea = 'compat' | 'a11y' | 'link' | 'image';
 
+/** Sending health (core/health) raises its findings from ESP exports' daily counts. */
+export type HealthArea = 'health';
+
 export interface CodeInfo {
   severity: Severity;
-  check: CheckId | MessageArea | QaArea;
+  check: CheckId | MessageArea | QaArea | HealthArea;
   /** One line for the README and the UI's legend. */
   meaning: string;
 }
@@ -165,6 +168,16 @@ export const FINDING_CODES = {
   'a11y.low-contrast': { severity: 'warning', check: 'a11y', meaning: 'Text whose colour contrasts with its background less than WCAG AA asks (4.5:1, or 3:1 for large text), from the email\'s own colours.' },
   'a11y.all-caps': { severity: 'info', check: 'a11y', meaning: 'A paragraph in capitals: slower to read, and some screen readers spell it out.' },
   'a11y.missing-title': { severity: 'info', check: 'a11y', meaning: 'No <title>: screen readers and the browser view of the email have no name to announce.' },
+
+  // Sending health: ESP exports' counts against the providers' thresholds (resources/provider-rules.json)
+  'health.complaint-rate': { severity: 'critical', check: 'health', meaning: 'The complaint (spam) rate at Gmail or Yahoo, or over all recipients, is over the 0.3 % limit Gmail and Yahoo hold bulk senders to.' },
+  'health.complaint-rate-elevated': { severity: 'warning', check: 'health', meaning: 'The complaint rate is over the 0.1 % that Gmail and Yahoo ask senders to aim for, still under the 0.3 % limit.' },
+  'health.bounce-rate': { severity: 'critical', check: 'health', meaning: 'Hard and soft bounces together are over 5 % of the messages sent: mailbox providers and sending services treat that as a list out of control.' },
+  'health.bounce-rate-elevated': { severity: 'warning', check: 'health', meaning: 'Bounces are over 2 % of the messages sent, still under 5 %.' },
+  'health.bounce-spike': { severity: 'warning', check: 'health', meaning: 'A day\'s bounce rate at one IP is over twice its median of the 7 days before, and over 2 %.' },
+  'health.delivery-drop': { severity: 'warning', check: 'health', meaning: 'A recipient provider delivered a smaller share of the mail in the last 7 days than in the 7 before (5 points or more).' },
+  'health.volume-spike': { severity: 'warning', check: 'health', meaning: 'A day\'s volume from one IP is over twice its median of the 7 days before: sudden volume looks like a compromised or new sender.' },
+  'health.unknown-users-rising': { severity: 'warning', check: 'health', meaning: 'Bounces for mailboxes that do not exist rose to over twice their rate of the 7 days before, and over 0.5 %: the list is going stale.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

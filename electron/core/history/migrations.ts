@@ -476,6 +476,52 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'sending health: daily aggregates from ESP exports',
+    // Counts, never raw events: one row per UTC day, sending domain, sending IP (or pool) and
+    // recipient provider. '' stands for a domain or IP the export does not name. The files and the
+    // event ids already imported make a second import of the same data add nothing; the recipient
+    // domains' providers (by MX) are cached with the time they were looked up.
+    sql: `
+      CREATE TABLE health_days (
+        day TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        sent INTEGER NOT NULL,
+        delivered INTEGER NOT NULL,
+        hard_bounced INTEGER NOT NULL,
+        soft_bounced INTEGER NOT NULL,
+        unknown_users INTEGER NOT NULL,
+        complaints INTEGER NOT NULL,
+        opens INTEGER NOT NULL,
+        clicks INTEGER NOT NULL,
+        unsubscribes INTEGER NOT NULL,
+        PRIMARY KEY (day, domain, ip, provider)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX health_days_by_domain ON health_days(domain, day);
+      CREATE INDEX health_days_by_ip ON health_days(ip, day);
+
+      CREATE TABLE health_files (
+        digest TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE health_event_ids (
+        id INTEGER PRIMARY KEY
+      ) STRICT;
+
+      CREATE TABLE health_mx (
+        domain TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        checked_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 9,
     name: 'report mailboxes: how far each IMAP folder was imported',
     // One row per (account, folder): the account is the login and server (imap://user@host:port), so

@@ -5,8 +5,8 @@
  * HistoryStore is the one way in: it opens, migrates and closes the file, runs every write so that a
  * full disk says so in words, and hands each kind of record to its own module (audits.ts,
  * messages.ts, settings.ts, sends.ts, placements.ts, placement-copies.ts, profiles-seeds.ts, secrets.ts,
- * reports.ts, clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts, warmup-plans.ts, report-mailboxes.ts),
- * which holds its SQL. The one escape hatch for bulk work is `transaction(fn)`.
+ * reports.ts, health.ts, clients.ts, watches.ts, alerts.ts, outbox.ts, leases.ts, warmup-plans.ts,
+ * report-mailboxes.ts), which holds its SQL. The one escape hatch for bulk work is `transaction(fn)`.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,6 +15,7 @@ import type { AuditResult } from '../audit/types';
 import type { MessageAnalysis } from '../message/types';
 import type { AnalysedCopy, CopyAnalysis, PlacementRun, Seed, SeedOutcome } from '../placement/types';
 import type { Range } from '../reports/range';
+import type { DailyVolume, HealthDayRow, RecipientProvider } from '../health/types';
 import type { FoundReport, PublishedPolicy, ReportListItem, StoredRecord } from '../reports/types';
 import type { QaSummary } from '../qa/types';
 import type { SecretTable, StoredSecret } from '../secrets';
@@ -26,6 +27,7 @@ import { HistoryDb } from './db';
 import { HistoryError } from './errors';
 import * as messages from './messages';
 import { MIGRATIONS, type Migration } from './migrations';
+import * as health from './health';
 import * as leases from './leases';
 import * as outbox from './outbox';
 import * as placementCopies from './placement-copies';
@@ -364,6 +366,41 @@ export class HistoryStore implements SecretTable {
   }
   cachePtrs(answers: readonly { ip: string; names: string[]; error: string | null; checkedAt: number }[]): void {
     this.write(() => reports.cachePtrs(this.conn, answers));
+  }
+
+  // Sending health: daily aggregates, imported files and event ids, providers by MX (health.ts)
+
+  /** Actual volume per day of one sending IP or domain (the warm-up planner reads it): see health.ts. */
+  dailyVolume(query: { ip?: string; domain?: string; since: string; until: string }): DailyVolume[] {
+    return health.dailyVolume(this.conn, query);
+  }
+  healthDays(range: health.DayRange & { domain?: string }): HealthDayRow[] {
+    return health.healthDays(this.conn, range);
+  }
+  healthDomains(): { domain: string; sent: number; first: string; last: string }[] {
+    return health.healthDomains(this.conn);
+  }
+  healthFileImported(digest: string): boolean {
+    return health.fileImported(this.conn, digest);
+  }
+  /**
+   * Writes one batch of an import in one transaction: event ids are claimed first, and only the
+   * events whose id is new (or that have none) are counted into the rows that `rows` gives.
+   */
+  saveHealthBatch(batch: { ids: readonly number[]; rows: (fresh: readonly boolean[]) => Iterable<HealthDayRow>; file?: Parameters<typeof health.recordFile>[1] }): void {
+    this.write(() =>
+      this.conn.tx(() => {
+        const fresh = health.claimEventIds(this.conn, batch.ids);
+        health.addDays(this.conn, batch.rows(fresh));
+        if (batch.file) health.recordFile(this.conn, batch.file);
+      }),
+    );
+  }
+  cachedProviders(domains: readonly string[], freshAfter: number): Map<string, RecipientProvider> {
+    return health.cachedProviders(this.conn, domains, freshAfter);
+  }
+  cacheProviders(answers: readonly { domain: string; provider: RecipientProvider; checkedAt: number }[]): void {
+    this.write(() => this.conn.tx(() => health.cacheProviders(this.conn, answers)));
   }
 
   // SMTP profiles and seed mailboxes (profiles-seeds.ts)

@@ -8,6 +8,7 @@
 import { codePoint, firstControl } from '../../shared/domain-name';
 import type { AuditResult } from '../audit/types';
 import type { Compared, TrendPoint } from './changes';
+import type { HealthSection } from './health-section';
 
 /** One audit in a report, with its history when the report was made with one. */
 export interface ReportedAudit {
@@ -16,6 +17,8 @@ export interface ReportedAudit {
   trend?: TrendPoint[];
   /** What changed, and against what; absent: made without history. */
   compared?: Compared;
+  /** The domain's sending health up to the audit; absent: no sending data, or made without history. */
+  health?: HealthSection;
 }
 
 export interface AuditReport {
@@ -50,7 +53,7 @@ export function embeddedReport(report: AuditReport): EmbeddedAuditReport {
     kind: EMBEDDED_KIND,
     version: EMBEDDED_VERSION,
     ...(report.client ? { client: report.client } : {}),
-    audits: report.audits.map((a) => ({ result: sortedKeys(a.result), ...(a.trend ? { trend: sortedKeys(a.trend) } : {}), ...(a.compared ? { compared: sortedKeys(a.compared) } : {}) })),
+    audits: report.audits.map((a) => ({ result: sortedKeys(a.result), ...(a.trend ? { trend: sortedKeys(a.trend) } : {}), ...(a.compared ? { compared: sortedKeys(a.compared) } : {}), ...(a.health ? { health: sortedKeys(a.health) } : {}) })),
   };
 }
 

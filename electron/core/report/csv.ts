@@ -1,20 +1,23 @@
 /**
  * One row per finding: domain, code, severity, title, fix (the record to publish, in zone-file form, when the fix is one).
+ * A domain's sending health findings (health.*) follow its audit's, when the report has them.
  *
  * RFC 4180: CRLF line ends, a field with a comma, quote or line break in double quotes, quotes
  * doubled. A cell that starts with = + - @ (or a tab or carriage return) gets a leading ' so a
  * spreadsheet shows it instead of running it as a formula (OWASP "CSV Injection").
  */
 import { zoneLines } from '../../shared/fix-record';
-import type { AuditResult } from '../audit/types';
+import type { AuditResult, Finding } from '../audit/types';
 
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function renderCsv(results: readonly AuditResult[]): string {
+export function renderCsv(results: readonly AuditResult[], health: readonly (readonly Finding[] | undefined)[] = []): string {
   const rows = [['domain', 'code', 'severity', 'title', 'fix']];
-  for (const r of results) for (const f of r.findings) rows.push([r.domain, f.code, f.severity, f.title, f.fixRecords?.length ? zoneLines(f.fixRecords) : (f.fix ?? '')]);
+  results.forEach((r, i) => {
+    for (const f of [...r.findings, ...(health[i] ?? [])]) rows.push([r.domain, f.code, f.severity, f.title, f.fixRecords?.length ? zoneLines(f.fixRecords) : (f.fix ?? '')]);
+  });
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -6,6 +6,7 @@ import type { AuditResult, Finding } from '../audit/types';
 import { asReport, embeddedReport, reportFromEmbedded, type AuditReport, type ReportedAudit } from './audit-report';
 import type { ReportBrand } from './brand';
 import { historyWords, noDetail, type Compared, type TrendPoint } from './changes';
+import { HEALTH_COLUMNS, HEALTH_TITLE, healthLines, healthRows, type HealthSection } from './health-section';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { badge, escapeHtml, pre, readEmbedded, renderPage, ReportReadError, sev, tableHtml, text } from './page';
 import { portfolio, shareWords } from './portfolio';
@@ -65,6 +66,15 @@ function changesHtml(domain: string, compared: Compared, id: (name: string) => s
   return out.join('\n');
 }
 
+/** The domain's sending health: rates per provider and IP against the thresholds, and the health findings. */
+function healthHtml(section: HealthSection, id: (name: string) => string): string {
+  const out = [`<h3 id="${id('health')}">${HEALTH_TITLE}</h3>`, ...healthLines(section).map((line) => `<p>${text(line)}</p>`)];
+  out.push(tableHtml(['Mail', ...HEALTH_COLUMNS.slice(1)], healthRows(section), { caption: `${HEALTH_TITLE}: rates from ${section.since} to ${section.until}` }));
+  if (section.findings.length > 0) out.push(`<ul>${section.findings.map(findingHtml).join('')}</ul>`);
+  else out.push('<p>No health finding: every rate is within the thresholds.</p>');
+  return out.join('\n');
+}
+
 /**
  * A portfolio leaves each domain's DNS transcript out of its pages (about a third of a domain's
  * pages, and of a 500-domain file's size); it stays in the embedded result and in the domain's own report.
@@ -104,6 +114,7 @@ function auditHtml(audit: ReportedAudit, n: number, cover: { client?: string | u
 
   if (audit.trend) out.push(trendHtml(result.domain, audit.trend, id));
   if (audit.compared) out.push(changesHtml(result.domain, audit.compared, id));
+  if (audit.health) out.push(healthHtml(audit.health, id));
 
   out.push(`<h3>Checks</h3>`);
   for (const section of checkSections(result)) {

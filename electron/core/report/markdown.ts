@@ -9,6 +9,7 @@ import type { AuditResult } from '../audit/types';
 import { asReport, type AuditReport, type ReportedAudit } from './audit-report';
 import type { ReportBrand } from './brand';
 import { historyWords, noDetail, type Compared, type TrendPoint } from './changes';
+import { HEALTH_COLUMNS, HEALTH_TITLE, healthLines, healthRows, type HealthSection } from './health-section';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
@@ -67,6 +68,21 @@ function changesMarkdown(domain: string, compared: Compared): string[] {
   return out;
 }
 
+/** The domain's sending health, as html.ts writes it. */
+function healthMarkdown(section: HealthSection): string[] {
+  const out = [`### ${HEALTH_TITLE}`, '', ...healthLines(section).flatMap((line) => [escapeMarkdown(line), ''])];
+  out.push(`| Mail | ${HEALTH_COLUMNS.slice(1).join(' | ')} |`, `|${HEALTH_COLUMNS.map(() => '---').join('|')}|`);
+  for (const row of healthRows(section)) out.push(`| ${row.map(escapeMarkdown).join(' | ')} |`);
+  out.push('');
+  for (const f of section.findings) {
+    out.push(`- **${f.severity}** ${code(f.code)} ${escapeMarkdown(f.title)}: ${escapeMarkdown(f.detail)}`);
+    if (f.fix) out.push('', block(f.fix).replace(/^/gm, '  '), '');
+  }
+  if (section.findings.length === 0) out.push('No health finding: every rate is within the thresholds.');
+  out.push('');
+  return out;
+}
+
 function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefined; preparedBy?: string | undefined }, alone: boolean): string {
   const { result } = audit;
   const out: string[] = [];
@@ -93,6 +109,7 @@ function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefine
 
   if (audit.trend) out.push(...trendMarkdown(result.domain, audit.trend));
   if (audit.compared) out.push(...changesMarkdown(result.domain, audit.compared));
+  if (audit.health) out.push(...healthMarkdown(audit.health));
 
   out.push('### Checks', '');
   for (const section of checkSections(result)) {

@@ -146,6 +146,16 @@ export const IMPACT: Record<FindingCode, Impact> = {
   'a11y.low-contrast': 'hygiene',
   'a11y.all-caps': 'hygiene',
   'a11y.missing-title': 'hygiene',
+
+  // Providers filter a sender whose complaints and bounces pass their limits; a provider delivering less is mail lost.
+  'health.complaint-rate': 'reputation',
+  'health.complaint-rate-elevated': 'reputation',
+  'health.bounce-rate': 'reputation',
+  'health.bounce-rate-elevated': 'reputation',
+  'health.bounce-spike': 'reputation',
+  'health.delivery-drop': 'rejected',
+  'health.volume-spike': 'reputation',
+  'health.unknown-users-rising': 'reputation',
 };
 
 /** One thing to do: a fix and every finding it resolves, with the worst severity and impact among them. */

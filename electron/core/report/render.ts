@@ -11,7 +11,7 @@ import type { ReportFormat } from './model';
 
 /**
  * `brand` is a checked one (checkBrand). CSV and JSON carry the results only (no branding, client
- * or history): scripts read them as results.
+ * or history), and the sending health when the report has it: scripts read them as results.
  */
 export function renderReport(input: AuditReport | readonly AuditResult[], format: ReportFormat, brand: ReportBrand = {}): string {
   const report = asReport(input);
@@ -22,8 +22,14 @@ export function renderReport(input: AuditReport | readonly AuditResult[], format
     case 'md':
       return renderMarkdown(report, brand);
     case 'csv':
-      return renderCsv(results);
-    case 'json':
-      return `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`;
+      return renderCsv(
+        results,
+        report.audits.map((a) => a.health?.findings),
+      );
+    case 'json': {
+      // A domain with sending data carries its health section beside the result's own fields.
+      const out = report.audits.map((a) => (a.health ? { ...a.result, health: a.health } : a.result));
+      return `${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`;
+    }
   }
 }

@@ -1,0 +1,93 @@
+/**
+ * Sending health in history: daily aggregates (never raw events), the files and event ids already
+ * imported, and the recipient domains' providers by MX.
+ *
+ * An import writes through these in batches, each one transaction (the caller's, through store.ts),
+ * so that the aggregates and the event ids that made them are stored together or not at all.
+ */
+import { COUNT_FIELDS, type DailyVolume, type HealthDayRow, type RecipientProvider } from '../health/types';
+import type { HistoryDb } from './db';
+
+/** Whole UTC days, both included, as YYYY-MM-DD. */
+export interface DayRange {
+  since: string;
+  until: string;
+}
+
+const COLUMNS = ['sent', 'delivered', 'hard_bounced', 'soft_bounced', 'unknown_users', 'complaints', 'opens', 'clicks', 'unsubscribes'] as const;
+
+/**
+ * Actual volume per day of one sending IP or domain (or of all when neither is named), oldest first;
+ * days without data are left out. `bounced` is hard and soft bounces together.
+ */
+export function dailyVolume(db: HistoryDb, query: { ip?: string; domain?: string; since: string; until: string }): DailyVolume[] {
+  const rows = db
+    .sql(
+      `SELECT day, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(hard_bounced + soft_bounced) AS bounced, SUM(complaints) AS complaints
+       FROM health_days
+       WHERE day BETWEEN ? AND ? AND (? IS NULL OR ip = ?) AND (? IS NULL OR domain = ?)
+       GROUP BY day ORDER BY day`,
+    )
+    .all(query.since, query.until, query.ip ?? null, query.ip ?? null, query.domain?.toLowerCase() ?? null, query.domain?.toLowerCase() ?? null) as DailyVolume[];
+  return rows;
+}
+
+/** Adds counts to the day rows they belong to (rows that are not there yet are created). */
+export function addDays(db: HistoryDb, rows: Iterable<HealthDayRow>): void {
+  const upsert = db.sql(
+    `INSERT INTO health_days (day, domain, ip, provider, ${COLUMNS.join(', ')})
+     VALUES (?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})
+     ON CONFLICT (day, domain, ip, provider) DO UPDATE SET ${COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+  );
+  for (const r of rows) upsert.run(r.day, r.domain, r.ip, r.provider, ...COUNT_FIELDS.map((f) => r[f]));
+}
+
+/** The stored rows of a range, for one sending domain or all. */
+export function healthDays(db: HistoryDb, range: DayRange & { domain?: string }): HealthDayRow[] {
+  const rows = db
+    .sql(
+      `SELECT day, domain, ip, provider, sent, delivered, hard_bounced AS hardBounced, soft_bounced AS softBounced, unknown_users AS unknownUsers,
+         complaints, opens, clicks, unsubscribes
+       FROM health_days WHERE day BETWEEN ? AND ? AND (? IS NULL OR domain = ?) ORDER BY day`,
+    )
+    .all(range.since, range.until, range.domain?.toLowerCase() ?? null, range.domain?.toLowerCase() ?? null) as HealthDayRow[];
+  return rows;
+}
+
+/** The sending domains that have health data, with their messages sent, most first. */
+export function healthDomains(db: HistoryDb): { domain: string; sent: number; first: string; last: string }[] {
+  return db
+    .sql(`SELECT domain, SUM(sent) AS sent, MIN(day) AS first, MAX(day) AS last FROM health_days GROUP BY domain ORDER BY sent DESC, domain`)
+    .all() as { domain: string; sent: number; first: string; last: string }[];
+}
+
+/** Whether a file with this digest was imported already. */
+export function fileImported(db: HistoryDb, digest: string): boolean {
+  return db.sql('SELECT 1 FROM health_files WHERE digest = ?').get(digest) !== undefined;
+}
+
+export function recordFile(db: HistoryDb, file: { digest: string; name: string; format: string; events: number; importedAt: string }): void {
+  db.sql('INSERT OR IGNORE INTO health_files (digest, name, format, events, imported_at) VALUES (?, ?, ?, ?, ?)').run(file.digest, file.name, file.format, file.events, file.importedAt);
+}
+
+/** Records event ids (53-bit hashes); returns, for each, whether it is new. */
+export function claimEventIds(db: HistoryDb, ids: readonly number[]): boolean[] {
+  const insert = db.sql('INSERT OR IGNORE INTO health_event_ids (id) VALUES (?)');
+  return ids.map((id) => insert.run(id).changes === 1);
+}
+
+/** Cached providers of recipient domains looked up after `freshAfter` (Unix seconds). */
+export function cachedProviders(db: HistoryDb, domains: readonly string[], freshAfter: number): Map<string, RecipientProvider> {
+  const get = db.sql('SELECT provider FROM health_mx WHERE domain = ? AND checked_at >= ?');
+  const out = new Map<string, RecipientProvider>();
+  for (const d of domains) {
+    const row = get.get(d, freshAfter) as { provider: RecipientProvider } | undefined;
+    if (row) out.set(d, row.provider);
+  }
+  return out;
+}
+
+export function cacheProviders(db: HistoryDb, answers: readonly { domain: string; provider: RecipientProvider; checkedAt: number }[]): void {
+  const put = db.sql('INSERT INTO health_mx (domain, provider, checked_at) VALUES (?, ?, ?) ON CONFLICT (domain) DO UPDATE SET provider = excluded.provider, checked_at = excluded.checked_at');
+  for (const a of answers) put.run(a.domain, a.provider, a.checkedAt);
+}

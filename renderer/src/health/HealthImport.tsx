@@ -1,0 +1,117 @@
+/**
+ * Importing ESP exports: dropped or picked files, sent as their contents one at a time, and what
+ * the import made of each (the format it read, what it added, the rows it refused with their lines).
+ */
+import { Alert, Button, FileButton, Group, List, Paper, Stack, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type DragEvent } from 'react';
+import type { HealthImportResult } from '../../../electron/api/types';
+import { useClient } from '../client/client-context';
+import { errorMessage } from '../format';
+import { bytesToBase64 } from '../received/message-text';
+import { plural } from '../reports/report-words';
+import { addHealthImports, count, EMPTY_IMPORT, fileSentence } from './health-words';
+
+const ACCEPT = '.json,.jsonl,.ndjson,.csv,.txt,application/json,text/csv';
+
+export function HealthImport({ onImported }: { onImported: (result: HealthImportResult) => void }) {
+  const client = useClient();
+  const queries = useQueryClient();
+  const [dragging, setDragging] = useState(false);
+  const [reading, setReading] = useState<{ done: number; files: number } | null>(null);
+  const imported = useMutation({
+    mutationFn: async (files: File[]) => {
+      let total = EMPTY_IMPORT;
+      setReading({ done: 0, files: files.length });
+      try {
+        for (const [i, file] of files.entries()) {
+          const data = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+          total = addHealthImports(total, await client.health.import({ files: [{ name: file.name, data }] }));
+          setReading({ done: i + 1, files: files.length });
+          if (total.stopped) break;
+        }
+      } finally {
+        setReading(null);
+      }
+      return total;
+    },
+    onSuccess: async (result) => {
+      await queries.invalidateQueries({ queryKey: ['health'] });
+      onImported(result);
+    },
+  });
+  const take = (files: File[]) => {
+    if (files.length > 0) imported.mutate(files);
+  };
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    take([...event.dataTransfer.files]);
+  };
+  const result = imported.data;
+  return (
+    <Stack gap="sm">
+      <Paper
+        withBorder
+        p="md"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        style={dragging ? { borderStyle: 'dashed', borderColor: 'var(--mantine-color-blue-filled)' } : undefined}
+      >
+        <Group justify="space-between" wrap="wrap">
+          <Text size="sm">Drop exports here: Amazon SES events, SendGrid, Mailgun or Postmark events (JSON), Mailchimp campaign reports or the generic CSV.</Text>
+          <FileButton onChange={take} accept={ACCEPT} multiple>
+            {(props) => (
+              <Button {...props} loading={imported.isPending}>
+                Import exports
+              </Button>
+            )}
+          </FileButton>
+        </Group>
+      </Paper>
+      {reading && (
+        <Text size="sm" role="status">
+          Importing: {count(reading.done)} of {count(reading.files)} files read.
+        </Text>
+      )}
+      {imported.isError && (
+        <Alert color="red" title="The exports could not be imported">
+          {errorMessage(imported.error)}
+        </Alert>
+      )}
+      {result && (
+        <Alert color={result.refusedRows > 0 || result.failedFiles > 0 ? 'yellow' : 'green'} title="Import finished" data-testid="health-import-summary" role="status">
+          <Text size="sm">
+            {plural(result.added, 'event')} added, {count(result.duplicates)} imported before, {plural(result.refusedRows, 'row')} refused.
+          </Text>
+          <List size="sm" mt="xs" aria-label="Files imported">
+            {result.files.map((f, i) => (
+              <List.Item key={i}>
+                {fileSentence(f)}
+                {(f.refusals.length > 0 || f.unknown.length > 0) && (
+                  <List size="sm" withPadding>
+                    {f.refusals.map((r) => (
+                      <List.Item key={`line-${r.line}`}>
+                        Line {r.line} refused: {r.reason}
+                      </List.Item>
+                    ))}
+                    {f.unknown.map((u) => (
+                      <List.Item key={`${u.kind}-${u.name}`}>
+                        {u.kind === 'column' ? 'Unknown column' : u.kind === 'event-type' ? 'Unknown event type' : 'Unknown bounce type'} “{u.name}”: not counted
+                      </List.Item>
+                    ))}
+                  </List>
+                )}
+              </List.Item>
+            ))}
+          </List>
+          {result.notLookedUp > 0 && <Text size="sm">{count(result.notLookedUp)} recipient domains could not be looked up: their mail counts under Unknown.</Text>}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

@@ -1,7 +1,7 @@
 /**
  * The warm-up operations: a plan computed with its files, refused input beside its field, plans kept
  * in history (migration 10), and a kept plan's progress: "no sending data imported yet" until the
- * sending data exists, then the comparison over the rows for its IP or domain.
+ * sending data exists, then the comparison over the rows for its IP or domain, read from a real health import.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../electron/api/handlers';
@@ -107,5 +107,26 @@ describe('warmup.progress', () => {
     expect(result.progress?.days.map((d) => d.status)).toEqual(['on-track', 'on-track']);
     // 110 bounced of 3,000 sent is 3.7 %: hold at 2,000 before day 3 (4,000).
     expect(result.progress?.warnings.map((w) => [w.code, w.day, w.holdAt])).toEqual([['warmup.bounce-rate', 3, 2000]]);
+  });
+
+  it('reads the sending data imported for its IP: ahead, on track and behind by day', async () => {
+    api = createApi({ dbPath: tmp(), transport: 'ipc', version: 'test', emit: () => {} });
+    // Days 1-3 of the standard plan from 1,000 are 1,000, 2,000 and 4,000 messages.
+    const csv = [
+      'date,ip,recipient_domain,sent,delivered,bounced_hard,bounced_soft,complaints,opens,clicks,unsubscribes',
+      '2025-03-01,192.0.2.10,gmail.com,1500,1495,3,2,0,0,0,0',
+      '2025-03-02,192.0.2.10,gmail.com,2000,1995,3,2,0,0,0,0',
+      '2025-03-03,192.0.2.10,gmail.com,1000,995,3,2,0,0,0,0',
+      '2025-03-03,192.0.2.99,gmail.com,9000,8995,3,2,0,0,0,0',
+    ].join('\n');
+    await api.dispatch('health.import', { files: [{ name: 'warmup.csv', data: Buffer.from(csv).toString('base64') }] });
+    const saved = (await api.dispatch('warmup.save', { ...input, name: 'New IP', ip: '192.0.2.10' })) as WarmupPlanItem;
+    const result = (await api.dispatch('warmup.progress', { id: saved.id })) as WarmupProgressResult;
+    expect(result.noData).toBeUndefined();
+    expect(result.progress?.days.map((d) => [d.date, d.sent, d.status])).toEqual([
+      ['2025-03-01', 1500, 'ahead'],
+      ['2025-03-02', 2000, 'on-track'],
+      ['2025-03-03', 1000, 'behind'],
+    ]);
   });
 });

@@ -47,7 +47,7 @@ const BARE_MESSAGE = [
   '',
 ].join('\r\n');
 
-const PAGES = ['#/home', '#/audit', '#/batch', '#/messages', '#/qa', '#/send', '#/placement', '#/profiles', '#/seeds', '#/history', '#/dkim', '#/settings'] as const;
+const PAGES = ['#/home', '#/audit', '#/batch', '#/messages', '#/qa', '#/send', '#/placement', '#/profiles', '#/seeds', '#/reports', '#/health', '#/health/warmup', '#/history', '#/dkim', '#/settings'] as const;
 
 async function go(page: LabPage, hash: string): Promise<void> {
   await page.goto(`${t.lab.url}${hash}`);

@@ -9,7 +9,8 @@
 import type { HistoryStore } from '../core/history/store';
 import { validateProfile, type SmtpSecrets } from '../core/send/profile';
 import { sendAndRecord } from '../core/send/record';
-import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
+import { checkDkim, composeOutgoing, sendTest, testConnection, type SendRequest } from '../core/send/send';
+import type { SpamDraftResult, SpamFilterResult } from '../core/spam/types';
 import type { EmailSender } from '../core/watch/delivery';
 import type { AlertPayload } from '../core/watch/types';
 import type { SmtpProfile } from '../core/send/types';
@@ -34,6 +35,8 @@ export interface MailContext {
   /** The deadline of each network step. */
   timeoutMs: number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** The spam filters' verdicts on a message (the settings' filters unless the call names its own). */
+  scoreSpam: (raw: Buffer, given: { spamd?: string | undefined; rspamd?: string | undefined; spamTimeoutMs?: number | undefined }) => Promise<SpamFilterResult[]>;
 }
 
 export type MailOperation =
@@ -55,7 +58,8 @@ export type MailOperation =
   | 'placement.list'
   | 'placement.get'
   | 'placement.delete'
-  | 'placement.trend';
+  | 'placement.trend'
+  | 'spam.draft';
 
 type MailHandlers = { [N in MailOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
@@ -345,6 +349,33 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
         },
         { store: ctx.store, keepDkimRefusal: true, ...(qa ? { qa } : {}) },
       );
+    },
+    'spam.draft': async ({ raw, encoding, profile: name, subject, html, text, headers, dkim, to, spamd, rspamd, spamTimeoutMs }): Promise<SpamDraftResult> => {
+      const given = { spamd, rspamd, spamTimeoutMs };
+      if (raw !== undefined) {
+        if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) throw new ApiError('invalid-input', 'The message is not valid base64.');
+        const bytes = Buffer.from(raw, encoding);
+        if (bytes.length === 0) throw new ApiError('invalid-input', 'The message is empty.');
+        return { spam: await ctx.scoreSpam(bytes, given), bytes: bytes.length };
+      }
+      const profile = profileNamed(name as string);
+      const recipients = to && to.length > 0 ? to : [/<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(profile.from)?.[1] ?? profile.from];
+      const composed = await composeOutgoing({
+        profile,
+        to: recipients,
+        subject: subject as string,
+        html: html as string,
+        ...(text !== undefined ? { text } : {}),
+        ...(headers ? { headers } : {}),
+        ...(dkim ? { dkim: dkimFor(dkim) } : {}),
+      });
+      if ('error' in composed) throw new ApiError('invalid-input', composed.error.explanation);
+      return {
+        spam: await ctx.scoreSpam(composed.raw, given),
+        bytes: composed.raw.length,
+        messageId: composed.messageId,
+        ...(composed.dkim ? { dkim: { domain: composed.dkim.domain, selector: composed.dkim.selector } } : {}),
+      };
     },
     'send.list': (query) => ctx.store?.listSends(byClient(query)) ?? { items: [], total: 0 },
     'send.get': ({ id }) => {

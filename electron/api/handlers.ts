@@ -28,6 +28,10 @@ import type { Settings } from '../core/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../core/settings';
+import { SPAM_TIMEOUT_MS } from '../core/spam/config';
+import { scanMessage } from '../core/spam/scan';
+import { spamStatus } from '../core/spam/status';
+import type { SpamFilterConfig } from '../core/spam/types';
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
@@ -158,6 +162,12 @@ export function createApi(ctx: ApiContext): Api {
     });
   };
 
+  /** The filters to ask: the call's own addresses first, else the settings'; an empty one is not used. */
+  const spamConfig = (given: { spamd?: string | undefined; rspamd?: string | undefined }): SpamFilterConfig => {
+    const current = settings.get();
+    return { spamd: (given.spamd ?? current.spamd) || null, rspamd: (given.rspamd ?? current.rspamd) || null };
+  };
+
   const secrets = ctx.secrets ?? createSecretStore(ctx.cipher ?? null, store, NO_KEYCHAIN[ctx.transport]);
   const mail = createMailHandlers({
     store,
@@ -166,6 +176,7 @@ export function createApi(ctx: ApiContext): Api {
     ...(ctx.ca ? { ca: ctx.ca } : {}),
     timeoutMs: ctx.networkTimeoutMs ?? 15_000,
     emit: ctx.emit,
+    scoreSpam: (raw, given) => scanMessage(raw, spamConfig(given), { timeoutMs: given.spamTimeoutMs ?? SPAM_TIMEOUT_MS, ...(ctx.signal ? { signal: ctx.signal } : {}) }),
   });
 
   /**
@@ -353,7 +364,7 @@ export function createApi(ctx: ApiContext): Api {
       const path = await ctx.saveReport(item.name, format, out.bytes ?? out.text);
       return path === null ? { saved: false } : { saved: true, path };
     },
-    'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains }) => {
+    'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains, spam, spamd, rspamd, spamTimeoutMs }) => {
       const current = settings.get();
       // Buffer's decoder skips characters outside the alphabet: refuse them, or garbage would pass as a message.
       if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) {
@@ -382,6 +393,15 @@ export function createApi(ctx: ApiContext): Api {
       }
       // As for audits: with no DNS answer at all every result would be a temperror, which says nothing.
       if (dns.unreachable()) throw unreachable(new ResolverUnreachableError(dns.resolverLabel, dns.failureDetail()));
+      if (spam) {
+        // The filters get the bytes as given and answer with a verdict only: what is stored is the original.
+        const { envelope } = analysis;
+        analysis.spam = await scanMessage(bytes, spamConfig({ spamd, rspamd }), {
+          timeoutMs: spamTimeoutMs ?? SPAM_TIMEOUT_MS,
+          envelope: { ip: envelope.ip, helo: envelope.helo, mailFrom: envelope.mailFrom },
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+      }
       analysis.id = null;
       if (store) {
         try {
@@ -410,6 +430,7 @@ export function createApi(ctx: ApiContext): Api {
     },
     'message.delete': ({ id }) => ({ deleted: store ? store.deleteMessage(id) : false }),
     'settings.get': () => settings.get(),
+    'spam.status': ({ spamd, rspamd }) => spamStatus(spamConfig({ spamd, rspamd })),
     'settings.set': (given) => {
       // The alert settings are objects: a change given in part keeps the rest.
       const current = settings.get();

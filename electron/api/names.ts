@@ -66,6 +66,8 @@ export const OPERATION_NAMES = [
   'alerts.ack',
   'alerts.snooze',
   'alerts.save-webhook-secret',
+  'spam.status',
+  'spam.draft',
   'settings.get',
   'settings.set',
   'app.info',

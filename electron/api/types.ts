@@ -35,6 +35,18 @@ export type { DnsQueryRecord } from '../core/dns/types';
 export type { AuditSummary, MessageSummaryRow, PlacementListItem, SendSummary, TrendSeries } from '../core/history/types';
 export type { AuthResult, ContentSummary, DkimSignatureResult, LenientResult, MessageAnalysis } from '../core/message/types';
 export type {
+  SpamDraftResult,
+  SpamFilterError,
+  SpamFilterName,
+  SpamFilterResult,
+  SpamFilterStatus,
+  SpamInstallHelp,
+  SpamRule,
+  SpamRuleGroup,
+  SpamStatus,
+  SpamVerdict,
+} from '../core/spam/types';
+export type {
   FolderRole,
   ImapErrorInfo,
   ImapSecurity,

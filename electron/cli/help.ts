@@ -30,6 +30,8 @@ Usage:
                    [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
   deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
                    [--db PATH | --no-history] [--no-store-raw] [--no-link-check]
+                   [--spam [--spamd HOST:PORT] [--rspamd URL] [--spam-timeout MS]]
+  deliverlab spam status [--spamd HOST:PORT] [--rspamd URL] [--json]
   deliverlab qa <FILE|-> [--json] [--links] [--allow-private] [--clients gmail,outlook,...] [--inline-css OUT]
   deliverlab spf [<domain>] --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
@@ -73,6 +75,13 @@ check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, D
           connecting IP, HELO and envelope sender come from the receiving hop's Received and
           Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
           leaves out the blocklist lookups of link domains.
+          --spam scores the message with the spam filters (SpamAssassin's spamd, rspamd) set in
+          Settings or given with --spamd and --rspamd: per filter its score, threshold, verdict and
+          every rule that fired, explained and grouped (JSON: spam: [{ filter, version, score,
+          threshold, verdict, rules: [{ name, score, description, group }] }]). Exit 1 when a filter
+          calls it spam, 2 when a filter gave no verdict (down, past --spam-timeout, or garbled).
+spam      spam status: whether each spam filter is configured and answers, its version, and how to
+          install and start it on Debian, macOS and Windows. Exit 2 when a configured one does not answer.
 qa        Design QA of a draft (.html, .mjml or .eml, or - for stdin) before the test send: client
           compatibility (caniemail.com data; --clients narrows the families: gmail, outlook, apple,
           yahoo, samsung, thunderbird), accessibility, size as sent with Gmail's clipping line, the

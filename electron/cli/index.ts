@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   watch: async () => (await import('./commands/watch')).watchCommand,
   alerts: async () => (await import('./commands/alerts')).alertsCommand,
   clients: async () => (await import('./commands/clients')).clientsCommand,
+  spam: async () => (await import('./commands/spam')).spamCommand,
 };
 
 const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);

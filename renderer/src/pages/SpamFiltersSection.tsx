@@ -63,7 +63,7 @@ function FilterState({ status }: { status: SpamFilterStatus }) {
         </Text>
       )}
       {status.configured && status.reachable && (
-        <Text size="sm" c="green.9">
+        <Text size="sm" c="green">
           <Text span fw={600}>
             {name} {status.version}
           </Text>{' '}
@@ -71,7 +71,7 @@ function FilterState({ status }: { status: SpamFilterStatus }) {
         </Text>
       )}
       {status.configured && !status.reachable && (
-        <Text size="sm" c="red.8">
+        <Text size="sm" c="red">
           <Text span fw={600}>
             {name}:
           </Text>{' '}

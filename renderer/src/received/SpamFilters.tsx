@@ -24,7 +24,7 @@ function RuleRow({ rule, finding, onShowFinding }: { rule: SpamRule; finding?: F
   return (
     <Table.Tr data-testid="spam-rule" data-rule={rule.name}>
       <Table.Td style={{ whiteSpace: 'nowrap', textAlign: 'right', verticalAlign: 'top' }}>
-        <Text size="sm" fw={600} c={rule.score > 0 ? 'red.8' : rule.score < 0 ? 'green.9' : 'dimmed'}>
+        <Text size="sm" fw={600} c={rule.score > 0 ? 'red' : rule.score < 0 ? 'green' : 'dimmed'}>
           {points(rule.score)}
         </Text>
       </Table.Td>

@@ -11,6 +11,9 @@ import { closedPort } from '../helpers/loopback';
 import { runCli } from '../lab/cli';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { labFilters, readMailLab, type MailLabFilters } from '../lab/mail-lab/lab-info';
+import { aesCipher } from '../lab/test-cipher';
+import type { DkimKey } from '../../electron/core/dkim/types';
+import type { SpamDraftResult } from '../../electron/core/spam/types';
 
 const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 const run = `${process.pid}-${Date.now()}`;
@@ -202,6 +205,69 @@ describe('filters that fail give an error result, never a pass', () => {
       expect(second.spam?.[1]).toMatchObject({ verdict: 'error', error: expect.stringMatching(/could not be reached|Parse Error|closed the connection/) });
       const third = await check(api, cleanMessage(), { spamd: `127.0.0.1:${spamdNoScore}` });
       expect(third.spam).toEqual([expect.objectContaining({ verdict: 'error', error: expect.stringMatching(/without a score/) })]);
+    } finally {
+      api.close();
+    }
+  });
+});
+
+describe('a draft scored before it is sent (spam.draft)', () => {
+  it('scores the message exactly as the test send would submit it, DKIM signature included', async () => {
+    // A spamd stand-in that keeps what it was given, and answers as spamd does.
+    const received: Buffer[] = [];
+    const recorder = await fakeFilter((socket) => {
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('end', () => {
+        const request = Buffer.concat(chunks);
+        const body = request.subarray(request.indexOf('\r\n\r\n') + 4);
+        if (request.toString('latin1').startsWith('HEADERS')) {
+          const headers = 'X-Spam-Status: No, score=0.0 required=5.0 tests=none version=4.0.1\r\n';
+          socket.end(`SPAMD/1.1 0 EX_OK\r\nContent-length: ${headers.length}\r\nSpam: False ; 0.0 / 5.0\r\n\r\n${headers}`);
+          return;
+        }
+        received.push(body);
+        const report = 'Content analysis details:   (0.1 points, 5.0 required)\n\n pts rule name              description\n---- ---------------------- ---------\n 0.1 HTML_MESSAGE           BODY: HTML included in message\n';
+        socket.end(`SPAMD/1.1 0 EX_OK\r\nContent-length: ${Buffer.byteLength(report)}\r\nSpam: False ; 0.1 / 5.0\r\n\r\n${report}`);
+      });
+    });
+    const api = createApi({ dbPath: ':memory:', resolverDefault: `127.0.0.1:${dns.port}`, transport: 'http', version: '0', emit: () => {}, cipher: aesCipher() });
+    try {
+      await api.dispatch('smtp.save', { profile: { name: 'draft-profile', host: '127.0.0.1', port: 2525, security: 'none', from: 'Ann <ann@lab.test>' } });
+      const key = (await api.dispatch('dkim.generate', { domain: 'lab.test', selector: 'draft1', type: 'ed25519' })) as DkimKey;
+      await api.dispatch('dkim.save-key', { domain: 'lab.test', selector: 'draft1', privateKey: key.privateKeyPem });
+      const result = (await api.dispatch('spam.draft', {
+        profile: 'draft-profile',
+        subject: `Draft ${run}`,
+        html: '<p>Hello from the workshop.</p>',
+        headers: { 'List-Unsubscribe': '<https://lab.test/u>' },
+        dkim: { domain: 'lab.test', selector: 'draft1' },
+        spamd: `127.0.0.1:${recorder}`,
+      })) as SpamDraftResult;
+      expect(result.spam).toEqual([expect.objectContaining({ filter: 'spamassassin', verdict: 'ham', score: 0.1, version: '4.0.1' })]);
+      expect(result.dkim).toEqual({ domain: 'lab.test', selector: 'draft1' });
+      const scored = received[0] as Buffer;
+      expect(scored.length).toBe(result.bytes);
+      const text = scored.toString('latin1');
+      // Signed first, as the send submits it; composed with the profile's From, a Date and the Message-ID returned.
+      expect(text).toMatch(/^DKIM-Signature: [^]*?d=lab\.test;[^]*?s=draft1;/);
+      expect(text).toMatch(/\r\nFrom: Ann <ann@lab\.test>\r\n/);
+      expect(text).toMatch(/\r\nDate: /);
+      expect(text).toContain(`Message-ID: ${result.messageId}`);
+      expect(text).toContain('List-Unsubscribe: <https://lab.test/u>');
+    } finally {
+      api.close();
+    }
+  });
+
+  it('scores a message file as it is with the lab\'s filters, and refuses a request that names neither', async () => {
+    const api = newApi();
+    try {
+      const raw = gtubeMessage();
+      const result = (await api.dispatch('spam.draft', { raw: raw.toString('base64'), encoding: 'base64', spamd, rspamd })) as SpamDraftResult;
+      expect(result.bytes).toBe(raw.length);
+      expect(result.spam.map((r) => [r.filter, r.verdict])).toEqual([['spamassassin', 'spam'], ['rspamd', 'spam']]);
+      await expect(api.dispatch('spam.draft', { subject: 'x', html: '<p>x</p>' })).rejects.toThrow(/Give either a message or a sending profile/);
     } finally {
       api.close();
     }

@@ -17,14 +17,14 @@ export const INSTALL_HELP: { spamassassin: SpamInstallHelp; rspamd: SpamInstallH
     macos: ['brew install spamassassin', `sudo spamd --daemonize --local --listen=127.0.0.1:${SPAMD_DEFAULT_PORT}`],
     windows: [
       `docker run -d --name spamd -p 127.0.0.1:${SPAMD_DEFAULT_PORT}:${SPAMD_DEFAULT_PORT} debian:12 sh -c "apt-get update && apt-get install -y spamassassin spamd && exec spamd --local --allowed-ips=0.0.0.0/0 --listen=0.0.0.0:${SPAMD_DEFAULT_PORT} --username=debian-spamd"`,
-      'Or, inside WSL (wsl --install -d Debian): the Debian commands.',
+      'Or in WSL: install Debian with the line below, then run the Debian commands in it.', 'wsl --install -d Debian',
     ],
   },
   rspamd: {
     address: RSPAMD_DEFAULT_URL,
     debian: ['sudo apt-get install rspamd', 'sudo systemctl enable --now rspamd'],
     macos: ['brew install rspamd', 'brew services start rspamd'],
-    windows: ['docker run -d --name rspamd -p 127.0.0.1:11333:11333 rspamd/rspamd', 'Or, inside WSL (wsl --install -d Debian): the Debian commands.'],
+    windows: ['docker run -d --name rspamd -p 127.0.0.1:11333:11333 rspamd/rspamd', 'Or in WSL: install Debian with the line below, then run the Debian commands in it.', 'wsl --install -d Debian'],
   },
 };
 

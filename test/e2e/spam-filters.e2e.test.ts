@@ -99,4 +99,25 @@ describe('spam filters in the app', () => {
     await expectVisible(section.getByTestId('spam-filter-spamassassin').locator('[data-testid="spam-verdict"][data-verdict="spam"]'), 'the draft\'s verdict');
     await expectNoAxeViolations(page, 'the scored draft');
   });
+
+  it('Design QA: a message file is scored as it is; an HTML draft waits for a sending profile', async () => {
+    await call('settings.set', { spamd: SPAMD, rspamd: filters.rspamd.url });
+    const page = await t.open('#/qa');
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Design QA' }), 'the Design QA page');
+    await page.getByLabel('Or paste the HTML').fill('<html lang="en"><body><p>Hello from the workshop.</p></body></html>');
+    const section = page.getByTestId('draft-spam');
+    await expectVisible(section.getByText('Choose a sending profile in Test send first', { exact: false }), 'why an HTML draft waits');
+    expect(await section.getByRole('button', { name: 'Score with the spam filters' }).isDisabled()).toBe(true);
+
+    const eml = ['From: Ann <ann@lab.test>', 'To: seed1@lab.test', `Subject: QA draft ${run}`, 'Date: Mon, 07 Dec 2026 10:00:00 +0000', `Message-ID: <qa-${run}@lab.test>`, 'MIME-Version: 1.0', 'Content-Type: multipart/alternative; boundary="b1"', '', '--b1', 'Content-Type: text/plain', '', GTUBE, '', '--b1', 'Content-Type: text/html', '', `<html lang="en"><body><p>${GTUBE}</p></body></html>`, '--b1--', ''];
+    await page.getByLabel('Or paste the HTML').fill(eml.join('\n'));
+    const button = section.getByRole('button', { name: 'Score with the spam filters' });
+    await expect.poll(() => button.isDisabled(), { timeout: UI_TIMEOUT_MS }).toBe(false);
+    await button.scrollIntoViewIfNeeded();
+    await button.click();
+    for (const filter of ['spamassassin', 'rspamd']) {
+      await expectVisible(section.getByTestId(`spam-filter-${filter}`).locator('[data-testid="spam-verdict"][data-verdict="spam"]'), `${filter}'s verdict on the draft`);
+    }
+    await expectNoAxeViolations(page, 'Design QA with the draft scored');
+  });
 });

@@ -10,7 +10,7 @@ import type { HistoryStore } from '../core/history/store';
 import { validateProfile, type SmtpSecrets } from '../core/send/profile';
 import { sendAndRecord } from '../core/send/record';
 import { checkDkim, composeOutgoing, sendTest, testConnection, type SendRequest } from '../core/send/send';
-import type { SpamDraftResult, SpamFilterResult } from '../core/spam/types';
+import type { SpamDraftResult, SpamEnvelope, SpamFilterResult } from '../core/spam/types';
 import type { EmailSender } from '../core/watch/delivery';
 import type { AlertPayload } from '../core/watch/types';
 import type { SmtpProfile } from '../core/send/types';
@@ -36,8 +36,15 @@ export interface MailContext {
   timeoutMs: number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The spam filters' verdicts on a message (the settings' filters unless the call names its own). */
-  scoreSpam: (raw: Buffer, given: { spamd?: string | undefined; rspamd?: string | undefined; spamTimeoutMs?: number | undefined }) => Promise<SpamFilterResult[]>;
+  scoreSpam: (
+    raw: Buffer,
+    given: { spamd?: string | undefined; rspamd?: string | undefined; spamTimeoutMs?: number | undefined },
+    envelope?: SpamEnvelope,
+  ) => Promise<SpamFilterResult[]>;
 }
+
+/** The address in a From value ("Name <a@b.example>" or "a@b.example"). */
+const recipientOf = (from: string): string => /<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(from)?.[1] ?? from;
 
 export type MailOperation =
   | 'smtp.list'
@@ -359,7 +366,7 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
         return { spam: await ctx.scoreSpam(bytes, given), bytes: bytes.length };
       }
       const profile = profileNamed(name as string);
-      const recipients = to && to.length > 0 ? to : [/<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(profile.from)?.[1] ?? profile.from];
+      const recipients = to && to.length > 0 ? to : [recipientOf(profile.from)];
       const composed = await composeOutgoing({
         profile,
         to: recipients,
@@ -371,7 +378,8 @@ export function createMailHandlers(ctx: MailContext): MailHandlers & { cancelAll
       });
       if ('error' in composed) throw new ApiError('invalid-input', composed.error.explanation);
       return {
-        spam: await ctx.scoreSpam(composed.raw, given),
+        // The envelope the send would use: rspamd weighs From against MAIL FROM and the recipients.
+        spam: await ctx.scoreSpam(composed.raw, given, { mailFrom: profile.envelopeFrom ?? recipientOf(profile.from), rcpt: recipients }),
         bytes: composed.raw.length,
         messageId: composed.messageId,
         ...(composed.dkim ? { dkim: { domain: composed.dkim.domain, selector: composed.dkim.selector } } : {}),

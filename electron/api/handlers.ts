@@ -176,7 +176,8 @@ export function createApi(ctx: ApiContext): Api {
     ...(ctx.ca ? { ca: ctx.ca } : {}),
     timeoutMs: ctx.networkTimeoutMs ?? 15_000,
     emit: ctx.emit,
-    scoreSpam: (raw, given) => scanMessage(raw, spamConfig(given), { timeoutMs: given.spamTimeoutMs ?? SPAM_TIMEOUT_MS, ...(ctx.signal ? { signal: ctx.signal } : {}) }),
+    scoreSpam: (raw, given, envelope) =>
+      scanMessage(raw, spamConfig(given), { timeoutMs: given.spamTimeoutMs ?? SPAM_TIMEOUT_MS, ...(envelope ? { envelope } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
   });
 
   /**

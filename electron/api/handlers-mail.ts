@@ -10,10 +10,10 @@ import { HistoryError, type HistoryStore } from '../core/history/store';
 import type { DnsSessionOptions } from '../core/dns/session';
 import { MessageInputError } from '../core/message/input';
 import { analyseCopy, CopyError } from '../core/placement/copy';
-import type { SpamFilterResult } from '../core/spam/types';
 import { validateProfile, type SmtpSecrets } from '../core/send/profile';
 import { sendAndRecord } from '../core/send/record';
-import { checkDkim, sendTest, testConnection, type SendRequest } from '../core/send/send';
+import { checkDkim, composeOutgoing, sendTest, testConnection, type SendRequest } from '../core/send/send';
+import type { SpamDraftResult, SpamEnvelope, SpamFilterResult } from '../core/spam/types';
 import type { EmailSender } from '../core/watch/delivery';
 import type { AlertPayload } from '../core/watch/types';
 import type { SmtpProfile } from '../core/send/types';
@@ -40,9 +40,16 @@ export interface MailContext {
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** The DNS a copy's analysis uses: the resolver and deadline the settings say, as message.check. */
   dns?: () => DnsSessionOptions;
-  /** The local spam filters, when configured: a copy's analysis carries their verdicts. */
-  scoreSpam?: (raw: Buffer) => Promise<SpamFilterResult[]>;
+  /** The spam filters' verdicts on a message (the settings' filters unless the call names its own). */
+  scoreSpam: (
+    raw: Buffer,
+    given: { spamd?: string | undefined; rspamd?: string | undefined; spamTimeoutMs?: number | undefined },
+    envelope?: SpamEnvelope,
+  ) => Promise<SpamFilterResult[]>;
 }
+
+/** The address in a From value ("Name <a@b.example>" or "a@b.example"). */
+const recipientOf = (from: string): string => /<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(from)?.[1] ?? from;
 
 export type MailOperation =
   | 'smtp.list'
@@ -65,7 +72,8 @@ export type MailOperation =
   | 'placement.delete'
   | 'placement.trend'
   | 'placement.analyse-copy'
-  | 'placement.copy';
+  | 'placement.copy'
+  | 'spam.draft';
 
 type MailHandlers = { [N in MailOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
 
@@ -368,6 +376,34 @@ export function createMailHandlers(
         { store: ctx.store, keepDkimRefusal: true, ...(qa ? { qa } : {}) },
       );
     },
+    'spam.draft': async ({ raw, encoding, profile: name, subject, html, text, headers, dkim, to, spamd, rspamd, spamTimeoutMs }): Promise<SpamDraftResult> => {
+      const given = { spamd, rspamd, spamTimeoutMs };
+      if (raw !== undefined) {
+        if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) throw new ApiError('invalid-input', 'The message is not valid base64.');
+        const bytes = Buffer.from(raw, encoding);
+        if (bytes.length === 0) throw new ApiError('invalid-input', 'The message is empty.');
+        return { spam: await ctx.scoreSpam(bytes, given), bytes: bytes.length };
+      }
+      const profile = profileNamed(name as string);
+      const recipients = to && to.length > 0 ? to : [recipientOf(profile.from)];
+      const composed = await composeOutgoing({
+        profile,
+        to: recipients,
+        subject: subject as string,
+        html: html as string,
+        ...(text !== undefined ? { text } : {}),
+        ...(headers ? { headers } : {}),
+        ...(dkim ? { dkim: dkimFor(dkim) } : {}),
+      });
+      if ('error' in composed) throw new ApiError('invalid-input', composed.error.explanation);
+      return {
+        // The envelope the send would use: rspamd weighs From against MAIL FROM and the recipients.
+        spam: await ctx.scoreSpam(composed.raw, given, { mailFrom: profile.envelopeFrom ?? recipientOf(profile.from), rcpt: recipients }),
+        bytes: composed.raw.length,
+        messageId: composed.messageId,
+        ...(composed.dkim ? { dkim: { domain: composed.dkim.domain, selector: composed.dkim.selector } } : {}),
+      };
+    },
     'send.list': (query) => ctx.store?.listSends(byClient(query)) ?? { items: [], total: 0 },
     'send.get': ({ id }) => {
       const found = ctx.store?.getSend(id);
@@ -461,7 +497,8 @@ export function createMailHandlers(
           placementId: id,
           outcome,
           dns: ctx.dns?.() ?? { servers: null },
-          ...(ctx.scoreSpam ? { scoreSpam: ctx.scoreSpam } : {}),
+          // The spam filters set in Settings (none: an empty list, said as such).
+          scoreSpam: (raw) => ctx.scoreSpam(raw, {}),
           ...conn(),
         });
       } catch (err) {

@@ -30,6 +30,10 @@ import type { Settings } from '../core/types';
 import { MessageInputError } from '../core/message/input';
 import type { MessageAnalysis } from '../core/message/types';
 import { checkReportBrandSetting, DEFAULT_SETTINGS, SettingsService } from '../core/settings';
+import { SPAM_TIMEOUT_MS } from '../core/spam/config';
+import { scanMessage } from '../core/spam/scan';
+import { spamStatus } from '../core/spam/status';
+import type { SpamFilterConfig } from '../core/spam/types';
 import { ApiError, fieldOf, invalidField } from './errors';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
@@ -162,6 +166,12 @@ export function createApi(ctx: ApiContext): Api {
     });
   };
 
+  /** The filters to ask: the call's own addresses first, else the settings'; an empty one is not used. */
+  const spamConfig = (given: { spamd?: string | undefined; rspamd?: string | undefined }): SpamFilterConfig => {
+    const current = settings.get();
+    return { spamd: (given.spamd ?? current.spamd) || null, rspamd: (given.rspamd ?? current.rspamd) || null };
+  };
+
   const secrets = ctx.secrets ?? createSecretStore(ctx.cipher ?? null, store, NO_KEYCHAIN[ctx.transport]);
   const mail = createMailHandlers({
     store,
@@ -174,6 +184,8 @@ export function createApi(ctx: ApiContext): Api {
       const current = settings.get();
       return { servers: parseResolverSpec(current.resolver), timeoutMs: current.dnsTimeoutMs, ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}) };
     },
+    scoreSpam: (raw, given, envelope) =>
+      scanMessage(raw, spamConfig(given), { timeoutMs: given.spamTimeoutMs ?? SPAM_TIMEOUT_MS, ...(envelope ? { envelope } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
   });
 
   /**
@@ -363,7 +375,7 @@ export function createApi(ctx: ApiContext): Api {
       const path = await ctx.saveReport(item.name, format, out.bytes ?? out.text);
       return path === null ? { saved: false } : { saved: true, path };
     },
-    'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains, readiness }) => {
+    'message.check': async ({ raw, encoding, ip, helo, mailFrom, resolver, storeRaw, checkLinkDomains, readiness, spam, spamd, rspamd, spamTimeoutMs }) => {
       const current = settings.get();
       // Buffer's decoder skips characters outside the alphabet: refuse them, or garbage would pass as a message.
       if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) {
@@ -384,6 +396,16 @@ export function createApi(ctx: ApiContext): Api {
           ...(mailFrom ? { mailFrom } : {}),
           checkLinkDomains,
         });
+        if (spam && !dns.unreachable()) {
+          // The filters get the bytes as given and answer with a verdict only: what is stored is the original.
+          const { envelope } = analysis;
+          analysis.spam = await scanMessage(bytes, spamConfig({ spamd, rspamd }), {
+            timeoutMs: spamTimeoutMs ?? SPAM_TIMEOUT_MS,
+            envelope: { ip: envelope.ip, helo: envelope.helo, mailFrom: envelope.mailFrom },
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          });
+        }
+        // After the filters: their verdicts are part of the readiness summary.
         if (readiness && !dns.unreachable()) analysis.readiness = await messageReadiness(analysis, { dns, ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}) });
       } catch (err) {
         if (err instanceof MessageInputError) throw new ApiError('invalid-input', err.message);
@@ -436,6 +458,7 @@ export function createApi(ctx: ApiContext): Api {
       }
     },
     'settings.get': () => settings.get(),
+    'spam.status': ({ spamd, rspamd }) => spamStatus(spamConfig({ spamd, rspamd })),
     'settings.set': (given) => {
       // The alert settings are objects: a change given in part keeps the rest.
       const current = settings.get();

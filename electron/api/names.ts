@@ -67,6 +67,8 @@ export const OPERATION_NAMES = [
   'alerts.ack',
   'alerts.snooze',
   'alerts.save-webhook-secret',
+  'spam.status',
+  'spam.draft',
   'settings.get',
   'settings.set',
   'app.info',

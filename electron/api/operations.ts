@@ -20,6 +20,7 @@ import { WARMUP_TEMPLATES, type StoredWarmupPlan, type WarmupPlan, type WarmupPr
 import { HEALTH_FORMATS, RECIPIENT_PROVIDERS } from '../core/health/types';
 import type { HealthImportResult } from '../core/health/import';
 import type { HealthSummary } from '../core/health/summary';
+import { parseRspamdUrl, parseSpamdAddress } from '../core/spam/config';
 import type { EventName, OperationName } from './names';
 import type {
   ActivityItem,
@@ -58,6 +59,8 @@ import type {
   SmtpProfile,
   SourcesResult,
   SpfCheckOutput,
+  SpamDraftResult,
+  SpamStatus,
   StoredRecord,
   TlsSummary,
   TrendSeries,
@@ -128,6 +131,42 @@ const BrandSchema = z
   })
   .strict();
 
+/** spamd's address: HOST or HOST:PORT, checked by core's own rule. */
+export const SpamdAddressSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter spamd\'s address, like 127.0.0.1:783')
+  .max(300)
+  .superRefine((value, ctx) => {
+    try {
+      parseSpamdAddress(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+/** rspamd's URL, checked by core's own rule. */
+export const RspamdUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter rspamd\'s address, like http://127.0.0.1:11333')
+  .max(2000)
+  .superRefine((value, ctx) => {
+    try {
+      parseRspamdUrl(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+/** Which filters to ask for this call instead of the settings: an empty text leaves a filter out. */
+const SpamFilterFields = {
+  spamd: SpamdAddressSchema.or(z.literal('')).optional(),
+  rspamd: RspamdUrlSchema.or(z.literal('')).optional(),
+  /** Deadline on each filter's answer (ms); 30 s when absent. */
+  spamTimeoutMs: z.number().int().min(100).max(300_000).optional(),
+};
+
 export const SettingsSchema = z.object({
   resolver: ResolverSchema,
   dnsTimeoutMs: z.number().int().min(200).max(30_000),
@@ -186,6 +225,10 @@ export const SettingsSchema = z.object({
   watchDnsRate: z.number().int().min(1).max(10_000),
   /** The desktop app keeps running with its window closed, checking watches (a tray icon opens it again or quits). */
   keepWatchingInBackground: z.boolean(),
+  /** SpamAssassin's spamd as HOST:PORT (783 when no port is given); empty: not used. */
+  spamd: SpamdAddressSchema.or(z.literal('')),
+  /** rspamd's URL, like http://127.0.0.1:11333; empty: not used. */
+  rspamd: RspamdUrlSchema.or(z.literal('')),
 });
 
 const IpSchema = z.string().trim().refine((v) => isIP(v) !== 0, { message: 'Not an IPv4 or IPv6 address' });
@@ -821,6 +864,9 @@ export const operations = {
         checkLinkDomains: z.boolean().default(true),
         /** Add the readiness summary (score out of 10, explained), which also looks the sending IP up on blocklists. */
         readiness: z.boolean().default(false),
+        /** Score the message with the spam filters (the settings' spamd and rspamd, unless given here): the result's spam. */
+        spam: z.boolean().default(false),
+        ...SpamFilterFields,
       })
       .strict(),
   }),
@@ -1181,6 +1227,32 @@ export const operations = {
   'alerts.save-webhook-secret': op<{ saved: boolean }>()({
     summary: 'Keep the alert webhook\'s signing secret in the secret store (empty: remove it); it is never returned.',
     input: z.object({ secret: z.string().max(1000) }).strict(),
+  }),
+  'spam.status': op<SpamStatus>()({
+    summary: 'The spam filters (SpamAssassin\'s spamd, rspamd): whether each is configured and answers, its version, and how to install and start it where it does not.',
+    input: z.object({ spamd: SpamFilterFields.spamd, rspamd: SpamFilterFields.rspamd }).strict().default({}),
+  }),
+  'spam.draft': op<SpamDraftResult>()({
+    summary:
+      'A draft scored by the spam filters before it is sent: the message exactly as a test send through the profile would submit it (its Date, Message-ID and DKIM signature included), or a message (.eml) as it is.',
+    input: z
+      .object({
+        /** A whole message (RFC 5322) to score as it is, instead of composing one. */
+        raw: z.string().max(MAX_MESSAGE_TEXT, 'The message is larger than 50 MB').optional(),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        profile: ProfileName.optional(),
+        subject: ComposeFields.subject.optional(),
+        html: ComposeFields.html.optional(),
+        text: ComposeFields.text,
+        headers: ComposeFields.headers,
+        dkim: ComposeFields.dkim,
+        /** The recipients the send would have; the profile's own address when absent. */
+        to: z.array(Address).max(100).optional(),
+        ...SpamFilterFields,
+      })
+      .strict()
+      .refine((v) => (v.raw !== undefined) !== (v.profile !== undefined), { message: 'Give either a message or a sending profile to compose one.', path: ['profile'] })
+      .refine((v) => v.raw !== undefined || (v.subject !== undefined && v.html !== undefined), { message: 'Enter a subject and the HTML to score.', path: ['subject'] }),
   }),
   'settings.get': op<Settings>()({
     summary: 'The current settings.',

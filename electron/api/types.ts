@@ -46,6 +46,18 @@ export type {
   ReadinessStatus,
 } from '../core/message/types';
 export type {
+  SpamDraftResult,
+  SpamFilterError,
+  SpamFilterName,
+  SpamFilterResult,
+  SpamFilterStatus,
+  SpamInstallHelp,
+  SpamRule,
+  SpamRuleGroup,
+  SpamStatus,
+  SpamVerdict,
+} from '../core/spam/types';
+export type {
   AnalysedCopy,
   CopyAnalysis,
   RecordedByReceiver,

@@ -30,6 +30,8 @@ Usage:
                    [--smtp-port N] [--https-port N] [--ca-file PEM]... [--network-timeout MS]
   deliverlab check <FILE|-> [--ip IP] [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
                    [--db PATH | --no-history] [--no-store-raw] [--no-link-check] [--readiness]
+                   [--spam [--spamd HOST:PORT] [--rspamd URL] [--spam-timeout MS]]
+  deliverlab spam status [--spamd HOST:PORT] [--rspamd URL] [--json]
   deliverlab qa <FILE|-> [--json] [--links] [--allow-private] [--clients gmail,outlook,...] [--inline-css OUT]
   deliverlab spf [<domain>] --ip IP [--helo HOST] [--mail-from ADDRESS] [--resolver ...] [--json]
   deliverlab send --profile smtp.json [--profile-name N] --to ADDRESS... --subject S --html FILE
@@ -38,7 +40,7 @@ Usage:
   deliverlab placement --profile smtp.json --seeds seeds.json [--seed NAME]... --subject S --html FILE
                   [--text FILE] [--header 'Name: value']... [--deadline 10m] [--poll MS] [--bounce-seed NAME]
                   [--cleanup | --analyse] [--ca-file PEM]... [--json]
-  deliverlab placement --analyse --run ID --seeds seeds.json [--seed NAME]... [--resolver ...] [--json]
+  deliverlab placement --analyse --run ID --seeds seeds.json [--seed NAME]... [--resolver ...] [--spamd HOST:PORT] [--rspamd URL] [--json]
   deliverlab dkim-keygen <domain> --selector S [--type rsa|ed25519] [--bits 2048|3072|4096] [--out key.pem] [--json]
   deliverlab history list [--kind audits|messages|sends|placements] [--domain D] [--client NAME]
                    [--limit N] [--json] [--db PATH]
@@ -81,7 +83,15 @@ check     Analyse a received message (.eml, or - for stdin; up to 50 MB): SPF, D
           Return-Path headers. --no-store-raw keeps the analysis but not the message; --no-link-check
           leaves out the blocklist lookups of link domains. --readiness adds the readiness summary:
           a score out of 10 like mail-tester's, each item with its weight, what it took off and its
-          fix (JSON: readiness { score, outOf, unchecked, explanation, items }).
+          fix (JSON: readiness { score, outOf, unchecked, explanation, items }); with --spam the
+          filters' verdicts count in it.
+          --spam scores the message with the spam filters (SpamAssassin's spamd, rspamd) set in
+          Settings or given with --spamd and --rspamd: per filter its score, threshold, verdict and
+          every rule that fired, explained and grouped (JSON: spam: [{ filter, version, score,
+          threshold, verdict, rules: [{ name, score, description, group }] }]). Exit 1 when a filter
+          calls it spam, 2 when a filter gave no verdict (down, past --spam-timeout, or garbled).
+spam      spam status: whether each spam filter is configured and answers, its version, and how to
+          install and start it on Debian, macOS and Windows. Exit 2 when a configured one does not answer.
 qa        Design QA of a draft (.html, .mjml or .eml, or - for stdin) before the test send: client
           compatibility (caniemail.com data; --clients narrows the families: gmail, outlook, apple,
           yahoo, samsung, thunderbird), accessibility, size as sent with Gmail's clipping line, the

@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   warmup: async () => (await import('./commands/warmup')).warmupCommand,
   // Sending health (issue 18)
   health: async () => (await import('./commands/health')).healthCommand,
+  spam: async () => (await import('./commands/spam')).spamCommand,
 };
 
 const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);

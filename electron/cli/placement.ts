@@ -21,6 +21,9 @@ import { DEFAULT_DEADLINE_MS } from '../core/placement/run';
 import { runPlacementAndRecord } from '../core/placement/record';
 import type { CopyAnalysis, PlacementEvent, PlacementRun, Seed, SeedOutcome, SeedSecrets } from '../core/placement/types';
 import { ResolverSchema } from '../api/operations';
+import { SPAM_TIMEOUT_MS } from '../core/spam/config';
+import { scanMessage } from '../core/spam/scan';
+import { SPAM_FLAGS, spamFlags } from './commands/spam';
 import { PromptAbortedError, type PromptIo } from './prompt';
 import { neutralise, neutraliseAll } from './terminal-text';
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, loginSecret, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
@@ -37,8 +40,10 @@ export const PLACEMENT_HELP = `Usage:
                        --subject S --html FILE [--text FILE] [--header 'Name: value']...
                        [--dkim-domain D --dkim-selector S (--dkim-key-env VAR | --dkim-key-file PEM)]
                        [--deadline 10m] [--poll MS] [--bounce-seed NAME] [--cleanup] [--ca-file PEM]...
-                       [--timeout MS] [--analyse [--resolver R]] [--json] [--db PATH | --no-history]
-  deliverlab placement --analyse --run ID --seeds seeds.json [--seed NAME]... [--resolver R] [--json] [--db PATH]
+                       [--timeout MS] [--analyse [--resolver R] [--spamd HOST:PORT] [--rspamd URL]]
+                       [--json] [--db PATH | --no-history]
+  deliverlab placement --analyse --run ID --seeds seeds.json [--seed NAME]... [--resolver R]
+                       [--spamd HOST:PORT] [--rspamd URL] [--json] [--db PATH]
 
 Sends one test message, carrying a fresh token in the X-Deliverlab-Token header and the subject, to
 every seed mailbox, then watches all seeds at once over IMAP: IDLE on INBOX and on Junk (pushed as
@@ -198,6 +203,14 @@ export async function analyseRunCopies(
 }
 
 /** The resolver the analyses use: --resolver, else the one saved in settings, else the default. */
+/** The spam filters a copy's analysis asks: --spamd and --rspamd, else the settings' (none: an empty list). */
+function copyScorer(v: { spamd?: string | undefined; rspamd?: string | undefined }, store: HistoryStore | null): NonNullable<CopyRequest['scoreSpam']> {
+  const given = spamFlags(v);
+  const current = new SettingsService(store, DEFAULT_SETTINGS).get();
+  const config = { spamd: (given.spamd ?? current.spamd) || null, rspamd: (given.rspamd ?? current.rspamd) || null };
+  return (raw) => scanMessage(raw, config, { timeoutMs: SPAM_TIMEOUT_MS });
+}
+
 function analysisResolver(flag: string | undefined, store: HistoryStore | null): string {
   if (flag !== undefined) {
     const parsed = ResolverSchema.safeParse(flag);
@@ -213,7 +226,7 @@ const printCopy = (io: PlacementIo) => (r: CopyResult) => {
 };
 
 /** `--analyse --run ID`: the copies of a stored run, nothing sent. */
-async function analyseStoredRun(v: { run?: string | undefined; seeds?: string | undefined; seed?: string[] | undefined; resolver?: string | undefined; json?: boolean | undefined; db?: string | undefined; 'no-history'?: boolean | undefined }, connection: { timeoutMs: number; ca: string[] }, io: PlacementIo, env: NodeJS.ProcessEnv): Promise<number> {
+async function analyseStoredRun(v: { run?: string | undefined; seeds?: string | undefined; seed?: string[] | undefined; resolver?: string | undefined; spamd?: string | undefined; rspamd?: string | undefined; json?: boolean | undefined; db?: string | undefined; 'no-history'?: boolean | undefined }, connection: { timeoutMs: number; ca: string[] }, io: PlacementIo, env: NodeJS.ProcessEnv): Promise<number> {
   if (v['no-history']) throw new UsageError('--run reads the run from history: it cannot go with --no-history.');
   if (!v.seeds) throw new UsageError('--seeds seeds.json is required: the copies are fetched with the seeds\' logins.');
   const id = Number(v.run);
@@ -233,7 +246,7 @@ async function analyseStoredRun(v: { run?: string | undefined; seeds?: string | 
     for (const seed of seeds) if (detected.some((o) => o.seed === seed.name)) withSecrets.push({ seed, secrets: await seedSecrets(seed, env, io) });
     const resolver = analysisResolver(v.resolver, store);
     if (!v.json) line(io.stdout, `Analysing ${detected.length} cop${detected.length === 1 ? 'y' : 'ies'} of placement run #${id} (${neutralise(run.token)})`);
-    const results = await analyseRunCopies({ id, token: run.token, seeds: detected }, withSecrets, { store, resolver, ...connection, ...(v.json ? {} : { onResult: printCopy(io) }) });
+    const results = await analyseRunCopies({ id, token: run.token, seeds: detected }, withSecrets, { store, resolver, ...connection, scoreSpam: copyScorer(v, store), ...(v.json ? {} : { onResult: printCopy(io) }) });
     if (v.json) line(io.stdout, JSON.stringify({ id, token: run.token, copyAnalyses: results }));
     return results.some((r) => 'error' in r) ? 2 : 0;
   } finally {
@@ -255,6 +268,7 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       analyse: { type: 'boolean' },
       run: { type: 'string' },
       resolver: { type: 'string' },
+      ...SPAM_FLAGS,
     }).values;
     if (v.help) {
       line(io.stdout, PLACEMENT_HELP);
@@ -266,6 +280,8 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     }
     if (v.resolver !== undefined && !v.analyse) throw new UsageError('--resolver is for the analyses of --analyse.');
     if (v.resolver !== undefined) analysisResolver(v.resolver, null);
+    if ((v.spamd !== undefined || v.rspamd !== undefined) && !v.analyse) throw new UsageError('--spamd and --rspamd are for the analyses of --analyse.');
+    spamFlags(v);
     // The clean-up would delete the very copies the analyses read.
     if (v.analyse && v.cleanup) throw new UsageError('--cleanup deletes the copies that --analyse reads: run with --analyse alone, and delete the copies afterwards.');
     if (!v.profile) throw new UsageError('--profile smtp.json is required.');
@@ -354,7 +370,7 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
     let copyAnalyses: CopyResult[] | undefined;
     if (v.analyse && run.status !== 'send-failed') {
       if (!v.json) line(io.stdout, 'Analysing the copies where they landed:');
-      copyAnalyses = await analyseRunCopies(run, withSecrets, { store, resolver: analysisResolver(v.resolver, store), timeoutMs, ca, ...(v.json ? {} : { onResult: printCopy(io) }) });
+      copyAnalyses = await analyseRunCopies(run, withSecrets, { store, resolver: analysisResolver(v.resolver, store), timeoutMs, ca, scoreSpam: copyScorer(v, store), ...(v.json ? {} : { onResult: printCopy(io) }) });
     }
     if (v.json) line(io.stdout, JSON.stringify(copyAnalyses ? { ...run, copyAnalyses } : run));
     else {

@@ -19,6 +19,9 @@ export const DEFAULT_SETTINGS: Settings = {
   watchDnsRate: 2000,
   // Off: closing the window quits, and the checks stop with it.
   keepWatchingInBackground: false,
+  // No spam filter until one is named: most machines run none, and a scan is sent only where the user said.
+  spamd: '',
+  rspamd: '',
 };
 
 /** The branding's fields as Settings labels them, for the sentences below. */

@@ -34,6 +34,10 @@ export interface Settings {
   watchDnsRate: number;
   /** The desktop app keeps running (and checking its watches) with its window closed, from a tray icon. */
   keepWatchingInBackground: boolean;
+  /** SpamAssassin's spamd as HOST:PORT; empty: not used. */
+  spamd: string;
+  /** rspamd's URL (its normal worker, which serves /checkv2); empty: not used. */
+  rspamd: string;
 }
 
 /** How an SMTP profile or a seed mailbox logs in; runtime-neutral, so it lives with its rule in shared/. */

@@ -3,10 +3,10 @@
  *
  * Everything runs against the loopback DNS fixture server, so the figures measure Deliverlab's own
  * work plus loopback round trips, not the internet; the placement part uses the mail lab (Postfix and
- * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`, `startup`, `report`, `links`, `qa`, `dmarc`, `watch`, `health`) runs
+ * Dovecot on loopback). `npm run bench -- messages` (or `audit`, `limits`, `placement`, `startup`, `report`, `links`, `qa`, `dmarc`, `watch`, `health`, `spam`) runs
  * one part alone; `npm run bench -- startup --compare ../main` times another checkout's CLI beside this
- * one. Each part ends with the speed bounds the tests leave to it (bound.ts): the tests prove what
- * happens, the bench how fast.
+ * one; `spam` needs the mail lab's spam filters. Each part ends with the speed bounds the tests leave
+ * to it (bound.ts): the tests prove what happens, the bench how fast.
  */
 import { cpus, totalmem } from 'node:os';
 import { runAudit } from '../../electron/core/audit/run';
@@ -29,6 +29,7 @@ import { runStartupBench } from './startup-bench';
 import { runDmarcBench } from './dmarc-bench';
 import { runWatchBench } from './watch-bench';
 import { runHealthBench } from './health-bench';
+import { runSpamBench } from './spam-bench';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,7 +59,7 @@ async function time(runs: number, fn: () => unknown): Promise<number[]> {
 
 const { positionals, values: flags } = parseArgs({ options: { compare: { type: 'string' } }, allowPositionals: true });
 const only = positionals[0];
-const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup', 'report', 'links', 'qa', 'dmarc', 'watch', 'health'];
+const PARTS = ['audit', 'messages', 'limits', 'placement', 'startup', 'report', 'links', 'qa', 'dmarc', 'watch', 'health', 'spam'];
 if (only !== undefined && !PARTS.includes(only)) throw new Error(`unknown part "${only}": ${PARTS.join(', ')}`);
 const server = await startDnsServer({ zone: loadZoneFixtures() });
 const dns = { servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 2000 };
@@ -112,6 +113,8 @@ try {
     rows.push(...result.rows);
     verdicts.push(...result.verdicts);
   }
+  // Needs the mail lab's spam filters: `sudo bash test/lab/mail-lab/lab.sh start-filters`.
+  if (only === undefined || only === 'spam') await spamBench();
   if (only === undefined || only === 'startup') {
     const result = await runStartupBench(server.port, flags.compare === undefined ? undefined : resolve(flags.compare));
     tables.push(...result.tables);
@@ -232,6 +235,19 @@ async function messageBench(): Promise<void> {
   const bounds = await runMessageBounds(server.port);
   rows.push(...bounds.rows);
   verdicts.push(...bounds.verdicts);
+}
+
+/** Issue 16: what --spam adds to check per message, with each filter of the mail lab. */
+async function spamBench(): Promise<void> {
+  const { zone, messages } = await benchMessages();
+  const child = await serveInChild(['--zone', writeZone(zone)]);
+  try {
+    const result = await runSpamBench(messages, child.port);
+    rows.push(...result.rows);
+    verdicts.push(...result.verdicts);
+  } finally {
+    child.close();
+  }
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -423,6 +423,37 @@ function rcptReplies(lines: TranscriptLine[]): Map<string, string> {
 
 const codeOf = (reply: string | undefined) => (reply && /^\d{3}/.test(reply) ? Number(reply.slice(0, 3)) : undefined);
 
+/** What a send composes, and what a draft's spam score is taken on: the headers and parts of the message. */
+function mailOptions(req: Pick<SendRequest, 'profile' | 'to' | 'subject' | 'html' | 'text' | 'headers'>): Mail.Options {
+  return {
+    from: req.profile.from,
+    to: req.to,
+    subject: req.subject,
+    html: req.html,
+    text: req.text ?? htmlToText(req.html),
+    headers: req.headers ?? {},
+  };
+}
+
+/**
+ * The message exactly as sendTest would submit it: composed by nodemailer as a send composes it, and
+ * DKIM-signed as a send signs it. Its Date and Message-ID are new on each call, as on each send.
+ */
+export async function composeOutgoing(
+  req: Pick<SendRequest, 'profile' | 'to' | 'subject' | 'html' | 'text' | 'headers' | 'dkim'>,
+): Promise<{ raw: Buffer; messageId: string; dkim?: DkimSummary } | { error: SendError }> {
+  const mail = mailOptions(req);
+  if (!req.dkim) {
+    const node = new MailComposer(mail).compile();
+    return { raw: await node.build(), messageId: node.messageId() };
+  }
+  const checked = checkDkim(req.dkim, req.profile.from, req.headers ?? {});
+  if ('error' in checked) return checked;
+  const signed = await composeSigned(mail, checked.plan);
+  if ('error' in signed) return signed;
+  return { raw: signed.raw, messageId: signed.messageId, dkim: signed.summary };
+}
+
 export async function sendTest(req: SendRequest): Promise<SendResult> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
@@ -440,14 +471,7 @@ export async function sendTest(req: SendRequest): Promise<SendResult> {
   if (req.to.length === 0) return fail({ code: 'EENVELOPE', kind: 'rejected', explanation: 'No recipients were given.' });
   const envelopeFrom = req.profile.envelopeFrom ?? /<?([^<>\s]+@[^<>\s]+)>?\s*$/.exec(req.profile.from)?.[1] ?? req.profile.from;
   const envelope = { from: envelopeFrom, to: req.to };
-  const mail: Mail.Options = {
-    from: req.profile.from,
-    to: req.to,
-    subject: req.subject,
-    html: req.html,
-    text: req.text ?? htmlToText(req.html),
-    headers: req.headers ?? {},
-  };
+  const mail = mailOptions(req);
   // DKIM is checked and applied before any connection: a bad key must not cost a half-made send.
   let outgoing: Mail.Options = { ...mail, envelope };
   let signedId: string | undefined;

@@ -26,6 +26,8 @@ export interface SpamRule {
   network?: boolean;
   /** A Deliverlab finding code about the same thing (e.g. a DKIM failure, a missing List-Unsubscribe). */
   finding?: string;
+  /** The filter's own description, when it gave one and the catalogue's explanation replaced it. */
+  filterDescription?: string;
 }
 
 /** A filter that answered. */
@@ -51,3 +53,58 @@ export interface SpamFilterError {
 }
 
 export type SpamFilterResult = SpamVerdict | SpamFilterError;
+
+/** Where each filter is reached; null is a filter not configured (not an error: it is left out). */
+export interface SpamFilterConfig {
+  /** spamd's address as HOST:PORT. */
+  spamd: string | null;
+  /** rspamd's base URL (its normal worker, which serves /checkv2). */
+  rspamd: string | null;
+}
+
+/** How to install and start a filter where it is missing: commands per operating system. */
+export interface SpamInstallHelp {
+  /** The address to enter once it runs (spamd's HOST:PORT, rspamd's URL). */
+  address: string;
+  debian: string[];
+  macos: string[];
+  /** A container (Docker Desktop), or Debian's commands inside WSL. */
+  windows: string[];
+}
+
+/** One filter's state, as Settings and `deliverlab spam status` show it. */
+export interface SpamFilterStatus {
+  filter: SpamFilterName;
+  /** An address is set: when false, the filter is simply not used. */
+  configured: boolean;
+  address: string | null;
+  reachable: boolean;
+  /** The version it reports, when it answered. */
+  version?: string;
+  /** Why it could not be reached, in words. */
+  error?: string;
+  install: SpamInstallHelp;
+}
+
+export interface SpamStatus {
+  filters: SpamFilterStatus[];
+}
+
+/** The SMTP envelope as the receiver had it, for the filters that take it (rspamd). */
+export interface SpamEnvelope {
+  ip?: string | null;
+  helo?: string | null;
+  mailFrom?: string | null;
+  rcpt?: string[];
+}
+
+/** A draft scored before it is sent (spam.draft). */
+export interface SpamDraftResult {
+  spam: SpamFilterResult[];
+  /** The message's size as scored, in bytes. */
+  bytes: number;
+  /** Its Message-ID, when one was composed (a send composes a new one each time). */
+  messageId?: string;
+  /** The DKIM signature it carried: signing domain and selector. */
+  dkim?: { domain: string; selector: string };
+}

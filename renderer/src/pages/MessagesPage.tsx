@@ -77,6 +77,7 @@ export function MessagesPage() {
     mailFrom: '',
     storeRaw: null,
     checkLinkDomains: true,
+    spam: true,
   });
   const effective: MessageOptions = { ...options, storeRaw: options.storeRaw ?? settings.data?.storeRawMessages ?? true };
   const [unsaved, setUnsaved] = useState<MessageAnalysis | null>(null);
@@ -97,6 +98,7 @@ export function MessagesPage() {
         ...(effective.mailFrom.trim() ? { mailFrom: effective.mailFrom.trim() } : {}),
         storeRaw: effective.storeRaw,
         checkLinkDomains: effective.checkLinkDomains,
+        spam: effective.spam,
       }),
     onError: (err) => {
       const mapped = apiFieldErrors(err, { fields: { ip: 'ip', helo: 'helo', mailFrom: 'mailFrom' }, labels: { raw: 'The message' } });

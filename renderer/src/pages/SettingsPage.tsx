@@ -8,6 +8,7 @@ import { apiFieldErrors } from '../forms/api-errors';
 import { useFieldCheck } from '../forms/use-field-check';
 import { selectorListProblem } from '../forms/validators';
 import { ReportBrandingSection } from './ReportBrandingSection';
+import { SpamFiltersSection } from './SpamFiltersSection';
 
 type Field = 'resolver' | 'dnsTimeoutMs' | 'dkimSelectors' | 'spamhausDqsKey';
 
@@ -220,6 +221,7 @@ export function SettingsPage() {
       )}
       {settings.data && <SettingsForm initial={settings.data} />}
       {settings.data && <ReportBrandingSection initial={settings.data.reportBrand ?? {}} />}
+      {settings.data && <SpamFiltersSection initial={settings.data} />}
       <AboutPanel />
     </Stack>
   );

@@ -15,7 +15,8 @@ import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { errorFields } from '../forms/api-errors';
 import { navigate } from '../router';
-import { updateDraft } from '../sending/compose-draft';
+import { composeFields, updateDraft, useDraft } from '../sending/compose-draft';
+import { DraftSpamScore, type DraftSpamRequest } from '../sending/DraftSpamScore';
 import { ClientsSetting, LinkCheckSection, QaFindings } from './QaChecks';
 import { QaPreview } from './QaPreview';
 import { qaSummary } from './qa-findings';
@@ -70,9 +71,21 @@ function DraftStatus({ draft, watching, problem, kept }: { draft: QaDraft; watch
   );
 }
 
+/**
+ * What the spam filters score for the draft: a message file as it is; HTML or MJML as the test send
+ * would compose it, through the sending profile (and DKIM key) chosen in Test send.
+ */
+function qaSpamRequest(shown: QaResult, draft: { source: string; encoding: 'utf8' | 'base64' }, composer: ReturnType<typeof useDraft>): DraftSpamRequest | { problem: string } {
+  if (shown.kind === 'eml') return { raw: draft.source, encoding: draft.encoding };
+  if (!composer.profile) return { problem: 'Choose a sending profile in Test send first: an HTML draft is scored as that profile would send it, with its From address and DKIM signature.' };
+  const { profile, dkim, headers } = composeFields(composer);
+  return { profile, subject: shown.subject?.trim() || '(no subject)', html: shown.html, ...(shown.text.trim() ? { text: shown.text } : {}), ...(headers ? { headers } : {}), ...(dkim ? { dkim } : {}) };
+}
+
 export function QaPage() {
   const client = useClient();
   const draft = useQaDraft();
+  const composer = useDraft();
   // Typing is checked once it pauses; a file (opened, dropped, or saved while watched) at once.
   const [debounced] = useDebouncedValue(draft, 200);
   const settled = draft.encoding === 'utf8' && draft.name === null ? debounced : draft;
@@ -315,6 +328,10 @@ export function QaPage() {
               error={links.isError ? links.error : null}
               links={linked?.links ?? null}
             />
+          </Paper>
+
+          <Paper withBorder p="md" component="section" aria-label="Spam filters">
+            <DraftSpamScore request={qaSpamRequest(shown, settled, composer)} changeKey={`${settled.version}-${composer.profile}`} />
           </Paper>
 
           <Paper withBorder p="md" component="section" aria-label="Send it">

@@ -15,6 +15,8 @@ export interface MessageOptions {
   mailFrom: string;
   storeRaw: boolean;
   checkLinkDomains: boolean;
+  /** Score the message with the spam filters set up in Settings. */
+  spam: boolean;
 }
 
 export interface MessageSubmission {
@@ -148,6 +150,13 @@ export function MessageForm({
           title="DNS queries only: no link is ever requested"
           checked={options.checkLinkDomains}
           onChange={(event) => set('checkLinkDomains', event.currentTarget.checked)}
+        />
+        <Checkbox
+          size="sm"
+          label="Score with the spam filters"
+          title="SpamAssassin and rspamd, as set up in Settings"
+          checked={options.spam}
+          onChange={(event) => set('spam', event.currentTarget.checked)}
         />
         <Anchor component="button" type="button" size="sm" onClick={() => setEnvelopeOpen((o) => !o)} aria-expanded={envelopeOpen}>
           {envelopeOpen ? 'Hide envelope' : 'Envelope'}

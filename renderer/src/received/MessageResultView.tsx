@@ -3,7 +3,7 @@
  */
 import { envelopeExplanation, messageRequirementWhy, spfCheckedDomain } from '../app-words';
 import { Alert, Badge, Group, List, Paper, Stack, Tabs, Text, Title, Tooltip } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { MessageAnalysis } from '../../../electron/api/types';
 import { ScorecardGrid } from '../checks/ProvidersPanel';
 import { formatDate, formatDuration } from '../format';
@@ -12,6 +12,7 @@ import { ContentTab } from './ContentTab';
 import { HeadersTab } from './HeadersTab';
 import { HopsTab } from './HopsTab';
 import { ReadinessTab, type ReadinessSource } from './ReadinessTab';
+import { SpamFiltersTab } from './SpamFilters';
 import { dkimVerdict, formatBytes, resultColor } from './message-text';
 
 /** What a headers-only input cannot show, when the analysis gives no notes of its own. */
@@ -101,6 +102,10 @@ export function MessageResultView({ analysis, actions, readiness }: { analysis: 
   const warning = analysis.findings.filter((f) => f.severity === 'warning').length;
   const of = (check: string) => analysis.findings.filter((f) => f.check === check);
   const notes = analysis.inputNotes && analysis.inputNotes.length > 0 ? analysis.inputNotes : HEADERS_ONLY_LIMITS;
+  const [tab, setTab] = useState<string | null>('auth');
+  const spamFlagged = (analysis.spam ?? []).filter((r) => r.verdict !== 'ham').length;
+  // A spam rule's related finding lives in the tab of its area.
+  const showFinding = (finding: { check: string }) => setTab(finding.check === 'header' ? 'headers' : finding.check === 'content' ? 'content' : 'auth');
   return (
     <Stack gap="md" data-testid="message-result">
       <Paper withBorder p="md">
@@ -149,7 +154,7 @@ export function MessageResultView({ analysis, actions, readiness }: { analysis: 
           {analysis.historyError}
         </Alert>
       )}
-      <Tabs defaultValue="auth" keepMounted={false}>
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="auth">
             <Counted label="Authentication" n={of('auth').length} />
@@ -162,6 +167,9 @@ export function MessageResultView({ analysis, actions, readiness }: { analysis: 
           </Tabs.Tab>
           <Tabs.Tab value="hops">Hops</Tabs.Tab>
           <Tabs.Tab value="providers">Provider rules</Tabs.Tab>
+          <Tabs.Tab value="spam">
+            <Counted label="Spam filters" n={spamFlagged} />
+          </Tabs.Tab>
           <Tabs.Tab value="readiness">Readiness</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="auth" pt="md">
@@ -178,6 +186,9 @@ export function MessageResultView({ analysis, actions, readiness }: { analysis: 
         </Tabs.Panel>
         <Tabs.Panel value="providers" pt="md">
           <ScorecardGrid scorecards={analysis.providers} unseenFrom="the message" why={(item) => messageRequirementWhy(item, analysis)} />
+        </Tabs.Panel>
+        <Tabs.Panel value="spam" pt="md">
+          <SpamFiltersTab results={analysis.spam} findings={analysis.findings} onShowFinding={showFinding} />
         </Tabs.Panel>
         <Tabs.Panel value="readiness" pt="md">
           <ReadinessTab readiness={analysis.readiness} source={readiness} />

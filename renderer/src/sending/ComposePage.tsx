@@ -15,6 +15,7 @@ import { COMPOSE_API_FIELDS, composeFields, headerProblems, parseRecipients, upd
 import { MessageEditor, useComposeCheck } from './MessageEditor';
 import { CallError } from './parts';
 import { SendResultView } from './SendResultView';
+import { DraftSpamScore } from './DraftSpamScore';
 
 export const SEND_COLUMNS: readonly PastColumn<SendSummary>[] = [
   { header: 'Sent', cell: (item) => formatDate(item.sentAt) },
@@ -52,6 +53,15 @@ function PastSends({ onOpen }: { onOpen: (id: number) => void }) {
       empty="No test sends yet."
     />
   );
+}
+
+/** What spam.draft scores for the composer's draft, or why it cannot yet. */
+function draftSpamRequest(draft: ReturnType<typeof useDraft>, recipients: string[]) {
+  if (!draft.profile) return { problem: 'Choose a sending profile first: the draft is scored as that profile would send it.' };
+  if (!draft.subject.trim() || !draft.html.trim()) return { problem: 'Enter a subject and the HTML first.' };
+  const { qa, ...fields } = composeFields(draft);
+  const valid = recipients.filter((r) => /^[^@\s<>]+@[^@\s<>]+$/.test(r));
+  return { ...fields, ...(valid.length > 0 ? { to: valid } : {}) };
 }
 
 export function ComposePage() {
@@ -132,6 +142,9 @@ export function ComposePage() {
             </Alert>
           )}
         </Stack>
+      </Paper>
+      <Paper withBorder p="md" component="section" aria-label="Spam filters">
+        <DraftSpamScore request={draftSpamRequest(draft, recipients)} changeKey={JSON.stringify(composeFields(draft))} />
       </Paper>
       {shown && <SendResultView key={`${shown.record.id ?? 'unsaved'}-${shown.record.timings.startedAt}`} result={shown.record} title={shown.title} historyError={shown.record.historyError} />}
       {open.isError && <CallError title="That send could not be opened" error={open.error} />}

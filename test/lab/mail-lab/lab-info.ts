@@ -27,8 +27,15 @@ export interface MailLabInfo {
   /** An address Postfix accepts and Dovecot does not have: mail to it bounces to the sender (a DSN). */
   bouncing?: string;
   logs: { postfix: string; dovecot: string };
+  /** The spam filters (lab.sh start-filters): absent when they were not installed when the lab started. */
+  filters?: MailLabFilters;
   startedAt: string;
   startSeconds: number;
+}
+
+export interface MailLabFilters {
+  spamd: { host: string; port: number; version: string; log: string };
+  rspamd: { url: string; port: number; controllerPort: number; version: string; log: string };
 }
 
 export const MAIL_LAB_START = 'sudo bash test/lab/mail-lab/lab.sh start';
@@ -53,4 +60,14 @@ export function readMailLab(): MailLabInfo & { caPem: string } {
 export function bouncingAddress(lab: MailLabInfo): string {
   if (!lab.bouncing) throw new Error(`the running mail lab has no bouncing address (its lab.json predates it); restart it with: ${MAIL_LAB_START}`);
   return lab.bouncing;
+}
+
+/** The lab's spam filters; throws with the commands to install and start them when the lab has none. */
+export function labFilters(lab: MailLabInfo): MailLabFilters {
+  if (!lab.filters) {
+    throw new Error(
+      'the running mail lab has no spam filters: install them (apt-get install -y --no-install-recommends spamassassin spamd rspamd) and start them with: sudo bash test/lab/mail-lab/lab.sh start-filters',
+    );
+  }
+  return lab.filters;
 }

@@ -1,0 +1,49 @@
+/**
+ * `deliverlab spam status`: whether each spam filter is configured and answers, its version, and how
+ * to install and start it where it does not.
+ */
+import { SpamdAddressSchema, RspamdUrlSchema } from '../../api/operations';
+import type { SpamStatus } from '../../core/spam/types';
+import { dbPathFrom, emit, openApi, parse, untilStopped, write, type CliIo } from '../common';
+import { painter } from '../format';
+import { HELP } from '../help';
+import { formatSpamStatus } from '../spam-format';
+import { UsageError } from '../usage-error';
+
+export const SPAM_FLAGS = {
+  spamd: { type: 'string' },
+  rspamd: { type: 'string' },
+} as const;
+
+/** --spamd and --rspamd checked as the settings check them; an empty value turns a filter off. */
+export function spamFlags(values: { spamd?: string | undefined; rspamd?: string | undefined }): { spamd?: string; rspamd?: string } {
+  const out: { spamd?: string; rspamd?: string } = {};
+  if (values.spamd !== undefined) {
+    const parsed = values.spamd.trim() === '' ? { success: true as const, data: '' } : SpamdAddressSchema.safeParse(values.spamd);
+    if (!parsed.success) throw new UsageError(`--spamd: ${parsed.error.issues[0]?.message}`);
+    out.spamd = parsed.data;
+  }
+  if (values.rspamd !== undefined) {
+    const parsed = values.rspamd.trim() === '' ? { success: true as const, data: '' } : RspamdUrlSchema.safeParse(values.rspamd);
+    if (!parsed.success) throw new UsageError(`--rspamd: ${parsed.error.issues[0]?.message}`);
+    out.rspamd = parsed.data;
+  }
+  return out;
+}
+
+export async function spamCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, SPAM_FLAGS);
+  if (values.help) return write(io.stdout, HELP), 0;
+  if (positionals.length !== 1 || positionals[0] !== 'status') throw new UsageError('Usage: deliverlab spam status [--spamd HOST:PORT] [--rspamd URL] [--json]');
+  const flags = spamFlags(values);
+  const api = openApi(dbPathFrom(values));
+  try {
+    const status = (await untilStopped(api.dispatch('spam.status', flags), io.signal)) as SpamStatus;
+    if (values.json) await emit(io.stdout, JSON.stringify(status));
+    else await emit(io.stdout, `${formatSpamStatus(status, painter(io.stdout))}\n`);
+    // A filter that is configured and does not answer is an operational error; none configured is not.
+    return status.filters.some((f) => f.configured && !f.reachable) ? 2 : 0;
+  } finally {
+    api.close();
+  }
+}

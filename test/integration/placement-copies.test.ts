@@ -15,7 +15,7 @@ import { HistoryStore } from '../../electron/core/history/store';
 import type { CopyAnalysis, PlacementRun } from '../../electron/core/placement/types';
 import { deleteProbes } from '../../electron/core/placement/watch';
 import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
-import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
+import { labFilters, readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { labProfile, labSeed } from '../lab/mail-lab/lab-profile';
 
 const lab = readMailLab();
@@ -84,11 +84,18 @@ describe('analysing the copies of a placement run', () => {
       expect(copy.recorded.spamVerdicts).toEqual([
         expect.objectContaining({ filter: 'spamassassin', header: 'X-Spam-Status', verdict: 'ham', score: 1.2, threshold: 5, rules: [{ name: 'HTML_MESSAGE' }, { name: 'MIME_HTML_ONLY' }] }),
       ]);
-      // No local filter was asked: not run, never a pass.
-      expect(copy.analysis.spam).toBeUndefined();
+      // No local filter is configured: none asked (an empty list, which readiness counts as not run, never a pass).
+      expect(copy.analysis.spam).toEqual([]);
 
+      // With the lab's spamd and rspamd set in Settings, the copy gets both filters' own verdicts too.
+      const filters = labFilters(lab);
+      await api.dispatch('settings.set', { spamd: `${filters.spamd.host}:${filters.spamd.port}`, rspamd: filters.rspamd.url });
       const second = (await api.dispatch('placement.analyse-copy', { id: run.id, seed: 'seed17' })) as CopyAnalysis;
       expect(second).toMatchObject({ seed: 'seed17', folder: 'INBOX' });
+      expect(second.analysis.spam?.map((r) => [r.filter, r.verdict])).toEqual([
+        ['spamassassin', 'ham'],
+        ['rspamd', 'ham'],
+      ]);
 
       // Stored and listed with the run, in the order of its seeds, and read back whole.
       const stored = (await api.dispatch('placement.get', { id: run.id })) as PlacementRun;

@@ -17,7 +17,7 @@ import { HistoryError, type HistoryStore } from '../history/store';
 import { MAX_FILES, MAX_FOLDER_DEPTH, MAX_LISTED_REPORTS } from './limits';
 import { readReportBytes, readReportFile } from './read-file';
 import type { FileOutcome, FoundReport, ImportedReport, ImportResult, Refusal } from './types';
-import type { WorkerTask } from './worker';
+import type { WorkerAnswer, WorkerTask } from './worker';
 
 /** The extensions a folder is searched for; a file named on its own is read whatever its name. */
 export const REPORT_EXTENSIONS = new Set(['.xml', '.gz', '.gzip', '.zip', '.json', '.eml', '.mbox']);
@@ -118,11 +118,11 @@ class ReaderPool {
     for (let i = 0; i < size; i++) {
       // A smaller young generation than V8's default: parsing makes much short-lived garbage, and
       // collecting it sooner kept the import of 10,000 files under 500 MiB instead of 770.
-      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-      worker.on('message', ({ id, outcome }: { id: number; outcome: FileOutcome }) => {
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+      worker.on('message', ({ id, outcome }: WorkerAnswer) => {
         const task = this.pending.get(id);
         this.pending.delete(id);
-        task?.resolve(outcome);
+        task?.resolve(JSON.parse(outcome) as FileOutcome);
       });
       worker.on('error', () => this.orphan(worker));
       worker.on('exit', () => this.orphan(worker));

@@ -78,6 +78,51 @@ function byTag(node: XmlNode | undefined): Map<string, XmlNode[]> {
 }
 
 /**
+ * The children of the first child element named `tag`, found among `kids` (an element's
+ * children); undefined when there is none. The per-record reads use this rather than byTag: a
+ * record's elements are few, and a search of them costs less than a map of them.
+ */
+function childOf(kids: readonly XmlNode[] | undefined, tag: string): XmlNode[] | undefined {
+  if (kids === undefined) return undefined;
+  for (let i = 0; i < kids.length; i++) {
+    const kid = kids[i] as XmlNode;
+    if (Object.hasOwn(kid, tag)) {
+      const value = kid[tag];
+      return Array.isArray(value) ? (value as XmlNode[]) : [];
+    }
+  }
+  return undefined;
+}
+
+/** The children of each child element named `tag`, the first `max` of them. */
+function childrenNamed(kids: readonly XmlNode[] | undefined, tag: string, max: number): XmlNode[][] {
+  const out: XmlNode[][] = [];
+  if (kids === undefined) return out;
+  for (let i = 0; i < kids.length && out.length < max; i++) {
+    const kid = kids[i] as XmlNode;
+    if (Object.hasOwn(kid, tag)) {
+      const value = kid[tag];
+      out.push(Array.isArray(value) ? (value as XmlNode[]) : []);
+    }
+  }
+  return out;
+}
+
+/** The text of children (text nodes joined), trimmed; '' when there is none. */
+function textIn(kids: readonly XmlNode[] | undefined): string {
+  if (kids === undefined) return '';
+  let out = '';
+  for (let i = 0; i < kids.length; i++) {
+    const value = (kids[i] as XmlNode)['#text'];
+    if (value !== undefined) out += String(value);
+  }
+  return decodeText(out).trim();
+}
+
+/** The text of the first child element named `tag`. */
+const textAt = (kids: readonly XmlNode[] | undefined, tag: string) => textIn(childOf(kids, tag));
+
+/**
  * A domain from a report, lower-case and without a final dot. Plain ASCII names (nearly all) skip
  * the IDNA conversion of normalizeDomain, which is a URL parse and cost a tenth of an import.
  */
@@ -116,11 +161,28 @@ function repaired(xml: string): string {
   return xml.slice(0, m.index) + xml.slice(m.index + m[0].length);
 }
 
-/** How many elements named `record` the text holds, counting no further than `limit + 1`. */
+const SPACE = /\s/;
+/** Characters of a namespace prefix as countRecords reads them ([\w.-]). */
+const isPrefixChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d;
+
+/**
+ * How many start tags named `record` (with or without a namespace prefix) the text holds, counting
+ * no further than `limit + 1`: before parsing, so that the bound costs one search of the text.
+ */
 function countRecords(xml: string, limit: number): number {
-  const re = /<(?:[\w.-]+:)?record[\s>]/g;
   let n = 0;
-  while (re.exec(xml) && n <= limit) n++;
+  for (let at = xml.indexOf('record'); at > 0 && n <= limit; at = xml.indexOf('record', at + 6)) {
+    const after = xml[at + 6];
+    if (after !== '>' && (after === undefined || !SPACE.test(after))) continue;
+    let open = at - 1;
+    if (xml.charCodeAt(open) === 0x3a) {
+      // <prefix:record
+      open--;
+      while (open >= 0 && isPrefixChar(xml.charCodeAt(open))) open--;
+      if (open === at - 2) continue;
+    }
+    if (xml.charCodeAt(open) === 0x3c) n++;
+  }
   return n;
 }
 
@@ -146,46 +208,42 @@ function aligned(value: string, index: number, what: string): AlignedResult {
   throw new ReportRefused('wrong-schema', value === '' ? `record ${index} has no policy_evaluated ${what}` : `record ${index}: policy_evaluated ${what} "${clip(value, 40)}" is neither pass nor fail`);
 }
 
-function readRecord(node: XmlNode, index: number): AggregateRecord {
-  const record = byTag(node);
-  const row = byTag(first(record, 'row'));
-  const evaluated = byTag(first(row, 'policy_evaluated'));
-  const identifiers = byTag(first(record, 'identifiers'));
-  const auth = byTag(first(record, 'auth_results'));
-  const countText = text(row, 'count');
+function readRecord(record: readonly XmlNode[], index: number): AggregateRecord {
+  const row = childOf(record, 'row');
+  const evaluated = childOf(row, 'policy_evaluated');
+  const identifiers = childOf(record, 'identifiers');
+  const auth = childOf(record, 'auth_results');
+  const countText = textAt(row, 'count');
   if (!/^\d{1,10}$/.test(countText)) throw new ReportRefused('wrong-schema', countText === '' ? `record ${index} has no count` : `record ${index}: count "${clip(countText, 40)}" is not a whole number`);
-  const dispositionText = text(evaluated, 'disposition').toLowerCase();
+  const dispositionText = textAt(evaluated, 'disposition').toLowerCase();
   if (!DISPOSITIONS.has(dispositionText as Disposition)) {
     throw new ReportRefused('wrong-schema', dispositionText === '' ? `record ${index} has no disposition` : `record ${index}: disposition "${clip(dispositionText, 40)}" is not none, quarantine or reject`);
   }
-  const headerFrom = domainOf(text(identifiers, 'header_from'));
+  const headerFrom = domainOf(textAt(identifiers, 'header_from'));
   if (headerFrom === '') throw new ReportRefused('wrong-schema', `record ${index} has no header_from`);
   const reasons: PolicyOverride[] = [];
-  for (const r of (evaluated.get('reason') ?? []).slice(0, MAX_AUTH_PER_RECORD)) {
-    const reason = byTag(r);
-    const type = text(reason, 'type').toLowerCase();
-    if (type) reasons.push({ type: clip(type, 100), comment: optional(text(reason, 'comment')) });
+  for (const reason of childrenNamed(evaluated, 'reason', MAX_AUTH_PER_RECORD)) {
+    const type = textAt(reason, 'type').toLowerCase();
+    if (type) reasons.push({ type: clip(type, 100), comment: optional(textAt(reason, 'comment')) });
   }
   const dkimAuth: DkimAuthResult[] = [];
-  for (const d of (auth.get('dkim') ?? []).slice(0, MAX_AUTH_PER_RECORD)) {
-    const dkim = byTag(d);
-    dkimAuth.push({ domain: clip(domainOf(text(dkim, 'domain')), 253), selector: optional(text(dkim, 'selector')), result: clip(text(dkim, 'result').toLowerCase() || 'none', 40) });
+  for (const dkim of childrenNamed(auth, 'dkim', MAX_AUTH_PER_RECORD)) {
+    dkimAuth.push({ domain: clip(domainOf(textAt(dkim, 'domain')), 253), selector: optional(textAt(dkim, 'selector')), result: clip(textAt(dkim, 'result').toLowerCase() || 'none', 40) });
   }
   const spfAuth: SpfAuthResult[] = [];
-  for (const s of (auth.get('spf') ?? []).slice(0, MAX_AUTH_PER_RECORD)) {
-    const spf = byTag(s);
-    spfAuth.push({ domain: clip(domainOf(text(spf, 'domain')), 253), scope: optional(text(spf, 'scope').toLowerCase()), result: clip(text(spf, 'result').toLowerCase() || 'none', 40) });
+  for (const spf of childrenNamed(auth, 'spf', MAX_AUTH_PER_RECORD)) {
+    spfAuth.push({ domain: clip(domainOf(textAt(spf, 'domain')), 253), scope: optional(textAt(spf, 'scope').toLowerCase()), result: clip(textAt(spf, 'result').toLowerCase() || 'none', 40) });
   }
   return {
-    sourceIp: normalizedIp(text(row, 'source_ip'), index),
+    sourceIp: normalizedIp(textAt(row, 'source_ip'), index),
     count: Number(countText),
     disposition: dispositionText as Disposition,
-    dkim: aligned(text(evaluated, 'dkim'), index, 'dkim'),
-    spf: aligned(text(evaluated, 'spf'), index, 'spf'),
+    dkim: aligned(textAt(evaluated, 'dkim'), index, 'dkim'),
+    spf: aligned(textAt(evaluated, 'spf'), index, 'spf'),
     reasons,
     headerFrom: clip(headerFrom, 253),
-    envelopeFrom: optional(domainOf(text(identifiers, 'envelope_from'))),
-    envelopeTo: optional(domainOf(text(identifiers, 'envelope_to'))),
+    envelopeFrom: optional(domainOf(textAt(identifiers, 'envelope_from'))),
+    envelopeTo: optional(domainOf(textAt(identifiers, 'envelope_to'))),
     dkimAuth,
     spfAuth,
   };
@@ -261,7 +319,7 @@ export function parseAggregateXml(input: string): AggregateReport {
     begin,
     end,
     policy,
-    records: (feedback.get('record') ?? []).map((r, i) => readRecord(r, i + 1)),
+    records: (feedback.get('record') ?? []).map((r, i) => readRecord(childrenOf(r), i + 1)),
     errors: (metadata.get('error') ?? []).slice(0, 100).map((e) => clip(textOf(e), MAX_FIELD_CHARS)).filter(Boolean),
   };
 }

@@ -2,45 +2,21 @@
  * DMARC aggregate reports from XML: RFC 7489 appendix C and the DMARCbis aggregate-reporting schema
  * (RFC 9990, namespace urn:ietf:params:xml:ns:dmarc-2.0), read into one shape.
  *
- * fast-xml-parser reads the document once a scan has found it well-formed (xml-shape.ts). Entities
- * are never expanded: a document that declares a DOCTYPE or an entity is refused before any parsing
- * (a report needs neither, and "billion laughs" needs both), and the parser's entity processing is
- * off; the five predefined entities and character references are decoded here, in text only.
+ * htmlparser2's tokenizer reads the document (xml-tree.ts) once a scan has found it well-formed
+ * (xml-shape.ts); fast-xml-parser's validator says what is wrong with one that is not. Entities are
+ * never expanded: a document that declares a DOCTYPE or an entity is refused before any parsing (a
+ * report needs neither, and "billion laughs" needs both), and the tokenizer decodes none; the five
+ * predefined entities and character references are decoded here, in text only.
  */
 import { isIP } from 'node:net';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { normalizeDomain } from '../../shared/domain-name';
 import { normalizeIp } from '../net/ip';
 import { MAX_AUTH_PER_RECORD, MAX_FIELD_CHARS, MAX_RECORDS_PER_REPORT } from './limits';
 import { clip, ReportRefused } from './refusal';
 import { looksWellFormed } from './xml-shape';
+import { readTree, type XmlElement } from './xml-tree';
 import type { AggregateRecord, AggregateReport, AlignedResult, Disposition, DkimAuthResult, PolicyOverride, PublishedPolicy, SpfAuthResult } from './types';
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  processEntities: false,
-  parseTagValue: false,
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  jPath: false,
-});
-
-/** An element as the parser returns it in preserveOrder mode: `{ tag: children }`, or `{ '#text': value }`. */
-type XmlNode = Record<string, unknown>;
-
-function tagOf(node: XmlNode): string | undefined {
-  for (const key in node) if (key !== ':@') return key;
-  return undefined;
-}
-
-const childrenOf = (node: XmlNode | undefined): XmlNode[] => {
-  if (!node) return [];
-  const tag = tagOf(node);
-  const value = tag === undefined ? undefined : node[tag];
-  return Array.isArray(value) ? (value as XmlNode[]) : [];
-};
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -54,73 +30,44 @@ function decodeText(text: string): string {
   });
 }
 
-/** The text of an element (its text children joined), trimmed; '' when it has none. */
-function textOf(node: XmlNode | undefined): string {
-  let out = '';
-  for (const child of childrenOf(node)) {
-    const value = child['#text'];
-    if (value !== undefined) out += String(value);
-  }
-  return decodeText(out).trim();
-}
+/** The text of an element, entities decoded, trimmed; '' when it has none (or there is no element). */
+const textOf = (element: XmlElement | undefined): string => (element === undefined || element.text === '' ? '' : decodeText(element.text).trim());
 
-/** Children by tag name, built once per element read. */
-function byTag(node: XmlNode | undefined): Map<string, XmlNode[]> {
-  const map = new Map<string, XmlNode[]>();
-  for (const child of childrenOf(node)) {
-    const tag = tagOf(child);
-    if (tag === undefined || tag === '#text') continue;
-    const list = map.get(tag);
+/** Children by name, built once per element read (the report's top levels). */
+function byTag(element: XmlElement | undefined): Map<string, XmlElement[]> {
+  const map = new Map<string, XmlElement[]>();
+  for (const child of element?.children ?? []) {
+    const list = map.get(child.name);
     if (list) list.push(child);
-    else map.set(tag, [child]);
+    else map.set(child.name, [child]);
   }
   return map;
 }
 
 /**
- * The children of the first child element named `tag`, found among `kids` (an element's
- * children); undefined when there is none. The per-record reads use this rather than byTag: a
+ * The first child element named `name`. The per-record reads use this rather than byTag: a
  * record's elements are few, and a search of them costs less than a map of them.
  */
-function childOf(kids: readonly XmlNode[] | undefined, tag: string): XmlNode[] | undefined {
-  if (kids === undefined) return undefined;
-  for (let i = 0; i < kids.length; i++) {
-    const kid = kids[i] as XmlNode;
-    if (Object.hasOwn(kid, tag)) {
-      const value = kid[tag];
-      return Array.isArray(value) ? (value as XmlNode[]) : [];
-    }
-  }
+function childOf(element: XmlElement | undefined, name: string): XmlElement | undefined {
+  if (element === undefined) return undefined;
+  const children = element.children;
+  for (let i = 0; i < children.length; i++) if ((children[i] as XmlElement).name === name) return children[i];
   return undefined;
 }
 
-/** The children of each child element named `tag`, the first `max` of them. */
-function childrenNamed(kids: readonly XmlNode[] | undefined, tag: string, max: number): XmlNode[][] {
-  const out: XmlNode[][] = [];
-  if (kids === undefined) return out;
-  for (let i = 0; i < kids.length && out.length < max; i++) {
-    const kid = kids[i] as XmlNode;
-    if (Object.hasOwn(kid, tag)) {
-      const value = kid[tag];
-      out.push(Array.isArray(value) ? (value as XmlNode[]) : []);
-    }
+/** The child elements named `name`, the first `max` of them. */
+function childrenNamed(element: XmlElement | undefined, name: string, max: number): XmlElement[] {
+  const out: XmlElement[] = [];
+  if (element === undefined) return out;
+  for (const child of element.children) {
+    if (out.length >= max) break;
+    if (child.name === name) out.push(child);
   }
   return out;
 }
 
-/** The text of children (text nodes joined), trimmed; '' when there is none. */
-function textIn(kids: readonly XmlNode[] | undefined): string {
-  if (kids === undefined) return '';
-  let out = '';
-  for (let i = 0; i < kids.length; i++) {
-    const value = (kids[i] as XmlNode)['#text'];
-    if (value !== undefined) out += String(value);
-  }
-  return decodeText(out).trim();
-}
-
-/** The text of the first child element named `tag`. */
-const textAt = (kids: readonly XmlNode[] | undefined, tag: string) => textIn(childOf(kids, tag));
+/** The text of the first child element named `name`. */
+const textAt = (element: XmlElement | undefined, name: string) => textOf(childOf(element, name));
 
 /**
  * A domain from a report, lower-case and without a final dot. Plain ASCII names (nearly all) skip
@@ -131,8 +78,8 @@ function domainOf(text: string): string {
   return normalizeDomain(text);
 }
 
-const first = (map: Map<string, XmlNode[]>, tag: string) => map.get(tag)?.[0];
-const text = (map: Map<string, XmlNode[]>, tag: string) => textOf(first(map, tag));
+const first = (map: Map<string, XmlElement[]>, tag: string) => map.get(tag)?.[0];
+const text = (map: Map<string, XmlElement[]>, tag: string) => textOf(first(map, tag));
 const optional = (value: string): string | null => (value === '' ? null : clip(value, MAX_FIELD_CHARS));
 
 /** An identity field (an org name, a report id): refused rather than cut when it is absurdly long. */
@@ -208,7 +155,7 @@ function aligned(value: string, index: number, what: string): AlignedResult {
   throw new ReportRefused('wrong-schema', value === '' ? `record ${index} has no policy_evaluated ${what}` : `record ${index}: policy_evaluated ${what} "${clip(value, 40)}" is neither pass nor fail`);
 }
 
-function readRecord(record: readonly XmlNode[], index: number): AggregateRecord {
+function readRecord(record: XmlElement, index: number): AggregateRecord {
   const row = childOf(record, 'row');
   const evaluated = childOf(row, 'policy_evaluated');
   const identifiers = childOf(record, 'identifiers');
@@ -249,7 +196,7 @@ function readRecord(record: readonly XmlNode[], index: number): AggregateRecord 
   };
 }
 
-function readPolicy(node: XmlNode | undefined): PublishedPolicy {
+function readPolicy(node: XmlElement | undefined): PublishedPolicy {
   const p = byTag(node);
   const domain = domainOf(text(p, 'domain'));
   if (domain === '') throw new ReportRefused('wrong-schema', 'its policy_published has no domain');
@@ -286,11 +233,8 @@ export function parseAggregateXml(input: string): AggregateReport {
     const valid = XMLValidator.validate(xml);
     throw new ReportRefused('not-xml', valid === true ? 'it is not well-formed XML' : `it is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   }
-  // Blanks between tags are no data in this schema (values are trimmed); without them the parser
-  // has a fifth less to walk. A CDATA section keeps its text as written.
-  const nodes = parser.parse(xml.includes('<![CDATA[') ? xml : xml.replace(/>\s+</g, '><')) as XmlNode[];
-  const root = nodes.find((n) => tagOf(n) !== undefined && tagOf(n) !== '#text');
-  const rootTag = root ? tagOf(root) : undefined;
+  const root = readTree(xml)[0];
+  const rootTag = root?.name;
   if (rootTag !== 'feedback') throw new ReportRefused('wrong-schema', `its root element is <${clip(rootTag ?? '', 60)}>, not <feedback>: it is not a DMARC aggregate report`);
   const feedback = byTag(root);
   const metadata = byTag(first(feedback, 'report_metadata'));
@@ -319,7 +263,7 @@ export function parseAggregateXml(input: string): AggregateReport {
     begin,
     end,
     policy,
-    records: (feedback.get('record') ?? []).map((r, i) => readRecord(childrenOf(r), i + 1)),
+    records: (feedback.get('record') ?? []).map((r, i) => readRecord(r, i + 1)),
     errors: (metadata.get('error') ?? []).slice(0, 100).map((e) => clip(textOf(e), MAX_FIELD_CHARS)).filter(Boolean),
   };
 }

@@ -1,12 +1,13 @@
 /**
- * A fast check that XML is well-formed in the ways the parser relies on, run before it.
+ * A fast check that XML is well-formed in the ways the reader relies on, run before it.
  *
- * fast-xml-parser builds its tree without matching end tags to start tags (`<a><b></a></b>` reads as
- * a tree), and its own validator costs a third of a report's import. This scan checks, in one pass
- * with indexOf, what makes the tree faithful: every element closed by an end tag of its own name,
- * in order, one root element, names made of name characters, attribute values quoted, comments,
- * CDATA sections and processing instructions closed, nothing after the root but comments and
- * blanks. A document that fails it is handed to the library's validator, whose message says why.
+ * The tokenizer the reader uses (xml-tree.ts) is lenient: it builds a tree without matching end
+ * tags to start tags (`<a><b></a></b>` reads as a tree), and fast-xml-parser's validator costs a
+ * third of a report's import. This scan checks, in one pass with indexOf, what makes the tree
+ * faithful: every element closed by an end tag of its own name, in order, one root element, names
+ * made of name characters, attribute values quoted, comments, CDATA sections and processing
+ * instructions closed, nothing after the root but comments and blanks. A document that fails it is
+ * handed to the validator, whose message says why.
  */
 
 /** Name characters of ASCII (XML 1.0 §2.3) plus any non-ASCII character. */

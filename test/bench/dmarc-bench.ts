@@ -27,6 +27,7 @@ const RECORDS_PER_FILE = 20;
 const STORED_REPORTS = 50_000;
 const SOURCES = 2000;
 const IMPORT_TARGET = 50_000;
+const IMPORT_RUNS = 3;
 const QUERY_BOUND_MS = 300;
 
 /** Peak resident memory while `fn` runs, sampled every 20 ms (worker threads included: one process). */
@@ -96,28 +97,39 @@ export async function runDmarcBench(dnsPort: number): Promise<Bounded> {
       bytes += xml.length;
       writeFileSync(join(files, `r${i}.xml`), xml);
     }
-    for (const [label, workers] of [['worker threads', undefined], ['this thread only', 0]] as const) {
-      const store = HistoryStore.open(join(dir, `import-${workers ?? 'w'}.sqlite`));
-      try {
-        const run = await withPeak(() => importReports({ paths: [files] }, { store, workerScript: pathToFileURL(WORKER), ...(workers === undefined ? {} : { workers }) }));
-        const records = run.value.records;
-        if (records !== FILES * RECORDS_PER_FILE) throw new Error(`the import stored ${records} records, not ${FILES * RECORDS_PER_FILE}`);
-        const rate = (records / run.ms) * 1000;
-        out.rows.push({
-          name: `reports import, ${FILES.toLocaleString('en-US')} files of ${RECORDS_PER_FILE} records, ${label}`,
-          runs: 1,
-          median: run.ms,
-          p95: NaN,
-          perSecond: rate,
-          note: `${(bytes / 2 ** 20).toFixed(0)} MiB of XML, ${((run.cpuMs * 1000) / records).toFixed(1)} µs CPU per record, peak ${(run.peak / 2 ** 20).toFixed(0)} MiB`,
-        });
-        if (workers === undefined) {
-          out.verdicts.push(
-            `reports import: ${Math.round(rate).toLocaleString('en-US')} records/s against ${IMPORT_TARGET.toLocaleString('en-US')}: ${rate >= IMPORT_TARGET ? 'within' : 'UNDER'} (peak memory ${(run.peak / 2 ** 20).toFixed(0)} MiB)`,
-          );
+    // The import with workers runs IMPORT_RUNS times into fresh files and is judged by its median:
+    // on a machine shared with other work, one run measures the neighbours as much as the import.
+    for (const [label, workers, times] of [['worker threads', undefined, IMPORT_RUNS], ['this thread only', 0, 1]] as const) {
+      const runs: { ms: number; cpuMs: number; peak: number }[] = [];
+      for (let k = 0; k < times; k++) {
+        const store = HistoryStore.open(join(dir, `import-${workers ?? 'w'}-${k}.sqlite`));
+        try {
+          const run = await withPeak(() => importReports({ paths: [files] }, { store, workerScript: pathToFileURL(WORKER), ...(workers === undefined ? {} : { workers }) }));
+          const records = run.value.records;
+          if (records !== FILES * RECORDS_PER_FILE) throw new Error(`the import stored ${records} records, not ${FILES * RECORDS_PER_FILE}`);
+          runs.push(run);
+        } finally {
+          store.close();
         }
-      } finally {
-        store.close();
+      }
+      const records = FILES * RECORDS_PER_FILE;
+      const sorted = [...runs].sort((a, b) => a.ms - b.ms);
+      const median = sorted[Math.floor(sorted.length / 2)] as (typeof runs)[number];
+      const peak = Math.max(...runs.map((r) => r.peak));
+      const rate = (records / median.ms) * 1000;
+      const rates = runs.length > 1 ? `, runs at ${runs.map((r) => Math.round((records / r.ms) * 1000).toLocaleString('en-US')).join(' / ')} records/s` : '';
+      out.rows.push({
+        name: `reports import, ${FILES.toLocaleString('en-US')} files of ${RECORDS_PER_FILE} records, ${label}`,
+        runs: runs.length,
+        median: median.ms,
+        p95: NaN,
+        perSecond: rate,
+        note: `${(bytes / 2 ** 20).toFixed(0)} MiB of XML, ${((median.cpuMs * 1000) / records).toFixed(1)} µs CPU per record, peak ${(peak / 2 ** 20).toFixed(0)} MiB${rates}`,
+      });
+      if (workers === undefined) {
+        out.verdicts.push(
+          `reports import: ${Math.round(rate).toLocaleString('en-US')} records/s (median of ${runs.length}) against ${IMPORT_TARGET.toLocaleString('en-US')}: ${rate >= IMPORT_TARGET ? 'within' : 'UNDER'} (peak memory ${(peak / 2 ** 20).toFixed(0)} MiB)`,
+        );
       }
     }
 

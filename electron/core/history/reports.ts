@@ -41,8 +41,15 @@ export function overriddenAsForwarded(reasons: readonly PolicyOverride[]): boole
 
 /** The auth signature a rollup row is keyed by: DKIM d= and SPF domains with their results, in order. */
 export function authSignature(record: Pick<AggregateRecord, 'dkimAuth' | 'spfAuth'>): string {
-  const dkim = [...new Set(record.dkimAuth.map((d) => `${d.domain}\t${d.result}`))].sort();
-  const spf = [...new Set(record.spfAuth.map((s) => `${s.domain}\t${s.result}`))].sort();
+  const { dkimAuth, spfAuth } = record;
+  // Nearly every record has one DKIM result and one SPF result: nothing to order or merge.
+  if (dkimAuth.length <= 1 && spfAuth.length <= 1) {
+    const d = dkimAuth[0];
+    const s = spfAuth[0];
+    return JSON.stringify([d ? [`${d.domain}\t${d.result}`] : [], s ? [`${s.domain}\t${s.result}`] : []]);
+  }
+  const dkim = [...new Set(dkimAuth.map((d) => `${d.domain}\t${d.result}`))].sort();
+  const spf = [...new Set(spfAuth.map((s) => `${s.domain}\t${s.result}`))].sort();
   return JSON.stringify([dkim, spf]);
 }
 
@@ -53,7 +60,49 @@ export function readSignature(auth: string): { dkim: [string, string][]; spf: [s
   return { dkim: pairs(dkim), spf: pairs(spf) };
 }
 
-function saveAggregate(db: HistoryDb, report: AggregateReport, source: string, importedAt: string): SavedReport {
+/**
+ * Statements that write many rows at once, prepared once per row count: one call into SQLite for
+ * a report's records instead of one per record, the binding of their values being most of a
+ * record's write.
+ */
+const ROWS_PER_STATEMENT = 32;
+const manyRowsSql = new Map<string, string[]>();
+function manyRows(db: HistoryDb, head: string, columns: number, rows: number, tail = ''): ReturnType<HistoryDb['sql']> {
+  let bySize = manyRowsSql.get(head);
+  if (!bySize) manyRowsSql.set(head, (bySize = []));
+  let sql = bySize[rows];
+  if (sql === undefined) {
+    const row = `(${new Array<string>(columns).fill('?').join(', ')})`;
+    sql = `${head} VALUES ${new Array<string>(rows).fill(row).join(', ')}${tail}`;
+    bySize[rows] = sql;
+  }
+  return db.sql(sql);
+}
+
+/** Runs a many-row statement over `values` (`columns` to a row), ROWS_PER_STATEMENT rows at a time. */
+function writeRows(db: HistoryDb, head: string, columns: number, values: unknown[], tail = ''): void {
+  const rows = values.length / columns;
+  for (let at = 0; at < rows; at += ROWS_PER_STATEMENT) {
+    const n = Math.min(ROWS_PER_STATEMENT, rows - at);
+    manyRows(db, head, columns, n, tail).run(n === rows ? values : values.slice(at * columns, (at + n) * columns));
+  }
+}
+
+const RECORD_INSERT =
+  'INSERT INTO dmarc_records (report, domain, day, source_ip, count, disposition, dkim, spf, reasons_json, header_from, envelope_from, envelope_to, dkim_auth_json, spf_auth_json)';
+const RECORD_COLUMNS = 14;
+const ROLLUP_INSERT = 'INSERT INTO dmarc_source_days (domain, day, source_ip, auth, messages, spf_pass, dkim_pass, both_pass, overridden, quarantine, reject)';
+const ROLLUP_COLUMNS = 11;
+const ROLLUP_UPSERT = `
+     ON CONFLICT (domain, day, source_ip, auth) DO UPDATE SET
+       messages = messages + excluded.messages, spf_pass = spf_pass + excluded.spf_pass, dkim_pass = dkim_pass + excluded.dkim_pass,
+       both_pass = both_pass + excluded.both_pass, overridden = overridden + excluded.overridden,
+       quarantine = quarantine + excluded.quarantine, reject = reject + excluded.reject`;
+
+/** The rollup rows of one batch of reports, added up before they are written (a reporter sends the same sources day after day). */
+type Rollup = Map<string, SourceDayRow & { domain: string }>;
+
+function saveAggregate(db: HistoryDb, report: AggregateReport, source: string, importedAt: string, rollup: Rollup): SavedReport {
   let messages = 0;
   let pass = 0;
   let spfPass = 0;
@@ -101,13 +150,9 @@ function saveAggregate(db: HistoryDb, report: AggregateReport, source: string, i
   const id = Number(inserted.lastInsertRowid);
   const day = Math.floor(report.begin / DAY);
   const domain = report.policy.domain;
-  const insertRecord = db.sql(
-    `INSERT INTO dmarc_records (report, domain, day, source_ip, count, disposition, dkim, spf, reasons_json, header_from, envelope_from, envelope_to, dkim_auth_json, spf_auth_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const rollups = new Map<string, SourceDayRow>();
+  const values: unknown[] = [];
   for (const r of report.records) {
-    insertRecord.run(
+    values.push(
       id,
       domain,
       day,
@@ -124,11 +169,11 @@ function saveAggregate(db: HistoryDb, report: AggregateReport, source: string, i
       JSON.stringify(r.spfAuth.map((s) => [s.domain, s.scope, s.result])),
     );
     const auth = authSignature(r);
-    const key = `${r.sourceIp} ${auth}`;
-    let roll = rollups.get(key);
+    const key = `${domain} ${day} ${r.sourceIp} ${auth}`;
+    let roll = rollup.get(key);
     if (!roll) {
-      roll = { day, ip: r.sourceIp, auth, messages: 0, spf: 0, dkim: 0, both: 0, overridden: 0, quarantine: 0, reject: 0 };
-      rollups.set(key, roll);
+      roll = { domain, day, ip: r.sourceIp, auth, messages: 0, spf: 0, dkim: 0, both: 0, overridden: 0, quarantine: 0, reject: 0 };
+      rollup.set(key, roll);
     }
     roll.messages += r.count;
     if (r.spf === 'pass') roll.spf += r.count;
@@ -138,22 +183,28 @@ function saveAggregate(db: HistoryDb, report: AggregateReport, source: string, i
     if (r.disposition === 'quarantine') roll.quarantine += r.count;
     else if (r.disposition === 'reject') roll.reject += r.count;
   }
+  writeRows(db, RECORD_INSERT, RECORD_COLUMNS, values);
+  return { duplicate: false, records: report.records.length, messages };
+}
+
+/** Adds a batch's rollup rows to dmarc_source_days, each auth signature stored once in dmarc_auth. */
+function writeRollup(db: HistoryDb, rollup: Rollup): void {
+  if (rollup.size === 0) return;
   const authId = db.sql('SELECT id FROM dmarc_auth WHERE auth = ?');
   const addAuth = db.sql('INSERT INTO dmarc_auth (auth) VALUES (?)');
+  const ids = new Map<string, number>();
   const idOf = (auth: string): number => {
-    const row = authId.get(auth) as { id: number } | undefined;
-    return row ? row.id : Number(addAuth.run(auth).lastInsertRowid);
+    let id = ids.get(auth);
+    if (id === undefined) {
+      const row = authId.get(auth) as { id: number } | undefined;
+      id = row ? row.id : Number(addAuth.run(auth).lastInsertRowid);
+      ids.set(auth, id);
+    }
+    return id;
   };
-  const upsert = db.sql(
-    `INSERT INTO dmarc_source_days (domain, day, source_ip, auth, messages, spf_pass, dkim_pass, both_pass, overridden, quarantine, reject)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (domain, day, source_ip, auth) DO UPDATE SET
-       messages = messages + excluded.messages, spf_pass = spf_pass + excluded.spf_pass, dkim_pass = dkim_pass + excluded.dkim_pass,
-       both_pass = both_pass + excluded.both_pass, overridden = overridden + excluded.overridden,
-       quarantine = quarantine + excluded.quarantine, reject = reject + excluded.reject`,
-  );
-  for (const r of rollups.values()) upsert.run(domain, r.day, r.ip, idOf(r.auth), r.messages, r.spf, r.dkim, r.both, r.overridden, r.quarantine, r.reject);
-  return { duplicate: false, records: report.records.length, messages };
+  const values: unknown[] = [];
+  for (const r of rollup.values()) values.push(r.domain, r.day, r.ip, idOf(r.auth), r.messages, r.spf, r.dkim, r.both, r.overridden, r.quarantine, r.reject);
+  writeRows(db, ROLLUP_INSERT, ROLLUP_COLUMNS, values, ROLLUP_UPSERT);
 }
 
 function saveTls(db: HistoryDb, report: TlsReport, source: string, importedAt: string): SavedReport {
@@ -202,7 +253,12 @@ function saveTls(db: HistoryDb, report: TlsReport, source: string, importedAt: s
  * of the same organisation and id, or when an earlier one of the same batch had them.
  */
 export function saveReports(db: HistoryDb, found: readonly FoundReport[], importedAt: string): SavedReport[] {
-  return db.tx(() => found.map(({ report, from }) => (report.kind === 'dmarc' ? saveAggregate(db, report, from, importedAt) : saveTls(db, report, from, importedAt))));
+  return db.tx(() => {
+    const rollup: Rollup = new Map();
+    const saved = found.map(({ report, from }) => (report.kind === 'dmarc' ? saveAggregate(db, report, from, importedAt, rollup) : saveTls(db, report, from, importedAt)));
+    writeRollup(db, rollup);
+    return saved;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

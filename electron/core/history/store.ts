@@ -68,6 +68,12 @@ export { payloadOf, watchLease } from './watches';
 export { dkimOverall } from './messages';
 export type * from './types';
 
+/** SQLite's own checkpoint interval, in pages, and the one while bulk writing (64 MiB of 4 KiB pages). */
+const DEFAULT_CHECKPOINT_PAGES = 1000;
+const BULK_CHECKPOINT_PAGES = 16_384;
+/** The size the write-ahead log is cut back to when it is reset after a checkpoint. */
+const BULK_LOG_LIMIT = 8 * 1024 * 1024;
+
 /** How long a statement waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -461,6 +467,11 @@ export class HistoryStore implements SecretTable {
   bulkWriting(on: boolean): void {
     this.write(() => {
       this.db.pragma(`synchronous = ${on ? 'NORMAL' : 'FULL'}`);
+      // A checkpoint syncs the disk twice: SQLite's default of one every 1000 pages (4 MiB) made a
+      // large import wait for the disk dozens of times. The log may grow to BULK_CHECKPOINT_PAGES
+      // meanwhile; it is cut back to BULK_LOG_LIMIT when it starts over after a checkpoint.
+      this.db.pragma(`wal_autocheckpoint = ${on ? BULK_CHECKPOINT_PAGES : DEFAULT_CHECKPOINT_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${BULK_LOG_LIMIT}`);
       // In WAL mode a checkpoint syncs the log first (and then the database).
       if (!on) this.db.pragma('wal_checkpoint(PASSIVE)');
     });

@@ -2,45 +2,21 @@
  * DMARC aggregate reports from XML: RFC 7489 appendix C and the DMARCbis aggregate-reporting schema
  * (RFC 9990, namespace urn:ietf:params:xml:ns:dmarc-2.0), read into one shape.
  *
- * fast-xml-parser reads the document once a scan has found it well-formed (xml-shape.ts). Entities
- * are never expanded: a document that declares a DOCTYPE or an entity is refused before any parsing
- * (a report needs neither, and "billion laughs" needs both), and the parser's entity processing is
- * off; the five predefined entities and character references are decoded here, in text only.
+ * htmlparser2's tokenizer reads the document (xml-tree.ts) once a scan has found it well-formed
+ * (xml-shape.ts); fast-xml-parser's validator says what is wrong with one that is not. Entities are
+ * never expanded: a document that declares a DOCTYPE or an entity is refused before any parsing (a
+ * report needs neither, and "billion laughs" needs both), and the tokenizer decodes none; the five
+ * predefined entities and character references are decoded here, in text only.
  */
 import { isIP } from 'node:net';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { normalizeDomain } from '../../shared/domain-name';
 import { normalizeIp } from '../net/ip';
 import { MAX_AUTH_PER_RECORD, MAX_FIELD_CHARS, MAX_RECORDS_PER_REPORT } from './limits';
 import { clip, ReportRefused } from './refusal';
 import { looksWellFormed } from './xml-shape';
+import { readTree, type XmlElement } from './xml-tree';
 import type { AggregateRecord, AggregateReport, AlignedResult, Disposition, DkimAuthResult, PolicyOverride, PublishedPolicy, SpfAuthResult } from './types';
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  processEntities: false,
-  parseTagValue: false,
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  jPath: false,
-});
-
-/** An element as the parser returns it in preserveOrder mode: `{ tag: children }`, or `{ '#text': value }`. */
-type XmlNode = Record<string, unknown>;
-
-function tagOf(node: XmlNode): string | undefined {
-  for (const key in node) if (key !== ':@') return key;
-  return undefined;
-}
-
-const childrenOf = (node: XmlNode | undefined): XmlNode[] => {
-  if (!node) return [];
-  const tag = tagOf(node);
-  const value = tag === undefined ? undefined : node[tag];
-  return Array.isArray(value) ? (value as XmlNode[]) : [];
-};
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -54,28 +30,44 @@ function decodeText(text: string): string {
   });
 }
 
-/** The text of an element (its text children joined), trimmed; '' when it has none. */
-function textOf(node: XmlNode | undefined): string {
-  let out = '';
-  for (const child of childrenOf(node)) {
-    const value = child['#text'];
-    if (value !== undefined) out += String(value);
-  }
-  return decodeText(out).trim();
-}
+/** The text of an element, entities decoded, trimmed; '' when it has none (or there is no element). */
+const textOf = (element: XmlElement | undefined): string => (element === undefined || element.text === '' ? '' : decodeText(element.text).trim());
 
-/** Children by tag name, built once per element read. */
-function byTag(node: XmlNode | undefined): Map<string, XmlNode[]> {
-  const map = new Map<string, XmlNode[]>();
-  for (const child of childrenOf(node)) {
-    const tag = tagOf(child);
-    if (tag === undefined || tag === '#text') continue;
-    const list = map.get(tag);
+/** Children by name, built once per element read (the report's top levels). */
+function byTag(element: XmlElement | undefined): Map<string, XmlElement[]> {
+  const map = new Map<string, XmlElement[]>();
+  for (const child of element?.children ?? []) {
+    const list = map.get(child.name);
     if (list) list.push(child);
-    else map.set(tag, [child]);
+    else map.set(child.name, [child]);
   }
   return map;
 }
+
+/**
+ * The first child element named `name`. The per-record reads use this rather than byTag: a
+ * record's elements are few, and a search of them costs less than a map of them.
+ */
+function childOf(element: XmlElement | undefined, name: string): XmlElement | undefined {
+  if (element === undefined) return undefined;
+  const children = element.children;
+  for (let i = 0; i < children.length; i++) if ((children[i] as XmlElement).name === name) return children[i];
+  return undefined;
+}
+
+/** The child elements named `name`, the first `max` of them. */
+function childrenNamed(element: XmlElement | undefined, name: string, max: number): XmlElement[] {
+  const out: XmlElement[] = [];
+  if (element === undefined) return out;
+  for (const child of element.children) {
+    if (out.length >= max) break;
+    if (child.name === name) out.push(child);
+  }
+  return out;
+}
+
+/** The text of the first child element named `name`. */
+const textAt = (element: XmlElement | undefined, name: string) => textOf(childOf(element, name));
 
 /**
  * A domain from a report, lower-case and without a final dot. Plain ASCII names (nearly all) skip
@@ -86,8 +78,8 @@ function domainOf(text: string): string {
   return normalizeDomain(text);
 }
 
-const first = (map: Map<string, XmlNode[]>, tag: string) => map.get(tag)?.[0];
-const text = (map: Map<string, XmlNode[]>, tag: string) => textOf(first(map, tag));
+const first = (map: Map<string, XmlElement[]>, tag: string) => map.get(tag)?.[0];
+const text = (map: Map<string, XmlElement[]>, tag: string) => textOf(first(map, tag));
 const optional = (value: string): string | null => (value === '' ? null : clip(value, MAX_FIELD_CHARS));
 
 /** An identity field (an org name, a report id): refused rather than cut when it is absurdly long. */
@@ -116,11 +108,28 @@ function repaired(xml: string): string {
   return xml.slice(0, m.index) + xml.slice(m.index + m[0].length);
 }
 
-/** How many elements named `record` the text holds, counting no further than `limit + 1`. */
+const SPACE = /\s/;
+/** Characters of a namespace prefix as countRecords reads them ([\w.-]). */
+const isPrefixChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2d;
+
+/**
+ * How many start tags named `record` (with or without a namespace prefix) the text holds, counting
+ * no further than `limit + 1`: before parsing, so that the bound costs one search of the text.
+ */
 function countRecords(xml: string, limit: number): number {
-  const re = /<(?:[\w.-]+:)?record[\s>]/g;
   let n = 0;
-  while (re.exec(xml) && n <= limit) n++;
+  for (let at = xml.indexOf('record'); at > 0 && n <= limit; at = xml.indexOf('record', at + 6)) {
+    const after = xml[at + 6];
+    if (after !== '>' && (after === undefined || !SPACE.test(after))) continue;
+    let open = at - 1;
+    if (xml.charCodeAt(open) === 0x3a) {
+      // <prefix:record
+      open--;
+      while (open >= 0 && isPrefixChar(xml.charCodeAt(open))) open--;
+      if (open === at - 2) continue;
+    }
+    if (xml.charCodeAt(open) === 0x3c) n++;
+  }
   return n;
 }
 
@@ -146,52 +155,48 @@ function aligned(value: string, index: number, what: string): AlignedResult {
   throw new ReportRefused('wrong-schema', value === '' ? `record ${index} has no policy_evaluated ${what}` : `record ${index}: policy_evaluated ${what} "${clip(value, 40)}" is neither pass nor fail`);
 }
 
-function readRecord(node: XmlNode, index: number): AggregateRecord {
-  const record = byTag(node);
-  const row = byTag(first(record, 'row'));
-  const evaluated = byTag(first(row, 'policy_evaluated'));
-  const identifiers = byTag(first(record, 'identifiers'));
-  const auth = byTag(first(record, 'auth_results'));
-  const countText = text(row, 'count');
+function readRecord(record: XmlElement, index: number): AggregateRecord {
+  const row = childOf(record, 'row');
+  const evaluated = childOf(row, 'policy_evaluated');
+  const identifiers = childOf(record, 'identifiers');
+  const auth = childOf(record, 'auth_results');
+  const countText = textAt(row, 'count');
   if (!/^\d{1,10}$/.test(countText)) throw new ReportRefused('wrong-schema', countText === '' ? `record ${index} has no count` : `record ${index}: count "${clip(countText, 40)}" is not a whole number`);
-  const dispositionText = text(evaluated, 'disposition').toLowerCase();
+  const dispositionText = textAt(evaluated, 'disposition').toLowerCase();
   if (!DISPOSITIONS.has(dispositionText as Disposition)) {
     throw new ReportRefused('wrong-schema', dispositionText === '' ? `record ${index} has no disposition` : `record ${index}: disposition "${clip(dispositionText, 40)}" is not none, quarantine or reject`);
   }
-  const headerFrom = domainOf(text(identifiers, 'header_from'));
+  const headerFrom = domainOf(textAt(identifiers, 'header_from'));
   if (headerFrom === '') throw new ReportRefused('wrong-schema', `record ${index} has no header_from`);
   const reasons: PolicyOverride[] = [];
-  for (const r of (evaluated.get('reason') ?? []).slice(0, MAX_AUTH_PER_RECORD)) {
-    const reason = byTag(r);
-    const type = text(reason, 'type').toLowerCase();
-    if (type) reasons.push({ type: clip(type, 100), comment: optional(text(reason, 'comment')) });
+  for (const reason of childrenNamed(evaluated, 'reason', MAX_AUTH_PER_RECORD)) {
+    const type = textAt(reason, 'type').toLowerCase();
+    if (type) reasons.push({ type: clip(type, 100), comment: optional(textAt(reason, 'comment')) });
   }
   const dkimAuth: DkimAuthResult[] = [];
-  for (const d of (auth.get('dkim') ?? []).slice(0, MAX_AUTH_PER_RECORD)) {
-    const dkim = byTag(d);
-    dkimAuth.push({ domain: clip(domainOf(text(dkim, 'domain')), 253), selector: optional(text(dkim, 'selector')), result: clip(text(dkim, 'result').toLowerCase() || 'none', 40) });
+  for (const dkim of childrenNamed(auth, 'dkim', MAX_AUTH_PER_RECORD)) {
+    dkimAuth.push({ domain: clip(domainOf(textAt(dkim, 'domain')), 253), selector: optional(textAt(dkim, 'selector')), result: clip(textAt(dkim, 'result').toLowerCase() || 'none', 40) });
   }
   const spfAuth: SpfAuthResult[] = [];
-  for (const s of (auth.get('spf') ?? []).slice(0, MAX_AUTH_PER_RECORD)) {
-    const spf = byTag(s);
-    spfAuth.push({ domain: clip(domainOf(text(spf, 'domain')), 253), scope: optional(text(spf, 'scope').toLowerCase()), result: clip(text(spf, 'result').toLowerCase() || 'none', 40) });
+  for (const spf of childrenNamed(auth, 'spf', MAX_AUTH_PER_RECORD)) {
+    spfAuth.push({ domain: clip(domainOf(textAt(spf, 'domain')), 253), scope: optional(textAt(spf, 'scope').toLowerCase()), result: clip(textAt(spf, 'result').toLowerCase() || 'none', 40) });
   }
   return {
-    sourceIp: normalizedIp(text(row, 'source_ip'), index),
+    sourceIp: normalizedIp(textAt(row, 'source_ip'), index),
     count: Number(countText),
     disposition: dispositionText as Disposition,
-    dkim: aligned(text(evaluated, 'dkim'), index, 'dkim'),
-    spf: aligned(text(evaluated, 'spf'), index, 'spf'),
+    dkim: aligned(textAt(evaluated, 'dkim'), index, 'dkim'),
+    spf: aligned(textAt(evaluated, 'spf'), index, 'spf'),
     reasons,
     headerFrom: clip(headerFrom, 253),
-    envelopeFrom: optional(domainOf(text(identifiers, 'envelope_from'))),
-    envelopeTo: optional(domainOf(text(identifiers, 'envelope_to'))),
+    envelopeFrom: optional(domainOf(textAt(identifiers, 'envelope_from'))),
+    envelopeTo: optional(domainOf(textAt(identifiers, 'envelope_to'))),
     dkimAuth,
     spfAuth,
   };
 }
 
-function readPolicy(node: XmlNode | undefined): PublishedPolicy {
+function readPolicy(node: XmlElement | undefined): PublishedPolicy {
   const p = byTag(node);
   const domain = domainOf(text(p, 'domain'));
   if (domain === '') throw new ReportRefused('wrong-schema', 'its policy_published has no domain');
@@ -228,11 +233,8 @@ export function parseAggregateXml(input: string): AggregateReport {
     const valid = XMLValidator.validate(xml);
     throw new ReportRefused('not-xml', valid === true ? 'it is not well-formed XML' : `it is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   }
-  // Blanks between tags are no data in this schema (values are trimmed); without them the parser
-  // has a fifth less to walk. A CDATA section keeps its text as written.
-  const nodes = parser.parse(xml.includes('<![CDATA[') ? xml : xml.replace(/>\s+</g, '><')) as XmlNode[];
-  const root = nodes.find((n) => tagOf(n) !== undefined && tagOf(n) !== '#text');
-  const rootTag = root ? tagOf(root) : undefined;
+  const root = readTree(xml)[0];
+  const rootTag = root?.name;
   if (rootTag !== 'feedback') throw new ReportRefused('wrong-schema', `its root element is <${clip(rootTag ?? '', 60)}>, not <feedback>: it is not a DMARC aggregate report`);
   const feedback = byTag(root);
   const metadata = byTag(first(feedback, 'report_metadata'));

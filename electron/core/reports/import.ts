@@ -17,7 +17,7 @@ import { HistoryError, type HistoryStore } from '../history/store';
 import { MAX_FILES, MAX_FOLDER_DEPTH, MAX_LISTED_REPORTS } from './limits';
 import { readReportBytes, readReportFile } from './read-file';
 import type { FileOutcome, FoundReport, ImportedReport, ImportResult, Refusal } from './types';
-import type { WorkerTask } from './worker';
+import type { WorkerAnswer, WorkerTask } from './worker';
 
 /** The extensions a folder is searched for; a file named on its own is read whatever its name. */
 export const REPORT_EXTENSIONS = new Set(['.xml', '.gz', '.gzip', '.zip', '.json', '.eml', '.mbox']);
@@ -109,7 +109,7 @@ async function listFiles(paths: readonly string[], refused: Refusal[]): Promise<
 /** Worker threads that read files; a worker that dies hands its files back to this thread. */
 class ReaderPool {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, { resolve: (o: FileOutcome) => void; path: string; worker: Worker }>();
+  private readonly pending = new Map<number, { resolve: (o: FileOutcome | string) => void; path: string; worker: Worker }>();
   private nextId = 0;
   private turn = 0;
   private closing = false;
@@ -118,8 +118,8 @@ class ReaderPool {
     for (let i = 0; i < size; i++) {
       // A smaller young generation than V8's default: parsing makes much short-lived garbage, and
       // collecting it sooner kept the import of 10,000 files under 500 MiB instead of 770.
-      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-      worker.on('message', ({ id, outcome }: { id: number; outcome: FileOutcome }) => {
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+      worker.on('message', ({ id, outcome }: WorkerAnswer) => {
         const task = this.pending.get(id);
         this.pending.delete(id);
         task?.resolve(outcome);
@@ -142,7 +142,8 @@ class ReaderPool {
     }
   }
 
-  read(path: string): Promise<FileOutcome> {
+  /** The file's outcome; from a worker, as JSON text, parsed when it is taken (text holds less memory while it waits). */
+  read(path: string): Promise<FileOutcome | string> {
     const worker = this.workers[this.turn++ % Math.max(1, this.workers.length)];
     if (!worker) return readReportFile(path);
     return new Promise((resolve) => {
@@ -262,7 +263,7 @@ export async function importReports(input: ImportInput, options: ImportOptions):
   // Files read ahead of the writes: enough to keep every reader busy while this thread writes,
   // few enough to bound memory (each holds one file's parsed reports).
   const window = pool ? 256 : 8;
-  const reading = new Map<number, Promise<FileOutcome>>();
+  const reading = new Map<number, Promise<FileOutcome | string>>();
   let started = 0;
   let done = 0;
   let lastProgress = 0;
@@ -278,7 +279,8 @@ export async function importReports(input: ImportInput, options: ImportOptions):
         reading.set(started, read(files[started] as string));
         started++;
       }
-      const outcome = await (reading.get(i) as Promise<FileOutcome>);
+      const answer = await (reading.get(i) as Promise<FileOutcome | string>);
+      const outcome = typeof answer === 'string' ? (JSON.parse(answer) as FileOutcome) : answer;
       reading.delete(i);
       done++;
       written = take(outcome);

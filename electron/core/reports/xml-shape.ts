@@ -1,12 +1,13 @@
 /**
- * A fast check that XML is well-formed in the ways the parser relies on, run before it.
+ * A fast check that XML is well-formed in the ways the reader relies on, run before it.
  *
- * fast-xml-parser builds its tree without matching end tags to start tags (`<a><b></a></b>` reads as
- * a tree), and its own validator costs a third of a report's import. This scan checks, in one pass
- * with indexOf, what makes the tree faithful: every element closed by an end tag of its own name,
- * in order, one root element, names made of name characters, attribute values quoted, comments,
- * CDATA sections and processing instructions closed, nothing after the root but comments and
- * blanks. A document that fails it is handed to the library's validator, whose message says why.
+ * The tokenizer the reader uses (xml-tree.ts) is lenient: it builds a tree without matching end
+ * tags to start tags (`<a><b></a></b>` reads as a tree), and fast-xml-parser's validator costs a
+ * third of a report's import. This scan checks, in one pass with indexOf, what makes the tree
+ * faithful: every element closed by an end tag of its own name, in order, one root element, names
+ * made of name characters, attribute values quoted, comments, CDATA sections and processing
+ * instructions closed, nothing after the root but comments and blanks. A document that fails it is
+ * handed to the validator, whose message says why.
  */
 
 /** Name characters of ASCII (XML 1.0 §2.3) plus any non-ASCII character. */
@@ -26,9 +27,17 @@ function nameEnd(xml: string, at: number): number {
   return i;
 }
 
+/** Whether the name at `at` (ending where the text's next non-name character is) is `length` characters equal to those at `from`. */
+function sameName(xml: string, at: number, from: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (xml.charCodeAt(at + k) !== xml.charCodeAt(from + k)) return false;
+  return true;
+}
+
 /** True when `xml` passes the scan; false means: ask the validator what is wrong. */
 export function looksWellFormed(xml: string): boolean {
-  const stack: string[] = [];
+  // The open elements, as where each name starts and how long it is: no string is cut out.
+  const starts: number[] = [];
+  const lengths: number[] = [];
   let roots = 0;
   let i = xml.indexOf('<');
   // Only blanks (and a byte-order mark) may come before the first markup.
@@ -50,7 +59,7 @@ export function looksWellFormed(xml: string): boolean {
         if (end < 0) return false;
         end += 3;
       } else if (xml.startsWith('<![CDATA[', i)) {
-        if (stack.length === 0) return false;
+        if (starts.length === 0) return false;
         end = xml.indexOf(']]>', i + 9);
         if (end < 0) return false;
         end += 3;
@@ -58,7 +67,10 @@ export function looksWellFormed(xml: string): boolean {
     } else if (next === 0x2f) {
       // </name>
       const nameStop = nameEnd(xml, i + 2);
-      if (nameStop === i + 2 || stack.pop() !== xml.slice(i + 2, nameStop)) return false;
+      const length = nameStop - i - 2;
+      if (length === 0 || starts.length === 0) return false;
+      const from = starts.pop() as number;
+      if (lengths.pop() !== length || !sameName(xml, i + 2, from, length)) return false;
       end = nameStop;
       while (isBlank(xml.charCodeAt(end))) end++;
       if (xml.charCodeAt(end) !== 0x3e) return false;
@@ -67,14 +79,15 @@ export function looksWellFormed(xml: string): boolean {
       // <name attr="value" ...> or <name .../>
       const nameStop = nameEnd(xml, i + 1);
       if (nameStop === i + 1) return false;
-      if (stack.length === 0 && ++roots > 1) return false;
+      if (starts.length === 0 && ++roots > 1) return false;
       end = nameStop;
       for (;;) {
         const blankStart = end;
         while (isBlank(xml.charCodeAt(end))) end++;
         const c = xml.charCodeAt(end);
         if (c === 0x3e) {
-          stack.push(xml.slice(i + 1, nameStop));
+          starts.push(i + 1);
+          lengths.push(nameStop - i - 1);
           end++;
           break;
         }
@@ -100,10 +113,10 @@ export function looksWellFormed(xml: string): boolean {
     }
     const following = xml.indexOf('<', end);
     // Text outside the root element may only be blank.
-    if (stack.length === 0) {
+    if (starts.length === 0) {
       for (let k = end; k < (following < 0 ? xml.length : following); k++) if (!isBlank(xml.charCodeAt(k))) return false;
     }
     i = following;
   }
-  return stack.length === 0 && roots === 1;
+  return starts.length === 0 && roots === 1;
 }

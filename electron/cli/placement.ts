@@ -25,7 +25,7 @@ import { SPAM_TIMEOUT_MS } from '../core/spam/config';
 import { scanMessage } from '../core/spam/scan';
 import { SPAM_FLAGS, spamFlags } from './commands/spam';
 import { PromptAbortedError, type PromptIo } from './prompt';
-import { neutralise, neutraliseAll } from './terminal-text';
+import { jsonText, neutralise, neutraliseAll } from './terminal-text';
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, loginSecret, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 
 export interface PlacementIo extends PromptIo {
@@ -247,7 +247,7 @@ async function analyseStoredRun(v: { run?: string | undefined; seeds?: string | 
     const resolver = analysisResolver(v.resolver, store);
     if (!v.json) line(io.stdout, `Analysing ${detected.length} cop${detected.length === 1 ? 'y' : 'ies'} of placement run #${id} (${neutralise(run.token)})`);
     const results = await analyseRunCopies({ id, token: run.token, seeds: detected }, withSecrets, { store, resolver, ...connection, scoreSpam: copyScorer(v, store), ...(v.json ? {} : { onResult: printCopy(io) }) });
-    if (v.json) line(io.stdout, JSON.stringify({ id, token: run.token, copyAnalyses: results }));
+    if (v.json) line(io.stdout, jsonText({ id, token: run.token, copyAnalyses: results }));
     return results.some((r) => 'error' in r) ? 2 : 0;
   } finally {
     store.close();
@@ -372,7 +372,7 @@ export async function placementCommand(args: string[], io: PlacementIo, env: Nod
       if (!v.json) line(io.stdout, 'Analysing the copies where they landed:');
       copyAnalyses = await analyseRunCopies(run, withSecrets, { store, resolver: analysisResolver(v.resolver, store), timeoutMs, ca, scoreSpam: copyScorer(v, store), ...(v.json ? {} : { onResult: printCopy(io) }) });
     }
-    if (v.json) line(io.stdout, JSON.stringify(copyAnalyses ? { ...run, copyAnalyses } : run));
+    if (v.json) line(io.stdout, jsonText(copyAnalyses ? { ...run, copyAnalyses } : run));
     else {
       const shown = neutraliseAll(run);
       line(io.stdout, summaryLine(shown));

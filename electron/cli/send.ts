@@ -17,7 +17,7 @@ import type { ConnectionResult, SendResult, TranscriptLine } from '../core/send/
 import { checkHistoryFlags, COMPOSE_OPTIONS, connectionFlags, dkimRequest, line, messageFlags, parseCommandArgs, readText, resolveSecrets, UsageError } from './compose-options';
 import { PromptAbortedError, type PromptIo } from './prompt';
 import { untilStopped } from './streams';
-import { neutralise, neutraliseAll } from './terminal-text';
+import { jsonText, neutralise, neutraliseAll } from './terminal-text';
 
 /** The part of the CLI's io this command uses (structurally the same as index.ts's CliIo). */
 export interface SendIo {
@@ -99,7 +99,7 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
     if (v['test-connection']) {
       const secrets = await resolveSecrets(profile, env, io);
       const r = await untilStopped(testConnection(profile, secrets, conn), io.signal);
-      if (v.json) line(io.stdout, JSON.stringify(r));
+      if (v.json) line(io.stdout, jsonText(r));
       else printConnection(io, neutraliseAll(r));
       return r.ok ? 0 : 2;
     }
@@ -118,7 +118,7 @@ export async function sendCommand(args: string[], io: SendIo, env: NodeJS.Proces
       // Kept in history like an audit or a check (the app lists it under Test send); --no-history writes nothing.
       { store: v['no-history'] ? null : () => HistoryStore.open(v.db ?? defaultDbPath()), keepDkimRefusal: false },
     );
-    if (v.json) line(io.stdout, JSON.stringify(r));
+    if (v.json) line(io.stdout, jsonText(r));
     else {
       // Server replies and the transcript are the server's words: shown, never obeyed by the terminal.
       printSend(io, neutraliseAll(r), Boolean(v.transcript));

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jsonText, neutralise, neutraliseAll } from '../../electron/cli/terminal-text';
 
 describe('neutralise', () => {
@@ -28,5 +30,20 @@ describe('jsonText', () => {
     const text = jsonText(value);
     expect(text).toBe('{"title":"a\\u001b[2Jb\\u007fc\\u009b31md\\u0085e","n":1}');
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe('the commands write JSON through jsonText', () => {
+  it('leaves JSON.stringify to files and payloads, never to what reaches the terminal', () => {
+    const dir = join(import.meta.dirname, '../../electron/cli');
+    const files = [...readdirSync(dir).map((f) => join(dir, f)), ...readdirSync(join(dir, 'commands')).map((f) => join(dir, 'commands', f))].filter((f) => f.endsWith('.ts'));
+    const printed = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((text, i) => ({ where: `${file.slice(dir.length + 1)}:${i + 1}`, text }))
+        .filter(({ text }) => /(emit|write|line|out)\([^;]*JSON\.stringify\(/.test(text))
+        .map(({ where }) => where),
+    );
+    expect(printed).toEqual([]);
   });
 });

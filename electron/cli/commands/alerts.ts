@@ -8,6 +8,7 @@ import { painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
 import { formatAlerts } from '../watch-format';
+import { jsonText } from '../terminal-text';
 
 export async function alertsCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
@@ -37,7 +38,7 @@ async function list(args: string[], io: CliIo): Promise<number> {
       // One alert a line, waiting for the reader: a stop leaves whole lines only.
       for (const alert of alerts.items) {
         if (io.signal?.aborted) break;
-        await emit(io.stdout, JSON.stringify(alert), io.signal);
+        await emit(io.stdout, jsonText(alert), io.signal);
       }
     } else await emit(io.stdout, formatAlerts(alerts.items, alerts.total, values.open === true, painter(io.stdout)), io.signal);
   } finally {
@@ -61,7 +62,7 @@ async function ack(args: string[], io: CliIo): Promise<number> {
     for (const id of ids) {
       try {
         const alert = await api.dispatch('alerts.ack', { id });
-        if (values.json) await emit(io.stdout, JSON.stringify(alert), io.signal);
+        if (values.json) await emit(io.stdout, jsonText(alert), io.signal);
         else write(io.stdout, `Alert #${id} acknowledged.`);
       } catch (err) {
         if (err instanceof ApiError && err.code === 'not-found') throw new UsageError(`${err.message} deliverlab alerts list shows them.`);

@@ -13,7 +13,7 @@ import { runPool } from '../../shared/pool';
 import { checkResolver, dbPathFrom, emit, listOf, openApi, parse, portOf, readCaFiles, untilStopped, write, type CliIo } from '../common';
 import { formatAudit, formatDiff, painter } from '../format';
 import { HELP } from '../help';
-import { neutralise } from '../terminal-text';
+import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 /** The audit.run options the flags ask for, checked by the same schema as every other caller's (also `report --fresh`). */
@@ -122,7 +122,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
       return async () => {
         if (exit === 0 && result.findings.some((f) => f.severity === 'critical')) exit = 1;
         if (result.historyError) exit = 2;
-        if (values.json) await out(JSON.stringify(result));
+        if (values.json) await out(jsonText(result));
         else await out(`${formatAudit(result, paint)}${values.diff ? `\n${formatDiff(result, paint)}` : ''}\n`);
         if (result.historyError) write(io.stderr, `deliverlab: ${domain}: not saved to history: ${neutralise(result.historyError)}`);
       };

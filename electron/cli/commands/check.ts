@@ -10,7 +10,7 @@ import { formatMessage, painter } from '../format';
 import { formatReadiness } from '../format-readiness';
 import { HELP } from '../help';
 import { readInput } from '../read-input';
-import { neutralise } from '../terminal-text';
+import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 import { formatSpam } from '../spam-format';
 import { SPAM_FLAGS, spamFlags } from './spam';
@@ -64,7 +64,7 @@ export async function checkCommand(args: string[], io: CliIo): Promise<number> {
       ...(values.readiness ? { readiness: true } : {}),
       ...(values.spam ? { spam: true, ...spamAddresses, ...(spamTimeout !== undefined ? { spamTimeoutMs: spamTimeout } : {}) } : {}),
     }), io.signal)) as MessageAnalysis;
-    if (values.json) await emit(io.stdout, JSON.stringify(analysis));
+    if (values.json) await emit(io.stdout, jsonText(analysis));
     else {
       const paint = painter(io.stdout);
       const spamText = analysis.spam ? `${formatSpam(analysis.spam, paint)}\n` : '';

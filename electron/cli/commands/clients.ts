@@ -6,7 +6,7 @@ import type { ClientSummary } from '../../core/watch/types';
 import { dbPathFrom, emit, listOf, openApi, parse, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';
-import { neutralise } from '../terminal-text';
+import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 import { formatClients } from '../watch-format';
 
@@ -57,7 +57,7 @@ async function add(args: string[], io: CliIo): Promise<number> {
     } catch (err) {
       return refused(err);
     }
-    if (values.json) await emit(io.stdout, JSON.stringify(client), io.signal);
+    if (values.json) await emit(io.stdout, jsonText(client), io.signal);
     else {
       const what = [client.domains.length ? `domains ${client.domains.join(', ')}` : '', client.ips.length ? `sending IPs ${client.ips.join(', ')}` : ''].filter(Boolean).join('; ');
       write(io.stdout, neutralise(`Client ${client.name}${what ? `: ${what}` : ': no domains or sending IPs yet'}.`));
@@ -77,7 +77,7 @@ async function list(args: string[], io: CliIo): Promise<number> {
   try {
     const { clients } = (await api.dispatch('clients.list', {})) as { clients: ClientSummary[] };
     if (values.json) {
-      for (const client of clients) await emit(io.stdout, JSON.stringify(client), io.signal);
+      for (const client of clients) await emit(io.stdout, jsonText(client), io.signal);
     } else await emit(io.stdout, formatClients(clients, painter(io.stdout)), io.signal);
   } finally {
     api.close();
@@ -99,7 +99,7 @@ async function remove(args: string[], io: CliIo): Promise<number> {
       return refused(err);
     }
     if (!deleted) throw new UsageError(`There is no client named "${neutralise(positionals[0] as string)}": deliverlab clients list shows them.`);
-    if (values.json) await emit(io.stdout, JSON.stringify({ deleted }), io.signal);
+    if (values.json) await emit(io.stdout, jsonText({ deleted }), io.signal);
     else write(io.stdout, `Removed the client ${neutralise(positionals[0] as string)}; its watches stay, with no client.`);
   } finally {
     api.close();

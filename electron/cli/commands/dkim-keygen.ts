@@ -8,6 +8,7 @@ import { openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
+import { jsonText } from '../terminal-text';
 
 export async function dkimKeygenCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -33,7 +34,7 @@ export async function dkimKeygenCommand(args: string[], io: CliIo): Promise<numb
       writeFileSync(values.out, key.privateKeyPem, { mode: 0o600, flag: 'wx' });
     }
     if (values.json) {
-      write(io.stdout, JSON.stringify(values.out ? { ...key, privateKeyPem: undefined, privateKeyFile: values.out } : key));
+      write(io.stdout, jsonText(values.out ? { ...key, privateKeyPem: undefined, privateKeyFile: values.out } : key));
     } else {
       const paint = painter(io.stdout);
       write(io.stdout, paint('bold', `Publish this TXT record at ${key.recordName}:`));

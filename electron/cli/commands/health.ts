@@ -11,7 +11,7 @@ import { parseDay, SINCE_WORDS } from '../../core/reports/range';
 import { checkResolver, dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { formatHealthImport, formatHealthSummary } from '../health-format';
-import { neutralise } from '../terminal-text';
+import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 export const HEALTH_HELP = `Usage:
@@ -64,7 +64,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const api = openApi(dbFor(values), undefined, { signal: io.signal });
   try {
     const result = await call<HealthImportResult>(api, 'health.import', { paths: positionals, ...(values.format ? { format: values.format } : {}), ...(resolver ? { resolver } : {}) });
-    if (values.json) await emit(io.stdout, JSON.stringify(result));
+    if (values.json) await emit(io.stdout, jsonText(result));
     else await emit(io.stdout, formatHealthImport(result, painter(io.stdout)));
     if (result.stopped) {
       write(io.stderr, `deliverlab: ${neutralise(result.stopped)}`);
@@ -88,7 +88,7 @@ async function summaryCommand(args: string[], io: CliIo): Promise<number> {
     const summary = await call<HealthSummary>(api, 'health.summary', input);
     if (values.json) {
       const providers = summary.providers.map(({ days: _days, ...p }) => p);
-      await emit(io.stdout, JSON.stringify({ ...summary, providers }));
+      await emit(io.stdout, jsonText({ ...summary, providers }));
     } else await emit(io.stdout, formatHealthSummary(summary, painter(io.stdout)));
     return summary.limitExceeded ? 1 : 0;
   } finally {

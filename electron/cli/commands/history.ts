@@ -11,6 +11,7 @@ import { formatHistory, painter } from '../format';
 import { HELP } from '../help';
 import { UsageError } from '../usage-error';
 import { formatMessages, formatPlacements, formatSends } from '../watch-format';
+import { jsonText } from '../terminal-text';
 
 type Paint = ReturnType<typeof painter>;
 
@@ -53,7 +54,7 @@ export async function historyCommand(args: string[], io: CliIo): Promise<number>
           write(io.stderr, `deliverlab: ${(io.signal.reason as Error).message}: ${printed} of ${list.items.length} rows printed.`);
           break;
         }
-        await emit(io.stdout, JSON.stringify(item), io.signal);
+        await emit(io.stdout, jsonText(item), io.signal);
         printed++;
       }
     } else await emit(io.stdout, listed.format(list.items as never[], list.total, painter(io.stdout)));

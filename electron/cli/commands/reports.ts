@@ -18,7 +18,7 @@ import { checkResolver, dbPathFrom, emit, openApi, parse, readCaFiles, write, ty
 import { loginSecret } from '../compose-options';
 import { painter } from '../format';
 import { formatImapImport, formatImport, formatSources, formatSummary, formatTls } from '../reports-format';
-import { neutralise } from '../terminal-text';
+import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 export const REPORTS_HELP = `Usage:
@@ -128,7 +128,7 @@ type ImportValues = ReturnType<typeof parseImport>['values'];
 async function printImport(result: ImportResult | ImapImportResult, values: ImportValues, io: CliIo): Promise<number> {
   if (values.json) {
     const { imported, duplicates, refused, records } = result;
-    await emit(io.stdout, JSON.stringify({ imported, duplicates, refused: refused.map(({ file, reason }) => ({ file, reason })), records }));
+    await emit(io.stdout, jsonText({ imported, duplicates, refused: refused.map(({ file, reason }) => ({ file, reason })), records }));
   } else await emit(io.stdout, 'mailbox' in result ? formatImapImport(result, painter(io.stdout)) : formatImport(result, painter(io.stdout)));
   if (result.stopped) {
     write(io.stderr, `deliverlab: ${neutralise(result.stopped)}`);
@@ -191,7 +191,7 @@ async function summaryCommand(args: string[], io: CliIo): Promise<number> {
     const summary = await call<ReportSummary>(api, 'reports.summary', range);
     if (values.json) {
       const { days: _days, ...contract } = summary;
-      await emit(io.stdout, JSON.stringify(contract));
+      await emit(io.stdout, jsonText(contract));
     } else await emit(io.stdout, formatSummary(summary, painter(io.stdout)));
     return 0;
   } finally {
@@ -221,7 +221,7 @@ async function sourcesCommand(args: string[], io: CliIo): Promise<number> {
         dkimAlignedPass: s.dkimAlignedPass,
         ...(s.fix ? { fix: s.fix } : {}),
       }));
-      await emit(io.stdout, JSON.stringify(sources));
+      await emit(io.stdout, jsonText(sources));
     } else {
       // The reverse DNS answers are cached now: the readiness reads them back without asking again.
       const readiness = values.class ? null : await call<Readiness>(api, 'reports.readiness', { ...range, ...(resolver ? { resolver } : {}) });
@@ -242,7 +242,7 @@ async function tlsCommand(args: string[], io: CliIo): Promise<number> {
   const api = openApi(dbFor(values));
   try {
     const tls = await call<TlsSummary>(api, 'reports.tls', range);
-    if (values.json) await emit(io.stdout, JSON.stringify(tls));
+    if (values.json) await emit(io.stdout, jsonText(tls));
     else await emit(io.stdout, formatTls(tls, painter(io.stdout)));
     return 0;
   } finally {

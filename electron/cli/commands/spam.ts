@@ -9,6 +9,7 @@ import { painter } from '../format';
 import { HELP } from '../help';
 import { formatSpamStatus } from '../spam-format';
 import { UsageError } from '../usage-error';
+import { jsonText } from '../terminal-text';
 
 export const SPAM_FLAGS = {
   spamd: { type: 'string' },
@@ -39,7 +40,7 @@ export async function spamCommand(args: string[], io: CliIo): Promise<number> {
   const api = openApi(dbPathFrom(values));
   try {
     const status = (await untilStopped(api.dispatch('spam.status', flags), io.signal)) as SpamStatus;
-    if (values.json) await emit(io.stdout, JSON.stringify(status));
+    if (values.json) await emit(io.stdout, jsonText(status));
     else await emit(io.stdout, `${formatSpamStatus(status, painter(io.stdout))}\n`);
     // A filter that is configured and does not answer is an operational error; none configured is not.
     return status.filters.some((f) => f.configured && !f.reachable) ? 2 : 0;

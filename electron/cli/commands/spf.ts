@@ -7,7 +7,7 @@ import type { SpfCheckOutput } from '../../core/spf/types';
 import { checkResolver, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';
-import { neutraliseAll } from '../terminal-text';
+import { jsonText, neutraliseAll } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 const SPF_EXIT: Record<string, number> = { pass: 0, fail: 1, softfail: 1, neutral: 1, none: 1, permerror: 1, temperror: 2 };
@@ -37,7 +37,7 @@ export async function spfCommand(args: string[], io: CliIo): Promise<number> {
       ...(resolver ? { resolver } : {}),
     }), io.signal)) as SpfCheckOutput;
     if (values.json) {
-      write(io.stdout, JSON.stringify(out));
+      write(io.stdout, jsonText(out));
     } else {
       const paint = painter(io.stdout);
       // The comment can quote the domain's exp= text: someone else's words, maybe with escape sequences.

@@ -11,7 +11,7 @@ import { ApiError } from '../../api/errors';
 import type { WarmupPlanItem, WarmupPlanResult, WarmupProgressResult } from '../../api/operations';
 import type { WarmupPlan, WarmupProgress } from '../../core/health/warmup-types';
 import { dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
-import { neutralise } from '../terminal-text';
+import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 
 export const WARMUP_HELP = `deliverlab warmup: plan and watch the warm-up of a new or cold IP or domain
@@ -149,7 +149,7 @@ async function plan(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`Cannot write ${neutralise(values.out)}: ${(err as Error).message}`);
     }
   }
-  if (values.json) await emit(io.stdout, JSON.stringify(values.out !== undefined ? { out: values.out, format, plan: p } : p), io.signal);
+  if (values.json) await emit(io.stdout, jsonText(values.out !== undefined ? { out: values.out, format, plan: p } : p), io.signal);
   else if (values.out !== undefined) write(io.stdout, neutralise(`Wrote ${values.out}: ${p.days.length} days, ${count(p.start)} to ${count(p.daily)} a day, the target on day ${p.targetDay}.`));
   else await emit(io.stdout, formatPlan(p, result.template.title), io.signal);
   for (const w of p.warnings) write(io.stderr, `Warning: ${w.message}`);
@@ -165,7 +165,7 @@ async function list(args: string[], io: CliIo): Promise<number> {
   try {
     const { items } = (await api.dispatch('warmup.list', {})) as { items: WarmupPlanItem[] };
     if (values.json) {
-      for (const item of items) await emit(io.stdout, JSON.stringify(item), io.signal);
+      for (const item of items) await emit(io.stdout, jsonText(item), io.signal);
     } else if (items.length === 0) write(io.stdout, 'No warm-up plans kept yet: save one in the app\'s Warm-up planner.');
     else {
       const rows = items.map((i) => [String(i.id), i.startDate, i.endDate, count(i.start), count(i.daily), i.template, neutralise(`${i.name} (${i.target})`)]);
@@ -193,7 +193,7 @@ async function progress(args: string[], io: CliIo): Promise<number> {
   } finally {
     api.close();
   }
-  if (values.json) await emit(io.stdout, JSON.stringify(result), io.signal);
+  if (values.json) await emit(io.stdout, jsonText(result), io.signal);
   else if (!result.progress) await emit(io.stdout, neutralise(`${result.item.name} (${result.item.target}): no sending data imported yet.\n\n${formatPlan(result.plan, result.plan.template === 'standard' ? 'Standard' : 'Conservative')}`), io.signal);
   else await emit(io.stdout, `${neutralise(`${result.item.name} (${result.item.target})`)}\n${formatProgress(result.progress)}`, io.signal);
   return (result.progress?.warnings.length ?? 0) > 0 ? 1 : 0;

@@ -12,7 +12,7 @@ import type { Alert, Watch } from '../../core/watch/types';
 import { checkResolver, dbPathFrom, emit, listOf, openApi, parse, portOf, readCaFiles, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { HELP } from '../help';
-import { neutralise } from '../terminal-text';
+import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
 import { alertLine, formatAdded, formatAlert, formatWatches } from '../watch-format';
 
@@ -86,7 +86,7 @@ async function add(args: string[], io: CliIo): Promise<number> {
       throw err;
     }
     if (values.json) {
-      await emit(io.stdout, JSON.stringify(result), io.signal);
+      await emit(io.stdout, jsonText(result), io.signal);
       return 0;
     }
     await emit(io.stdout, formatAdded(result.watches, new Set(result.added)), io.signal);
@@ -106,7 +106,7 @@ async function list(args: string[], io: CliIo): Promise<number> {
   try {
     const watches = (await api.dispatch('watch.list', values.client !== undefined ? { client: values.client } : {})) as WatchList;
     if (values.json) {
-      for (const w of watches.items) await emit(io.stdout, JSON.stringify(w), io.signal);
+      for (const w of watches.items) await emit(io.stdout, jsonText(w), io.signal);
     } else await emit(io.stdout, formatWatches(watches.items, painter(io.stdout)), io.signal);
   } finally {
     api.close();
@@ -132,7 +132,7 @@ async function remove(args: string[], io: CliIo): Promise<number> {
       if (err instanceof ApiError && (err.code === 'not-found' || err.code === 'invalid-input')) throw new UsageError(`${err.message}${err.code === 'not-found' ? ' deliverlab watch list shows what is.' : ''}`);
       throw err;
     }
-    if (values.json) await emit(io.stdout, JSON.stringify(removed), io.signal);
+    if (values.json) await emit(io.stdout, jsonText(removed), io.signal);
     else write(io.stdout, `Stopped watching ${neutralise(positionals.join(', '))} (${removed.removed} watch${removed.removed === 1 ? '' : 'es'} removed, with their checks and alerts).`);
   } finally {
     api.close();
@@ -182,7 +182,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (values.once) {
       const pass: WatchPass = await untilStopped(service.runOnce(io.signal ? { signal: io.signal } : {}), io.signal);
       for (const e of pass.errors) write(io.stderr, `deliverlab: ${neutralise(e.target)}: the check failed: ${neutralise(e.error)}`);
-      if (values.json) await emit(io.stdout, JSON.stringify({ checked: pass.checked, alerts: pass.alerts.map(alertLine) }), io.signal);
+      if (values.json) await emit(io.stdout, jsonText({ checked: pass.checked, alerts: pass.alerts.map(alertLine) }), io.signal);
       else {
         for (const alert of pass.alerts) await emit(io.stdout, formatAlert(alert, paint), io.signal);
         write(io.stdout, `Checked ${pass.checked} watch${pass.checked === 1 ? '' : 'es'}: ${pass.alerts.length === 0 ? 'no alert' : `${pass.alerts.length} alert${pass.alerts.length === 1 ? '' : 's'}`}.`);
@@ -191,7 +191,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     }
     // The foreground scheduler: one line per check, each alert as it is raised, until stopped.
     const signal = io.signal ?? new AbortController().signal;
-    onAlert = (alert) => printed.push(values.json ? emit(io.stdout, JSON.stringify(alertLine(alert)), signal) : emit(io.stdout, formatAlert(alert, paint), signal));
+    onAlert = (alert) => printed.push(values.json ? emit(io.stdout, jsonText(alertLine(alert)), signal) : emit(io.stdout, formatAlert(alert, paint), signal));
     write(io.stderr, 'deliverlab: watching; Ctrl-C stops.');
     await service.run(signal);
     await Promise.all(printed);

@@ -35,6 +35,7 @@ import { scanMessage } from '../core/spam/scan';
 import { spamStatus } from '../core/spam/status';
 import type { SpamFilterConfig } from '../core/spam/types';
 import { ApiError, fieldOf, invalidField } from './errors';
+import { RangeInputError } from '../core/reports/range';
 import { createMailHandlers, type MailOperation } from './handlers-mail';
 import { createReportHandlers, type ReportsOperation } from './handlers-reports';
 import { createHealthHandlers, type HealthOperation } from './handlers-health';
@@ -541,6 +542,7 @@ export function createApi(ctx: ApiContext): Api {
         return LISTS.has(name) ? boundListAnswer(result as { items: unknown[] }) : result;
       } catch (err) {
         if (err instanceof HistoryError) throw new ApiError('internal', err.message);
+        if (err instanceof RangeInputError) throw invalidField(err.field, err.message);
         throw err;
       }
     },

@@ -15,7 +15,7 @@ import { normalizeIp } from '../core/net/ip';
 import { ALERT_RULES } from '../core/watch/types';
 import { CHECK_TITLES, type ReportFormat } from '../core/report/model';
 import { CLIENT_FAMILIES } from '../core/qa/families';
-import { parseDay, SINCE_WORDS } from '../core/reports/range';
+import { isSinceText, parseDay, SINCE_WORDS } from '../core/reports/range';
 import { WARMUP_TEMPLATES, type StoredWarmupPlan, type WarmupPlan, type WarmupProgress, type WarmupTemplateInfo } from '../core/health/warmup-types';
 import { HEALTH_FORMATS, RECIPIENT_PROVIDERS } from '../core/health/types';
 import type { HealthImportResult } from '../core/health/import';
@@ -456,7 +456,7 @@ const SinceSchema = z
   .string()
   .trim()
   .max(20)
-  .refine((v) => /^\d{1,5}d$/.test(v) || parseDay(v) !== null, `Give ${SINCE_WORDS}`);
+  .refine(isSinceText, `Give ${SINCE_WORDS}`);
 
 /** A domain over a range of whole UTC days, as every report view takes it. */
 const ReportRangeFields = {

@@ -12,9 +12,26 @@ import { neutraliseAll } from './terminal-text';
 const n = (value: number) => value.toLocaleString('en-US');
 const plural = (count: number, word: string, many = `${word}s`) => `${n(count)} ${count === 1 ? word : many}`;
 /** A rate as a percentage, two decimals under 1 % (complaint rates live there). */
-export const rate = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(value < 0.01 ? 2 : 1)}%`);
+export function rate(value: number | null): string {
+  if (value === null) return '-';
+  // Decided on the rounded figure: 0.009996 is "1.0%", never "1.00%" beside the others' one decimal.
+  const percent = value * 100;
+  return `${percent.toFixed(Number(percent.toFixed(2)) < 1 ? 2 : 1)}%`;
+}
+/** What a file's lines are: events (the services' event exports) or rows (CSV reports of counts). */
+const unitOf = (format: string | null) => (format === 'csv' || format === 'mailchimp' ? 'row' : 'event');
 const PROVIDERS: Record<RecipientProvider, string> = { gmail: 'Gmail', microsoft: 'Microsoft', yahoo: 'Yahoo', apple: 'Apple', other: 'Other', unknown: 'Unknown' };
 const sentOf = (t: HealthTotals) => Math.max(t.sent, t.delivered + t.hardBounced + t.softBounced);
+
+/** The unit of an import's total: events, rows, or both when the files mix them. */
+function addedUnit(r: HealthImportResult): string {
+  const units = new Set(r.files.filter((f) => !f.error).map((f) => unitOf(f.format)));
+  return units.size === 1 ? [...units][0]! : 'event or row';
+}
+const addedWords = (r: HealthImportResult, count: number) => {
+  const unit = addedUnit(r);
+  return plural(count, unit, unit === 'event or row' ? 'events or rows' : `${unit}s`);
+}
 
 export function formatHealthImport(untrusted: HealthImportResult, paint: Paint): string {
   const r = neutraliseAll(untrusted);
@@ -25,10 +42,10 @@ export function formatHealthImport(untrusted: HealthImportResult, paint: Paint):
       continue;
     }
     const how = f.detected ? `${f.formatName} (told from its content)` : f.formatName;
-    const parts = [`${plural(f.read, f.format === 'csv' || f.format === 'mailchimp' ? 'row' : 'event')} read`, `${n(f.added)} added`];
+    const parts = [`${plural(f.read, unitOf(f.format))} read`, `${n(f.added)} added`];
     if (f.alreadyImported) parts.push(paint('dim', 'imported before: nothing added'));
     else if (f.duplicates > 0) parts.push(`${n(f.duplicates)} imported before`);
-    if (f.ignored > 0) parts.push(`${n(f.ignored)} of types not counted`);
+    if (f.ignored > 0) parts.push(`${plural(f.ignored, unitOf(f.format))} of a type not counted`);
     if (f.refusedRows > 0) parts.push(paint('yellow', `${plural(f.refusedRows, 'row')} refused`));
     out.push(`${paint('bold', f.file)}: ${how}: ${parts.join(', ')}`);
     for (const x of f.refusals) out.push(`  ${paint('yellow', 'refused')} line ${x.line}: ${x.reason}`);
@@ -39,7 +56,7 @@ export function formatHealthImport(untrusted: HealthImportResult, paint: Paint):
     }
   }
   out.push(
-    `${paint('bold', `Added ${plural(r.added, 'event')}`)} from ${plural(r.files.length - r.failedFiles, 'file')}; ${r.duplicates === 0 ? 'none' : n(r.duplicates)} imported before; ` +
+    `${paint('bold', `Added ${addedWords(r, r.added)}`)} from ${plural(r.files.length - r.failedFiles, 'file')}; ${r.duplicates === 0 ? 'none' : n(r.duplicates)} imported before; ` +
       `${r.refusedRows === 0 && r.failedFiles === 0 ? 'none refused' : paint('yellow', `${plural(r.refusedRows, 'row')} and ${plural(r.failedFiles, 'file')} refused`)}.`,
   );
   if (r.notLookedUp > 0) out.push(paint('dim', `${plural(r.notLookedUp, 'recipient domain')} not looked up (MX): counted under unknown providers.`));

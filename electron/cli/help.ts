@@ -52,9 +52,9 @@ Usage:
   deliverlab reports import PATH... [--json] [--db PATH]
   deliverlab reports import --imap ACCOUNT.json --folder F [--since YYYY-MM-DD] [--move-to FOLDER] [--json]
   deliverlab reports summary|sources|tls --domain D [--since 30d|YYYY-MM-DD] [--json] [--db PATH]
+                   [sources: --class compliant|forwarded|misconfigured|unknown --resolver RESOLVER]
   deliverlab health import FILE... [--format ses|sendgrid|mailgun|postmark|mailchimp|csv] [--json]
   deliverlab health summary [--domain D] [--since 30d] [--json]
-                   [sources: --class compliant|forwarded|misconfigured|unknown --resolver RESOLVER]
   deliverlab report --client NAME --out PATH [--format ...] [--fresh ...]   (every domain of a stored client)
   deliverlab watch add DOMAIN|IP... [--client NAME] [--every 6h | --at 07:00] [--skip smtp,http,dnsbl]
                    [--resolver RESOLVER] [--selectors s1,s2] [--json] [--db PATH]

@@ -59,7 +59,7 @@ describe('deliverlab health import', () => {
     const again = await runCli(['health', 'import', csv, '--db', db, '--resolver', resolver]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('imported before: nothing added');
-    expect(again.stdout).toContain('Added 0 events from 1 file; 4 imported before; none refused.');
+    expect(again.stdout).toContain('Added 0 rows from 1 file; 4 imported before; none refused.');
     expect(again.stdout).toContain('4 rows read, 0 added, imported before: nothing added');
   });
 

@@ -7,7 +7,7 @@
 import { ApiError } from '../../api/errors';
 import type { HealthImportResult, HealthSummary } from '../../api/types';
 import { HEALTH_FORMATS } from '../../core/health/types';
-import { parseDay, SINCE_WORDS } from '../../core/reports/range';
+import { isSinceText, parseDay, SINCE_WORDS } from '../../core/reports/range';
 import { checkResolver, dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { formatHealthImport, formatHealthSummary } from '../health-format';
@@ -80,7 +80,7 @@ async function summaryCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { domain: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' } });
   if (values.help) return write(io.stdout, HEALTH_HELP), 0;
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": name a sending domain with --domain.`);
-  if (values.since !== undefined && !/^\d{1,5}d$/.test(values.since) && parseDay(values.since) === null) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
+  if (values.since !== undefined && !isSinceText(values.since)) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
   if (values.until !== undefined && parseDay(values.until) === null) throw new UsageError(`--until: "${values.until}" is not a date (2024-05-31).`);
   const api = openApi(dbFor(values));
   try {

@@ -13,7 +13,7 @@ import { SOURCE_CLASSES } from '../../api/operations';
 import type { ImapImportResult, ImportResult, Readiness, ReportSummary, SourcesResult, TlsSummary } from '../../api/types';
 import { SeedError, seedSecretsFromEnv, validateSeed } from '../../core/placement/seeds';
 import type { Seed, SeedSecrets } from '../../core/placement/types';
-import { parseDay, SINCE_WORDS } from '../../core/reports/range';
+import { isSinceText, parseDay, SINCE_WORDS } from '../../core/reports/range';
 import { checkResolver, dbPathFrom, emit, openApi, parse, readCaFiles, write, type CliIo } from '../common';
 import { loginSecret } from '../compose-options';
 import { painter } from '../format';
@@ -61,14 +61,14 @@ sources  Who sends as the domain: sources grouped by organisation (reverse DNS t
 tls      TLS reports: successes and failures per policy type, failure types, the sending MTAs
          that reported them.
 
---since takes a number of days (30d, the default: today and the 29 before) or a date; days are
-UTC. Exit codes: 0 done, 2 a usage or operational error (import: 1 when a file was refused).`;
+--since takes a number of days (30d, the default: the last day and the 29 before) or a date;
+--until the last day (today when absent). Days are UTC. Exit codes: 0 done, 2 a usage or operational error (import: 1 when a file was refused).`;
 
 const RANGE_OPTIONS = { domain: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' } } as const;
 
 function rangeFrom(values: { domain?: string | undefined; since?: string | undefined; until?: string | undefined }): { domain: string; since?: string; until?: string } {
   if (!values.domain) throw new UsageError('Name the domain: --domain example.com');
-  if (values.since !== undefined && !/^\d{1,5}d$/.test(values.since) && parseDay(values.since) === null) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
+  if (values.since !== undefined && !isSinceText(values.since)) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
   if (values.until !== undefined && parseDay(values.until) === null) throw new UsageError(`--until: "${values.until}" is not a date (2024-05-31).`);
   return { domain: values.domain, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) };
 }

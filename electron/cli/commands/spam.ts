@@ -6,7 +6,6 @@ import { SpamdAddressSchema, RspamdUrlSchema } from '../../api/operations';
 import type { SpamStatus } from '../../core/spam/types';
 import { dbPathFrom, emit, openApi, parse, untilStopped, write, type CliIo } from '../common';
 import { painter } from '../format';
-import { HELP } from '../help';
 import { formatSpamStatus } from '../spam-format';
 import { UsageError } from '../usage-error';
 import { jsonText } from '../terminal-text';
@@ -32,9 +31,24 @@ export function spamFlags(values: { spamd?: string | undefined; rspamd?: string 
   return out;
 }
 
+export const SPAM_HELP = `Usage:
+  deliverlab spam status [--spamd HOST:PORT] [--rspamd URL] [--json] [--db PATH]
+
+Says whether each spam filter is configured and answers, with its version: SpamAssassin's spamd
+(its SPAMC protocol, --spamd HOST:PORT) and rspamd (its HTTP /checkv2 API, --rspamd URL). Without
+the flags, the addresses set in Settings are asked; an empty value (--spamd '') turns one off. For a
+filter that is not configured or does not answer, it prints how to install and start it on Debian,
+macOS and Windows. No filter configured is a state, not an error.
+
+Score a message with them: deliverlab check message.eml --spam [--spamd HOST:PORT] [--rspamd URL].
+
+Exit codes: 0 every configured filter answers (or none is configured), 2 a configured filter does
+not answer, or an error.
+`;
+
 export async function spamCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, SPAM_FLAGS);
-  if (values.help) return write(io.stdout, HELP), 0;
+  if (values.help) return write(io.stdout, SPAM_HELP), 0;
   if (positionals.length !== 1 || positionals[0] !== 'status') throw new UsageError('Usage: deliverlab spam status [--spamd HOST:PORT] [--rspamd URL] [--json]');
   const flags = spamFlags(values);
   const api = openApi(dbPathFrom(values));

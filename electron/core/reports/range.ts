@@ -32,9 +32,23 @@ export function parseDay(text: string): number | null {
 /** `30d` (the last 30 days, today included), or a date `YYYY-MM-DD`; null when it is neither. */
 export function parseSince(text: string, now: Date): number | null {
   const today = Math.floor(now.getTime() / 1000 / DAY);
-  const days = /^(\d{1,5})d$/.exec(text.trim());
-  if (days) return (today - Math.max(1, Number(days[1])) + 1) * DAY;
+  const days = /^([1-9]\d{0,4})d$/.exec(text.trim());
+  if (days) return (today - Number(days[1]) + 1) * DAY;
   return parseDay(text);
+}
+
+/** `30d` or a date as `since` takes it (0d is no range at all). */
+export const isSinceText = (text: string): boolean => /^[1-9]\d{0,4}d$/.test(text.trim()) || parseDay(text) !== null;
+
+/** A range that cannot be: the field to blame and why, in words. */
+export class RangeInputError extends Error {
+  constructor(
+    readonly field: 'since' | 'until',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RangeInputError';
+  }
 }
 
 /** The words every refusal of a range uses. */
@@ -42,10 +56,12 @@ export const SINCE_WORDS = 'a number of days (30d) or a date (2024-05-01)';
 
 /** A time range in whole UTC days: from the start of the first to the end of the last. */
 export function rangeOf(input: RangeInput, now: Date): Range & { sinceText: string; untilText: string } {
-  const since = parseSince(input.since ?? '30d', now);
   const untilDay = input.until === undefined ? Math.floor(now.getTime() / 1000 / DAY) * DAY : parseDay(input.until);
-  if (since === null) throw new RangeError(`"${input.since}" is not a time range: use ${SINCE_WORDS}`);
-  if (untilDay === null) throw new RangeError(`"${input.until}" is not a date (2024-05-31)`);
+  if (untilDay === null) throw new RangeInputError('until', `"${input.until}" is not a date (2024-05-31)`);
+  // A number of days counts back from the last day: "30d until 2024-05-31" is May 2 to May 31.
+  const since = parseSince(input.since ?? '30d', new Date(untilDay * 1000));
+  if (since === null) throw new RangeInputError('since', `"${input.since}" is not a time range: use ${SINCE_WORDS}`);
+  if (untilDay < since) throw new RangeInputError('until', `The range ends (${input.until}) before it begins (${new Date(since * 1000).toISOString().slice(0, 10)}): give an end on or after the start`);
   const until = untilDay + DAY - 1;
   return { domain: input.domain, since, until, sinceText: new Date(since * 1000).toISOString(), untilText: new Date(until * 1000).toISOString() };
 }

@@ -184,6 +184,7 @@ export function createApi(ctx: ApiContext): Api {
       const current = settings.get();
       return { servers: parseResolverSpec(current.resolver), timeoutMs: current.dnsTimeoutMs, ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}) };
     },
+    spamhausDqsKey: () => settings.get().spamhausDqsKey || undefined,
     scoreSpam: (raw, given, envelope) =>
       scanMessage(raw, spamConfig(given), { timeoutMs: given.spamTimeoutMs ?? SPAM_TIMEOUT_MS, ...(envelope ? { envelope } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
   });

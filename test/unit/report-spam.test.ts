@@ -6,15 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { createApi } from '../../electron/api/handlers';
 import { HistoryStore } from '../../electron/core/history/store';
-import type { MessageAnalysis, MessageReadiness } from '../../electron/core/message/types';
-import type { CopyAnalysis, PlacementRun } from '../../electron/core/placement/types';
+import type { MessageAnalysis } from '../../electron/core/message/types';
 import { renderMessageReport } from '../../electron/core/report/message-report';
 import type { ReportFormat } from '../../electron/core/report/model';
 import { readEmbedded } from '../../electron/core/report/page';
 import { renderPlacementReport, type ReportedPlacement } from '../../electron/core/report/placement-report';
 import { copyReport } from '../../electron/core/report/spam-section';
-import type { SpamFilterResult } from '../../electron/core/spam/types';
-import { messageAnalysis, placementRun } from '../helpers/report-kinds';
+import { analysedCopy, messageAnalysis, placementRun, READINESS, SPAM } from '../helpers/report-kinds';
 import { tempDbPaths } from '../helpers/temp-db';
 
 const tmp = tempDbPaths('report-spam');
@@ -29,34 +27,6 @@ const seen = (html: string) =>
 
 /** Markdown as a reader sees it rendered: the escapes gone. */
 const read = (md: string) => md.replace(/\\(.)/g, '$1');
-
-const SPAM: SpamFilterResult[] = [
-  {
-    filter: 'spamassassin',
-    version: '4.0.1',
-    score: 6.3,
-    threshold: 5,
-    verdict: 'spam',
-    rules: [
-      { name: 'MISSING_DATE', score: 1.4, description: 'The message has no Date header', group: 'headers', finding: 'header.no-date' },
-      { name: 'URIBL_BLOCKED', score: 0, description: 'The URIBL lookup was blocked', group: 'blocklists', network: true },
-      { name: 'DKIM_INVALID', score: 4.9, description: 'The DKIM signature does not verify', group: 'authentication' },
-    ],
-  },
-  { filter: 'rspamd', verdict: 'error', error: 'connection refused by 127.0.0.1:11333' },
-];
-
-const READINESS: MessageReadiness = {
-  score: 6.5,
-  outOf: 10,
-  unchecked: 1,
-  explanation: '6.5 of 10: 3.5 points off: DKIM fail (−1), SpamAssassin fail (−1).',
-  items: [
-    { area: 'authentication', label: 'SPF', status: 'pass', weight: 1, deduction: 0, detail: 'SPF passed for esp.example.', fix: 'never shown for a pass' },
-    { area: 'authentication', label: 'DKIM', status: 'fail', weight: 1, deduction: 1, detail: 'No DKIM signature verifies.', fix: 'Sign every message with a DKIM key whose d= is shop.example.' },
-    { area: 'blocklists', label: 'Sending IP', status: 'not-run', weight: 1, deduction: 0, detail: 'Not looked up: a draft has not been sent.' },
-  ],
-};
 
 const analysed = (): MessageAnalysis => ({ ...messageAnalysis(), spam: SPAM, readiness: READINESS });
 
@@ -111,25 +81,6 @@ describe('a message report with spam verdicts and readiness', () => {
     expect(out).not.toContain('Spam filters');
   });
 });
-
-/** An analysed copy of the placement run's inbox seed: the receiver's verdict and results, and the local filters'. */
-function analysedCopy(run: PlacementRun, spam: SpamFilterResult[] | undefined): CopyAnalysis {
-  return {
-    placementId: run.id ?? null,
-    seed: 'inbox-seed',
-    token: run.token,
-    placement: 'inbox',
-    folder: 'INBOX',
-    uid: 7,
-    fetchedAt: '2026-03-01T10:01:00.000Z',
-    analysis: { ...messageAnalysis(), ...(spam ? { spam } : {}) },
-    recorded: {
-      authServId: 'mx.lab.test',
-      authenticationResults: ['mx.lab.test; spf=pass smtp.mailfrom=esp.example; dkim=pass header.d=esp.example'],
-      spamVerdicts: [{ filter: 'spamassassin', header: 'X-Spam-Status', value: 'Yes, score=7.1 required=5.0', verdict: 'spam', score: 7.1, threshold: 5, meaning: 'SpamAssassin on the receiving server called it spam.' }],
-    },
-  };
-}
 
 describe('a placement report with analysed copies', () => {
   const run = placementRun();

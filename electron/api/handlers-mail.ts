@@ -7,13 +7,16 @@
  * way under `deliverlab serve`, which has no keychain).
  */
 import { HistoryError, type HistoryStore } from '../core/history/store';
-import type { DnsSessionOptions } from '../core/dns/session';
+import { DnsSession, type DnsSessionOptions } from '../core/dns/session';
+import { analyzeMessage } from '../core/message/analyze';
 import { MessageInputError } from '../core/message/input';
+import { messageReadiness } from '../core/message/readiness';
+import type { DraftCheck } from '../core/message/types';
 import { analyseCopy, CopyError } from '../core/placement/copy';
 import { validateProfile, type SmtpSecrets } from '../core/send/profile';
 import { sendAndRecord } from '../core/send/record';
 import { checkDkim, composeOutgoing, sendTest, testConnection, type SendRequest } from '../core/send/send';
-import type { SpamDraftResult, SpamEnvelope, SpamFilterResult } from '../core/spam/types';
+import type { SpamEnvelope, SpamFilterResult } from '../core/spam/types';
 import type { EmailSender } from '../core/watch/delivery';
 import type { AlertPayload } from '../core/watch/types';
 import type { SmtpProfile } from '../core/send/types';
@@ -38,8 +41,10 @@ export interface MailContext {
   /** The deadline of each network step. */
   timeoutMs: number;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
-  /** The DNS a copy's analysis uses: the resolver and deadline the settings say, as message.check. */
+  /** The DNS a copy's or a draft's analysis uses: the resolver and deadline the settings say, as message.check. */
   dns?: () => DnsSessionOptions;
+  /** The Spamhaus Data Query Service key of the settings, for a draft's readiness lookups. */
+  spamhausDqsKey?: () => string | undefined;
   /** The spam filters' verdicts on a message (the settings' filters unless the call names its own). */
   scoreSpam: (
     raw: Buffer,
@@ -197,6 +202,32 @@ export function createMailHandlers(
   ctx: MailContext,
 ): MailHandlers & { cancelAll(): void; alertMailer(profile: string, to: readonly string[]): EmailSender; mailboxLogin(ref: MailboxRef): MailboxLogin } {
   const running = new Map<string, AbortController>();
+
+  /**
+   * The draft's bytes analysed as a message while the filters score them, then its readiness.
+   *
+   * A draft has not been sent: no sending IP, so SPF and the IP's blocklists wait for the send; the
+   * DKIM signature it carries is verified, and its link domains are looked up.
+   */
+  const draftReadiness = async (raw: Buffer, scoring: Promise<SpamFilterResult[]>): Promise<Pick<DraftCheck, 'spam' | 'readiness' | 'readinessError'>> => {
+    const dns = new DnsSession(ctx.dns?.() ?? { servers: null });
+    try {
+      // The readiness lookups do the link domains' blocklists: content lint need not do them twice.
+      const analysing = analyzeMessage(raw, { dns, checkLinkDomains: false });
+      const [analysis, spam] = await Promise.all([analysing.catch((err: unknown) => err as Error), scoring]);
+      if (analysis instanceof MessageInputError) throw new ApiError('invalid-input', `The draft is not a message that can be analysed: ${analysis.message}`);
+      if (analysis instanceof Error) throw analysis;
+      if (dns.unreachable()) {
+        const detail = dns.failureDetail();
+        return { spam, readinessError: `The DNS resolver ${dns.resolverLabel} did not answer${detail ? ` (${detail})` : ''}, so the readiness could not be checked: the DKIM key, the DMARC record and the blocklists are all looked up in DNS.` };
+      }
+      analysis.spam = spam;
+      const key = ctx.spamhausDqsKey?.();
+      return { spam, readiness: await messageReadiness(analysis, { dns, draft: true, ...(key ? { spamhausDqsKey: key } : {}) }) };
+    } finally {
+      dns.cancel();
+    }
+  };
 
   const needStore = (what: string): HistoryStore => {
     if (!ctx.store) throw new ApiError('invalid-input', `History is off (--no-history), so ${what} cannot be kept.`, undefined, { reason: 'history-off' });
@@ -376,13 +407,14 @@ export function createMailHandlers(
         { store: ctx.store, keepDkimRefusal: true, ...(qa ? { qa } : {}) },
       );
     },
-    'spam.draft': async ({ raw, encoding, profile: name, subject, html, text, headers, dkim, to, spamd, rspamd, spamTimeoutMs }): Promise<SpamDraftResult> => {
+    'spam.draft': async ({ raw, encoding, profile: name, subject, html, text, headers, dkim, to, readiness, spamd, rspamd, spamTimeoutMs }): Promise<DraftCheck> => {
       const given = { spamd, rspamd, spamTimeoutMs };
       if (raw !== undefined) {
         if (encoding === 'base64' && /[^A-Za-z0-9+/=_\-\s]/.test(raw)) throw new ApiError('invalid-input', 'The message is not valid base64.');
         const bytes = Buffer.from(raw, encoding);
         if (bytes.length === 0) throw new ApiError('invalid-input', 'The message is empty.');
-        return { spam: await ctx.scoreSpam(bytes, given), bytes: bytes.length };
+        const spam = ctx.scoreSpam(bytes, given);
+        return { ...(readiness ? await draftReadiness(bytes, spam) : { spam: await spam }), bytes: bytes.length };
       }
       const profile = profileNamed(name as string);
       const recipients = to && to.length > 0 ? to : [recipientOf(profile.from)];
@@ -396,9 +428,11 @@ export function createMailHandlers(
         ...(dkim ? { dkim: dkimFor(dkim) } : {}),
       });
       if ('error' in composed) throw new ApiError('invalid-input', composed.error.explanation);
+      // The envelope the send would use: rspamd weighs From against MAIL FROM and the recipients.
+      const spam = ctx.scoreSpam(composed.raw, given, { mailFrom: profile.envelopeFrom ?? recipientOf(profile.from), rcpt: recipients });
       return {
-        // The envelope the send would use: rspamd weighs From against MAIL FROM and the recipients.
-        spam: await ctx.scoreSpam(composed.raw, given, { mailFrom: profile.envelopeFrom ?? recipientOf(profile.from), rcpt: recipients }),
+        // The same bytes are scored and analysed: a second composition would have another Date and Message-ID.
+        ...(readiness ? await draftReadiness(composed.raw, spam) : { spam: await spam }),
         bytes: composed.raw.length,
         messageId: composed.messageId,
         ...(composed.dkim ? { dkim: { domain: composed.dkim.domain, selector: composed.dkim.selector } } : {}),

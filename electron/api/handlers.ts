@@ -16,6 +16,7 @@ import { HistoryError, HistoryStore } from '../core/history/store';
 import { analyzeMessage } from '../core/message/analyze';
 import { renderMessageReport } from '../core/report/message-report';
 import { renderPlacementReport } from '../core/report/placement-report';
+import { copyReportsFor } from '../core/report/spam-section';
 import { messageReadiness } from '../core/message/readiness';
 import { BrandError, checkBrand, type ReportBrand } from '../core/report/brand';
 import type { ReportFormat } from '../core/report/model';
@@ -185,6 +186,7 @@ export function createApi(ctx: ApiContext): Api {
       const current = settings.get();
       return { servers: parseResolverSpec(current.resolver), timeoutMs: current.dnsTimeoutMs, ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}) };
     },
+    spamhausDqsKey: () => settings.get().spamhausDqsKey || undefined,
     scoreSpam: (raw, given, envelope) =>
       scanMessage(raw, spamConfig(given), { timeoutMs: given.spamTimeoutMs ?? SPAM_TIMEOUT_MS, ...(envelope ? { envelope } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) }),
   });
@@ -221,7 +223,9 @@ export function createApi(ctx: ApiContext): Api {
     if (kind === 'placement') {
       const run = store?.getPlacement(id);
       if (!run) throw new ApiError('not-found', `There is no placement run #${id} in history.`);
-      return { render: (format) => renderPlacementReport(run, format, brand), name: `deliverlab-placement-${id}` };
+      // The copies analysed where they landed: what each receiver recorded and the local filters' verdicts.
+      const copies = store ? copyReportsFor(store, run) : [];
+      return { render: (format) => renderPlacementReport(run, format, brand, copies), name: `deliverlab-placement-${id}` };
     }
     const audit = store?.getAudit(id);
     if (!audit) throw notFound(id);

@@ -42,6 +42,7 @@ import type {
   ImportResult,
   MessageAnalysis,
   MessageReadiness,
+  DraftCheck,
   MessageSummaryRow,
   PlacementEvent,
   PlacementListItem,
@@ -59,7 +60,6 @@ import type {
   SmtpProfile,
   SourcesResult,
   SpfCheckOutput,
-  SpamDraftResult,
   SpamStatus,
   StoredRecord,
   TlsSummary,
@@ -1232,7 +1232,7 @@ export const operations = {
     summary: 'The spam filters (SpamAssassin\'s spamd, rspamd): whether each is configured and answers, its version, and how to install and start it where it does not.',
     input: z.object({ spamd: SpamFilterFields.spamd, rspamd: SpamFilterFields.rspamd }).strict().default({}),
   }),
-  'spam.draft': op<SpamDraftResult>()({
+  'spam.draft': op<DraftCheck>()({
     summary:
       'A draft scored by the spam filters before it is sent: the message exactly as a test send through the profile would submit it (its Date, Message-ID and DKIM signature included), or a message (.eml) as it is.',
     input: z
@@ -1248,6 +1248,8 @@ export const operations = {
         dkim: ComposeFields.dkim,
         /** The recipients the send would have; the profile's own address when absent. */
         to: z.array(Address).max(100).optional(),
+        /** Also analyse the same bytes as a message and score their readiness (a draft: no sending IP yet). */
+        readiness: z.boolean().default(false),
         ...SpamFilterFields,
       })
       .strict()

@@ -41,6 +41,7 @@ export type {
   LenientResult,
   MessageAnalysis,
   MessageReadiness,
+  DraftCheck,
   ReadinessArea,
   ReadinessItem,
   ReadinessStatus,

@@ -9,9 +9,10 @@ import type { AuditResult } from '../../electron/core/audit/types';
 import { renderHtml } from '../../electron/core/report/html';
 import { fixtureAudit } from '../helpers/fixture-audit';
 import { historyReport } from '../helpers/report-history';
-import { messageAnalysis, placementRun } from '../helpers/report-kinds';
+import { analysedCopy, messageAnalysis, placementRun, READINESS, SPAM } from '../helpers/report-kinds';
 import { renderMessageHtml } from '../../electron/core/report/message-report';
 import { renderPlacementHtml } from '../../electron/core/report/placement-report';
+import { copyReport } from '../../electron/core/report/spam-section';
 import { reportResult } from '../helpers/report-result';
 import { loadZoneFixtures, startDnsServer } from '../lab/dns-server';
 import { expectNoAxeViolations } from './harness';
@@ -123,5 +124,28 @@ describe('the HTML report in Chromium', () => {
       await page.close();
     }
   });
-});
 
+  it('the readiness and spam filter sections, and a placement run\'s analysed copies: readable, no axe violation', async () => {
+    const message = await openReport(renderMessageHtml({ ...messageAnalysis(), spam: SPAM, readiness: READINESS }));
+    try {
+      const text = await message.page.evaluate(() => document.body.innerText);
+      expect(text).toContain('Score: 6.5 / 10.');
+      expect(text).toContain('SpamAssassin 4.0.1: spam, 6.3 of 5.');
+      expect(text).toContain('(network test, not run here)');
+      await expectNoAxeViolations(message.page, 'the message report with readiness and spam filters');
+      expect(message.requests).toEqual([]);
+    } finally {
+      await message.page.close();
+    }
+    const run = placementRun();
+    const placement = await openReport(renderPlacementHtml(run, {}, [copyReport(analysedCopy(run, SPAM))]));
+    try {
+      const text = await placement.page.evaluate(() => document.body.innerText);
+      expect(text).toContain('Analysed copies');
+      expect(text).toContain('SpamAssassin on the receiving server called it spam.');
+      await expectNoAxeViolations(placement.page, 'the placement report with an analysed copy');
+    } finally {
+      await placement.page.close();
+    }
+  });
+});

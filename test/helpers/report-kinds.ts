@@ -4,8 +4,9 @@
  * longer than a line; and secret-bearing fields a report must drop, holding SECRET.
  */
 import { finding } from '../../electron/core/audit/finding';
-import type { MessageAnalysis } from '../../electron/core/message/types';
-import type { PlacementRun, SeedOutcome } from '../../electron/core/placement/types';
+import type { MessageAnalysis, MessageReadiness } from '../../electron/core/message/types';
+import type { CopyAnalysis, PlacementRun, SeedOutcome } from '../../electron/core/placement/types';
+import type { SpamFilterResult } from '../../electron/core/spam/types';
 
 export const HOSTILE_SUBJECT = 'Sale </script><script>window.pwned=1</script> <img src=x onerror=alert(1)>';
 /** NUL, BEL, ESC (a terminal's escape sequence), DEL and a C1 control. */
@@ -87,5 +88,54 @@ export function placementRun(): PlacementRun {
     seeds: seeds.map((s, i) => (i === 0 ? { ...s, ...planted } : s)),
     summary: { total: 5, counts: { inbox: 1, spam: 1, bounced: 1, missing: 1, error: 1 }, share: {}, medianLatencyMs: 1370, worstLatencyMs: 2100 },
     warnings: [LONG_HEADER],
+  };
+}
+
+/** Verdicts of both filters: SpamAssassin calls it spam (a network rule among its rules), rspamd did not answer. */
+export const SPAM: SpamFilterResult[] = [
+  {
+    filter: 'spamassassin',
+    version: '4.0.1',
+    score: 6.3,
+    threshold: 5,
+    verdict: 'spam',
+    rules: [
+      { name: 'MISSING_DATE', score: 1.4, description: 'The message has no Date header', group: 'headers', finding: 'header.no-date' },
+      { name: 'URIBL_BLOCKED', score: 0, description: 'The URIBL lookup was blocked', group: 'blocklists', network: true },
+      { name: 'DKIM_INVALID', score: 4.9, description: 'The DKIM signature does not verify', group: 'authentication' },
+    ],
+  },
+  { filter: 'rspamd', verdict: 'error', error: 'connection refused by 127.0.0.1:11333' },
+];
+
+/** A readiness with a pass, a fail with its fix and an item not run. */
+export const READINESS: MessageReadiness = {
+  score: 6.5,
+  outOf: 10,
+  unchecked: 1,
+  explanation: '6.5 of 10: 3.5 points off: DKIM fail (−1), SpamAssassin fail (−1).',
+  items: [
+    { area: 'authentication', label: 'SPF', status: 'pass', weight: 1, deduction: 0, detail: 'SPF passed for esp.example.', fix: 'never shown for a pass' },
+    { area: 'authentication', label: 'DKIM', status: 'fail', weight: 1, deduction: 1, detail: 'No DKIM signature verifies.', fix: 'Sign every message with a DKIM key whose d= is shop.example.' },
+    { area: 'blocklists', label: 'Sending IP', status: 'not-run', weight: 1, deduction: 0, detail: 'Not looked up: a draft has not been sent.' },
+  ],
+};
+
+/** An analysed copy of the placement run's inbox seed: the receiver's verdict and results, and the local filters'. */
+export function analysedCopy(run: PlacementRun, spam: SpamFilterResult[] | undefined): CopyAnalysis {
+  return {
+    placementId: run.id ?? null,
+    seed: 'inbox-seed',
+    token: run.token,
+    placement: 'inbox',
+    folder: 'INBOX',
+    uid: 7,
+    fetchedAt: '2026-03-01T10:01:00.000Z',
+    analysis: { ...messageAnalysis(), ...(spam ? { spam } : {}) },
+    recorded: {
+      authServId: 'mx.lab.test',
+      authenticationResults: ['mx.lab.test; spf=pass smtp.mailfrom=esp.example; dkim=pass header.d=esp.example'],
+      spamVerdicts: [{ filter: 'spamassassin', header: 'X-Spam-Status', value: 'Yes, score=7.1 required=5.0', verdict: 'spam', score: 7.1, threshold: 5, meaning: 'SpamAssassin on the receiving server called it spam.' }],
+    },
   };
 }

@@ -5,11 +5,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi, type Api } from '../../electron/api/handlers';
-import type { MessageAnalysis } from '../../electron/core/message/types';
+import type { DraftCheck, MessageAnalysis, MessageReadiness } from '../../electron/core/message/types';
 import type { SpamFilterResult, SpamStatus, SpamVerdict } from '../../electron/core/spam/types';
 import { closedPort } from '../helpers/loopback';
 import { runCli } from '../lab/cli';
-import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
+import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { labFilters, readMailLab, type MailLabFilters } from '../lab/mail-lab/lab-info';
 import { aesCipher } from '../lab/test-cipher';
 import type { DkimKey } from '../../electron/core/dkim/types';
@@ -312,5 +312,73 @@ describe('deliverlab check --spam and deliverlab spam status', () => {
     ]);
     const bad = await runCli(['check', '-', '--no-history', '--spamd', spamd]);
     expect(bad).toMatchObject({ code: 2, stderr: 'deliverlab: --spamd, --rspamd and --spam-timeout go with --spam.\n' });
+  });
+});
+
+describe('the readiness of a draft (spam.draft with readiness)', () => {
+  it('an HTML draft through a lab profile, DKIM signed: both filters\' items, DKIM verified, SPF and the sending IP wait for the send', async () => {
+    const lab = readMailLab();
+    const selector = `ready${process.pid}`;
+    // Its own DNS server: lab.test publishes the draft's DKIM key and a DMARC record here only.
+    const zone = loadZoneFixtures();
+    const own = await startDnsServer({ zone });
+    const api = createApi({ dbPath: ':memory:', resolverDefault: `127.0.0.1:${own.port}`, transport: 'http', version: '0', emit: () => {}, cipher: aesCipher() });
+    try {
+      const key = (await api.dispatch('dkim.generate', { domain: 'lab.test', selector, type: 'ed25519' })) as DkimKey;
+      parseZone([`${key.recordName}. TXT ${key.txtStrings.map((s) => `"${s}"`).join(' ')}`, '_dmarc.lab.test. TXT "v=DMARC1; p=quarantine"'].join('\n'), zone);
+      await api.dispatch('smtp.save', { profile: { name: 'lab-profile', host: lab.host, port: lab.ports.smtp, security: 'none', from: `Ann <${lab.sender.user}>` } });
+      await api.dispatch('dkim.save-key', { domain: 'lab.test', selector, privateKey: key.privateKeyPem });
+      await api.dispatch('settings.set', { spamd, rspamd });
+      const result = (await api.dispatch('spam.draft', {
+        profile: 'lab-profile',
+        subject: `Readiness draft ${run}`,
+        html: '<html lang="en"><body><p>Hello Bob, the workshop notes are on <a href="https://notes.lab.test/tuesday">the notes page</a>.</p></body></html>',
+        dkim: { domain: 'lab.test', selector },
+        readiness: true,
+      })) as DraftCheck;
+      expect(result.spam.map((r) => r.filter)).toEqual(['spamassassin', 'rspamd']);
+      const readiness = result.readiness as MessageReadiness;
+      expect(readiness.outOf).toBe(10);
+      const byLabel = new Map(readiness.items.map((i) => [i.label, i]));
+      // Each filter's verdict is an item of its own, scored as the filter said.
+      for (const [label, filter] of [['SpamAssassin', 'spamassassin'], ['rspamd', 'rspamd']] as const) {
+        const verdict = verdictOf(result.spam, filter);
+        expect(byLabel.get(label)).toMatchObject({ area: 'spam-filters', weight: 1 });
+        expect(byLabel.get(label)?.detail).toContain(`${verdict.score} of ${verdict.threshold}`);
+      }
+      expect(byLabel.get('DKIM')).toMatchObject({ status: 'pass' });
+      expect(byLabel.get('DKIM')?.detail).toContain(`d=lab.test s=${selector}`);
+      expect(byLabel.get('DMARC')).toMatchObject({ status: 'pass' });
+      expect(byLabel.get('DMARC')?.detail).toMatch(/on the aligned DKIM signature alone/);
+      expect(byLabel.get('SPF')).toMatchObject({ status: 'not-run', deduction: 0 });
+      expect(byLabel.get('SPF')?.detail).toMatch(/^Checked once sent/);
+      expect(byLabel.get('Sending IP')).toMatchObject({ status: 'not-run', deduction: 0 });
+      expect(byLabel.get('Sending IP')?.detail).toContain('the sending IP is known once it is sent');
+      // The link domains are looked up all the same.
+      expect(byLabel.get('Link domains')?.status).not.toBe('not-run');
+      expect(byLabel.get('Link domains')?.detail).toContain('The link domain (lab.test)');
+      expect(readiness.explanation).toMatch(/SPF: not run, .*Sending IP: not run/);
+    } finally {
+      api.close();
+      await own.close();
+    }
+  });
+
+  it('without an aligned DKIM signature DMARC waits for SPF, and a draft never reads as sent', async () => {
+    const zone = parseZone('_dmarc.lab.test. TXT "v=DMARC1; p=reject"', loadZoneFixtures());
+    const own = await startDnsServer({ zone });
+    const api = createApi({ dbPath: ':memory:', resolverDefault: `127.0.0.1:${own.port}`, transport: 'http', version: '0', emit: () => {} });
+    try {
+      const result = (await api.dispatch('spam.draft', { raw: cleanMessage().toString('base64'), encoding: 'base64', readiness: true })) as DraftCheck;
+      const byLabel = new Map(result.readiness?.items.map((i) => [i.label, i]));
+      expect(byLabel.get('DKIM')).toMatchObject({ status: 'fail', detail: 'The message carries no DKIM signature.' });
+      expect(byLabel.get('DMARC')).toMatchObject({ status: 'not-run' });
+      expect(byLabel.get('DMARC')?.detail).toMatch(/rests on SPF, and the sending IP is known once it is sent/);
+      // No filter set up: said as not run, never a pass.
+      expect(byLabel.get('Spam filters')).toMatchObject({ status: 'not-run' });
+    } finally {
+      api.close();
+      await own.close();
+    }
   });
 });

@@ -155,4 +155,29 @@ describe('readiness summary', () => {
     expect(r.score).toBe(7);
     expect(r.explanation).toMatch(/^7 of 10: 3 points off: DKIM fail \(−1\), DMARC fail \(−1\), SPF warn \(−0\.5\)/);
   });
+
+  it('a draft (draft: true): SPF and the sending IP wait for the send, DMARC is judged on DKIM alone or waits, a missing record still fails', async () => {
+    const unsent = { envelope: { ip: null, helo: null, mailFrom: null, source: 'none' as const, trustedHop: null, explanation: '' }, auth: { ...analysis().auth, spf: { result: 'none' as const, domain: null } } };
+    const dns = answering();
+    const signed = await messageReadiness(analysis(unsent), { dns, draft: true });
+    const by = (r: typeof signed, label: string) => r.items.find((i) => i.label === label);
+    expect(by(signed, 'SPF')).toMatchObject({ status: 'not-run', deduction: 0, detail: expect.stringMatching(/^Checked once sent/) });
+    expect(by(signed, 'Sending IP')).toMatchObject({ status: 'not-run', detail: 'Not looked up: a draft has not been sent, and the sending IP is known once it is sent.' });
+    expect(by(signed, 'DMARC')).toMatchObject({ status: 'pass', detail: expect.stringMatching(/on the aligned DKIM signature alone/) });
+    // The link domains are looked up all the same.
+    expect(dns.asked.some((n) => n.startsWith('example.org.'))).toBe(true);
+
+    const unsigned = await messageReadiness(analysis({ ...unsent, auth: { ...unsent.auth, dkim: [], dmarc: { result: 'fail', policy: 'reject', domain: 'example.org', alignment: { spf: false, dkim: false } } } }), { dns: answering(), draft: true });
+    expect(by(unsigned, 'DMARC')).toMatchObject({ status: 'not-run', deduction: 0, detail: expect.stringMatching(/rests on SPF/) });
+    expect(by(unsigned, 'DKIM')).toMatchObject({ status: 'fail', deduction: 1 });
+
+    const noRecord = await messageReadiness(analysis({ ...unsent, auth: { ...unsent.auth, dmarc: { result: 'none', policy: null, domain: 'example.org', alignment: { spf: false, dkim: true } } } }), { dns: answering(), draft: true });
+    expect(by(noRecord, 'DMARC')).toMatchObject({ status: 'fail', deduction: 1 });
+
+    // A message with an IP is still a draft when the caller says so: its IP is not looked up.
+    const withIp = answering();
+    const r = await messageReadiness(analysis(), { dns: withIp, draft: true });
+    expect(by(r, 'Sending IP')?.status).toBe('not-run');
+    expect(withIp.asked.some((n) => n.startsWith('10.2.0.192.'))).toBe(false);
+  });
 });

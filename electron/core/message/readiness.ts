@@ -40,7 +40,14 @@ export interface ReadinessOptions {
   dns: DnsSession;
   /** A Spamhaus Data Query Service key: the Spamhaus lists are asked through it. */
   spamhausDqsKey?: string;
+  /**
+   * The message is a draft, not yet sent: it has no sending IP, so SPF and the IP's blocklists wait
+   * for the send, and DMARC is judged only where the DKIM signature already decides it.
+   */
+  draft?: boolean;
 }
+
+const SENT_IP = 'the sending IP is known once it is sent';
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -48,9 +55,10 @@ function item(area: ReadinessItem['area'], label: string, weight: number, status
   return { area, label, status, weight, deduction: round(Math.min(weight, Math.max(0, deduction))), detail, ...(fix ? { fix } : {}) };
 }
 
-function spfItem(a: MessageAnalysis): ReadinessItem {
+function spfItem(a: MessageAnalysis, draft: boolean): ReadinessItem {
   const w = READINESS_WEIGHTS.spf;
   const spf = a.auth.spf;
+  if (draft) return item('authentication', 'SPF', w, 'not-run', 0, `Checked once sent: SPF vouches for the server a message leaves from, and ${SENT_IP}.`);
   const who = spf.domain ? ` for ${spf.domain}` : '';
   const fix = `Publish an SPF record${spf.domain ? ` at ${spf.domain}` : ' at the envelope sender\'s domain'} that includes every server and service that sends for it (RFC 7208).`;
   if (!a.envelope.ip && (spf.result === 'none' || spf.result === 'temperror')) {
@@ -82,14 +90,19 @@ function dkimItem(a: MessageAnalysis): ReadinessItem {
   return item('authentication', 'DKIM', w, 'fail', w, `No DKIM signature verifies: ${sigs.map((s) => `d=${s.domain} s=${s.selector}: ${s.result}`).join('; ')}.`, 'See the Authentication part: what broke each signature, and whether the key in DNS matches the signing key.');
 }
 
-function dmarcItem(a: MessageAnalysis): ReadinessItem {
+function dmarcItem(a: MessageAnalysis, draft: boolean): ReadinessItem {
   const w = READINESS_WEIGHTS.dmarc;
   const d = a.auth.dmarc;
   const domain = d.domain ?? a.summary.fromDomain ?? 'the From domain';
-  if (d.result === 'pass') return item('authentication', 'DMARC', w, 'pass', 0, `DMARC passed for ${domain}${d.policy ? ` (policy ${d.policy})` : ''}.`);
+  if (d.result === 'pass' && !draft) return item('authentication', 'DMARC', w, 'pass', 0, `DMARC passed for ${domain}${d.policy ? ` (policy ${d.policy})` : ''}.`);
   if (d.result === 'temperror') return item('authentication', 'DMARC', w, 'error', 0, `The DMARC record of ${domain} could not be fetched (a temporary DNS error).`, 'Check again once DNS answers.');
   if (d.result === 'none' || !d.policy) {
     return item('authentication', 'DMARC', w, 'fail', w, `${domain} publishes no DMARC record: Gmail and Yahoo require one from bulk senders.`, `Publish a DMARC record at _dmarc.${domain}, starting with "v=DMARC1; p=none; rua=mailto:..." to collect reports.`);
+  }
+  if (draft) {
+    // RFC 7489 §4.2: an aligned DKIM pass alone passes DMARC, whatever SPF says once the message is sent.
+    if (dkimOverallResult(a.auth.dkim) === 'pass') return item('authentication', 'DMARC', w, 'pass', 0, `DMARC will pass for ${domain} (policy ${d.policy}) on the aligned DKIM signature alone; SPF adds its part once sent.`);
+    return item('authentication', 'DMARC', w, 'not-run', 0, `Checked once sent: no aligned DKIM signature passes, so DMARC for ${domain} (policy ${d.policy}) rests on SPF, and ${SENT_IP}.`, 'Sign with a DKIM key aligned with the From domain: DMARC then passes before SPF is known.');
   }
   return item('authentication', 'DMARC', w, 'fail', w, `DMARC ${d.result} for ${domain} (policy ${d.policy}): neither SPF nor DKIM passed aligned with the From domain.`, 'Make SPF or DKIM pass for a domain aligned with the From address: see the SPF and DKIM items.');
 }
@@ -169,8 +182,11 @@ function explain(score: number, items: readonly ReadinessItem[], unchecked: numb
 export async function messageReadiness(a: MessageAnalysis, options: ReadinessOptions): Promise<MessageReadiness> {
   const ip = a.envelope.ip;
   const domains = a.content ? [...new Set(a.content.links.map((l) => (l.domain ? queryableDomain(l.domain) : null)).filter((d): d is string => d !== null))].slice(0, MAX_LISTED_DOMAINS) : [];
-  const lookups = await lookupBlocklists(options.dns, { ips: ip ? [ip] : [], domains }, options.spamhausDqsKey);
-  const ipItem = ip
+  const lookups = await lookupBlocklists(options.dns, { ips: ip && !options.draft ? [ip] : [], domains }, options.spamhausDqsKey);
+  const draft = options.draft === true;
+  const ipItem = draft
+    ? item('blocklists', 'Sending IP', READINESS_WEIGHTS.sendingIp, 'not-run', 0, `Not looked up: a draft has not been sent, and ${SENT_IP}.`)
+    : ip
     ? blocklistItem('Sending IP', READINESS_WEIGHTS.sendingIp, `The sending IP ${ip}`, lookups.filter((r) => r.source === 'sending'))
     : item('blocklists', 'Sending IP', READINESS_WEIGHTS.sendingIp, 'not-run', 0, 'The sending IP is unknown: no Received header names one from outside the receiving server (a draft has none), so there is no address to look up.');
   const domainItem = !a.content
@@ -183,9 +199,9 @@ export async function messageReadiness(a: MessageAnalysis, options: ReadinessOpt
     : // Listed link domains count once, under the blocklists.
       lintItem('content', 'Content', READINESS_WEIGHTS.content, a.findings.filter((f) => f.check === 'content' && f.code !== 'content.listed-domain'));
   const items: ReadinessItem[] = [
-    spfItem(a),
+    spfItem(a, draft),
     dkimItem(a),
-    dmarcItem(a),
+    dmarcItem(a, draft),
     ...spamFilterItems(a),
     ipItem,
     domainItem,

@@ -7,7 +7,7 @@
  */
 import type { Finding, ProviderScorecard } from '../audit/types';
 import type { DnsQueryRecord } from '../dns/types';
-import type { SpamFilterResult } from '../spam/types';
+import type { SpamDraftResult, SpamFilterResult } from '../spam/types';
 
 export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy';
 
@@ -231,4 +231,14 @@ export interface MessageReadiness {
   /** The score in one sentence: what took points off, what was not checked. */
   explanation: string;
   items: ReadinessItem[];
+}
+
+/**
+ * spam.draft's answer: the filters' verdicts on the draft as it would be sent and, when asked, the
+ * readiness of those same bytes analysed as a message (a draft: SPF and the sending IP wait for the send).
+ */
+export interface DraftCheck extends SpamDraftResult {
+  readiness?: MessageReadiness;
+  /** Why the readiness could not be made (the resolver did not answer), in words; the verdicts stand. */
+  readinessError?: string;
 }

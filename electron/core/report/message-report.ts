@@ -6,7 +6,8 @@
  * Everything in it came from a sender or a remote server, so every value is escaped and its control
  * characters shown. The file embeds what it was made from (reportableMessage: the analysis without the
  * decoded body), hashed, like the audit report. A consultant's branding (checked by brand.ts) goes on
- * the HTML and Markdown as on the audit report; CSV and JSON carry data only.
+ * the HTML and Markdown as on the audit report; CSV and JSON carry data only. When the analysis has
+ * them, the readiness summary and the spam filters' verdicts get sections of their own (spam-section.ts).
  */
 import type { Finding, ProviderScorecard } from '../audit/types';
 import type { DkimSignatureResult, LenientResult, MessageAnalysis } from '../message/types';
@@ -16,6 +17,22 @@ import { IMPACT_WORDS, auditDate, type ReportFormat } from './model';
 import { coverHtml, escapeHtml, pre, renderPage, sev, tableHtml, text, visible, type ReportBrand } from './page';
 import { prioritize } from './prioritize';
 import { withoutSecrets } from './reportable';
+import {
+  filterLine,
+  READINESS_COLUMNS,
+  READINESS_TITLE,
+  readinessLines,
+  readinessRows,
+  RULE_COLUMNS,
+  ruleRows,
+  SPAM_NOTE,
+  SPAM_TITLE,
+  FILTER_WORDS,
+  points,
+  STATUS_WORDS,
+} from './spam-section';
+import type { MessageReadiness } from '../message/types';
+import type { SpamFilterResult } from '../spam/types';
 
 /**
  * What a message report shows and embeds: the analysis without the decoded HTML and text parts,
@@ -91,6 +108,24 @@ function fixesHtml(findings: readonly Finding[]): string {
   return out.join('\n');
 }
 
+/** The readiness score, its sentence and one row per item with its fix. */
+export function readinessHtml(r: MessageReadiness): string {
+  return [`<h3>${READINESS_TITLE}</h3>`, ...readinessLines(r).map((line) => `<p>${text(line)}</p>`), tableHtml(READINESS_COLUMNS, readinessRows(r), { caption: `${READINESS_TITLE}: ${points(r.score)} / ${r.outOf}` })].join('\n');
+}
+
+/** Each filter's verdict and the rules it fired, grouped. */
+export function spamHtml(results: readonly SpamFilterResult[], heading = 'h3'): string {
+  const out = [`<${heading}>${SPAM_TITLE}</${heading}>`];
+  if (results.length === 0) return [...out, '<p>No local spam filter was set up when this was analysed.</p>'].join('\n');
+  out.push(`<ul>${results.map((r) => `<li>${text(filterLine(r))}</li>`).join('')}</ul>`);
+  for (const r of results) {
+    if (r.verdict === 'error' || r.rules.length === 0) continue;
+    out.push(tableHtml(RULE_COLUMNS, ruleRows(r), { caption: `${FILTER_WORDS[r.filter]}: the rules that fired`, wrap: [1] }));
+  }
+  if (results.some((r) => r.verdict !== 'error' && r.rules.some((x) => x.network))) out.push(`<p class="muted">${text(SPAM_NOTE)}</p>`);
+  return out.join('\n');
+}
+
 export function scorecardsHtml(cards: readonly ProviderScorecard[]): string {
   return cards.map((card) => tableHtml(['Requirement', 'Result', 'Why'], card.items.map((i) => [i.requirement, i.result, i.why]), { caption: card.title })).join('\n');
 }
@@ -119,9 +154,11 @@ function messageHtml(a: MessageAnalysis): string {
     ),
   );
   if (a.inputNotes?.length) out.push(`<ul>${a.inputNotes.map((n) => `<li>${text(n)}</li>`).join('')}</ul>`);
+  if (a.readiness) out.push(readinessHtml(a.readiness));
   out.push('<h3>Fix these first</h3>', fixesHtml(a.findings));
   out.push('<h3>Authentication</h3>', '<p class="muted">Result is the RFC reading. Where many receivers read a signature more leniently (rsa-sha1, a missing tag), the lenient column says what they report and why.</p>');
   out.push(tableHtml(['Method', 'Result', 'Lenient receivers', 'Details'], verdicts(a).map((v) => [v.method, v.result, v.lenient, v.detail]), { wrap: [3] }));
+  if (a.spam) out.push(spamHtml(a.spam));
   if (a.receiver.differences.length > 0) {
     out.push(`<h3>Where the receiver disagrees${a.receiver.authServId ? ` (${text(a.receiver.authServId)})` : ''}</h3>`);
     out.push(tableHtml(['Method', 'Receiver', 'Deliverlab', 'Why'], a.receiver.differences.map((d) => [d.method, d.receiver, d.ours, d.note])));
@@ -143,6 +180,25 @@ export function renderMessageHtml(analysis: MessageAnalysis, brand: ReportBrand 
 const md = (value: string | null | undefined) => escapeMarkdown(visible(value ?? ''));
 const cellMd = (value: string) => md(value).replace(/\|/g, '\\|');
 
+/** A Markdown table of raw cells. */
+const tableMd = (head: readonly string[], rows: readonly (readonly string[])[]): string[] => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cellMd).join(' | ')} |`)];
+
+export function readinessMarkdown(r: MessageReadiness, heading = '##'): string[] {
+  return [`${heading} ${READINESS_TITLE}`, '', ...readinessLines(r).flatMap((line) => [md(line), '']), ...tableMd(READINESS_COLUMNS, readinessRows(r))];
+}
+
+export function spamMarkdown(results: readonly SpamFilterResult[], heading: string): string[] {
+  const out = [`${heading} ${SPAM_TITLE}`, ''];
+  if (results.length === 0) return [...out, 'No local spam filter was set up when this was analysed.'];
+  out.push(...results.map((r) => `- ${md(filterLine(r))}`));
+  for (const r of results) {
+    if (r.verdict === 'error' || r.rules.length === 0) continue;
+    out.push('', `${FILTER_WORDS[r.filter]}: the rules that fired`, '', ...tableMd(RULE_COLUMNS, ruleRows(r)));
+  }
+  if (results.some((r) => r.verdict !== 'error' && r.rules.some((x) => x.network))) out.push('', md(SPAM_NOTE));
+  return out;
+}
+
 export function renderMessageMarkdown(analysis: MessageAnalysis, brand: ReportBrand = {}): string {
   const a = reportableMessage(analysis);
   const s = a.summary;
@@ -158,6 +214,7 @@ export function renderMessageMarkdown(analysis: MessageAnalysis, brand: ReportBr
     ['Envelope', a.envelope.explanation],
   ];
   for (const [k, v] of facts) if (v) out.push(`- ${k}: ${md(v)}`);
+  if (a.readiness) out.push('', ...readinessMarkdown(a.readiness));
   out.push('', '## Fix these first', '');
   const items = prioritize({ findings: a.findings });
   if (items.length === 0) out.push('Nothing to fix: no finding.', '');
@@ -168,6 +225,7 @@ export function renderMessageMarkdown(analysis: MessageAnalysis, brand: ReportBr
   });
   out.push('## Authentication', '', 'Result is the RFC reading; the lenient column is what many receivers report instead, and why.', '', '| Method | Result | Lenient receivers | Details |', '|---|---|---|---|');
   for (const v of verdicts(a)) out.push(`| ${v.method} | ${cellMd(v.result)} | ${cellMd(v.lenient)} | ${cellMd(v.detail)} |`);
+  if (a.spam) out.push('', ...spamMarkdown(a.spam, '##'));
   out.push('', '## Hops', '');
   if (a.hops.length === 0) out.push('No Received header.');
   else {
@@ -188,11 +246,27 @@ export function renderMessageMarkdown(analysis: MessageAnalysis, brand: ReportBr
   return `${out.join('\n')}\n`;
 }
 
-/** One row per finding, like the audit's CSV, with the message's subject and From domain first. */
+/**
+ * One row per finding, like the audit's CSV, with the message's subject and From domain first.
+ *
+ * The readiness and the spam filters follow in the same columns, so a spreadsheet keeps one table:
+ * their "code" has a colon where a finding code has dots (readiness:ITEM, spam-filter:FILTER,
+ * spam-rule:FILTER:RULE) and "severity" holds the item's result or the filter's verdict.
+ */
 export function renderMessageCsv(analysis: MessageAnalysis): string {
   const a = reportableMessage(analysis);
   const rows = [['subject', 'from_domain', 'code', 'severity', 'title', 'fix']];
-  for (const f of a.findings) rows.push([a.summary.subject ?? '', a.summary.fromDomain ?? '', f.code, f.severity, f.title, f.fix ?? '']);
+  const lead = [a.summary.subject ?? '', a.summary.fromDomain ?? ''];
+  for (const f of a.findings) rows.push([...lead, f.code, f.severity, f.title, f.fix ?? '']);
+  if (a.readiness) {
+    rows.push([...lead, 'readiness', `${points(a.readiness.score)} of ${a.readiness.outOf}`, a.readiness.explanation, '']);
+    for (const i of a.readiness.items) rows.push([...lead, `readiness:${i.label}`, STATUS_WORDS[i.status], `${i.detail} (weight ${points(i.weight)}, points off ${points(i.deduction)})`, i.status === 'pass' ? '' : (i.fix ?? '')]);
+  }
+  for (const r of a.spam ?? []) {
+    rows.push([...lead, `spam-filter:${r.filter}`, r.verdict, filterLine(r), '']);
+    if (r.verdict === 'error') continue;
+    for (const [group, name, score, meaning] of ruleRows(r)) rows.push([...lead, `spam-rule:${r.filter}:${name}`, group as string, `${score}: ${meaning}`, '']);
+  }
   return rows.map((row) => row.map((c) => csvCell(visible(c))).join(',')).join('\r\n') + '\r\n';
 }
 

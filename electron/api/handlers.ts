@@ -24,6 +24,7 @@ import { renderReport } from '../core/report/render';
 import type { ReportedAudit } from '../core/report/audit-report';
 import { compareAudits, compareWithReport, historyOf } from '../core/report/changes';
 import { healthSectionFor } from '../core/report/health-section';
+import { dmarcSectionFor } from '../core/report/dmarc-section';
 import { IMPACT_WORDS } from '../core/report/model';
 import { prioritize } from '../core/report/prioritize';
 import type { AuditProgress, AuditResult, Finding } from '../core/audit/types';
@@ -245,7 +246,9 @@ export function createApi(ctx: ApiContext): Api {
       const compared = compare ? compareWithReport(compare, audit.result) : (audit.compared ?? fromHistory?.compared);
       // Sending health, when history has sending data for the domain up to the audit.
       const health = audit.health ?? (store && history ? healthSectionFor(store, audit.result.domain, audit.result.startedAt) : null);
-      return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}), ...(health ? { health } : {}) };
+      // What the DMARC and TLS reports say, when history has them for the domain up to the audit.
+      const dmarcReports = audit.dmarcReports ?? (store && history ? dmarcSectionFor(store, audit.result) : null);
+      return { result: audit.result, ...(trend ? { trend } : {}), ...(compared ? { compared } : {}), ...(health ? { health } : {}), ...(dmarcReports ? { dmarcReports } : {}) };
     });
 
   const storedAudits = (ids: readonly number[]): AuditResult[] =>

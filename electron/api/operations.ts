@@ -325,6 +325,52 @@ const HealthSectionInput = z
   })
   .strict();
 
+const DmarcCount = z.number().int().min(0);
+const DmarcClass = z.enum(['compliant', 'forwarded', 'misconfigured', 'unknown']);
+/** A report's DMARC reports section, handed back with the report it was embedded in (core/report/dmarc-section.ts). */
+const DmarcSectionInput = z
+  .object({
+    since: z.string().max(10).refine((v) => parseDay(v) !== null, 'Give a date (2024-05-31)'),
+    until: z.string().max(10).refine((v) => parseDay(v) !== null, 'Give a date (2024-05-31)'),
+    dmarc: z
+      .object({ reports: DmarcCount, messages: DmarcCount, dmarcPass: DmarcCount, spfAlignedPass: DmarcCount, dkimAlignedPass: DmarcCount, disposition: z.object({ none: DmarcCount, quarantine: DmarcCount, reject: DmarcCount }).strict() })
+      .strict()
+      .nullable(),
+    sources: z
+      .array(
+        z
+          .object({ organization: z.string().max(1000), class: DmarcClass, addresses: DmarcCount, messages: DmarcCount, dmarcPass: DmarcCount, spfAlignedPass: DmarcCount, dkimAlignedPass: DmarcCount, fix: z.string().max(10_000).optional() })
+          .strict(),
+      )
+      .max(100),
+    moreSources: DmarcCount,
+    unnamedAddresses: DmarcCount,
+    readiness: z
+      .object({
+        verdict: z.enum(['ready', 'not-ready', 'cannot-judge']),
+        why: z.string().max(10_000),
+        legitimateMessages: DmarcCount,
+        legitimatePass: DmarcCount,
+        unknownMessages: DmarcCount,
+        hurt: z.array(z.object({ organization: z.string().max(1000), class: DmarcClass, failing: DmarcCount, fix: z.string().max(10_000).optional() }).strict()).max(100),
+        published: z.string().max(10_000).nullable(),
+        next: z.object({ policy: z.enum(['quarantine', 'reject']), pct: z.number().int().min(0).max(100), testing: z.boolean(), record: z.string().max(10_000).nullable() }).strict().nullable(),
+      })
+      .strict()
+      .nullable(),
+    tls: z
+      .object({
+        reports: DmarcCount,
+        successes: DmarcCount,
+        failures: DmarcCount,
+        policies: z.array(z.object({ type: z.string().max(200), successes: DmarcCount, failures: DmarcCount }).strict()).max(100),
+        failureTypes: z.array(z.object({ type: z.string().max(200), sessions: DmarcCount }).strict()).max(1000),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+
 /** An audit as a report embeds it: the result, with the trend and the changes it was reported with. */
 const ReportedAuditInput = z
   .object({
@@ -332,6 +378,7 @@ const ReportedAuditInput = z
     trend: z.array(z.object({ startedAt: z.string().max(64), grade: z.string().max(8), score: z.number() }).strict()).min(1).max(TREND_POINTS).optional(),
     compared: z.object({ against: z.enum(['history', 'report']), changes: AuditChangesInput.nullable() }).strict().optional(),
     health: HealthSectionInput.optional(),
+    dmarcReports: DmarcSectionInput.optional(),
   })
   .strict();
 

@@ -118,9 +118,14 @@ export function formatSources(untrusted: SourcesResult, readiness: Readiness | n
     const audited = r.current.audited;
     if (audited?.record) out.push(`    Published (audit of ${day(audited.auditedAt)}): ${audited.record}`);
     else if (r.current.reported) out.push(`    Reported policy: p=${r.current.reported.p ?? 'none'}${r.current.reported.pct !== null ? ` pct=${r.current.reported.pct}` : ''}`);
+    if (r.unidentified && r.verdict !== 'cannot-judge') {
+      out.push(`    ${paint('yellow', 'unidentified')} ${plural(r.unidentified.messages, 'message')} from ${plural(r.unidentified.addresses, 'address', 'addresses')} whose reverse DNS failed or is not looked up yet`);
+    }
     for (const h of r.hurt.slice(0, 10)) out.push(`    ${paint('yellow', 'would hurt')} ${h.organization} (${h.class}): ${plural(h.failing, 'failing message')}`);
     if (r.next) {
-      out.push(`    ${paint(r.ready ? 'green' : 'yellow', r.ready ? 'Ready' : 'Not ready')} for p=${r.next.policy}${r.next.pct < 100 ? `; pct=${r.next.pct}` : ''}${r.next.testing ? '; t=y' : ''}: ${r.why}`);
+      const step = `p=${r.next.policy}${r.next.pct < 100 ? `; pct=${r.next.pct}` : ''}${r.next.testing ? '; t=y' : ''}`;
+      if (r.verdict === 'cannot-judge') out.push(`    ${paint('yellow', 'Cannot judge yet')} whether ${step} is safe: ${r.why}`);
+      else out.push(`    ${paint(r.ready ? 'green' : 'yellow', r.ready ? 'Ready' : 'Not ready')} for ${step}: ${r.why}`);
       if (r.next.record) out.push(`    Next record: ${r.next.record}`);
     } else out.push(`    ${r.why}`);
   }

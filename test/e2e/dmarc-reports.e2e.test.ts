@@ -30,7 +30,19 @@ const tlsFile = {
       org: 'Microsoft Corporation',
       reportId: 'tls-e2e-1',
       begin: dayAgo(2),
-      policies: [{ type: 'sts', domain: KNOWN_DOMAIN, successes: 90, failures: 4, failureDetails: [{ resultType: 'certificate-expired', sendingMtaIp: '192.0.2.45', receivingMx: `mx.${KNOWN_DOMAIN}`, sessions: 4 }] }],
+      policies: [
+        {
+          type: 'sts',
+          domain: KNOWN_DOMAIN,
+          successes: 90,
+          failures: 4,
+          failureDetails: [
+            { resultType: 'certificate-expired', sendingMtaIp: '192.0.2.45', receivingMx: `mx.${KNOWN_DOMAIN}`, sessions: 2 },
+            { resultType: 'sts-policy-fetch-error', sendingMtaIp: '192.0.2.46', sessions: 1 },
+            { resultType: 'x-reporter-handshake-oddity', sendingMtaIp: '192.0.2.47', sessions: 1 },
+          ],
+        },
+      ],
     }),
   ),
 };
@@ -77,7 +89,14 @@ describe('DMARC reports page', () => {
 
     const tls = page.getByTestId('tls-reports');
     await expectVisible(tls, 'the TLS reports');
-    expect(await tls.getByRole('table', { name: 'Failure types' }).innerText()).toContain('certificate-expired');
+    // RFC 8460 result types in words, the reporter's code beneath; a type of the reporter's own is said to be one.
+    const failureTypes = await tls.getByRole('table', { name: 'Failure types' }).innerText();
+    expect(failureTypes).toContain('The certificate has expired');
+    expect(failureTypes).toContain('The MTA-STS policy could not be fetched');
+    expect(failureTypes).toContain("Other failure (the reporter's own type)");
+    expect(failureTypes).toContain('x-reporter-handshake-oddity');
+    const mtas = await tls.getByRole('table', { name: 'Sending servers that reported failures' }).getByRole('row', { name: /192\.0\.2\.46/ }).innerText();
+    expect(mtas).toContain('The MTA-STS policy could not be fetched');
     expect(await tls.getByRole('table', { name: 'Sending servers that reported failures' }).innerText()).toContain('192.0.2.45');
     await expectVisible(tls.getByText('MTA-STS sessions per day'), 'the MTA-STS chart');
   });

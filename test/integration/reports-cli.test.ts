@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateXml, gzip, KNOWN_DOMAIN, KNOWN_SOURCES, knownRecords, reportEmail, tlsJson, zip } from '../helpers/dmarc-reports';
 import { closedPort } from '../helpers/loopback';
 import { runCli } from '../lab/cli';
-import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
+import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 let server: DnsServer;
 let dir: string;
@@ -219,5 +219,41 @@ describe('deliverlab reports summary, sources, tls', () => {
     const help = await runCli(['reports', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('deliverlab reports import PATH... [--json] [--db PATH]');
+  });
+});
+
+describe('deliverlab reports sources when reverse DNS fails', () => {
+  const s = KNOWN_SOURCES;
+  const ptrName = (ip: string) => `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;
+  let failing: DnsServer;
+  let db: string;
+  let answeredDb: string;
+  beforeAll(async () => {
+    // A resolver that answers SERVFAIL for every source address: nothing is identified by its name.
+    failing = await startDnsServer({ zone: parseZone(Object.values(s).map((x) => `${ptrName(x.ip)} SERVFAIL`).join('\n')) });
+    db = join(dir, 'ptr-fails.sqlite');
+    // Google and SES pass; the domain's own CRM server fails DMARC, as does a spoofer.
+    const own = knownRecords(1).filter((r) => ([s.google.ip, s.ses.ip, s.own.ip, s.spoofer.ip] as string[]).includes(r.ip));
+    const file = join(dir, 'ptr-fails.xml');
+    writeFileSync(file, aggregateXml({ org: 'google.com', reportId: 'ptr-fails-1', domain: KNOWN_DOMAIN, begin: DAY1, records: own }));
+    expect((await runCli(['reports', 'import', file, '--db', db])).code).toBe(0);
+    // The failures are cached a while: the answered view gets its own history.
+    answeredDb = join(dir, 'ptr-answers.sqlite');
+    expect((await runCli(['reports', 'import', file, '--db', answeredDb])).code).toBe(0);
+  });
+  afterAll(() => failing?.close());
+
+  it('cannot judge the readiness, saying how much is unidentified and what to do', async () => {
+    const run = await runCli(['reports', 'sources', '--domain', KNOWN_DOMAIN, ...RANGE, '--resolver', `127.0.0.1:${failing.port}`, '--db', db]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Reverse DNS failed for 4 addresses');
+    expect(run.stdout).not.toMatch(/Ready for/);
+    expect(run.stdout).toContain(
+      'Cannot judge yet whether p=quarantine; pct=25; t=y is safe: 55 messages from 2 addresses cannot be identified, because the reverse DNS lookup failed for 2 addresses: some may be your own mail. Check that the resolver answers, then run the analysis again.',
+    );
+    // With a resolver that answers, the CRM server is the domain's own, and misconfigured.
+    const answered = await runCli(['reports', 'sources', '--domain', KNOWN_DOMAIN, ...RANGE, '--resolver', resolver, '--db', answeredDb]);
+    expect(answered.stdout).toContain('would hurt brand.test (misconfigured): 25 failing messages');
+    expect(answered.stdout).toMatch(/Not ready for p=quarantine; pct=25; t=y: 3\.4% of legitimate mail fails DMARC \(more than 2%\): fix brand\.test first\./);
   });
 });

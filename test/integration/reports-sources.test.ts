@@ -13,7 +13,7 @@ import type { ReadinessPolicy, SourcesResult } from '../../electron/core/reports
 import { aggregateXml, KNOWN_DOMAIN, KNOWN_SOURCES, knownRecords, tlsJson } from '../helpers/dmarc-reports';
 import { fixtureDns } from '../helpers/fixture-audit';
 import { tempDbPaths } from '../helpers/temp-db';
-import { loadZoneFixtures, startDnsServer, type DnsServer } from '../lab/dns-server';
+import { loadZoneFixtures, parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 
 const tmp = tempDbPaths('reports-sources');
 let server: DnsServer;
@@ -104,7 +104,9 @@ describe('report sources', () => {
     const store = await seeded();
     try {
       const r = await withDns((dns) => reportReadiness(store, { domain: KNOWN_DOMAIN, since: '30d' }, { dns, now: NOW }));
-      expect(r).toMatchObject({ legitimateMessages: 3580, legitimatePass: 2960, unknownMessages: 140, ready: false });
+      expect(r).toMatchObject({ legitimateMessages: 3580, legitimatePass: 2960, unknownMessages: 140, ready: false, verdict: 'not-ready' });
+      // The SERVFAIL address is unidentified, but the failing legitimate sources decide without it.
+      expect(r.unidentified).toEqual({ messages: 20, failing: 20, addresses: 1, failed: 1, pending: 0 });
       expect(r.hurt.map((h) => [h.organization, h.failing])).toEqual([
         ['SendGrid', 480],
         ['brand.test', 100],
@@ -114,6 +116,34 @@ describe('report sources', () => {
       expect(r.next).toMatchObject({ policy: 'quarantine', pct: 25, testing: true });
     } finally {
       store.close();
+    }
+  });
+
+  it('cannot judge the readiness while lookups fail or wait, and says how much is unidentified', async () => {
+    const ptrName = (ip: string) => `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;
+    const failing = await startDnsServer({ zone: parseZone(Object.values(KNOWN_SOURCES).map((x) => `${ptrName(x.ip)} SERVFAIL`).join('\n')) });
+    const store = HistoryStore.open(tmp());
+    try {
+      const s = KNOWN_SOURCES;
+      // Everything legitimate passes but the domain's own server, which only its name can tell apart from a spoofer.
+      const records = knownRecords(1).filter((r) => ([s.google.ip, s.ses.ip, s.own.ip, s.spoofer.ip, s.broken.ip] as string[]).includes(r.ip));
+      await importReports({ files: [{ name: 'f.xml', bytes: Buffer.from(aggregateXml({ org: 'google.com', reportId: 'f1', domain: KNOWN_DOMAIN, begin: DAY1, records })) }] }, { store });
+      const dns = new DnsSession(fixtureDns(failing));
+      try {
+        // Two lookups at most this time: the other addresses wait for the next view.
+        const r = await reportReadiness(store, { domain: KNOWN_DOMAIN, since: '30d' }, { dns, now: NOW, maxLookups: 2 });
+        expect(r).toMatchObject({ verdict: 'cannot-judge', ready: false, legitimatePass: 700, legitimateMessages: 700 });
+        // By volume: Google (500) and SES (200) are looked up and fail; SES is still known by its DKIM signature.
+        expect(r.unidentified).toEqual({ messages: 60, failing: 60, addresses: 3, failed: 0, pending: 3 });
+        expect(r.why).toMatch(/^60 messages from 3 addresses cannot be identified, because 3 addresses are not looked up yet/);
+        const again = await reportReadiness(store, { domain: KNOWN_DOMAIN, since: '30d' }, { dns, now: NOW });
+        expect(again).toMatchObject({ verdict: 'cannot-judge', unidentified: { messages: 60, addresses: 3, failed: 3, pending: 0 } });
+      } finally {
+        dns.cancel();
+      }
+    } finally {
+      store.close();
+      await failing.close();
     }
   });
 

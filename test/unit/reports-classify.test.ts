@@ -128,6 +128,42 @@ describe('enforcement readiness', () => {
     expect(step('reject', 100)).toBeNull();
   });
 
+  it('cannot judge while sources stay unidentified because their reverse DNS failed or is not looked up yet', () => {
+    // The resolver answered nothing: the domain's own misconfigured server looks like any unknown address.
+    const lost = (ip: string, messages: number, ptrError: string): ReportSource => ({ ...source(ip, 'unknown', messages, 0), ips: [ip], addresses: [{ ip, messages, ptr: [], ptrError }] });
+    const policy = { reported: { p: 'none', sp: null, pct: null, testing: null }, audited: null };
+    const r = assessReadiness({
+      ...range,
+      sources: [source('Amazon SES', 'compliant', 900, 900), lost('203.0.113.5', 60, 'no answer (timeout)'), lost('203.0.113.6', 30, 'SERVFAIL'), lost('203.0.113.7', 10, 'not looked up')],
+      policy,
+    });
+    expect(r).toMatchObject({ ready: false, verdict: 'cannot-judge', legitimatePass: 900, legitimateMessages: 900, unknownMessages: 100 });
+    expect(r.unidentified).toEqual({ messages: 100, failing: 100, addresses: 3, failed: 2, pending: 1 });
+    expect(r.why).toBe(
+      '100 messages from 3 addresses cannot be identified, because the reverse DNS lookup failed for 2 addresses and 1 address is not looked up yet: some may be your own mail. Check that the resolver answers, then run the analysis again.',
+    );
+    expect(r.next).toMatchObject({ policy: 'quarantine', pct: 25, testing: true });
+    // Only lookups still to do: run again.
+    const pending = assessReadiness({ ...range, sources: [lost('203.0.113.7', 10, 'not looked up')], policy });
+    expect(pending).toMatchObject({ verdict: 'cannot-judge', unidentified: { addresses: 1, failed: 0, pending: 1 } });
+    expect(pending.why).toBe('10 messages from 1 address cannot be identified, because 1 address is not looked up yet: some may be your own mail. Run the analysis again to look them up.');
+  });
+
+  it('keeps its answer when the unidentified sources cannot change it, and today\'s rules for unknown sources that were looked up', () => {
+    const lost: ReportSource = { ...source('203.0.113.5', 'unknown', 10, 0), addresses: [{ ip: '203.0.113.5', messages: 10, ptr: [], ptrError: 'SERVFAIL' }] };
+    const policy = { reported: { p: 'none', sp: null, pct: null, testing: null }, audited: null };
+    // Even if all ten were legitimate and failing, 10 of 1,010 is under 2%.
+    const small = assessReadiness({ ...range, sources: [source('Google Workspace', 'compliant', 1000, 1000), lost], policy });
+    expect(small).toMatchObject({ ready: true, verdict: 'ready', unidentified: { messages: 10, failing: 10, addresses: 1, failed: 1, pending: 0 } });
+    // A failing legitimate source decides on its own.
+    const hurt = assessReadiness({ ...range, sources: [source('Google Workspace', 'compliant', 500, 500), source('SendGrid', 'misconfigured', 500, 0), { ...lost, messages: 400 }], policy });
+    expect(hurt).toMatchObject({ verdict: 'not-ready', why: '50% of legitimate mail fails DMARC (more than 2%): fix SendGrid first.' });
+    // Looked up and found to have no name: an unknown source, what enforcement stops.
+    const spoofer: ReportSource = { ...source('203.0.113.9', 'unknown', 500, 0), addresses: [{ ip: '203.0.113.9', messages: 500, ptr: [] }] };
+    const known = assessReadiness({ ...range, sources: [source('Google Workspace', 'compliant', 1000, 1000), spoofer], policy });
+    expect(known).toMatchObject({ ready: true, verdict: 'ready', unidentified: null, unknownMessages: 500 });
+  });
+
   it('says so when there is no legitimate mail to judge by', () => {
     const r = assessReadiness({ ...range, sources: [], policy: { reported: null, audited: null } });
     expect(r).toMatchObject({ ready: false, legitimateMessages: 0, why: 'No legitimate mail from brand.test is reported in this period: import its reports first.' });

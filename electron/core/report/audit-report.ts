@@ -9,6 +9,7 @@ import { codePoint, firstControl } from '../../shared/domain-name';
 import type { AuditResult } from '../audit/types';
 import type { Compared, TrendPoint } from './changes';
 import type { HealthSection } from './health-section';
+import type { DmarcSection } from './dmarc-section';
 
 /** One audit in a report, with its history when the report was made with one. */
 export interface ReportedAudit {
@@ -19,6 +20,8 @@ export interface ReportedAudit {
   compared?: Compared;
   /** The domain's sending health up to the audit; absent: no sending data, or made without history. */
   health?: HealthSection;
+  /** What the domain's DMARC and TLS reports say up to the audit; absent: no reports, or made without history. */
+  dmarcReports?: DmarcSection;
 }
 
 export interface AuditReport {
@@ -53,7 +56,7 @@ export function embeddedReport(report: AuditReport): EmbeddedAuditReport {
     kind: EMBEDDED_KIND,
     version: EMBEDDED_VERSION,
     ...(report.client ? { client: report.client } : {}),
-    audits: report.audits.map((a) => ({ result: sortedKeys(a.result), ...(a.trend ? { trend: sortedKeys(a.trend) } : {}), ...(a.compared ? { compared: sortedKeys(a.compared) } : {}), ...(a.health ? { health: sortedKeys(a.health) } : {}) })),
+    audits: report.audits.map((a) => ({ result: sortedKeys(a.result), ...(a.trend ? { trend: sortedKeys(a.trend) } : {}), ...(a.compared ? { compared: sortedKeys(a.compared) } : {}), ...(a.health ? { health: sortedKeys(a.health) } : {}), ...(a.dmarcReports ? { dmarcReports: sortedKeys(a.dmarcReports) } : {}) })),
   };
 }
 

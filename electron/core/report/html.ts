@@ -7,6 +7,7 @@ import { asReport, embeddedReport, reportFromEmbedded, type AuditReport, type Re
 import type { ReportBrand } from './brand';
 import { historyWords, noDetail, type Compared, type TrendPoint } from './changes';
 import { HEALTH_COLUMNS, HEALTH_TITLE, healthLines, healthRows, type HealthSection } from './health-section';
+import { dmarcHtml } from './dmarc-section';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { badge, escapeHtml, pre, readEmbedded, renderPage, ReportReadError, sev, tableHtml, text } from './page';
 import { portfolio, shareWords } from './portfolio';
@@ -115,6 +116,7 @@ function auditHtml(audit: ReportedAudit, n: number, cover: { client?: string | u
   if (audit.trend) out.push(trendHtml(result.domain, audit.trend, id));
   if (audit.compared) out.push(changesHtml(result.domain, audit.compared, id));
   if (audit.health) out.push(healthHtml(audit.health, id));
+  if (audit.dmarcReports) out.push(dmarcHtml(audit.dmarcReports, id));
 
   out.push(`<h3>Checks</h3>`);
   for (const section of checkSections(result)) {

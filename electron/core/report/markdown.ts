@@ -10,6 +10,7 @@ import { asReport, type AuditReport, type ReportedAudit } from './audit-report';
 import type { ReportBrand } from './brand';
 import { historyWords, noDetail, type Compared, type TrendPoint } from './changes';
 import { HEALTH_COLUMNS, HEALTH_TITLE, healthLines, healthRows, type HealthSection } from './health-section';
+import { dmarcMarkdown } from './dmarc-section';
 import { IMPACT_WORDS, STATUS_WORDS, auditDate, checkSections, reportSubject } from './model';
 import { portfolio, shareWords } from './portfolio';
 import { prioritize } from './prioritize';
@@ -110,6 +111,7 @@ function auditMarkdown(audit: ReportedAudit, cover: { client?: string | undefine
   if (audit.trend) out.push(...trendMarkdown(result.domain, audit.trend));
   if (audit.compared) out.push(...changesMarkdown(result.domain, audit.compared));
   if (audit.health) out.push(...healthMarkdown(audit.health));
+  if (audit.dmarcReports) out.push(...dmarcMarkdown(audit.dmarcReports, { escape: escapeMarkdown, block }));
 
   out.push('### Checks', '');
   for (const section of checkSections(result)) {

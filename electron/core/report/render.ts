@@ -25,10 +25,11 @@ export function renderReport(input: AuditReport | readonly AuditResult[], format
       return renderCsv(
         results,
         report.audits.map((a) => a.health?.findings),
+        report.audits.map((a) => a.dmarcReports),
       );
     case 'json': {
       // A domain with sending data carries its health section beside the result's own fields.
-      const out = report.audits.map((a) => (a.health ? { ...a.result, health: a.health } : a.result));
+      const out = report.audits.map((a) => (a.health || a.dmarcReports ? { ...a.result, ...(a.health ? { health: a.health } : {}), ...(a.dmarcReports ? { dmarcReports: a.dmarcReports } : {}) } : a.result));
       return `${JSON.stringify(out.length === 1 ? out[0] : out, null, 2)}\n`;
     }
   }

@@ -9,7 +9,7 @@ import type { HistoryStore } from '../history/store';
 import { classifySource } from './classify';
 import { DAY, rangeOf, type RangeInput } from './range';
 import { assessReadiness } from './readiness';
-import { NOT_LOOKED_UP, reverseDns } from './reverse-dns';
+import { NOT_LOOKED_UP, reverseDns, storedPtrs, type PtrAnswer } from './reverse-dns';
 import { identifySender, type KnownSender } from './senders';
 import type { ClassDay, Readiness, ReadinessPolicy, ReportSource, ReportSummary, SourceAddress, SourceClass, SourcesResult, TlsSummary } from './types';
 
@@ -87,9 +87,16 @@ interface Group {
   ptrFailed: boolean;
 }
 
-/** Every source of the domain over the range, classified, with messages per class per day. */
-export async function reportSources(store: HistoryStore, input: RangeInput, options: SourcesOptions): Promise<SourcesResult & { readinessPolicy: ReadinessPolicy }> {
-  const range = rangeOf(input, options.now);
+interface Tallied {
+  range: ReturnType<typeof rangeOf>;
+  rows: SourceDayRow[];
+  byIp: Map<string, Tally>;
+  /** Most messages first: the first are looked up first. */
+  ips: string[];
+}
+
+function tallied(store: HistoryStore, input: RangeInput, now: Date): Tallied {
+  const range = rangeOf(input, now);
   const rows = store.sourceDays(range);
   const signatures = new Map<string, ReturnType<typeof readSignature>>();
   const byIp = new Map<string, Tally>();
@@ -114,13 +121,41 @@ export async function reportSources(store: HistoryStore, input: RangeInput, opti
     for (const [d, r] of sig.spf) t.spfDomains.set(`${d}\t${r}`, (t.spfDomains.get(`${d}\t${r}`) ?? 0) + row.messages);
   }
   const ips = [...byIp.keys()].sort((a, b) => (byIp.get(b) as Tally).messages - (byIp.get(a) as Tally).messages || (a < b ? -1 : 1));
-  const ptrs = await reverseDns(ips, {
+  return { range, rows, byIp, ips };
+}
+
+/** Every source of the domain over the range, classified, with messages per class per day. */
+export async function reportSources(store: HistoryStore, input: RangeInput, options: SourcesOptions): Promise<SourcesResult & { readinessPolicy: ReadinessPolicy }> {
+  const t = tallied(store, input, options.now);
+  const ptrs = await reverseDns(t.ips, {
     dns: options.dns,
     store,
     now: Math.floor(options.now.getTime() / 1000),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.maxLookups !== undefined ? { maxLookups: options.maxLookups } : {}),
   });
+  const reported = store.latestReportedPolicy(t.range.domain);
+  const audit = store.latestAudit(t.range.domain);
+  return {
+    ...sourcesOf(t, ptrs),
+    readinessPolicy: {
+      reported: reported ? { p: reported.p, sp: reported.sp, pct: reported.pct, testing: reported.testing } : null,
+      audited: audit ? { record: audit.checks.dmarc?.record ?? null, policy: audit.checks.dmarc?.policy ?? null, auditedAt: audit.startedAt } : null,
+    },
+  };
+}
+
+/**
+ * The sources from history alone, for a report: the reverse DNS answers kept in history whatever
+ * their age, nothing looked up (an address never looked up is said to be so). No network, so a
+ * report is made from what history holds.
+ */
+export function storedSources(store: HistoryStore, input: RangeInput, now: Date): SourcesResult {
+  const t = tallied(store, input, now);
+  return sourcesOf(t, storedPtrs(t.ips, store));
+}
+
+function sourcesOf({ range, rows, byIp, ips }: Tallied, ptrs: Map<string, PtrAnswer>): SourcesResult {
   const ownOrg = orgOf(range.domain);
   const groups = new Map<string, Group>();
   const groupOfIp = new Map<string, Group>();
@@ -188,21 +223,7 @@ export async function reportSources(store: HistoryStore, input: RangeInput, opti
   }
   sources.sort((a, b) => b.messages - a.messages || a.organization.localeCompare(b.organization));
   const days = classDays(rows, (ip) => classOf.get(groupOfIp.get(ip) as Group) ?? 'unknown');
-  const reported = store.latestReportedPolicy(range.domain);
-  const audit = store.latestAudit(range.domain);
-  return {
-    domain: range.domain,
-    since: range.sinceText,
-    until: range.untilText,
-    sources,
-    days,
-    lookupFailures,
-    notLookedUp,
-    readinessPolicy: {
-      reported: reported ? { p: reported.p, sp: reported.sp, pct: reported.pct, testing: reported.testing } : null,
-      audited: audit ? { record: audit.checks.dmarc?.record ?? null, policy: audit.checks.dmarc?.policy ?? null, auditedAt: audit.startedAt } : null,
-    },
-  };
+  return { domain: range.domain, since: range.sinceText, until: range.untilText, sources, days, lookupFailures, notLookedUp };
 }
 
 function classDays(rows: readonly SourceDayRow[], classOf: (ip: string) => SourceClass): ClassDay[] {

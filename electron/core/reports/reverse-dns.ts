@@ -82,3 +82,15 @@ export async function reverseDns(ips: readonly string[], options: ReverseDnsOpti
   }
   return answers;
 }
+
+/** The answers history holds for `ips`, whatever their age; the others are not looked up. Asks nothing. */
+export function storedPtrs(ips: readonly string[], store: HistoryStore): Map<string, PtrAnswer> {
+  const cached = store.cachedPtrs(ips);
+  return new Map(
+    ips.map((ip): [string, PtrAnswer] => {
+      const hit = cached.get(ip);
+      if (!hit) return [ip, { names: [], error: NOT_LOOKED_UP }];
+      return [ip, hit.error ? { names: hit.names, error: hit.error } : { names: hit.names }];
+    }),
+  );
+}

@@ -314,6 +314,16 @@ export interface Readiness extends DateRange {
   next: { policy: 'quarantine' | 'reject'; pct: number; testing: boolean; record: string | null; why: string } | null;
   /** Whether that step is safe now: no legitimate source would be hurt beyond the bound. */
   ready: boolean;
+  /**
+   * ready; not-ready (a legitimate source would be hurt, or there is no next step); cannot-judge:
+   * sources that lookups failed to identify (or did not look up yet) could make the step unsafe.
+   */
+  verdict: 'ready' | 'not-ready' | 'cannot-judge';
+  /**
+   * Unknown sources whose every address's reverse DNS failed or is not looked up yet: their messages,
+   * the failing ones, and the addresses (failed and pending). Null when there are none.
+   */
+  unidentified: { messages: number; failing: number; addresses: number; failed: number; pending: number } | null;
   why: string;
 }
 

@@ -12,7 +12,7 @@ import { errorMessage } from '../format';
 import { ChartFigure } from './ChartFigure';
 import { downloadFile } from '../download';
 import { ReportImport } from './ReportImport';
-import { CLASS_ORDER, CLASS_WORDS, count, percent, plural, RANGES, reportDomains, type RangeDays, type SourceClass } from './report-words';
+import { CLASS_ORDER, CLASS_WORDS, count, percent, plural, RANGES, readinessVerdict, reportDomains, unidentifiedNote, type RangeDays, type SourceClass } from './report-words';
 import { Section } from './ReportSection';
 import { TlsSection } from './TlsSection';
 
@@ -349,14 +349,20 @@ function SourceRecords({ source, sources, onClose }: { source: ReportSource; sou
 function ReadinessView({ readiness: r }: { readiness: Readiness }) {
   const reported = r.current.reported;
   const audited = r.current.audited;
+  const verdict = readinessVerdict(r);
   return (
     <Stack gap="sm" data-testid="readiness">
       <Group gap="sm">
-        <Badge color={r.ready ? 'teal' : 'orange'} variant="light" size="lg">
-          {r.ready ? 'Ready for the next step' : 'Not ready yet'}
+        <Badge color={verdict.color} variant="light" size="lg">
+          {verdict.label}
         </Badge>
         <Text size="sm">{r.why}</Text>
       </Group>
+      {r.unidentified && r.verdict !== 'cannot-judge' && (
+        <Text size="sm" data-testid="readiness-unidentified">
+          {unidentifiedNote(r.unidentified)}
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Figure label="Legitimate mail that would pass" value={percent(r.legitimatePass, r.legitimateMessages)} detail={`${count(r.legitimatePass)} of ${count(r.legitimateMessages)} messages`} />
         <Figure label="Unknown sources' messages" value={count(r.unknownMessages)} detail="what enforcement would stop" />

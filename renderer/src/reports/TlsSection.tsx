@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { TlsSummary } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { ChartFigure } from './ChartFigure';
-import { count, percent, plural, tlsPolicyName } from './report-words';
+import { count, percent, plural, tlsPolicyName, tlsResultName } from './report-words';
 import { Section } from './ReportSection';
 
 export function TlsSection({ domain, since }: { domain: string; since: string }) {
@@ -61,7 +61,9 @@ function TlsView({ tls }: { tls: TlsSummary }) {
           <Table.Tbody>
             {tls.failureTypes.map((f) => (
               <Table.Tr key={f.type}>
-                <Table.Th scope="row">{f.type}</Table.Th>
+                <Table.Th scope="row">
+                  <ResultType type={f.type} />
+                </Table.Th>
                 <Table.Td>{count(f.sessions)}</Table.Td>
               </Table.Tr>
             ))}
@@ -84,7 +86,9 @@ function TlsView({ tls }: { tls: TlsSummary }) {
               <Table.Tr key={i}>
                 <Table.Th scope="row">{m.ip}</Table.Th>
                 <Table.Td>{m.reporter}</Table.Td>
-                <Table.Td>{m.resultType}</Table.Td>
+                <Table.Td>
+                  <ResultType type={m.resultType} />
+                </Table.Td>
                 <Table.Td>{m.receivingMx ?? '–'}</Table.Td>
                 <Table.Td>{count(m.sessions)}</Table.Td>
               </Table.Tr>
@@ -93,5 +97,19 @@ function TlsView({ tls }: { tls: TlsSummary }) {
         </Table>
       )}
     </Stack>
+  );
+}
+
+/** A result type in words, with the reporter's code beneath it for whoever searches the RFC or the logs. */
+function ResultType({ type }: { type: string }) {
+  return (
+    <>
+      <Text size="sm" span>
+        {tlsResultName(type)}
+      </Text>
+      <Text size="xs" c="dimmed" ff="monospace">
+        {type}
+      </Text>
+    </>
   );
 }

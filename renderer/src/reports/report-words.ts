@@ -1,7 +1,7 @@
 /**
  * Words, numbers and CSV for the DMARC and TLS reports page: pure functions, no DOM.
  */
-import type { ImportResult, ReportSource } from '../../../electron/api/types';
+import type { ImportResult, Readiness, ReportSource } from '../../../electron/api/types';
 
 export type SourceClass = ReportSource['class'];
 
@@ -14,6 +14,20 @@ export const CLASS_WORDS: Record<SourceClass, { label: string; meaning: string }
 };
 
 export const CLASS_ORDER: readonly SourceClass[] = ['compliant', 'forwarded', 'misconfigured', 'unknown'];
+
+/** The readiness verdict as the page says it, and its badge's colour. */
+export function readinessVerdict(r: Pick<Readiness, 'verdict' | 'next'>): { label: string; color: 'teal' | 'orange' | 'yellow' | 'gray' } {
+  if (!r.next) return { label: 'At the strongest policy', color: 'gray' };
+  if (r.verdict === 'ready') return { label: 'Ready for the next step', color: 'teal' };
+  if (r.verdict === 'cannot-judge') return { label: 'Cannot judge yet', color: 'yellow' };
+  return { label: 'Not ready yet', color: 'orange' };
+}
+
+/** What the unidentified sources are, when the verdict stands without them. */
+export function unidentifiedNote(u: NonNullable<Readiness['unidentified']>): string {
+  const causes = [...(u.failed > 0 ? [`the lookup of ${plural(u.failed, "address's name", "addresses' names")} failed`] : []), ...(u.pending > 0 ? [`${plural(u.pending, 'address', 'addresses')} not looked up yet`] : [])];
+  return `${plural(u.messages, 'message')} from ${plural(u.addresses, 'address', 'addresses')} could not be identified (${causes.join(', ')}): even if all were your own mail, this answer would stand.`;
+}
 
 /** The time ranges the page offers, in days. */
 export const RANGES = [7, 30, 90] as const;
@@ -30,13 +44,7 @@ export function count(n: number): string {
   return n.toLocaleString('en');
 }
 
-/** A TLS policy type as people say it: MTA-STS, DANE. */
-export function tlsPolicyName(type: string): string {
-  if (type === 'sts') return 'MTA-STS';
-  if (type === 'tlsa') return 'DANE';
-  if (type === 'no-policy-found') return 'No policy found';
-  return type;
-}
+export { tlsPolicyName, tlsResultName } from '../../../electron/shared/tls-words';
 
 /** The domains named by the stored reports: a TLS report names its policy domains joined with commas. */
 export function reportDomains(items: readonly { domain: string }[]): string[] {

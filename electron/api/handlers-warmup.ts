@@ -5,7 +5,7 @@
 import { planFileName, warmupCsv, warmupIcs } from '../core/health/warmup-files';
 import { WarmupInputError, warmupPlan, warmupTemplates } from '../core/health/warmup-plan';
 import { compareWarmup } from '../core/health/warmup-progress';
-import type { DailyVolumeSource, StoredWarmupPlan, WarmupPlan, WarmupPlanInput } from '../core/health/warmup-types';
+import type { DailyProviderVolumeSource, DailyVolumeSource, StoredWarmupPlan, WarmupPlan, WarmupPlanInput } from '../core/health/warmup-types';
 import type { HistoryStore } from '../core/history/store';
 import { ApiError, invalidField } from './errors';
 import type { OpParsed, OpResult, WarmupPlanItem } from './operations';
@@ -17,6 +17,8 @@ export interface WarmupContext {
    * dailyVolume over the store). Absent without a history: progress then says there is no data.
    */
   dailyVolume?: DailyVolumeSource;
+  /** The same per recipient provider (dailyVolumeByProvider), for each provider's progress. */
+  dailyVolumeByProvider?: DailyProviderVolumeSource;
   now?: () => Date;
 }
 
@@ -96,7 +98,7 @@ export function createWarmupHandlers(ctx: WarmupContext): WarmupHandlers {
       const plan = storedPlan(stored);
       const query = { ...(stored.kind === 'ip' ? { ip: stored.target } : { domain: stored.target }), since: plan.startDate, until: item.endDate };
       const rows = ctx.dailyVolume ? ctx.dailyVolume(query) : [];
-      const progress = compareWarmup(plan, rows);
+      const progress = compareWarmup(plan, rows, ctx.dailyVolumeByProvider ? ctx.dailyVolumeByProvider(query) : []);
       if (progress.through === null) return { item, plan, progress: null, noData: 'no sending data imported yet' };
       return { item, plan, progress };
     },

@@ -532,7 +532,7 @@ export function createApi(ctx: ApiContext): Api {
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   // The one place the sending data (the imported ESP exports) reaches the warm-up planner.
-  const warmup = createWarmupHandlers({ store, ...(store ? { dailyVolume: (query) => store.dailyVolume(query) } : {}) });
+  const warmup = createWarmupHandlers({ store, ...(store ? { dailyVolume: (query) => store.dailyVolume(query), dailyVolumeByProvider: (query) => store.dailyVolumeByProvider(query) } : {}) });
   const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch, ...health, ...warmup };
 
   return {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldLine, icsText, planFileName, planKey, WARMUP_CSV_HEADER, warmupCsv, warmupIcs } from '../../electron/core/health/warmup-files';
 import { warmupPlan } from '../../electron/core/health/warmup-plan';
+import { WARMUP_PROVIDERS } from '../../electron/core/health/warmup-types';
 import { readIcs } from '../helpers/ics-check';
 
 const standard = warmupPlan({ daily: 50_000, start: 1000, template: 'standard', startDate: '2025-12-28' });
@@ -59,6 +60,7 @@ describe('the CSV', () => {
         expect(row[0]).toBe(String(i + 1));
         if (i > 0) expect(row[1]).toBe(nextDay(rows[i - 1]![1]!));
         expect(Number(row[2])).toBe(d.volume);
+        expect(row.slice(3, 8).map(Number)).toEqual(WARMUP_PROVIDERS.map((p) => d.providers[p]));
         expect(row.slice(3, 8).reduce((sum, c) => sum + Number(c), 0)).toBe(d.volume);
         cumulative += Number(row[2]);
         expect(Number(row[8])).toBe(cumulative);
@@ -145,7 +147,7 @@ describe('the calendar', () => {
   it('escapes text: backslash, semicolon, comma and line breaks; control characters dropped', () => {
     expect(icsText('a\\b;c,d\ne\r\nf\u0007g')).toBe('a\\\\b\\;c\\,d\\ne\\nfg');
     const cal = readIcs(warmupIcs(standard, { target: 'x;y,z\\w', stamp }));
-    expect(cal.events[0]!.get('SUMMARY')!.text).toBe('Warm-up x;y,z\\w day 1 of 10: send 1,000');
+    expect(cal.events[0]!.get('SUMMARY')!.text).toBe('Warm-up x;y,z\\w day 1 of 16: send 1,000');
   });
 
   it('names the file after the target, the template and the start date', () => {

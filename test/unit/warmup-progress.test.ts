@@ -1,15 +1,16 @@
 /**
  * A plan against sending data: ahead over 110 %, behind under 90 %, on track between (both bounds
  * on track); and a warning before the next planned day that grows when the last days' complaints
- * reach 0.1 % of delivered mail or bounces 2 % of sent mail.
+ * reach 0.1 % of delivered mail or bounces 2 % of sent mail; and, when the data names the recipients'
+ * providers, each provider against its own schedule, unknown providers in the totals only.
  */
 import { describe, expect, it } from 'vitest';
 import { warmupPlan } from '../../electron/core/health/warmup-plan';
 import { compareWarmup, statusOf } from '../../electron/core/health/warmup-progress';
-import type { DailyVolumeRow } from '../../electron/core/health/warmup-types';
+import type { DailyProviderVolumeRow, DailyVolumeRow } from '../../electron/core/health/warmup-types';
 
-// 1000, 2000, 4000, 8000, 16000, 32000, 50000 × 4, from 2025-03-01.
-const plan = warmupPlan({ daily: 50_000, start: 1000, template: 'standard', startDate: '2025-03-01' });
+// All to Gmail: 1000, 2000, 4000, 8000, 16000, 32000, 50000 × 4, from 2025-03-01.
+const plan = warmupPlan({ daily: 50_000, start: 1000, template: 'standard', startDate: '2025-03-01', mix: { gmail: 1 } });
 
 const row = (day: string, sent: number, { bounced = 0, complaints = 0 }: { bounced?: number; complaints?: number } = {}): DailyVolumeRow => ({
   day,
@@ -50,7 +51,7 @@ describe('each day against the plan', () => {
   });
 
   it('has nothing to compare without data', () => {
-    expect(compareWarmup(plan, [])).toEqual({ through: null, days: [], sent: 0, planned: 0, status: null, warnings: [] });
+    expect(compareWarmup(plan, [])).toEqual({ through: null, days: [], sent: 0, planned: 0, status: null, providers: null, unknownProvider: 0, warnings: [] });
   });
 
   it('stops at the plan\'s last day when data goes on after it', () => {
@@ -114,5 +115,66 @@ describe('warnings before a planned day', () => {
   it('has no day to warn before once the plan is done', () => {
     const rows = onPlan(plan.days.length, () => ({ bounced: 5000 }));
     expect(compareWarmup(plan, rows).warnings).toEqual([]);
+  });
+});
+
+describe('each provider against its own schedule', () => {
+  // The default mix: Gmail 400, 800, 1600 …; Microsoft 200, 300, 450 …; Yahoo 100, 150, 225 …; Apple 100, 200, 400 …; Other 200, 400, 800 …
+  const mixed = warmupPlan({ daily: 50_000, start: 1000, template: 'standard', startDate: '2025-03-01' });
+  const at = (day: string, provider: string, sent: number): DailyProviderVolumeRow => ({ day, provider, sent, delivered: sent, bounced: 0, complaints: 0 });
+  const totals = (rows: DailyProviderVolumeRow[]): DailyVolumeRow[] => {
+    const by = new Map<string, number>();
+    for (const r of rows) by.set(r.day, (by.get(r.day) ?? 0) + r.sent);
+    return [...by].map(([day, sent]) => row(day, sent));
+  };
+
+  it('says which providers are ahead, on track or behind, day by day and so far', () => {
+    const rows = [
+      at('2025-03-01', 'gmail', 400), at('2025-03-01', 'microsoft', 300), at('2025-03-01', 'yahoo', 100), at('2025-03-01', 'apple', 100), at('2025-03-01', 'other', 200),
+      at('2025-03-02', 'gmail', 800), at('2025-03-02', 'microsoft', 450), at('2025-03-02', 'yahoo', 120), at('2025-03-02', 'apple', 200), at('2025-03-02', 'other', 400),
+    ];
+    const progress = compareWarmup(mixed, totals(rows), rows);
+    // In all: 1,100 of 1,000 then 2,020 of 1,850 — on track.
+    expect(progress.status).toBe('on-track');
+    const by = Object.fromEntries((progress.providers ?? []).map((p) => [p.provider, p]));
+    expect(Object.keys(by)).toEqual(['gmail', 'microsoft', 'yahoo', 'apple', 'other']);
+    expect(by.microsoft!.days.map((d) => [d.date, d.planned, d.sent, d.status])).toEqual([
+      ['2025-03-01', 200, 300, 'ahead'],
+      ['2025-03-02', 300, 450, 'ahead'],
+    ]);
+    expect([by.microsoft!.planned, by.microsoft!.sent, by.microsoft!.status]).toEqual([500, 750, 'ahead']);
+    expect(by.yahoo!.days.map((d) => d.status)).toEqual(['on-track', 'behind']);
+    expect([by.yahoo!.planned, by.yahoo!.sent, by.yahoo!.status]).toEqual([250, 220, 'behind']);
+    expect([by.gmail!.planned, by.gmail!.sent, by.gmail!.status]).toEqual([1200, 1200, 'on-track']);
+    expect(progress.unknownProvider).toBe(0);
+  });
+
+  it('counts mail to unknown providers in the totals only, and says how much', () => {
+    const rows = [at('2025-03-01', 'gmail', 400), at('2025-03-01', 'unknown', 600)];
+    const progress = compareWarmup(mixed, totals(rows), rows);
+    expect(progress.sent).toBe(1000);
+    expect(progress.status).toBe('on-track');
+    expect(progress.unknownProvider).toBe(600);
+    const by = Object.fromEntries((progress.providers ?? []).map((p) => [p.provider, [p.sent, p.status]]));
+    expect(by).toEqual({ gmail: [400, 'on-track'], microsoft: [0, 'behind'], yahoo: [0, 'behind'], apple: [0, 'behind'], other: [0, 'behind'] });
+  });
+
+  it('has no per-provider progress when no row names a known provider', () => {
+    const unknown = [at('2025-03-01', 'unknown', 1000)];
+    expect(compareWarmup(mixed, totals(unknown), unknown)).toMatchObject({ status: 'on-track', providers: null, unknownProvider: 1000 });
+    expect(compareWarmup(mixed, [row('2025-03-01', 1000)])).toMatchObject({ status: 'on-track', providers: null, unknownProvider: 0 });
+  });
+
+  it('leaves out a provider the plan has no share for and that got nothing', () => {
+    const gmailOnly = [at('2025-03-01', 'gmail', 1000)];
+    const progress = compareWarmup(plan, totals(gmailOnly), gmailOnly);
+    expect(progress.providers?.map((p) => [p.provider, p.planned, p.sent, p.status])).toEqual([['gmail', 1000, 1000, 'on-track']]);
+  });
+
+  it('ignores provider rows before day 1 and after the last day with totals', () => {
+    const rows = [at('2025-02-28', 'gmail', 9999), at('2025-03-01', 'gmail', 400), at('2025-03-05', 'microsoft', 9999)];
+    const progress = compareWarmup(mixed, [row('2025-03-01', 400)], rows);
+    expect(progress.providers?.find((p) => p.provider === 'gmail')?.sent).toBe(400);
+    expect(progress.providers?.find((p) => p.provider === 'microsoft')?.sent).toBe(0);
   });
 });

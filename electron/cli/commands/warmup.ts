@@ -9,6 +9,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ApiError } from '../../api/errors';
 import type { WarmupPlanItem, WarmupPlanResult, WarmupProgressResult } from '../../api/operations';
+import { cappedWords, PROVIDER_LABELS } from '../../core/health/warmup-plan';
 import type { WarmupPlan, WarmupProgress } from '../../core/health/warmup-types';
 import { dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
 import { jsonText, neutralise } from '../terminal-text';
@@ -21,16 +22,20 @@ export const WARMUP_HELP = `deliverlab warmup: plan and watch the warm-up of a n
   deliverlab warmup list [--json] [--db PATH]
   deliverlab warmup progress ID [--json] [--db PATH]
 
-plan      Each day's volume from --start (day 1) to --daily, by the template's growth: standard doubles
-          in the first week, then grows by half, then by a quarter a day; conservative grows by half,
-          then by a fifth. Split by provider (Gmail, Microsoft, Yahoo, Apple, other), with whom to send
-          to (the most recently engaged first). Without --out, a table; --out writes CSV or an
+plan      Each day's volume from --start (day 1) to --daily, per mailbox provider (Gmail, Microsoft,
+          Yahoo, Apple, other), each by its own growth: in the standard template Gmail, Apple and other
+          double in the first week, then grow by half, then by a quarter a day, while Microsoft and
+          Yahoo start lower and grow by half, then by 30 %, then by a fifth; the conservative template
+          is slower for all. A day's volume is the providers' sum; the plan ends when every provider
+          has held its share of --daily for the hold days. With whom to send to (the most recently
+          engaged first). Without --out, a table; --out writes CSV or an
           iCalendar file (one all-day event a day) by its extension; --ip or --domain names it in the
           calendar. Day 1 is today (UTC) unless --start-date says. Exit 0 a plan, 1 a plan whose start
           is above the template's first-day limit, 2 bad input.
 list      The plans kept in history (saved in the app's Warm-up planner).
 progress  A kept plan against the sending data imported for its IP or domain: each day ahead (over
-          110 %), on track or behind (under 90 %), and a warning before a planned day when the last
+          110 %), on track or behind (under 90 %), in all and per provider when the import knows the
+          recipients' providers, and a warning before a planned day when the last
           5 days' complaints reach 0.1 % of delivered mail or bounces 2 % of sent mail. Exit 1 on a warning.`;
 
 export async function warmupCommand(args: string[], io: CliIo): Promise<number> {
@@ -76,7 +81,16 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export function formatPlan(p: WarmupPlan, title: string): string {
-  const head = `${title} warm-up from ${count(p.start)} to ${count(p.daily)} a day, starting ${p.startDate}: the target is reached on day ${p.targetDay} (${p.days[p.targetDay - 1]?.date}), held to day ${p.days.length}.`;
+  const dayOne = p.days[0]?.volume ?? p.start;
+  const capped = cappedWords(p);
+  const head = [
+    `${title} warm-up from ${count(dayOne)} to ${count(p.daily)} a day, starting ${p.startDate}: the target is reached on day ${p.targetDay} (${p.days[p.targetDay - 1]?.date}), held to day ${p.days.length}.`,
+    ...(capped ? [`Day 1 is ${count(dayOne)} rather than ${count(p.start)}: ${capped}.`] : []),
+    `By provider: ${p.providers
+      .filter((s) => s.share > 0)
+      .map((s) => `${PROVIDER_LABELS[s.provider]} ${count(s.firstDay)} to ${count(s.share)} (day ${s.targetDay})`)
+      .join(', ')}.`,
+  ].join('\n');
   const rows = p.days.map((d) => [
     String(d.day),
     d.date,
@@ -95,6 +109,13 @@ export function formatPlan(p: WarmupPlan, title: string): string {
 function formatProgress(p: WarmupProgress): string {
   const rows = p.days.map((d) => [String(d.day), d.date, count(d.planned), count(d.sent), `${Math.round(d.ratio * 100)} %`, d.status.replace('-', ' ')]);
   const lines = [`Through ${p.through}: ${count(p.sent)} sent of ${count(p.planned)} planned, ${(p.status ?? '').replace('-', ' ')}.`, '', table(['Day', 'Date', 'Planned', 'Sent', 'Of plan', 'Status'], rows)];
+  if (p.providers) {
+    const ratio = (sent: number, planned: number) => (planned > 0 ? `${Math.round((sent / planned) * 100)} %` : '');
+    const byProvider = p.providers.map((x) => [PROVIDER_LABELS[x.provider], count(x.planned), count(x.sent), ratio(x.sent, x.planned), x.status.replace('-', ' ')]);
+    // Left-aligned names read better: the table right-aligns all but the last column, so the name goes last.
+    lines.push('', 'By provider:', table(['Planned', 'Sent', 'Of plan', 'Status', 'Provider'], byProvider.map(([name, ...rest]) => [...rest, name] as string[])));
+    if (p.unknownProvider > 0) lines.push(`${count(p.unknownProvider)} sent to recipients whose provider is not known count in the total only.`);
+  }
   for (const w of p.warnings) lines.push('', `Warning: ${w.message}`);
   return lines.join('\n');
 }
@@ -150,7 +171,7 @@ async function plan(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (values.json) await emit(io.stdout, jsonText(values.out !== undefined ? { out: values.out, format, plan: p } : p), io.signal);
-  else if (values.out !== undefined) write(io.stdout, neutralise(`Wrote ${values.out}: ${p.days.length} days, ${count(p.start)} to ${count(p.daily)} a day, the target on day ${p.targetDay}.`));
+  else if (values.out !== undefined) write(io.stdout, neutralise(`Wrote ${values.out}: ${p.days.length} days, ${count(p.days[0]?.volume ?? p.start)} to ${count(p.daily)} a day, the target on day ${p.targetDay}.`));
   else await emit(io.stdout, formatPlan(p, result.template.title), io.signal);
   for (const w of p.warnings) write(io.stderr, `Warning: ${w.message}`);
   return p.warnings.length > 0 ? 1 : 0;

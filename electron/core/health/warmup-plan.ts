@@ -1,10 +1,14 @@
 /**
- * A warm-up plan for a new or cold IP or domain: the volume to send each day, from a starting volume
- * to a daily target, by a template's growth schedule; split by mailbox provider, with whom to send to.
+ * A warm-up plan for a new or cold IP or domain: the volume to send each day to each mailbox provider,
+ * from a starting volume to a daily target, by a template's growth schedule for that provider; with
+ * whom to send to.
  *
- * The templates are data (resources/warmup-templates.json, with the guides they draw on). Each day's
- * volume is the starting volume times the growth factors so far, rounded, one more than the day
- * before at least, and never over the target; once the target is reached it is held for the
+ * The templates are data (resources/warmup-templates.json, each with the guides it draws on). The mix
+ * splits the starting volume and the target between the providers. Each provider starts at its share
+ * of the starting volume, at most the template's first-day cap for it, and grows by its own factors:
+ * its first-day volume times the factors so far, rounded, one more than the day before at least, and
+ * never over its share of the target, which it reaches on a day of its own. A day's volume is the
+ * providers' sum; once the slowest provider has reached its share, every share is held for the
  * template's hold days.
  */
 import templatesJson from '../../../resources/warmup-templates.json' with { type: 'json' };
@@ -18,18 +22,25 @@ import {
   type WarmupPlanInput,
   type WarmupPlanWarning,
   type WarmupProvider,
+  type WarmupProviderSchedule,
   type WarmupSource,
   type WarmupTemplateInfo,
   type WarmupTemplateName,
 } from './warmup-types';
 
+interface ProviderSpec {
+  firstDayCap: number;
+  growth: { fromDay: number; factor: number }[];
+}
+
 interface TemplateSpec {
   title: string;
   description: string;
-  growth: { fromDay: number; factor: number }[];
   holdDays: number;
   firstDayLimit: number;
+  providers: Record<WarmupProvider, ProviderSpec>;
   segments: { fromDay: number; engagedWithinDays: number | null; advice: string }[];
+  sources: WarmupSource[];
 }
 
 interface TemplatesFile {
@@ -38,7 +49,6 @@ interface TemplatesFile {
   maxDays: number;
   thresholds: WarmupThresholds;
   templates: Record<WarmupTemplateName, TemplateSpec>;
-  sources: WarmupSource[];
 }
 
 /** The rates and ratios the progress check compares against (the template file's `thresholds`). */
@@ -81,7 +91,15 @@ export class WarmupInputError extends Error {
 export function warmupTemplates(): WarmupTemplateInfo[] {
   return WARMUP_TEMPLATES.map((name) => {
     const t = FILE.templates[name];
-    return { name, title: t.title, description: t.description, holdDays: t.holdDays, firstDayLimit: t.firstDayLimit, sources: FILE.sources };
+    return {
+      name,
+      title: t.title,
+      description: t.description,
+      holdDays: t.holdDays,
+      firstDayLimit: t.firstDayLimit,
+      providers: WARMUP_PROVIDERS.map((p) => ({ provider: p, label: PROVIDER_LABELS[p], firstDayCap: t.providers[p].firstDayCap, growth: t.providers[p].growth.map((g) => ({ ...g })) })),
+      sources: t.sources.map((s) => ({ ...s })),
+    };
   });
 }
 
@@ -142,7 +160,39 @@ export function splitByMix(total: number, mix: ProviderMix): Record<WarmupProvid
   return out;
 }
 
-const growthOn = (spec: TemplateSpec, day: number): number => spec.growth.filter((g) => g.fromDay <= day).at(-1)?.factor ?? 1;
+const growthOn = (spec: ProviderSpec, day: number): number => spec.growth.filter((g) => g.fromDay <= day).at(-1)?.factor ?? 1;
+
+/** Names joined as a sentence says them: "Microsoft, Yahoo and Other". */
+export const listed = (names: readonly string[]): string => (names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+
+/**
+ * What a plan's day 1 owes to the first-day caps, in words; null when no provider was held below its
+ * share of the starting volume.
+ */
+export function cappedWords(plan: Pick<WarmupPlan, 'providers'>): string | null {
+  const capped = plan.providers.filter((p) => p.capped);
+  if (capped.length === 0) return null;
+  const caps = listed(capped.map((p) => `${PROVIDER_LABELS[p.provider]} at ${count(p.firstDayCap)}`));
+  return `the template's first-day cap${capped.length > 1 ? 's' : ''} hold${capped.length > 1 ? '' : 's'} ${caps}`;
+}
+
+/**
+ * One provider's volumes from its first day until it reaches its share (that day included). A
+ * provider with nothing on day 1 but a share to reach starts at 1 on day 2 and grows from there.
+ */
+function ramp(spec: ProviderSpec, firstDay: number, share: number, onTooLong: () => never): number[] {
+  const volumes = [firstDay];
+  let exact = firstDay;
+  while ((volumes.at(-1) as number) < share) {
+    const day = volumes.length + 1;
+    if (day > MAX_PLAN_DAYS) onTooLong();
+    exact *= growthOn(spec, day);
+    const volume = Math.min(share, Math.max((volumes.at(-1) as number) + 1, Math.round(exact)));
+    if (exact === 0) exact = volume;
+    volumes.push(volume);
+  }
+  return volumes;
+}
 
 function segmentOn(spec: TemplateSpec, day: number): SegmentAdvice {
   const s = spec.segments.filter((x) => x.fromDay <= day).at(-1) ?? spec.segments[0]!;
@@ -165,23 +215,31 @@ export function warmupPlan(input: WarmupPlanInput): WarmupPlan {
   const mix = checkMix(input.mix);
   const spec = FILE.templates[input.template];
 
-  const volumes = [input.start];
-  let exact = input.start;
-  while ((volumes.at(-1) as number) < input.daily) {
-    const day = volumes.length + 1;
-    if (day > MAX_PLAN_DAYS) {
-      throw new WarmupInputError('start', `From ${count(input.start)} a day, the ${spec.title.toLowerCase()} template takes more than ${MAX_PLAN_DAYS} days to reach ${count(input.daily)}: start with more.`);
-    }
-    exact *= growthOn(spec, day);
-    volumes.push(Math.min(input.daily, Math.max((volumes.at(-1) as number) + 1, Math.round(exact))));
-  }
-  const targetDay = volumes.length;
-  for (let i = 0; i < spec.holdDays; i++) volumes.push(input.daily);
+  const shares = splitByMix(input.daily, mix);
+  const startShares = splitByMix(input.start, mix);
+  const ramps = WARMUP_PROVIDERS.map((p) => {
+    const ps = spec.providers[p];
+    const firstDay = Math.min(startShares[p], ps.firstDayCap, shares[p]);
+    const volumes = ramp(ps, firstDay, shares[p], () => {
+      throw new WarmupInputError(
+        'start',
+        `From ${count(input.start)} a day, the ${spec.title.toLowerCase()} template takes ${PROVIDER_LABELS[p]} more than ${MAX_PLAN_DAYS} days to reach its ${count(shares[p])} of the ${count(input.daily)} a day: start with more.`,
+      );
+    });
+    const schedule: WarmupProviderSchedule = { provider: p, share: shares[p], firstDay, firstDayCap: ps.firstDayCap, capped: firstDay < Math.min(startShares[p], shares[p]), targetDay: volumes.length };
+    return { p, volumes, schedule };
+  });
+  const targetDay = Math.max(...ramps.map((r) => r.volumes.length));
+  const length = targetDay + spec.holdDays;
+  // After its own target day a provider stays at its share.
+  const on = (r: (typeof ramps)[number], i: number) => r.volumes[i] ?? shares[r.p];
 
   let cumulative = 0;
-  const days: WarmupDay[] = volumes.map((volume, i) => {
+  const days: WarmupDay[] = Array.from({ length }, (_, i) => {
+    const providers = Object.fromEntries(ramps.map((r) => [r.p, on(r, i)])) as Record<WarmupProvider, number>;
+    const volume = WARMUP_PROVIDERS.reduce((sum, p) => sum + providers[p], 0);
     cumulative += volume;
-    return { day: i + 1, date: dateOf(first + i), volume, providers: splitByMix(volume, mix), cumulative, segment: segmentOn(spec, i + 1) };
+    return { day: i + 1, date: dateOf(first + i), volume, providers, cumulative, segment: segmentOn(spec, i + 1) };
   });
   const weight = WARMUP_PROVIDERS.reduce((sum, p) => sum + mix[p], 0);
   const percent = Object.fromEntries(WARMUP_PROVIDERS.map((p) => [p, Math.round((mix[p] / weight) * 1000) / 10])) as ProviderMix;
@@ -195,5 +253,5 @@ export function warmupPlan(input: WarmupPlanInput): WarmupPlan {
           },
         ]
       : [];
-  return { template: input.template, daily: input.daily, start: input.start, startDate: dateOf(first), mix: percent, targetDay, days, warnings };
+  return { template: input.template, daily: input.daily, start: input.start, startDate: dateOf(first), mix: percent, targetDay, providers: ramps.map((r) => r.schedule), days, warnings };
 }

@@ -7,9 +7,24 @@
  * far is judged the same way on the sums. Complaints are counted against delivered mail, bounces
  * against sent mail, over the last days with data (five by default), and either rate at or over its
  * threshold holds the volume at the most sent in one of those days.
+ *
+ * When the data says which provider each day's recipients were at (the health import looks up their
+ * MX), each provider is compared the same way with its own schedule; mail to recipients whose
+ * provider is not known counts in the totals only.
  */
 import { dateOf, dayNumber, WARMUP_THRESHOLDS, type WarmupThresholds } from './warmup-plan';
-import type { DailyVolumeRow, WarmupDayProgress, WarmupPlan, WarmupProgress, WarmupRateWarning, WarmupStatus } from './warmup-types';
+import {
+  WARMUP_PROVIDERS,
+  type DailyProviderVolumeRow,
+  type DailyVolumeRow,
+  type WarmupDayProgress,
+  type WarmupPlan,
+  type WarmupProgress,
+  type WarmupProvider,
+  type WarmupProviderProgress,
+  type WarmupRateWarning,
+  type WarmupStatus,
+} from './warmup-types';
 
 export function statusOf(sent: number, planned: number, thresholds: WarmupThresholds = WARMUP_THRESHOLDS): WarmupStatus {
   const ratio = planned > 0 ? sent / planned : sent > 0 ? Infinity : 1;
@@ -33,9 +48,55 @@ function byDate(rows: readonly DailyVolumeRow[]): Map<number, DailyVolumeRow> {
   return out;
 }
 
-export function compareWarmup(plan: WarmupPlan, rows: readonly DailyVolumeRow[], thresholds: WarmupThresholds = WARMUP_THRESHOLDS): WarmupProgress {
+const isWarmupProvider = (p: string): p is WarmupProvider => (WARMUP_PROVIDERS as readonly string[]).includes(p);
+
+/**
+ * Each provider's days from day 1 to `through` against its schedule; null when no row names a
+ * provider the plan has. Also the messages sent in those days to recipients of no known provider.
+ */
+function byProvider(plan: WarmupPlan, rows: readonly DailyProviderVolumeRow[], through: number, thresholds: WarmupThresholds): { providers: WarmupProviderProgress[] | null; unknown: number } {
+  const first = dayNumber(plan.startDate) as number;
+  const sentOn = new Map<string, number>();
+  let unknown = 0;
+  let known = false;
+  for (const row of rows) {
+    const n = dayNumber(row.day);
+    if (n === null || n < first || n > Math.min(through, first + plan.days.length - 1)) continue;
+    if (!isWarmupProvider(row.provider)) {
+      unknown += row.sent;
+      continue;
+    }
+    known = true;
+    const key = `${row.provider} ${n}`;
+    sentOn.set(key, (sentOn.get(key) ?? 0) + row.sent);
+  }
+  if (!known) return { providers: null, unknown };
+  const inRange = plan.days.filter((d) => first + d.day - 1 <= through);
+  const providers = WARMUP_PROVIDERS.map((p): WarmupProviderProgress => {
+    const days = inRange.map((d) => {
+      const planned = d.providers[p];
+      const sent = sentOn.get(`${p} ${first + d.day - 1}`) ?? 0;
+      return { day: d.day, date: d.date, planned, sent, ratio: planned > 0 ? sent / planned : 0, status: statusOf(sent, planned, thresholds) };
+    });
+    const sent = days.reduce((sum, d) => sum + d.sent, 0);
+    const planned = days.reduce((sum, d) => sum + d.planned, 0);
+    return { provider: p, days, sent, planned, status: statusOf(sent, planned, thresholds) };
+  }).filter((p) => p.planned > 0 || p.sent > 0);
+  return { providers, unknown };
+}
+
+/**
+ * The plan against the rows of sending data (one a day; a date given twice is summed), and, when
+ * `providerRows` names the recipients' providers, each provider against its own schedule.
+ */
+export function compareWarmup(
+  plan: WarmupPlan,
+  rows: readonly DailyVolumeRow[],
+  providerRows: readonly DailyProviderVolumeRow[] = [],
+  thresholds: WarmupThresholds = WARMUP_THRESHOLDS,
+): WarmupProgress {
   const data = byDate(rows);
-  if (data.size === 0) return { through: null, days: [], sent: 0, planned: 0, status: null, warnings: [] };
+  if (data.size === 0) return { through: null, days: [], sent: 0, planned: 0, status: null, providers: null, unknownProvider: 0, warnings: [] };
   const through = Math.max(...data.keys());
   const first = dayNumber(plan.startDate) as number;
 
@@ -80,5 +141,15 @@ export function compareWarmup(plan: WarmupPlan, rows: readonly DailyVolumeRow[],
       });
     }
   }
-  return { through: dateOf(through), days, sent, planned, status: days.length > 0 ? statusOf(sent, planned, thresholds) : null, warnings };
+  const split = byProvider(plan, providerRows, through, thresholds);
+  return {
+    through: dateOf(through),
+    days,
+    sent,
+    planned,
+    status: days.length > 0 ? statusOf(sent, planned, thresholds) : null,
+    providers: split.providers,
+    unknownProvider: split.unknown,
+    warnings,
+  };
 }

@@ -19,13 +19,28 @@ export interface WarmupSource {
   retrieved: string;
 }
 
-/** A template as the app shows it: its name, words and the guides it draws on. */
+/** A day's growth factor over the day before, from `fromDay` on (until the next step). */
+export interface WarmupGrowthStep {
+  fromDay: number;
+  factor: number;
+}
+
+/** How a template warms one mailbox provider up: its largest first day and its growth. */
+export interface WarmupProviderTemplate {
+  provider: WarmupProvider;
+  label: string;
+  firstDayCap: number;
+  growth: WarmupGrowthStep[];
+}
+
+/** A template as the app shows it: its name, words, each provider's schedule and the guides it draws on. */
 export interface WarmupTemplateInfo {
   name: WarmupTemplateName;
   title: string;
   description: string;
   holdDays: number;
   firstDayLimit: number;
+  providers: WarmupProviderTemplate[];
   sources: WarmupSource[];
 }
 
@@ -52,8 +67,9 @@ export interface WarmupDay {
   day: number;
   /** YYYY-MM-DD */
   date: string;
+  /** The providers' volumes added up. */
   volume: number;
-  /** The day's volume split by the mix; the shares add up to `volume` exactly. */
+  /** Each provider's volume that day, by its own schedule. */
   providers: Record<WarmupProvider, number>;
   /** Messages sent from day 1 to this day, this day included. */
   cumulative: number;
@@ -67,6 +83,20 @@ export interface WarmupPlanWarning {
   params: { start: number; limit: number };
 }
 
+/** One provider's part of a plan: where it starts, where it ends, and when it gets there. */
+export interface WarmupProviderSchedule {
+  provider: WarmupProvider;
+  /** Its share of the daily target, by the mix: the volume it grows to and is held at. */
+  share: number;
+  /** Its volume on day 1: its share of the starting volume, at most the template's cap for it. */
+  firstDay: number;
+  firstDayCap: number;
+  /** Whether the cap made its day 1 lower than its share of the starting volume. */
+  capped: boolean;
+  /** The first day it sends its whole share (day 1 for a provider with no share). */
+  targetDay: number;
+}
+
 export interface WarmupPlan {
   template: WarmupTemplateName;
   daily: number;
@@ -74,8 +104,10 @@ export interface WarmupPlan {
   startDate: string;
   /** The mix used, as given or the default, in percent (adding up to 100 within rounding). */
   mix: ProviderMix;
-  /** The first day whose volume is the daily target. */
+  /** The first day whose volume is the daily target: the day the slowest provider reaches its share. */
   targetDay: number;
+  /** Each provider's schedule, in the order of WARMUP_PROVIDERS. */
+  providers: WarmupProviderSchedule[];
   days: WarmupDay[];
   warnings: WarmupPlanWarning[];
 }
@@ -102,6 +134,17 @@ export interface DailyVolumeQuery {
 }
 
 export type DailyVolumeSource = (query: DailyVolumeQuery) => DailyVolumeRow[];
+
+/**
+ * One day of sending to one recipient provider (electron/core/history/health.ts
+ * `dailyVolumeByProvider`): `provider` is the health import's, whose 'unknown' (no MX looked up)
+ * counts in the totals only.
+ */
+export interface DailyProviderVolumeRow extends DailyVolumeRow {
+  provider: string;
+}
+
+export type DailyProviderVolumeSource = (query: DailyVolumeQuery) => DailyProviderVolumeRow[];
 
 /** A day compared: ahead (over 110 % of the plan), on track, behind (under 90 %). */
 export type WarmupStatus = 'ahead' | 'on-track' | 'behind';
@@ -135,6 +178,15 @@ export interface WarmupRateWarning {
   message: string;
 }
 
+/** One provider's days against its own schedule, and its whole so far. */
+export interface WarmupProviderProgress {
+  provider: WarmupProvider;
+  days: WarmupDayProgress[];
+  sent: number;
+  planned: number;
+  status: WarmupStatus;
+}
+
 export interface WarmupProgress {
   /** The last day with data, or null when there is none. */
   through: string | null;
@@ -144,6 +196,13 @@ export interface WarmupProgress {
   planned: number;
   /** The whole so far, by the same ratios as a day; null with no data. */
   status: WarmupStatus | null;
+  /**
+   * Each provider against its schedule, when the imported data says which provider its recipients
+   * are at; null when it does not (no MX was looked up for any of them).
+   */
+  providers: WarmupProviderProgress[] | null;
+  /** Messages sent from day 1 to `through` to recipients whose provider is not known: in the totals only. */
+  unknownProvider: number;
   warnings: WarmupRateWarning[];
 }
 

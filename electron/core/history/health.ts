@@ -32,6 +32,21 @@ export function dailyVolume(db: HistoryDb, query: { ip?: string; domain?: string
   return rows;
 }
 
+/**
+ * The same per day and recipient provider (as the import stored it, 'unknown' included), oldest
+ * first: the warm-up planner compares each provider with its own schedule.
+ */
+export function dailyVolumeByProvider(db: HistoryDb, query: { ip?: string; domain?: string; since: string; until: string }): (DailyVolume & { provider: RecipientProvider })[] {
+  return db
+    .sql(
+      `SELECT day, provider, SUM(sent) AS sent, SUM(delivered) AS delivered, SUM(hard_bounced + soft_bounced) AS bounced, SUM(complaints) AS complaints
+       FROM health_days
+       WHERE day BETWEEN ? AND ? AND (? IS NULL OR ip = ?) AND (? IS NULL OR domain = ?)
+       GROUP BY day, provider ORDER BY day, provider`,
+    )
+    .all(query.since, query.until, query.ip ?? null, query.ip ?? null, query.domain?.toLowerCase() ?? null, query.domain?.toLowerCase() ?? null) as (DailyVolume & { provider: RecipientProvider })[];
+}
+
 /** Adds counts to the day rows they belong to (rows that are not there yet are created). */
 export function addDays(db: HistoryDb, rows: Iterable<HealthDayRow>): void {
   const upsert = db.sql(

@@ -380,6 +380,10 @@ export class HistoryStore implements SecretTable {
   dailyVolume(query: { ip?: string; domain?: string; since: string; until: string }): DailyVolume[] {
     return health.dailyVolume(this.conn, query);
   }
+  /** The same per recipient provider: see health.ts. */
+  dailyVolumeByProvider(query: { ip?: string; domain?: string; since: string; until: string }): (DailyVolume & { provider: RecipientProvider })[] {
+    return health.dailyVolumeByProvider(this.conn, query);
+  }
   healthDays(range: health.DayRange & { domain?: string }): HealthDayRow[] {
     return health.healthDays(this.conn, range);
   }

@@ -1,14 +1,15 @@
 /**
- * The warm-up planner: a new or cold IP's or domain's volume day by day, from a starting volume to a
- * daily target by a template; as a table and a chart, downloaded as CSV or a calendar, and saved with
- * the IP or domain it warms up, whose progress shows once sending data is imported.
+ * The warm-up planner: a new or cold IP's or domain's volume day by day and per mailbox provider, from
+ * a starting volume to a daily target by a template; as a table and a chart, downloaded as CSV or a
+ * calendar, and saved with the IP or domain it warms up, whose progress (in all and per provider)
+ * shows once sending data is imported.
  */
-import { BarChart } from '@mantine/charts';
+import { LineChart } from '@mantine/charts';
 import { Alert, Anchor, Badge, Button, Group, List, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { WarmupPlanItem } from '../../../electron/api/operations';
-import type { WarmupPlan, WarmupProvider, WarmupStatus, WarmupTemplateName } from '../../../electron/api/types';
+import type { WarmupGrowthStep, WarmupPlan, WarmupProgress, WarmupProvider, WarmupStatus, WarmupTemplateInfo, WarmupTemplateName } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { DeleteButton } from '../DeleteButton';
 import { downloadFile } from '../download';
@@ -49,6 +50,19 @@ function localProblems(daily: string, start: string, startDate: string): Partial
   else if (typedVolume(start) === null) out.start = 'The starting volume is a whole number of messages a day';
   if (startDate.trim() === '') out.startDate = 'Pick the first day of the warm-up';
   return out;
+}
+
+const LABEL = Object.fromEntries(PROVIDERS.map((p) => [p.key, p.label])) as Record<WarmupProvider, string>;
+
+/** A growth schedule in words: "×2 on days 2–7, ×1.5 on days 8–14, ×1.25 from day 15". */
+export function growthWords(growth: readonly WarmupGrowthStep[]): string {
+  return growth
+    .map((g, i) => {
+      const next = growth[i + 1];
+      const days = next ? (next.fromDay - 1 === g.fromDay ? `on day ${g.fromDay}` : `on days ${g.fromDay}–${next.fromDay - 1}`) : `from day ${g.fromDay}`;
+      return `×${g.factor} ${days}`;
+    })
+    .join(', ');
 }
 
 function segmentWords(engaged: number | null): string {
@@ -114,6 +128,7 @@ export function WarmupPlanner() {
           {chosen && (
             <Stack gap={4} mt="xs" data-testid="template-description">
               <Text size="sm">{chosen.description}</Text>
+              <TemplateProviders template={chosen} />
               <Text size="xs" c="dimmed">
                 Deliverlab&apos;s synthesis of these public warm-up guides:
               </Text>
@@ -139,17 +154,85 @@ export function WarmupPlanner() {
   );
 }
 
+/** How the chosen template warms each provider up: its largest first day and its growth. */
+function TemplateProviders({ template }: { template: WarmupTemplateInfo }) {
+  return (
+    <Table withTableBorder aria-label={`The ${template.title.toLowerCase()} template by provider`} data-testid="template-providers">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th scope="col">Provider</Table.Th>
+          <Table.Th scope="col">Day 1 at most</Table.Th>
+          <Table.Th scope="col">Growth a day</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {template.providers.map((p) => (
+          <Table.Tr key={p.provider}>
+            <Table.Th scope="row">{p.label}</Table.Th>
+            <Table.Td>{count(p.firstDayCap)}</Table.Td>
+            <Table.Td>{growthWords(p.growth)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** What the first-day caps did to day 1, in the planner's words; null when nothing was held back. */
+function cappedNote(plan: WarmupPlan): string | null {
+  const capped = plan.providers.filter((p) => p.capped);
+  if (capped.length === 0) return null;
+  const names = capped.map((p) => `${LABEL[p.provider]} at ${count(p.firstDayCap)}`);
+  const list = names.length < 2 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `Day 1 sends ${count(plan.days[0]?.volume ?? 0)} rather than the ${count(plan.start)} asked for: the template starts ${list} at most.`;
+}
+
 function PlanView({ plan, onDownload, downloadError }: { plan: WarmupPlan; onDownload: (format: 'csv' | 'ics') => void; downloadError: string | null }) {
   const target = plan.days[plan.targetDay - 1];
+  const note = cappedNote(plan);
   return (
     <Stack gap="md" data-testid="warmup-plan">
       <Title order={2} size="h3">
         Schedule
       </Title>
       <Text data-testid="warmup-summary">
-        {count(plan.start)} on {plan.startDate}, reaching {count(plan.daily)} a day on day {plan.targetDay} ({target?.date}), held to day {plan.days.length} ({plan.days.at(-1)?.date}):{' '}
-        {count(plan.days.at(-1)?.cumulative ?? 0)} messages in all.
+        {count(plan.days[0]?.volume ?? plan.start)} on {plan.startDate}, reaching {count(plan.daily)} a day on day {plan.targetDay} ({target?.date}), held to day {plan.days.length} (
+        {plan.days.at(-1)?.date}): {count(plan.days.at(-1)?.cumulative ?? 0)} messages in all.
       </Text>
+      {note && (
+        <Text size="sm" data-testid="warmup-capped">
+          {note}
+        </Text>
+      )}
+      <Table withTableBorder aria-label="Each provider's warm-up" maw={760}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Provider</Table.Th>
+            <Table.Th scope="col">Share of the list</Table.Th>
+            <Table.Th scope="col">Day 1</Table.Th>
+            <Table.Th scope="col">Daily at the end</Table.Th>
+            <Table.Th scope="col">Reaches it</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {plan.providers
+            .filter((p) => p.share > 0)
+            .map((p) => (
+              <Table.Tr key={p.provider}>
+                <Table.Th scope="row">{LABEL[p.provider]}</Table.Th>
+                <Table.Td>{plan.mix[p.provider]} %</Table.Td>
+                <Table.Td>
+                  {count(p.firstDay)}
+                  {p.capped ? ' (its first-day cap)' : ''}
+                </Table.Td>
+                <Table.Td>{count(p.share)}</Table.Td>
+                <Table.Td>
+                  Day {p.targetDay} ({plan.days[p.targetDay - 1]?.date})
+                </Table.Td>
+              </Table.Tr>
+            ))}
+        </Table.Tbody>
+      </Table>
       {plan.warnings.map((w) => (
         <Alert key={w.code} color="yellow" title="Starting high">
           {w.message}
@@ -169,13 +252,14 @@ function PlanView({ plan, onDownload, downloadError }: { plan: WarmupPlan; onDow
         columns={['Date', ...PROVIDERS.map((p) => p.label), 'Total']}
         rows={plan.days.map((d) => [d.date, ...PROVIDERS.map((p) => count(d.providers[p.key])), count(d.volume)])}
       >
-        <BarChart
+        <LineChart
           h={280}
           data={plan.days.map((d) => ({ date: d.date, ...d.providers }))}
           dataKey="date"
-          type="stacked"
           withLegend
-          series={PROVIDERS.map((p) => ({ name: p.key, label: p.label, color: p.color }))}
+          withDots={false}
+          curveType="linear"
+          series={PROVIDERS.filter((p) => plan.mix[p.key] > 0).map((p) => ({ name: p.key, label: p.label, color: p.color }))}
         />
       </ChartFigure>
       <Table.ScrollContainer minWidth={900}>
@@ -327,6 +411,7 @@ function SavedPlan({ item, onDeleted }: { item: WarmupPlanItem; onDeleted: () =>
               Through {p.through}: {count(p.sent)} sent of {count(p.planned)} planned.
             </Text>
           </Group>
+          {p.providers && <ProviderProgress progress={p} planName={item.name} />}
           {p.warnings.map((w) => (
             <Alert key={w.code} color="yellow" title={`Hold the volume before day ${w.day}`}>
               {w.message}
@@ -335,5 +420,40 @@ function SavedPlan({ item, onDeleted }: { item: WarmupPlanItem; onDeleted: () =>
         </Stack>
       )}
     </Paper>
+  );
+}
+
+/** Each provider's sending so far against its own schedule, when the imported data names providers. */
+function ProviderProgress({ progress, planName }: { progress: WarmupProgress; planName: string }) {
+  return (
+    <>
+      <Table withTableBorder aria-label={`${planName} by provider`} maw={640}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Provider</Table.Th>
+            <Table.Th scope="col">Planned</Table.Th>
+            <Table.Th scope="col">Sent</Table.Th>
+            <Table.Th scope="col">Progress</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {progress.providers?.map((x) => (
+            <Table.Tr key={x.provider}>
+              <Table.Th scope="row">{LABEL[x.provider]}</Table.Th>
+              <Table.Td>{count(x.planned)}</Table.Td>
+              <Table.Td>{count(x.sent)}</Table.Td>
+              <Table.Td>
+                <Badge color={STATUS_WORDS[x.status].color}>{STATUS_WORDS[x.status].label}</Badge>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {progress.unknownProvider > 0 && (
+        <Text size="sm" c="dimmed">
+          {count(progress.unknownProvider)} sent to recipients whose provider is not known count in the total only.
+        </Text>
+      )}
+    </>
   );
 }

@@ -24,20 +24,20 @@ describe('DNSBL check', () => {
   it('reports an MX address listed on two lists, with codes, meanings and delisting pages', async () => {
     const r = await audit('listed.bl.test');
     expect(r.checks.dnsbl?.status).toBe('fail');
-    const zen = result(r, 'Spamhaus ZEN', '127.0.0.2');
+    const zen = result(r, 'Spamhaus ZEN', '127.0.10.2');
     expect(zen).toMatchObject({ listed: true, refused: false, codes: ['127.0.0.2', '127.0.0.4'], zone: 'zen.spamhaus.org', source: 'mx', delisting: 'https://check.spamhaus.org/' });
     expect(zen?.meanings).toEqual([expect.stringMatching(/^SBL/), expect.stringMatching(/^XBL/)]);
     expect(zen?.range).toMatch(/loopback/);
     const fs = blFindings(r);
     expect(fs.map((f) => `${f.code} ${f.severity} ${f.title}`).sort()).toEqual([
-      'dnsbl.listed critical 127.0.0.2 is listed on SpamCop',
-      'dnsbl.listed critical 127.0.0.2 is listed on Spamhaus ZEN',
+      'dnsbl.listed critical 127.0.10.2 is listed on SpamCop',
+      'dnsbl.listed critical 127.0.10.2 is listed on Spamhaus ZEN',
     ]);
     const f = fs.find((x) => x.title.includes('ZEN'));
-    expect(f?.detail).toContain('MX address 127.0.0.2 is listed on Spamhaus ZEN (zen.spamhaus.org), return code 127.0.0.2, 127.0.0.4: SBL');
+    expect(f?.detail).toContain('MX address 127.0.10.2 is listed on Spamhaus ZEN (zen.spamhaus.org), return code 127.0.0.2, 127.0.0.4: SBL');
     expect(f?.detail).toMatch(/127\.0\.0\.0\/8, loopback/);
     expect(f?.fix).toContain('https://check.spamhaus.org/');
-    expect(f?.evidence).toBe('2.0.0.127.zen.spamhaus.org A 127.0.0.2, 127.0.0.4');
+    expect(f?.evidence).toBe('2.10.0.127.zen.spamhaus.org A 127.0.0.2, 127.0.0.4');
     // Every IP list and every domain list was asked, the domain on the domain lists.
     expect(r.checks.dnsbl?.results.filter((x) => x.source === 'mx')).toHaveLength(6);
     expect(r.checks.dnsbl?.results.filter((x) => x.source === 'domain').map((x) => x.target)).toEqual(['listed.bl.test', 'listed.bl.test', 'listed.bl.test']);
@@ -91,12 +91,12 @@ describe('DNSBL check', () => {
   it('queries the Spamhaus DQS zones with a key, and keeps the key out of the results', async () => {
     const r = await audit('dqs.bl.test', { spamhausDqsKey: 'testkey123' });
     const names = r.dns.map((q) => q.name);
-    expect(names).toEqual(expect.arrayContaining(['2.0.0.127.testkey123.zen.dq.spamhaus.net', 'dqs.bl.test.testkey123.dbl.dq.spamhaus.net']));
-    expect(names).not.toContain('2.0.0.127.zen.spamhaus.org');
+    expect(names).toEqual(expect.arrayContaining(['2.10.0.127.testkey123.zen.dq.spamhaus.net', 'dqs.bl.test.testkey123.dbl.dq.spamhaus.net']));
+    expect(names).not.toContain('2.10.0.127.zen.spamhaus.org');
     expect(names).not.toContain('dqs.bl.test.dbl.spamhaus.org');
     // Lists outside Spamhaus keep their public zones.
-    expect(names).toContain('2.0.0.127.bl.spamcop.net');
-    expect(result(r, 'Spamhaus ZEN', '127.0.0.2')).toMatchObject({ listed: true, codes: ['127.0.0.3'], zone: '<DQS key>.zen.dq.spamhaus.net' });
+    expect(names).toContain('2.10.0.127.bl.spamcop.net');
+    expect(result(r, 'Spamhaus ZEN', '127.0.10.2')).toMatchObject({ listed: true, codes: ['127.0.0.3'], zone: '<DQS key>.zen.dq.spamhaus.net' });
     expect(result(r, 'Spamhaus Domain Blocklist (DBL)', 'dqs.bl.test')).toMatchObject({ listed: true, meanings: ['phishing domain'] });
     expect(JSON.stringify([r.checks.dnsbl, blFindings(r)])).not.toContain('testkey123');
   });
@@ -104,7 +104,7 @@ describe('DNSBL check', () => {
   it('ignores a DQS key that could change the query name, and uses the public zones', async () => {
     const r = await audit('listed.bl.test', { spamhausDqsKey: 'evil.example' });
     const names = r.dns.map((q) => q.name);
-    expect(names).toContain('2.0.0.127.zen.spamhaus.org');
+    expect(names).toContain('2.10.0.127.zen.spamhaus.org');
     expect(names.some((n) => n.includes('evil.example'))).toBe(false);
   });
 

@@ -155,8 +155,8 @@ describe('check panels on real audits', () => {
     await auditDomain(page, 'listed.bl.test');
     const lists = checkPanel(await waitForResult(page, 'listed.bl.test'), 'Blocklists');
     const rows = lists.getByRole('table', { name: 'Blocklist results' }).getByRole('row');
-    expect(await rows.nth(1).textContent()).toMatch(/^127\.0\.0\.2.*listed/);
-    expect(await rows.nth(2).textContent()).toMatch(/^127\.0\.0\.2.*listed/);
+    expect(await rows.nth(1).textContent()).toMatch(/^127\.0\.10\.2.*listed/);
+    expect(await rows.nth(2).textContent()).toMatch(/^127\.0\.10\.2.*listed/);
     await expectVisible(finding(lists, 'dnsbl.listed'), 'the listing finding');
 
     await auditDomain(page, 'good.test');

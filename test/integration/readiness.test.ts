@@ -120,4 +120,23 @@ describe('deliverlab check --readiness', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('never prints a pass through a resolver that answers NXDOMAIN for every name (the lists\' test entries missing)', async () => {
+    // A filtered resolver: it knows nothing of the blocklists, so every name on them "does not exist".
+    const filtered = await startDnsServer({ zone: parseZone('sender.example. TXT "v=spf1 -all"') });
+    const dir = mkdtempSync(join(tmpdir(), 'deliverlab-readiness-'));
+    try {
+      const file = join(dir, 'm.eml');
+      writeFileSync(file, message('https://clean-link.example/'));
+      const out = new Capture();
+      await checkCommand([file, '--readiness', '--ip', '127.0.10.1', '--resolver', `127.0.0.1:${filtered.port}`, '--no-history'], { stdout: out, stderr: new Capture() });
+      expect(out.text).not.toMatch(/✓ Sending IP/);
+      expect(out.text).not.toMatch(/on none of the \d+ lists looked up/);
+      expect(out.text).toMatch(/Sending IP +error +weight 1 {2}6 of 6 lookups of The sending IP 127\.0\.10\.1 cannot be trusted \(Spamhaus ZEN, SpamCop, .* did not list their own test entries through this resolver: their answers cannot be trusted\): the result is unknown, not clean\./);
+      expect(out.text).toMatch(/Link domains +error /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      filtered.close();
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { parseZone, rsaKeyTxt, startDnsServer, type DnsServer, type Zone } from 
 import { startHttpsServer, type HttpsLab } from '../lab/https-server';
 import { startSmtpServer, type SmtpLabServer } from '../lab/smtp-server';
 import { createTestCa, type TestCa } from '../lab/test-ca';
+import { blocklistTestEntries } from '../helpers/blocklist-test-entries';
 import { tempDbPaths } from '../helpers/temp-db';
 
 const tmp = tempDbPaths('watch-rules');
@@ -77,7 +78,8 @@ async function startLabs(days: number): Promise<void> {
 beforeAll(async () => {
   ca = createTestCa('Deliverlab Watch Test CA');
   await startLabs(30);
-  zone = parseZone('');
+  // The blocklists answer their test entries (RFC 5782 §5), as a resolver they accept does.
+  zone = parseZone(blocklistTestEntries());
   publish(D, `MX 10 mx.${D}.`, 'TXT "v=spf1 ip4:192.0.2.10 -all"');
   publish(`mx.${D}`, 'A 127.0.0.1');
   publish('1.0.0.127.in-addr.arpa', `PTR mx.${D}.`);
@@ -162,6 +164,20 @@ describe('watches over changing zones', () => {
     expect(raised.at(-1)).toMatchObject({ title: `${IP} is listed on Spamhaus ZEN`, after: 'listed (127.0.0.2)', fix: expect.stringContaining('check.spamhaus.org') });
     expect(await pass()).toEqual([]);
     publish('9.0.0.127.zen.spamhaus.org');
+    expect(await pass()).toEqual([`dnsbl.delisted ${IP} ${IP} zen.spamhaus.org`]);
+    expect(await pass()).toEqual([]);
+  });
+
+  it('raises no dnsbl.delisted while the list does not answer its test entry: its "not listed" is not believed', async () => {
+    publish('9.0.0.127.zen.spamhaus.org', 'A 127.0.0.2');
+    expect(await pass()).toEqual([`dnsbl.listed ${IP} ${IP} zen.spamhaus.org`]);
+    // The resolver starts answering NXDOMAIN for the list's names, its test entry among them.
+    publish('9.0.0.127.zen.spamhaus.org');
+    publish('2.0.0.127.zen.spamhaus.org');
+    expect(await pass()).toEqual([]);
+    expect(await pass()).toEqual([]);
+    // Once the list answers again, its "not listed" counts: the listing kept meanwhile ends now.
+    publish('2.0.0.127.zen.spamhaus.org', 'A 127.0.0.2');
     expect(await pass()).toEqual([`dnsbl.delisted ${IP} ${IP} zen.spamhaus.org`]);
     expect(await pass()).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DNSBL_LISTS, interpretAnswer, queryZone, type DnsblList } from '../../electron/core/audit/dnsbl';
+import { DNSBL_LISTS, interpretAnswer, lookupBlocklists, queryZone, testPointName, type DnsblList } from '../../electron/core/audit/dnsbl';
+import { DnsError, type DnsSession } from '../../electron/core/dns/session';
 
 const list = (id: string) => DNSBL_LISTS.find((l) => l.id === id) as DnsblList;
 
@@ -133,5 +134,41 @@ describe('return codes', () => {
 
   it('reads no answer as not listed', () => {
     expect(interpretAnswer(list('spamhaus-zen'), [])).toEqual({ listed: false, refused: false, codes: [], meanings: [] });
+  });
+});
+
+/** A session answering from a table (anything else NXDOMAIN), counting what it was asked. */
+function session(answers: Record<string, string>): DnsSession & { asked: string[] } {
+  const asked: string[] = [];
+  const resolve = (name: string, type = 'A') => {
+    asked.push(name);
+    return answers[name] ? Promise.resolve([answers[name]]) : Promise.reject(new DnsError('ENOTFOUND', name, type));
+  };
+  return { resolve, asked } as unknown as DnsSession & { asked: string[] };
+}
+
+describe('test entries (RFC 5782 §5)', () => {
+  it('asks 127.0.0.2 of IP lists and TEST of domain lists, in the zone queried', () => {
+    expect(testPointName(list('spamcop'), 'bl.spamcop.net')).toBe('2.0.0.127.bl.spamcop.net');
+    expect(testPointName(list('spamhaus-dbl'), queryZone(list('spamhaus-dbl'), 'abc123'))).toBe('test.abc123.dbl.dq.spamhaus.net');
+  });
+
+  it('asks each list\'s test entry once per session, and believes "not listed" only from a list whose entry answered', async () => {
+    const dns = session({ '2.0.0.127.zen.spamhaus.org': '127.0.0.2', '2.0.0.127.bl.spamcop.net': '127.0.0.2' });
+    const first = await lookupBlocklists(dns, { ips: ['192.0.2.1', '192.0.2.2'] });
+    await lookupBlocklists(dns, { ips: ['192.0.2.3'] });
+    expect(dns.asked.filter((n) => n === '2.0.0.127.zen.spamhaus.org')).toHaveLength(1);
+    expect(first.filter((r) => r.list === 'Spamhaus ZEN' || r.list === 'SpamCop').every((r) => !r.listed && r.error === undefined)).toBe(true);
+    const psbl = first.filter((r) => r.list === 'Passive Spam Block List (PSBL)');
+    expect(psbl.map((r) => r.error)).toEqual(['untrusted', 'untrusted']);
+    expect(psbl[0]?.meanings[0]).toBe(
+      'Passive Spam Block List (PSBL) did not list its own test entry through this resolver: its answers cannot be trusted; use a resolver the list accepts (your own recursive resolver). Its test entry 2.0.0.127.psbl.surriel.com answered: no such name (NXDOMAIN).',
+    );
+  });
+
+  it('asks nothing of a list with nothing to look up', async () => {
+    const dns = session({});
+    expect(await lookupBlocklists(dns, { domains: ['example.org'] })).toHaveLength(3);
+    expect(dns.asked.some((n) => n.startsWith('2.0.0.127.'))).toBe(false);
   });
 });

@@ -7,13 +7,17 @@ import type { SpamFilterResult } from '../../electron/core/spam/types';
 /**
  * A DNS session that answers blocklist queries from a table: a name in `listed` answers its
  * address, a name in `failing` fails with that code, anything else does not exist (not listed).
+ * Every list's test entry answers as listed (RFC 5782 §5: 127.0.0.2 and TEST) unless `testEntries`
+ * is false: a resolver that knows nothing of the lists.
  */
-function answering(listed: Record<string, string> = {}, failing: Record<string, string> = {}): DnsSession & { asked: string[] } {
+function answering(listed: Record<string, string> = {}, failing: Record<string, string> = {}, testEntries = true): DnsSession & { asked: string[] } {
   const asked: string[] = [];
   const resolve = (name: string, type = 'A') => {
     asked.push(name);
     if (failing[name]) return Promise.reject(new DnsError(failing[name] as string, name, type));
     if (listed[name]) return Promise.resolve([listed[name]]);
+    if (testEntries && name.startsWith('2.0.0.127.')) return Promise.resolve(['127.0.0.2']);
+    if (testEntries && name.startsWith('test.')) return Promise.resolve(name.endsWith('.dbl.spamhaus.org') ? ['127.0.1.2'] : ['127.0.0.8']);
     return Promise.reject(new DnsError('ENOTFOUND', name, type));
   };
   return { resolve, asked } as unknown as DnsSession & { asked: string[] };
@@ -87,6 +91,32 @@ describe('readiness summary', () => {
     expect(ip?.detail).toMatch(/^1 of 6 lookups of The sending IP 192\.0\.2\.10 did not answer \(Spamhaus ZEN: ETIMEOUT\): the result is unknown, not clean\.$/);
     expect(r.items.find((i) => i.label === 'Link domains')).toMatchObject({ status: 'error', deduction: 0 });
     expect(r.unchecked).toBe(4);
+  });
+
+  it('never passes through a resolver that answers NXDOMAIN for every name: the lists\' test entries are missing', async () => {
+    const dns = answering({}, {}, false);
+    const r = await messageReadiness(analysis(), { dns });
+    const ip = r.items.find((i) => i.label === 'Sending IP');
+    expect(ip).toMatchObject({ status: 'error', deduction: 0 });
+    expect(ip?.detail).toBe(
+      '6 of 6 lookups of The sending IP 192.0.2.10 cannot be trusted (Spamhaus ZEN, SpamCop, Barracuda Reputation Block List, Passive Spam Block List (PSBL), Mailspike Blacklist, UCEPROTECT Level 1 did not list their own test entries through this resolver: their answers cannot be trusted): the result is unknown, not clean.',
+    );
+    expect(ip?.fix).toBe('Check again through a resolver the lists accept (your own recursive resolver, not a public or filtered one), or with a Spamhaus DQS key.');
+    expect(r.items.find((i) => i.label === 'Link domains')).toMatchObject({ status: 'error', deduction: 0 });
+    expect(r.unchecked).toBe(4);
+    // One question per list for its test entry.
+    expect(dns.asked.filter((n) => n === '2.0.0.127.zen.spamhaus.org' || n === 'test.dbl.spamhaus.org')).toHaveLength(2);
+  });
+
+  it('names the one list whose test entry is missing, and keeps a listing on it a listing', async () => {
+    const dns = answering({ '10.2.0.192.zen.spamhaus.org': '127.0.0.2', '2.0.0.127.zen.spamhaus.org': '127.255.255.254' });
+    const r = await messageReadiness(analysis(), { dns });
+    expect(r.items.find((i) => i.label === 'Sending IP')).toMatchObject({ status: 'fail', deduction: 1 });
+    const spamcop = await messageReadiness(analysis(), { dns: answering({}, { '2.0.0.127.bl.spamcop.net': 'ENOTFOUND' }) });
+    expect(spamcop.items.find((i) => i.label === 'Sending IP')?.detail).toBe(
+      '1 of 6 lookups of The sending IP 192.0.2.10 cannot be trusted (SpamCop did not list its own test entry through this resolver: its answers cannot be trusted): the result is unknown, not clean.',
+    );
+    expect(spamcop.items.find((i) => i.label === 'Link domains')).toMatchObject({ status: 'pass' });
   });
 
   it('takes a point off for a listed sending IP and a listed link domain, with the delisting page', async () => {

@@ -4,6 +4,10 @@
  * The lists and the meaning of every return code are data (resources/dnsbl.json). A blocklist answers
  * an A query with an address in 127.0.0.0/8 (RFC 5782 §2.1); some of those answers mean "I will not
  * tell you" (public resolver, over quota), which is an unknown result and must never read as listed.
+ *
+ * "Not listed" is only believed from a list whose test entry answers as listed through the same
+ * resolver in the same session (RFC 5782 §5): a resolver that answers NXDOMAIN for every name, or a
+ * list that refuses the resolver, would otherwise read as a clean result.
  */
 import catalogJson from '../../../resources/dnsbl.json' with { type: 'json' };
 import { DnsError } from '../dns/session';
@@ -173,6 +177,93 @@ async function runQuery(dns: DnsSession, key: string | undefined, q: Query): Pro
   }
 }
 
+/** The `error` of a "not listed" answer from a list whose test entry did not answer as listed. */
+export const UNTRUSTED = 'untrusted';
+
+/** What a list's test entry said through this session's resolver. */
+export interface TestPoint {
+  /** The test entry answered as listed: the list's "not listed" answers can be believed. */
+  trusted: boolean;
+  /** The name asked, as shown to people (a DQS key hidden). */
+  name: string;
+  /** What it answered instead, in words, when not trusted. */
+  answer?: string;
+}
+
+/**
+ * RFC 5782 §5: an IP list lists 127.0.0.2 and a domain list lists the name TEST, so asking for them
+ * shows whether the list answers through this resolver at all.
+ */
+export function testPointName(list: DnsblList, zone: string): string {
+  return list.type === 'ip' ? `2.0.0.127.${zone}` : `test.${zone}`;
+}
+
+/** One question per list and zone per session, however many lookups of the list the session makes. */
+const testPoints = new WeakMap<DnsSession, Map<string, Promise<TestPoint>>>();
+
+export function probeTestPoint(dns: DnsSession, list: DnsblList, key: string | undefined): Promise<TestPoint> {
+  const zone = queryZone(list, key);
+  let asked = testPoints.get(dns);
+  if (!asked) testPoints.set(dns, (asked = new Map()));
+  const cached = asked.get(zone);
+  if (cached) return cached;
+  const probe = askTestPoint(dns, list, zone, testPointName(list, shownZone(list, key)));
+  asked.set(zone, probe);
+  return probe;
+}
+
+async function askTestPoint(dns: DnsSession, list: DnsblList, zone: string, name: string): Promise<TestPoint> {
+  try {
+    const answer = (await dns.resolve(testPointName(list, zone), 'A')) as unknown;
+    const addresses = Array.isArray(answer) ? answer.filter((x): x is string => typeof x === 'string') : [];
+    const verdict = interpretAnswer(list, addresses);
+    if (verdict.listed) return { trusted: true, name };
+    if (verdict.codes.length === 0) return { trusted: false, name, answer: 'no address record' };
+    return { trusted: false, name, answer: verdict.codes.map((c, i) => `${c} (${verdict.meanings[i] ?? ''})`).join(', ') };
+  } catch (err) {
+    if (!(err instanceof DnsError)) throw err;
+    if (err.code === 'ENOTFOUND') return { trusted: false, name, answer: 'no such name (NXDOMAIN)' };
+    if (err.code === 'ENODATA') return { trusted: false, name, answer: 'no address record' };
+    return { trusted: false, name, answer: answerWords(err.code) };
+  }
+}
+
+/** What to do when a list's test entry did not answer: the lists outside Spamhaus have no key to offer. */
+function untrustedAdvice(list: DnsblList, key: string | undefined): string {
+  if (!list.dqsZone) return 'use a resolver the list accepts (your own recursive resolver)';
+  return key ? 'use a resolver the list accepts (your own recursive resolver), and check the Spamhaus DQS key' : 'use a resolver the list accepts (your own recursive resolver), or a Spamhaus DQS key';
+}
+
+/** "<list> did not list its own test entry through this resolver: its answers cannot be trusted" */
+export const untrustedWords = (listName: string) => `${listName} did not list its own test entry through this resolver: its answers cannot be trusted`;
+
+/**
+ * A "not listed" answer from a list whose test entry did not answer as listed becomes an error: it
+ * may be the resolver speaking, not the list. Listings, refusals and failures keep what they say.
+ */
+function trusted(r: DnsblResult, list: DnsblList, point: TestPoint, key: string | undefined): DnsblResult {
+  if (point.trusted || r.listed || r.refused || r.error) return r;
+  return {
+    ...r,
+    meanings: [`${untrustedWords(list.name)}; ${untrustedAdvice(list, key)}. Its test entry ${point.name} answered: ${point.answer ?? 'nothing'}.`],
+    error: UNTRUSTED,
+  };
+}
+
+type Job = { probe: DnsblList } | { query: Query };
+
+/**
+ * The queries, with each list's test entry asked first (one more query per list, in the same bounded
+ * pool, so it runs beside the lookups and adds no wait of its own).
+ */
+async function lookUp(dns: DnsSession, key: string | undefined, queries: readonly Query[]): Promise<DnsblResult[]> {
+  const lists = [...new Set(queries.map((q) => q.list))];
+  const jobs: Job[] = [...lists.map((probe) => ({ probe })), ...queries.map((query) => ({ query }))];
+  const { results } = await runPool(jobs, CONCURRENCY, async (job) => ('probe' in job ? (await probeTestPoint(dns, job.probe, key), null) : runQuery(dns, key, job.query)));
+  const points = new Map(await Promise.all(lists.map(async (l) => [l, await probeTestPoint(dns, l, key)] as const)));
+  return queries.map((q, i) => trusted(results[lists.length + i] as DnsblResult, q.list, points.get(q.list) as TestPoint, key));
+}
+
 function listedFinding(r: DnsblResult, list: DnsblList): Finding {
   const what = r.source === 'domain' ? `The domain ${r.target}` : r.source === 'sending' ? `Sending IP ${r.target}` : `MX address ${r.target}`;
   const effect =
@@ -211,29 +302,50 @@ function refusedFinding(list: DnsblList, results: DnsblResult[]): Finding {
   });
 }
 
+/**
+ * The lookups a list's test entry could not vouch for, under dnsbl.refused: the code for a list that
+ * gave no answer, because that is what the list did through this resolver.
+ */
+function untrustedFinding(list: DnsblList, results: DnsblResult[], point: TestPoint, key: string | undefined): Finding {
+  const targets = results.map((r) => r.target);
+  return finding('dnsbl.refused', {
+    title: `${list.name} did not list its own test entry: result unknown`,
+    detail: `${untrustedWords(list.name)}. It answered "not listed" about ${targets.join(', ')}, but its test entry ${point.name}, which every ${list.type === 'ip' ? 'IP' : 'domain'} blocklist lists, answered ${point.answer ?? 'nothing'} as well: the resolver may be answering for the list (a filtered or captive resolver), or the list refuses it. The result is unknown, not clean.`,
+    // A list's own advice adds what the general one cannot know (Barracuda answers registered resolvers only).
+    fix: `${untrustedAdvice(list, key).replace(/^u/, 'U')}.${list.dqsZone || list.refusedAdvice.startsWith('Query through another resolver') ? '' : ` ${list.refusedAdvice}`}`,
+    evidence: `${point.name} A: ${point.answer ?? 'nothing'}`,
+    refs: ['RFC 5782 §5', list.homepage],
+  });
+}
+
 export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'>> {
   if (ctx.skipped('dnsbl')) return { check: { status: 'skipped', skipped: 'Blocklist lookups were turned off (--skip dnsbl).', turnedOff: true, results: [] }, findings: [] };
   const { addresses, mxError } = await auditAddresses(ctx);
   const ordered = [...addresses.filter((a) => a.source === 'sending'), ...addresses.filter((a) => a.source === 'mx')];
   const queries = queriesFor(ctx, ordered.slice(0, MAX_ADDRESSES));
   const key = dqsKey(ctx);
-  const { results } = await runPool(queries, CONCURRENCY, (q) => runQuery(ctx.dns, key, q));
+  const results = await lookUp(ctx.dns, key, queries);
   const findings: Finding[] = [];
   const byList = new Map(DNSBL_LISTS.map((l) => [l.name, l]));
   for (const r of results) if (r.listed) findings.push(listedFinding(r, byList.get(r.list) as DnsblList));
+  const untrusted = results.filter((r) => r.error === UNTRUSTED);
   for (const list of DNSBL_LISTS) {
     const refused = results.filter((r) => r.list === list.name && r.refused);
     if (refused.length > 0) findings.push(refusedFinding(list, refused));
+    const unvouched = untrusted.filter((r) => r.list === list.name);
+    if (unvouched.length > 0) findings.push(untrustedFinding(list, unvouched, await probeTestPoint(ctx.dns, list, key), key));
   }
-  // A lookup that failed is neither listed nor clean, and MX addresses that could not be found were
-  // not looked up at all: either way "not listed" cannot be said.
-  const failed = results.filter((r) => r.error && !r.refused);
+  // A lookup that failed is neither listed nor clean, nor is "not listed" from a list whose test entry
+  // did not answer, and MX addresses that could not be found were not looked up at all: in each case
+  // "not listed" cannot be said.
+  const failed = results.filter((r) => r.error && r.error !== UNTRUSTED && !r.refused);
   const allFailed = results.length > 0 && failed.length === results.length && !mxError;
   const failedText =
     failed.length > 0
       ? `blocklist lookups failed: ${failed.slice(0, 4).map((r) => `${r.target} on ${r.list}: ${answerWords(r.error as string)}`).join('; ')}${failed.length > 4 ? `; and ${failed.length - 4} more` : ''}`
       : undefined;
-  const error = allFailed ? (failed[0]?.error as string) : [mxError, failedText].filter(Boolean).join('; ');
+  const untrustedText = untrusted.length > 0 ? [...new Set(untrusted.map((r) => untrustedWords(r.list)))].join('; ') : undefined;
+  const error = allFailed ? (failed[0]?.error as string) : [mxError, failedText, untrustedText].filter(Boolean).join('; ');
   return {
     check: {
       status: error ? 'error' : statusOf(findings),
@@ -247,7 +359,8 @@ export async function checkDnsbl(ctx: AuditContext): Promise<CheckOutput<'dnsbl'
 /**
  * Addresses and domains looked up on the catalogue's lists outside an audit: a message's sending IP
  * (source "sending") and its link domains (source "domain"), with the same queries, answers and
- * words as the audit. A failed lookup comes back with its `error`: neither listed nor clean.
+ * words as the audit. A failed lookup comes back with its `error`: neither listed nor clean; so does
+ * "not listed" from a list whose test entry did not answer (`error` UNTRUSTED, the words in `meanings`).
  */
 export async function lookupBlocklists(dns: DnsSession, targets: { ips?: readonly string[]; domains?: readonly string[] }, spamhausDqsKey?: string): Promise<DnsblResult[]> {
   const key = validKey(spamhausDqsKey);
@@ -266,5 +379,5 @@ export async function lookupBlocklists(dns: DnsSession, targets: { ips?: readonl
       queries.push({ list, target: ip, source: 'sending', name: `${labels}.${zone}`, ...(range && range.kind !== 'global' ? { range: range.note } : {}) });
     }
   }
-  return (await runPool(queries, CONCURRENCY, (q) => runQuery(dns, key, q))).results;
+  return lookUp(dns, key, queries);
 }

@@ -11,7 +11,7 @@
  * It lives in message/ because it is a view of one analysis, as the providers' scorecards
  * (message-providers.ts) are, and uses the folder's own link-domain rule.
  */
-import { lookupBlocklists } from '../audit/dnsbl';
+import { DNSBL_LISTS, lookupBlocklists, UNTRUSTED, untrustedWords } from '../audit/dnsbl';
 import type { DnsblResult, Finding } from '../audit/types';
 import type { DnsSession } from '../dns/session';
 import { MAX_LISTED_DOMAINS, queryableDomain } from './link-domains';
@@ -133,14 +133,31 @@ function blocklistItem(label: string, weight: number, what: string, results: rea
   }
   const unknown = results.filter((r) => r.error || r.refused);
   if (unknown.length) {
+    const failed = unknown.filter((r) => r.error !== UNTRUSTED);
+    // "Not listed" from a list whose test entry did not answer (RFC 5782 §5): the resolver may have said it.
+    const untrusted = [...new Set(unknown.filter((r) => r.error === UNTRUSTED).map((r) => r.list))];
+    const untrustedCount = unknown.length - failed.length;
+    const said = [
+      ...(failed.length ? [`${failed.length} of ${results.length} lookups of ${what} did not answer (${[...new Set(failed.map((r) => `${r.list}: ${r.error ?? 'refused'}`))].slice(0, 4).join('; ')})`] : []),
+      ...(untrusted.length
+        ? [
+            `${untrustedCount} of ${results.length} lookups of ${what} cannot be trusted (${
+              untrusted.length === 1 ? untrustedWords(untrusted[0] as string) : `${untrusted.join(', ')} did not list their own test entries through this resolver: their answers cannot be trusted`
+            })`,
+          ]
+        : []),
+    ];
+    const spamhaus = untrusted.some((name) => DNSBL_LISTS.find((l) => l.name === name)?.dqsZone);
     return item(
       'blocklists',
       label,
       weight,
       'error',
       0,
-      `${unknown.length} of ${results.length} lookups of ${what} did not answer (${[...new Set(unknown.map((r) => `${r.list}: ${r.error ?? 'refused'}`))].slice(0, 4).join('; ')}): the result is unknown, not clean.`,
-      'Check again through a resolver that the lists answer (your own recursive resolver, not a public one).',
+      `${said.join('; ')}: the result is unknown, not clean.`,
+      untrusted.length
+        ? `Check again through a resolver the lists accept (your own recursive resolver, not a public or filtered one)${spamhaus ? ', or with a Spamhaus DQS key' : ''}.`
+        : 'Check again through a resolver that the lists answer (your own recursive resolver, not a public one).',
     );
   }
   return item('blocklists', label, weight, 'pass', 0, `${what} is on none of the ${new Set(results.map((r) => r.list)).size} lists looked up.`);

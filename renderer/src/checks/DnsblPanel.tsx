@@ -23,6 +23,14 @@ function Verdict({ result }: { result: DnsblResult }) {
       </Badge>
     );
   }
+  if (result.error === 'untrusted') {
+    // The list did not list its own test entry (RFC 5782 §5): its "not listed" may be the resolver's.
+    return (
+      <Badge color="orange" variant="light" size="sm" title="The list did not list its own test entry through this resolver: its answer cannot be trusted">
+        not trusted
+      </Badge>
+    );
+  }
   if (result.error) {
     return (
       <Badge color="orange" variant="light" size="sm" title={`The query failed (${result.error}): neither listed nor clean`}>
@@ -54,13 +62,18 @@ export function DnsblPanel({ data }: CheckPanelProps<'dnsbl'>) {
   }
   const rows = [...data.results].sort((a, b) => rank(a) - rank(b));
   const listed = rows.filter((r) => r.listed).length;
+  const unknown = rows.filter((r) => !r.listed && (r.refused || r.error)).length;
   // The range note is about the address, not the list: say it once per target.
   const ranges = new Map<string, string>();
   for (const r of rows) if (r.range && !ranges.has(r.target)) ranges.set(r.target, r.range);
   return (
     <Stack gap="sm">
       <Text size="sm" c={listed > 0 ? 'red' : undefined} fw={listed > 0 ? 600 : undefined}>
-        {listed > 0 ? `Listed on ${listed} of ${rows.length} lookups.` : `Not listed in any of the ${rows.length} lookups.`}
+        {listed > 0
+          ? `Listed on ${listed} of ${rows.length} lookups.`
+          : unknown > 0
+            ? `Not listed in ${rows.length - unknown} of ${rows.length} lookups; ${unknown} gave no answer that can be trusted.`
+            : `Not listed in any of the ${rows.length} lookups.`}
       </Text>
       {[...ranges].map(([target, range]) => (
         <Text key={target} size="xs" c="dimmed">
@@ -104,7 +117,7 @@ export function DnsblPanel({ data }: CheckPanelProps<'dnsbl'>) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{result.error ? `Query failed: ${result.error}` : result.meanings.join('; ')}</Text>
+                  <Text size="sm">{result.error ? (result.meanings[0] ?? `Query failed: ${result.error}`) : result.meanings.join('; ')}</Text>
                   {result.listed && result.delisting && (
                     // The list's own page, from our catalog (never a URL the audited domain chose).
                     <Anchor href={result.delisting} target="_blank" rel="noreferrer noopener" size="xs">

@@ -175,12 +175,12 @@ describe('DNSBL check: the lists\' test entries', () => {
     expect(fs.every((f) => f.code === 'dnsbl.refused' && f.severity === 'info')).toBe(true);
     const dbl = fs.find((f) => f.title.startsWith('Spamhaus Domain'));
     expect(dbl?.title).toBe('Spamhaus Domain Blocklist (DBL) did not list its own test entry: result unknown');
-    expect(dbl?.detail).toMatch(/test\.dbl\.spamhaus\.org, which every domain blocklist lists, answered no such name \(NXDOMAIN\)/);
+    expect(dbl?.detail).toMatch(/dbltest\.com\.dbl\.spamhaus\.org, which the list always lists, answered no such name \(NXDOMAIN\)/);
     expect(dbl?.detail).toMatch(/unknown, not clean/);
     expect(dbl?.fix).toBe('Use a resolver the list accepts (your own recursive resolver), or a Spamhaus DQS key.');
     expect(fs.find((f) => f.title.startsWith('Barracuda'))?.fix).toMatch(/register the resolver/);
     // One question per list, each test entry asked once however many lookups the list answered.
-    const probes = r.dns.filter((q) => q.name.startsWith('2.0.0.127.') || q.name.startsWith('test.'));
+    const probes = r.dns.filter((q) => q.name.startsWith('2.0.0.127.') || q.name.startsWith('test.') || q.name.startsWith('dbltest.com.'));
     expect(probes.filter((q) => !q.cached).map((q) => q.name).sort()).toEqual([
       '2.0.0.127.b.barracudacentral.org',
       '2.0.0.127.bl.mailspike.net',
@@ -188,9 +188,9 @@ describe('DNSBL check: the lists\' test entries', () => {
       '2.0.0.127.dnsbl-1.uceprotect.net',
       '2.0.0.127.psbl.surriel.com',
       '2.0.0.127.zen.spamhaus.org',
-      'test.dbl.spamhaus.org',
-      'test.multi.surbl.org',
-      'test.multi.uribl.com',
+      'dbltest.com.dbl.spamhaus.org',
+      'test.surbl.org.multi.surbl.org',
+      'test.uribl.com.multi.uribl.com',
     ]);
   });
 

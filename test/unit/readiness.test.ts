@@ -17,7 +17,7 @@ function answering(listed: Record<string, string> = {}, failing: Record<string, 
     if (failing[name]) return Promise.reject(new DnsError(failing[name] as string, name, type));
     if (listed[name]) return Promise.resolve([listed[name]]);
     if (testEntries && name.startsWith('2.0.0.127.')) return Promise.resolve(['127.0.0.2']);
-    if (testEntries && name.startsWith('test.')) return Promise.resolve(name.endsWith('.dbl.spamhaus.org') ? ['127.0.1.2'] : ['127.0.0.8']);
+    if (testEntries && (name.startsWith('test.') || name.startsWith('dbltest.com.'))) return Promise.resolve(name.endsWith('.dbl.spamhaus.org') ? ['127.0.1.2'] : ['127.0.0.8']);
     return Promise.reject(new DnsError('ENOTFOUND', name, type));
   };
   return { resolve, asked } as unknown as DnsSession & { asked: string[] };
@@ -105,7 +105,7 @@ describe('readiness summary', () => {
     expect(r.items.find((i) => i.label === 'Link domains')).toMatchObject({ status: 'error', deduction: 0 });
     expect(r.unchecked).toBe(4);
     // One question per list for its test entry.
-    expect(dns.asked.filter((n) => n === '2.0.0.127.zen.spamhaus.org' || n === 'test.dbl.spamhaus.org')).toHaveLength(2);
+    expect(dns.asked.filter((n) => n === '2.0.0.127.zen.spamhaus.org' || n === 'dbltest.com.dbl.spamhaus.org')).toHaveLength(2);
   });
 
   it('names the one list whose test entry is missing, and keeps a listing on it a listing', async () => {

@@ -25,6 +25,11 @@ export interface DnsblList {
   name: string;
   type: 'ip' | 'domain';
   zone: string;
+  /**
+   * The name the list documents as always listed, when it is not RFC 5782's (127.0.0.2 for an IP list,
+   * TEST for a domain list): Spamhaus DBL's dbltest.com, SURBL's test.surbl.org, URIBL's test.uribl.com.
+   */
+  testEntry?: string;
   /** The Spamhaus DQS zone, queried as `<key>.<dqsZone>` when a key is set. */
   dqsZone?: string;
   /** The list answers IPv6 queries (RFC 5782 §2.4 nibble format). */
@@ -192,9 +197,11 @@ export interface TestPoint {
 
 /**
  * RFC 5782 §5: an IP list lists 127.0.0.2 and a domain list lists the name TEST, so asking for them
- * shows whether the list answers through this resolver at all.
+ * shows whether the list answers through this resolver at all. A list that documents its own test
+ * entry instead (the domain lists do) is asked for that one.
  */
 export function testPointName(list: DnsblList, zone: string): string {
+  if (list.testEntry) return `${list.testEntry}.${zone}`;
   return list.type === 'ip' ? `2.0.0.127.${zone}` : `test.${zone}`;
 }
 
@@ -310,7 +317,7 @@ function untrustedFinding(list: DnsblList, results: DnsblResult[], point: TestPo
   const targets = results.map((r) => r.target);
   return finding('dnsbl.refused', {
     title: `${list.name} did not list its own test entry: result unknown`,
-    detail: `${untrustedWords(list.name)}. It answered "not listed" about ${targets.join(', ')}, but its test entry ${point.name}, which every ${list.type === 'ip' ? 'IP' : 'domain'} blocklist lists, answered ${point.answer ?? 'nothing'} as well: the resolver may be answering for the list (a filtered or captive resolver), or the list refuses it. The result is unknown, not clean.`,
+    detail: `${untrustedWords(list.name)}. It answered "not listed" about ${targets.join(', ')}, but its test entry ${point.name}, which the list always lists, answered ${point.answer ?? 'nothing'} as well: the resolver may be answering for the list (a filtered or captive resolver), or the list refuses it. The result is unknown, not clean.`,
     // A list's own advice adds what the general one cannot know (Barracuda answers registered resolvers only).
     fix: `${untrustedAdvice(list, key).replace(/^u/, 'U')}.${list.dqsZone || list.refusedAdvice.startsWith('Query through another resolver') ? '' : ` ${list.refusedAdvice}`}`,
     evidence: `${point.name} A: ${point.answer ?? 'nothing'}`,

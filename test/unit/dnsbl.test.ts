@@ -148,7 +148,7 @@ function session(answers: Record<string, string>): DnsSession & { asked: string[
 }
 
 describe('test entries (RFC 5782 §5)', () => {
-  it('asks 127.0.0.2 of IP lists and each domain list's documented entry, in the zone queried', () => {
+  it('asks 127.0.0.2 of IP lists and the entry each domain list documents, in the zone queried', () => {
     expect(testPointName(list('spamcop'), 'bl.spamcop.net')).toBe('2.0.0.127.bl.spamcop.net');
     expect(testPointName(list('spamhaus-dbl'), queryZone(list('spamhaus-dbl'), 'abc123'))).toBe('dbltest.com.abc123.dbl.dq.spamhaus.net');
     expect(testPointName(list('uribl'), 'multi.uribl.com')).toBe('test.uribl.com.multi.uribl.com');

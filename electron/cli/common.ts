@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ResolverSchema } from '../api/operations';
 import { createApi, type Api } from '../api/handlers';
+import { ApiError } from '../api/errors';
 import type { EventName } from '../api/names';
 import { defaultDbPath } from '../core/paths';
+import { isSinceText, parseDay, SINCE_WORDS } from '../core/reports/range';
 import { version } from './help';
 import { UsageError } from './usage-error';
 
@@ -78,6 +80,22 @@ export function openApi(
     emit: options.emit ?? (() => {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+/** The api's answer, its refusal of an input as a usage error (exit 2, the message as it is). */
+export async function callApi<T>(api: Api, name: string, input: unknown): Promise<T> {
+  try {
+    return (await api.dispatch(name, input)) as T;
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** --since (30d or a date) and --until (a date) as the reports and sending health take them. */
+export function checkRangeFlags(values: { since?: string | undefined; until?: string | undefined }): void {
+  if (values.since !== undefined && !isSinceText(values.since)) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
+  if (values.until !== undefined && parseDay(values.until) === null) throw new UsageError(`--until: "${values.until}" is not a date (2024-05-31).`);
 }
 
 export const write = (stream: NodeJS.WritableStream, text: string) => stream.write(`${text}\n`);

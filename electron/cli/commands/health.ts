@@ -4,11 +4,9 @@
  *   health import FILE... [--format ses|sendgrid|mailgun|postmark|mailchimp|csv] [--json]
  *   health summary [--domain D] [--since 30d] [--until DATE] [--json]
  */
-import { ApiError } from '../../api/errors';
 import type { HealthImportResult, HealthSummary } from '../../api/types';
 import { HEALTH_FORMATS } from '../../core/health/types';
-import { isSinceText, parseDay, SINCE_WORDS } from '../../core/reports/range';
-import { checkResolver, dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
+import { callApi, checkRangeFlags, checkResolver, dbPathFrom, emit, openApi, parse, write, type CliIo } from '../common';
 import { painter } from '../format';
 import { formatHealthImport, formatHealthSummary } from '../health-format';
 import { jsonText, neutralise } from '../terminal-text';
@@ -41,15 +39,6 @@ summary  Rates per provider, sending domain and IP over the period (30d by defau
          its counts and rates (fractions: 0.003 is 0.3 %). Exit 0 within the limits, 1 a limit is
          exceeded (complaints over 0.3 %, bounces over 5 %), 2 an error.`;
 
-async function call<T>(api: ReturnType<typeof openApi>, name: string, input: unknown): Promise<T> {
-  try {
-    return (await api.dispatch(name, input)) as T;
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 function dbFor(values: { db?: string | undefined; 'no-history'?: boolean | undefined }): string {
   if (values['no-history']) throw new UsageError('--no-history: sending health is imported into history and read from it.');
   return dbPathFrom(values) as string;
@@ -63,7 +52,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const resolver = checkResolver(values.resolver);
   const api = openApi(dbFor(values), undefined, { signal: io.signal });
   try {
-    const result = await call<HealthImportResult>(api, 'health.import', { paths: positionals, ...(values.format ? { format: values.format } : {}), ...(resolver ? { resolver } : {}) });
+    const result = await callApi<HealthImportResult>(api, 'health.import', { paths: positionals, ...(values.format ? { format: values.format } : {}), ...(resolver ? { resolver } : {}) });
     if (values.json) await emit(io.stdout, jsonText(result));
     else await emit(io.stdout, formatHealthImport(result, painter(io.stdout)));
     if (result.stopped) {
@@ -80,12 +69,11 @@ async function summaryCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { domain: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' } });
   if (values.help) return write(io.stdout, HEALTH_HELP), 0;
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": name a sending domain with --domain.`);
-  if (values.since !== undefined && !isSinceText(values.since)) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
-  if (values.until !== undefined && parseDay(values.until) === null) throw new UsageError(`--until: "${values.until}" is not a date (2024-05-31).`);
+  checkRangeFlags(values);
   const api = openApi(dbFor(values));
   try {
     const input = { ...(values.domain ? { domain: values.domain } : {}), ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) };
-    const summary = await call<HealthSummary>(api, 'health.summary', input);
+    const summary = await callApi<HealthSummary>(api, 'health.summary', input);
     if (values.json) {
       const providers = summary.providers.map(({ days: _days, ...p }) => p);
       await emit(io.stdout, jsonText({ ...summary, providers }));

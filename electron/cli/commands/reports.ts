@@ -8,13 +8,12 @@
  *   reports tls --domain D [--since 30d] [--json]
  */
 import { readFileSync, statSync } from 'node:fs';
-import { ApiError } from '../../api/errors';
 import { SOURCE_CLASSES } from '../../api/operations';
 import type { ImapImportResult, ImportResult, Readiness, ReportSummary, SourcesResult, TlsSummary } from '../../api/types';
 import { SeedError, seedSecretsFromEnv, validateSeed } from '../../core/placement/seeds';
 import type { Seed, SeedSecrets } from '../../core/placement/types';
-import { isSinceText, parseDay, SINCE_WORDS } from '../../core/reports/range';
-import { checkResolver, dbPathFrom, emit, openApi, parse, readCaFiles, write, type CliIo } from '../common';
+import { parseDay } from '../../core/reports/range';
+import { callApi, checkRangeFlags, checkResolver, dbPathFrom, emit, openApi, parse, readCaFiles, write, type CliIo } from '../common';
 import { loginSecret } from '../compose-options';
 import { painter } from '../format';
 import { formatImapImport, formatImport, formatSources, formatSummary, formatTls } from '../reports-format';
@@ -68,19 +67,8 @@ const RANGE_OPTIONS = { domain: { type: 'string' }, since: { type: 'string' }, u
 
 function rangeFrom(values: { domain?: string | undefined; since?: string | undefined; until?: string | undefined }): { domain: string; since?: string; until?: string } {
   if (!values.domain) throw new UsageError('Name the domain: --domain example.com');
-  if (values.since !== undefined && !isSinceText(values.since)) throw new UsageError(`--since: "${values.since}" is not ${SINCE_WORDS}.`);
-  if (values.until !== undefined && parseDay(values.until) === null) throw new UsageError(`--until: "${values.until}" is not a date (2024-05-31).`);
+  checkRangeFlags(values);
   return { domain: values.domain, ...(values.since ? { since: values.since } : {}), ...(values.until ? { until: values.until } : {}) };
-}
-
-/** The api's refusal of an input, as a usage error (exit 2, its message as it is). */
-async function call<T>(api: ReturnType<typeof openApi>, name: string, input: unknown): Promise<T> {
-  try {
-    return (await api.dispatch(name, input)) as T;
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'invalid-input') throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 function dbFor(values: { db?: string | undefined; 'no-history'?: boolean | undefined }): string {
@@ -160,7 +148,7 @@ async function importImap(values: ImportValues, paths: string[], io: CliIo, env:
   const api = openApi(dbPath, undefined, { signal: io.signal, ca, ...(timeoutMs ? { networkTimeoutMs: timeoutMs } : {}) });
   try {
     const input = { account: seed, ...(secret ? { secret } : {}), folder: values.folder, ...(values.since ? { since: values.since } : {}), ...(values['move-to'] ? { moveTo: values['move-to'] } : {}) };
-    return await printImport(await call<ImapImportResult>(api, 'reports.import-imap', input), values, io);
+    return await printImport(await callApi<ImapImportResult>(api, 'reports.import-imap', input), values, io);
   } finally {
     api.close();
   }
@@ -175,7 +163,7 @@ async function importCommand(args: string[], io: CliIo, env: NodeJS.ProcessEnv =
   if (positionals.length === 0) throw new UsageError('Name the report files or folders to import: deliverlab reports import reports/');
   const api = openApi(dbFor(values), undefined, { signal: io.signal });
   try {
-    return await printImport(await call<ImportResult>(api, 'reports.import', { paths: positionals }), values, io);
+    return await printImport(await callApi<ImportResult>(api, 'reports.import', { paths: positionals }), values, io);
   } finally {
     api.close();
   }
@@ -188,7 +176,7 @@ async function summaryCommand(args: string[], io: CliIo): Promise<number> {
   const range = rangeFrom(values);
   const api = openApi(dbFor(values));
   try {
-    const summary = await call<ReportSummary>(api, 'reports.summary', range);
+    const summary = await callApi<ReportSummary>(api, 'reports.summary', range);
     if (values.json) {
       const { days: _days, ...contract } = summary;
       await emit(io.stdout, jsonText(contract));
@@ -209,7 +197,7 @@ async function sourcesCommand(args: string[], io: CliIo): Promise<number> {
   const api = openApi(dbFor(values));
   try {
     const input = { ...range, ...(values.class ? { class: values.class } : {}), ...(resolver ? { resolver } : {}) };
-    const result = await call<SourcesResult>(api, 'reports.sources', input);
+    const result = await callApi<SourcesResult>(api, 'reports.sources', input);
     if (values.json) {
       const sources = result.sources.map((s) => ({
         organization: s.organization,
@@ -224,7 +212,7 @@ async function sourcesCommand(args: string[], io: CliIo): Promise<number> {
       await emit(io.stdout, jsonText(sources));
     } else {
       // The reverse DNS answers are cached now: the readiness reads them back without asking again.
-      const readiness = values.class ? null : await call<Readiness>(api, 'reports.readiness', { ...range, ...(resolver ? { resolver } : {}) });
+      const readiness = values.class ? null : await callApi<Readiness>(api, 'reports.readiness', { ...range, ...(resolver ? { resolver } : {}) });
       await emit(io.stdout, formatSources(result, readiness, painter(io.stdout)));
     }
     if (result.lookupFailures > 0 && values.json) write(io.stderr, `deliverlab: reverse DNS failed for ${result.lookupFailures} source address(es): each stands alone, named by its address.`);
@@ -241,7 +229,7 @@ async function tlsCommand(args: string[], io: CliIo): Promise<number> {
   const range = rangeFrom(values);
   const api = openApi(dbFor(values));
   try {
-    const tls = await call<TlsSummary>(api, 'reports.tls', range);
+    const tls = await callApi<TlsSummary>(api, 'reports.tls', range);
     if (values.json) await emit(io.stdout, jsonText(tls));
     else await emit(io.stdout, formatTls(tls, painter(io.stdout)));
     return 0;

@@ -2,12 +2,13 @@
  * Importing ESP exports: dropped or picked files, sent as their contents one at a time, and what
  * the import made of each (the format it read, what it added, the rows it refused with their lines).
  */
-import { Alert, Button, FileButton, Group, List, Paper, Stack, Text } from '@mantine/core';
+import { Alert, List, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type DragEvent } from 'react';
+import { useState } from 'react';
 import type { HealthImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
+import { FileDrop } from '../forms/FileDrop';
 import { bytesToBase64 } from '../received/message-text';
 import { plural } from '../reports/report-words';
 import { addHealthImports, count, EMPTY_IMPORT, fileSentence } from './health-words';
@@ -17,7 +18,6 @@ const ACCEPT = '.json,.jsonl,.ndjson,.csv,.txt,application/json,text/csv';
 export function HealthImport({ onImported }: { onImported: (result: HealthImportResult) => void }) {
   const client = useClient();
   const queries = useQueryClient();
-  const [dragging, setDragging] = useState(false);
   const [reading, setReading] = useState<{ done: number; files: number } | null>(null);
   const imported = useMutation({
     mutationFn: async (files: File[]) => {
@@ -40,39 +40,16 @@ export function HealthImport({ onImported }: { onImported: (result: HealthImport
       onImported(result);
     },
   });
-  const take = (files: File[]) => {
-    if (files.length > 0) imported.mutate(files);
-  };
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setDragging(false);
-    take([...event.dataTransfer.files]);
-  };
   const result = imported.data;
   return (
     <Stack gap="sm">
-      <Paper
-        withBorder
-        p="md"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        style={dragging ? { borderStyle: 'dashed', borderColor: 'var(--mantine-color-blue-filled)' } : undefined}
-      >
-        <Group justify="space-between" wrap="wrap">
-          <Text size="sm">Drop exports here: Amazon SES events, SendGrid, Mailgun or Postmark events (JSON), Mailchimp campaign reports or the generic CSV.</Text>
-          <FileButton onChange={take} accept={ACCEPT} multiple>
-            {(props) => (
-              <Button {...props} loading={imported.isPending}>
-                Import exports
-              </Button>
-            )}
-          </FileButton>
-        </Group>
-      </Paper>
+      <FileDrop
+        prompt="Drop exports here: Amazon SES events, SendGrid, Mailgun or Postmark events (JSON), Mailchimp campaign reports or the generic CSV."
+        button="Import exports"
+        accept={ACCEPT}
+        busy={imported.isPending}
+        onFiles={(files) => imported.mutate(files)}
+      />
       {reading && (
         <Text size="sm" role="status">
           Importing: {count(reading.done)} of {count(reading.files)} files read.

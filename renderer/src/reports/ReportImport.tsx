@@ -2,12 +2,13 @@
  * Importing DMARC aggregate and TLS reports: dropped or picked files, sent as their contents (the
  * same in the desktop app and in a browser), and what the import made of each.
  */
-import { Alert, Button, FileButton, Group, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type DragEvent } from 'react';
+import { useState } from 'react';
 import type { ImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
+import { FileDrop } from '../forms/FileDrop';
 import { bytesToBase64 } from '../received/message-text';
 import { ImportSummary, newRunId } from './ImportSummary';
 import { MailboxImport } from './MailboxImport';
@@ -18,7 +19,6 @@ const ACCEPT = '.xml,.gz,.zip,.eml,.mbox,.json,application/xml,text/xml,applicat
 export function ReportImport({ onImported }: { onImported: (result: ImportResult) => void }) {
   const client = useClient();
   const queries = useQueryClient();
-  const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<{ done: number; files: number } | null>(null);
   const imported = useMutation({
     mutationFn: async (files: File[]) => {
@@ -47,39 +47,16 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
       onImported(result);
     },
   });
-  const take = (files: File[]) => {
-    if (files.length > 0) imported.mutate(files);
-  };
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setDragging(false);
-    take([...event.dataTransfer.files]);
-  };
   const result = imported.data;
   return (
     <Stack gap="sm">
-      <Paper
-        withBorder
-        p="md"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        style={dragging ? { borderStyle: 'dashed', borderColor: 'var(--mantine-color-blue-filled)' } : undefined}
-      >
-        <Group justify="space-between" wrap="wrap">
-          <Text size="sm">Drop report files here: DMARC reports (XML, gzip, zip, or e-mails carrying them) and TLS reports (JSON).</Text>
-          <FileButton onChange={take} accept={ACCEPT} multiple>
-            {(props) => (
-              <Button {...props} loading={imported.isPending}>
-                Import reports
-              </Button>
-            )}
-          </FileButton>
-        </Group>
-      </Paper>
+      <FileDrop
+        prompt="Drop report files here: DMARC reports (XML, gzip, zip, or e-mails carrying them) and TLS reports (JSON)."
+        button="Import reports"
+        accept={ACCEPT}
+        busy={imported.isPending}
+        onFiles={(files) => imported.mutate(files)}
+      />
       {progress && (
         <Text size="sm" role="status">
           Importing: {count(progress.done)} of {count(progress.files)} files read.

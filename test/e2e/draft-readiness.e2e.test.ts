@@ -5,24 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { labFilters, readMailLab } from '../lab/mail-lab/lab-info';
-import { expectNoAxeViolations, expectNoInternals, expectVisible, screenshot, UI_TIMEOUT_MS, useLab } from './harness';
+import { expectNoAxeViolations, expectNoInternals, expectVisible, screenshot, serveCall, UI_TIMEOUT_MS, useLab } from './harness';
 
 const filters = labFilters(readMailLab());
 const t = useLab({ extraRecords: '_dmarc.lab.test. TXT "v=DMARC1; p=none"' });
 const run = `${process.pid}-${Date.now()}`;
 
-async function call(op: string, input: unknown): Promise<unknown> {
-  const url = new URL(t.lab.url);
-  const res = await fetch(`${url.origin}/api/${op}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-deliverlab-token': url.searchParams.get('token') ?? '' },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(UI_TIMEOUT_MS),
-  });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${op}: ${res.status} ${body.error?.message ?? ''}`);
-  return body.result;
-}
+const call = (op: string, input: unknown) => serveCall(t.lab, op, input);
 
 describe('the readiness of a draft', () => {
   it('Design QA: an HTML draft is scored as the profile would send it, and its readiness shown beside the verdicts', async () => {

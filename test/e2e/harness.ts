@@ -332,6 +332,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * after the last; after each test, the page it opened must have logged no error (a CSP violation,
  * a React error), whatever the test itself looked at.
  */
+/** One call to serve's API with the token serve printed, for a test's setup (seeds, profiles, settings). */
+export async function serveCall(lab: Pick<Lab, 'url'>, op: string, input: unknown): Promise<unknown> {
+  const url = new URL(lab.url);
+  const res = await fetch(`${url.origin}/api/${op}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-deliverlab-token': url.searchParams.get('token') ?? '' },
+    body: JSON.stringify(input),
+    signal: AbortSignal.timeout(UI_TIMEOUT_MS),
+  });
+  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
+  if (!body.ok) throw new Error(`${op}: ${res.status} ${body.error?.message ?? ''}`);
+  return body.result;
+}
+
 export function useLab(options: LabOptions = {}) {
   let lab: Lab | undefined;
   let current: LabPage | undefined;

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
-import { expectVisible, useLab } from './harness';
+import { expectVisible, serveCall, useLab } from './harness';
 
 const lab = readMailLab();
 const u19 = lab.seeds[18] as MailLabUser;
@@ -23,19 +23,7 @@ delete process.env.DELIVERLAB_PS_SEED20;
 
 const t = useLab();
 
-/** One call to serve's API, with the token serve printed. */
-async function call(op: string, input: unknown): Promise<unknown> {
-  const url = new URL(t.lab.url);
-  const res = await fetch(`${url.origin}/api/${op}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-deliverlab-token': url.searchParams.get('token') ?? '' },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${op}: ${res.status} ${body.error?.message ?? ''}`);
-  return body.result;
-}
+const call = (op: string, input: unknown) => serveCall(t.lab, op, input);
 
 const seedOf = (u: MailLabUser, variable: string) => ({
   name: u.user.split('@')[0],

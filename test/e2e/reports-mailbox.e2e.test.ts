@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { aggregateXml, gzip, knownRecords, reportEmail, tlsJson } from '../helpers/dmarc-reports';
 import { readMailLab, type MailLabUser } from '../lab/mail-lab/lab-info';
 import { deleteFolders, deliverReports } from '../lab/mail-lab/lab-reports';
-import { expectNoAxeViolations, expectNoInternals, expectVisible, screenshot, useLab } from './harness';
+import { expectNoAxeViolations, expectNoInternals, expectVisible, screenshot, serveCall, useLab } from './harness';
 
 const lab = readMailLab();
 const user = lab.seeds[13] as MailLabUser;
@@ -27,19 +27,7 @@ afterAll(async () => {
   await deleteFolders(user, [folder, done]);
 });
 
-/** One call to serve's API, with the token serve printed. */
-async function call(op: string, input: unknown): Promise<unknown> {
-  const url = new URL(t.lab.url);
-  const res = await fetch(`${url.origin}/api/${op}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-deliverlab-token': url.searchParams.get('token') ?? '' },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${op}: ${res.status} ${body.error?.message ?? ''}`);
-  return body.result;
-}
+const call = (op: string, input: unknown) => serveCall(t.lab, op, input);
 
 const message = (n: number, subject: string, attachment: { name: string; type: string; data: Uint8Array | string }) => ({
   subject,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { labFilters, readMailLab } from '../lab/mail-lab/lab-info';
-import { expectNoAxeViolations, expectNoInternals, expectVisible, screenshot, UI_TIMEOUT_MS, useLab, type LabPage } from './harness';
+import { expectNoAxeViolations, expectNoInternals, expectVisible, type LabPage, screenshot, serveCall, UI_TIMEOUT_MS, useLab } from './harness';
 
 const filters = labFilters(readMailLab());
 const SPAMD = `${filters.spamd.host}:${filters.spamd.port}`;
@@ -13,18 +13,7 @@ const t = useLab();
 const run = `${process.pid}-${Date.now()}`;
 const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 
-async function call(op: string, input: unknown): Promise<unknown> {
-  const url = new URL(t.lab.url);
-  const res = await fetch(`${url.origin}/api/${op}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-deliverlab-token': url.searchParams.get('token') ?? '' },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(UI_TIMEOUT_MS),
-  });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${op}: ${res.status} ${body.error?.message ?? ''}`);
-  return body.result;
-}
+const call = (op: string, input: unknown) => serveCall(t.lab, op, input);
 
 async function analyse(page: LabPage, subject: string, lines: string[], body: string[]) {
   await page.getByRole('checkbox', { name: 'Check link domains against blocklists' }).setChecked(false);

@@ -35,7 +35,7 @@ export function createHealthHandlers(ctx: HealthContext): HealthHandlers {
   return {
     'health.import': async ({ paths, files, format, resolver }) => {
       const store = needStore();
-      if (paths && ctx.transport === 'http') throw new ApiError('invalid-input', 'Over HTTP, send the files\' contents (files), not paths.', [{ path: 'paths', message: 'not over HTTP' }]);
+      if (paths && ctx.transport !== 'cli') throw new ApiError('invalid-input', 'From the app, send the files\' contents (files), not paths.', [{ path: 'paths', message: 'only from the command line' }]);
       let input: HealthImportInput;
       if (paths) input = { paths };
       else {

@@ -77,7 +77,7 @@ export function createReportHandlers(ctx: ReportsContext): ReportsHandlers {
     'reports.import': async ({ paths, files, runId }) => {
       const store = needStore();
       // A page in a browser reads no path on this machine: it sends what the user picked.
-      if (paths && ctx.transport === 'http') throw new ApiError('invalid-input', 'Over HTTP, send the files\' contents (files), not paths.', [{ path: 'paths', message: 'not over HTTP' }]);
+      if (paths && ctx.transport !== 'cli') throw new ApiError('invalid-input', 'From the app, send the files\' contents (files), not paths.', [{ path: 'paths', message: 'only from the command line' }]);
       let input: ImportInput;
       if (paths) input = { paths };
       else {

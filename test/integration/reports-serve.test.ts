@@ -50,6 +50,6 @@ describe('reports over serve', () => {
   it('refuses a path: a page in a browser reads nothing on the machine', async () => {
     const { status, body } = await call('reports.import', { paths: ['/etc/passwd'] });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ ok: false, error: { code: 'invalid-input', message: "Over HTTP, send the files' contents (files), not paths." } });
+    expect(body).toMatchObject({ ok: false, error: { code: 'invalid-input', message: "From the app, send the files' contents (files), not paths." } });
   });
 });

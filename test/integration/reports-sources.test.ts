@@ -179,12 +179,17 @@ describe('report sources', () => {
     }
   });
 
-  it('refuses paths over HTTP: a browser sends the files themselves', async () => {
+  it('refuses paths from the app (over HTTP and over IPC): a page sends the files themselves', async () => {
     const api = createApi({ dbPath: tmp(), transport: 'http', version: '0', emit: () => {} });
+    const ipc = createApi({ dbPath: tmp(), transport: 'ipc', version: '0', emit: () => {} });
     try {
-      await expect(api.dispatch('reports.import', { paths: ['/etc/passwd'] })).rejects.toMatchObject({ code: 'invalid-input', message: "Over HTTP, send the files' contents (files), not paths." });
+      const refusal = { code: 'invalid-input', message: "From the app, send the files' contents (files), not paths." };
+      await expect(api.dispatch('reports.import', { paths: ['/etc/passwd'] })).rejects.toMatchObject(refusal);
+      await expect(ipc.dispatch('reports.import', { paths: ['/etc/passwd'] })).rejects.toMatchObject(refusal);
+      await expect(ipc.dispatch('health.import', { paths: ['/etc/passwd'] })).rejects.toMatchObject(refusal);
       await expect(api.dispatch('reports.summary', { domain: KNOWN_DOMAIN, since: 'last week' })).rejects.toMatchObject({ code: 'invalid-input' });
     } finally {
+      ipc.close();
       api.close();
     }
   });

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../../electron/api/handlers';
 import { DnsSession } from '../../electron/core/dns/session';
 import { lintContent } from '../../electron/core/message/content-lint';
 import { lintHeaders } from '../../electron/core/message/header-lint';
+import type { MessageAnalysis } from '../../electron/core/message/types';
 import { blocklistTestEntries } from '../helpers/blocklist-test-entries';
 import { conformanceMessages } from '../helpers/conformance';
 import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
@@ -140,6 +142,23 @@ describe('content.listed-domain against the loopback DNS fixture', () => {
     expect(unknown[0]?.fix).toContain('check the Spamhaus DQS key');
     expect(dns.transcript.map((q) => q.name)).toEqual(expect.arrayContaining(['clean.example.nokey42.dbl.dq.spamhaus.net', 'dbltest.com.nokey42.dbl.dq.spamhaus.net']));
     expect(JSON.stringify(unknown)).not.toContain('nokey42');
+  });
+});
+
+describe('message.check through a resolver that answers NXDOMAIN for every name', () => {
+  it('says the link domains could not be checked, beside a readiness item in error, and never a clean result', async () => {
+    const api = createApi({ dbPath: null, resolverDefault: `127.0.0.1:${nxdomain.port}`, transport: 'http', version: '0', emit: () => {} });
+    try {
+      const a = (await api.dispatch('message.check', { raw: page(['https://clean.example/']), readiness: true })) as MessageAnalysis;
+      expect(a.findings.filter((f) => f.code === 'content.listed-domain')).toEqual([]);
+      const unknown = a.findings.filter((f) => f.code === 'content.link-lookup-failed');
+      expect(unknown.map((f) => f.title)).toEqual(['Link domains could not be checked on Spamhaus Domain Blocklist (DBL), SURBL multi, URIBL multi']);
+      const item = a.readiness?.items.find((i) => i.label === 'Link domains');
+      expect(item).toMatchObject({ status: 'error', deduction: 0 });
+      expect(item?.detail).toContain('unknown, not clean');
+    } finally {
+      api.close();
+    }
   });
 });
 

@@ -7,6 +7,8 @@
  */
 import { realpath, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parseResolverSpec } from '../core/dns/servers';
+import { DnsSession } from '../core/dns/session';
 import { DraftPathError, DraftWatcher, type DraftChange, type DraftFile } from '../core/qa/draft-watch';
 import { isClientFamily } from '../core/qa/families';
 import { draftLinkChecker } from '../core/qa/link-check';
@@ -70,13 +72,19 @@ export function createQaHandlers(ctx: QaContext): QaHandlers & { release(caller?
       const checker = links ? await draftLinkChecker() : null;
       // Loaded on first use: the MJML compiler and the caniemail data are large, and no other operation needs them.
       const { runQa, QaInputError } = await import('../core/qa/run');
-      const saved = ctx.settings.get().clients.filter(isClientFamily);
+      const current = ctx.settings.get();
+      const saved = current.clients.filter(isClientFamily);
+      // With the link check, the link domains are looked up on the domain blocklists through the configured resolver.
+      const dns = links
+        ? new DnsSession({ servers: parseResolverSpec(current.resolver), timeoutMs: current.dnsTimeoutMs, ...(current.spamhausDqsKey ? { redact: [current.spamhausDqsKey] } : {}) })
+        : null;
       try {
         return await runQa(Buffer.from(source, encoding), {
           ...(name !== undefined ? { name } : {}),
           ...(kind ? { kind } : {}),
           clients: clients ?? saved,
           ...(checker ? { links: { checker, allowPrivate, ...(ctx.ca ? { ca: ctx.ca.join('\n') } : {}) } } : {}),
+          ...(dns ? { linkDomains: { dns, ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}) } } : {}),
           inlineCss,
         });
       } catch (err) {
@@ -86,6 +94,8 @@ export function createQaHandlers(ctx: QaContext): QaHandlers & { release(caller?
           throw new ApiError('invalid-input', err.message, undefined, fields.length ? { fields, params: { lines: err.details.map((d) => d.line).join(',') } } : {});
         }
         throw err;
+      } finally {
+        dns?.cancel();
       }
     },
     'qa.open': async (_input, caller) => {

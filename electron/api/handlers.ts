@@ -403,6 +403,7 @@ export function createApi(ctx: ApiContext): Api {
           ...(helo ? { helo } : {}),
           ...(mailFrom ? { mailFrom } : {}),
           checkLinkDomains,
+          ...(current.spamhausDqsKey ? { spamhausDqsKey: current.spamhausDqsKey } : {}),
         });
         if (spam && !dns.unreachable()) {
           // The filters get the bytes as given and answer with a verdict only: what is stored is the original.

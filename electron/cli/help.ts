@@ -98,7 +98,7 @@ qa        Design QA of a draft (.html, .mjml or .eml, or - for stdin) before the
           content findings and the text part, each finding with its lines. MJML is compiled first;
           a compile error exits 2 with its lines. --links requests every link and image (tracking
           links may record a click; unsubscribe links are never opened; --allow-private for test
-          labs). --inline-css OUT writes the HTML with its CSS inlined to a new file, never over the draft.
+          labs) and looks the link domains up on the domain blocklists. --inline-css OUT writes the HTML with its CSS inlined to a new file, never over the draft.
 spf       SPF check_host() for one connecting IP (exit 0 pass, 1 any other result, 2 temperror).
           Checks MAIL FROM postmaster@<domain>, or --mail-from (a local part, or an address in
           any domain); with --helo and no --mail-from, the HELO identity on its own.

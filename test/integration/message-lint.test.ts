@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../../electron/api/handlers';
 import { DnsSession } from '../../electron/core/dns/session';
 import { lintContent } from '../../electron/core/message/content-lint';
 import { lintHeaders } from '../../electron/core/message/header-lint';
+import type { MessageAnalysis } from '../../electron/core/message/types';
+import { blocklistTestEntries } from '../helpers/blocklist-test-entries';
 import { conformanceMessages } from '../helpers/conformance';
 import { parseZone, startDnsServer, type DnsServer } from '../lab/dns-server';
 import { lintInput, msg } from '../helpers/message-lint-input';
@@ -16,15 +19,19 @@ phish.example.multi.surbl.org.      A 127.0.0.8
 public.example.dbl.spamhaus.org.    A 127.255.255.254
 public.example.multi.uribl.com.     A 127.0.0.1
 slow.example.multi.uribl.com.       TIMEOUT
+${blocklistTestEntries()}
 `;
 
 let server: DnsServer;
+// A resolver that answers NXDOMAIN for every name (a captive or filtered one): no list's test entry answers.
+let nxdomain: DnsServer;
 beforeAll(async () => {
   server = await startDnsServer({ zone: parseZone(ZONE) });
+  nxdomain = await startDnsServer({ zone: parseZone('') });
 });
-afterAll(() => server?.close());
+afterAll(() => Promise.all([server?.close(), nxdomain?.close()]));
 
-const session = () => new DnsSession({ servers: [{ address: '127.0.0.1', port: server.port }], timeoutMs: 300, tries: 1 });
+const session = (port = server.port) => new DnsSession({ servers: [{ address: '127.0.0.1', port }], timeoutMs: 300, tries: 1 });
 const page = (hrefs: string[]) =>
   msg(
     'From: Shop <news@shop.example>',
@@ -44,11 +51,12 @@ const page = (hrefs: string[]) =>
     '',
   );
 
-const listed = async (hrefs: string[], checkLinkDomains = true) => {
-  const dns = session();
+const listed = async (hrefs: string[], checkLinkDomains = true, port?: number) => {
+  const dns = session(port);
   const r = await lintContent(await lintInput(page(hrefs), { checkLinkDomains }), dns);
-  return { findings: r.findings.filter((f) => f.code === 'content.listed-domain'), dns };
+  return { findings: r.findings.filter((f) => f.code === 'content.listed-domain'), unknown: r.findings.filter((f) => f.code === 'content.link-lookup-failed'), dns };
 };
+const words = (f: { title: string; detail: string; fix?: string }) => `${f.title} ${f.detail} ${f.fix ?? ''}`;
 
 describe('content.listed-domain against the loopback DNS fixture', () => {
   it('reports a link domain on Spamhaus DBL with its code, meaning and delisting page', async () => {
@@ -68,8 +76,18 @@ describe('content.listed-domain against the loopback DNS fixture', () => {
   });
 
   it('never counts a refusal, a timeout or a clean domain as listed, and asks every domain list', async () => {
-    const { findings, dns } = await listed(['https://public.example/', 'https://slow.example/', 'https://clean.example/']);
+    const { findings, unknown, dns } = await listed(['https://public.example/', 'https://slow.example/', 'https://clean.example/']);
     expect(findings).toEqual([]);
+    // What could not be asked is said, list by list; the clean domain on lists that answered is not in it.
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatchObject({ severity: 'info', check: 'content', title: 'Link domains could not be checked on Spamhaus Domain Blocklist (DBL), URIBL multi' });
+    expect(unknown[0]?.detail).toContain('Spamhaus Domain Blocklist (DBL) refused to answer about public.example');
+    expect(unknown[0]?.detail).toContain('URIBL multi refused to answer about public.example');
+    expect(unknown[0]?.detail).toContain('the lookups of slow.example on URIBL multi got no usable answer (no answer (timeout))');
+    expect(unknown[0]?.detail).toContain('unknown, not clean');
+    expect(unknown[0]?.detail).not.toContain('clean.example');
+    expect(unknown[0]?.evidence).toContain('slow.example.multi.uribl.com A: no answer (timeout)');
+    expect(unknown[0]?.fix).toBe('Check again through a resolver the lists accept (your own recursive resolver, not a public or filtered one), or with a Spamhaus DQS key.');
     // The list that never answers is given up on by the session's deadline (how soon is a bound of
     // `npm run bench -- limits`), and the others are still asked.
     expect(dns.transcript.filter((q) => q.name === 'slow.example.multi.uribl.com').map((q) => q.error)).toEqual(['ETIMEOUT']);
@@ -90,7 +108,57 @@ describe('content.listed-domain against the loopback DNS fixture', () => {
   it('bounds the lookups to 40 distinct domains', async () => {
     const hrefs = Array.from({ length: 100 }, (_, i) => `https://d${i}.example/`);
     const { dns } = await listed(hrefs);
-    expect(new Set(dns.transcript.map((q) => q.name)).size).toBe(40 * 3);
+    // Plus each domain list's test entry, asked once.
+    expect(new Set(dns.transcript.map((q) => q.name)).size).toBe(40 * 3 + 3);
+  });
+
+  it('says nothing when every list answered and none lists a link domain', async () => {
+    const { findings, unknown, dns } = await listed(['https://clean.example/', 'https://other.example/']);
+    expect([...findings, ...unknown]).toEqual([]);
+    expect(dns.transcript.map((q) => q.name)).toEqual(expect.arrayContaining(['dbltest.com.dbl.spamhaus.org', 'test.surbl.org.multi.surbl.org', 'test.uribl.com.multi.uribl.com']));
+  });
+
+  it('through a resolver that answers NXDOMAIN for every name, says each list could not be trusted and never reads "not listed" as clean', async () => {
+    const { findings, unknown, dns } = await listed(['https://clean.example/', 'https://www.evil.example/'], true, nxdomain.port);
+    expect(findings).toEqual([]);
+    expect(unknown).toHaveLength(1);
+    const f = unknown[0];
+    expect(f?.title).toBe('Link domains could not be checked on Spamhaus Domain Blocklist (DBL), SURBL multi, URIBL multi');
+    expect(f?.detail).toContain('Spamhaus Domain Blocklist (DBL) did not list its own test entry through this resolver: its answers cannot be trusted (its test entry dbltest.com.dbl.spamhaus.org answered no such name (NXDOMAIN)), so its "not listed" about all 2 link domains says nothing');
+    expect(f?.detail).toContain('SURBL multi did not list its own test entry');
+    expect(f?.evidence).toBe(['dbltest.com.dbl.spamhaus.org A: no such name (NXDOMAIN)', 'test.surbl.org.multi.surbl.org A: no such name (NXDOMAIN)', 'test.uribl.com.multi.uribl.com A: no such name (NXDOMAIN)'].join('\n'));
+    expect(f?.fix).toContain('a Spamhaus DQS key');
+    expect(words(f as { title: string; detail: string })).not.toMatch(/\bis clean|no link domain (is )?listed|not listed on/i);
+    // One test-entry query per list for the whole message, however many domains it links to.
+    expect(dns.transcript.filter((q) => /^(dbltest\.com|test\.surbl\.org|test\.uribl\.com)\./.test(q.name))).toHaveLength(3);
+  });
+
+  it('asks the Spamhaus DQS zone with a key, its test entry there, and never shows the key', async () => {
+    const dns = session();
+    const r = await lintContent(await lintInput(page(['https://clean.example/']), { checkLinkDomains: true, spamhausDqsKey: 'nokey42' }), dns);
+    const unknown = r.findings.filter((f) => f.code === 'content.link-lookup-failed');
+    // The fixture serves no test entry under this key: the DQS list cannot be trusted; the others answered.
+    expect(unknown.map((f) => f.title)).toEqual(['Link domains could not be checked on Spamhaus Domain Blocklist (DBL)']);
+    expect(unknown[0]?.fix).toContain('check the Spamhaus DQS key');
+    expect(dns.transcript.map((q) => q.name)).toEqual(expect.arrayContaining(['clean.example.nokey42.dbl.dq.spamhaus.net', 'dbltest.com.nokey42.dbl.dq.spamhaus.net']));
+    expect(JSON.stringify(unknown)).not.toContain('nokey42');
+  });
+});
+
+describe('message.check through a resolver that answers NXDOMAIN for every name', () => {
+  it('says the link domains could not be checked, beside a readiness item in error, and never a clean result', async () => {
+    const api = createApi({ dbPath: null, resolverDefault: `127.0.0.1:${nxdomain.port}`, transport: 'http', version: '0', emit: () => {} });
+    try {
+      const a = (await api.dispatch('message.check', { raw: page(['https://clean.example/']), readiness: true })) as MessageAnalysis;
+      expect(a.findings.filter((f) => f.code === 'content.listed-domain')).toEqual([]);
+      const unknown = a.findings.filter((f) => f.code === 'content.link-lookup-failed');
+      expect(unknown.map((f) => f.title)).toEqual(['Link domains could not be checked on Spamhaus Domain Blocklist (DBL), SURBL multi, URIBL multi']);
+      const item = a.readiness?.items.find((i) => i.label === 'Link domains');
+      expect(item).toMatchObject({ status: 'error', deduction: 0 });
+      expect(item?.detail).toContain('unknown, not clean');
+    } finally {
+      api.close();
+    }
   });
 });
 

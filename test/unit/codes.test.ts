@@ -91,6 +91,7 @@ describe('finding codes', () => {
       'content.no-postal-address': 'warning',
       'content.tracking-pixel': 'info',
       'content.listed-domain': 'critical',
+      'content.link-lookup-failed': 'info',
       'link.broken': 'warning',
       'link.private': 'warning',
       'link.too-many-redirects': 'warning',

@@ -70,6 +70,10 @@ describe('the result as the page lays it out', () => {
     expect(['compat.partial', 'a11y.low-contrast', 'content.url-shortener', 'content.gmail-clipping', 'image.total-weight', 'image.broken', 'link.slow'].map(groupOf)).toEqual(['compat', 'a11y', 'content', 'size', 'size', 'links', 'links']);
   });
 
+  it('puts the link domains\' blocklist findings beside the link check that runs them', () => {
+    expect(['content.listed-domain', 'content.link-lookup-failed'].map(groupOf)).toEqual(['links', 'links']);
+  });
+
   it('names a finding\'s source lines', () => {
     expect(sourceLines(f('a11y.small-text', 'info', [12]))).toBe('Line 12');
     expect(sourceLines(f('a11y.small-text', 'info', [3, 7, 12]))).toBe('Lines 3, 7 and 12');

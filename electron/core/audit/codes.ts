@@ -140,6 +140,7 @@ export const FINDING_CODES = {
   'content.no-postal-address': { severity: 'warning', check: 'content', meaning: 'Commercial mail without a physical postal address (CAN-SPAM, 15 U.S.C. §7704(a)(5)).' },
   'content.tracking-pixel': { severity: 'info', check: 'content', meaning: 'A 1x1 or hidden image that reports opens.' },
   'content.listed-domain': { severity: 'critical', check: 'content', meaning: 'A link points at a domain listed on a domain blocklist.' },
+  'content.link-lookup-failed': { severity: 'info', check: 'content', meaning: 'A domain blocklist could not be asked about the link domains, or its answers could not be trusted (its test entry did not answer as listed): whether they are listed there is unknown, not clean.' },
 
   // Design QA: the link check (core/qa/links.ts)
   'link.broken': { severity: 'warning', check: 'link', meaning: 'A link answers 4xx or 5xx, or cannot be reached (no host, refused, reset, timeout, certificate): critical when it is gone for every reader (404, 410, a host that does not exist, a URL that does not parse).' },

@@ -124,7 +124,7 @@ interface Query {
 }
 
 /** The DQS key when it is one: letters and digits only, so it can never add or hide a label in the query name. */
-function validKey(given: string | undefined): string | undefined {
+export function validKey(given: string | undefined): string | undefined {
   const key = given?.trim();
   return key && /^[a-z0-9]{1,64}$/i.test(key) ? key : undefined;
 }

@@ -39,6 +39,8 @@ export interface AnalyzeOptions {
   mailFrom?: string;
   /** Look link domains up on domain blocklists (the network part). */
   checkLinkDomains?: boolean;
+  /** The Spamhaus DQS key for the link domains' lookups, when set. */
+  spamhausDqsKey?: string;
   now?: () => Date;
   /** The authserv-id our Authentication-Results evaluation uses; defaults to "deliverlab". */
   mta?: string;
@@ -197,6 +199,7 @@ async function analyzeWith(
     receivedAt,
     headersOnly: input.headersOnly,
     checkLinkDomains: options.checkLinkDomains ?? false,
+    ...(options.spamhausDqsKey ? { spamhausDqsKey: options.spamhausDqsKey } : {}),
     now,
     body,
   };

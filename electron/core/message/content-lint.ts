@@ -344,7 +344,7 @@ export async function lintContent(input: ContentLintInput, dns?: DnsSession): Pr
     }
   }
 
-  if (input.checkLinkDomains && dns) findings.push(...(await listedLinkDomains(webLinks, dns)));
+  if (input.checkLinkDomains && dns) findings.push(...(await listedLinkDomains(webLinks, dns, input.spamhausDqsKey)));
 
   return { findings, content };
 }

@@ -26,6 +26,8 @@ export interface LintInput {
   headersOnly: boolean;
   /** Look link domains up on domain blocklists (the network part is on). */
   checkLinkDomains: boolean;
+  /** The Spamhaus DQS key for those lookups, when set. */
+  spamhausDqsKey?: string;
   /** The clock, for date skew when receivedAt is null; defaults to the system clock. */
   now?: () => Date;
   /** The body as content lint reads it, when analyze.ts has read it already (else read there). */
@@ -38,7 +40,7 @@ export interface LintInput {
  * Narrower than LintInput so that a draft that was never received (design QA) can be linted too,
  * without an authentication result or header fields it does not have.
  */
-export type ContentLintInput = Pick<LintInput, 'parsed' | 'raw' | 'headersOnly' | 'checkLinkDomains' | 'body'> & {
+export type ContentLintInput = Pick<LintInput, 'parsed' | 'raw' | 'headersOnly' | 'checkLinkDomains' | 'spamhausDqsKey' | 'body'> & {
   summary: Pick<MessageSummary, 'bulk' | 'bulkSignals' | 'fromDomain'>;
 };
 

@@ -7,6 +7,7 @@
  * link checker is given by the caller and runs only when asked.
  */
 import type { Finding } from '../audit/types';
+import type { DnsSession } from '../dns/session';
 import { lintContent, readBody } from '../message/content-lint';
 import { bulkVerdict } from '../message/bulk';
 import { indexHeaders } from '../message/header-index';
@@ -34,6 +35,11 @@ export interface QaOptions {
   clients?: readonly ClientFamily[];
   /** Run the link check with this checker (links.ts); absent: no URL is requested. */
   links?: LinkCheckOptions & { checker: LinkChecker };
+  /**
+   * With the link check: look the link domains up on the domain blocklists through this session, as
+   * message analysis does (content.listed-domain, content.link-lookup-failed).
+   */
+  linkDomains?: { dns: DnsSession; spamhausDqsKey?: string };
   /** Return the HTML with its CSS inlined too. */
   inlineCss?: boolean;
 }
@@ -78,11 +84,12 @@ export async function runQa(bytes: Buffer, options: QaOptions = {}): Promise<QaR
     parsed,
     raw: input.message,
     headersOnly: false,
-    // No DNS here: design QA makes no network call unless the link check is asked for.
-    checkLinkDomains: false,
+    // No DNS unless the caller gives a session: design QA makes no network call unless the link check is asked for.
+    checkLinkDomains: options.linkDomains !== undefined,
+    ...(options.linkDomains?.spamhausDqsKey ? { spamhausDqsKey: options.linkDomains.spamhausDqsKey } : {}),
     body,
     summary: { bulk: verdict.bulk, bulkSignals: verdict.signals, fromDomain: fromAddress?.includes('@') ? (fromAddress.split('@').pop() as string).toLowerCase() : null },
-  });
+  }, options.linkDomains?.dns);
 
   const doc = readDocument(html);
   if (doc.tooDeep) notes.push(`Elements are nested more than ${MAX_DEPTH} deep: the checks read the structure down to that depth.`);

@@ -119,6 +119,8 @@ export const IMPACT: Record<FindingCode, Impact> = {
   'content.no-postal-address': 'reputation',
   'content.tracking-pixel': 'hygiene',
   'content.listed-domain': 'reputation',
+  // Like dnsbl.refused: nothing is wrong with the mail, the lookup could not be made.
+  'content.link-lookup-failed': 'hygiene',
   // Design QA's link check: what readers meet, not what receivers decide; a chain of redirects is
   // also a pattern spam filters score.
   'link.broken': 'hygiene',

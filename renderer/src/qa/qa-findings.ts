@@ -20,7 +20,8 @@ export function groupOf(code: string): FindingGroup {
   if (code.startsWith('compat.')) return 'compat';
   if (code.startsWith('a11y.')) return 'a11y';
   if (code === 'content.gmail-clipping' || code === 'image.heavy' || code === 'image.total-weight') return 'size';
-  if (code.startsWith('link.') || code.startsWith('image.')) return 'links';
+  // The link domains' blocklist lookups run with the link check, so their findings sit beside it.
+  if (code.startsWith('link.') || code.startsWith('image.') || code === 'content.listed-domain' || code === 'content.link-lookup-failed') return 'links';
   return 'content';
 }
 

@@ -522,6 +522,7 @@ export function createMailHandlers(
       const outcome = run.seeds.find((s) => s.seed === name);
       if (!outcome) throw new ApiError('not-found', `Seed "${name}" is not part of placement run #${id}.`);
       const seed = seedNamed(name);
+      const dqsKey = ctx.spamhausDqsKey?.();
       let copy: Awaited<ReturnType<typeof analyseCopy>>;
       try {
         copy = await analyseCopy({
@@ -531,6 +532,7 @@ export function createMailHandlers(
           placementId: id,
           outcome,
           dns: ctx.dns?.() ?? { servers: null },
+          ...(dqsKey ? { spamhausDqsKey: dqsKey } : {}),
           // The spam filters set in Settings (none: an empty list, said as such).
           scoreSpam: (raw) => ctx.scoreSpam(raw, {}),
           ...conn(),

@@ -163,6 +163,7 @@ export async function analyseRunCopies(
 ): Promise<CopyResult[]> {
   const results: CopyResult[] = [];
   const dns = { servers: parseResolverSpec(options.resolver) };
+  const dqsKey = new SettingsService(options.store, DEFAULT_SETTINGS).get().spamhausDqsKey;
   for (const outcome of run.seeds) {
     if (!outcome.detection) continue;
     const entry = seeds.find((s) => s.seed.name === outcome.seed);
@@ -177,7 +178,8 @@ export async function analyseRunCopies(
           token: run.token,
           placementId: run.id ?? null,
           outcome,
-          dns,
+          dns: dqsKey ? { ...dns, redact: [dqsKey] } : dns,
+          ...(dqsKey ? { spamhausDqsKey: dqsKey } : {}),
           timeoutMs: options.timeoutMs,
           ...(options.ca.length ? { ca: options.ca } : {}),
           ...(options.scoreSpam ? { scoreSpam: options.scoreSpam } : {}),

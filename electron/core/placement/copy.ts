@@ -48,6 +48,8 @@ export interface CopyRequest {
   dns: DnsSessionOptions | DnsSession;
   /** Look link domains up on domain blocklists, as message.check does. */
   checkLinkDomains?: boolean;
+  /** The Spamhaus DQS key from Settings, for the link domains' lookups. */
+  spamhausDqsKey?: string;
   /**
    * The local spam filters (SpamAssassin, rspamd), when configured: their verdicts become the
    * analysis's `spam`. Absent: the filters were not asked, and the analysis has no `spam`.
@@ -154,7 +156,7 @@ export function recordedByReceiver(raw: Buffer): RecordedByReceiver {
 /** Fetches one detected copy and runs the full message analysis on it. Throws CopyError (or MessageInputError). */
 export async function analyseCopy(req: CopyRequest): Promise<CopyAnalysis> {
   const fetched = await fetchCopy(req);
-  const analysis = await analyzeMessage(fetched.raw, { dns: req.dns, checkLinkDomains: req.checkLinkDomains ?? true });
+  const analysis = await analyzeMessage(fetched.raw, { dns: req.dns, checkLinkDomains: req.checkLinkDomains ?? true, ...(req.spamhausDqsKey ? { spamhausDqsKey: req.spamhausDqsKey } : {}) });
   if (req.scoreSpam) analysis.spam = await req.scoreSpam(fetched.raw);
   const detection = req.outcome.detection as Detection;
   const moved = fetched.folder !== detection.folder;

@@ -4,12 +4,13 @@
  * file are summed before they are compared, and a Mailchimp report downloaded again after more
  * opens came in replaces its campaign's counts.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importHealth } from '../../electron/core/health/import';
 import { healthSummary } from '../../electron/core/health/summary';
 import { HistoryStore } from '../../electron/core/history/store';
+import { fileSentence } from '../../renderer/src/health/health-words';
 import { tempDbPaths } from '../helpers/temp-db';
 
 const tmp = tempDbPaths('health-rows');
@@ -117,5 +118,17 @@ describe('CSV rows imported again', () => {
       // The newsletter's 1,500 opens and 1 complaint stay; the offer's 500 opens become 650, and its
       // columns this file lacks (bounces, clicks) are now zero, as the file says.
       expect(store.healthDays({ domain: 'club.example', since: '2026-05-05', until: '2026-05-05' })).toMatchObject([{ sent: 7000, opens: 2150, complaints: 3, clicks: 200, hardBounced: 20 }]);
+    }));
+
+  it("words an updated row in the app's sentence for the file", () =>
+    withStore(async (store) => {
+      const upload = (name: string) => importHealth({ files: [{ name, bytes: readFileSync(fixture(name)) }] }, { store, dns: null, now: () => NOW });
+      await upload('weekly-a.csv');
+      const c = await upload('weekly-c.csv');
+      expect(fileSentence(c.files[0]!)).toBe("weekly-c.csv: Deliverlab's generic CSV (told from its content): 1 row read, 0 added, 1 row updated.");
+      const b = await upload('weekly-b.csv');
+      // B was exported before C but imported after it: the last file imported wins, day 7 goes back.
+      expect(fileSentence(b.files[0]!)).toBe("weekly-b.csv: Deliverlab's generic CSV (told from its content): 7 rows read, 3 added, 3 imported before, 1 row updated.");
+      expect(store.healthDays({ since: '2026-05-07', until: '2026-05-07' })).toMatchObject([{ complaints: 0, opens: 300 }]);
     }));
 });

@@ -45,6 +45,7 @@ export function formatHealthImport(untrusted: HealthImportResult, paint: Paint):
     const parts = [`${plural(f.read, unitOf(f.format))} read`, `${n(f.added)} added`];
     if (f.alreadyImported) parts.push(paint('dim', 'imported before: nothing added'));
     else if (f.duplicates > 0) parts.push(`${n(f.duplicates)} imported before`);
+    if (f.updated > 0) parts.push(`${plural(f.updated, 'row')} updated`);
     if (f.ignored > 0) parts.push(`${plural(f.ignored, unitOf(f.format))} of a type not counted`);
     if (f.refusedRows > 0) parts.push(paint('yellow', `${plural(f.refusedRows, 'row')} refused`));
     out.push(`${paint('bold', f.file)}: ${how}: ${parts.join(', ')}`);
@@ -57,6 +58,7 @@ export function formatHealthImport(untrusted: HealthImportResult, paint: Paint):
   }
   out.push(
     `${paint('bold', `Added ${addedWords(r, r.added)}`)} from ${plural(r.files.length - r.failedFiles, 'file')}; ${r.duplicates === 0 ? 'none' : n(r.duplicates)} imported before; ` +
+      (r.updated > 0 ? `${plural(r.updated, 'row')} updated; ` : '') +
       `${r.refusedRows === 0 && r.failedFiles === 0 ? 'none refused' : paint('yellow', `${plural(r.refusedRows, 'row')} and ${plural(r.failedFiles, 'file')} refused`)}.`,
   );
   if (r.notLookedUp > 0) out.push(paint('dim', `${plural(r.notLookedUp, 'recipient domain')} not looked up (MX): counted under unknown providers.`));

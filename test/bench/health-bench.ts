@@ -1,12 +1,14 @@
 /**
  * Issue 18's bounds: importing 1,000,000 SES-like events (JSON lines, one recipient each) at
  * 100,000 events/s or more, with the peak memory, and a summary over 90 days well under 200 ms.
+ * Beside them, without a bound: a 100,000-row generic CSV imported, then a later export of the same
+ * rows with a tenth of them changed, each row compared with what its key added before.
  *
  * The events are written to a temporary file first; the import streams it as the CLI does. Recipient
  * domains outside the known consumer ones are looked up through the loopback DNS fixture server.
  */
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DnsSession } from '../../electron/core/dns/session';
@@ -14,6 +16,7 @@ import { importHealth } from '../../electron/core/health/import';
 import { healthSummary } from '../../electron/core/health/summary';
 import { HistoryStore } from '../../electron/core/history/store';
 import { judge, type Bounded } from './bound';
+import type { BenchRow } from './row';
 
 const EVENTS = 1_000_000;
 const DAYS = 90;
@@ -110,6 +113,7 @@ export async function runHealthBench(dnsPort: number): Promise<Bounded> {
         domainSamples.push(performance.now() - t4);
       }
       judge(out, `health summary over ${DAYS} days (one domain)`, SUMMARY_BOUND_MS, domainSamples);
+      out.rows.push(await csvTwice(dir, dns));
     } finally {
       dns.cancel();
       store.close();
@@ -118,4 +122,49 @@ export async function runHealthBench(dnsPort: number): Promise<Bounded> {
     rmSync(dir, { recursive: true, force: true });
   }
   return out;
+}
+
+const CSV_ROWS = 100_000;
+const CSV_HEADER = 'date,sending_domain,ip,recipient_domain,sent,delivered,bounced_hard,bounced_soft,unknown_users,complaints,opens,clicks,unsubscribes';
+
+/** A generic CSV of CSV_ROWS rows, each its own key (500 days, 4 IPs, 2 domains, 25 recipient domains); `later` rows have more opens. */
+function csvText(later: (i: number) => boolean): string {
+  const lines = [CSV_HEADER];
+  for (let i = 0; i < CSV_ROWS; i++) {
+    const day = new Date(FIRST_DAY + Math.floor(i / 200) * 86_400_000).toISOString().slice(0, 10);
+    const recipient = RECIPIENT_DOMAINS[i % 25] as string;
+    const ip = IPS[Math.floor(i / 25) % IPS.length] as string;
+    const domain = DOMAINS[Math.floor(i / 100) % DOMAINS.length] as string;
+    lines.push(`${day},${domain},${ip},${recipient},1000,980,10,10,4,1,${later(i) ? 360 : 300},40,2`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The CSV imported, then a later export of it: 90 % of its rows imported before, 10 % updated. */
+async function csvTwice(dir: string, dns: DnsSession): Promise<BenchRow> {
+  const first = join(dir, 'rows-first.csv');
+  const later = join(dir, 'rows-later.csv');
+  writeFileSync(first, csvText(() => false));
+  writeFileSync(later, csvText((i) => i % 10 === 0));
+  const store = HistoryStore.open(join(dir, 'health-csv.sqlite'));
+  try {
+    const t = performance.now();
+    const a = await importHealth({ paths: [first] }, { store, dns });
+    const firstMs = performance.now() - t;
+    if (a.added !== CSV_ROWS) throw new Error(`the first CSV import added ${a.added} rows, not ${CSV_ROWS}`);
+    const t2 = performance.now();
+    const b = await importHealth({ paths: [later] }, { store, dns });
+    const laterMs = performance.now() - t2;
+    if (b.updated !== CSV_ROWS / 10 || b.duplicates !== CSV_ROWS - CSV_ROWS / 10) throw new Error(`the later CSV updated ${b.updated} rows and found ${b.duplicates} imported before`);
+    return {
+      name: `health import, ${CSV_ROWS.toLocaleString('en-US')}-row CSV imported twice (the second a later export)`,
+      runs: 1,
+      median: laterMs,
+      p95: NaN,
+      perSecond: (CSV_ROWS / laterMs) * 1000,
+      note: `first import ${firstMs.toFixed(0)} ms (${Math.round((CSV_ROWS / firstMs) * 1000).toLocaleString('en-US')} rows/s, all added); second: ${b.duplicates.toLocaleString('en-US')} imported before, ${b.updated.toLocaleString('en-US')} updated`,
+    };
+  } finally {
+    store.close();
+  }
 }

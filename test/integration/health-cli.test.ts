@@ -1,7 +1,8 @@
 /**
  * `deliverlab health` as a user runs it (the built CLI): recipient providers by MX through the
- * resolver given, exit codes (1 when a row is refused or a limit is exceeded), the summary's JSON
- * shape, and no control character from an export reaching the terminal.
+ * resolver given, overlapping CSV exports counted once and rows with new counts updated, exit codes
+ * (1 when a row is refused or a limit is exceeded), the summary's JSON shape, and no control
+ * character from an export reaching the terminal.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,37 @@ describe('deliverlab health import', () => {
     expect(again.stdout).toContain('imported before: nothing added');
     expect(again.stdout).toContain('Added 0 rows from 1 file; 4 imported before; none refused.');
     expect(again.stdout).toContain('4 rows read, 0 added, imported before: nothing added');
+  });
+
+  it('counts the days of overlapping weekly exports once, and says how many rows a later export updated (text and --json)', async () => {
+    const db = join(dir, 'weekly.sqlite');
+    const run = (file: string, ...flags: string[]) => runCli(['health', 'import', join(FIXTURES, file), '--db', db, '--resolver', resolver, ...flags]);
+    expect((await run('weekly-a.csv')).code).toBe(0);
+    const b = await run('weekly-b.csv', '--json');
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout)).toMatchObject({ read: 7, added: 3, duplicates: 4, updated: 0, files: [{ added: 3, duplicates: 4, updated: 0, alreadyImported: false }] });
+    const c = await run('weekly-c.csv');
+    expect(c.code).toBe(0);
+    expect(c.stdout).toContain("weekly-c.csv: Deliverlab's generic CSV (told from its content): 1 row read, 0 added, 1 row updated");
+    expect(c.stdout).toContain('Added 0 rows from 1 file; none imported before; 1 row updated; none refused.');
+    const range = ['--domain', 'weekly.example', '--db', db, '--json'];
+    const day7 = await runCli(['health', 'summary', '--since', '2026-05-07', '--until', '2026-05-07', ...range]);
+    expect(day7.code).toBe(1);
+    const s = JSON.parse(day7.stdout);
+    expect(s.totals).toMatchObject({ sent: 1000, delivered: 980, complaints: 5, opens: 420 });
+    expect(s.findings.map((f: { code: string }) => f.code)).toEqual(['health.complaint-rate']);
+    const all = JSON.parse((await runCli(['health', 'summary', '--since', '2026-05-01', '--until', '2026-05-10', ...range])).stdout);
+    expect(all.totals).toMatchObject({ sent: 10_000, complaints: 5, opens: 9 * 300 + 420 });
+  });
+
+  it('replaces a Mailchimp campaign report downloaded again after more opens came in', async () => {
+    const db = join(dir, 'mailchimp.sqlite');
+    expect((await runCli(['health', 'import', join(FIXTURES, 'mailchimp-may.csv'), '--db', db, '--resolver', resolver])).code).toBe(0);
+    const again = await runCli(['health', 'import', join(FIXTURES, 'mailchimp-may-again.csv'), '--db', db, '--resolver', resolver, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ read: 3, added: 1, duplicates: 1, updated: 1, files: [{ format: 'mailchimp', updated: 1 }] });
+    const summary = JSON.parse((await runCli(['health', 'summary', '--domain', 'club.example', '--since', '2026-05-05', '--until', '2026-05-05', '--db', db, '--json'])).stdout);
+    expect(summary.totals).toMatchObject({ sent: 7000, delivered: 6930, opens: 2300, complaints: 3 });
   });
 
   it('exits 1 when a row is refused, naming its line, and prints no control character from the file', async () => {

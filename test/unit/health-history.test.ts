@@ -1,7 +1,9 @@
 /**
- * Sending health in history (migration 8): daily aggregates add up, and the warm-up planner's
- * dailyVolume reads one IP's or one domain's actual volume per day.
+ * Sending health in history (migrations 8 and 14): daily aggregates add up, the warm-up planner's
+ * dailyVolume reads one IP's or one domain's actual volume per day, and a CSV row key's new counts
+ * replace its old ones in one transaction.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../electron/core/history/store';
 import { zeroCounts, type HealthDayRow } from '../../electron/core/health/types';
@@ -53,6 +55,55 @@ describe('health history', () => {
       save([3, 4]);
       expect(counted).toEqual([[true, true, true], [false, true]]);
       expect(store.dailyVolume({ since: '2026-03-05', until: '2026-03-05' })[0]?.sent).toBe(4);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('replaces what a row key added, in the daily row it went to: a provider that changed since leaves no empty row behind', () => {
+    const store = HistoryStore.open(tmp());
+    try {
+      const key = (text: string) => createHash('sha256').update(text).digest().subarray(0, 16);
+      const file = (digest: string) => ({ digest, name: `${digest}.csv`, format: 'csv', events: 1, importedAt: '2026-03-10T00:00:00Z' });
+      expect(store.saveHealthRows({ rows: [{ key: key('a'), row: row('2026-03-05', '', 'a.example', 'unknown', { sent: 10, opens: 2 }) }], file: file('f1') })).toEqual(['added']);
+      store.saveHealthBatch({ ids: [9], rows: () => [row('2026-03-05', '', 'a.example', 'gmail', { sent: 5 })] });
+      // The recipient domain's MX answered since: the key's counts move from unknown to gmail.
+      const again = store.saveHealthRows({
+        rows: [
+          { key: key('a'), row: row('2026-03-05', '', 'a.example', 'gmail', { sent: 10, opens: 7 }) },
+          { key: key('b'), row: row('2026-03-05', '', 'a.example', 'gmail', { sent: 1 }) },
+        ],
+        file: file('f2'),
+      });
+      expect(again).toEqual(['updated', 'added']);
+      expect(store.healthDays({ since: '2026-03-05', until: '2026-03-05' })).toEqual([row('2026-03-05', '', 'a.example', 'gmail', { sent: 16, opens: 7 })]);
+      expect(store.saveHealthRows({ rows: [{ key: key('a'), row: row('2026-03-05', '', 'a.example', 'other', { sent: 10, opens: 7 }) }], file: file('f3') })).toEqual(['same']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("writes a file's rows all or none: a row that cannot be stored leaves the replacement before it undone", () => {
+    const store = HistoryStore.open(tmp());
+    try {
+      const key = (text: string) => createHash('sha256').update(text).digest().subarray(0, 16);
+      const file = (digest: string) => ({ digest, name: `${digest}.csv`, format: 'csv', events: 1, importedAt: '2026-03-10T00:00:00Z' });
+      store.saveHealthRows({ rows: [{ key: key('a'), row: row('2026-03-06', '', 'a.example', 'gmail', { sent: 10, complaints: 1 }) }], file: file('f1') });
+      const broken = { ...row('2026-03-06', '', 'a.example', 'gmail', { sent: 3 }), day: null as unknown as string };
+      expect(() =>
+        store.saveHealthRows({
+          rows: [
+            { key: key('a'), row: row('2026-03-06', '', 'a.example', 'gmail', { sent: 10, complaints: 4 }) },
+            { key: key('b'), row: broken },
+          ],
+          file: file('f2'),
+        }),
+      ).toThrow(/NOT NULL/);
+      expect(store.healthDays({ since: '2026-03-06', until: '2026-03-06' })).toEqual([row('2026-03-06', '', 'a.example', 'gmail', { sent: 10, complaints: 1 })]);
+      expect(store.healthFileImported('f2')).toBe(false);
+      // The same replacement, whole, goes through.
+      expect(store.saveHealthRows({ rows: [{ key: key('a'), row: row('2026-03-06', '', 'a.example', 'gmail', { sent: 10, complaints: 4 }) }], file: file('f2') })).toEqual(['updated']);
+      expect(store.healthDays({ since: '2026-03-06', until: '2026-03-06' })[0]?.complaints).toBe(4);
     } finally {
       store.close();
     }

@@ -25,10 +25,13 @@ import   ESP exports into daily counts per sending domain, sending IP (or pool) 
          unsubscribes; optional sending_domain and unknown_users). Without --format the format is
          told from each file's content, and said. Files are streamed, never read whole. A row that
          cannot be read is refused with its line; the rest imports. Unknown columns and event
-         types are reported, not counted. Importing the same events again adds nothing (event ids;
-         a CSV file by its digest). --json prints { files: [{ file, format, detected, read, added,
-         duplicates, ignored, refusedRows, refusals: [{ line, reason }], unknown, alreadyImported,
-         error? }], read, added, duplicates, refusedRows, failedFiles, domains, ips, notLookedUp }.
+         types are reported, not counted. Importing the same events again adds nothing (event ids).
+         CSV rows are totals that later exports repeat: a row whose key (day, sending domain, IP,
+         recipient domain; for Mailchimp the campaign: send date, title, from) was imported before
+         adds nothing with the same counts, and replaces its old counts with new ones ("updated").
+         --json prints { files: [{ file, format, detected, read, added, duplicates, updated,
+         ignored, refusedRows, refusals: [{ line, reason }], unknown, alreadyImported, error? }],
+         read, added, duplicates, updated, refusedRows, failedFiles, domains, ips, notLookedUp }.
          Exit 0 everything read, 1 a row or file refused, 2 an error.
 summary  Rates per provider, sending domain and IP over the period (30d by default): delivery,
          hard and soft bounces, unknown users, complaints, unsubscribes, opens (unreliable where

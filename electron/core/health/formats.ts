@@ -87,6 +87,8 @@ interface CsvSpec {
   name: string;
   /** Lower-cased header → the field it fills. */
   columns: Map<string, CsvField>;
+  /** The identity columns a row's key takes besides what it is counted under: per part, its lower-cased headers, preferred first. */
+  key: string[][];
   ignore: Set<string>;
 }
 
@@ -135,10 +137,10 @@ function eventSpec(format: EventFormat): EventSpec {
 }
 
 function csvSpec(format: CsvFormat): CsvSpec {
-  const r = raw[format] as { name: string; columns: Record<CsvField, string[]>; ignore: string[] };
+  const r = raw[format] as { name: string; columns: Record<CsvField, string[]>; key: string[][]; ignore: string[] };
   const columns = new Map<string, CsvField>();
   for (const [field, headers] of Object.entries(r.columns) as [CsvField, string[]][]) for (const h of headers) columns.set(h.toLowerCase(), field);
-  return { format, name: r.name, columns, ignore: new Set(r.ignore.map((h) => h.toLowerCase())) };
+  return { format, name: r.name, columns, key: r.key.map((part) => part.map((h) => h.toLowerCase())), ignore: new Set(r.ignore.map((h) => h.toLowerCase())) };
 }
 
 export const EVENT_SPECS: Record<EventFormat, EventSpec> = { ses: eventSpec('ses'), sendgrid: eventSpec('sendgrid'), mailgun: eventSpec('mailgun'), postmark: eventSpec('postmark') };
@@ -331,6 +333,8 @@ export interface CsvLayout {
   format: CsvFormat;
   /** The field each column fills, or null for a column passed over. */
   fields: (CsvField | null)[];
+  /** Per part of the mapping's key, the column it is read from; -1 when the file has none of its headers. */
+  keyColumns: number[];
 }
 
 /** The columns of a header row; unknown headers are reported. Throws RowRefused when the counts cannot be read. */
@@ -341,7 +345,7 @@ export function csvLayout(format: CsvFormat, headers: readonly string[], unknown
     const key = h.trim().toLowerCase();
     const field = spec.columns.get(key);
     if (field === undefined) {
-      if (!spec.ignore.has(key) && key !== '') unknown({ kind: 'column', name: h.trim() });
+      if (!spec.ignore.has(key) && !spec.key.some((part) => part.includes(key)) && key !== '') unknown({ kind: 'column', name: h.trim() });
       return null;
     }
     // The first column of a field wins (Mailchimp's "Emails Sent" beside "Total Recipients").
@@ -351,7 +355,15 @@ export function csvLayout(format: CsvFormat, headers: readonly string[], unknown
   });
   if (!seen.has('date')) throw new RowRefused(`no date column (${[...spec.columns].filter(([, f]) => f === 'date').map(([h]) => h).join(' or ')})`);
   if (!COUNT_FIELDS.some((f) => seen.has(f))) throw new RowRefused('no count column (sent, delivered, bounces, complaints, ...)');
-  return { format, fields };
+  const lower = headers.map((h) => h.trim().toLowerCase());
+  const keyColumns = spec.key.map((part) => {
+    for (const h of part) {
+      const i = lower.indexOf(h);
+      if (i >= 0) return i;
+    }
+    return -1;
+  });
+  return { format, fields, keyColumns };
 }
 
 export interface CsvHit extends HealthCounts {
@@ -359,6 +371,20 @@ export interface CsvHit extends HealthCounts {
   domain: string;
   ip: string;
   recipientDomain: string;
+}
+
+/** A key cell as compared: Unicode NFC, trimmed, runs of spaces as one, any case. */
+const keyText = (cell: string) => cell.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The key of a CSV row that was read: the format, what the row is counted under (day, sending
+ * domain, IP or pool, recipient domain) and the cells of the mapping's identity columns (Mailchimp's
+ * send time, campaign title and sender). Parts are joined with NUL, which no cell part can hold.
+ */
+export function csvRowKey(layout: CsvLayout, cells: readonly string[], hit: CsvHit): string {
+  const parts = [layout.format, hit.day, hit.domain, hit.ip, hit.recipientDomain];
+  for (const i of layout.keyColumns) parts.push(i < 0 ? '' : keyText((cells[i] as string).replaceAll('\u0000', '')));
+  return parts.join('\u0000');
 }
 
 /** Reads one CSV row into counts; throws RowRefused with what is wrong in it. */

@@ -3,9 +3,12 @@
  *
  * A file is read chunk by chunk and never held whole: records become per-recipient hits, which are
  * written in batches, each one transaction with the event ids that made them, so that a second
- * import of the same events adds nothing. CSV exports carry no event ids: their counts are summed
- * (a few rows a day) and written once with the file's digest, and a file whose digest is known adds
- * nothing. A row that cannot be read is refused with its line; the rest of the file goes on.
+ * import of the same events adds nothing. CSV exports carry no event ids, and they are totals that a
+ * later export repeats (a weekly export that takes in last week's days, a campaign report downloaded
+ * again after more opens came in): their rows are summed per key (formats.ts csvRowKey) and the
+ * whole file written in one transaction, where a key seen before with the same counts adds nothing
+ * and one with other counts replaces what it added. A file whose digest is known is not read into
+ * history at all. A row that cannot be read is refused with its line; the rest of the file goes on.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -17,6 +20,7 @@ import {
   countBits,
   CsvSplitter,
   csvLayout,
+  csvRowKey,
   detectCsvFormat,
   detectJsonFormat,
   EVENT_SPECS,
@@ -60,8 +64,10 @@ export interface HealthFileResult {
   read: number;
   /** Counted into history now. */
   added: number;
-  /** Read before (same event id, or the same CSV file): not counted again. */
+  /** Read before (same event id, the same CSV file, or a CSV row with the same key and counts): not counted again. */
   duplicates: number;
+  /** CSV rows read before with other counts (the same day and campaign, more opens since): their old counts replaced. */
+  updated: number;
   /** Event types the mapping passes over (a delivery delay, a rejected send). */
   ignored: number;
   refusedRows: number;
@@ -81,6 +87,7 @@ export interface HealthImportResult {
   read: number;
   added: number;
   duplicates: number;
+  updated: number;
   refusedRows: number;
   /** Files not read at all. */
   failedFiles: number;
@@ -106,6 +113,16 @@ export interface HealthImportOptions {
 export type HealthImportInput = { paths: readonly string[] } | { files: readonly { name: string; bytes: Uint8Array }[] };
 
 class FileFailed extends Error {}
+
+/** The rows of one key of a CSV file, summed: what they are counted under, and how many rows. */
+interface CsvSum {
+  day: string;
+  domain: string;
+  ip: string;
+  recipientDomain: string;
+  counts: HealthCounts;
+  rows: number;
+}
 
 interface Source {
   name: string;
@@ -165,7 +182,7 @@ export async function importHealth(input: HealthImportInput, options: HealthImpo
   const { store, signal } = options;
   const now = options.now ?? (() => new Date());
   const importedAt = now().toISOString();
-  const result: HealthImportResult = { files: [], read: 0, added: 0, duplicates: 0, refusedRows: 0, failedFiles: 0, domains: [], ips: [], notLookedUp: 0 };
+  const result: HealthImportResult = { files: [], read: 0, added: 0, duplicates: 0, updated: 0, refusedRows: 0, failedFiles: 0, domains: [], ips: [], notLookedUp: 0 };
   const providers = new Map<string, RecipientProvider>();
   const budget = { left: options.maxLookups ?? MAX_MX_LOOKUPS };
   const domains = new Set<string>();
@@ -192,6 +209,7 @@ export async function importHealth(input: HealthImportInput, options: HealthImpo
         read: 0,
         added: 0,
         duplicates: 0,
+        updated: 0,
         ignored: 0,
         refusedRows: 0,
         refusals: [],
@@ -216,6 +234,7 @@ export async function importHealth(input: HealthImportInput, options: HealthImpo
       result.read += file.read;
       result.added += file.added;
       result.duplicates += file.duplicates;
+      result.updated += file.updated;
       result.refusedRows += file.refusedRows;
     }
   } finally {
@@ -256,9 +275,9 @@ async function importFile(source: Source, file: HealthFileResult, ctx: FileConte
 
   let format: HealthFormat | null = ctx.format ?? null;
   let mode: 'lines' | 'array' | 'csv' | null = null;
-  // Event files: the batch being filled. CSV files: sums per key over the whole file.
+  // Event files: the batch being filled. CSV files: sums per row key over the whole file.
   let batch = new Batch();
-  const csvSums = new Map<string, HealthCounts>();
+  const csvSums = new Map<string, CsvSum>();
   let layout: CsvLayout | null = null;
 
   const flush = async (last: boolean) => {
@@ -343,13 +362,14 @@ async function importFile(source: Source, file: HealthFileResult, ctx: FileConte
     file.read++;
     ctx.domains.add(hit.domain);
     ctx.ips.add(hit.ip);
-    const key = `${hit.day}\t${hit.domain}\t${hit.ip}\t${hit.recipientDomain}`;
-    let sums = csvSums.get(key);
-    if (!sums) {
-      sums = zeroCounts();
-      csvSums.set(key, sums);
+    const key = csvRowKey(layout, cells, hit);
+    let sum = csvSums.get(key);
+    if (!sum) {
+      sum = { day: hit.day, domain: hit.domain, ip: hit.ip, recipientDomain: hit.recipientDomain, counts: zeroCounts(), rows: 0 };
+      csvSums.set(key, sum);
     }
-    addCounts(sums, hit);
+    addCounts(sum.counts, hit);
+    sum.rows++;
   };
 
   // JSON lines: one record a line. Kept across chunks: the unfinished last line, and its number.
@@ -436,14 +456,23 @@ async function importFile(source: Source, file: HealthFileResult, ctx: FileConte
       file.duplicates = file.read;
       return;
     }
-    const keys = [...csvSums.keys()];
-    ctx.result.notLookedUp += await resolveProviders([...new Set(keys.map((k) => k.split('\t')[3] as string))], ctx.providers, ctx.lookup, ctx.budget);
-    ctx.store.saveHealthBatch({
-      ids: [],
-      rows: () => rowsOf(keys, (k) => csvSums.get(keys[k] as string) ?? null, ctx.providers),
+    const sums = [...csvSums.entries()];
+    ctx.result.notLookedUp += await resolveProviders([...new Set(sums.map(([, x]) => x.recipientDomain))], ctx.providers, ctx.lookup, ctx.budget);
+    const outcomes = ctx.store.saveHealthRows({
+      rows: sums.map(([key, x]) => ({
+        key: createHash('sha256').update(key).digest().subarray(0, 16),
+        row: { day: x.day, domain: x.domain, ip: x.ip, provider: ctx.providers.get(x.recipientDomain) ?? 'unknown', ...x.counts },
+      })),
       file: { digest: hex, name: basename(source.name), format, events: file.read, importedAt: ctx.importedAt },
     });
-    file.added = file.read;
+    // Counted in rows, as read: rows of one key share its outcome.
+    outcomes.forEach((outcome, i) => {
+      const rows = (sums[i] as [string, CsvSum])[1].rows;
+      if (outcome === 'added') file.added += rows;
+      else if (outcome === 'updated') file.updated += rows;
+      else file.duplicates += rows;
+    });
+    file.alreadyImported = file.read > 0 && file.added === 0 && file.updated === 0;
     return;
   }
   await flush(true);

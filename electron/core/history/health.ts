@@ -3,9 +3,10 @@
  * imported, and the recipient domains' providers by MX.
  *
  * An import writes through these in batches, each one transaction (the caller's, through store.ts),
- * so that the aggregates and the event ids that made them are stored together or not at all.
+ * so that the aggregates and the event ids that made them are stored together or not at all. The
+ * aggregate exports (CSV) write a whole file in one transaction, with what each row key added.
  */
-import { COUNT_FIELDS, type DailyVolume, type HealthDayRow, type RecipientProvider } from '../health/types';
+import { COUNT_FIELDS, type DailyVolume, type HealthCounts, type HealthDayRow, type RecipientProvider } from '../health/types';
 import type { HistoryDb } from './db';
 
 /** Whole UTC days, both included, as YYYY-MM-DD. */
@@ -105,4 +106,62 @@ export function cachedProviders(db: HistoryDb, domains: readonly string[], fresh
 export function cacheProviders(db: HistoryDb, answers: readonly { domain: string; provider: RecipientProvider; checkedAt: number }[]): void {
   const put = db.sql('INSERT INTO health_mx (domain, provider, checked_at) VALUES (?, ?, ?) ON CONFLICT (domain) DO UPDATE SET provider = excluded.provider, checked_at = excluded.checked_at');
   for (const a of answers) put.run(a.domain, a.provider, a.checkedAt);
+}
+
+/** One row key of an aggregate export: its hash, and the daily row its counts go to. */
+export interface KeyedCounts {
+  key: Buffer;
+  row: HealthDayRow;
+}
+
+/**
+ * What became of a row key: `added` (never seen), `same` (seen with these counts: nothing added),
+ * `updated` (seen with other counts: those taken out, these put in).
+ */
+export type RowOutcome = 'added' | 'same' | 'updated';
+
+const sameCounts = (a: HealthCounts, b: HealthCounts) => COUNT_FIELDS.every((f) => a[f] === b[f]);
+
+/**
+ * Puts the counts of each row key into the daily rows, replacing what the key added before, and
+ * keeps them as the key's contribution. Run inside the caller's transaction: the daily rows and the
+ * contributions change together or not at all.
+ */
+export function putKeyedCounts(db: HistoryDb, rows: readonly KeyedCounts[]): RowOutcome[] {
+  const get = db.sql(
+    `SELECT day, domain, ip, provider, sent, delivered, hard_bounced AS hardBounced, soft_bounced AS softBounced, unknown_users AS unknownUsers,
+       complaints, opens, clicks, unsubscribes
+     FROM health_csv_rows WHERE key = ?`,
+  );
+  const put = db.sql(
+    `INSERT INTO health_csv_rows (key, day, domain, ip, provider, ${COLUMNS.join(', ')})
+     VALUES (?, ?, ?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})
+     ON CONFLICT (key) DO UPDATE SET day = excluded.day, domain = excluded.domain, ip = excluded.ip, provider = excluded.provider,
+       ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  );
+  // The change to each daily row, summed first so that each is written once.
+  const deltas = new Map<string, HealthDayRow>();
+  const change = (r: HealthDayRow, sign: 1 | -1) => {
+    const k = `${r.day}\t${r.domain}\t${r.ip}\t${r.provider}`;
+    let d = deltas.get(k);
+    if (!d) {
+      d = { day: r.day, domain: r.domain, ip: r.ip, provider: r.provider, sent: 0, delivered: 0, hardBounced: 0, softBounced: 0, unknownUsers: 0, complaints: 0, opens: 0, clicks: 0, unsubscribes: 0 };
+      deltas.set(k, d);
+    }
+    for (const f of COUNT_FIELDS) d[f] += sign * r[f];
+  };
+  const outcomes = rows.map(({ key, row }): RowOutcome => {
+    const old = get.get(key) as HealthDayRow | undefined;
+    if (old && sameCounts(old, row)) return 'same';
+    if (old) change(old, -1);
+    change(row, 1);
+    put.run(key, row.day, row.domain, row.ip, row.provider, ...COUNT_FIELDS.map((f) => row[f]));
+    return old ? 'updated' : 'added';
+  });
+  const changed = [...deltas.values()].filter((d) => COUNT_FIELDS.some((f) => d[f] !== 0));
+  addDays(db, changed);
+  // A daily row left with nothing (a replaced row whose provider's lookup changed) is not kept as zeros.
+  const dropEmpty = db.sql(`DELETE FROM health_days WHERE day = ? AND domain = ? AND ip = ? AND provider = ? AND ${COLUMNS.map((c) => `${c} = 0`).join(' AND ')}`);
+  for (const d of changed) if (COUNT_FIELDS.some((f) => d[f] < 0)) dropEmpty.run(d.day, d.domain, d.ip, d.provider);
+  return outcomes;
 }

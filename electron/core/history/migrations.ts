@@ -559,4 +559,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX warmup_plans_by_time ON warmup_plans(created_at DESC, id DESC);
     `,
   },
+  {
+    version: 14,
+    name: 'sending health: the counts each CSV row added',
+    // The aggregate exports (the generic CSV, Mailchimp's campaign reports) carry no event ids, and a
+    // later export repeats earlier rows, some with new counts. Per row key (16 bytes of the SHA-256 of
+    // its normalised key, import.ts), the counts it last added and the daily row they went to (the
+    // provider as looked up then), so that the same row again adds nothing and a row with new counts
+    // takes its old ones out of that daily row first. Files imported before this have no keys here.
+    sql: `
+      CREATE TABLE health_csv_rows (
+        key BLOB PRIMARY KEY,
+        day TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        sent INTEGER NOT NULL,
+        delivered INTEGER NOT NULL,
+        hard_bounced INTEGER NOT NULL,
+        soft_bounced INTEGER NOT NULL,
+        unknown_users INTEGER NOT NULL,
+        complaints INTEGER NOT NULL,
+        opens INTEGER NOT NULL,
+        clicks INTEGER NOT NULL,
+        unsubscribes INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

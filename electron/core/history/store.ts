@@ -406,6 +406,19 @@ export class HistoryStore implements SecretTable {
       }),
     );
   }
+  /**
+   * Writes one aggregate export (CSV) in one transaction: each row key's counts replace what the key
+   * added before (see health.ts), and the file's digest is recorded with them.
+   */
+  saveHealthRows(batch: { rows: readonly health.KeyedCounts[]; file: Parameters<typeof health.recordFile>[1] }): health.RowOutcome[] {
+    return this.write(() =>
+      this.conn.immediate(() => {
+        const outcomes = health.putKeyedCounts(this.conn, batch.rows);
+        health.recordFile(this.conn, batch.file);
+        return outcomes;
+      }),
+    );
+  }
   cachedProviders(domains: readonly string[], freshAfter: number): Map<string, RecipientProvider> {
     return health.cachedProviders(this.conn, domains, freshAfter);
   }

@@ -42,6 +42,7 @@ export function fileSentence(f: HealthFileResult): string {
   const parts = [`${plural(f.read, f.format === 'csv' || f.format === 'mailchimp' ? 'row' : 'event')} read`, `${count(f.added)} added`];
   if (f.alreadyImported) parts.push('imported before, nothing added');
   else if (f.duplicates > 0) parts.push(`${count(f.duplicates)} imported before`);
+  if (f.updated > 0) parts.push(`${plural(f.updated, 'row')} updated`);
   if (f.refusedRows > 0) parts.push(`${plural(f.refusedRows, 'row')} refused`);
   return `${f.file}: ${f.formatName}${f.detected ? ' (told from its content)' : ''}: ${parts.join(', ')}.`;
 }
@@ -54,6 +55,7 @@ export function addHealthImports(a: HealthImportResult, b: HealthImportResult): 
     read: a.read + b.read,
     added: a.added + b.added,
     duplicates: a.duplicates + b.duplicates,
+    updated: a.updated + b.updated,
     refusedRows: a.refusedRows + b.refusedRows,
     failedFiles: a.failedFiles + b.failedFiles,
     domains: union(a.domains, b.domains),
@@ -63,4 +65,4 @@ export function addHealthImports(a: HealthImportResult, b: HealthImportResult): 
   };
 }
 
-export const EMPTY_IMPORT: HealthImportResult = { files: [], read: 0, added: 0, duplicates: 0, refusedRows: 0, failedFiles: 0, domains: [], ips: [], notLookedUp: 0 };
+export const EMPTY_IMPORT: HealthImportResult = { files: [], read: 0, added: 0, duplicates: 0, updated: 0, refusedRows: 0, failedFiles: 0, domains: [], ips: [], notLookedUp: 0 };

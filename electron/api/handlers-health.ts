@@ -10,6 +10,7 @@ import { healthSummary } from '../core/health/summary';
 import type { HistoryStore } from '../core/history/store';
 import type { SettingsService } from '../core/settings';
 import { ApiError } from './errors';
+import { CANCELLED, importRuns } from './import-runs';
 import type { OpParsed, OpResult } from './operations';
 
 export interface HealthContext {
@@ -22,18 +23,20 @@ export interface HealthContext {
   now?: () => Date;
 }
 
-export type HealthOperation = 'health.import' | 'health.summary' | 'health.domains' | 'health.ips' | 'health.watch-ips';
+export type HealthOperation = 'health.import' | 'health.summary' | 'health.domains' | 'health.ips' | 'health.watch-ips' | 'health.cancel';
 
-type HealthHandlers = { [N in HealthOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
+/** `caller`: who called (api/handlers.ts), whose imports only that caller may cancel. */
+type HealthHandlers = { [N in HealthOperation]: (input: OpParsed<N>, caller: string) => Promise<OpResult<N>> | OpResult<N> };
 
-export function createHealthHandlers(ctx: HealthContext): HealthHandlers {
+export function createHealthHandlers(ctx: HealthContext): HealthHandlers & { cancelAll(): void } {
   const now = ctx.now ?? (() => new Date());
+  const runs = importRuns(ctx.signal);
   const needStore = (): HistoryStore => {
     if (!ctx.store) throw new ApiError('invalid-input', 'History is off (--no-history): sending health is imported into history, and read from it.', undefined, { reason: 'history-off' });
     return ctx.store;
   };
   return {
-    'health.import': async ({ paths, files, format, resolver }) => {
+    'health.import': async ({ paths, files, format, resolver, runId }, caller) => {
       const store = needStore();
       if (paths && ctx.transport !== 'cli') throw new ApiError('invalid-input', 'From the app, send the files\' contents (files), not paths.', [{ path: 'paths', message: 'only from the command line' }]);
       let input: HealthImportInput;
@@ -49,7 +52,12 @@ export function createHealthHandlers(ctx: HealthContext): HealthHandlers {
       const settings = ctx.settings.get();
       const dns = new DnsSession({ servers: parseResolverSpec(resolver ?? settings.resolver), timeoutMs: settings.dnsTimeoutMs });
       try {
-        return await importHealth(input, { store, dns, now, ...(format ? { format } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        return await runs.run(caller, runId, async (signal) => {
+          const result = await importHealth(input, { store, dns, now, ...(format ? { format } : {}), signal });
+          // A stop inside the last file ends that file alone: the import stopped all the same.
+          if (signal.aborted && result.stopped === undefined) result.stopped = `stopped: ${(signal.reason as Error | undefined)?.message ?? CANCELLED}`;
+          return result;
+        });
       } finally {
         dns.cancel();
       }
@@ -66,5 +74,7 @@ export function createHealthHandlers(ctx: HealthContext): HealthHandlers {
       };
     },
     'health.watch-ips': ({ ips }) => ctx.addWatches({ targets: ips.map((ip) => ({ kind: 'ip' as const, target: ip })) }),
+    'health.cancel': ({ runId }, caller) => ({ cancelled: runs.cancel(caller, runId) }),
+    cancelAll: () => runs.cancelAll(),
   };
 }

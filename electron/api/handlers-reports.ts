@@ -8,11 +8,12 @@ import type { HistoryStore } from '../core/history/store';
 import { reportReadiness, reportSources, reportSummary, tlsSummary } from '../core/reports/analysis';
 import { recordsCsv, sourcesCsv } from '../core/reports/csv';
 import { importReports, type ImportInput } from '../core/reports/import';
-import { ImapImportError, importFromImap } from '../core/reports/imap-import';
+import { ImapImportError, importFromImap, mailboxAccount, type ImapImportResult } from '../core/reports/imap-import';
 import { rangeOf } from '../core/reports/range';
 import type { SettingsService } from '../core/settings';
 import { ApiError } from './errors';
 import type { MailboxLogin, MailboxRef } from './handlers-mail';
+import { importRuns } from './import-runs';
 import type { EventName } from './names';
 import { MAX_EXPORTED_RECORDS, type EventPayload, type ExportFormat, type OpParsed, type OpResult, type ReportsCsv } from './operations';
 
@@ -33,12 +34,42 @@ export interface ReportsContext {
 export type ReportsOperation =
   | 'reports.import'
   | 'reports.import-imap'
+  | 'reports.cancel'
   | 'reports.list' | 'reports.summary' | 'reports.sources' | 'reports.records' | 'reports.readiness' | 'reports.tls' | 'reports.export' | 'reports.save';
 
-type ReportsHandlers = { [N in ReportsOperation]: (input: OpParsed<N>) => Promise<OpResult<N>> | OpResult<N> };
+/** `caller`: who called (api/handlers.ts), whose imports only that caller may cancel. */
+type ReportsHandlers = { [N in ReportsOperation]: (input: OpParsed<N>, caller: string) => Promise<OpResult<N>> | OpResult<N> };
 
-export function createReportHandlers(ctx: ReportsContext): ReportsHandlers {
+/** A mailbox import cancelled before its first message, as a result: nothing imported, where the next one starts. */
+function stoppedBeforeAny(store: HistoryStore, seed: MailboxLogin['seed'], input: { folder: string; since: string | undefined; moveTo: string | undefined }, stopped: string): ImapImportResult {
+  const account = mailboxAccount(seed);
+  return {
+    imported: 0,
+    duplicates: 0,
+    refused: [],
+    records: 0,
+    messages: 0,
+    reports: [],
+    stopped: `${stopped} before any message was read.`,
+    done: 0,
+    mailbox: {
+      account,
+      folder: input.folder,
+      ...(input.since ? { since: input.since } : {}),
+      newMessages: 0,
+      done: 0,
+      remaining: 0,
+      restarted: false,
+      lastUid: store.reportMailbox(account, input.folder)?.lastUid ?? 0,
+      ...(input.moveTo ? { moveTo: input.moveTo } : {}),
+      moved: 0,
+    },
+  };
+}
+
+export function createReportHandlers(ctx: ReportsContext): ReportsHandlers & { cancelAll(): void } {
   const now = ctx.now ?? (() => new Date());
+  const runs = importRuns(ctx.signal);
   const needStore = (): HistoryStore => {
     if (!ctx.store) throw new ApiError('invalid-input', 'History is off (--no-history): reports are imported into history, and read from it.', undefined, { reason: 'history-off' });
     return ctx.store;
@@ -74,7 +105,7 @@ export function createReportHandlers(ctx: ReportsContext): ReportsHandlers {
       const path = await ctx.saveReport(out.name, 'csv', out.text);
       return path === null ? { saved: false } : { saved: true, path };
     },
-    'reports.import': async ({ paths, files, runId }) => {
+    'reports.import': async ({ paths, files, runId }, caller) => {
       const store = needStore();
       // A page in a browser reads no path on this machine: it sends what the user picked.
       if (paths && ctx.transport !== 'cli') throw new ApiError('invalid-input', 'From the app, send the files\' contents (files), not paths.', [{ path: 'paths', message: 'only from the command line' }]);
@@ -87,30 +118,37 @@ export function createReportHandlers(ctx: ReportsContext): ReportsHandlers {
         });
         input = { files: decoded };
       }
-      return importReports(input, {
-        store,
-        now,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        onProgress: (p) => ctx.emit('reports.progress', { ...p, ...(runId ? { runId } : {}) }),
-      });
+      return runs.run(caller, runId, (signal) =>
+        importReports(input, {
+          store,
+          now,
+          signal,
+          onProgress: (p) => ctx.emit('reports.progress', { ...p, ...(runId ? { runId } : {}) }),
+        }),
+      );
     },
-    'reports.import-imap': async ({ seed, account, secret, folder, since, moveTo, runId }) => {
+    'reports.import-imap': async ({ seed, account, secret, folder, since, moveTo, runId }, caller) => {
       const store = needStore();
       if (!ctx.mailboxLogin) throw new ApiError('unknown-operation', 'Importing from a mailbox is not available here.');
       const login = ctx.mailboxLogin(seed !== undefined ? { seed } : { account, secret });
       try {
-        return await importFromImap({
-          store,
-          ...login,
-          folder,
-          ...(since ? { since } : {}),
-          ...(moveTo ? { moveTo } : {}),
-          now,
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-          onProgress: (p) => ctx.emit('reports.progress', { ...p, ...(runId ? { runId } : {}) }),
-        });
+        return await runs.run(caller, runId, (signal) =>
+          importFromImap({
+            store,
+            ...login,
+            folder,
+            ...(since ? { since } : {}),
+            ...(moveTo ? { moveTo } : {}),
+            now,
+            signal,
+            onProgress: (p) => ctx.emit('reports.progress', { ...p, ...(runId ? { runId } : {}) }),
+          }),
+        );
       } catch (err) {
         if (!(err instanceof ImapImportError)) throw err;
+        // Cancelled before the first message: a stop like any other, with nothing read and nothing
+        // remembered (the CLI's Ctrl-C keeps its error).
+        if (err.info.code === 'ECANCELLED' && !ctx.signal?.aborted) return stoppedBeforeAny(store, login.seed, { folder, since, moveTo }, err.message);
         // A folder the server does not have is the input's fault; the rest is the connection's.
         if (err.info.code === 'NONEXISTENT') throw new ApiError('invalid-input', err.message, [{ path: 'folder', message: err.message }]);
         throw new ApiError('internal', err.message);
@@ -138,5 +176,7 @@ export function createReportHandlers(ctx: ReportsContext): ReportsHandlers {
       }
     },
     'reports.tls': (input) => tlsSummary(needStore(), input, now()),
+    'reports.cancel': ({ runId }, caller) => ({ cancelled: runs.cancel(caller, runId) }),
+    cancelAll: () => runs.cancelAll(),
   };
 }

@@ -534,7 +534,9 @@ export function createApi(ctx: ApiContext): Api {
   });
   // The one place the sending data (the imported ESP exports) reaches the warm-up planner.
   const warmup = createWarmupHandlers({ store, ...(store ? { dailyVolume: (query) => store.dailyVolume(query), dailyVolumeByProvider: (query) => store.dailyVolumeByProvider(query) } : {}) });
-  const handlers: Handlers = { ...core, ...mail, ...reports, ...qaHandlers, ...watch, ...health, ...warmup };
+  const { cancelAll: cancelReportImports, ...reportHandlers } = reports;
+  const { cancelAll: cancelHealthImports, ...healthHandlers } = health;
+  const handlers: Handlers = { ...core, ...mail, ...reportHandlers, ...qaHandlers, ...watch, ...healthHandlers, ...warmup };
 
   return {
     async dispatch(name, input, caller = LOCAL_CALLER) {
@@ -567,6 +569,8 @@ export function createApi(ctx: ApiContext): Api {
       watch.close();
       closeQa();
       mail.cancelAll();
+      cancelReportImports();
+      cancelHealthImports();
       if (ownsStore) store?.close();
     },
   };

@@ -87,6 +87,9 @@ export const OPERATION_NAMES = [
   'health.domains',
   'health.ips',
   'health.watch-ips',
+  // Stopping an import under way
+  'reports.cancel',
+  'health.cancel',
 ] as const;
 
 export const EVENT_NAMES = ['audit.progress', 'placement.progress', 'reports.progress', 'qa.changed', 'alert.raised', 'watch.checked'] as const;

@@ -558,6 +558,17 @@ export interface RecordList {
 
 // Sending health (issue 18)
 
+/** An import's run id: chosen by the caller, it names the import's progress events and what a cancel stops. */
+const ImportRunId = z.string().trim().min(1, 'Give the run id of the import').max(100);
+
+/** reports.cancel and health.cancel: the run to stop, among the caller's own. */
+const ImportCancelInput = z.object({ runId: ImportRunId }).strict();
+
+/** What a cancel did: true when a call of that run was under way and was told to stop. */
+export interface ImportCancelled {
+  cancelled: boolean;
+}
+
 /** The most export files one health.import takes as contents (an upload or a drop). */
 export const MAX_UPLOADED_EXPORTS = 100;
 
@@ -1392,6 +1403,8 @@ export const operations = {
         format: z.enum(HEALTH_FORMATS).optional(),
         /** Overrides the resolver setting for the recipient domains' MX lookups. */
         resolver: ResolverSchema.optional(),
+        /** Names the import for health.cancel: a drop sent a file at a time gives every call the same. */
+        runId: ImportRunId.optional(),
       })
       .strict()
       .refine((v) => (v.paths === undefined) !== (v.files === undefined), { message: 'Give either paths or files.', path: ['paths'] }),
@@ -1411,6 +1424,16 @@ export const operations = {
   'health.watch-ips': op<{ watches: Watch[]; added: number[]; updated: number[] }>()({
     summary: 'Watch the sending IPs the user ticked (blocklists, PTR and forward confirmation), as watch.add does.',
     input: z.object({ ips: z.array(IpSchema).min(1, 'Tick the IPs to watch').max(1000) }).strict(),
+  }),
+  // Stopping an import under way
+  'reports.cancel': op<ImportCancelled>()({
+    summary:
+      'Stop the caller\'s reports.import or reports.import-imap under way with this runId: what was imported stays, a mailbox import remembers the messages it finished; an unknown or finished run is no error (cancelled: false).',
+    input: ImportCancelInput,
+  }),
+  'health.cancel': op<ImportCancelled>()({
+    summary: 'Stop the caller\'s health.import under way with this runId: the files imported before stay; an unknown or finished run is no error (cancelled: false).',
+    input: ImportCancelInput,
   }),
 } as const satisfies Record<OperationName, { input: z.ZodType; summary: string }>;
 

@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi, type Api } from '../../electron/api/handlers';
 import { HistoryStore } from '../../electron/core/history/store';
-import { importFromImap, mailboxAccount } from '../../electron/core/reports/imap-import';
+import { importFromImap, mailboxAccount, type ImapImportResult } from '../../electron/core/reports/imap-import';
 import { aggregateXml, gzip, knownRecords, reportEmail, tlsJson, zip } from '../helpers/dmarc-reports';
 import { tempDbPaths } from '../helpers/temp-db';
 import { runCli } from '../lab/cli';
@@ -289,6 +290,48 @@ describe('a connection lost in the middle of an import', () => {
       expect(result.refused[0]?.reason).toBe('the message is larger than 100 bytes, the largest read from a mailbox: not read');
       expect(result.refused.map((r) => r.file)).toEqual(uids.slice().sort((a, b) => a - b).map((uid) => expect.stringMatching(new RegExp(`^${folder} UID ${uid}: Report \\w+ drop ${run}$`))));
     } finally {
+      store.close();
+    }
+  });
+});
+
+describe('reports.cancel during a mailbox import', () => {
+  const folder = folderFor('cancel');
+  let uids: number[] = [];
+  beforeAll(async () => {
+    uids = await deliverReports(user, batch('cancel'), folder);
+  });
+
+  it('stops after the message in hand, keeps it and remembers only it; a second cancel is harmless; the next import takes the rest', async () => {
+    const store = HistoryStore.open(dbPath());
+    const answers: Promise<unknown>[] = [];
+    const api: Api = createApi({
+      dbPath: null,
+      store,
+      transport: 'http',
+      version: 'test',
+      ca: [lab.caPem],
+      emit: (event, payload) => {
+        const p = payload as { runId?: string; done: number };
+        if (event === 'reports.progress' && p.runId === 'imap-1' && p.done === 1 && answers.length === 0) answers.push(api.dispatch('reports.cancel', { runId: 'imap-1' }, 'stream:imap-page-1'));
+      },
+    });
+    try {
+      const input = { account: seed, secret: user.password, folder };
+      const stopped = (await api.dispatch('reports.import-imap', { ...input, runId: 'imap-1' }, 'stream:imap-page-1')) as ImapImportResult;
+      expect(await Promise.all(answers)).toEqual([{ cancelled: true }]);
+      expect(stopped.stopped).toBe('stopped: the import was cancelled after 1 of 4 messages.');
+      expect(stopped.imported).toBe(1);
+      expect(stopped.mailbox).toMatchObject({ newMessages: 4, done: 1 });
+      expect(store.reportMailbox(mailboxAccount(seed), folder)?.lastUid).toBe(Math.min(...uids));
+      expect(await api.dispatch('reports.cancel', { runId: 'imap-1' }, 'stream:imap-page-1')).toEqual({ cancelled: false });
+
+      const rest = (await api.dispatch('reports.import-imap', { ...input, runId: 'imap-2' }, 'stream:imap-page-1')) as ImapImportResult;
+      expect(rest.stopped).toBeUndefined();
+      expect(rest.mailbox).toMatchObject({ newMessages: 3, done: 3 });
+      expect(store.listReports({ limit: 10, offset: 0 }).total).toBe(3);
+    } finally {
+      api.close();
       store.close();
     }
   });

@@ -238,12 +238,28 @@ export async function importReports(input: ImportInput, options: ImportOptions):
   };
 
   if ('files' in input) {
+    const total = input.files.length;
+    let done = 0;
+    let lastProgress = 0;
+    let lastYield = performance.now();
     for (const file of input.files) {
       if (signal?.aborted) {
-        result.stopped = `stopped: ${(signal.reason as Error)?.message ?? 'a stop was asked'}`;
+        result.stopped = `stopped after ${done} of ${total} files: ${(signal.reason as Error)?.message ?? 'a stop was asked'}`;
+        result.done = done;
         break;
       }
       if (!take(readReportBytes(file.name, file.bytes))) return result;
+      done++;
+      if (options.onProgress && (done === total || performance.now() - lastProgress > 250)) {
+        lastProgress = performance.now();
+        options.onProgress({ files: total, done, imported: result.imported, duplicates: result.duplicates, refused: result.refused.length });
+      }
+      // A thousand files read in one turn of the event loop would leave a stop unheard until the
+      // end: with a signal to listen to, the loop lets other work in now and then.
+      if (signal && performance.now() - lastYield > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
     flush();
     return result;
@@ -273,6 +289,7 @@ export async function importReports(input: ImportInput, options: ImportOptions):
     for (let i = 0; i < files.length && written; i++) {
       if (signal?.aborted) {
         result.stopped = `stopped after ${done} of ${files.length} files: ${(signal.reason as Error)?.message ?? 'a stop was asked'}`;
+        result.done = done;
         break;
       }
       while (started < files.length && started < i + window) {

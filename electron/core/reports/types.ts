@@ -189,6 +189,8 @@ export interface ImportResult {
   reports: ImportedReport[];
   /** The import stopped before the end (the disk is full, a stop was asked): why. */
   stopped?: string;
+  /** After a stop that was asked: the files read to the end before it (the rest were not read). */
+  done?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,12 +4,14 @@
  */
 import { Alert, List, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { HealthImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { FileDrop } from '../forms/FileDrop';
+import { ImportProgress, stoppedWords, type ImportStop } from '../forms/ImportProgress';
 import { bytesToBase64 } from '../received/message-text';
+import { newRunId } from '../reports/ImportSummary';
 import { plural } from '../reports/report-words';
 import { addHealthImports, count, EMPTY_IMPORT, fileSentence } from './health-words';
 
@@ -19,19 +21,44 @@ export function HealthImport({ onImported }: { onImported: (result: HealthImport
   const client = useClient();
   const queries = useQueryClient();
   const [reading, setReading] = useState<{ done: number; files: number } | null>(null);
+  // The import under way: Cancel stops the file in flight and keeps the loop from sending more.
+  const running = useRef<{ runId: string; cancelled: boolean } | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const cancel = () => {
+    const run = running.current;
+    if (!run || run.cancelled) return;
+    run.cancelled = true;
+    setCancelling(true);
+    client.health.cancel({ runId: run.runId }).catch(() => undefined);
+  };
   const imported = useMutation({
-    mutationFn: async (files: File[]) => {
+    mutationFn: async (files: File[]): Promise<HealthImportResult & { stop?: ImportStop }> => {
       let total = EMPTY_IMPORT;
+      const run = { runId: newRunId(), cancelled: false };
+      running.current = run;
+      setCancelling(false);
+      let done = 0;
       setReading({ done: 0, files: files.length });
       try {
-        for (const [i, file] of files.entries()) {
+        for (const file of files) {
+          if (run.cancelled) break;
           const data = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
-          total = addHealthImports(total, await client.health.import({ files: [{ name: file.name, data }] }));
-          setReading({ done: i + 1, files: files.length });
+          if (run.cancelled) break;
+          const part = await client.health.import({ files: [{ name: file.name, data }], runId: run.runId });
+          total = addHealthImports(total, part);
+          // A file the stop cut short is not one of those read.
+          if (!(part.stopped && part.files.some((f) => f.error !== undefined))) done++;
+          setReading({ done, files: files.length });
           if (total.stopped) break;
         }
       } finally {
+        running.current = null;
         setReading(null);
+        setCancelling(false);
+      }
+      if (run.cancelled && done < files.length) {
+        const { stopped: _cancelled, ...kept } = total;
+        return { ...kept, stop: { done, total: files.length } };
       }
       return total;
     },
@@ -50,21 +77,19 @@ export function HealthImport({ onImported }: { onImported: (result: HealthImport
         busy={imported.isPending}
         onFiles={(files) => imported.mutate(files)}
       />
-      {reading && (
-        <Text size="sm" role="status">
-          Importing: {count(reading.done)} of {count(reading.files)} files read.
-        </Text>
-      )}
+      {reading && <ImportProgress text={`Importing: ${count(reading.done)} of ${count(reading.files)} files read.`} cancelling={cancelling} onCancel={cancel} />}
       {imported.isError && (
         <Alert color="red" title="The exports could not be imported">
           {errorMessage(imported.error)}
         </Alert>
       )}
       {result && (
-        <Alert color={result.refusedRows > 0 || result.failedFiles > 0 ? 'yellow' : 'green'} title="Import finished" data-testid="health-import-summary" role="status">
+        <Alert color={result.refusedRows > 0 || result.failedFiles > 0 || result.stop ? 'yellow' : 'green'} title={result.stop ? 'Import stopped' : 'Import finished'} data-testid="health-import-summary" role="status">
           <Text size="sm">
+            {result.stop ? `${stoppedWords(result.stop, 'files')}: ` : ''}
             {plural(result.added, 'event')} added, {count(result.duplicates)} imported before, {plural(result.refusedRows, 'row')} refused.
           </Text>
+          {result.stop && <Text size="sm">What was imported before the stop is kept.</Text>}
           <List size="sm" mt="xs" aria-label="Files imported">
             {result.files.map((f, i) => (
               <List.Item key={i}>

@@ -5,10 +5,11 @@
  */
 import { Alert, Anchor, Button, Group, Loader, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ImapImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
+import { ImportProgress } from '../forms/ImportProgress';
 import { routeHref } from '../router';
 import { CallError } from '../sending/parts';
 import { useSeeds } from '../sending/SeedsPage';
@@ -34,17 +35,33 @@ export function MailboxImport({ onImported }: { onImported: (result: ImapImportR
   const [since, setSince] = useState('');
   const [moveTo, setMoveTo] = useState('');
   const [progress, setProgress] = useState<{ done: number; files: number } | null>(null);
+  const running = useRef<{ runId: string; cancelled: boolean } | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const cancel = () => {
+    const run = running.current;
+    if (!run || run.cancelled) return;
+    run.cancelled = true;
+    setCancelling(true);
+    client.reports.cancel({ runId: run.runId }).catch(() => undefined);
+  };
   const imported = useMutation({
     mutationFn: async (input: { seed: string; folder: string; since?: string; moveTo?: string }) => {
-      const runId = newRunId();
+      const run = { runId: newRunId(), cancelled: false };
+      running.current = run;
+      setCancelling(false);
+      // The line (and its Cancel) shows from the start: connecting and listing take a while too.
+      setProgress({ done: 0, files: 0 });
       const off = client.on('reports.progress', (event) => {
-        if (event.runId === runId) setProgress({ done: event.done, files: event.files });
+        if (event.runId === run.runId) setProgress({ done: event.done, files: event.files });
       });
       try {
-        return await client.reports['import-imap']({ ...input, runId });
+        const result = await client.reports['import-imap']({ ...input, runId: run.runId });
+        return { ...result, cancelled: run.cancelled && result.stopped !== undefined };
       } finally {
         off();
+        running.current = null;
         setProgress(null);
+        setCancelling(false);
       }
     },
     onSuccess: async (result) => {
@@ -94,9 +111,11 @@ export function MailboxImport({ onImported }: { onImported: (result: ImapImportR
           </form>
         )}
         {progress && (
-          <Text size="sm" role="status">
-            Importing: {count(progress.done)} of {count(progress.files)} messages read.
-          </Text>
+          <ImportProgress
+            text={progress.files === 0 ? 'Importing: reading the folder…' : `Importing: ${count(progress.done)} of ${count(progress.files)} messages read.`}
+            cancelling={cancelling}
+            onCancel={cancel}
+          />
         )}
         {imported.isError && (
           <Alert color="red" title="The mailbox could not be read">
@@ -104,8 +123,9 @@ export function MailboxImport({ onImported }: { onImported: (result: ImapImportR
           </Alert>
         )}
         {result && (
-          <ImportSummary result={result} refusedLabel="Refused messages">
+          <ImportSummary result={result} refusedLabel="Refused messages" unit="messages" {...(result.cancelled ? { stop: { done: result.mailbox.done, total: result.mailbox.newMessages } } : {})}>
             <Text size="sm">{mailboxWords(result)}</Text>
+            {result.cancelled && result.mailbox.done < result.mailbox.newMessages && <Text size="sm">The next import from {result.mailbox.folder} reads the messages this one did not.</Text>}
             {result.mailbox.restarted && <Text size="sm">The folder changed on the server since the last import, so every message in it was read again.</Text>}
           </ImportSummary>
         )}

@@ -2,13 +2,14 @@
  * Importing DMARC aggregate and TLS reports: dropped or picked files, sent as their contents (the
  * same in the desktop app and in a browser), and what the import made of each.
  */
-import { Alert, Stack, Text } from '@mantine/core';
+import { Alert, Stack } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { FileDrop } from '../forms/FileDrop';
+import { ImportProgress, type ImportStop } from '../forms/ImportProgress';
 import { bytesToBase64 } from '../received/message-text';
 import { ImportSummary, newRunId } from './ImportSummary';
 import { MailboxImport } from './MailboxImport';
@@ -20,25 +21,51 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
   const client = useClient();
   const queries = useQueryClient();
   const [progress, setProgress] = useState<{ done: number; files: number } | null>(null);
+  // The import under way: Cancel stops the batch in flight and keeps the loop from sending more.
+  const running = useRef<{ runId: string; cancelled: boolean } | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const cancel = () => {
+    const run = running.current;
+    if (!run || run.cancelled) return;
+    run.cancelled = true;
+    setCancelling(true);
+    // Between two batches nothing runs under the id (cancelled: false): the loop stops all the same.
+    client.reports.cancel({ runId: run.runId }).catch(() => undefined);
+  };
   const imported = useMutation({
-    mutationFn: async (files: File[]) => {
+    mutationFn: async (files: File[]): Promise<ImportResult & { stop?: ImportStop }> => {
       let total: ImportResult = { imported: 0, duplicates: 0, refused: [], records: 0, messages: 0, reports: [] };
-      const runId = newRunId();
+      const run = { runId: newRunId(), cancelled: false };
+      running.current = run;
+      setCancelling(false);
       let before = 0;
       setProgress({ done: 0, files: files.length });
       const off = client.on('reports.progress', (event) => {
-        if (event.runId === runId) setProgress({ done: before + event.done, files: files.length });
+        if (event.runId === run.runId) setProgress({ done: before + event.done, files: files.length });
       });
       try {
         for (const batch of importBatches(files)) {
+          if (run.cancelled) break;
           const contents = await Promise.all(batch.map(async (f) => ({ name: f.name, data: bytesToBase64(new Uint8Array(await f.arrayBuffer())) })));
-          total = addImports(total, await client.reports.import({ files: contents, runId }));
+          if (run.cancelled) break;
+          const part = await client.reports.import({ files: contents, runId: run.runId });
+          total = addImports(total, part);
+          if (part.stopped) {
+            before += part.done ?? 0;
+            break;
+          }
           before += batch.length;
-          if (total.stopped) break;
         }
       } finally {
         off();
+        running.current = null;
         setProgress(null);
+        setCancelling(false);
+      }
+      // A Cancel that came after the last batch was in stops nothing: the import finished.
+      if (run.cancelled && before < files.length) {
+        const { stopped: _cancelled, ...kept } = total;
+        return { ...kept, stop: { done: before, total: files.length } };
       }
       return total;
     },
@@ -57,17 +84,13 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
         busy={imported.isPending}
         onFiles={(files) => imported.mutate(files)}
       />
-      {progress && (
-        <Text size="sm" role="status">
-          Importing: {count(progress.done)} of {count(progress.files)} files read.
-        </Text>
-      )}
+      {progress && <ImportProgress text={`Importing: ${count(progress.done)} of ${count(progress.files)} files read.`} cancelling={cancelling} onCancel={cancel} />}
       {imported.isError && (
         <Alert color="red" title="The reports could not be imported">
           {errorMessage(imported.error)}
         </Alert>
       )}
-      {result && <ImportSummary result={result} />}
+      {result && <ImportSummary result={result} {...(result.stop ? { stop: result.stop } : {})} />}
       <MailboxImport onImported={onImported} />
     </Stack>
   );

@@ -39,7 +39,7 @@ describe('Sending health page', () => {
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Sending health' }), 'the sending health page');
     await expectVisible(page.getByText(/No sending data yet/), 'the empty page');
     const first = await imported(page);
-    expect(first).toContain('28 events added, 0 imported before, 1 row refused.');
+    expect(first).toContain('28 rows added, 0 imported before, 1 row refused.');
     expect(first).toContain("e2e-health.csv: Deliverlab's generic CSV (told from its content): 28 rows read, 28 added, 1 row refused.");
     expect(first).toContain('Line 30 refused: sent: "many" is not a count');
 
@@ -60,7 +60,7 @@ describe('Sending health page', () => {
 
     // The same file again adds nothing, and says so.
     const again = await imported(page);
-    expect(again).toContain('0 events added, 28 imported before');
+    expect(again).toContain('0 rows added, 28 imported before');
     expect(again).toContain('imported before, nothing added');
   });
 

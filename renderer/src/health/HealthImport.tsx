@@ -12,8 +12,7 @@ import { FileDrop } from '../forms/FileDrop';
 import { ImportProgress, stoppedWords, type ImportStop } from '../forms/ImportProgress';
 import { bytesToBase64 } from '../received/message-text';
 import { newRunId } from '../reports/ImportSummary';
-import { plural } from '../reports/report-words';
-import { addHealthImports, count, EMPTY_IMPORT, fileSentence } from './health-words';
+import { addHealthImports, count, EMPTY_IMPORT, fileSentence, totalsSentence } from './health-words';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.csv,.txt,application/json,text/csv';
 
@@ -87,7 +86,7 @@ export function HealthImport({ onImported }: { onImported: (result: HealthImport
         <Alert color={result.refusedRows > 0 || result.failedFiles > 0 || result.stop ? 'yellow' : 'green'} title={result.stop ? 'Import stopped' : 'Import finished'} data-testid="health-import-summary" role="status">
           <Text size="sm">
             {result.stop ? `${stoppedWords(result.stop, 'files')}: ` : ''}
-            {plural(result.added, 'event')} added, {count(result.duplicates)} imported before, {plural(result.refusedRows, 'row')} refused.
+            {totalsSentence(result)}
           </Text>
           {result.stop && <Text size="sm">What was imported before the stop is kept.</Text>}
           <List size="sm" mt="xs" aria-label="Files imported">

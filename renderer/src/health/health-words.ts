@@ -36,15 +36,26 @@ export function providerSeries(providers: readonly ProviderHealth[], pick: 'comp
   return [...days.values()].sort((a, b) => String(a.day).localeCompare(String(b.day)));
 }
 
+/** What a file's lines are: events (the services' event exports) or rows (CSV reports of counts). */
+const unitOf = (format: string | null) => (format === 'csv' || format === 'mailchimp' ? 'row' : 'event');
+
 /** One file of an import, in a sentence. */
 export function fileSentence(f: HealthFileResult): string {
   if (f.error) return `${f.file}: not read: ${f.error}.`;
-  const parts = [`${plural(f.read, f.format === 'csv' || f.format === 'mailchimp' ? 'row' : 'event')} read`, `${count(f.added)} added`];
+  const parts = [`${plural(f.read, unitOf(f.format))} read`, `${count(f.added)} added`];
   if (f.alreadyImported) parts.push('imported before, nothing added');
   else if (f.duplicates > 0) parts.push(`${count(f.duplicates)} imported before`);
   if (f.updated > 0) parts.push(`${plural(f.updated, 'row')} updated`);
   if (f.refusedRows > 0) parts.push(`${plural(f.refusedRows, 'row')} refused`);
   return `${f.file}: ${f.formatName}${f.detected ? ' (told from its content)' : ''}: ${parts.join(', ')}.`;
+}
+
+/** An import's totals in a sentence: counted in events, rows, or both as its files are. */
+export function totalsSentence(r: HealthImportResult): string {
+  const units = new Set(r.files.filter((f) => !f.error).map((f) => unitOf(f.format)));
+  const added = units.size === 1 ? plural(r.added, [...units][0]!) : plural(r.added, 'event or row', 'events or rows');
+  const updated = r.updated > 0 ? `, ${plural(r.updated, 'row')} updated` : '';
+  return `${added} added, ${count(r.duplicates)} imported before${updated}, ${plural(r.refusedRows, 'row')} refused.`;
 }
 
 /** Results of several import calls as one. */

@@ -12,6 +12,7 @@ export interface FileDropProps {
   button: string;
   /** The file picker's filter (extensions and media types). */
   accept: string;
+  /** An import runs: the button shows it, and a drop is not taken until it ends. */
   busy: boolean;
   onFiles: (files: File[]) => void;
 }
@@ -24,8 +25,9 @@ export function FileDrop({
   onFiles,
 }: FileDropProps) {
   const [dragging, setDragging] = useState(false);
+  // One import at a time: a drop while one runs is not taken (the button shows it is busy).
   const take = (files: File[]) => {
-    if (files.length > 0) onFiles(files);
+    if (files.length > 0 && !busy) onFiles(files);
   };
   const onDrop = (event: DragEvent<HTMLDivElement>) => {
     event.preventDefault();

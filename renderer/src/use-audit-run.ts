@@ -10,6 +10,7 @@ import { auditInput, type AuditOptions } from './audit-options';
 import { CHECK_ORDER, type CheckId } from './checks/registry';
 import { useClient } from './client/client-context';
 import { errorMessage } from './format';
+import { newRunId } from './client/run-id';
 
 export interface AuditProgressView {
   done: number;
@@ -24,11 +25,6 @@ export type AuditRunState =
   | { status: 'done'; domain: string; result: AuditResult }
   | { status: 'error'; domain: string; message: string };
 
-function newRunId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // randomUUID needs a secure context; getRandomValues does not.
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export function useAuditRun() {
   const client = useClient();

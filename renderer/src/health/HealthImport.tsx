@@ -4,14 +4,13 @@
  */
 import { Alert, List, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { HealthImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { FileDrop } from '../forms/FileDrop';
-import { ImportProgress, stoppedWords, type ImportStop } from '../forms/ImportProgress';
+import { ImportProgress, stoppedWords, useImportRun, type ImportStop } from '../forms/ImportProgress';
 import { bytesToBase64 } from '../received/message-text';
-import { newRunId } from '../reports/ImportSummary';
 import { addHealthImports, count, EMPTY_IMPORT, fileSentence, totalsSentence } from './health-words';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.csv,.txt,application/json,text/csv';
@@ -20,22 +19,11 @@ export function HealthImport({ onImported }: { onImported: (result: HealthImport
   const client = useClient();
   const queries = useQueryClient();
   const [reading, setReading] = useState<{ done: number; files: number } | null>(null);
-  // The import under way: Cancel stops the file in flight and keeps the loop from sending more.
-  const running = useRef<{ runId: string; cancelled: boolean } | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const cancel = () => {
-    const run = running.current;
-    if (!run || run.cancelled) return;
-    run.cancelled = true;
-    setCancelling(true);
-    client.health.cancel({ runId: run.runId }).catch(() => undefined);
-  };
+  const { start, end, cancel, cancelling } = useImportRun((input) => client.health.cancel(input));
   const imported = useMutation({
     mutationFn: async (files: File[]): Promise<HealthImportResult & { stop?: ImportStop }> => {
       let total = EMPTY_IMPORT;
-      const run = { runId: newRunId(), cancelled: false };
-      running.current = run;
-      setCancelling(false);
+      const run = start();
       let done = 0;
       setReading({ done: 0, files: files.length });
       try {
@@ -51,9 +39,8 @@ export function HealthImport({ onImported }: { onImported: (result: HealthImport
           if (total.stopped) break;
         }
       } finally {
-        running.current = null;
         setReading(null);
-        setCancelling(false);
+        end();
       }
       if (run.cancelled && done < files.length) {
         const { stopped: _cancelled, ...kept } = total;

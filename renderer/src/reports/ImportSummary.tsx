@@ -9,11 +9,6 @@ import { stoppedWords, type ImportStop } from '../forms/ImportProgress';
 import { count } from './report-words';
 
 /** Names this import's progress events among any other page's. */
-export function newRunId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // randomUUID needs a secure context; getRandomValues does not.
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /**
  * What an import made of its files or messages: the counts, why it stopped early, each refusal;

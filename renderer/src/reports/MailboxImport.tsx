@@ -5,15 +5,15 @@
  */
 import { Alert, Anchor, Button, Group, Loader, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ImapImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
-import { ImportProgress } from '../forms/ImportProgress';
+import { ImportProgress, useImportRun } from '../forms/ImportProgress';
 import { routeHref } from '../router';
 import { CallError } from '../sending/parts';
 import { useSeeds } from '../sending/SeedsPage';
-import { ImportSummary, newRunId } from './ImportSummary';
+import { ImportSummary } from './ImportSummary';
 import { count } from './report-words';
 
 /** "3 new messages in DMARC; 3 moved to DMARC/Done." in the app's words. */
@@ -35,20 +35,10 @@ export function MailboxImport({ onImported }: { onImported: (result: ImapImportR
   const [since, setSince] = useState('');
   const [moveTo, setMoveTo] = useState('');
   const [progress, setProgress] = useState<{ done: number; files: number } | null>(null);
-  const running = useRef<{ runId: string; cancelled: boolean } | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const cancel = () => {
-    const run = running.current;
-    if (!run || run.cancelled) return;
-    run.cancelled = true;
-    setCancelling(true);
-    client.reports.cancel({ runId: run.runId }).catch(() => undefined);
-  };
+  const { start, end, cancel, cancelling } = useImportRun((input) => client.reports.cancel(input));
   const imported = useMutation({
     mutationFn: async (input: { seed: string; folder: string; since?: string; moveTo?: string }) => {
-      const run = { runId: newRunId(), cancelled: false };
-      running.current = run;
-      setCancelling(false);
+      const run = start();
       // The line (and its Cancel) shows from the start: connecting and listing take a while too.
       setProgress({ done: 0, files: 0 });
       const off = client.on('reports.progress', (event) => {
@@ -59,9 +49,8 @@ export function MailboxImport({ onImported }: { onImported: (result: ImapImportR
         return { ...result, cancelled: run.cancelled && result.stopped !== undefined };
       } finally {
         off();
-        running.current = null;
         setProgress(null);
-        setCancelling(false);
+        end();
       }
     },
     onSuccess: async (result) => {

@@ -4,14 +4,14 @@
  */
 import { Alert, Stack } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ImportResult } from '../../../electron/api/types';
 import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { FileDrop } from '../forms/FileDrop';
-import { ImportProgress, type ImportStop } from '../forms/ImportProgress';
+import { ImportProgress, useImportRun, type ImportStop } from '../forms/ImportProgress';
 import { bytesToBase64 } from '../received/message-text';
-import { ImportSummary, newRunId } from './ImportSummary';
+import { ImportSummary } from './ImportSummary';
 import { MailboxImport } from './MailboxImport';
 import { addImports, count, importBatches } from './report-words';
 
@@ -21,23 +21,11 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
   const client = useClient();
   const queries = useQueryClient();
   const [progress, setProgress] = useState<{ done: number; files: number } | null>(null);
-  // The import under way: Cancel stops the batch in flight and keeps the loop from sending more.
-  const running = useRef<{ runId: string; cancelled: boolean } | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const cancel = () => {
-    const run = running.current;
-    if (!run || run.cancelled) return;
-    run.cancelled = true;
-    setCancelling(true);
-    // Between two batches nothing runs under the id (cancelled: false): the loop stops all the same.
-    client.reports.cancel({ runId: run.runId }).catch(() => undefined);
-  };
+  const { start, end, cancel, cancelling } = useImportRun((input) => client.reports.cancel(input));
   const imported = useMutation({
     mutationFn: async (files: File[]): Promise<ImportResult & { stop?: ImportStop }> => {
       let total: ImportResult = { imported: 0, duplicates: 0, refused: [], records: 0, messages: 0, reports: [] };
-      const run = { runId: newRunId(), cancelled: false };
-      running.current = run;
-      setCancelling(false);
+      const run = start();
       let before = 0;
       setProgress({ done: 0, files: files.length });
       const off = client.on('reports.progress', (event) => {
@@ -58,9 +46,8 @@ export function ReportImport({ onImported }: { onImported: (result: ImportResult
         }
       } finally {
         off();
-        running.current = null;
         setProgress(null);
-        setCancelling(false);
+        end();
       }
       // A Cancel that came after the last batch was in stops nothing: the import finished.
       if (run.cancelled && before < files.length) {

@@ -10,6 +10,7 @@ import { useSyncExternalStore } from 'react';
 import type { DeliverlabClient, OpInput } from '../../../electron/api/operations';
 import { errorMessage } from '../format';
 import { applyPlacementEvent, finishLiveRun, newLiveRun, type LiveRun } from './placement-view';
+import { newRunId } from '../client/run-id';
 
 export type PlacementRunState =
   | { status: 'idle' }
@@ -34,11 +35,6 @@ export function usePlacementRun(): PlacementRunState {
   return useSyncExternalStore(subscribe, () => state);
 }
 
-function newRunId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  // randomUUID needs a secure context; getRandomValues does not.
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** Starts a run and follows its placement.progress events until placement.run returns. */
 export async function startPlacement(client: DeliverlabClient, queryClient: QueryClient, input: Omit<OpInput<'placement.run'>, 'runId'>): Promise<void> {

@@ -15,7 +15,7 @@ import type { Seed, SeedSecrets } from '../../core/placement/types';
 import { parseDay } from '../../core/reports/range';
 import { callApi, checkRangeFlags, checkResolver, dbPathFrom, emit, openApi, parse, readCaFiles, write, type CliIo } from '../common';
 import { loginSecret } from '../compose-options';
-import { painter } from '../format';
+import { painter, type Paint } from '../format';
 import { formatImapImport, formatImport, formatSources, formatSummary, formatTls } from '../reports-format';
 import { jsonText, neutralise } from '../terminal-text';
 import { UsageError } from '../usage-error';
@@ -169,23 +169,24 @@ async function importCommand(args: string[], io: CliIo, env: NodeJS.ProcessEnv =
   }
 }
 
-async function summaryCommand(args: string[], io: CliIo): Promise<number> {
+/** A read of one domain over a range (summary, tls): its JSON contract, or its text. */
+async function rangeCommand<T>(args: string[], io: CliIo, op: string, json: (result: T) => unknown, text: (result: T, paint: Paint) => string): Promise<number> {
   const { values, positionals } = parse(args, RANGE_OPTIONS);
   if (values.help) return write(io.stdout, REPORTS_HELP), 0;
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": name the domain with --domain.`);
   const range = rangeFrom(values);
   const api = openApi(dbFor(values));
   try {
-    const summary = await callApi<ReportSummary>(api, 'reports.summary', range);
-    if (values.json) {
-      const { days: _days, ...contract } = summary;
-      await emit(io.stdout, jsonText(contract));
-    } else await emit(io.stdout, formatSummary(summary, painter(io.stdout)));
+    const result = await callApi<T>(api, op, range);
+    await emit(io.stdout, values.json ? jsonText(json(result)) : text(result, painter(io.stdout)));
     return 0;
   } finally {
     api.close();
   }
 }
+
+const summaryCommand = (args: string[], io: CliIo) =>
+  rangeCommand<ReportSummary>(args, io, 'reports.summary', ({ days: _days, ...contract }) => contract, formatSummary);
 
 async function sourcesCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { ...RANGE_OPTIONS, class: { type: 'string' }, resolver: { type: 'string' } });
@@ -222,21 +223,7 @@ async function sourcesCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function tlsCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, RANGE_OPTIONS);
-  if (values.help) return write(io.stdout, REPORTS_HELP), 0;
-  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}": name the domain with --domain.`);
-  const range = rangeFrom(values);
-  const api = openApi(dbFor(values));
-  try {
-    const tls = await callApi<TlsSummary>(api, 'reports.tls', range);
-    if (values.json) await emit(io.stdout, jsonText(tls));
-    else await emit(io.stdout, formatTls(tls, painter(io.stdout)));
-    return 0;
-  } finally {
-    api.close();
-  }
-}
+const tlsCommand = (args: string[], io: CliIo) => rangeCommand<TlsSummary>(args, io, 'reports.tls', (tls) => tls, formatTls);
 
 const SUBCOMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   import: importCommand,

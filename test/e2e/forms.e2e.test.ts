@@ -105,6 +105,7 @@ describe('forms check as the user types', () => {
     expect(await page.getByText('Settings saved.').count()).toBe(0);
 
     await page.getByRole('link', { name: 'DKIM keys', exact: true }).click();
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'DKIM keys' }), 'the DKIM keys page');
     await page.getByLabel('Domain', { exact: true }).fill('nodot');
     await page.getByLabel('Selector', { exact: true }).fill('bad selector!');
     await page.getByRole('button', { name: 'Generate key' }).click();

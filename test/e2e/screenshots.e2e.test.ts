@@ -67,10 +67,12 @@ describe('screenshots', () => {
       await screenshot(page, `changes-${scheme}`);
 
       await page.getByRole('link', { name: 'DKIM keys', exact: true }).click();
+      // The audit page has a Domain field too: fill only once the DKIM keys page has replaced it.
+      await expectVisible(page.getByRole('heading', { level: 1, name: 'DKIM keys' }), 'the DKIM keys page');
       await page.getByLabel('Domain', { exact: true }).fill('example.test');
       await page.getByLabel('Selector', { exact: true }).fill('s202611');
       await page.getByRole('button', { name: 'Generate key' }).click();
-      await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 60_000);
+      await expectVisible(page.getByTestId('dkim-key'), 'the generated key', 30_000);
       await screenshot(page, `dkim-${scheme}`);
       expect(page.problems).toEqual([]);
     }, 180_000);

@@ -2,20 +2,12 @@
  * The spam filters' verdicts and status as terminal text: per filter its score against its threshold,
  * then the rules grouped, each with its score and plain explanation.
  */
-import type { SpamFilterResult, SpamRuleGroup, SpamStatus } from '../core/spam/types';
+import type { SpamFilterResult, SpamStatus } from '../core/spam/types';
 import { SPAM_RULE_GROUPS } from '../core/spam/catalogue';
 import type { Paint } from './format';
 import { neutraliseAll } from './terminal-text';
+import { SPAM_FILTER_NAMES, SPAM_GROUP_WORDS } from '../shared/spam-words';
 
-const FILTER_NAMES = { spamassassin: 'SpamAssassin', rspamd: 'rspamd' } as const;
-const GROUP_NAMES: Record<SpamRuleGroup, string> = {
-  authentication: 'Authentication',
-  content: 'Content',
-  headers: 'Headers',
-  blocklists: 'Blocklists',
-  bayes: 'Bayes',
-  other: 'Other',
-};
 
 const points = (n: number) => (Math.round(n * 100) / 100).toString();
 
@@ -28,7 +20,7 @@ export function formatSpam(untrusted: SpamFilterResult[], paint: Paint): string 
     return out.join('\n');
   }
   for (const r of results) {
-    const name = FILTER_NAMES[r.filter];
+    const name = SPAM_FILTER_NAMES[r.filter];
     if (r.verdict === 'error') {
       out.push(`  ${paint('magenta', '?')} ${paint('bold', name)}: ${paint('magenta', 'no verdict')}: ${r.error}`);
       continue;
@@ -39,7 +31,7 @@ export function formatSpam(untrusted: SpamFilterResult[], paint: Paint): string 
     for (const group of SPAM_RULE_GROUPS) {
       const rules = r.rules.filter((rule) => rule.group === group);
       if (rules.length === 0) continue;
-      out.push(`    ${paint('bold', GROUP_NAMES[group])}`);
+      out.push(`    ${paint('bold', SPAM_GROUP_WORDS[group])}`);
       for (const rule of rules) {
         const text = (rule.score > 0 ? `+${points(rule.score)}` : rule.score < 0 ? points(rule.score) : '0').padStart(6);
         const score = paint(rule.score > 0 ? 'red' : rule.score < 0 ? 'green' : 'dim', text);
@@ -56,7 +48,7 @@ export function formatSpamStatus(untrusted: SpamStatus, paint: Paint): string {
   const status = neutraliseAll(untrusted);
   const out: string[] = [];
   for (const f of status.filters) {
-    const name = FILTER_NAMES[f.filter];
+    const name = SPAM_FILTER_NAMES[f.filter];
     if (!f.configured) {
       out.push(`${paint('dim', '-')} ${paint('bold', name)}: not configured (give ${f.filter === 'spamassassin' ? '--spamd HOST:PORT' : '--rspamd URL'}, or set it in Settings)`);
     } else if (f.reachable) {

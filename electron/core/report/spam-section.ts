@@ -7,27 +7,19 @@
  * show its control characters, as they do every other value of these reports.
  */
 import type { HistoryStore } from '../history/store';
-import type { CarriedSpamVerdict, MessageReadiness, ReadinessArea, ReadinessStatus } from '../message/types';
+import type { CarriedSpamVerdict, MessageReadiness, ReadinessStatus } from '../message/types';
 import type { CopyAnalysis, PlacementRun, RecordedByReceiver } from '../placement/types';
 import type { SpamFilterName, SpamFilterResult, SpamRuleGroup, SpamVerdict } from '../spam/types';
+import { READINESS_AREA_WORDS, SPAM_FILTER_NAMES, SPAM_GROUP_WORDS } from '../../shared/spam-words';
 
 export const SPAM_TITLE = 'Spam filters';
 export const READINESS_TITLE = 'Readiness';
 export const COPIES_TITLE = 'Analysed copies';
 
-export const FILTER_WORDS: Record<SpamFilterName, string> = { spamassassin: 'SpamAssassin', rspamd: 'rspamd' };
+export const FILTER_WORDS: Record<SpamFilterName, string> = SPAM_FILTER_NAMES;
 
 const GROUP_ORDER: readonly SpamRuleGroup[] = ['authentication', 'content', 'headers', 'blocklists', 'bayes', 'other'];
-const GROUP_WORDS: Record<SpamRuleGroup, string> = { authentication: 'Authentication', content: 'Content', headers: 'Headers', blocklists: 'Blocklists', bayes: 'Bayes', other: 'Other' };
 
-const AREA_WORDS: Record<ReadinessArea, string> = {
-  authentication: 'Authentication',
-  'spam-filters': 'Spam filters',
-  blocklists: 'Blocklists',
-  content: 'Content',
-  headers: 'Headers',
-  'bulk-sender-rules': 'Bulk-sender rules',
-};
 
 /** The readiness statuses as the app's Readiness tab words them. */
 export const STATUS_WORDS: Record<ReadinessStatus, string> = { pass: 'Pass', warn: 'Warning', fail: 'Fail', error: 'No answer', 'not-run': 'Not run' };
@@ -52,13 +44,13 @@ export const RULE_COLUMNS = ['Group', 'Rule', 'Score', 'What it means'] as const
 /** A verdict's rules, grouped (authentication first) and, within a group, the heaviest first. */
 export function ruleRows(v: SpamVerdict): string[][] {
   const rules = [...v.rules].sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group) || b.score - a.score || a.name.localeCompare(b.name));
-  return rules.map((r) => [GROUP_WORDS[r.group], r.name, points(r.score), `${r.description}${r.network ? ` (${NETWORK_MARK})` : ''}`]);
+  return rules.map((r) => [SPAM_GROUP_WORDS[r.group], r.name, points(r.score), `${r.description}${r.network ? ` (${NETWORK_MARK})` : ''}`]);
 }
 
 export const READINESS_COLUMNS = ['Area', 'Item', 'Result', 'Weight', 'Points off', 'What was found', 'Fix'] as const;
 
 export function readinessRows(r: MessageReadiness): string[][] {
-  return r.items.map((i) => [AREA_WORDS[i.area], i.label, STATUS_WORDS[i.status], points(i.weight), i.deduction > 0 ? `−${points(i.deduction)}` : '0', i.detail, i.status === 'pass' ? '' : (i.fix ?? '')]);
+  return r.items.map((i) => [READINESS_AREA_WORDS[i.area], i.label, STATUS_WORDS[i.status], points(i.weight), i.deduction > 0 ? `−${points(i.deduction)}` : '0', i.detail, i.status === 'pass' ? '' : (i.fix ?? '')]);
 }
 
 /** The score and its sentence, and what could not be checked. */

@@ -11,10 +11,10 @@ import { useClient } from '../client/client-context';
 import { errorMessage } from '../format';
 import { apiFieldErrors } from '../forms/api-errors';
 import { useFieldCheck } from '../forms/use-field-check';
+import { SPAM_FILTER_NAMES } from '../../../electron/shared/spam-words';
 
 type Field = 'spamd' | 'rspamd';
 
-const NAMES = { spamassassin: 'SpamAssassin', rspamd: 'rspamd' } as const;
 
 function InstallHelp({ status }: { status: SpamFilterStatus }) {
   const { install } = status;
@@ -51,7 +51,7 @@ function InstallHelp({ status }: { status: SpamFilterStatus }) {
 }
 
 function FilterState({ status }: { status: SpamFilterStatus }) {
-  const name = NAMES[status.filter];
+  const name = SPAM_FILTER_NAMES[status.filter];
   return (
     <Stack gap={6} data-testid={`spam-status-${status.filter}`} data-reachable={status.reachable}>
       {!status.configured && (

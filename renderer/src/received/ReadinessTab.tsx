@@ -4,8 +4,9 @@
  */
 import { Alert, Badge, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { MessageReadiness, ReadinessArea, ReadinessStatus } from '../../../electron/api/types';
+import type { MessageReadiness, ReadinessStatus } from '../../../electron/api/types';
 import { errorMessage } from '../format';
+import { READINESS_AREA_WORDS } from '../../../electron/shared/spam-words';
 
 /** Where a readiness summary comes from: the analysis carries it, or it is asked for. */
 export interface ReadinessSource {
@@ -13,14 +14,6 @@ export interface ReadinessSource {
   load: () => Promise<MessageReadiness>;
 }
 
-const AREA: Record<ReadinessArea, string> = {
-  authentication: 'Authentication',
-  'spam-filters': 'Spam filters',
-  blocklists: 'Blocklists',
-  content: 'Content',
-  headers: 'Headers',
-  'bulk-sender-rules': 'Bulk-sender rules',
-};
 
 const STATUS: Record<ReadinessStatus, { label: string; color: string }> = {
   pass: { label: 'Pass', color: 'green' },
@@ -68,7 +61,7 @@ function Summary({ readiness }: { readiness: MessageReadiness }) {
           <Table.Tbody>
             {readiness.items.map((item) => (
               <Table.Tr key={`${item.area}-${item.label}`} data-item={item.label} data-status={item.status}>
-                <Table.Td>{AREA[item.area]}</Table.Td>
+                <Table.Td>{READINESS_AREA_WORDS[item.area]}</Table.Td>
                 <Table.Td>
                   <Text size="sm" fw={500}>
                     {item.label}

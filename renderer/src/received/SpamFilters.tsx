@@ -6,8 +6,8 @@
 import { Alert, Anchor, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { Finding, SpamFilterResult, SpamRule, SpamRuleGroup, SpamVerdict } from '../../../electron/api/types';
 import { navigate } from '../router';
+import { SPAM_FILTER_NAMES } from '../../../electron/shared/spam-words';
 
-const FILTER_NAMES = { spamassassin: 'SpamAssassin', rspamd: 'rspamd' } as const;
 
 const GROUPS: { group: SpamRuleGroup; title: string }[] = [
   { group: 'authentication', title: 'Authentication' },
@@ -58,7 +58,7 @@ function RuleRow({ rule, finding, onShowFinding }: { rule: SpamRule; finding?: F
 }
 
 function FilterVerdict({ verdict, findings, onShowFinding }: { verdict: SpamVerdict; findings: readonly Finding[]; onShowFinding?: (finding: Finding) => void }) {
-  const name = FILTER_NAMES[verdict.filter];
+  const name = SPAM_FILTER_NAMES[verdict.filter];
   const headingId = `spam-${verdict.filter}`;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={headingId} data-testid={`spam-filter-${verdict.filter}`}>
@@ -130,7 +130,7 @@ export function SpamVerdicts({
     <Stack gap="md" data-testid="spam-verdicts">
       {results.map((r) =>
         r.verdict === 'error' ? (
-          <Alert key={r.filter} color="orange" title={`${FILTER_NAMES[r.filter]}: no verdict`} data-testid={`spam-filter-${r.filter}`} data-verdict="error">
+          <Alert key={r.filter} color="orange" title={`${SPAM_FILTER_NAMES[r.filter]}: no verdict`} data-testid={`spam-filter-${r.filter}`} data-verdict="error">
             <Text size="sm">{r.error}</Text>
           </Alert>
         ) : (

@@ -206,9 +206,8 @@ export interface WarmupProgress {
   warnings: WarmupRateWarning[];
 }
 
-/** A plan kept in history: what it is for and how it was made (the days are computed again). */
-export interface StoredWarmupPlan {
-  id: number;
+/** A plan to keep: what it is for and how it was made (the days are computed again when read). */
+export interface NewWarmupPlan {
   name: string;
   kind: 'ip' | 'domain';
   /** The IP address or domain warmed up. */
@@ -219,16 +218,10 @@ export interface StoredWarmupPlan {
   start: number;
   /** The mix it was made with; null for the default. */
   mix: ProviderMix | null;
-  createdAt: string;
 }
 
-export interface NewWarmupPlan {
-  name: string;
-  kind: 'ip' | 'domain';
-  target: string;
-  template: WarmupTemplateName;
-  startDate: string;
-  daily: number;
-  start: number;
-  mix: ProviderMix | null;
+/** A plan kept in history. */
+export interface StoredWarmupPlan extends NewWarmupPlan {
+  id: number;
+  createdAt: string;
 }
